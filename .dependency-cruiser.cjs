@@ -1,0 +1,84 @@
+/**
+ * The dependency rules of style.md B2, enforced on every `npm test`. Tests (*.test.ts) may reach for
+ * Node and test-support; production files may not.
+ */
+const prod = '(?<!\\.test)\\.ts$';
+const homes = '^(extension|pwa|relay|cli|simulator|bench|e2e|demo|test-support)/';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'units-import-nothing',
+      comment: 'shared/units is the root: it imports nothing else in the repo.',
+      severity: 'error',
+      from: { path: `^shared/units/.*${prod}` },
+      to: { pathNot: '^shared/units/' },
+    },
+    {
+      name: 'engine-imports-units-only',
+      comment: 'The engine is pure: units and itself, no venue, feed, ui, home, package or platform API.',
+      severity: 'error',
+      from: { path: `^shared/engine/.*${prod}` },
+      to: { pathNot: '^shared/(units|engine)/' },
+    },
+    {
+      name: 'venue-stays-in-its-folder',
+      comment: 'A venue folder may not import another venue.',
+      severity: 'error',
+      from: { path: `^shared/exchanges/([^/]+)/.*${prod}` },
+      to: { path: '^shared/exchanges/([^/]+)/', pathNot: '^shared/exchanges/$1/' },
+    },
+    {
+      name: 'exchanges-no-feed-ui-home',
+      severity: 'error',
+      from: { path: `^shared/exchanges/.*${prod}` },
+      to: { path: ['^shared/(feed|ui)/', homes] },
+    },
+    {
+      name: 'protocol-ports-no-venue-feed-ui',
+      severity: 'error',
+      from: { path: `^shared/(protocol|ports)/.*${prod}` },
+      to: { path: ['^shared/exchanges/[^/]+/', '^shared/(feed|ui)/', homes] },
+    },
+    {
+      name: 'feed-gets-venue-passed-in',
+      comment: 'The home hands the venue adapter to the feed; the feed imports no venue.',
+      severity: 'error',
+      from: { path: `^shared/feed/.*${prod}` },
+      to: { path: ['^shared/exchanges/', '^shared/ui/', homes] },
+    },
+    {
+      name: 'shared-no-homes',
+      severity: 'error',
+      from: { path: `^shared/.*${prod}` },
+      to: { path: homes },
+    },
+    {
+      name: 'shared-no-node-or-packages',
+      comment: 'Platform-free: no Node built-ins and no npm package below shared/ (except React in shared/ui).',
+      severity: 'error',
+      from: { path: `^shared/(?!ui/).*${prod}` },
+      to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'homes-do-not-import-each-other',
+      severity: 'error',
+      from: { path: '^(extension|pwa|relay)/' },
+      to: { path: '^(extension|pwa|relay)/', pathNot: '^$1/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] },
+  },
+};

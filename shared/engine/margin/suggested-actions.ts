@@ -1,0 +1,63 @@
+import { qty as asQty, usdt } from '../../units/units.ts';
+import type { Account, Position } from '../positions/account.ts';
+import type { MarginModel } from './margin-model.ts';
+import { zeroCrossings } from './piecewise-linear-roots.ts';
+import { crossParts, isolatedParts, type RiskParts } from './risk-parts.ts';
+
+/**
+ * Collateral (USDT) to add so that rho comes down to `target`: requirement / target - equity, divided
+ * by what one USDT of margin is worth to the venue (Bybit UTA isolated counts added margin scaled).
+ * Cross: to the wallet; isolated: to the position. 0 when already at or below target.
+ * Rounded up to the cent so that adding it really reaches the target.
+ */
+export function topUpAmount(parts: RiskParts, target: number, gainPerUsdt = 1): number {
+  if (!(parts.requirement > 0)) return 0;
+  const needed = (parts.requirement / target - parts.equity) / gainPerUsdt;
+  return needed > 0 ? Math.ceil(needed * 100 - 1e-9) / 100 : 0;
+}
+
+export type Reduction =
+  | { readonly kind: 'none-needed' }
+  | { readonly kind: 'reduce'; readonly qty: number; readonly feeUsdt: number; readonly closesPosition: boolean }
+  | { readonly kind: 'unreachable'; readonly reason: string };
+
+/**
+ * The smallest quantity of `p` to close at its mark so that its risk ratio comes down to `target`.
+ * Closing turns unrealised PnL into realised PnL, which leaves equity unchanged except for the taker
+ * fee; the requirement falls with the smaller size and may drop a tier. An isolated position releases
+ * its margin in proportion, so reducing one helps only through a lower tier: often the honest answer
+ * is "close it". Cross: when the other positions alone keep rho above target, no reduction of this
+ * one can reach it, and the result says so.
+ */
+export function reduction(account: Account, model: MarginModel, p: Position, target: number): Reduction {
+  const mark = p.markPrice;
+  const fee = p.takerFeeRate;
+  let partsAfter: (keep: number) => RiskParts;
+  if (p.marginMode === 'isolated') {
+    const margin = p.isolatedMargin ?? 0;
+    partsAfter = (keep) =>
+      isolatedParts({ ...p, qty: asQty(keep), isolatedMargin: usdt((margin * keep) / p.qty) }, model);
+  } else {
+    const pool = crossParts(account, model);
+    const own = model.requirement(p, mark);
+    partsAfter = (keep) => ({
+      requirement: pool.requirement - own + model.requirement({ ...p, qty: asQty(keep) }, mark),
+      equity: pool.equity - fee * (p.qty - keep) * mark,
+    });
+  }
+  const gap = (keep: number) => {
+    const { requirement, equity } = partsAfter(keep);
+    return requirement - target * equity;
+  };
+  if (!(p.qty > 0) || gap(p.qty) <= 0) return { kind: 'none-needed' };
+  const roots = zeroCrossings(gap, model.qtyBreakpoints(p, mark), 0, p.qty, p.qty).filter((k) => k < p.qty);
+  const keep = roots.length > 0 ? Math.max(...roots) : gap(0) <= 0 ? 0 : null;
+  if (keep === null) {
+    return { kind: 'unreachable', reason: 'the other positions keep the risk ratio above target even with this one closed' };
+  }
+  const qty = Math.min(p.qty, roundUp(p.qty - keep));
+  return { kind: 'reduce', qty, feeUsdt: fee * qty * mark, closesPosition: qty >= p.qty };
+}
+
+/** Up to 8 decimals, rounding up so the reduction is enough. */
+const roundUp = (q: number): number => Math.ceil(q * 1e8 - 1e-6) / 1e8;
