@@ -65,11 +65,13 @@ export interface FeedCore {
   parseFrame(text: string | null): readonly VenueEvent[];
   /** Sends one REST call and parses the reply: its events, or why it failed (already counted and reported). */
   rest(call: RestCall): Promise<RestOutcome>;
+  /** Runs the adapter's setup calls once (again after a failure); resolves false when they failed. */
+  ensureSetup(): Promise<boolean>;
 }
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export function restCaller(core: Omit<FeedCore, 'rest'>): FeedCore['rest'] {
+export function restCaller(core: Omit<FeedCore, 'rest' | 'ensureSetup'>): FeedCore['rest'] {
   return async (call): Promise<RestOutcome> => {
     const { options } = core;
     const fail = (message: string): { failure: string } => {

@@ -101,7 +101,31 @@ export function createFeed(options: FeedOptions): Feed {
   }
 
   const base = { options, timing, counters, now: () => clock.now(), state: () => state, parseContext, apply, notice, parseFrame };
-  const core: FeedCore = { ...base, rest: restCaller(base) };
+  const rest = restCaller(base);
+  let setup: Promise<boolean> | null = null;
+  const ensureSetup = (): Promise<boolean> => {
+    setup ??= (async () => {
+      const calls = await adapter.setupCalls(access, clock.now(), options.hmac);
+      for (const call of calls) {
+        const outcome = await rest(call);
+        if (!('events' in outcome)) return false;
+        apply(outcome.events);
+      }
+      return true;
+    })().then(
+      (ok) => {
+        if (!ok) setup = null;
+        return ok;
+      },
+      (e: unknown) => {
+        setup = null;
+        notice({ kind: 'feed-error', stage: 'config', message: `setup: ${errorText(e)}`, time: clock.now() });
+        return false;
+      },
+    );
+    return setup;
+  };
+  const core: FeedCore = { ...base, rest, ensureSetup };
 
   const publicSession = createSocketSession({
     name: 'public',
@@ -165,6 +189,7 @@ export function createFeed(options: FeedOptions): Feed {
     if (need.length === 0 || !running) return;
     for (const s of need) tiersInFlight.add(s);
     try {
+      if (!(await ensureSetup())) return;
       const calls = await adapter.tierCalls(need, access, clock.now(), options.hmac);
       for (const call of calls) {
         const outcome = await core.rest(call);

@@ -43,6 +43,7 @@ export function createPrivateStream(core: FeedCore, onSnapshot: () => void): Pri
   };
 
   async function url(): Promise<string> {
+    if (!(await core.ensureSetup())) throw new Error('reference data (setup calls) unavailable');
     if (adapter.session !== null && token === null) {
       const outcome = await core.rest({ purpose: 'session-create', request: adapter.session.create(access) });
       const created = 'events' in outcome ? outcome.events.find((e) => e.kind === 'session') : undefined;
@@ -108,6 +109,7 @@ export function createPrivateStream(core: FeedCore, onSnapshot: () => void): Pri
     session.markHealthy();
     core.notice({ kind: 'snapshot', positions: core.state().positions.size, time: core.now() });
     core.notice({ kind: 'connection', socket: 'private', state: 'ready', reason: 'snapshot applied', time: core.now() });
+    for (const frame of c.opening?.optional ?? []) session.send(frame);
     onSnapshot();
   }
 
@@ -126,6 +128,7 @@ export function createPrivateStream(core: FeedCore, onSnapshot: () => void): Pri
       case 'venue-error':
         // Counted by the frame parser; fatal only while authenticating or subscribing.
         if (c.phase === 'auth' || c.phase === 'subscribing') fail(c.phase === 'auth' ? 'auth' : 'subscribe', `${e.code} ${e.message}`, true);
+        else core.notice({ kind: 'feed-error', stage: 'subscribe', message: `${e.code} ${e.message}`, time: core.now() });
         return;
       case 'session-expired':
         token = null;

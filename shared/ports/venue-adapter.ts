@@ -63,6 +63,11 @@ export interface PrivateOpening {
   readonly subscribe: readonly string[];
   /** Subscribe acks to wait for before the REST snapshot is taken (0: take it once open). */
   readonly acks: number;
+  /**
+   * Subscriptions worth having but not worth failing for (OKX `liquidation-warning`): sent once the
+   * account is live; a refusal is reported and counted, the feed carries on.
+   */
+  readonly optional?: readonly string[];
 }
 
 /** An application-level ping the venue documents (protocol pings are answered by the socket itself). */
@@ -112,7 +117,12 @@ export interface VenueAdapter {
   privateUrl(wsBase: string, access: VenueAccess, sessionToken: string | null): string;
   privateOpening(access: VenueAccess, now: EpochMs, hmac: Hmac): Promise<PrivateOpening>;
   readonly session: SessionRules | null;
-  /** The calls that rebuild the account from nothing, in order (instruments and config first). */
+  /**
+   * Reference data needed before any account frame can be read (OKX contract values). Fetched once,
+   * before the private socket opens and before tiers are asked for; public, so watch-only works too.
+   */
+  setupCalls(access: VenueAccess, now: EpochMs, hmac: Hmac): Promise<RestCall[]>;
+  /** The calls that rebuild the account from nothing, in order (account config first). */
   snapshotCalls(access: VenueAccess, now: EpochMs, hmac: Hmac): Promise<RestCall[]>;
   /** The calls fetching maintenance tiers for `symbols`. */
   tierCalls(symbols: readonly string[], access: VenueAccess, now: EpochMs, hmac: Hmac): Promise<RestCall[]>;

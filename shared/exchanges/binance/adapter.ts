@@ -39,6 +39,7 @@ export const binanceAdapter: VenueAdapter = {
   subscribeMarks: (symbols, id) => [subscribeFrame(symbols, id)],
   privateUrl: (wsBase, _access, token) => userDataUrl(wsBase, token ?? ''),
   privateOpening: () => Promise.resolve({ auth: null, subscribe: [], acks: 0 }),
+  setupCalls: () => Promise.resolve([]),
   session: {
     keepAliveMs: 30 * MINUTE,
     create: (access) => createListenKey(requiredAccess(access, ['apiKey'], 'binance').apiKey),

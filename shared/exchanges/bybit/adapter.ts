@@ -45,6 +45,7 @@ export const bybitAdapter: VenueAdapter = {
     // The auth request must arrive before `expires`; 10 s covers a slow connect.
     return { auth: await authFrame(apiKey, apiSecret, now + 10_000, hmac), subscribe: [subscribeFrame([POSITION_TOPIC, WALLET_TOPIC], 0)], acks: 1 };
   },
+  setupCalls: () => Promise.resolve([]),
   session: null,
   async snapshotCalls(access, now, hmac) {
     const { apiKey, apiSecret } = requiredAccess(access, ['apiKey', 'apiSecret'], 'bybit');

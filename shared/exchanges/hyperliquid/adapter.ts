@@ -30,6 +30,7 @@ export const hyperliquidAdapter: VenueAdapter = {
     const { address } = requiredAccess(access, ['address'], 'hyperliquid');
     return Promise.resolve({ auth: null, subscribe: [subscribeFrame(clearinghouseState(address))], acks: 1 });
   },
+  setupCalls: () => Promise.resolve([]),
   session: null,
   snapshotCalls(access) {
     const { address } = requiredAccess(access, ['address'], 'hyperliquid');

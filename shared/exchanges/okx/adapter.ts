@@ -15,14 +15,15 @@ import {
   privateUrl,
   publicUrl,
   subscribeFrame,
+  WARNING_ARGS,
 } from './subscribe.ts';
 
 const keysOf = (access: Parameters<VenueAdapter['snapshotCalls']>[0]) => requiredAccess(access, ['apiKey', 'apiSecret', 'passphrase'], 'okx');
 
 /**
  * OKX v5 swaps for the feed. Marks: `mark-price` on the public socket. Account: `login`, then
- * `positions`, `balance_and_position` and `liquidation-warning` on the private socket, after a REST
- * snapshot of instruments (contract values), positions and balance. OKX drops a socket after 30 s
+ * `positions` and `balance_and_position` (then, optionally, `liquidation-warning`) on the private socket, after a REST
+ * snapshot of positions and balance; the instruments' contract values are fetched before all that. OKX drops a socket after 30 s
  * without traffic, so the feed sends `ping` after 20 s of silence and gives up after 40 s.
  */
 export const okxAdapter: VenueAdapter = {
@@ -47,13 +48,15 @@ export const okxAdapter: VenueAdapter = {
       auth: await loginFrame(keys.apiKey, keys.apiSecret, keys.passphrase, now, hmac),
       subscribe: [subscribeFrame(PRIVATE_ARGS, 0)],
       acks: PRIVATE_ARGS.length,
+      optional: [subscribeFrame(WARNING_ARGS, 1)],
     };
   },
+  // Contract values first: positions count contracts, tiers are bounded in contracts.
+  setupCalls: () => Promise.resolve([{ purpose: 'instruments', request: instrumentsRequest() }]),
   session: null,
   async snapshotCalls(access, now, hmac) {
     const keys = keysOf(access);
     return [
-      { purpose: 'instruments', request: instrumentsRequest() },
       { purpose: 'positions', request: await positionsRequest(keys, now, hmac) },
       { purpose: 'balance', request: await balanceRequest(keys, now, hmac) },
     ];

@@ -11,12 +11,14 @@ export const privateUrl = (wsBase: string): string => `${wsBase}/ws/v5/private`;
 
 export const markPriceArg = (instId: string) => ({ channel: 'mark-price', instId });
 
-/** Account channels: positions (events only, no periodic snapshots), balances, OKX's own warning. */
+/** Account channels: positions (events only, no periodic snapshots) and balances. */
 export const PRIVATE_ARGS = [
   { channel: 'positions', instType: 'SWAP', extraParams: '{"updateInterval":"0"}' },
   { channel: 'balance_and_position' },
-  { channel: 'liquidation-warning', instType: 'SWAP' },
 ] as const;
+
+/** OKX's own risk warning: useful, not essential (our tiers come first), so its refusal is not fatal. */
+export const WARNING_ARGS = [{ channel: 'liquidation-warning', instType: 'SWAP' }] as const;
 
 export const subscribeFrame = (args: readonly object[], id: number): string => JSON.stringify({ id: String(id), op: 'subscribe', args });
 
