@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../market-paths/seeded-random.ts';
 
 describe('reconnect backoff', () => {
   it('doubles up to the cap, keeps half of each ceiling, jitters the rest', () => {
-    const random = seededRandom(3);
+    const random = seededRandom(3).next;
     for (let attempt = 0; attempt < 12; attempt += 1) {
       const ceiling = Math.min(30_000, 500 * 2 ** attempt);
       for (let i = 0; i < 50; i += 1) {
@@ -18,7 +18,7 @@ describe('reconnect backoff', () => {
 
   it('the same seed gives the same delays; another seed does not', () => {
     const run = (seed: number) => {
-      const r = seededRandom(seed);
+      const r = seededRandom(seed).next;
       return Array.from({ length: 5 }, (_, i) => backoffDelay(i, DEFAULT_BACKOFF, r));
     };
     expect(run(11)).toEqual(run(11));

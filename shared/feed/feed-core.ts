@@ -22,7 +22,7 @@ export interface FeedOptions {
   readonly clock: Clock;
   readonly http: HttpClient;
   readonly hmac: Hmac;
-  /** Uniform [0, 1); seed it in tests (seeded-random.ts). */
+  /** Uniform [0, 1) for the reconnect jitter; seeded in tests (`seededRandom(seed).next`, market-paths). */
   readonly random: () => number;
   readonly backoff?: BackoffPolicy;
   /** Overrides of the venue's timing (tests, a demo played faster than real time). */

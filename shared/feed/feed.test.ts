@@ -11,7 +11,7 @@ import { systemClock } from '../platform/system-clock.ts';
 import { webCryptoHmac } from '../platform/webcrypto-hmac.ts';
 import type { VenueTiming } from '../ports/venue-adapter.ts';
 import { createFeed, type Feed } from './feed.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../market-paths/seeded-random.ts';
 import { webSocketFactory } from './websocket-factory.ts';
 
 /**
@@ -36,7 +36,7 @@ function start(v: TestVenue, timing: Partial<VenueTiming> = {}): { feed: Feed; e
     clock: systemClock,
     http: fetchHttp(2_000),
     hmac: webCryptoHmac(),
-    random: seededRandom(7),
+    random: seededRandom(7).next,
     backoff: { baseMs: 20, capMs: 200 },
     timing: { markStaleAfterMs: 400, ...timing },
     onEvent: (e) => events.push(e),
@@ -146,7 +146,7 @@ describe('feed against a loopback venue', () => {
       clock: systemClock,
       http: fetchHttp(),
       hmac: webCryptoHmac(),
-      random: seededRandom(1),
+      random: seededRandom(1).next,
       onEvent: (e) => events.push(e),
     });
     feed.start();
