@@ -31,5 +31,7 @@ describe('demo journal', () => {
     ]);
     expect(journalEntries(after, before, 43).map((e) => e.text)).toEqual(['private socket back', 'marks back for ETHUSDT', 'margin call → safe (worst ρ 0.100)']);
     expect(journalEntries(before, before, 44)).toEqual([]);
+    const emptied = [view({ tier: 'safe', rho: 0, positions: [] })];
+    expect(journalEntries(after, emptied, 45).map((e) => e.text)).toEqual(['private socket back', 'marks back for ETHUSDT', 'BTCUSDT long cross closed by the venue (last ρ 0.810)']);
   });
 });

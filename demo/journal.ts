@@ -29,7 +29,8 @@ export function journalEntries(previous: readonly VenueView[], next: readonly Ve
     const fresh = before.stale.filter((s) => !now.stale.includes(s));
     if (newlyStale.length > 0) say(`no mark for ${newlyStale.join(', ')}: data stale`, 'warn');
     if (fresh.length > 0) say(`marks back for ${fresh.join(', ')}`, 'info');
-    if (before.account !== null && now.account !== null && before.account.tier !== now.account.tier) {
+    // When the last position goes, its closing line says it; "critical → safe" with nothing left would not.
+    if (before.account !== null && now.account !== null && before.account.tier !== now.account.tier && now.positions.length > 0) {
       const worse = RANK[now.account.tier] > RANK[before.account.tier];
       const rho = now.account.worstRiskRatio === null ? '∞' : now.account.worstRiskRatio.toFixed(3);
       say(`${before.account.tier} → ${now.account.tier} (worst ρ ${rho})`, worse && RANK[now.account.tier] >= 2 ? 'alarm' : worse ? 'warn' : 'info');
