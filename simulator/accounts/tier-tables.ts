@@ -29,10 +29,14 @@ export const BINANCE_BRACKETS: Readonly<Record<MarketCoin, readonly NotionalTier
   SOL: tiersFrom([[25_000, 0.01, 50], [100_000, 0.015, 25], [1_000_000, 0.025, 20], [5_000_000, 0.05, 10], [10_000_000, 0.1, 5]]),
 };
 
+/**
+ * Bybit states an initial-margin rate per tier; live tables keep it at twice the maintenance rate and
+ * maxLeverage ≈ 1 / initialMargin (tier 1 of BTCUSDT: 0.0033 / 0.0066 / 150x).
+ */
 export const BYBIT_RISK_LIMITS: Readonly<Record<MarketCoin, readonly NotionalTier[]>> = {
-  BTC: tiersFrom([[300_000, 0.0033, 150], [2_000_000, 0.005, 100], [3_800_000, 0.0075, 75], [5_600_000, 0.01, 50], [7_400_000, 0.0125, 40]]),
-  ETH: tiersFrom([[200_000, 0.0045, 100], [1_400_000, 0.0065, 75], [2_600_000, 0.0085, 60], [3_800_000, 0.0105, 50]]),
-  SOL: tiersFrom([[100_000, 0.01, 50], [300_000, 0.015, 30], [500_000, 0.02, 25], [700_000, 0.025, 20]]),
+  BTC: tiersFrom([[300_000, 0.0033, 150], [2_000_000, 0.005, 100], [3_800_000, 0.00665, 75], [5_600_000, 0.01, 50], [7_400_000, 0.0125, 40]]),
+  ETH: tiersFrom([[200_000, 0.005, 100], [1_400_000, 0.00665, 75], [2_600_000, 0.01, 50], [3_800_000, 0.0125, 40]]),
+  SOL: tiersFrom([[100_000, 0.01, 50], [300_000, 0.01665, 30], [500_000, 0.02, 25], [700_000, 0.025, 20]]),
 };
 
 /** OKX tiers count contracts: minSz < |pos| <= maxSz (tier 1 starts at 0). */

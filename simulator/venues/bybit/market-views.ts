@@ -55,7 +55,7 @@ export function riskLimitRows(l: CoinListing): Record<string, unknown>[] {
     symbol: l.bybit,
     riskLimitValue: String(tier.cap),
     maintenanceMargin: String(tier.mmr),
-    initialMargin: String(Number((1 / tier.maxLeverage).toFixed(4))),
+    initialMargin: String(Number((2 * tier.mmr).toFixed(4))),
     isLowestRisk: i === 0 ? 1 : 0,
     maxLeverage: tier.maxLeverage.toFixed(2),
     mmDeduction: i === 0 ? '' : String(Number((deds[i] ?? 0).toFixed(4))),

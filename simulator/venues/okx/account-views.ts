@@ -23,7 +23,7 @@ export function positionRow(f: PositionFigures, a: AccountFigures, pTime: number
   const requirementWithoutFee = f.maintenanceMargin - f.notional * FEE;
   return {
     adl: '1', availPos: '', avgPx: fixed(p.entryPrice, f.listing.priceDecimals), bePx: fixed(p.entryPrice, f.listing.priceDecimals),
-    cTime: String(p.openedMs), ccy: 'USDT', deltaBS: '', deltaPA: '', gammaBS: '', gammaPA: '',
+    cTime: String(p.openedMs), ccy: 'USDT', deltaBS: '', deltaPA: '', gammaBS: '', gammaPA: '', hedgedPos: '',
     imr: isolated ? '' : usd(f.initialMargin), instId: f.listing.okx, instType: 'SWAP', interest: '',
     idxPx: fixed(f.mark * (1 - 0.0002), f.listing.priceDecimals), last: fixed(f.mark, f.listing.priceDecimals), lever: String(p.leverage),
     liab: '', liabCcy: '', liqPx: f.liquidationPrice === null ? '' : fixed(f.liquidationPrice, f.listing.priceDecimals),
