@@ -144,8 +144,9 @@ export class AccountBook {
     // A fast clock may skip several boundaries; pay each one at its own mark (bounded for sanity).
     for (let k = Math.max(from + 1, to - 24); k <= to; k += 1) this.payFunding(k * interval);
     this.lastAdvance = t;
-    if (this.options.liquidations) this.liquidate(t);
+    // The warning goes first: a venue warns before it liquidates, even when a fast clock jumps past both.
     this.checkMarginCall(t);
+    if (this.options.liquidations) this.liquidate(t);
   }
 
   private payFunding(time: number): void {

@@ -43,21 +43,32 @@ export function createMarket(options: MarketOptions): Market {
   const stepMs = options.stepMs ?? 1000;
   const chunkMs = options.chunkMs ?? 6 * HOUR;
   const chunks = new Map<number, Chunk>();
+  // Each chunk's last prices, kept forever (three numbers a chunk) so an evicted chunk can be rebuilt
+  // from its predecessor's end without rebuilding the whole chain.
+  const endPrices = new Map<number, Record<MarketCoin, number>>();
 
-  const chunkAt = (index: number): Chunk => {
-    const cached = chunks.get(index);
-    if (cached !== undefined) return cached;
-    const previous = index === 0 ? undefined : chunkAt(index - 1);
-    const lastPrice = (c: MarketCoin): number => previous?.[c].at(-1)?.price ?? DEFAULT_START_PRICES[c];
+  const build = (index: number): Chunk => {
+    if (index > 0 && !endPrices.has(index - 1)) build(index - 1);
+    const previous = endPrices.get(index - 1);
     const built = scenarioMarket(index === 0 ? options.scenario : 'calm', {
       startMs: options.startMs + index * chunkMs,
       stepMs,
       durationMs: chunkMs,
       seed: index === 0 ? options.seed : deriveSeed(options.seed, `chunk-${index}`),
-      startPrices: { BTC: lastPrice('BTC'), ETH: lastPrice('ETH'), SOL: lastPrice('SOL') },
+      startPrices: previous ?? DEFAULT_START_PRICES,
     });
+    const last = (c: MarketCoin): number => built[c].at(-1)?.price ?? DEFAULT_START_PRICES[c];
+    endPrices.set(index, { BTC: last('BTC'), ETH: last('ETH'), SOL: last('SOL') });
+    return built;
+  };
+
+  // A day of history (Bybit's 24 h figures, Hyperliquid's prevDayPx) spans up to five chunks.
+  const chunkAt = (index: number): Chunk => {
+    const cached = chunks.get(index);
+    if (cached !== undefined) return cached;
+    const built = build(index);
     chunks.set(index, built);
-    for (const key of chunks.keys()) if (key < index - 1) chunks.delete(key);
+    for (const key of chunks.keys()) if (Math.abs(key - index) > 5) chunks.delete(key);
     return built;
   };
 

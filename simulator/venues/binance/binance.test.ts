@@ -174,3 +174,33 @@ describe('Binance user data stream', () => {
     filtered.close();
   });
 });
+
+describe('Binance through a crash', () => {
+  let crash: RunningSimulator;
+  beforeAll(async () => {
+    crash = await startSimulator({ port: 0, scenario: 'crash', seed: 2, startMs: 1_760_000_000_000, manualClock: true, timing: { tickMs: 1000 } });
+  });
+  afterAll(() => crash.close());
+
+  it('sends MARGIN_CALL before liquidating, then reports the closed positions', async () => {
+    const res = await fetch(`${crash.url}/binance/fapi/v1/listenKey`, { method: 'POST', headers: { 'X-MBX-APIKEY': apiKey } });
+    const { listenKey } = (await res.json()) as { listenKey: string };
+    const client = await connect(`${crash.wsUrl}/binance/private/ws?listenKey=${listenKey}&events=ACCOUNT_UPDATE/MARGIN_CALL`);
+    for (let minute = 0; minute < 55; minute += 1) crash.advance(60_000);
+    const call = await client.waitForJson<Record<string, unknown>>((m) => m['e'] === 'MARGIN_CALL');
+    const fixture = readFixtureJson('binance-ws-MARGIN_CALL.json') as { p: object[] };
+    expect(keysOf(call)).toEqual(keysOf(fixture));
+    expect(keysOf((call['p'] as object[])[0])).toEqual(keysOf(fixture.p[0]));
+    type Update = { e: string; a: { m: string; P: { s: string; pa: string }[] } };
+    const liquidation = await client.waitForJson<Update>((m) => m.e === 'ACCOUNT_UPDATE' && m.a.m === 'ORDER');
+    expect(liquidation.a.P.every((p) => p.pa === '0')).toBe(true);
+    const order = client.frames.findIndex((f) => f.includes('MARGIN_CALL'));
+    expect(order).toBeLessThan(client.frames.findIndex((f) => f.includes('"m":"ORDER"')));
+    const query = `timestamp=${Date.now()}`;
+    const risk = await fetch(`${crash.url}/binance/fapi/v3/positionRisk?${query}&signature=${createHmac('sha256', secret).update(query).digest('hex')}`, {
+      headers: { 'X-MBX-APIKEY': apiKey },
+    });
+    expect(await risk.json()).toEqual([]);
+    client.close();
+  });
+});

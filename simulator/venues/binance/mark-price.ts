@@ -1,6 +1,6 @@
-import { LISTINGS } from '../../market/coins.ts';
+import { LISTINGS, type CoinListing } from '../../market/coins.ts';
 import { fixed } from '../../market/decimal-text.ts';
-import { extraMark } from '../../market/extra-symbols.ts';
+import { extraMark, type ExtraSymbol } from '../../market/extra-symbols.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 
 /**
@@ -19,25 +19,29 @@ export interface MarkQuote {
 
 /** Every symbol's quote at sim time t: the three scenario coins first, then the extra symbols. */
 export function markQuotes(ctx: SimContext, t: number): MarkQuote[] {
-  const nextFundingTime = ctx.books.binance.nextFundingMs(t);
-  const main = LISTINGS.map((l) => ({
-    symbol: l.binance,
-    mark: ctx.market.mark(l.coin, t),
-    index: ctx.market.index(l.coin, t),
-    fundingRate: ctx.market.fundingRate(l.coin, t),
-    nextFundingTime,
-  }));
-  const extras = ctx.binanceExtras.map((s) => {
-    const mark = extraMark(s, ctx.market, t);
-    return { symbol: s.symbol, mark, index: mark * (1 - 0.0003), fundingRate: 0.0001, nextFundingTime };
-  });
-  return [...main, ...extras];
+  return [...LISTINGS.map((l) => mainQuote(ctx, l, t)), ...ctx.binanceExtras.map((s) => extraQuote(ctx, s, t))];
 }
 
 export function quoteFor(ctx: SimContext, symbol: string, t: number): MarkQuote | undefined {
   const wanted = symbol.toUpperCase();
-  return markQuotes(ctx, t).find((q) => q.symbol === wanted);
+  const listing = LISTINGS.find((l) => l.binance === wanted);
+  if (listing !== undefined) return mainQuote(ctx, listing, t);
+  const extra = ctx.binanceExtras.find((s) => s.symbol === wanted);
+  return extra === undefined ? undefined : extraQuote(ctx, extra, t);
 }
+
+const mainQuote = (ctx: SimContext, l: CoinListing, t: number): MarkQuote => ({
+  symbol: l.binance,
+  mark: ctx.market.mark(l.coin, t),
+  index: ctx.market.index(l.coin, t),
+  fundingRate: ctx.market.fundingRate(l.coin, t),
+  nextFundingTime: ctx.books.binance.nextFundingMs(t),
+});
+
+const extraQuote = (ctx: SimContext, s: ExtraSymbol, t: number): MarkQuote => {
+  const mark = extraMark(s, ctx.market, t);
+  return { symbol: s.symbol, mark, index: mark * (1 - 0.0003), fundingRate: 0.0001, nextFundingTime: ctx.books.binance.nextFundingMs(t) };
+};
 
 export const markPriceUpdate = (q: MarkQuote, eventTime: number): Record<string, unknown> => ({
   e: 'markPriceUpdate',

@@ -132,3 +132,29 @@ describe('Bybit REST', () => {
     expect((await signedGet('/v5/account/wallet-balance', 'accountType=UNIFIED', secret, Date.now() - 60_000)).retCode).toBe(10002);
   });
 });
+
+describe('Bybit through a crash', () => {
+  it('pushes the liquidated positions with size "0" and the wallet after', async () => {
+    const crash = await startSimulator({ port: 0, scenario: 'crash', seed: 2, startMs: 1_760_000_000_000, manualClock: true, timing: { tickMs: 1000 } });
+    try {
+      const client = await connect(`${crash.wsUrl}/bybit/v5/private`);
+      client.send(authFrame());
+      await client.waitForJson((m) => m['op'] === 'auth');
+      client.send({ op: 'subscribe', args: ['position', 'wallet'] });
+      await client.waitForJson((m) => m['op'] === 'subscribe');
+      for (let minute = 0; minute < 55; minute += 1) crash.advance(60_000);
+      const position = await client.waitForJson<{ topic: string; data: Record<string, string>[] }>((m) => m.topic === 'position');
+      expect(position.data.map((p) => [p['symbol'], p['size'], p['side']])).toEqual([
+        ['BTCUSDT', '0', ''],
+        ['ETHUSDT', '0', ''],
+        ['SOLUSDT', '0', ''],
+      ]);
+      const fixture = readFixtureJson('bybit-ws-position.json') as { data: object[] };
+      expect(keysOf(position.data[0])).toEqual(keysOf(fixture.data[0]));
+      await client.waitForJson((m: { topic?: string }) => m.topic === 'wallet');
+      client.close();
+    } finally {
+      await crash.close();
+    }
+  });
+});
