@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from '../test-support/ws-test-client.ts';
 import { DEMO_CREDENTIALS } from './accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from './start-simulator.ts';
 
@@ -44,5 +45,27 @@ describe('startSimulator', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // 50 ms real at 3600x is at least three minutes of sim time (no upper bound: no timing assertion).
     expect(sim.clock.now()).toBeGreaterThanOrEqual(180_000);
+  });
+
+  it('answers hostile frames on every websocket endpoint without a handler ever failing', async () => {
+    const failures: string[] = [];
+    const sim = await startSimulator({ port: 0, manualClock: true, log: (line) => line.includes('failed') && failures.push(line) });
+    running.push(sim);
+    const paths = ['/binance/market/ws', '/bybit/v5/public/linear', '/bybit/v5/private', '/okx/ws/v5/public', '/okx/ws/v5/private', '/hyperliquid/ws'];
+    const hostile: unknown[] = [
+      '', 'null', '[]', '42', '"x"', '{', '{"op":null}', '{"method":{"a":1}}', '{"op":"subscribe","args":"tickers.BTCUSDT"}',
+      '{"op":"subscribe","args":[null,1,{"channel":null}]}', '{"op":"login","args":[null]}', '{"op":"auth","args":[]}',
+      '{"method":"SUBSCRIBE","params":{"0":"x"},"id":{}}', '{"method":"subscribe","subscription":null}', 'x'.repeat(10_000),
+      Buffer.from([0xff, 0x00, 0xfe]),
+    ];
+    for (const path of paths) {
+      const client = await connect(`${sim.wsUrl}${path}`);
+      for (const frame of hostile) client.ws.send(frame as string);
+      client.send(path.startsWith('/okx') ? 'ping' : path.startsWith('/hyperliquid') ? { method: 'ping' } : path.startsWith('/bybit') ? { op: 'ping' } : { method: 'LIST_SUBSCRIPTIONS', id: 9 });
+      await client.waitFor((f) => f === 'pong' || f.includes('pong') || f.includes('"id":9'));
+      client.close();
+    }
+    expect(failures).toEqual([]);
+    expect((await fetch(`${sim.url}/binance/fapi/v1/ping`)).status).toBe(200);
   });
 });

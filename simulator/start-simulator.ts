@@ -122,7 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     res.writeHead(reply.status, { 'Content-Type': typeof reply.body === 'string' ? 'text/plain' : 'application/json' }).end(text);
   };
 
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const route = upgradeRoute(ctx, listenKeys, new URL(req.url ?? '/', 'http://simulator'));
     if (route.kind === 'reject') {

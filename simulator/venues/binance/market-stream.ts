@@ -1,5 +1,6 @@
 import { cadence } from '../../sim-clock.ts';
 import type { SimContext, StreamSession } from '../../server/sim-context.ts';
+import { parseJsonObject } from '../../server/json-object.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
 import { binanceHeartbeat } from './heartbeat.ts';
 import { markPriceUpdate, markQuotes, quoteFor } from './mark-price.ts';
@@ -34,17 +35,19 @@ export class BinanceMarketSession implements StreamSession {
   }
 
   private onMessage(text: string): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      this.socket.sendControl({ error: { code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }, id: null });
+    const m = parseJsonObject(text);
+    if (m === undefined) {
+      this.socket.sendControl({ error: { code: 3, msg: 'Invalid JSON: expected an object' }, id: null });
       return;
     }
-    const m = (typeof msg === 'object' && msg !== null ? msg : {}) as { method?: unknown; params?: unknown; id?: unknown };
-    const id = typeof m.id === 'number' || typeof m.id === 'string' ? m.id : null;
-    const params = Array.isArray(m.params) ? m.params.filter((p): p is string => typeof p === 'string') : [];
-    switch (m.method) {
+    const id = typeof m['id'] === 'number' || typeof m['id'] === 'string' ? m['id'] : null;
+    const rawParams = m['params'];
+    const params = Array.isArray(rawParams) ? rawParams.filter((p): p is string => typeof p === 'string') : [];
+    if ((m['method'] === 'SUBSCRIBE' || m['method'] === 'UNSUBSCRIBE') && (!Array.isArray(rawParams) || params.length !== rawParams.length)) {
+      this.socket.sendControl({ error: { code: 2, msg: 'Invalid request: params must be an array of stream names' }, id });
+      return;
+    }
+    switch (m['method']) {
       case 'SUBSCRIBE':
         params.forEach((p) => this.add(p));
         this.socket.sendControl({ result: null, id });

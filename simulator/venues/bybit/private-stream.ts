@@ -3,6 +3,7 @@ import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { hmacSha256Hex, signaturesEqual } from '../../server/hmac.ts';
 import type { SimContext, StreamSession } from '../../server/sim-context.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
+import { parseJsonObject } from '../../server/json-object.ts';
 import { connectionId } from '../../server/upgrade-route.ts';
 import { closedPositionEntry, positionList, walletEntry } from './account-views.ts';
 
@@ -41,10 +42,8 @@ export class BybitPrivateSession implements StreamSession {
   }
 
   private onMessage(text: string): void {
-    let msg: { op?: unknown; args?: unknown; req_id?: unknown };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
+    const msg = parseJsonObject(text);
+    if (msg === undefined) {
       this.reply('', '', false, 'error:request not json');
       return;
     }
@@ -64,6 +63,7 @@ export class BybitPrivateSession implements StreamSession {
       case 'subscribe': {
         if (!this.authed) return this.reply('subscribe', reqId, false, 'Request not authorized');
         const topics = args.filter((a): a is string => typeof a === 'string');
+        if (topics.length === 0) return this.reply('subscribe', reqId, false, 'error:args must be a non-empty array of topics');
         const bad = topics.find((t) => !PRIVATE_TOPICS.includes(t));
         if (bad !== undefined) return this.reply('subscribe', reqId, false, `error:handler not found,topic:${bad}`);
         topics.forEach((t) => this.topics.add(t));

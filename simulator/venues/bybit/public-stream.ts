@@ -2,6 +2,7 @@ import { listingBySymbol, type CoinListing } from '../../market/coins.ts';
 import { cadence } from '../../sim-clock.ts';
 import type { SimContext, StreamSession } from '../../server/sim-context.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
+import { parseJsonObject } from '../../server/json-object.ts';
 import { connectionId } from '../../server/upgrade-route.ts';
 import { ticker } from './market-views.ts';
 
@@ -36,10 +37,8 @@ export class BybitPublicSession implements StreamSession {
   }
 
   private onMessage(text: string): void {
-    let msg: { op?: unknown; args?: unknown; req_id?: unknown };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
+    const msg = parseJsonObject(text);
+    if (msg === undefined) {
       this.reply('', '', false, 'error:request not json');
       return;
     }
@@ -49,6 +48,10 @@ export class BybitPublicSession implements StreamSession {
       this.lastPingReal = this.ctx.realNow();
       this.reply('ping', reqId, true, 'pong');
     } else if (msg.op === 'subscribe') {
+      if (args.length === 0) {
+        this.reply('subscribe', reqId, false, 'error:args must be a non-empty array of topics');
+        return;
+      }
       const bad = args.find((a) => this.topicListing(a) === undefined);
       if (bad !== undefined) {
         this.reply('subscribe', reqId, false, `error:handler not found,topic:${bad}`);

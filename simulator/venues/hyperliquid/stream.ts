@@ -3,6 +3,7 @@ import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { listingBySymbol, type CoinListing } from '../../market/coins.ts';
 import { cadence } from '../../sim-clock.ts';
 import type { SimContext, StreamSession } from '../../server/sim-context.ts';
+import { parseJsonObject } from '../../server/json-object.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
 import { allMids, assetCtx, clearinghouseState } from './views.ts';
 
@@ -35,10 +36,8 @@ export class HyperliquidSession implements StreamSession {
   }
 
   private onMessage(text: string): void {
-    let msg: { method?: unknown; subscription?: unknown };
-    try {
-      msg = JSON.parse(text) as typeof msg;
-    } catch {
+    const msg = parseJsonObject(text);
+    if (msg === undefined) {
       this.socket.sendControl({ channel: 'error', data: `Invalid message: ${text.slice(0, 100)}` });
       return;
     }

@@ -1,3 +1,4 @@
+import { parseJsonObject } from '../../server/json-object.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
 
 /**
@@ -23,14 +24,7 @@ export interface OkxRequest {
   readonly args?: unknown;
 }
 
-export const parseOkxRequest = (text: string): OkxRequest | undefined => {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as OkxRequest) : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const parseOkxRequest = (text: string): OkxRequest | undefined => parseJsonObject(text);
 
 export const argObjects = (args: unknown): Record<string, unknown>[] =>
   Array.isArray(args) ? args.filter((a): a is Record<string, unknown> => typeof a === 'object' && a !== null && !Array.isArray(a)) : [];
