@@ -35,9 +35,31 @@ export function zeroCrossings(
     if (leftLimit !== undefined && leftLimit !== 0 && atA !== 0 && leftLimit < 0 !== atA < 0) roots.push(a);
     if (slope !== 0) {
       const root = a - atA / slope;
-      if (root >= a && (root < b || (!Number.isFinite(b) && Number.isFinite(root)))) roots.push(root);
+      if (root >= a && (root < b || (!Number.isFinite(b) && Number.isFinite(root)))) roots.push(refine(g, root, a, b));
     }
     leftLimit = Number.isFinite(b) ? atA + slope * span : undefined;
   }
   return roots;
+}
+
+/**
+ * Re-fits the line close to a root found from samples far away: when the segment spans orders of
+ * magnitude more than the root's own scale (a 100x position whose liquidation sits 1 % from entry,
+ * in a tier thousands of times wider), the far fit loses digits that the risk ratio at the root needs.
+ */
+function refine(g: (x: number) => number, root: number, a: number, b: number): number {
+  let r = root;
+  for (let i = 0; i < 2; i++) {
+    const h = Math.max(Math.abs(r) * 1e-6, 1e-12);
+    const x1 = Math.max(a, r - h);
+    const x2 = Math.min(b, r + h);
+    if (!(x2 > x1)) return r;
+    const g1 = g(x1);
+    const g2 = g(x2);
+    if (g1 === g2 || !Number.isFinite(g1) || !Number.isFinite(g2)) return r;
+    const next = x1 - (g1 * (x2 - x1)) / (g2 - g1);
+    if (!(next >= a && next <= b) || !Number.isFinite(next)) return r;
+    r = next;
+  }
+  return r;
 }

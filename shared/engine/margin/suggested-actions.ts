@@ -55,8 +55,9 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
   if (keep === null) {
     return { kind: 'unreachable', reason: 'the other positions keep the risk ratio above target even with this one closed' };
   }
-  const qty = Math.min(p.qty, roundUp(p.qty - keep));
-  return { kind: 'reduce', qty, feeUsdt: fee * qty * mark, closesPosition: qty >= p.qty };
+  const closesPosition = keep <= p.qty * 1e-12;
+  const qty = closesPosition ? p.qty : Math.min(p.qty, roundUp(p.qty - keep));
+  return { kind: 'reduce', qty, feeUsdt: fee * qty * mark, closesPosition };
 }
 
 /** Up to 8 decimals, rounding up so the reduction is enough. */

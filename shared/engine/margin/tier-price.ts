@@ -24,9 +24,16 @@ export function tierPrice(account: Account, model: MarginModel, p: Position, lev
     const { requirement, equity } = at(price);
     return requirement - level * equity;
   };
-  const roots = zeroCrossings(gap, breakpoints, 0, Number.POSITIVE_INFINITY, p.markPrice).filter(
-    (price) => price > 0 && at(price).equity > 0,
-  );
+  // Every root is checked: the ratio there must be the level (or the root is a tier bound the ratio
+  // jumps across). This drops rounding noise such as a "root" near zero for a fully collateralised
+  // long, whose ratio is constant in price and never reaches the level.
+  const isBound = new Set(breakpoints);
+  const roots = zeroCrossings(gap, breakpoints, 0, Number.POSITIVE_INFINITY, p.markPrice).filter((price) => {
+    if (!(price > 0)) return false;
+    const parts = at(price);
+    if (!(parts.equity > 0)) return false;
+    return isBound.has(price) || Math.abs(parts.requirement / parts.equity - level) <= 1e-7 * level;
+  });
   let best: number | null = null;
   for (const r of roots) {
     if (best === null || Math.abs(r - p.markPrice) < Math.abs(best - p.markPrice)) best = r;

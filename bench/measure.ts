@@ -1,0 +1,34 @@
+/**
+ * Times a function as the median of several rounds, each long enough to swamp timer noise. Figures are
+ * only ever reported as ratios against a baseline timed in the same run: these machines are noisy.
+ */
+export function nsPerCall(fn: () => unknown, rounds = 7, minRoundMs = 150): number {
+  let iterations = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (ms >= minRoundMs) break;
+    iterations *= 2;
+  }
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - t0) / iterations);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+export interface BenchRow {
+  readonly name: string;
+  readonly ns: number;
+}
+
+/** Prints rows as multiples of the baseline row, which is printed first. */
+export function report(title: string, baseline: BenchRow, rows: readonly BenchRow[]): void {
+  console.log(`\n${title}`);
+  console.log(`  baseline: ${baseline.name} = 1.00x (${(baseline.ns / 1000).toFixed(2)} µs on this run)`);
+  for (const r of rows) console.log(`  ${r.name.padEnd(58)} ${(r.ns / baseline.ns).toFixed(2)}x`);
+}
