@@ -15,8 +15,10 @@ import { normalQuantile } from './normal-distribution.ts';
  * exactly k sigma_B, so for small distances k = B / sigma_B (the linearised answer); further out the
  * curvature (PnL linear in price, not in log price; brackets) is kept instead of linearised away. For a
  * group with one symbol this reduces to the exact |ln(B/S)| / sigma of a single position.
- * What it ignores: that other directions also reach the tier (so P is a slight underestimate when
- * several symbols contribute comparably), and drift.
+ * What it ignores: drift, and the curvature of the tier boundary across that direction. With several
+ * symbols the boundary {B_L = 0} is not flat in log-price space: for longs PnL is convex in log price, so
+ * the boundary curves away and P reads a little high (conservative); for shorts it curves towards the
+ * marks and P reads a little low. The Monte Carlo test (two correlated longs, 4 h) bounds the effect.
  */
 export interface BufferReach {
   readonly level: number;
@@ -63,10 +65,21 @@ const movedMarks = (group: RiskGroup, delta: Readonly<Record<string, number>>, k
 /** A log move this large (a factor e^40) is "never" for any horizon we show. */
 const MAX_LOG_MOVE = 40;
 
-export function bufferReach(group: RiskGroup, level: number, sigmaOf: SigmaOf, correlationOf: CorrelationOf): BufferReach {
+/**
+ * The reach of one tier. `exactDiffusionTime`, when the caller already knows tau exactly (a group with
+ * one symbol, from the engine's tier price), skips the search and only adds the buffer and sigma_B.
+ */
+export function bufferReach(
+  group: RiskGroup,
+  level: number,
+  sigmaOf: SigmaOf,
+  correlationOf: CorrelationOf,
+  exactDiffusionTime?: number,
+): BufferReach {
   const buffer = bufferAt(group, level, group.marks);
   const { sigmaB, delta } = adverseDirection(group, level, sigmaOf, correlationOf);
   const result = (tau: number): BufferReach => ({ level, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigmaB, diffusionTimeSec: tau });
+  if (exactDiffusionTime !== undefined) return result(exactDiffusionTime);
   if (!(buffer > 0)) return result(0);
   if (!(sigmaB > 0)) return result(Number.POSITIVE_INFINITY);
   const speed = Math.max(...Object.values(delta).map(Math.abs));

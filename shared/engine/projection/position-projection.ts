@@ -42,7 +42,16 @@ export function projectPosition(
         : logDistance === null
           ? Number.POSITIVE_INFINITY
           : diffusionTimeSec(logDistance, sigmaPerSqrtSec);
-    return { ...tierOutlook(level, tau, horizonsSec), tierPrice, logDistance };
+    const outlook = tierOutlook(level, tau, horizonsSec);
+    // Written out, not spread: this runs for every tier on every tick.
+    return {
+      level,
+      diffusionTimeSec: outlook.diffusionTimeSec,
+      medianTimeSec: outlook.medianTimeSec,
+      horizons: outlook.horizons,
+      tierPrice,
+      logDistance,
+    };
   });
   return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec, tiers };
 }

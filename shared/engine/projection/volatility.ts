@@ -11,6 +11,14 @@
  * covers: a 3 s return does not weigh as much as a 1 h one. Decaying by elapsed time (not by tick
  * count) makes the half-life a duration, the same for a 1 s and a 1 min feed.
  *
+ * Return span. A return is measured only once at least `minReturnMs` has passed since the price it
+ * starts from; ticks in between move nothing. Why: the projection's horizons are 15 min to 24 h, so
+ * the variance that matters is the one at the minute scale and up. A smooth fall of 12 % in 45 min adds
+ * almost nothing to the squares of 1 s returns (a drift's square shrinks with dt^2) but dominates those of
+ * 1 min returns; sub-second wiggles of the mark (index rebalancing, rounding) inflate 1 s variance
+ * without moving anything a trader can act on. Each return still weighs by its own dt, so a feed that
+ * pauses for 5 min and resumes is handled the same way.
+ *
  * Prior. The state starts with one pseudo-observation, prior variance x priorWeightMs, which decays like
  * any other; a warm start from klines or stored ticks (warmVolatility) soon outweighs it, and without
  * history the estimate starts from a sensible crypto volatility rather than from one noisy return.
@@ -24,6 +32,8 @@
 export interface VolatilityOptions {
   /** Time for an observation's weight to halve, ms. */
   readonly halfLifeMs: number;
+  /** Shortest span a return is measured over, ms (ticks closer than this to the return's start wait). */
+  readonly minReturnMs: number;
   /** Lowest annualised sigma reported (year = 365 days), e.g. 0.25 = 25 %/year. */
   readonly floorSigmaAnnual: number;
   /** Sigma the estimate starts from before any data, annualised. */
@@ -35,17 +45,19 @@ export interface VolatilityOptions {
 const HOUR_MS = 3_600_000;
 export const MS_PER_YEAR = 365 * 24 * HOUR_MS;
 
+/** Half-life of the order of the predictive horizon (1 h): a crash shows within minutes, not hours. */
 export const DEFAULT_VOLATILITY_OPTIONS: VolatilityOptions = {
-  halfLifeMs: 2 * HOUR_MS,
+  halfLifeMs: HOUR_MS,
+  minReturnMs: 60_000,
   floorSigmaAnnual: 0.25,
   priorSigmaAnnual: 0.6,
   priorWeightMs: HOUR_MS,
 };
 
 export interface VolatilityState {
-  /** The last price seen and its time; returns are measured from it. */
-  readonly lastPrice: number | null;
-  readonly lastT: number | null;
+  /** The price the next return is measured from, and its time. */
+  readonly anchorPrice: number | null;
+  readonly anchorT: number | null;
   /** Decayed sum of squared log returns (as of lastT). */
   readonly sumSquares: number;
   /** Decayed sum of the time those returns span, ms (as of lastT). */
@@ -58,8 +70,8 @@ export const variancePerMs = (sigmaAnnual: number): number => (sigmaAnnual * sig
 /** The state before any price: just the prior. */
 export function emptyVolatility(options: VolatilityOptions): VolatilityState {
   return {
-    lastPrice: null,
-    lastT: null,
+    anchorPrice: null,
+    anchorT: null,
     sumSquares: variancePerMs(options.priorSigmaAnnual) * options.priorWeightMs,
     sumMs: options.priorWeightMs,
   };
@@ -67,8 +79,8 @@ export function emptyVolatility(options: VolatilityOptions): VolatilityState {
 
 /**
  * The state after one more price at tMs. A price that is not finite and positive, or a time before
- * the last one (out of order), leaves the state as it was. A second price at the same millisecond
- * replaces the first (no return can be measured over zero time).
+ * the anchor (out of order), leaves the state as it was; so does a tick less than minReturnMs after the
+ * anchor (the return it belongs to is measured by the first tick past that span).
  */
 export function updateVolatility(
   state: VolatilityState,
@@ -77,15 +89,14 @@ export function updateVolatility(
   options: VolatilityOptions,
 ): VolatilityState {
   if (!(price > 0 && Number.isFinite(price)) || !Number.isFinite(tMs)) return state;
-  if (state.lastPrice === null || state.lastT === null) return { ...state, lastPrice: price, lastT: tMs };
-  const dt = tMs - state.lastT;
-  if (dt < 0) return state;
-  if (dt === 0) return { ...state, lastPrice: price };
-  const r = Math.log(price / state.lastPrice);
+  if (state.anchorPrice === null || state.anchorT === null) return { ...state, anchorPrice: price, anchorT: tMs };
+  const dt = tMs - state.anchorT;
+  if (dt <= 0 || dt < options.minReturnMs) return state;
+  const r = Math.log(price / state.anchorPrice);
   const decay = 2 ** (-dt / options.halfLifeMs);
   return {
-    lastPrice: price,
-    lastT: tMs,
+    anchorPrice: price,
+    anchorT: tMs,
     sumSquares: state.sumSquares * decay + r * r,
     sumMs: state.sumMs * decay + dt,
   };
