@@ -62,12 +62,31 @@ export interface HorizonOutlook {
   readonly distanceSd: number;
 }
 
-export const horizonOutlooks = (diffusionTime: number, horizonsSec: readonly number[]): HorizonOutlook[] =>
-  horizonsSec.map((horizonSec) => ({
-    horizonSec,
-    probability: touchProbability(diffusionTime, horizonSec),
-    distanceSd: distanceSd(diffusionTime, horizonSec),
-  }));
+/** P(touch) from the distance in standard deviations over the horizon: 2 Phi(-z), 1 at z <= 0, capped at 1. */
+export function probabilityAtSd(z: number): number {
+  if (!(z > 0)) return Number.isNaN(z) ? 0 : 1;
+  return Math.min(1, 2 * normalCdf(-z));
+}
+
+/**
+ * The median first-passage time when the distance in sd depends on the horizon (a volatility with a
+ * term structure): the t with sdAt(t) = Phi^-1(3/4), i.e. P(t) = 1/2. sdAt must fall as t grows (the
+ * integrated variance grows). Bisection on log t between 1 s and 100 years to 1e-4 relative (a
+ * displayed time needs no more); Infinity if even 100 years leave the odds below even, 0 if one second
+ * is enough.
+ */
+export function medianTimeSec(sdAt: (horizonSec: number) => number): number {
+  let lo = 1;
+  let hi = 100 * 365 * 86_400;
+  if (!(sdAt(hi) <= MEDIAN_ABS_NORMAL)) return Number.POSITIVE_INFINITY;
+  if (sdAt(lo) <= MEDIAN_ABS_NORMAL) return 0;
+  for (let i = 0; i < 60 && hi / lo > 1 + 1e-4; i += 1) {
+    const mid = Math.sqrt(lo * hi);
+    if (sdAt(mid) > MEDIAN_ABS_NORMAL) lo = mid;
+    else hi = mid;
+  }
+  return Math.sqrt(lo * hi);
+}
 
 /** The projection horizons of product.md: 15 min, 1 h, 4 h, 24 h. */
 export const DEFAULT_HORIZONS_SEC: readonly number[] = [900, 3600, 14_400, 86_400];

@@ -1,6 +1,5 @@
 import type { PositionRisk } from '../margin/evaluate-account.ts';
-import { diffusionTimeSec } from './first-passage.ts';
-import { tierOutlook, type TierOutlook } from './tier-outlook.ts';
+import { OUT_OF_REACH, THROUGH, tierOutlook, type TierOutlook } from './tier-outlook.ts';
 
 /** A tier outlook measured on one position's price axis. */
 export interface PositionTierOutlook extends TierOutlook {
@@ -14,44 +13,44 @@ export interface PositionProjection {
   readonly symbol: string;
   readonly side: PositionRisk['side'];
   readonly marginMode: PositionRisk['marginMode'];
-  /** The volatility used, per sqrt second (floored). */
+  /** The fast volatility (15 min and shorter), per sqrt second, floored: what "current vol" shows. */
   readonly sigmaPerSqrtSec: number;
   readonly tiers: readonly PositionTierOutlook[];
 }
 
+/** Variance per second of a symbol's log mark, averaged over a horizon (volatility.ts, varianceOverHorizon). */
+export type VarianceOf = (symbol: string, horizonSec: number) => number;
+
 /**
  * For each tier: the chance that this position's symbol touches its tier price within each horizon,
- * driftless log price with volatility sigma: P = 2 Phi(-|ln(B/S)| / (sigma sqrt T)), the median time to
- * it, and the distance in standard deviations. A tier the position (or its cross pool) is already at or
- * past has P = 1 and time 0. The tier prices are the engine's (evaluate-account.ts), so this is exact
- * for an isolated position and for a cross pool that holds one symbol; for a cross pool of several
- * symbols it is the view "if only this coin moved", and the pool's own figure is pool-reach.ts.
+ * driftless log price: P = 2 Phi(-|ln(B/S)| / sqrt(v(T) T)), with v(T) the variance the horizon sees
+ * (sigma^2 when volatility is flat), the median time to it, and the distance in standard deviations.
+ * A tier the position (or its cross pool) is already at or past has P = 1 and time 0. The tier prices
+ * are the engine's (evaluate-account.ts), so this is exact for an isolated position and for a cross
+ * pool that holds one symbol; for a cross pool of several symbols it is the view "if only this coin
+ * moved", and the pool's own figure is buffer-reach.ts.
  */
 export function projectPosition(
   risk: PositionRisk,
   levels: readonly number[],
-  sigmaPerSqrtSec: number,
+  varianceOf: VarianceOf,
   horizonsSec: readonly number[],
 ): PositionProjection {
   const tiers = levels.map((level): PositionTierOutlook => {
     const tierPrice = risk.tierPrices[String(level)] ?? null;
     const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
-    const tau =
+    const d = Math.abs(logDistance ?? 0);
+    const sdAt =
       risk.riskRatio >= level
-        ? 0
+        ? THROUGH
         : logDistance === null
-          ? Number.POSITIVE_INFINITY
-          : diffusionTimeSec(logDistance, sigmaPerSqrtSec);
-    const outlook = tierOutlook(level, tau, horizonsSec);
+          ? OUT_OF_REACH
+          : d === 0
+            ? THROUGH
+            : (horizonSec: number) => d / Math.sqrt(varianceOf(risk.symbol, horizonSec) * horizonSec);
+    const outlook = tierOutlook(level, sdAt, horizonsSec);
     // Written out, not spread: this runs for every tier on every tick.
-    return {
-      level,
-      diffusionTimeSec: outlook.diffusionTimeSec,
-      medianTimeSec: outlook.medianTimeSec,
-      horizons: outlook.horizons,
-      tierPrice,
-      logDistance,
-    };
+    return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
   });
-  return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec, tiers };
+  return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(varianceOf(risk.symbol, 0)), tiers };
 }
