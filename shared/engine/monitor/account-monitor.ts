@@ -26,7 +26,8 @@ import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
   updateVolatility,
-  varianceOverHorizon,
+  varianceCurve,
+  type VarianceCurve,
   type VolatilityOptions,
   type VolatilityState,
 } from '../projection/volatility.ts';
@@ -181,18 +182,25 @@ function evaluate(state: MonitorState, now: number): MonitorView {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
   });
-  const empty = emptyVolatility(config.volatility);
-  const varianceOf = (symbol: string, horizonSec: number) =>
-    varianceOverHorizon(state.volatility[symbol] ?? empty, config.volatility, horizonSec);
+  // One curve per symbol per evaluation: the projection asks for them many times.
+  const curves = new Map<string, VarianceCurve>();
+  const curveOf = (symbol: string): VarianceCurve => {
+    let curve = curves.get(symbol);
+    if (curve === undefined) {
+      curve = varianceCurve(state.volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
+      curves.set(symbol, curve);
+    }
+    return curve;
+  };
   const correlationOfPair = (a: string, b: string) => correlationOf(state.correlation, a, b, config.correlation);
-  const projection = projectAccount(account, config.model, risk, varianceOf, correlationOfPair, config.projectedHorizonsSec);
+  const projection = projectAccount(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
     model: config.model,
     risk,
     projection,
-    varianceOf,
+    curveOf,
     correlationOf: correlationOfPair,
     liquidationOdds: config.liquidationOdds,
   });

@@ -7,7 +7,7 @@ import type { Account } from '../positions/account.ts';
 import type { AccountProjection } from '../projection/account-projection.ts';
 import { oddsTopUp, type CorrelationOf } from '../projection/buffer-reach.ts';
 import { crossGroup, isolatedGroup } from '../projection/equity-buffer.ts';
-import type { VarianceOf } from '../projection/position-projection.ts';
+import type { CurveOf } from '../projection/position-projection.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
 
 /** The top-up also aims for P(liquidation within horizonSec) <= maxProbability (product.md, Suggested actions). */
@@ -22,7 +22,7 @@ export interface FactInputs {
   readonly model: MarginModel;
   readonly risk: AccountRisk;
   readonly projection: AccountProjection;
-  readonly varianceOf: VarianceOf;
+  readonly curveOf: CurveOf;
   readonly correlationOf: CorrelationOf;
   readonly liquidationOdds: LiquidationOdds | null;
 }
@@ -42,7 +42,7 @@ const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
  * odds limit; the reduction is the engine's.
  */
 export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
-  const { account, model, risk, projection, varianceOf, correlationOf, liquidationOdds: odds } = inputs;
+  const { account, model, risk, projection, curveOf, correlationOf, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
@@ -51,7 +51,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const lead = [...cross].sort((a, b) => b.maintenanceMargin - a.maintenanceMargin);
     const reducible = lead.find((p) => p.reduction.kind === 'reduce');
     const shown = reducible ?? lead[0];
-    const oddsUsdt = odds === null ? 0 : oddsTopUp(crossGroup(account, model), varianceOf, correlationOf, odds.horizonSec, odds.maxProbability);
+    const oddsUsdt = odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability);
     facts.push({
       subject: crossSubject(inputs.accountId),
       symbol: shown?.symbol ?? null,
@@ -70,7 +70,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const pp = projection.positions[i];
     if (p.marginMode !== 'isolated' || pr === undefined || pp === undefined) return;
     const oddsUsdt =
-      odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), varianceOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
+      odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
     facts.push({
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,

@@ -3,7 +3,7 @@ import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import { bufferTierOutlook, type BufferTierOutlook, type CorrelationOf } from './buffer-reach.ts';
 import { crossGroup } from './equity-buffer.ts';
-import { projectPosition, type PositionProjection, type VarianceOf } from './position-projection.ts';
+import { projectPosition, type PositionProjection, type CurveOf } from './position-projection.ts';
 
 export interface AccountProjection {
   /** One per position, in the account's order: the view "if only this coin moved". */
@@ -21,11 +21,11 @@ export function projectAccount(
   account: Account,
   model: MarginModel,
   risk: AccountRisk,
-  varianceOf: VarianceOf,
+  curveOf: CurveOf,
   correlationOf: CorrelationOf,
   horizonsSec: readonly number[],
 ): AccountProjection {
-  const positions = risk.positions.map((p) => projectPosition(p, risk.levels, varianceOf, horizonsSec));
+  const positions = risk.positions.map((p) => projectPosition(p, risk.levels, curveOf, horizonsSec));
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
   if (cross.length === 0) return { positions, crossPool: null };
   const group = crossGroup(account, model);
@@ -34,7 +34,7 @@ export function projectAccount(
   const tiers = risk.levels.map((level, k): BufferTierOutlook => {
     // One symbol: the pool's outlook is that position's (same tier price, same volatility); reuse it.
     const known = single?.tiers[k];
-    return bufferTierOutlook(group, level, varianceOf, correlationOf, horizonsSec, known);
+    return bufferTierOutlook(group, level, curveOf, correlationOf, horizonsSec, known);
   });
   return { positions, crossPool: { symbols: group.symbols, tiers } };
 }

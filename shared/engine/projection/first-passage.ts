@@ -42,7 +42,7 @@ export function distanceSd(diffusionTime: number, horizonSec: number): number {
 }
 
 /**
- * The "expected time" we show: the **median** first-passage time, the T with P(T) = 1/2, i.e.
+ * The "expected time" we show (flat volatility): the **median** first-passage time, the T with P(T) = 1/2, i.e.
  * tau / Phi^-1(3/4)^2 (about 2.2 tau). Why the median: the driftless mean first-passage time is
  * infinite (the density decays like T^-3/2), so a mean would always read "never"; the median reads
  * "even odds by then", which is what a trader can act on. 0 when already there, Infinity when
@@ -69,23 +69,43 @@ export function probabilityAtSd(z: number): number {
 }
 
 /**
- * The median first-passage time when the distance in sd depends on the horizon (a volatility with a
- * term structure): the t with sdAt(t) = Phi^-1(3/4), i.e. P(t) = 1/2. sdAt must fall as t grows (the
- * integrated variance grows). Bisection on log t between 1 s and 100 years to 1e-4 relative (a
- * displayed time needs no more); Infinity if even 100 years leave the odds below even, 0 if one second
- * is enough.
+ * A barrier at `distance` from a driftless process (a log price, or a cross pool's equity buffer)
+ * whose variance accumulates over time as `variance(t)` (sigma^2 t for a flat volatility; the term
+ * structure of volatility.ts otherwise). Then P(touch within t) = 2 Phi(-distance / sqrt(variance(t))):
+ * a Brownian motion run on the clock of its accumulated variance.
  */
-export function medianTimeSec(sdAt: (horizonSec: number) => number): number {
-  let lo = 1;
+export interface Barrier {
+  readonly distance: number;
+  /** Variance accumulated over [0, t] seconds: 0 at 0, increasing. */
+  variance(t: number): number;
+  /** Its derivative, > 0. */
+  rate(t: number): number;
+}
+
+/** The distance in sd over a horizon. */
+export const barrierSd = (b: Barrier, horizonSec: number): number => b.distance / Math.sqrt(b.variance(horizonSec));
+
+/**
+ * The median first-passage time of a barrier: the t with P(t) = 1/2, i.e. variance(t) =
+ * (distance / Phi^-1(3/4))^2. Newton's method on that equation (the variance and its rate are closed
+ * forms), kept inside a bracket that halves when a step would leave it; 1e-6 relative. Infinity if
+ * 100 years are not enough.
+ */
+export function barrierMedianSec(b: Barrier): number {
+  const target = (b.distance / MEDIAN_ABS_NORMAL) ** 2;
+  let lo = 0;
   let hi = 100 * 365 * 86_400;
-  if (!(sdAt(hi) <= MEDIAN_ABS_NORMAL)) return Number.POSITIVE_INFINITY;
-  if (sdAt(lo) <= MEDIAN_ABS_NORMAL) return 0;
-  for (let i = 0; i < 60 && hi / lo > 1 + 1e-4; i += 1) {
-    const mid = Math.sqrt(lo * hi);
-    if (sdAt(mid) > MEDIAN_ABS_NORMAL) lo = mid;
-    else hi = mid;
+  if (!(b.variance(hi) >= target)) return Number.POSITIVE_INFINITY;
+  let t = Math.min(hi, target / b.rate(1));
+  for (let i = 0; i < 100; i += 1) {
+    const gap = b.variance(t) - target;
+    if (gap > 0) hi = t;
+    else lo = t;
+    if (Math.abs(gap) <= 1e-9 * target || hi - lo <= 1e-6 * hi) break;
+    const step = t - gap / b.rate(t);
+    t = step > lo && step < hi ? step : lo > 0 ? Math.sqrt(lo * hi) : hi / 2;
   }
-  return Math.sqrt(lo * hi);
+  return t;
 }
 
 /** The projection horizons of product.md: 15 min, 1 h, 4 h, 24 h. */

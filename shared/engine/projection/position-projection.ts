@@ -1,5 +1,6 @@
 import type { PositionRisk } from '../margin/evaluate-account.ts';
-import { OUT_OF_REACH, THROUGH, tierOutlook, type TierOutlook } from './tier-outlook.ts';
+import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
+import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
 
 /** A tier outlook measured on one position's price axis. */
 export interface PositionTierOutlook extends TierOutlook {
@@ -18,13 +19,13 @@ export interface PositionProjection {
   readonly tiers: readonly PositionTierOutlook[];
 }
 
-/** Variance per second of a symbol's log mark, averaged over a horizon (volatility.ts, varianceOverHorizon). */
-export type VarianceOf = (symbol: string, horizonSec: number) => number;
+/** Each symbol's variance term structure (volatility.ts, varianceCurve), looked up once per symbol. */
+export type CurveOf = (symbol: string) => VarianceCurve;
 
 /**
  * For each tier: the chance that this position's symbol touches its tier price within each horizon,
- * driftless log price: P = 2 Phi(-|ln(B/S)| / sqrt(v(T) T)), with v(T) the variance the horizon sees
- * (sigma^2 when volatility is flat), the median time to it, and the distance in standard deviations.
+ * driftless log price: P = 2 Phi(-|ln(B/S)| / sqrt(V(T))), with V(T) the variance accumulated over the
+ * horizon (sigma^2 T when volatility is flat), the median time to it, and the distance in standard deviations.
  * A tier the position (or its cross pool) is already at or past has P = 1 and time 0. The tier prices
  * are the engine's (evaluate-account.ts), so this is exact for an isolated position and for a cross
  * pool that holds one symbol; for a cross pool of several symbols it is the view "if only this coin
@@ -33,24 +34,25 @@ export type VarianceOf = (symbol: string, horizonSec: number) => number;
 export function projectPosition(
   risk: PositionRisk,
   levels: readonly number[],
-  varianceOf: VarianceOf,
+  curveOf: CurveOf,
   horizonsSec: readonly number[],
 ): PositionProjection {
+  const curve = curveOf(risk.symbol);
   const tiers = levels.map((level): PositionTierOutlook => {
     const tierPrice = risk.tierPrices[String(level)] ?? null;
     const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
     const d = Math.abs(logDistance ?? 0);
-    const sdAt =
+    const barrier: TierBarrier =
       risk.riskRatio >= level
-        ? THROUGH
+        ? 'through'
         : logDistance === null
-          ? OUT_OF_REACH
+          ? 'out-of-reach'
           : d === 0
-            ? THROUGH
-            : (horizonSec: number) => d / Math.sqrt(varianceOf(risk.symbol, horizonSec) * horizonSec);
-    const outlook = tierOutlook(level, sdAt, horizonsSec);
+            ? 'through'
+            : { distance: d, variance: (t) => integratedVariance(curve, t), rate: (t) => varianceRate(curve, t) };
+    const outlook = tierOutlook(level, barrier, horizonsSec);
     // Written out, not spread: this runs for every tier on every tick.
     return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
   });
-  return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(varianceOf(risk.symbol, 0)), tiers };
+  return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(curve.fastPerSec), tiers };
 }

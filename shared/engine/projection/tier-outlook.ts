@@ -1,4 +1,4 @@
-import { medianTimeSec, probabilityAtSd, type HorizonOutlook } from './first-passage.ts';
+import { barrierMedianSec, barrierSd, probabilityAtSd, type Barrier, type HorizonOutlook } from './first-passage.ts';
 
 /** How soon one tier (a level of rho) could be reached, in every form the product shows. */
 export interface TierOutlook {
@@ -10,20 +10,24 @@ export interface TierOutlook {
   readonly horizons: readonly HorizonOutlook[];
 }
 
-/**
- * The outlook of a tier whose distance in standard deviations over a horizon is `sdAt(horizonSec)`
- * (0 at or through the tier, Infinity out of reach).
- */
-export function tierOutlook(level: number, sdAt: (horizonSec: number) => number, horizonsSec: readonly number[]): TierOutlook {
+/** A tier's barrier, or the two cases that need none. */
+export type TierBarrier = Barrier | 'through' | 'out-of-reach';
+
+/** The outlook of a tier: P and the distance in sd at each horizon, and the median time. */
+export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: readonly number[]): TierOutlook {
+  if (barrier === 'through') {
+    return { level, medianTimeSec: 0, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 1, distanceSd: 0 })) };
+  }
+  if (barrier === 'out-of-reach' || !(barrier.distance < Number.POSITIVE_INFINITY)) {
+    const never = Number.POSITIVE_INFINITY;
+    return { level, medianTimeSec: never, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 0, distanceSd: never })) };
+  }
   const horizons = horizonsSec.map((horizonSec) => {
-    const distanceSd = sdAt(horizonSec);
+    const distanceSd = barrierSd(barrier, horizonSec);
     return { horizonSec, probability: probabilityAtSd(distanceSd), distanceSd };
   });
-  return { level, medianTimeSec: medianTimeSec(sdAt), horizons };
+  return { level, medianTimeSec: barrierMedianSec(barrier), horizons };
 }
-
-export const THROUGH = (): number => 0;
-export const OUT_OF_REACH = (): number => Number.POSITIVE_INFINITY;
 
 /** P(touch within horizonSec) read off an outlook; 0 if that horizon was not projected. */
 export const probabilityWithin = (

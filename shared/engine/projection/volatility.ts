@@ -138,16 +138,50 @@ const perMs = (sums: VarianceSums): number => (sums.sumMs > 0 ? sums.sumSquares 
 export const rawSigmaPerSqrtMs = (state: VolatilityState): number => Math.sqrt(perMs(state.fast));
 
 /**
+ * The term structure of one symbol's variance, per second: it starts at `fastPerSec` and reverts to
+ * `slowPerSec` at rate `kappaPerSec` (see the header). A flat volatility has fast = slow.
+ */
+export interface VarianceCurve {
+  readonly fastPerSec: number;
+  readonly slowPerSec: number;
+  readonly kappaPerSec: number;
+}
+
+export const flatVariance = (perSec: number): VarianceCurve => ({ fastPerSec: perSec, slowPerSec: perSec, kappaPerSec: 0 });
+
+/** The curve of a state, each speed floored. */
+export function varianceCurve(state: VolatilityState, options: VolatilityOptions): VarianceCurve {
+  const floor = variancePerMs(options.floorSigmaAnnual);
+  return {
+    fastPerSec: Math.max(perMs(state.fast), floor) * 1000,
+    slowPerSec: Math.max(perMs(state.slow), floor) * 1000,
+    kappaPerSec: Math.LN2 / (options.halfLifeMs / 1000),
+  };
+}
+
+/**
+ * The variance of the log mark accumulated over [0, T] seconds: the integral of the curve,
+ *   slow T + (fast - slow) (1 - e^{-kappa T}) / kappa.
+ * This is what replaces sigma^2 T in the first-passage formula.
+ */
+export function integratedVariance(curve: VarianceCurve, horizonSec: number): number {
+  const t = Math.max(0, horizonSec);
+  const x = curve.kappaPerSec * t;
+  const transient = x < 1e-9 ? t : -Math.expm1(-x) / curve.kappaPerSec;
+  return curve.slowPerSec * t + (curve.fastPerSec - curve.slowPerSec) * transient;
+}
+
+/** d/dT of integratedVariance: the variance rate at time T ahead, fast decaying to slow. */
+export const varianceRate = (curve: VarianceCurve, horizonSec: number): number =>
+  curve.slowPerSec + (curve.fastPerSec - curve.slowPerSec) * Math.exp(-curve.kappaPerSec * Math.max(0, horizonSec));
+
+/**
  * The variance per second that a horizon of `horizonSec` sees on average (the term structure above),
  * each speed floored. horizonSec = 0 gives the fast (instantaneous) estimate.
  */
 export function varianceOverHorizon(state: VolatilityState, options: VolatilityOptions, horizonSec: number): number {
-  const floor = variancePerMs(options.floorSigmaAnnual);
-  const fast = Math.max(perMs(state.fast), floor) * 1000;
-  const slow = Math.max(perMs(state.slow), floor) * 1000;
-  const x = (Math.LN2 / (options.halfLifeMs / 1000)) * Math.max(0, horizonSec);
-  const weight = x < 1e-9 ? 1 : -Math.expm1(-x) / x;
-  return slow + (fast - slow) * weight;
+  const curve = varianceCurve(state, options);
+  return horizonSec > 0 ? integratedVariance(curve, horizonSec) / horizonSec : curve.fastPerSec;
 }
 
 /** The sigma a horizon sees, per sqrt second; horizonSec = 0 (default) is the fast estimate, floored. */
