@@ -25,7 +25,8 @@ const example = JSON.parse(readFileSync(join(root, 'examples', 'binance-cross.js
   positions: Record<string, unknown>[];
 } & Record<string, unknown>;
 
-describe.concurrent('calc command', () => {
+// Each case starts a Node process (about a second on two busy cores), so allow for a loaded machine.
+describe.concurrent('calc command', { timeout: 60_000 }, () => {
   test('the README example prints every documented field as JSON numbers', async () => {
     const r = await calc(['examples/binance-cross.json']);
     expect(r.stderr).toBe('');
