@@ -13,7 +13,8 @@ import { playIndices, type BacktestOptions } from './run-backtest.ts';
  * only on N, S and M: paths are split across worker threads by index and put back in order.
  */
 
-export const DEFAULT_PATHS = 300;
+/** Two of every family x leverage x account-shape combination (5 x 5 x 4). */
+export const DEFAULT_PATHS = 200;
 
 interface Args {
   readonly paths: number;
