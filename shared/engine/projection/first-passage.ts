@@ -7,12 +7,12 @@ import { normalCdf, normalQuantile } from './normal-distribution.ts';
  * A log price with volatility sigma (per sqrt second) and no drift, a distance d = |ln(B / S)| from the
  * barrier B, touches it within T seconds with probability (reflection principle)
  *   P(T) = 2 * Phi(-d / (sigma * sqrt T)).
- * Everything here is written in one number, the **diffusion time** tau = (d / sigma)^2, in seconds: the
- * time over which one standard deviation of the log price equals the distance. Then
- *   P(T) = 2 * Phi(-sqrt(tau / T)),   distance in sd over T = sqrt(tau / T).
- * The same form serves a cross account's equity buffer (pool-reach.ts), where the "distance" is a
- * number of standard deviations along the direction in which the equity falls fastest.
- * tau = 0 means at or through the barrier (P = 1); tau = Infinity means it cannot be reached (P = 0).
+ * With a flat volatility everything is one number, the **diffusion time** tau = (d / sigma)^2 seconds
+ * (the time over which one standard deviation of the log price equals the distance):
+ * P(T) = 2 Phi(-sqrt(tau / T)), distance in sd = sqrt(tau / T). The projection itself uses the general
+ * form below (`Barrier`): a variance that accumulates along the volatility's term structure, and the same
+ * formula with sigma^2 T replaced by that accumulated variance; a cross pool's equity buffer
+ * (buffer-reach.ts) is such a barrier too.
  */
 
 /** Phi^-1(3/4): the median of |N(0,1)|. */
