@@ -1,5 +1,7 @@
 import { WebSocket } from 'ws';
-import { VENUE_IDS } from '../shared/engine/positions/account.ts';
+import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from '../shared/engine/monitor/live-monitor.ts';
+import { VENUE_IDS, type VenueId } from '../shared/engine/positions/account.ts';
+import type { FeedEvent } from '../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../shared/exchanges/venues.ts';
 import { createFeed, type Feed } from '../shared/feed/feed.ts';
 import { webSocketFactory } from '../shared/feed/websocket-factory.ts';
@@ -9,6 +11,7 @@ import { fetchHttp } from '../shared/platform/fetch-http.ts';
 import { systemClock } from '../shared/platform/system-clock.ts';
 import { webCryptoHmac } from '../shared/platform/webcrypto-hmac.ts';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.ts';
+import { alertText } from './alert-text.ts';
 import { DEMO_ACCESS } from './demo-access.ts';
 import { journalEntries, type JournalEntry } from './journal.ts';
 import { summaryLine, venueView, type VenueView } from './view-model.ts';
@@ -77,6 +80,25 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     throw e;
   }
   const random = seededRandom(seed);
+  // The live engine: every feed event through the account monitor, whose alerts join the journal.
+  const lives = new Map<VenueId, LiveMonitor>(VENUE_IDS.map((v) => [v, emptyLiveMonitor]));
+  let alerts: JournalEntry[] = [];
+  const onFeedEvent = (venue: VenueId, event: FeedEvent) => {
+    const feed = feeds.find((f) => f.state().venue === venue);
+    if (feed === undefined) return;
+    const step = liveMonitorStep(lives.get(venue) ?? emptyLiveMonitor, event, feed.state(), {
+      model: venueAdapters[venue].margin,
+      takerFeeRate: defaultTakerFeeRate[venue],
+      options: { accountId: `${venue}:demo` },
+    });
+    lives.set(venue, step.live);
+    for (const d of step.decisions) {
+      const text = alertText(d);
+      if (text !== null && d.kind === 'notify') {
+        alerts.push({ simTime: d.alert.t, venue, text, severity: d.alert.severity === 'critical' || d.alert.severity === 'liquidation' ? 'alarm' : 'warn' });
+      }
+    }
+  };
   const feeds: readonly Feed[] = VENUE_IDS.map((venue) =>
     createFeed({
       adapter: venueAdapters[venue],
@@ -87,7 +109,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       http: fetchHttp(),
       hmac: webCryptoHmac(),
       random: random.next,
-      onEvent: () => undefined,
+      onEvent: (event) => onFeedEvent(venue, event),
     }),
   );
   feeds.forEach((f) => f.start());
@@ -104,7 +126,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   });
   const refresh = setInterval(() => {
     const next = snapshot();
-    journal = [...journal, ...journalEntries(lastViews, next.venues, next.simTime)].slice(-JOURNAL_LENGTH);
+    journal = [...journal, ...alerts, ...journalEntries(lastViews, next.venues, next.simTime)].slice(-JOURNAL_LENGTH);
+    alerts = [];
     lastViews = next.venues;
     viewer.publish({ ...next, journal });
   }, options.refreshMs ?? 500);

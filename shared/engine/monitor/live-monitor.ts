@@ -1,0 +1,98 @@
+import type { AlertDecision } from '../alerts/alert-decision.ts';
+import type { MarginModel } from '../margin/margin-model.ts';
+import { accountOf, type AccountState } from '../positions/account-state.ts';
+import type { FeedEvent } from '../positions/feed-notices.ts';
+import { createMonitor, monitorStep, type MarkHistory, type MonitorInput, type MonitorOptions, type MonitorState } from './account-monitor.ts';
+
+/**
+ * The live engine: a feed's events, in the order the feed emits them, through the account monitor.
+ * It is the only glue between `shared/feed` and `monitorStep`, so the extension, the relay and the demo
+ * drive the monitor exactly as the replay does: marks as `marks`, every change of positions, balance or
+ * tiers as a whole `account`, the feed's stale / fresh notices as `stale` / `recovered`.
+ *
+ * Time is the venue's (each event's own time), never the wall clock, and never goes back: a replay
+ * of the marks a live session saw gives the same alert ids.
+ */
+export interface LiveMonitor {
+  /** Null until the feed holds a whole account (balance, positions, tiers, a mark for each). */
+  readonly monitor: MonitorState | null;
+  /** Symbols the feed currently reports without a fresh mark. */
+  readonly stale: readonly string[];
+  readonly now: number | null;
+}
+
+export interface LiveMonitorConfig {
+  readonly model: MarginModel;
+  readonly takerFeeRate: number;
+  readonly options?: Partial<MonitorOptions>;
+  readonly history?: MarkHistory;
+}
+
+export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null };
+
+export interface LiveStep {
+  readonly live: LiveMonitor;
+  readonly decisions: readonly AlertDecision[];
+}
+
+const ACCOUNT_EVENTS = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
+
+function eventTime(event: FeedEvent): number | null {
+  if (event.kind !== 'venue') return 'time' in event ? event.time : null;
+  const e = event.event;
+  return 'time' in e ? e.time : 'fetchedAt' in e ? e.fetchedAt : null;
+}
+
+/** `account`: the feed's account changed; the monitor hears the whole account, if it is whole yet. */
+type LiveInput = MonitorInput | 'account';
+
+/** What the monitor should hear about one feed event (already folded into `feedState`). */
+function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState): { inputs: LiveInput[]; stale: readonly string[] } {
+  if (event.kind === 'venue') {
+    const e = event.event;
+    // Before the account is whole, a mark may be the piece that completes it.
+    if (e.kind === 'mark') return { inputs: [live.monitor === null ? 'account' : { kind: 'marks', marks: { [e.symbol]: e.price } }], stale: live.stale };
+    return { inputs: ACCOUNT_EVENTS.has(e.kind) ? ['account'] : [], stale: live.stale };
+  }
+  if (event.kind === 'stale') {
+    const stale = [...new Set([...live.stale, ...event.symbols])].sort();
+    if (live.stale.length > 0) return { inputs: [], stale };
+    const lastFresh = Math.min(...event.symbols.map((s) => feedState.marks.get(s)?.time ?? event.time));
+    return { inputs: [{ kind: 'stale', since: lastFresh, reason: `no mark price for ${event.symbols.join(', ')}` }], stale };
+  }
+  if (event.kind === 'fresh') {
+    const stale = live.stale.filter((s) => !event.symbols.includes(s));
+    return { inputs: live.stale.length > 0 && stale.length === 0 ? [{ kind: 'recovered' }] : [], stale };
+  }
+  return { inputs: [], stale: live.stale };
+}
+
+export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: AccountState, config: LiveMonitorConfig): LiveStep {
+  const t = eventTime(event) ?? live.now;
+  if (t === null) return { live, decisions: [] };
+  const now = live.now === null ? t : Math.max(live.now, t);
+  const { inputs, stale } = inputsFor(live, event, feedState);
+  let monitor = live.monitor;
+  const decisions: AlertDecision[] = [];
+  for (const input of inputs) {
+    let step: MonitorInput;
+    if (input === 'account') {
+      const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
+      if (!view.ok) continue;
+      step = { kind: 'account', account: view.account };
+      monitor ??= createMonitor({
+        account: view.account,
+        model: config.model,
+        ...(config.options === undefined ? {} : { options: config.options }),
+        ...(config.history === undefined ? {} : { history: config.history }),
+      });
+    } else {
+      step = input;
+    }
+    if (monitor === null) continue;
+    const result = monitorStep(monitor, step, now);
+    monitor = result.state;
+    decisions.push(...result.decisions);
+  }
+  return { live: { monitor, stale, now }, decisions };
+}
