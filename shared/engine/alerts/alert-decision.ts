@@ -1,0 +1,106 @@
+import type { Side } from '../positions/account.ts';
+import type { Severity } from './alert-ladder.ts';
+
+/**
+ * What the alert policy reads and what it returns. Facts come from the monitor (one per risk subject:
+ * the cross pool, each isolated position); decisions are data that each home carries out its own way
+ * (style.md B3: effects are results).
+ */
+
+/** The suggested reduction of one position, as the engine computed it. */
+export interface SuggestedReduction {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly qty: number;
+  readonly feeUsdt: number;
+  readonly closesPosition: boolean;
+}
+
+/** Everything the policy knows about one risk subject at one instant. */
+export interface SubjectFacts {
+  /** Stable key: `<account>:cross` or `<account>:isolated:<symbol>:<side>` (see subject-key.ts). */
+  readonly subject: string;
+  /** Isolated: its symbol; cross: the symbol of the suggested reduction (the largest requirement). */
+  readonly symbol: string | null;
+  readonly side: Side | null;
+  /** rho of the subject (the cross pool's, or the isolated position's). Infinity past liquidation. */
+  readonly riskRatio: number;
+  readonly equityUsdt: number;
+  readonly requirementUsdt: number;
+  /**
+   * Diffusion time tau (seconds, first-passage.ts) to each ladder level, keyed by levelKey: 0 when at
+   * or through it, Infinity when out of reach. A missing level means "unknown": no prediction.
+   */
+  readonly reach: Readonly<Record<string, number>>;
+  /** The suggested top-up, USDT (to the wallet if cross, to the position if isolated). */
+  readonly topUpUsdt: number;
+  readonly reduction: SuggestedReduction | null;
+  /** The marks the figures were computed at. */
+  readonly marks: Readonly<Record<string, number>>;
+}
+
+/** The feed says the data is stale (no mark price, listenKey expired, socket silent). */
+export interface StaleFact {
+  readonly subject: string;
+  /** When the data was last fresh (ms). Part of the alert id, so it must be the same on every device. */
+  readonly since: number;
+  readonly reason: string;
+}
+
+export interface PolicyFacts {
+  readonly subjects: readonly SubjectFacts[];
+  readonly stale: StaleFact | null;
+}
+
+/** A forecast carried by an alert: "Critical within 1 h: 63 %, median 41 min". */
+export interface TierForecast {
+  readonly tier: string;
+  readonly tierName: string;
+  readonly probability: number;
+  readonly horizonSec: number;
+  /** Median first-passage time, seconds (first-passage.ts). */
+  readonly medianTimeSec: number;
+}
+
+/** One alert as notified and as kept in the history, with the numbers it was based on. */
+export interface AlertRecord {
+  readonly id: string;
+  readonly kind: 'tier' | 'predictive' | 'stale';
+  readonly subject: string;
+  readonly t: number;
+  readonly severity: Severity;
+  /** The tier (levelKey) the alert is about: entered (tier), forecast (predictive); null for stale. */
+  readonly tier: string | null;
+  readonly tierName: string | null;
+  readonly channel: 'push' | 'in-app';
+  /** 0 for the first notice of this id, then 1, 2, ... for reminders. */
+  readonly reminder: number;
+  readonly riskRatio: number | null;
+  readonly equityUsdt: number | null;
+  readonly requirementUsdt: number | null;
+  /** Predictive: the forecast that fired; tier alerts: the outlook for the next tier up (if any). */
+  readonly forecast: TierForecast | null;
+  readonly symbol: string | null;
+  readonly side: Side | null;
+  readonly topUpUsdt: number | null;
+  readonly reduction: SuggestedReduction | null;
+  readonly marks: Readonly<Record<string, number>>;
+  /** Stale alerts: why. */
+  readonly reason: string | null;
+}
+
+export type ResolveReason = 'recovered' | 'reached' | 'withdrawn' | 'closed' | 'data-fresh';
+
+export type AlertDecision =
+  /** Show (push or in-app) this alert; the same id may come again as a reminder (reminder > 0). */
+  | { readonly kind: 'notify'; readonly alert: AlertRecord; readonly supersedes: readonly string[] }
+  /** The condition behind this id is over: clear its notification. Every notified id is resolved once. */
+  | { readonly kind: 'resolve'; readonly id: string; readonly subject: string; readonly t: number; readonly reason: ResolveReason }
+  /** The worst tier across subjects, or the stale flag, changed. */
+  | {
+      readonly kind: 'update-badge';
+      readonly tier: string | null;
+      readonly tierName: string | null;
+      readonly severity: Severity | null;
+      readonly stale: boolean;
+    };

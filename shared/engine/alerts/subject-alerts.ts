@@ -1,0 +1,204 @@
+import { medianPassageTimeSec, touchProbability } from '../projection/first-passage.ts';
+import type { AlertDecision, AlertRecord, SubjectFacts, TierForecast } from './alert-decision.ts';
+import { levelKey, type AlertPolicyOptions, type TierRule } from './alert-ladder.ts';
+import { effectiveTierIndex } from './effective-tier.ts';
+import { predictiveAlertId, tierAlertId } from './subject-key.ts';
+
+/**
+ * The alert policy for one risk subject (the cross pool, or one isolated position): tier episodes with
+ * hysteresis, the predictive alert for the next tier, reminders, snooze and quiet hours.
+ */
+
+/** An alert that is open: its condition holds. `dueAt` is when it should next be notified. */
+export interface OpenAlert {
+  readonly id: string;
+  readonly tierIndex: number;
+  readonly since: number;
+  /** A notify decision has been emitted for this id (so a resolve will follow). */
+  readonly notified: boolean;
+  /** Reminders emitted so far. */
+  readonly reminders: number;
+  /** Next notice (first one or reminder), ms; null when none is scheduled. A due notice held by quiet hours or a snooze stays due. */
+  readonly dueAt: number | null;
+}
+
+export interface Snooze {
+  /** End of the snooze, ms; null = until the subject recovers (nothing push-worthy open). */
+  readonly untilMs: number | null;
+  /** Alerts at or below this tier index are held; a worse tier still gets through. */
+  readonly tierIndex: number;
+}
+
+export interface SubjectAlertState {
+  /** The effective tier index (hysteresis applied); -1 below the ladder. */
+  readonly tierIndex: number;
+  /** Open tier alerts, one per tier from 0 to tierIndex, in order. Only the last one notifies. */
+  readonly tiers: readonly OpenAlert[];
+  /**
+   * The worst tier reached since the subject was last below every push tier. Predictions aim above it:
+   * a trader who was just told "Critical" and is back at Margin call need not hear "Critical likely".
+   */
+  readonly peakTierIndex: number;
+  /** The open predictive alert for the next tier up (above the peak) that has a predict rule, if it fired. */
+  readonly prediction: OpenAlert | null;
+  readonly snooze: Snooze | null;
+}
+
+export const emptySubjectState: SubjectAlertState = { tierIndex: -1, tiers: [], peakTierIndex: -1, prediction: null, snooze: null };
+
+export interface SubjectStep {
+  readonly state: SubjectAlertState;
+  readonly decisions: AlertDecision[];
+}
+
+const reachOf = (facts: SubjectFacts, rule: TierRule): number => facts.reach[levelKey(rule.level)] ?? Number.POSITIVE_INFINITY;
+
+/** The next tier above `tierIndex` that has a predict rule. */
+function predictionTarget(ladder: readonly TierRule[], tierIndex: number): number | null {
+  for (let i = tierIndex + 1; i < ladder.length; i += 1) if (ladder[i]?.predict) return i;
+  return null;
+}
+
+function forecastFor(facts: SubjectFacts, ladder: readonly TierRule[], target: number | null): TierForecast | null {
+  const rule = target === null ? undefined : ladder[target];
+  if (rule?.predict == null) return null;
+  const tau = reachOf(facts, rule);
+  return {
+    tier: levelKey(rule.level),
+    tierName: rule.name,
+    probability: touchProbability(tau, rule.predict.horizonSec),
+    horizonSec: rule.predict.horizonSec,
+    medianTimeSec: medianPassageTimeSec(tau),
+  };
+}
+
+/** True when nothing push-worthy is open: what "snooze until it recovers" waits for. */
+const hasRecovered = (ladder: readonly TierRule[], tiers: readonly OpenAlert[], prediction: OpenAlert | null): boolean =>
+  prediction === null && !tiers.some((a) => ladder[a.tierIndex]?.push === true);
+
+export function stepSubject(
+  previous: SubjectAlertState | undefined,
+  facts: SubjectFacts,
+  now: number,
+  options: AlertPolicyOptions,
+  isQuiet: boolean,
+): SubjectStep {
+  const { ladder } = options;
+  const prev = previous ?? emptySubjectState;
+  const decisions: AlertDecision[] = [];
+  const resolve = (alert: OpenAlert, reason: 'recovered' | 'reached' | 'withdrawn') => {
+    if (alert.notified) decisions.push({ kind: 'resolve', id: alert.id, subject: facts.subject, t: now, reason });
+  };
+  let snooze = prev.snooze !== null && prev.snooze.untilMs !== null && now >= prev.snooze.untilMs ? null : prev.snooze;
+
+  // 1. Tier episodes: escalate at once, leave through the hysteresis band.
+  const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis);
+  let tiers: OpenAlert[] = [...prev.tiers];
+  const reached: string[] = [];
+  if (tierIndex > prev.tierIndex) {
+    tiers = tiers.map((a) => ({ ...a, dueAt: null }));
+    for (let i = prev.tierIndex + 1; i <= tierIndex; i += 1) {
+      const rule = ladder[i];
+      if (rule === undefined) continue;
+      // Only the worst new tier is announced; the ones jumped over are covered by it.
+      tiers.push({ id: tierAlertId(facts.subject, levelKey(rule.level), now), tierIndex: i, since: now, notified: false, reminders: 0, dueAt: i === tierIndex ? now : null });
+    }
+  } else if (tierIndex < prev.tierIndex) {
+    for (const a of tiers) if (a.tierIndex > tierIndex) resolve(a, 'recovered');
+    tiers = tiers.filter((a) => a.tierIndex <= tierIndex);
+    const top = tiers[tiers.length - 1];
+    const rule = top === undefined ? undefined : ladder[top.tierIndex];
+    if (top !== undefined && rule !== undefined) {
+      // Back in a tier the trader already heard about (or that a worse one covered): remind after its grace.
+      tiers[tiers.length - 1] = { ...top, dueAt: rule.graceMs === null ? null : now + rule.graceMs };
+    }
+  }
+
+  // 2. The prediction for the next tier up (above the episode's peak).
+  const firstPush = ladder.findIndex((r) => r.push);
+  const peakTierIndex = tierIndex < firstPush || firstPush < 0 ? tierIndex : Math.max(prev.peakTierIndex, tierIndex);
+  const target = predictionTarget(ladder, peakTierIndex);
+  let prediction = prev.prediction;
+  if (prediction !== null && prediction.tierIndex !== target) {
+    if (prediction.tierIndex <= tierIndex) {
+      resolve(prediction, 'reached');
+      if (prediction.notified) reached.push(prediction.id);
+    } else {
+      resolve(prediction, 'withdrawn');
+    }
+    prediction = null;
+  }
+  const targetRule = target === null ? undefined : ladder[target];
+  if (target !== null && targetRule?.predict != null) {
+    const p = touchProbability(reachOf(facts, targetRule), targetRule.predict.horizonSec);
+    if (prediction === null && p >= targetRule.predict.threshold) {
+      prediction = { id: predictiveAlertId(facts.subject, levelKey(targetRule.level), now), tierIndex: target, since: now, notified: false, reminders: 0, dueAt: now };
+    } else if (prediction !== null && p < targetRule.predict.threshold - options.predictionHysteresis) {
+      resolve(prediction, 'withdrawn');
+      prediction = null;
+    }
+  }
+
+  if (snooze?.untilMs === null && hasRecovered(ladder, tiers, prediction)) snooze = null;
+
+  // 3. Deliver what is due, unless quiet hours or a snooze hold it (held notices stay due).
+  const isHeld = (alert: OpenAlert, rule: TierRule): boolean =>
+    rule.push && ((isQuiet && !rule.bypassesQuietHours) || (snooze !== null && alert.tierIndex <= snooze.tierIndex));
+  const record = (alert: OpenAlert, kind: 'tier' | 'predictive', rule: TierRule): AlertRecord => ({
+    id: alert.id,
+    kind,
+    subject: facts.subject,
+    t: now,
+    severity: rule.severity,
+    tier: levelKey(rule.level),
+    tierName: rule.name,
+    channel: rule.push ? 'push' : 'in-app',
+    reminder: alert.notified ? alert.reminders + 1 : 0,
+    riskRatio: facts.riskRatio,
+    equityUsdt: facts.equityUsdt,
+    requirementUsdt: facts.requirementUsdt,
+    forecast: kind === 'predictive' ? forecastFor(facts, ladder, alert.tierIndex) : forecastFor(facts, ladder, target),
+    symbol: facts.symbol,
+    side: facts.side,
+    topUpUsdt: facts.topUpUsdt,
+    reduction: facts.reduction,
+    marks: facts.marks,
+    reason: null,
+  });
+
+  let pushed = false;
+  const top = tiers[tiers.length - 1];
+  const topRule = top === undefined ? undefined : ladder[top.tierIndex];
+  if (top !== undefined && topRule !== undefined && top.dueAt !== null && top.dueAt <= now && !isHeld(top, topRule)) {
+    // A first notice replaces the notifications of the milder tiers it covers and of a prediction it fulfils.
+    const supersedes = top.notified ? [] : [...tiers.filter((a) => a !== top && a.notified).map((a) => a.id), ...reached];
+    decisions.push({ kind: 'notify', alert: record(top, 'tier', topRule), supersedes });
+    pushed = topRule.push;
+    const interval = top.notified ? topRule.remindEveryMs : topRule.graceMs;
+    tiers[tiers.length - 1] = {
+      ...top,
+      notified: true,
+      reminders: top.notified ? top.reminders + 1 : 0,
+      dueAt: interval === null ? null : now + interval,
+    };
+  }
+  if (prediction !== null && targetRule !== undefined && prediction.dueAt !== null && prediction.dueAt <= now) {
+    if (pushed) {
+      // The tier alert just pushed carries this forecast; a second push in the same instant is noise.
+      prediction = { ...prediction, dueAt: null };
+    } else if (!isHeld(prediction, targetRule)) {
+      decisions.push({ kind: 'notify', alert: record(prediction, 'predictive', targetRule), supersedes: [] });
+      prediction = { ...prediction, notified: true, dueAt: null };
+    }
+  }
+
+  return { state: { tierIndex, tiers, peakTierIndex, prediction, snooze }, decisions };
+}
+
+/** Resolves everything a subject had open: its position was closed or the account no longer has it. */
+export function closeSubject(state: SubjectAlertState, subject: string, now: number): AlertDecision[] {
+  const open = [...state.tiers, ...(state.prediction === null ? [] : [state.prediction])];
+  return open
+    .filter((a) => a.notified)
+    .map((a): AlertDecision => ({ kind: 'resolve', id: a.id, subject, t: now, reason: 'closed' }));
+}

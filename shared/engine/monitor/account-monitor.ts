@@ -1,0 +1,229 @@
+import type { AlertDecision, StaleFact, SubjectFacts } from '../alerts/alert-decision.ts';
+import { callLevelsOf, DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from '../alerts/alert-ladder.ts';
+import {
+  alertPolicyStep,
+  emptyAlertPolicyState,
+  snoozeSubject,
+  unsnoozeSubject,
+  type AlertPolicyState,
+} from '../alerts/alert-policy.ts';
+import { feedSubject } from '../alerts/subject-key.ts';
+import { evaluateAccount, type AccountRisk } from '../margin/evaluate-account.ts';
+import type { MarginModel } from '../margin/margin-model.ts';
+import type { Account } from '../positions/account.ts';
+import { projectAccount, type AccountProjection } from '../projection/account-projection.ts';
+import {
+  correlationFor,
+  correlationOf,
+  DEFAULT_CORRELATION_OPTIONS,
+  emptyCorrelation,
+  updateCorrelation,
+  type CorrelationOptions,
+  type CorrelationState,
+} from '../projection/correlation.ts';
+import { DEFAULT_HORIZONS_SEC } from '../projection/first-passage.ts';
+import {
+  DEFAULT_VOLATILITY_OPTIONS,
+  emptyVolatility,
+  sigmaPerSqrtSec,
+  updateVolatility,
+  type VolatilityOptions,
+  type VolatilityState,
+} from '../projection/volatility.ts';
+import { subjectFacts, type LiquidationOdds } from './subject-facts.ts';
+import { withMarks } from './with-marks.ts';
+
+/**
+ * The account monitor: one pure reducer that the live feed and the replay both drive, so that a
+ * replayed history raises exactly the alerts the live engine would have raised.
+ *
+ *   monitorStep(state, input, now) -> { state, decisions }
+ *
+ * A mark tick or an account update re-runs the whole chain: volatility and correlation, then
+ * evaluateAccount (the venue's MarginModel, passed in once at creation), the projection, and the
+ * alert policy. A stale/recovered fact, a snooze or a bare clock tick re-runs only the policy on the
+ * last facts (reminders and held notices fall due with time, not with prices).
+ */
+
+export interface MonitorOptions {
+  /** Names the account in subject keys and alert ids; stable across devices (e.g. "binance:main"). */
+  readonly accountId: string;
+  readonly policy: AlertPolicyOptions;
+  readonly volatility: VolatilityOptions;
+  readonly correlation: CorrelationOptions;
+  /** Projection horizons shown per tier, seconds. */
+  readonly horizonsSec: readonly number[];
+  /** rho the suggested top-up and reduction aim for; null = the lowest ladder level (Watch). */
+  readonly target: number | null;
+  /** The top-up also keeps P(liquidation within the horizon) at or below this; null = rho target only. */
+  readonly liquidationOdds: LiquidationOdds | null;
+}
+
+export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
+  accountId: 'account',
+  policy: DEFAULT_ALERT_POLICY,
+  volatility: DEFAULT_VOLATILITY_OPTIONS,
+  correlation: DEFAULT_CORRELATION_OPTIONS,
+  horizonsSec: DEFAULT_HORIZONS_SEC,
+  target: null,
+  liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 },
+};
+
+/** The options plus the venue's margin rules (a function record, so the state is not plain JSON). */
+export interface MonitorConfig extends MonitorOptions {
+  readonly model: MarginModel;
+}
+
+/** The last evaluation: what a screen shows and what the replay reads (rho, liquidation). */
+export interface MonitorView {
+  readonly t: number;
+  readonly risk: AccountRisk;
+  readonly projection: AccountProjection;
+  readonly facts: readonly SubjectFacts[];
+}
+
+export interface MonitorState {
+  readonly config: MonitorConfig;
+  /** Time of the last accepted input; inputs from before it are refused. */
+  readonly now: number | null;
+  readonly account: Account;
+  /** The latest mark of every symbol seen. */
+  readonly marks: Readonly<Record<string, number>>;
+  /** Rebuildable: per-symbol volatility and the account's correlation (warm them from history). */
+  readonly volatility: Readonly<Record<string, VolatilityState>>;
+  readonly correlation: CorrelationState;
+  readonly stale: StaleFact | null;
+  /** Not rebuildable: open alerts, snoozes, history. The part a home persists. */
+  readonly alerts: AlertPolicyState;
+  readonly view: MonitorView | null;
+  /** Inputs refused so far: non-finite or non-positive marks, times going back. */
+  readonly rejected: number;
+}
+
+export type MonitorInput =
+  /** Mark prices at `now`, symbol -> price (one symbol or several). */
+  | { readonly kind: 'marks'; readonly marks: Readonly<Record<string, number>> }
+  /** A full account snapshot (positions, balance); its marks give way to newer ticks. */
+  | { readonly kind: 'account'; readonly account: Account }
+  /** The feed lost its data; `since` is when it was last fresh (exchange time, part of the alert id). */
+  | { readonly kind: 'stale'; readonly since: number; readonly reason: string }
+  | { readonly kind: 'recovered' }
+  /** Snooze a subject for a time (untilMs) or, with null, until it recovers. */
+  | { readonly kind: 'snooze'; readonly subject: string; readonly untilMs: number | null }
+  | { readonly kind: 'unsnooze'; readonly subject: string }
+  /** Time passed, nothing else: lets reminders and held notices fall due between ticks. */
+  | { readonly kind: 'clock' };
+
+export interface MonitorStep {
+  readonly state: MonitorState;
+  readonly decisions: readonly AlertDecision[];
+}
+
+/** Price history for the warm start, oldest first: `[timeMs, {symbol: price}]` as the replay document has it. */
+export type MarkHistory = ReadonlyArray<readonly [number, Readonly<Record<string, number>>]>;
+
+export interface MonitorSetup {
+  readonly account: Account;
+  /** The venue's margin rules: `marginModels[account.exchange]` (the engine may not import the venues). */
+  readonly model: MarginModel;
+  readonly options?: Partial<MonitorOptions>;
+  readonly history?: MarkHistory;
+}
+
+/** The monitor before its first input, volatility and correlation warmed from `history` if given. */
+export function createMonitor(setup: MonitorSetup): MonitorState {
+  const config: MonitorConfig = { ...DEFAULT_MONITOR_OPTIONS, ...setup.options, model: setup.model };
+  let state: MonitorState = {
+    config,
+    now: null,
+    account: setup.account,
+    marks: Object.fromEntries(setup.account.positions.map((p) => [p.symbol, p.markPrice as number])),
+    volatility: {},
+    correlation: emptyCorrelation(setup.account.positions.map((p) => p.symbol)),
+    stale: null,
+    alerts: emptyAlertPolicyState,
+    view: null,
+    rejected: 0,
+  };
+  for (const [t, marks] of setup.history ?? []) state = observeMarks(state, marks, t);
+  // The warm start must not move the account's own marks or claim a time: the first input does that.
+  return { ...state, now: null, marks: { ...state.marks, ...Object.fromEntries(setup.account.positions.map((p) => [p.symbol, p.markPrice as number])) } };
+}
+
+/** Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped. */
+function observeMarks(state: MonitorState, marks: Readonly<Record<string, number>>, now: number): MonitorState {
+  const { config } = state;
+  const volatility = { ...state.volatility };
+  const latest = { ...state.marks };
+  let rejected = state.rejected;
+  for (const [symbol, price] of Object.entries(marks)) {
+    if (!(typeof price === 'number' && Number.isFinite(price) && price > 0)) {
+      rejected += 1;
+      continue;
+    }
+    volatility[symbol] = updateVolatility(volatility[symbol] ?? emptyVolatility(config.volatility), price, now, config.volatility);
+    latest[symbol] = price;
+  }
+  const correlation = updateCorrelation(state.correlation, latest, now, config.correlation);
+  return { ...state, volatility, marks: latest, correlation, rejected };
+}
+
+function evaluate(state: MonitorState, now: number): MonitorView {
+  const { config, account } = state;
+  const risk = evaluateAccount(account, config.model, {
+    callLevels: callLevelsOf(config.policy.ladder),
+    ...(config.target === null ? {} : { target: config.target }),
+  });
+  const sigmaOf = (symbol: string) => sigmaPerSqrtSec(state.volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
+  const correlationOfPair = (a: string, b: string) => correlationOf(state.correlation, a, b, config.correlation);
+  const projection = projectAccount(account, config.model, risk, sigmaOf, correlationOfPair, config.horizonsSec);
+  const facts = subjectFacts({
+    accountId: config.accountId,
+    account,
+    model: config.model,
+    risk,
+    projection,
+    sigmaOf,
+    correlationOf: correlationOfPair,
+    liquidationOdds: config.liquidationOdds,
+  });
+  return { t: now, risk, projection, facts };
+}
+
+export function monitorStep(state: MonitorState, input: MonitorInput, now: number): MonitorStep {
+  if (!Number.isFinite(now) || (state.now !== null && now < state.now)) {
+    return { state: { ...state, rejected: state.rejected + 1 }, decisions: [] };
+  }
+  let next: MonitorState = { ...state, now };
+  let fresh = false;
+  switch (input.kind) {
+    case 'marks':
+      next = observeMarks(next, input.marks, now);
+      next = { ...next, account: withMarks(next.account, next.marks) };
+      fresh = true;
+      break;
+    case 'account': {
+      const account = withMarks(input.account, next.marks);
+      next = { ...next, account, correlation: correlationFor(next.correlation, account.positions.map((p) => p.symbol)) };
+      fresh = true;
+      break;
+    }
+    case 'stale':
+      next = { ...next, stale: { subject: feedSubject(state.config.accountId), since: input.since, reason: input.reason } };
+      break;
+    case 'recovered':
+      next = { ...next, stale: null };
+      break;
+    case 'snooze':
+      next = { ...next, alerts: snoozeSubject(next.alerts, input.subject, input.untilMs) };
+      break;
+    case 'unsnooze':
+      next = { ...next, alerts: unsnoozeSubject(next.alerts, input.subject) };
+      break;
+    case 'clock':
+      break;
+  }
+  const view = fresh || next.view === null ? evaluate(next, now) : next.view;
+  const policy = alertPolicyStep(next.alerts, { subjects: view.facts, stale: next.stale }, now, next.config.policy);
+  return { state: { ...next, view, alerts: policy.state }, decisions: policy.decisions };
+}
