@@ -49,6 +49,13 @@ module.exports = {
       to: { path: ['^shared/exchanges/', '^shared/ui/', homes] },
     },
     {
+      name: 'platform-free-no-platform',
+      comment: 'shared/platform implements ports on platform globals (WebCrypto, fetch, timers); only homes wire it in.',
+      severity: 'error',
+      from: { path: `^shared/(units|engine|exchanges|feed|ports|protocol|ui)/.*${prod}` },
+      to: { path: '^shared/platform/' },
+    },
+    {
       name: 'shared-no-homes',
       severity: 'error',
       from: { path: `^shared/.*${prod}` },
