@@ -75,3 +75,19 @@ export function crashReplayDocument(): Record<string, unknown> {
     ticks: scenarioSeries('crash', { startMs: CRASH_START, stepMs: 5_000, durationMs: hour, seed: 42 }),
   };
 }
+
+/**
+ * A replay document as text, one tick per line (diffable, still plain JSON). The example is written with
+ *   npx tsx -e 'import("./test-support/replay-documents.ts").then((m) => process.stdout.write(m.replayDocumentText(m.crashReplayDocument())))' > examples/replay-crash.json
+ */
+/** Puts every object that holds no object or array on one line: `{ "floor": 0, "mmr": 0.004 }`. */
+const flatLeaves = (json: string): string => json.replace(/\{\n\s+([^{}[\]]*?)\n\s*\}/g, (_m, body: string) => `{ ${body.replace(/\n\s+/g, ' ')} }`);
+
+export function replayDocumentText(document: Record<string, unknown>): string {
+  const lines = Object.entries(document).map(([key, value]) =>
+    Array.isArray(value) && Array.isArray(value[0])
+      ? `  ${JSON.stringify(key)}: [\n${value.map((v) => `    ${JSON.stringify(v)}`).join(',\n')}\n  ]`
+      : `  ${JSON.stringify(key)}: ${flatLeaves(JSON.stringify(value, null, 2)).replace(/\n/g, '\n  ')}`,
+  );
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
