@@ -3,7 +3,7 @@
  * Node and test-support; production files may not.
  */
 const prod = '(?<!\\.test)\\.ts$';
-const homes = '^(extension|pwa|relay|cli|simulator|bench|e2e|demo|test-support)/';
+const homes = '^(extension|pwa|relay|cli|simulator|bench|backtest|e2e|demo|test-support)/';
 
 module.exports = {
   forbidden: [

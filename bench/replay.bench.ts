@@ -7,10 +7,10 @@ import { tierPrice } from '../shared/engine/margin/tier-price.ts';
 import { createMonitor, monitorStep, type MonitorState } from '../shared/engine/monitor/account-monitor.ts';
 import { subjectFacts } from '../shared/engine/monitor/subject-facts.ts';
 import { projectAccount } from '../shared/engine/projection/account-projection.ts';
-import { bufferReach } from '../shared/engine/projection/buffer-reach.ts';
+import { bufferTierOutlook } from '../shared/engine/projection/buffer-reach.ts';
 import { crossGroup } from '../shared/engine/projection/equity-buffer.ts';
 import { projectPosition } from '../shared/engine/projection/position-projection.ts';
-import { DEFAULT_HORIZONS_SEC } from '../shared/engine/projection/first-passage.ts';
+import { flatVariance } from '../shared/engine/projection/volatility.ts';
 import { marginModels } from '../shared/exchanges/venues.ts';
 import { scenarioPath } from '../shared/market-paths/scenarios.ts';
 import { isReplayError, parseReplayDocument } from '../shared/replay/parse-replay-document.ts';
@@ -50,8 +50,9 @@ const account = {
 const paths = coins.map((c, i) => scenarioPath('crash', { startPrice: c.price, startMs: START, stepMs: 1_000, durationMs: TICKS * 1_000, seed: 100 + i }));
 const ticks = Array.from({ length: TICKS }, (_, k) => [START + k * 1_000, Object.fromEntries(coins.map((c, i) => [c.symbol, paths[i]?.[k]?.price ?? c.price]))]);
 const document = { account, ticks };
-const parsed = parseReplayDocument(document);
-if (isReplayError(parsed)) throw new Error(`${parsed.field}: ${parsed.message}`);
+const parsedOrError = parseReplayDocument(document);
+if (isReplayError(parsedOrError)) throw new Error(`${parsedOrError.field}: ${parsedOrError.message}`);
+const parsed = parsedOrError;
 const tickText = JSON.stringify(ticks[TICKS / 2]);
 
 let sink = 0;
@@ -80,7 +81,9 @@ function midState(): MonitorState {
 const view = mid.view;
 if (view === null) throw new Error('no view');
 const nextTick = ticks[TICKS / 2] as [number, Record<string, number>];
-const sigmaOf = () => 0.6 / Math.sqrt(365 * 86_400);
+const curve = flatVariance(0.6 ** 2 / (365 * 86_400));
+const curveOf = () => curve;
+const horizons = mid.config.projectedHorizonsSec;
 const correlationOf = (a: string, b: string) => (a === b ? 1 : 0.6);
 const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
 
@@ -91,12 +94,12 @@ report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated;
   { name: '  evaluateAccount (tier prices, top-up, reduction)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).riskRatio)) },
   { name: '    tierPrice: 5 positions x 4 levels', ns: nsPerCall(() => mid.account.positions.forEach((p) => view.risk.levels.forEach((l) => (sink += tierPrice(mid.account, model, p, l) ?? 0)))) },
   { name: '    reduction: 5 positions', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += reduction(mid.account, model, p, 0.5).kind.length))) },
-  { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, sigmaOf, correlationOf, DEFAULT_HORIZONS_SEC).positions.length)) },
-  { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, sigmaOf(), DEFAULT_HORIZONS_SEC).tiers.length))) },
-  { name: '    bufferReach of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferReach(crossGroup(mid.account, model), l, sigmaOf, correlationOf).diffusionTimeSec))) },
+  { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlationOf, horizons).positions.length)) },
+  { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
+  { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlationOf, horizons).medianTimeSec))) },
   {
     name: '  subjectFacts (incl. the odds top-up)',
-    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projection: view.projection, sigmaOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
+    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projection: view.projection, curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
 ]);

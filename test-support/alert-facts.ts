@@ -1,10 +1,25 @@
-import type { AlertDecision, AlertRecord, SubjectFacts } from '../shared/engine/alerts/alert-decision.ts';
+import type { AlertDecision, AlertRecord, LevelReach, SubjectFacts } from '../shared/engine/alerts/alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, levelKey, type AlertPolicyOptions } from '../shared/engine/alerts/alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState, type AlertPolicyState } from '../shared/engine/alerts/alert-policy.ts';
+import { diffusionTimeSec, medianPassageTimeSec } from '../shared/engine/projection/first-passage.ts';
+import { normalQuantile } from '../shared/engine/projection/normal-distribution.ts';
+
+/** The horizon the default ladder predicts over. */
+export const PREDICT_HORIZON_SEC = 3600;
 
 /**
- * Facts for one subject as the policy tests need them: a risk ratio and, optionally, the diffusion
- * time to each level (Infinity = out of reach, so no prediction fires unless a test asks for one).
+ * A level's reach with P(touch within 1 h) = p under a flat volatility: the distance in sd over the
+ * hour is z = Phi^-1(1 - p/2), so tau = z^2 x 3600 s and the median time is tau / Phi^-1(3/4)^2.
+ */
+export function reachWithProbability(p: number): LevelReach {
+  const z = p >= 1 ? 0 : p <= 0 ? Number.POSITIVE_INFINITY : normalQuantile(1 - p / 2);
+  const tau = diffusionTimeSec(z, 1 / Math.sqrt(PREDICT_HORIZON_SEC));
+  return { medianTimeSec: medianPassageTimeSec(tau), horizons: [{ horizonSec: PREDICT_HORIZON_SEC, probability: Math.min(1, Math.max(0, p)) }] };
+}
+
+/**
+ * Facts for one subject as the policy tests need them: a risk ratio and, optionally, P(touch within
+ * 1 h) of each level (0 when not given, so no prediction fires unless a test asks for one).
  */
 export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, number>> = {}, subject = 'acct:cross'): SubjectFacts {
   const levels = DEFAULT_ALERT_POLICY.ladder.map((r) => r.level);
@@ -15,7 +30,7 @@ export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, 
     riskRatio,
     equityUsdt: 1000,
     requirementUsdt: 1000 * riskRatio,
-    reach: Object.fromEntries(levels.map((l) => [levelKey(l), riskRatio >= l ? 0 : (reach[l] ?? Number.POSITIVE_INFINITY)])),
+    reach: Object.fromEntries(levels.map((l) => [levelKey(l), reachWithProbability(riskRatio >= l ? 1 : (reach[l] ?? 0))])),
     topUpUsdt: 412.5,
     reduction: { symbol: 'BTCUSDT', side: 'long', qty: 0.18, feeUsdt: 3.9, closesPosition: false },
     marks: { BTCUSDT: 97_000 },

@@ -75,6 +75,7 @@ describe('parsePolicyOverrides', () => {
     ['a target above 1', { target: 2 }, 'policy.target'],
     ['odds of 1', { liquidationOdds: { horizonSec: 86_400, maxProbability: 1 } }, 'policy.liquidationOdds.maxProbability'],
     ['an unknown volatility knob', { volatility: { halflife: 1 } }, 'policy.volatility.halflife'],
+    ['a slow half-life below the fast one', { volatility: { halfLifeMs: 7_200_000, slowHalfLifeMs: 3_600_000 } }, 'policy.volatility.slowHalfLifeMs'],
     ['a NaN-like volatility', { volatility: { halfLifeMs: null } }, 'policy.volatility.halfLifeMs'],
     ['a negative correlation prior', { correlation: { priorCorrelation: -0.5 } }, 'policy.correlation.priorCorrelation'],
   ];

@@ -29,7 +29,7 @@ import { DEFAULT_VOLATILITY_OPTIONS, type VolatilityOptions } from '../engine/pr
  *   horizonsSec   [900, 3600, ...]             projection horizons shown per tier
  *   target        rho the suggestions aim for, or null (the lowest tier)
  *   liquidationOdds  { horizonSec, maxProbability } or null
- *   volatility    { halfLifeMs?, minReturnMs?, floorSigmaAnnual?, priorSigmaAnnual?, priorWeightMs? }
+ *   volatility    { halfLifeMs?, slowHalfLifeMs?, minReturnMs?, floorSigmaAnnual?, priorSigmaAnnual?, priorWeightMs? }
  *   correlation   { sampleEveryMs?, halfLifeMs?, priorCorrelation?, priorWeightMs? }
  */
 export type PolicyOverrides = Partial<Omit<MonitorOptions, 'accountId'>>;
@@ -78,14 +78,24 @@ function booleanAt(raw: unknown, field: string): boolean {
   return raw;
 }
 
-/** Fields present in `o` replace those of `base`, each through its reader. */
-function merged<T extends object>(o: Obj, field: string, base: T, readers: { readonly [K in keyof T]?: (raw: unknown, field: string) => T[K] }): T {
+type Reader<V> = (raw: unknown, field: string) => V;
+
+/**
+ * Fields present in `o` replace those of `base`, each through its reader. The readers must cover every
+ * key of T (or the keys named in K): an option added to the engine later fails to compile here rather
+ * than being accepted and silently ignored.
+ */
+function merged<T extends object, K extends keyof T = keyof T>(o: Obj, field: string, base: T, readers: { readonly [P in K]-?: Reader<T[P]> }): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, read] of Object.entries(readers) as Array<[string, (raw: unknown, field: string) => unknown]>) {
+  for (const [key, read] of Object.entries(readers) as Array<[string, Reader<unknown>]>) {
     if (o[key] !== undefined) out[key] = read(o[key], `${field}.${key}`);
   }
   return out as T;
 }
+
+/** An object of overrides for `base`, with a reader for every field. */
+const overridesOf = <T extends object>(raw: unknown, field: string, base: T, readers: { readonly [P in keyof T]-?: Reader<T[P]> }): T =>
+  merged(objectOf(raw, field, Object.keys(readers)), field, base, readers);
 
 const SEVERITIES: readonly Severity[] = ['watch', 'margin-call', 'critical', 'liquidation'];
 const TIER_FIELDS = ['level', 'name', 'severity', 'push', 'bypassesQuietHours', 'graceMs', 'remindEveryMs', 'predict'] as const;
@@ -116,6 +126,7 @@ function tierAt(raw: unknown, field: string): TierRule {
     predict: null,
   };
   return merged(o, field, base, {
+    level: () => level,
     name: (v, f) => {
       if (typeof v !== 'string' || v.trim() === '') throw new Refusal(f, 'expected a non-empty string');
       return v;
@@ -185,13 +196,13 @@ const POLICY_FIELDS = [
 function overridesAt(raw: unknown, field: string): PolicyOverrides {
   const o = objectOf(raw, field, POLICY_FIELDS);
   const out: { -readonly [K in keyof PolicyOverrides]: PolicyOverrides[K] } = {};
-  const policy: AlertPolicyOptions = merged(o, field, DEFAULT_ALERT_POLICY, {
+  // historyLimit is how much history a home keeps; the replay reads decisions, so it is not a knob here.
+  const policy = merged<AlertPolicyOptions, Exclude<keyof AlertPolicyOptions, 'historyLimit'>>(o, field, DEFAULT_ALERT_POLICY, {
     ladder: ladderAt,
     hysteresis: fraction,
     predictionHysteresis: fraction,
     quietHours: quietHoursAt,
-    stale: (v, f) =>
-      merged(objectOf(v, f, ['push', 'remindEveryMs']), f, DEFAULT_ALERT_POLICY.stale, { push: booleanAt, remindEveryMs: durationOrNull }),
+    stale: (v, f) => overridesOf(v, f, DEFAULT_ALERT_POLICY.stale, { push: booleanAt, remindEveryMs: durationOrNull }),
   });
   if (POLICY_FIELDS.slice(0, 5).some((k) => o[k] !== undefined)) out.policy = policy;
   if (o['horizonsSec'] !== undefined) out.horizonsSec = horizonsAt(o['horizonsSec'], `${field}.horizonsSec`);
@@ -211,17 +222,21 @@ function overridesAt(raw: unknown, field: string): PolicyOverrides {
   }
   if (o['volatility'] !== undefined) {
     const f = `${field}.volatility`;
-    out.volatility = merged<VolatilityOptions>(objectOf(o['volatility'], f, Object.keys(DEFAULT_VOLATILITY_OPTIONS)), f, DEFAULT_VOLATILITY_OPTIONS, {
+    out.volatility = overridesOf<VolatilityOptions>(o['volatility'], f, DEFAULT_VOLATILITY_OPTIONS, {
       halfLifeMs: positive,
+      slowHalfLifeMs: positive,
       minReturnMs: (v, g) => numberIn(v, g, (n) => n >= 0, 'a duration >= 0'),
       floorSigmaAnnual: (v, g) => numberIn(v, g, (n) => n >= 0 && n < 100, 'an annualised sigma in [0, 100)'),
       priorSigmaAnnual: (v, g) => numberIn(v, g, (n) => n > 0 && n < 100, 'an annualised sigma in (0, 100)'),
       priorWeightMs: positive,
     });
+    if (out.volatility.slowHalfLifeMs < out.volatility.halfLifeMs) {
+      throw new Refusal(`${f}.slowHalfLifeMs`, `the slow half-life must be at least the fast one (${out.volatility.halfLifeMs} ms)`);
+    }
   }
   if (o['correlation'] !== undefined) {
     const f = `${field}.correlation`;
-    out.correlation = merged<CorrelationOptions>(objectOf(o['correlation'], f, Object.keys(DEFAULT_CORRELATION_OPTIONS)), f, DEFAULT_CORRELATION_OPTIONS, {
+    out.correlation = overridesOf<CorrelationOptions>(o['correlation'], f, DEFAULT_CORRELATION_OPTIONS, {
       sampleEveryMs: positive,
       halfLifeMs: positive,
       // Non-negative keeps the prior matrix positive semi-definite for any number of symbols.

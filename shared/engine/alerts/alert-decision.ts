@@ -28,15 +28,22 @@ export interface SubjectFacts {
   readonly equityUsdt: number;
   readonly requirementUsdt: number;
   /**
-   * Diffusion time tau (seconds, first-passage.ts) to each ladder level, keyed by levelKey: 0 when at
-   * or through it, Infinity when out of reach. A missing level means "unknown": no prediction.
+   * How soon each ladder level could be reached, keyed by levelKey: the median time and P(touch) at the
+   * projected horizons, which include every predict rule's horizon. A missing level or horizon means
+   * "unknown": no prediction fires on it.
    */
-  readonly reach: Readonly<Record<string, number>>;
+  readonly reach: Readonly<Record<string, LevelReach>>;
   /** The suggested top-up, USDT (to the wallet if cross, to the position if isolated). */
   readonly topUpUsdt: number;
   readonly reduction: SuggestedReduction | null;
   /** The marks the figures were computed at. */
   readonly marks: Readonly<Record<string, number>>;
+}
+
+/** The projection of one level as the policy reads it (projection/tier-outlook.ts has the full outlook). */
+export interface LevelReach {
+  readonly medianTimeSec: number;
+  readonly horizons: ReadonlyArray<{ readonly horizonSec: number; readonly probability: number }>;
 }
 
 /** The feed says the data is stale (no mark price, listenKey expired, socket silent). */

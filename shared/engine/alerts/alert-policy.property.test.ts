@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { notices, runPolicy, subjectFactsAt, type PolicyRun } from '../../../test-support/alert-facts.ts';
-import { normalQuantile } from '../projection/normal-distribution.ts';
 import type { AlertDecision, SubjectFacts } from './alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from './alert-ladder.ts';
 
@@ -46,8 +45,7 @@ describe('no flapping across a threshold under jitter smaller than the hysteresi
   it('a probability jittering within the prediction band around its threshold fires once, never withdraws', () => {
     const rule = policy.ladder[1];
     if (rule?.predict == null) throw new Error('default ladder: Margin call predicts');
-    const { horizonSec, threshold } = rule.predict;
-    const tauFor = (p: number) => horizonSec * normalQuantile(1 - p / 2) ** 2;
+    const { threshold } = rule.predict;
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: -0.999, max: 0.999, noNaN: true }), { minLength: 2, maxLength: 80 }),
@@ -56,8 +54,8 @@ describe('no flapping across a threshold under jitter smaller than the hysteresi
           const times = timesFrom(gaps);
           const band = policy.predictionHysteresis;
           const steps = [
-            { t: T0, subjects: [subjectFactsAt(0.6, { 0.8: tauFor(threshold) })] },
-            ...jitter.map((j, i) => ({ t: times[i] ?? 0, subjects: [subjectFactsAt(0.6, { 0.8: tauFor(threshold + (j * band) / 2 - band / 2) })] })),
+            { t: T0, subjects: [subjectFactsAt(0.6, { 0.8: threshold })] },
+            ...jitter.map((j, i) => ({ t: times[i] ?? 0, subjects: [subjectFactsAt(0.6, { 0.8: threshold + (j * band) / 2 - band / 2 })] })),
           ];
           const run = runPolicy(steps);
           expect(notices(run).filter((a) => a.kind === 'predictive')).toHaveLength(1);
@@ -94,9 +92,8 @@ function walkSteps(walk: Walk, subject = 'acct:cross'): Array<{ t: number; facts
   return walk.moves.map(({ drho, pNext, gap }) => {
     rho = Math.max(0.05, Math.min(1.2, rho + drho));
     t += gap;
-    // The same diffusion time for every level above rho: enough to make predictions fire and withdraw.
-    const tau = 3600 * normalQuantile(1 - Math.max(1e-9, Math.min(1, pNext)) / 2) ** 2;
-    return { t, facts: subjectFactsAt(rho, { 0.5: tau, 0.8: tau, 0.9: tau, 1: tau }, subject) };
+    // The same probability for every level above rho: enough to make predictions fire and withdraw.
+    return { t, facts: subjectFactsAt(rho, { 0.5: pNext, 0.8: pNext, 0.9: pNext, 1: pNext }, subject) };
   });
 }
 

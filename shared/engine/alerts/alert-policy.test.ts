@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notices, pushes, runPolicy, subjectFactsAt } from '../../../test-support/alert-facts.ts';
-import { normalQuantile } from '../projection/normal-distribution.ts';
+import { notices, pushes, reachWithProbability, runPolicy, subjectFactsAt } from '../../../test-support/alert-facts.ts';
 import type { AlertDecision } from './alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from './alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState, snoozeSubject } from './alert-policy.ts';
@@ -8,8 +7,6 @@ import { alertPolicyStep, emptyAlertPolicyState, snoozeSubject } from './alert-p
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 12, 0); // 12:00 UTC
 const policy = DEFAULT_ALERT_POLICY;
-/** The diffusion time at which P(touch within horizonSec) equals p. */
-const tauFor = (p: number, horizonSec: number) => horizonSec * normalQuantile(1 - p / 2) ** 2;
 const at = (minutes: number, rho: number, reach: Partial<Record<number, number>> = {}) => ({
   t: T0 + minutes * MIN,
   subjects: [subjectFactsAt(rho, reach)],
@@ -84,8 +81,8 @@ describe('tier episodes', () => {
 });
 
 describe('predictive alerts', () => {
-  const likely = tauFor(0.6, 3600);
-  const unlikely = tauFor(0.2, 3600);
+  const likely = 0.6;
+  const unlikely = 0.2;
 
   it('fires when P(next tier within its horizon) passes the threshold, saying when and how likely', () => {
     const run = runPolicy([at(0, 0.6, { 0.8: unlikely }), at(1, 0.65, { 0.8: likely })]);
@@ -94,7 +91,9 @@ describe('predictive alerts', () => {
     expect(alert?.tier).toBe('0.8');
     expect(alert?.forecast?.probability).toBeCloseTo(0.6, 9);
     expect(alert?.forecast?.horizonSec).toBe(3600);
-    expect(alert?.forecast?.medianTimeSec).toBeCloseTo(likely / normalQuantile(0.75) ** 2, 6);
+    expect(alert?.forecast?.medianTimeSec).toBe(reachWithProbability(likely).medianTimeSec);
+    expect(alert?.forecast?.medianTimeSec).toBeGreaterThan(0);
+    expect(alert?.forecast?.medianTimeSec).toBeLessThan(3600);
     expect(alert?.topUpUsdt).toBe(412.5);
   });
 
@@ -108,8 +107,8 @@ describe('predictive alerts', () => {
   });
 
   it('is withdrawn only once the probability falls below threshold minus its band', () => {
-    const justBelow = tauFor(0.5 - policy.predictionHysteresis + 0.02, 3600);
-    const wellBelow = tauFor(0.5 - policy.predictionHysteresis - 0.02, 3600);
+    const justBelow = 0.5 - policy.predictionHysteresis + 0.02;
+    const wellBelow = 0.5 - policy.predictionHysteresis - 0.02;
     const run = runPolicy([at(0, 0.65, { 0.8: likely }), at(1, 0.64, { 0.8: justBelow }), at(2, 0.65, { 0.8: likely }), at(3, 0.6, { 0.8: wellBelow })]);
     expect(pushes(run)).toHaveLength(1);
     expect(resolves(run.log).map((r) => r.reason)).toEqual(['withdrawn']);

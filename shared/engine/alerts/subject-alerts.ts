@@ -1,4 +1,4 @@
-import { medianPassageTimeSec, touchProbability } from '../projection/first-passage.ts';
+import { probabilityWithin } from '../projection/tier-outlook.ts';
 import type { AlertDecision, AlertRecord, SubjectFacts, TierForecast } from './alert-decision.ts';
 import { levelKey, type AlertPolicyOptions, type TierRule } from './alert-ladder.ts';
 import { effectiveTierIndex } from './effective-tier.ts';
@@ -51,7 +51,7 @@ export interface SubjectStep {
   readonly decisions: AlertDecision[];
 }
 
-const reachOf = (facts: SubjectFacts, rule: TierRule): number => facts.reach[levelKey(rule.level)] ?? Number.POSITIVE_INFINITY;
+const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.reach[levelKey(rule.level)];
 
 /** The next tier above `tierIndex` that has a predict rule. */
 function predictionTarget(ladder: readonly TierRule[], tierIndex: number): number | null {
@@ -62,13 +62,13 @@ function predictionTarget(ladder: readonly TierRule[], tierIndex: number): numbe
 function forecastFor(facts: SubjectFacts, ladder: readonly TierRule[], target: number | null): TierForecast | null {
   const rule = target === null ? undefined : ladder[target];
   if (rule?.predict == null) return null;
-  const tau = reachOf(facts, rule);
+  const reach = reachOf(facts, rule);
   return {
     tier: levelKey(rule.level),
     tierName: rule.name,
-    probability: touchProbability(tau, rule.predict.horizonSec),
+    probability: probabilityWithin(reach, rule.predict.horizonSec),
     horizonSec: rule.predict.horizonSec,
-    medianTimeSec: medianPassageTimeSec(tau),
+    medianTimeSec: reach?.medianTimeSec ?? Number.POSITIVE_INFINITY,
   };
 }
 
@@ -130,7 +130,7 @@ export function stepSubject(
   }
   const targetRule = target === null ? undefined : ladder[target];
   if (target !== null && targetRule?.predict != null) {
-    const p = touchProbability(reachOf(facts, targetRule), targetRule.predict.horizonSec);
+    const p = probabilityWithin(reachOf(facts, targetRule), targetRule.predict.horizonSec);
     if (prediction === null && p >= targetRule.predict.threshold) {
       prediction = { id: predictiveAlertId(facts.subject, levelKey(targetRule.level), now), tierIndex: target, since: now, notified: false, reminders: 0, dueAt: now };
     } else if (prediction !== null && p < targetRule.predict.threshold - options.predictionHysteresis) {

@@ -25,8 +25,9 @@ import { DEFAULT_HORIZONS_SEC } from '../projection/first-passage.ts';
 import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
-  sigmaPerSqrtSec,
   updateVolatility,
+  varianceCurve,
+  type VarianceCurve,
   type VolatilityOptions,
   type VolatilityState,
 } from '../projection/volatility.ts';
@@ -72,6 +73,8 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
 /** The options plus the venue's margin rules (a function record, so the state is not plain JSON). */
 export interface MonitorConfig extends MonitorOptions {
   readonly model: MarginModel;
+  /** horizonsSec plus every predict rule's horizon, sorted: what the projection computes. */
+  readonly projectedHorizonsSec: readonly number[];
 }
 
 /** The last evaluation: what a screen shows and what the replay reads (rho, liquidation). */
@@ -132,7 +135,8 @@ export interface MonitorSetup {
 
 /** The monitor before its first input, volatility and correlation warmed from `history` if given. */
 export function createMonitor(setup: MonitorSetup): MonitorState {
-  const config: MonitorConfig = { ...DEFAULT_MONITOR_OPTIONS, ...setup.options, model: setup.model };
+  const options: MonitorOptions = { ...DEFAULT_MONITOR_OPTIONS, ...setup.options };
+  const config: MonitorConfig = { ...options, model: setup.model, projectedHorizonsSec: projectedHorizons(options) };
   let state: MonitorState = {
     config,
     now: null,
@@ -168,22 +172,35 @@ function observeMarks(state: MonitorState, marks: Readonly<Record<string, number
   return { ...state, volatility, marks: latest, correlation, rejected };
 }
 
+/** The display horizons plus every predict rule's horizon, so the policy finds its own, in order. */
+const projectedHorizons = (config: MonitorOptions): number[] =>
+  [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
+
 function evaluate(state: MonitorState, now: number): MonitorView {
   const { config, account } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
   });
-  const sigmaOf = (symbol: string) => sigmaPerSqrtSec(state.volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
+  // One curve per symbol per evaluation: the projection asks for them many times.
+  const curves = new Map<string, VarianceCurve>();
+  const curveOf = (symbol: string): VarianceCurve => {
+    let curve = curves.get(symbol);
+    if (curve === undefined) {
+      curve = varianceCurve(state.volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
+      curves.set(symbol, curve);
+    }
+    return curve;
+  };
   const correlationOfPair = (a: string, b: string) => correlationOf(state.correlation, a, b, config.correlation);
-  const projection = projectAccount(account, config.model, risk, sigmaOf, correlationOfPair, config.horizonsSec);
+  const projection = projectAccount(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
     model: config.model,
     risk,
     projection,
-    sigmaOf,
+    curveOf,
     correlationOf: correlationOfPair,
     liquidationOdds: config.liquidationOdds,
   });

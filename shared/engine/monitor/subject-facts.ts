@@ -5,8 +5,9 @@ import type { AccountRisk, PositionRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import type { AccountProjection } from '../projection/account-projection.ts';
-import { oddsTopUp, type CorrelationOf, type SigmaOf } from '../projection/buffer-reach.ts';
+import { oddsTopUp, type CorrelationOf } from '../projection/buffer-reach.ts';
 import { crossGroup, isolatedGroup } from '../projection/equity-buffer.ts';
+import type { CurveOf } from '../projection/position-projection.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
 
 /** The top-up also aims for P(liquidation within horizonSec) <= maxProbability (product.md, Suggested actions). */
@@ -21,13 +22,13 @@ export interface FactInputs {
   readonly model: MarginModel;
   readonly risk: AccountRisk;
   readonly projection: AccountProjection;
-  readonly sigmaOf: SigmaOf;
+  readonly curveOf: CurveOf;
   readonly correlationOf: CorrelationOf;
   readonly liquidationOdds: LiquidationOdds | null;
 }
 
-const reachOf = (tiers: readonly TierOutlook[]): Record<string, number> =>
-  Object.fromEntries(tiers.map((t) => [levelKey(t.level), t.diffusionTimeSec]));
+const reachOf = (tiers: readonly TierOutlook[]): Record<string, TierOutlook> =>
+  Object.fromEntries(tiers.map((t) => [levelKey(t.level), t]));
 
 const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
   p.reduction.kind === 'reduce'
@@ -41,7 +42,7 @@ const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
  * odds limit; the reduction is the engine's.
  */
 export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
-  const { account, model, risk, projection, sigmaOf, correlationOf, liquidationOdds: odds } = inputs;
+  const { account, model, risk, projection, curveOf, correlationOf, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
@@ -50,7 +51,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const lead = [...cross].sort((a, b) => b.maintenanceMargin - a.maintenanceMargin);
     const reducible = lead.find((p) => p.reduction.kind === 'reduce');
     const shown = reducible ?? lead[0];
-    const oddsUsdt = odds === null ? 0 : oddsTopUp(crossGroup(account, model), sigmaOf, correlationOf, odds.horizonSec, odds.maxProbability);
+    const oddsUsdt = odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability);
     facts.push({
       subject: crossSubject(inputs.accountId),
       symbol: shown?.symbol ?? null,
@@ -69,7 +70,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const pp = projection.positions[i];
     if (p.marginMode !== 'isolated' || pr === undefined || pp === undefined) return;
     const oddsUsdt =
-      odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), sigmaOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
+      odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
     facts.push({
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,

@@ -6,10 +6,11 @@ import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { evaluateAccount } from '../margin/evaluate-account.ts';
 import { buildTierTable } from '../margin/maintenance-tiers.ts';
 import type { Account, Position } from '../positions/account.ts';
-import { bufferReach, oddsTopUp } from './buffer-reach.ts';
-import { crossGroup, isolatedGroup } from './equity-buffer.ts';
-import { diffusionTimeSec, touchProbability } from './first-passage.ts';
-import { MS_PER_YEAR } from './volatility.ts';
+import { bufferTierOutlook, oddsTopUp, type CorrelationOf } from './buffer-reach.ts';
+import { crossGroup, isolatedGroup, type RiskGroup } from './equity-buffer.ts';
+import { probabilityAtSd } from './first-passage.ts';
+import { probabilityWithin } from './tier-outlook.ts';
+import { flatVariance, MS_PER_YEAR } from './volatility.ts';
 
 // Binance BTCUSDT brackets 1-4 (shared/fixtures/binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json).
 const btcTiers = buildTierTable([
@@ -41,17 +42,26 @@ const account = (walletBalance: number, positions: Position[]): Account => ({
 const perSqrtSec = (annual: number) => annual / Math.sqrt(MS_PER_YEAR / 1000);
 const sigmas: Record<string, number> = { BTCUSDT: perSqrtSec(0.6), ETHUSDT: perSqrtSec(0.75) };
 const sigmaOf = (s: string) => sigmas[s] ?? 0;
-const correlated = (rho: number) => (a: string, b: string) => (a === b ? 1 : rho);
+/** A flat volatility: the same variance per second at every horizon. */
+const varianceOf = (s: string) => flatVariance(sigmaOf(s) ** 2);
+const correlated = (rho: number): CorrelationOf => (a, b) => (a === b ? 1 : rho);
 
-describe('bufferReach on one symbol is the exact tier-price projection', () => {
+/** P(touch within horizonSec) of a group's tier, found by the search (no exact distance given). */
+const searched = (group: RiskGroup, level: number, rho: number, horizonSec: number) =>
+  probabilityWithin(bufferTierOutlook(group, level, varianceOf, correlated(rho), [horizonSec]), horizonSec);
+/** The single-position formula: 2 Phi(-|ln(B/S)| / (sigma sqrt T)). */
+const closedForm = (tierPrice: number, mark: number, sigma: number, horizonSec: number) =>
+  probabilityAtSd(Math.abs(Math.log(tierPrice / mark)) / (sigma * Math.sqrt(horizonSec)));
+
+describe('on one symbol, the search finds the exact tier-price projection', () => {
   it.each([0.5, 0.8, 0.9, 1])('isolated long, level %s', (level) => {
     const p = position('BTCUSDT', 'long', 2, 97_000, { marginMode: 'isolated', isolatedMargin: usdt(12_000) });
-    const acct = account(0, [p]);
-    const tierPrice = evaluateAccount(acct, binanceMargin).positions[0]?.tierPrices[String(level)];
+    const tierPrice = evaluateAccount(account(0, [p]), binanceMargin).positions[0]?.tierPrices[String(level)];
     if (tierPrice === undefined || tierPrice === null) throw new Error('no tier price');
-    const reach = bufferReach(isolatedGroup(p, binanceMargin), level, sigmaOf, correlated(0));
-    const expected = diffusionTimeSec(Math.log(tierPrice / 97_000), sigmaOf('BTCUSDT'));
-    expect(Math.abs(reach.diffusionTimeSec / expected - 1)).toBeLessThan(1e-6);
+    for (const horizonSec of [900, 3600, 86_400]) {
+      const expected = closedForm(tierPrice, 97_000, sigmaOf('BTCUSDT'), horizonSec);
+      expect(Math.abs(searched(isolatedGroup(p, binanceMargin), level, 0, horizonSec) - expected)).toBeLessThan(1e-4 * Math.max(expected, 1e-12) + 1e-15);
+    }
   });
 
   it.each([0.8, 1])('cross short across a bracket boundary, level %s', (level) => {
@@ -59,16 +69,20 @@ describe('bufferReach on one symbol is the exact tier-price projection', () => {
     const acct = account(60_000, [position('BTCUSDT', 'short', 6, 97_000)]);
     const tierPrice = evaluateAccount(acct, binanceMargin).positions[0]?.tierPrices[String(level)];
     if (tierPrice === undefined || tierPrice === null) throw new Error('no tier price');
-    const reach = bufferReach(crossGroup(acct, binanceMargin), level, sigmaOf, correlated(0));
-    const expected = diffusionTimeSec(Math.log(tierPrice / 97_000), sigmaOf('BTCUSDT'));
-    expect(Math.abs(reach.diffusionTimeSec / expected - 1)).toBeLessThan(1e-6);
+    const expected = closedForm(tierPrice, 97_000, sigmaOf('BTCUSDT'), 86_400);
+    expect(expected).toBeGreaterThan(1e-6);
+    expect(Math.abs(searched(crossGroup(acct, binanceMargin), level, 0, 86_400) / expected - 1)).toBeLessThan(1e-4);
   });
 
-  it('is 0 at or through the tier and Infinity for a fully collateralised long', () => {
+  it('is certain at or through the tier and impossible for a fully collateralised long', () => {
     const thin = account(100, [position('BTCUSDT', 'long', 1, 97_000, { entryPrice: price(100_000) })]);
-    expect(bufferReach(crossGroup(thin, binanceMargin), 1, sigmaOf, correlated(0)).diffusionTimeSec).toBe(0);
+    const through = bufferTierOutlook(crossGroup(thin, binanceMargin), 1, varianceOf, correlated(0), [900]);
+    expect(through.medianTimeSec).toBe(0);
+    expect(probabilityWithin(through, 900)).toBe(1);
     const safe = account(200_000, [position('BTCUSDT', 'long', 1, 97_000)]);
-    expect(bufferReach(crossGroup(safe, binanceMargin), 1, sigmaOf, correlated(0)).diffusionTimeSec).toBe(Number.POSITIVE_INFINITY);
+    const never = bufferTierOutlook(crossGroup(safe, binanceMargin), 1, varianceOf, correlated(0), [86_400]);
+    expect(never.medianTimeSec).toBe(Number.POSITIVE_INFINITY);
+    expect(probabilityWithin(never, 86_400)).toBe(0);
   });
 });
 
@@ -82,15 +96,15 @@ describe('cross accounts use the covariance of their symbols', () => {
     position('BTCUSDT', 'long', notional / 97_000, 97_000),
     position('ETHUSDT', 'long', notional / 3_400, 3_400),
   ]);
-  const tau = (a: Account, rho: number) => bufferReach(crossGroup(a, binanceMargin), 1, sigmaOf, correlated(rho)).diffusionTimeSec;
+  const p24h = (a: Account, rho: number) => searched(crossGroup(a, binanceMargin), 1, rho, 86_400);
 
   it('a long and a short in correlated coins are not twice the risk', () => {
-    expect(tau(hedge, 0.9)).toBeGreaterThan(tau(hedge, 0));
-    expect(tau(hedge, 0.9) / tau(hedge, 0)).toBeGreaterThan(5);
+    expect(p24h(hedge, 0)).toBeGreaterThan(0.05);
+    expect(p24h(hedge, 0.9)).toBeLessThan(p24h(hedge, 0) / 10);
   });
 
   it('two longs in correlated coins are more than independent bets', () => {
-    expect(tau(twoLongs, 0.9)).toBeLessThan(tau(twoLongs, 0));
+    expect(p24h(twoLongs, 0.9)).toBeGreaterThan(p24h(twoLongs, 0) * 1.2);
   });
 
   it('agrees with a Monte Carlo of the two correlated coins (within the stated approximation)', () => {
@@ -100,7 +114,7 @@ describe('cross accounts use the covariance of their symbols', () => {
     const paths = 1500;
     const thin = { ...twoLongs, walletBalance: usdt(10_000) };
     const group = crossGroup(thin, binanceMargin);
-    const closedForm = touchProbability(tau(thin, rho), horizonSec);
+    const projected = searched(group, 1, rho, horizonSec);
     const rng = seededRandom(deriveSeed(77, 'two-coins'));
     let touched = 0;
     for (let i = 0; i < paths; i += 1) {
@@ -119,13 +133,13 @@ describe('cross accounts use the covariance of their symbols', () => {
       }
     }
     const monteCarlo = touched / paths;
-    const standardError = Math.sqrt((closedForm * (1 - closedForm)) / paths);
+    const standardError = Math.sqrt((projected * (1 - projected)) / paths);
     // The closed form treats the tier boundary as flat where the fall-fastest direction meets it. For
     // longs it curves away (PnL is convex in log price), so the closed form reads a little high; minute
     // monitoring also misses a few touches. Both are small against the probability itself.
-    expect(closedForm).toBeGreaterThan(0.05);
-    expect(monteCarlo).toBeLessThan(closedForm + 4 * standardError);
-    expect(Math.abs(monteCarlo - closedForm)).toBeLessThan(4 * standardError + 0.3 * closedForm);
+    expect(projected).toBeGreaterThan(0.05);
+    expect(monteCarlo).toBeLessThan(projected + 4 * standardError);
+    expect(Math.abs(monteCarlo - projected)).toBeLessThan(4 * standardError + 0.3 * projected);
   });
 });
 
@@ -135,11 +149,11 @@ describe('oddsTopUp', () => {
       account(4_000, [position('BTCUSDT', 'long', 1, 97_000)]),
       account(5_000, [position('BTCUSDT', 'short', 3, 97_000), position('ETHUSDT', 'long', 40, 3_400)]),
     ]) {
-      const before = touchProbability(bufferReach(crossGroup(acct, binanceMargin), 1, sigmaOf, correlated(0.6)).diffusionTimeSec, 86_400);
+      const before = searched(crossGroup(acct, binanceMargin), 1, 0.6, 86_400);
       expect(before).toBeGreaterThan(0.01);
-      const topUp = oddsTopUp(crossGroup(acct, binanceMargin), sigmaOf, correlated(0.6), 86_400, 0.01);
+      const topUp = oddsTopUp(crossGroup(acct, binanceMargin), varianceOf, correlated(0.6), 86_400, 0.01);
       const after = { ...acct, walletBalance: usdt(acct.walletBalance + topUp) };
-      const p = touchProbability(bufferReach(crossGroup(after, binanceMargin), 1, sigmaOf, correlated(0.6)).diffusionTimeSec, 86_400);
+      const p = searched(crossGroup(after, binanceMargin), 1, 0.6, 86_400);
       expect(p).toBeLessThanOrEqual(0.01);
       expect(p).toBeGreaterThan(0.0095);
     }
@@ -147,6 +161,6 @@ describe('oddsTopUp', () => {
 
   it('is 0 when the odds are already below the asked probability', () => {
     const safe = account(90_000, [position('BTCUSDT', 'long', 1, 97_000)]);
-    expect(oddsTopUp(crossGroup(safe, binanceMargin), sigmaOf, correlated(0.6), 86_400, 0.01)).toBe(0);
+    expect(oddsTopUp(crossGroup(safe, binanceMargin), varianceOf, correlated(0.6), 86_400, 0.01)).toBe(0);
   });
 });

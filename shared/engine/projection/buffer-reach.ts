@@ -1,58 +1,127 @@
 import { bufferAt, bufferGradient, type RiskGroup } from './equity-buffer.ts';
 import { normalQuantile } from './normal-distribution.ts';
+import type { CurveOf } from './position-projection.ts';
+import type { Barrier } from './first-passage.ts';
+import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
+import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
 
 /**
  * How far a risk group is from a tier in standard deviations of its own equity, with the covariance of
  * its symbols: the cross-account projection of product.md.
  *
- * The approximation, stated once. Log marks move as a driftless Brownian motion with covariance
- * Sigma_ij = rho_ij sigma_i sigma_j (per second). The buffer B_L = equity - requirement / L is treated
- * as a one-dimensional Brownian motion whose volatility is its first-order one,
- *   sigma_B = sqrt(g' Sigma g),  g = dB_L / d ln(marks) at the current marks (equity-buffer.ts),
- * and whose distance to zero is measured **exactly** along the direction in which it falls fastest per
- * unit of variance, delta = -Sigma g / sigma_B: the smallest k with B_L(marks * exp(k delta)) = 0. Then
- * tau = k^2 is the diffusion time of first-passage.ts. Along that direction the first-order fall is
- * exactly k sigma_B, so for small distances k = B / sigma_B (the linearised answer); further out the
- * curvature (PnL linear in price, not in log price; brackets) is kept instead of linearised away. For a
- * group with one symbol this reduces to the exact |ln(B/S)| / sigma of a single position.
- * What it ignores: drift, and the curvature of the tier boundary across that direction. With several
- * symbols the boundary {B_L = 0} is not flat in log-price space: for longs PnL is convex in log price, so
- * the boundary curves away and P reads a little high (conservative); for shorts it curves towards the
- * marks and P reads a little low. The Monte Carlo test (two correlated longs, 4 h) bounds the effect.
+ * The approximation, stated once. Log marks move as a driftless Brownian motion whose covariance
+ * accumulated over a horizon T is Sigma_ij(T) = rho_ij sqrt(V_i(T) V_j(T)) (V the integrated variance of
+ * volatility.ts, rho from correlation.ts). The buffer B_L = equity - requirement / L is treated as a
+ * one-dimensional Brownian motion with its first-order variance
+ *   Var_B(T) = g' Sigma(T) g,  g = dB_L / d ln(marks) at the current marks (equity-buffer.ts),
+ * so its distance in sd over T is z(T) = c * B / sqrt(Var_B(T)), P = 2 Phi(-z). The factor c keeps
+ * the curvature the linear picture drops: at a reference horizon (1 h) the distance is solved exactly
+ * along the direction in which B falls fastest per unit of variance, delta = -Sigma g / sigma_B (the
+ * smallest k with B_L(marks * exp(k delta)) = 0), and c = k / (B / sigma_B). For a group with one
+ * symbol this is exactly |ln(B/S)| / sqrt(v(T) T), the single-position formula; for several it keeps
+ * PnL's convexity in log price and bracket changes along that direction.
+ * What it ignores: drift, and the curvature of the tier boundary across that direction. For longs PnL
+ * is convex in log price, so the boundary curves away and P reads a little high (conservative); for
+ * shorts it curves towards the marks and P reads a little low. The Monte Carlo test (two correlated
+ * longs, 4 h) bounds the effect.
  */
-export interface BufferReach {
-  readonly level: number;
-  /** B_L at the current marks, USDT. <= 0 means at or through the tier. */
-  readonly bufferUsdt: number;
-  /** sigma_B, USDT per sqrt second. */
-  readonly sigmaUsdtPerSqrtSec: number;
-  /** tau = k^2, seconds: 0 at or through the tier, Infinity if the fall-fastest direction never reaches it. */
-  readonly diffusionTimeSec: number;
-}
 
-export type SigmaOf = (symbol: string) => number;
 export type CorrelationOf = (a: string, b: string) => number;
 
-interface Adverse {
-  readonly sigmaB: number;
-  /** Log-mark move per unit of k (sqrt seconds), per symbol. */
-  readonly delta: Readonly<Record<string, number>>;
+/** The horizon at which the exact distance along the fall-fastest direction is solved. */
+export const REFERENCE_HORIZON_SEC = 3600;
+
+/** A tier outlook of a risk group: its equity buffer to the tier and that buffer's volatility. */
+export interface BufferTierOutlook extends TierOutlook {
+  /** equity - requirement / level, USDT; <= 0 at or through the tier. */
+  readonly bufferUsdt: number;
+  /** Volatility of the buffer at the reference horizon, USDT per sqrt second. */
+  readonly sigmaUsdtPerSqrtSec: number;
 }
 
-function adverseDirection(group: RiskGroup, level: number, sigmaOf: SigmaOf, correlationOf: CorrelationOf): Adverse {
-  const g = bufferGradient(group, level);
-  const symbols = group.symbols.filter((s) => g[s] !== undefined);
-  const sigmaG: Record<string, number> = {};
+/**
+ * Everything about a group's symbols that does not change within one evaluation, as flat numbers:
+ * the loops below run many times per tick (median search, root search), so they allocate nothing.
+ */
+interface Prepared {
+  readonly symbols: readonly string[];
+  readonly curves: readonly VarianceCurve[];
+  /** Row-major correlation matrix. */
+  readonly correlation: Float64Array;
+  /** Scratch: each symbol's integrated variance at the horizon being looked at. */
+  readonly integrated: Float64Array;
+}
+
+function prepare(group: RiskGroup, curveOf: CurveOf, correlationOf: CorrelationOf): Prepared {
+  const { symbols } = group;
+  const n = symbols.length;
+  const correlation = new Float64Array(n * n);
+  for (let a = 0; a < n; a += 1) {
+    for (let b = 0; b < n; b += 1) correlation[a * n + b] = a === b ? 1 : correlationOf(symbols[a] ?? '', symbols[b] ?? '');
+  }
+  return { symbols, curves: symbols.map(curveOf), correlation, integrated: new Float64Array(n) };
+}
+
+const gradientVector = (p: Prepared, g: Readonly<Record<string, number>>): Float64Array => Float64Array.from(p.symbols, (s) => g[s] ?? 0);
+
+/**
+ * The buffer's accumulated variance Var_B(T) = g' Sigma(T) g, Sigma_ab(T) = rho_ab sqrt(V_a(T) V_b(T)),
+ * and its rate, as a barrier at `distance` (USDT).
+ */
+function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier {
+  const n = p.symbols.length;
+  const rates = new Float64Array(n);
+  const fill = (t: number) => {
+    for (let a = 0; a < n; a += 1) p.integrated[a] = integratedVariance(p.curves[a] as VarianceCurve, t);
+  };
+  return {
+    distance,
+    variance: (t) => {
+      fill(t);
+      let v = 0;
+      for (let a = 0; a < n; a += 1) {
+        const ga = (grad[a] ?? 0) * Math.sqrt(p.integrated[a] ?? 0);
+        for (let b = 0; b < n; b += 1) v += ga * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * Math.sqrt(p.integrated[b] ?? 0);
+      }
+      return Math.max(0, v);
+    },
+    rate: (t) => {
+      fill(t);
+      for (let a = 0; a < n; a += 1) rates[a] = varianceRate(p.curves[a] as VarianceCurve, t);
+      let r = 0;
+      for (let a = 0; a < n; a += 1) {
+        for (let b = 0; b < n; b += 1) {
+          const ia = p.integrated[a] ?? 0;
+          const ib = p.integrated[b] ?? 0;
+          // d/dt sqrt(I_a I_b) = (I_a' I_b + I_a I_b') / (2 sqrt(I_a I_b)); for a = b it is I_a'.
+          const d = a === b ? (rates[a] ?? 0) : ia > 0 && ib > 0 ? ((rates[a] ?? 0) * ib + ia * (rates[b] ?? 0)) / (2 * Math.sqrt(ia * ib)) : 0;
+          r += (grad[a] ?? 0) * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * d;
+        }
+      }
+      return Math.max(r, 1e-300);
+    },
+  };
+}
+
+/**
+ * sigma_B at a horizon (per sqrt second, from the variance the horizon sees on average) and the
+ * fall-fastest direction: the log-mark move per unit k (sqrt seconds), per symbol.
+ */
+function adverse(p: Prepared, grad: Float64Array, horizonSec: number) {
+  const n = p.symbols.length;
+  const perSec = new Float64Array(n);
+  for (let a = 0; a < n; a += 1) perSec[a] = Math.sqrt(integratedVariance(p.curves[a] as VarianceCurve, horizonSec) / horizonSec);
+  const sigmaG = new Float64Array(n);
   let variance = 0;
-  for (const a of symbols) {
+  for (let a = 0; a < n; a += 1) {
     let row = 0;
-    for (const b of symbols) row += correlationOf(a, b) * sigmaOf(a) * sigmaOf(b) * (g[b] ?? 0);
+    for (let b = 0; b < n; b += 1) row += (p.correlation[a * n + b] ?? 0) * (perSec[a] ?? 0) * (perSec[b] ?? 0) * (grad[b] ?? 0);
     sigmaG[a] = row;
-    variance += (g[a] ?? 0) * row;
+    variance += (grad[a] ?? 0) * row;
   }
   const sigmaB = Math.sqrt(Math.max(0, variance));
   const delta: Record<string, number> = {};
-  for (const a of symbols) delta[a] = sigmaB > 0 ? -(sigmaG[a] ?? 0) / sigmaB : 0;
+  for (let a = 0; a < n; a += 1) delta[p.symbols[a] ?? ''] = sigmaB > 0 ? -(sigmaG[a] ?? 0) / sigmaB : 0;
   return { sigmaB, delta };
 }
 
@@ -66,54 +135,107 @@ const movedMarks = (group: RiskGroup, delta: Readonly<Record<string, number>>, k
 const MAX_LOG_MOVE = 40;
 
 /**
- * The reach of one tier. `exactDiffusionTime`, when the caller already knows tau exactly (a group with
- * one symbol, from the engine's tier price), skips the search and only adds the buffer and sigma_B.
+ * The smallest k > 0 with B_L = 0 along delta (to 1e-6 relative), or Infinity. B_L(0) must be > 0.
+ * Doubling brackets the root; the Illinois variant of regula falsi closes in on it (B_L is smooth between
+ * bracket changes, so this takes a handful of steps where bisection takes twenty).
  */
-export function bufferReach(
-  group: RiskGroup,
-  level: number,
-  sigmaOf: SigmaOf,
-  correlationOf: CorrelationOf,
-  exactDiffusionTime?: number,
-): BufferReach {
-  const buffer = bufferAt(group, level, group.marks);
-  const { sigmaB, delta } = adverseDirection(group, level, sigmaOf, correlationOf);
-  const result = (tau: number): BufferReach => ({ level, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigmaB, diffusionTimeSec: tau });
-  if (exactDiffusionTime !== undefined) return result(exactDiffusionTime);
-  if (!(buffer > 0)) return result(0);
-  if (!(sigmaB > 0)) return result(Number.POSITIVE_INFINITY);
-  const speed = Math.max(...Object.values(delta).map(Math.abs));
+function distanceAlong(group: RiskGroup, level: number, delta: Readonly<Record<string, number>>, guess: number): number {
+  const speed = Math.max(0, ...Object.values(delta).map(Math.abs));
+  if (!(speed > 0)) return Number.POSITIVE_INFINITY;
   const at = (k: number) => bufferAt(group, level, movedMarks(group, delta, k));
   let lo = 0;
-  let hi = buffer / sigmaB;
-  while (at(hi) > 0) {
+  let fLo = at(0);
+  let hi = guess;
+  let fHi = at(hi);
+  while (fHi > 0) {
     lo = hi;
+    fLo = fHi;
     hi *= 2;
-    if (hi * speed > MAX_LOG_MOVE) return result(Number.POSITIVE_INFINITY);
+    if (hi * speed > MAX_LOG_MOVE) return Number.POSITIVE_INFINITY;
+    fHi = at(hi);
   }
-  for (let i = 0; i < 60 && hi - lo > 1e-10 * hi; i += 1) {
-    const mid = (lo + hi) / 2;
-    if (at(mid) > 0) lo = mid;
-    else hi = mid;
+  let side = 0;
+  for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i += 1) {
+    const k = fLo === fHi ? (lo + hi) / 2 : (lo * fHi - hi * fLo) / (fHi - fLo);
+    const f = at(k);
+    if (f > 0) {
+      lo = k;
+      fLo = f;
+      if (side === 1) fHi /= 2;
+      side = 1;
+    } else {
+      hi = k;
+      fHi = f;
+      if (side === -1) fLo /= 2;
+      side = -1;
+    }
   }
-  return result(hi * hi);
+  return hi;
+}
+
+/** Beyond this many sd at the longest horizon a tier is only shown, not acted on: the linear distance serves. */
+const FAR_SD = 8;
+
+/**
+ * One tier's outlook for a risk group. `known`, for a group with one symbol, is that symbol's
+ * position outlook (position-projection.ts, from the engine's tier price): the search would find the
+ * same distance, so its horizons and median are taken as they are.
+ */
+export function bufferTierOutlook(
+  group: RiskGroup,
+  level: number,
+  curveOf: CurveOf,
+  correlationOf: CorrelationOf,
+  horizonsSec: readonly number[],
+  known?: TierOutlook,
+): BufferTierOutlook {
+  const buffer = bufferAt(group, level, group.marks);
+  const prepared = prepare(group, curveOf, correlationOf);
+  const grad = gradientVector(prepared, bufferGradient(group, level));
+  const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
+  if (known !== undefined && group.symbols.length === 1) {
+    return { level, medianTimeSec: known.medianTimeSec, horizons: known.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
+  }
+  const done = (barrier: TierBarrier): BufferTierOutlook => {
+    const o = tierOutlook(level, barrier, horizonsSec);
+    return { level, medianTimeSec: o.medianTimeSec, horizons: o.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
+  };
+  if (!(buffer > 0)) return done('through');
+  if (!(reference.sigmaB > 0)) return done('out-of-reach');
+  const linear = bufferBarrier(prepared, grad, buffer);
+  // A tier far out (P below 1e-15 at every horizon shown) needs no exact distance: its probabilities
+  // are nil either way and only its median time, far in the future, is shown.
+  const longest = Math.max(REFERENCE_HORIZON_SEC, ...horizonsSec);
+  if (buffer / Math.sqrt(linear.variance(longest)) > FAR_SD) {
+    // Still say "never" when even the largest move we consider leaves the buffer positive.
+    const speed = Math.max(0, ...Object.values(reference.delta).map(Math.abs));
+    const farthest = speed > 0 ? bufferAt(group, level, movedMarks(group, reference.delta, MAX_LOG_MOVE / speed)) : buffer;
+    return done(farthest > 0 ? 'out-of-reach' : linear);
+  }
+  const kLinear = buffer / reference.sigmaB;
+  const exact = distanceAlong(group, level, reference.delta, kLinear);
+  if (!Number.isFinite(exact)) return done('out-of-reach');
+  return done(bufferBarrier(prepared, grad, (exact / kLinear) * buffer));
 }
 
 /**
  * The collateral (USDT of equity) that would bring P(liquidation within horizonSec) down to
  * maxProbability: the buffer to liquidation must survive a fall of k* = Phi^-1(1 - p/2) sqrt(T) along the
- * fall-fastest direction, so the top-up is the shortfall requirement - equity at the marks moved by k*.
- * 0 if already safe. The caller divides by the venue's gain per USDT (Bybit UTA isolated).
+ * fall-fastest direction for that horizon, so the top-up is the shortfall requirement - equity at the
+ * marks moved by k*. 0 if already safe. The caller divides by the venue's gain per USDT (Bybit UTA
+ * isolated).
  */
 export function oddsTopUp(
   group: RiskGroup,
-  sigmaOf: SigmaOf,
+  curveOf: CurveOf,
   correlationOf: CorrelationOf,
   horizonSec: number,
   maxProbability: number,
 ): number {
-  const { sigmaB, delta } = adverseDirection(group, 1, sigmaOf, correlationOf);
-  if (!(sigmaB > 0) || !(maxProbability > 0 && maxProbability < 1)) return 0;
+  if (!(maxProbability > 0 && maxProbability < 1 && horizonSec > 0)) return 0;
+  const prepared = prepare(group, curveOf, correlationOf);
+  const { sigmaB, delta } = adverse(prepared, gradientVector(prepared, bufferGradient(group, 1)), horizonSec);
+  if (!(sigmaB > 0)) return 0;
   const k = normalQuantile(1 - maxProbability / 2) * Math.sqrt(horizonSec);
   const marks = movedMarks(group, delta, k);
   const shortfall = group.requirementAt(marks) - group.equityAt(marks);

@@ -76,6 +76,8 @@ export function updateCorrelation(
   tMs: number,
   options: CorrelationOptions,
 ): CorrelationState {
+  // Between samples nothing changes: return before touching the marks (this runs on every tick).
+  if (state.anchorT !== null && !(tMs - state.anchorT >= options.sampleEveryMs)) return state;
   const logs: number[] = [];
   for (const symbol of state.symbols) {
     const mark = marks[symbol];
@@ -84,7 +86,6 @@ export function updateCorrelation(
   }
   if (state.anchor === null || state.anchorT === null) return { ...state, anchor: logs, anchorT: tMs };
   const dt = tMs - state.anchorT;
-  if (!(dt >= options.sampleEveryMs)) return state;
   const returns = logs.map((l, i) => l - (state.anchor?.[i] ?? l));
   const decay = 2 ** (-dt / options.halfLifeMs);
   const n = returns.length;

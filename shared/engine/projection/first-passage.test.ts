@@ -2,12 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { pricePath } from '../../market-paths/price-path.ts';
 import { deriveSeed, seededRandom } from '../../market-paths/seeded-random.ts';
 import {
+  barrierMedianSec,
+  barrierSd,
   diffusionTimeSec,
   distanceSd,
   medianPassageTimeSec,
+  probabilityAtSd,
   touchProbability,
+  type Barrier,
 } from './first-passage.ts';
-import { MS_PER_YEAR } from './volatility.ts';
+import { integratedVariance, MS_PER_YEAR, varianceRate, type VarianceCurve } from './volatility.ts';
 
 describe('touchProbability against Monte Carlo on seeded paths', () => {
   // Driftless log price: pricePath moves ln S by (mu - sigma^2/2) dt + eps, so mu = sigma^2/2 removes the drift.
@@ -87,5 +91,33 @@ describe('first-passage edge cases', () => {
         expect(p).toBeLessThanOrEqual(1);
       }
     }
+  });
+});
+
+describe('barriers with a volatility term structure', () => {
+  const barrier = (distance: number, curve: VarianceCurve): Barrier => ({
+    distance,
+    variance: (t) => integratedVariance(curve, t),
+    rate: (t) => varianceRate(curve, t),
+  });
+
+  it('with a flat volatility, the median is tau / Phi^-1(3/4)^2', () => {
+    const sigma = 2e-4;
+    const flat = barrier(0.05, { fastPerSec: sigma ** 2, slowPerSec: sigma ** 2, kappaPerSec: 0 });
+    const tau = diffusionTimeSec(0.05, sigma);
+    expect(barrierMedianSec(flat) / medianPassageTimeSec(tau) - 1).toBeCloseTo(0, 5);
+    expect(barrierSd(flat, 3600)).toBeCloseTo(distanceSd(tau, 3600), 12);
+  });
+
+  it.each([
+    ['after a burst (fast 16x slow)', { fastPerSec: 16e-8, slowPerSec: 1e-8, kappaPerSec: Math.LN2 / 3600 }],
+    ['after a lull (fast a quarter of slow)', { fastPerSec: 0.25e-8, slowPerSec: 1e-8, kappaPerSec: Math.LN2 / 3600 }],
+  ])('%s: even odds at the median, and a burst brings it closer', (_, curve) => {
+    const b = barrier(0.03, curve);
+    const median = barrierMedianSec(b);
+    expect(probabilityAtSd(barrierSd(b, median))).toBeCloseTo(0.5, 5);
+    const flatSlow = barrier(0.03, { fastPerSec: curve.slowPerSec, slowPerSec: curve.slowPerSec, kappaPerSec: 0 });
+    if (curve.fastPerSec > curve.slowPerSec) expect(median).toBeLessThan(barrierMedianSec(flatSlow));
+    else expect(median).toBeGreaterThan(barrierMedianSec(flatSlow));
   });
 });

@@ -7,12 +7,12 @@ import { normalCdf, normalQuantile } from './normal-distribution.ts';
  * A log price with volatility sigma (per sqrt second) and no drift, a distance d = |ln(B / S)| from the
  * barrier B, touches it within T seconds with probability (reflection principle)
  *   P(T) = 2 * Phi(-d / (sigma * sqrt T)).
- * Everything here is written in one number, the **diffusion time** tau = (d / sigma)^2, in seconds: the
- * time over which one standard deviation of the log price equals the distance. Then
- *   P(T) = 2 * Phi(-sqrt(tau / T)),   distance in sd over T = sqrt(tau / T).
- * The same form serves a cross account's equity buffer (pool-reach.ts), where the "distance" is a
- * number of standard deviations along the direction in which the equity falls fastest.
- * tau = 0 means at or through the barrier (P = 1); tau = Infinity means it cannot be reached (P = 0).
+ * With a flat volatility everything is one number, the **diffusion time** tau = (d / sigma)^2 seconds
+ * (the time over which one standard deviation of the log price equals the distance):
+ * P(T) = 2 Phi(-sqrt(tau / T)), distance in sd = sqrt(tau / T). The projection itself uses the general
+ * form below (`Barrier`): a variance that accumulates along the volatility's term structure, and the same
+ * formula with sigma^2 T replaced by that accumulated variance; a cross pool's equity buffer
+ * (buffer-reach.ts) is such a barrier too.
  */
 
 /** Phi^-1(3/4): the median of |N(0,1)|. */
@@ -42,7 +42,7 @@ export function distanceSd(diffusionTime: number, horizonSec: number): number {
 }
 
 /**
- * The "expected time" we show: the **median** first-passage time, the T with P(T) = 1/2, i.e.
+ * The "expected time" we show (flat volatility): the **median** first-passage time, the T with P(T) = 1/2, i.e.
  * tau / Phi^-1(3/4)^2 (about 2.2 tau). Why the median: the driftless mean first-passage time is
  * infinite (the density decays like T^-3/2), so a mean would always read "never"; the median reads
  * "even odds by then", which is what a trader can act on. 0 when already there, Infinity when
@@ -62,12 +62,51 @@ export interface HorizonOutlook {
   readonly distanceSd: number;
 }
 
-export const horizonOutlooks = (diffusionTime: number, horizonsSec: readonly number[]): HorizonOutlook[] =>
-  horizonsSec.map((horizonSec) => ({
-    horizonSec,
-    probability: touchProbability(diffusionTime, horizonSec),
-    distanceSd: distanceSd(diffusionTime, horizonSec),
-  }));
+/** P(touch) from the distance in standard deviations over the horizon: 2 Phi(-z), 1 at z <= 0, capped at 1. */
+export function probabilityAtSd(z: number): number {
+  if (!(z > 0)) return Number.isNaN(z) ? 0 : 1;
+  return Math.min(1, 2 * normalCdf(-z));
+}
+
+/**
+ * A barrier at `distance` from a driftless process (a log price, or a cross pool's equity buffer)
+ * whose variance accumulates over time as `variance(t)` (sigma^2 t for a flat volatility; the term
+ * structure of volatility.ts otherwise). Then P(touch within t) = 2 Phi(-distance / sqrt(variance(t))):
+ * a Brownian motion run on the clock of its accumulated variance.
+ */
+export interface Barrier {
+  readonly distance: number;
+  /** Variance accumulated over [0, t] seconds: 0 at 0, increasing. */
+  variance(t: number): number;
+  /** Its derivative, > 0. */
+  rate(t: number): number;
+}
+
+/** The distance in sd over a horizon. */
+export const barrierSd = (b: Barrier, horizonSec: number): number => b.distance / Math.sqrt(b.variance(horizonSec));
+
+/**
+ * The median first-passage time of a barrier: the t with P(t) = 1/2, i.e. variance(t) =
+ * (distance / Phi^-1(3/4))^2. Newton's method on that equation (the variance and its rate are closed
+ * forms), kept inside a bracket that halves when a step would leave it; 1e-6 relative. Infinity if
+ * 100 years are not enough.
+ */
+export function barrierMedianSec(b: Barrier): number {
+  const target = (b.distance / MEDIAN_ABS_NORMAL) ** 2;
+  let lo = 0;
+  let hi = 100 * 365 * 86_400;
+  if (!(b.variance(hi) >= target)) return Number.POSITIVE_INFINITY;
+  let t = Math.min(hi, target / b.rate(1));
+  for (let i = 0; i < 100; i += 1) {
+    const gap = b.variance(t) - target;
+    if (gap > 0) hi = t;
+    else lo = t;
+    if (Math.abs(gap) <= 1e-9 * target || hi - lo <= 1e-6 * hi) break;
+    const step = t - gap / b.rate(t);
+    t = step > lo && step < hi ? step : lo > 0 ? Math.sqrt(lo * hi) : hi / 2;
+  }
+  return t;
+}
 
 /** The projection horizons of product.md: 15 min, 1 h, 4 h, 24 h. */
 export const DEFAULT_HORIZONS_SEC: readonly number[] = [900, 3600, 14_400, 86_400];

@@ -1,6 +1,6 @@
 import type { PositionRisk } from '../margin/evaluate-account.ts';
-import { diffusionTimeSec } from './first-passage.ts';
-import { tierOutlook, type TierOutlook } from './tier-outlook.ts';
+import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
+import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
 
 /** A tier outlook measured on one position's price axis. */
 export interface PositionTierOutlook extends TierOutlook {
@@ -14,44 +14,45 @@ export interface PositionProjection {
   readonly symbol: string;
   readonly side: PositionRisk['side'];
   readonly marginMode: PositionRisk['marginMode'];
-  /** The volatility used, per sqrt second (floored). */
+  /** The fast volatility (15 min and shorter), per sqrt second, floored: what "current vol" shows. */
   readonly sigmaPerSqrtSec: number;
   readonly tiers: readonly PositionTierOutlook[];
 }
 
+/** Each symbol's variance term structure (volatility.ts, varianceCurve), looked up once per symbol. */
+export type CurveOf = (symbol: string) => VarianceCurve;
+
 /**
  * For each tier: the chance that this position's symbol touches its tier price within each horizon,
- * driftless log price with volatility sigma: P = 2 Phi(-|ln(B/S)| / (sigma sqrt T)), the median time to
- * it, and the distance in standard deviations. A tier the position (or its cross pool) is already at or
- * past has P = 1 and time 0. The tier prices are the engine's (evaluate-account.ts), so this is exact
- * for an isolated position and for a cross pool that holds one symbol; for a cross pool of several
- * symbols it is the view "if only this coin moved", and the pool's own figure is pool-reach.ts.
+ * driftless log price: P = 2 Phi(-|ln(B/S)| / sqrt(V(T))), with V(T) the variance accumulated over the
+ * horizon (sigma^2 T when volatility is flat), the median time to it, and the distance in standard deviations.
+ * A tier the position (or its cross pool) is already at or past has P = 1 and time 0. The tier prices
+ * are the engine's (evaluate-account.ts), so this is exact for an isolated position and for a cross
+ * pool that holds one symbol; for a cross pool of several symbols it is the view "if only this coin
+ * moved", and the pool's own figure is buffer-reach.ts.
  */
 export function projectPosition(
   risk: PositionRisk,
   levels: readonly number[],
-  sigmaPerSqrtSec: number,
+  curveOf: CurveOf,
   horizonsSec: readonly number[],
 ): PositionProjection {
+  const curve = curveOf(risk.symbol);
   const tiers = levels.map((level): PositionTierOutlook => {
     const tierPrice = risk.tierPrices[String(level)] ?? null;
     const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
-    const tau =
+    const d = Math.abs(logDistance ?? 0);
+    const barrier: TierBarrier =
       risk.riskRatio >= level
-        ? 0
+        ? 'through'
         : logDistance === null
-          ? Number.POSITIVE_INFINITY
-          : diffusionTimeSec(logDistance, sigmaPerSqrtSec);
-    const outlook = tierOutlook(level, tau, horizonsSec);
+          ? 'out-of-reach'
+          : d === 0
+            ? 'through'
+            : { distance: d, variance: (t) => integratedVariance(curve, t), rate: (t) => varianceRate(curve, t) };
+    const outlook = tierOutlook(level, barrier, horizonsSec);
     // Written out, not spread: this runs for every tier on every tick.
-    return {
-      level,
-      diffusionTimeSec: outlook.diffusionTimeSec,
-      medianTimeSec: outlook.medianTimeSec,
-      horizons: outlook.horizons,
-      tierPrice,
-      logDistance,
-    };
+    return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
   });
-  return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec, tiers };
+  return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(curve.fastPerSec), tiers };
 }

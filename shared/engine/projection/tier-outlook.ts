@@ -1,20 +1,37 @@
-import { horizonOutlooks, medianPassageTimeSec, type HorizonOutlook } from './first-passage.ts';
+import { barrierMedianSec, barrierSd, probabilityAtSd, type Barrier, type HorizonOutlook } from './first-passage.ts';
 
 /** How soon one tier (a level of rho) could be reached, in every form the product shows. */
 export interface TierOutlook {
   /** The tier, as a risk ratio (0.8 = Margin call, 1 = liquidation). */
   readonly level: number;
-  /** tau, seconds (first-passage.ts): 0 at or through the tier, Infinity if it cannot be reached. */
-  readonly diffusionTimeSec: number;
-  /** The median first-passage time, seconds: even odds of having touched the tier by then. */
+  /** The median first-passage time, seconds: even odds of having touched the tier by then. 0 at or through it, Infinity out of reach. */
   readonly medianTimeSec: number;
   /** P(touch) and distance in sd for each projection horizon. */
   readonly horizons: readonly HorizonOutlook[];
 }
 
-export const tierOutlook = (level: number, diffusionTime: number, horizonsSec: readonly number[]): TierOutlook => ({
-  level,
-  diffusionTimeSec: diffusionTime,
-  medianTimeSec: medianPassageTimeSec(diffusionTime),
-  horizons: horizonOutlooks(diffusionTime, horizonsSec),
-});
+/** A tier's barrier, or the two cases that need none. */
+export type TierBarrier = Barrier | 'through' | 'out-of-reach';
+
+/** The outlook of a tier: P and the distance in sd at each horizon, and the median time. */
+export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: readonly number[]): TierOutlook {
+  if (barrier === 'through') {
+    return { level, medianTimeSec: 0, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 1, distanceSd: 0 })) };
+  }
+  if (barrier === 'out-of-reach' || !(barrier.distance < Number.POSITIVE_INFINITY)) {
+    const never = Number.POSITIVE_INFINITY;
+    return { level, medianTimeSec: never, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 0, distanceSd: never })) };
+  }
+  const horizons = horizonsSec.map((horizonSec) => {
+    const distanceSd = barrierSd(barrier, horizonSec);
+    return { horizonSec, probability: probabilityAtSd(distanceSd), distanceSd };
+  });
+  return { level, medianTimeSec: barrierMedianSec(barrier), horizons };
+}
+
+/** P(touch within horizonSec) read off an outlook; 0 if that horizon was not projected. */
+export const probabilityWithin = (
+  outlook: { readonly horizons: ReadonlyArray<{ readonly horizonSec: number; readonly probability: number }> } | undefined,
+  horizonSec: number,
+): number =>
+  outlook?.horizons.find((h) => h.horizonSec === horizonSec)?.probability ?? 0;

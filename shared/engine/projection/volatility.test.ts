@@ -8,6 +8,7 @@ import {
   rawSigmaPerSqrtMs,
   sigmaPerSqrtSec,
   updateVolatility,
+  varianceOverHorizon,
   warmVolatility,
   MS_PER_YEAR,
   type VolatilityOptions,
@@ -144,7 +145,31 @@ describe('EW volatility per unit time', () => {
     expect(updateVolatility(state, 150, 1000 + span + span / 2, options)).toBe(before);
     const next = updateVolatility(state, 102, 1000 + 2 * span, options);
     expect(next.anchorPrice).toBe(102);
-    expect(next.sumSquares).toBeGreaterThan(before.sumSquares * 2 ** (-span / options.halfLifeMs));
+    expect(next.fast.sumSquares).toBeGreaterThan(before.fast.sumSquares * 2 ** (-span / options.halfLifeMs));
     expect(Number.isFinite(sigmaPerSqrtSec(next, options))).toBe(true);
+  });
+
+  it('a flash wick lifts short horizons, not the day: variance reverts to the slow level', () => {
+    const calm = irregularTicks(0.5, 24, 21);
+    const last = calm[calm.length - 1];
+    if (last === undefined) throw new Error('empty path');
+    // An 8 % wick down and back within 4 minutes, then calm again for 10 minutes.
+    const wick = [0.92, 0.95, 0.98, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].map((f, i) => ({ t: last.t + (i + 1) * 60_000, price: last.price * f }));
+    const state = warmVolatility([...calm, ...wick], options);
+    const annual = (horizonSec: number) => annualisedSigma(Math.sqrt(varianceOverHorizon(state, options, horizonSec)));
+    // The fast estimate jumps about twentyfold; 15 min keeps most of that, 24 h a fraction.
+    expect(annualisedSigma(sigmaPerSqrtSec(state, options))).toBeGreaterThan(5);
+    expect(annual(900)).toBeGreaterThan(2 * annual(86_400));
+    // Monotone between the two: 15 min > 1 h > 4 h > 24 h after a burst.
+    const curve = [900, 3600, 14_400, 86_400].map(annual);
+    expect([...curve].sort((a, b) => b - a)).toEqual(curve);
+  });
+
+  it('in a steady market every horizon sees about the same volatility', () => {
+    const state = warmVolatility(irregularTicks(0.7, 24, 22), options);
+    const annual = (horizonSec: number) => annualisedSigma(Math.sqrt(varianceOverHorizon(state, options, horizonSec)));
+    expect(annual(900) / annual(86_400)).toBeGreaterThan(0.75);
+    expect(annual(900) / annual(86_400)).toBeLessThan(1.33);
+    expect(annual(0)).toBeCloseTo(annualisedSigma(sigmaPerSqrtSec(state, options)), 12);
   });
 });
