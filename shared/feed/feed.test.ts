@@ -72,7 +72,7 @@ describe('feed against a loopback venue', () => {
     // The stream then moves the account: ETH closed, SOL-less BTC grown.
     venue.setPositions([{ coin: 'BTC', szi: 1.5, entryPx: 61_000 }], true);
     await waitFor('the pushed state', () => positionKeys(f).join() === 'BTC long 1.5');
-  });
+  }, 30_000);
 
   it('after the server drops every socket: reconnect, resubscribe, re-snapshot; nothing lost or doubled', async () => {
     venue = await startTestVenue();
@@ -93,7 +93,7 @@ describe('feed against a loopback venue', () => {
     expect(f.health().counters.reconnects).toBeGreaterThanOrEqual(2);
     await waitFor('marks resubscribed', () => venue!.stats.subscriptions.filter((s) => s === 'activeAssetCtx:BTC').length >= 2);
     await waitFor('ETH marks followed', () => f.state().marks.has('ETH'));
-  });
+  }, 30_000);
 
   it('a silent server makes marks stale and the silent sockets get replaced; marks coming back make them fresh', async () => {
     venue = await startTestVenue();
@@ -109,7 +109,7 @@ describe('feed against a loopback venue', () => {
     venue.setSilent(false);
     await waitFor('a fresh notice', () => events.find((e) => e.kind === 'fresh'));
     expect(f.health().stale).toEqual([]);
-  });
+  }, 30_000);
 
   it('garbage frames are counted and skipped; the stream goes on', async () => {
     venue = await startTestVenue();
@@ -122,7 +122,7 @@ describe('feed against a loopback venue', () => {
     venue.setMark('BTC', 55_555);
     await waitFor('a good mark after the garbage', () => f.state().marks.get('BTC')?.price === 55_555);
     expect(Number.isFinite(f.state().marks.get('BTC')!.price)).toBe(true);
-  });
+  }, 30_000);
 
   it('sends the venue ping on an idle socket, and stops cleanly', async () => {
     venue = await startTestVenue();
@@ -133,7 +133,7 @@ describe('feed against a loopback venue', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(venue.stats.connections).toBe(connections);
     expect(events.filter((e) => e.kind === 'connection' && e.state === 'stopped').length).toBeGreaterThanOrEqual(1);
-  });
+  }, 30_000);
 
   it('without an address and nothing to watch it says so instead of going quiet', async () => {
     venue = await startTestVenue();

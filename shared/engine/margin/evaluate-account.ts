@@ -3,7 +3,7 @@ import { unrealisedPnl } from '../positions/account.ts';
 import type { MarginModel } from './margin-model.ts';
 import { crossParts, isolatedParts, riskRatio } from './risk-parts.ts';
 import { reduction, topUpAmount, type Reduction } from './suggested-actions.ts';
-import { tierPrice } from './tier-price.ts';
+import { tierPrices as tierPricesOf } from './tier-price.ts';
 
 /** The default call ladder in rho (Watch, Margin call, Critical); liquidation (1) is always added. */
 export const DEFAULT_CALL_LEVELS: readonly number[] = [0.5, 0.8, 0.9];
@@ -66,11 +66,12 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
     const parts = isolated ? isolatedParts(p, model) : pool;
     const tierPrices: Record<string, number | null> = {};
     const tierDistances: Record<string, number | null> = {};
-    for (const level of levels) {
-      const price = tierPrice(account, model, p, level);
+    const prices = tierPricesOf(account, model, p, levels);
+    levels.forEach((level, i) => {
+      const price = prices[i] ?? null;
       tierPrices[String(level)] = price;
       tierDistances[String(level)] = price === null ? null : (price - p.markPrice) / p.markPrice;
-    }
+    });
     return {
       symbol: p.symbol,
       side: p.side,

@@ -35,7 +35,7 @@ export function zeroCrossings(
     if (leftLimit !== undefined && leftLimit !== 0 && atA !== 0 && leftLimit < 0 !== atA < 0) roots.push(a);
     if (slope !== 0) {
       const root = a - atA / slope;
-      if (root >= a && (root < b || (!Number.isFinite(b) && Number.isFinite(root)))) roots.push(refine(g, root, a, b));
+      if (root >= a && (root < b || (!Number.isFinite(b) && Number.isFinite(root)))) roots.push(refineRoot(g, root, a, b));
     }
     leftLimit = Number.isFinite(b) ? atA + slope * span : undefined;
   }
@@ -47,7 +47,7 @@ export function zeroCrossings(
  * magnitude more than the root's own scale (a 100x position whose liquidation sits 1 % from entry,
  * in a tier thousands of times wider), the far fit loses digits that the risk ratio at the root needs.
  */
-function refine(g: (x: number) => number, root: number, a: number, b: number): number {
+export function refineRoot(g: (x: number) => number, root: number, a: number, b: number): number {
   let r = root;
   for (let i = 0; i < 2; i++) {
     const h = Math.max(Math.abs(r) * 1e-6, 1e-12);
