@@ -147,3 +147,52 @@ describe.each(VENUE_IDS)('%s adapter and feed against the simulator', (venue) =>
     expect([...stale].sort()).toEqual(bookView(s, venue).positions.map((p) => p.symbol));
   }, 30_000);
 });
+
+describe('Binance listenKey lifecycle against the simulator (keys live 60 minutes of sim time)', () => {
+  const withKeepAlive = (ms: number) => ({ ...venueAdapters.binance, session: { ...venueAdapters.binance.session!, keepAliveMs: ms } });
+
+  function binanceFeed(s: RunningSimulator, adapter = venueAdapters.binance): { feed: Feed; events: FeedEvent[] } {
+    const events: FeedEvent[] = [];
+    const feed = createFeed({
+      adapter,
+      endpoints: { rest: `${s.url}/binance`, ws: `${s.wsUrl}/binance` },
+      access: ACCESS.binance,
+      socketFactory: webSocketFactory(WebSocket),
+      clock: systemClock,
+      http: fetchHttp(3_000),
+      hmac: webCryptoHmac(),
+      random: seededRandom(9).next,
+      backoff: { baseMs: 20, capMs: 300 },
+      onEvent: (e) => events.push(e),
+    });
+    feed.start();
+    feeds.push(feed);
+    return { feed, events };
+  }
+
+  it('listenKeyExpired: a new key, a new socket, a new snapshot', async () => {
+    const s = await simulator({ scenario: 'calm', manualClock: true });
+    const { feed, events } = binanceFeed(s);
+    await waitFor('the demo account', () => matchesBook(feed, s, 'binance'));
+    s.advance(61 * 60_000);
+    await waitFor('a second snapshot on a new key', () => feed.health().counters.snapshots >= 2);
+    expect(events.some((e) => e.kind === 'venue' && e.event.kind === 'session-expired')).toBe(true);
+    expect(events.filter((e) => e.kind === 'venue' && e.event.kind === 'session').length).toBe(2);
+    await waitFor('the demo account again', () => matchesBook(feed, s, 'binance'));
+  }, 30_000);
+
+  it('keep-alive PUTs extend the key past its 60 minutes', async () => {
+    const s = await simulator({ scenario: 'calm', manualClock: true });
+    const { feed, events } = binanceFeed(s, withKeepAlive(100));
+    await waitFor('the demo account', () => matchesBook(feed, s, 'binance'));
+    for (let i = 0; i < 3; i += 1) {
+      s.advance(45 * 60_000);
+      // Give the keep-alive timer (every 100 ms real) time to run at this sim time.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    // 135 sim minutes later: the first key still serves, the first snapshot was the only one.
+    expect(events.some((e) => e.kind === 'venue' && e.event.kind === 'session-expired')).toBe(false);
+    expect(events.filter((e) => e.kind === 'venue' && e.event.kind === 'session').length).toBe(1);
+    expect(feed.health().counters.snapshots).toBe(1);
+  }, 30_000);
+});

@@ -135,6 +135,30 @@ describe('feed against a loopback venue', () => {
     expect(events.filter((e) => e.kind === 'connection' && e.state === 'stopped').length).toBeGreaterThanOrEqual(1);
   }, 30_000);
 
+  it('watch-only (no address): marks and tiers of the watched symbols, no private socket', async () => {
+    venue = await startTestVenue();
+    venue.setPositions([{ coin: 'ETH', szi: 1, entryPx: 3_000 }], false);
+    const events: FeedEvent[] = [];
+    feed = createFeed({
+      adapter: hyperliquidAdapter,
+      endpoints: venue.endpoints,
+      access: {},
+      watch: ['BTC'],
+      socketFactory: webSocketFactory(WebSocket),
+      clock: systemClock,
+      http: fetchHttp(2_000),
+      hmac: webCryptoHmac(),
+      random: seededRandom(2).next,
+      onEvent: (e) => events.push(e),
+    });
+    feed.start();
+    const f = feed;
+    await waitFor('BTC mark and tiers', () => f.state().marks.has('BTC') && f.state().tiers.has('BTC'));
+    expect(venue.stats.subscriptions).toEqual(['activeAssetCtx:BTC']);
+    expect(f.state().positions.size).toBe(0);
+    expect(f.health().connections.private).toBe('stopped');
+  }, 30_000);
+
   it('without an address and nothing to watch it says so instead of going quiet', async () => {
     venue = await startTestVenue();
     const events: FeedEvent[] = [];

@@ -48,6 +48,7 @@ export function createPrivateStream(core: FeedCore, onSnapshot: () => void): Pri
       const outcome = await core.rest({ purpose: 'session-create', request: adapter.session.create(access) });
       const created = 'events' in outcome ? outcome.events.find((e) => e.kind === 'session') : undefined;
       if (created === undefined || created.kind !== 'session') throw new Error('no session token');
+      core.apply([created]);
       token = created.token;
       armKeepAlive();
     }
@@ -131,6 +132,7 @@ export function createPrivateStream(core: FeedCore, onSnapshot: () => void): Pri
         else core.notice({ kind: 'feed-error', stage: 'subscribe', message: `${e.code} ${e.message}`, time: core.now() });
         return;
       case 'session-expired':
+        core.apply([e]);
         token = null;
         session.restart('session expired');
         return;
