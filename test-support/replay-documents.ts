@@ -1,3 +1,4 @@
+import type { Account } from '../shared/engine/positions/account.ts';
 import { DEFAULT_START_PRICES, MARKET_COINS, scenarioMarket, type MarketCoin, type ScenarioName } from '../shared/market-paths/scenarios.ts';
 import { DEMO_ACCOUNTS } from '../simulator/accounts/demo-accounts.ts';
 import { BINANCE_BRACKETS } from '../simulator/accounts/tier-tables.ts';
@@ -31,6 +32,28 @@ export function binanceDemoAccountJson(): Record<string, unknown> {
         tiers: BINANCE_BRACKETS[p.coin].map((t) => ({ floor: t.floor, cap: t.cap, mmr: t.mmr })),
       };
     }),
+  };
+}
+
+/** Any account in the calc format (what a home would write out to replay later). */
+export function accountJsonOf(account: Account): Record<string, unknown> {
+  return {
+    exchange: account.exchange,
+    walletBalance: account.walletBalance,
+    positions: account.positions.map((p) => ({
+      symbol: p.symbol,
+      side: p.side,
+      qty: p.qty,
+      entryPrice: p.entryPrice,
+      markPrice: p.markPrice,
+      marginMode: p.marginMode,
+      ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
+      ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
+      ...(p.accountType === undefined ? {} : { accountType: p.accountType }),
+      takerFeeRate: p.takerFeeRate,
+      tierBasis: p.tiers.basis,
+      tiers: p.tiers.tiers.map((t) => ({ floor: t.floor, ...(Number.isFinite(t.cap) ? { cap: t.cap } : {}), mmr: t.mmr, deduction: t.deduction })),
+    })),
   };
 }
 
