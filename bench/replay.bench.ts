@@ -3,14 +3,15 @@ import { callLevelsOf, DEFAULT_ALERT_POLICY } from '../shared/engine/alerts/aler
 import { alertPolicyStep, emptyAlertPolicyState } from '../shared/engine/alerts/alert-policy.ts';
 import { evaluateAccount } from '../shared/engine/margin/evaluate-account.ts';
 import { reduction } from '../shared/engine/margin/suggested-actions.ts';
-import { tierPrice } from '../shared/engine/margin/tier-price.ts';
+import { tierPrices } from '../shared/engine/margin/tier-price.ts';
 import { createMonitor, monitorStep, type MonitorState } from '../shared/engine/monitor/account-monitor.ts';
 import { subjectFacts } from '../shared/engine/monitor/subject-facts.ts';
 import { projectAccount } from '../shared/engine/projection/account-projection.ts';
 import { bufferTierOutlook } from '../shared/engine/projection/buffer-reach.ts';
 import { crossGroup } from '../shared/engine/projection/equity-buffer.ts';
 import { projectPosition } from '../shared/engine/projection/position-projection.ts';
-import { flatVariance } from '../shared/engine/projection/volatility.ts';
+import { correlationOf as correlationIn } from '../shared/engine/projection/correlation.ts';
+import { emptyVolatility, varianceCurve, type VarianceCurve } from '../shared/engine/projection/volatility.ts';
 import { marginModels } from '../shared/exchanges/venues.ts';
 import { scenarioPath } from '../shared/market-paths/scenarios.ts';
 import { isReplayError, parseReplayDocument } from '../shared/replay/parse-replay-document.ts';
@@ -81,18 +82,21 @@ function midState(): MonitorState {
 const view = mid.view;
 if (view === null) throw new Error('no view');
 const nextTick = ticks[TICKS / 2] as [number, Record<string, number>];
-const curve = flatVariance(0.6 ** 2 / (365 * 86_400));
-const curveOf = () => curve;
-const horizons = mid.config.projectedHorizonsSec;
-const correlationOf = (a: string, b: string) => (a === b ? 1 : 0.6);
+// The monitor's own estimates at that point (its curves and correlations), as its evaluate() builds them.
+const { config } = mid;
+const curves = new Map<string, VarianceCurve>(coins.map((c) => [c.symbol, varianceCurve(mid.volatility[c.symbol] ?? emptyVolatility(config.volatility), config.volatility)]));
+const curveOf = (symbol: string): VarianceCurve => curves.get(symbol) ?? varianceCurve(emptyVolatility(config.volatility), config.volatility);
+const correlationOf = (a: string, b: string) => correlationIn(mid.correlation, a, b, config.correlation);
+const horizons = config.projectedHorizonsSec;
 const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
 
 report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated; 3 brackets each)`, baseline, [
   { name: 'replay, per tick (parsed document; monitor, stale watch, due times)', ns: replayNs / TICKS },
   { name: 'parse + validate the replay document, per tick', ns: nsPerCall(() => (sink += isReplayError(parseReplayDocument(document)) ? 0 : 1), 3, 50) / TICKS },
+  { name: 'monitorStep: a clock input (the policy on the last facts)', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'clock' }, nextTick[0]).decisions.length)) },
   { name: 'monitorStep: one marks tick', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'marks', marks: nextTick[1] }, nextTick[0]).decisions.length)) },
   { name: '  evaluateAccount (tier prices, top-up, reduction)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).riskRatio)) },
-  { name: '    tierPrice: 5 positions x 4 levels', ns: nsPerCall(() => mid.account.positions.forEach((p) => view.risk.levels.forEach((l) => (sink += tierPrice(mid.account, model, p, l) ?? 0)))) },
+  { name: '    tierPrices: 5 positions, 4 levels each', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += tierPrices(mid.account, model, p, view.risk.levels).length))) },
   { name: '    reduction: 5 positions', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += reduction(mid.account, model, p, 0.5).kind.length))) },
   { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlationOf, horizons).positions.length)) },
   { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
