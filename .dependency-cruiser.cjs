@@ -52,7 +52,7 @@ module.exports = {
       name: 'platform-free-no-platform',
       comment: 'shared/platform implements ports on platform globals (WebCrypto, fetch, timers); only homes wire it in.',
       severity: 'error',
-      from: { path: `^shared/(units|engine|exchanges|feed|ports|protocol|ui)/.*${prod}` },
+      from: { path: `^shared/(units|engine|exchanges|feed|ports|protocol|replay|ui)/.*${prod}` },
       to: { path: '^shared/platform/' },
     },
     {
