@@ -1,4 +1,5 @@
 import type { AlertDecision } from '../alerts/alert-decision.ts';
+import { nextDueAt } from '../alerts/next-due-at.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
@@ -72,8 +73,10 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
   if (t === null) return { live, decisions: [] };
   const now = live.now === null ? t : Math.max(live.now, t);
   const { inputs, stale } = inputsFor(live, event, feedState);
-  let monitor = live.monitor;
   const decisions: AlertDecision[] = [];
+  // Reminders and held notices due before this event fall due first, at their own time: what a home's
+  // wake-up timer does between events, so that live and replay agree even without one.
+  let monitor = live.monitor === null ? null : dueUntil(live.monitor, now, decisions);
   for (const input of inputs) {
     let step: MonitorInput;
     if (input === 'account') {
@@ -95,4 +98,25 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
     decisions.push(...result.decisions);
   }
   return { live: { monitor, stale, now }, decisions };
+}
+
+/** Steps the monitor through every reminder due strictly before `until`, appending its decisions. */
+function dueUntil(monitor: MonitorState, until: number, into: AlertDecision[]): MonitorState {
+  let state = monitor;
+  const policy = state.config.policy;
+  for (let due = nextDueAt(state.alerts, state.now ?? until, policy); due !== null && due < until; due = nextDueAt(state.alerts, due, policy)) {
+    const step = monitorStep(state, { kind: 'clock' }, due);
+    state = step.state;
+    into.push(...step.decisions);
+  }
+  return state;
+}
+
+/** A home's wake-up timer fired at `now` (see `nextDueAt` for when to set it): reminders fall due. */
+export function liveMonitorClock(live: LiveMonitor, now: number): LiveStep {
+  if (live.monitor === null || (live.now !== null && now < live.now)) return { live, decisions: [] };
+  const decisions: AlertDecision[] = [];
+  const stepped = monitorStep(dueUntil(live.monitor, now, decisions), { kind: 'clock' }, now);
+  decisions.push(...stepped.decisions);
+  return { live: { ...live, monitor: stepped.state, now }, decisions };
 }
