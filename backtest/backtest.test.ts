@@ -1,24 +1,10 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../test-support/run-command.ts';
 import { backtestReport, percentile, POLICY_NAMES } from './backtest-figures.ts';
 import { playIndices, type BacktestOptions } from './run-backtest.ts';
 import { staticCallStep } from './static-margin-call.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-function backtest(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'backtest', 'backtest.ts'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const backtest = (args: string[]) => runCommand('backtest/backtest.ts', args);
 
 const indices = (n: number) => Array.from({ length: n }, (_, i) => i);
 

@@ -1,25 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { repoRoot as root, runCommand } from '../test-support/run-command.ts';
 
 /** The `calc` command as a user runs it: a real child process, real files and stdin. */
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-function calc(args: string[], stdin?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [join(root, 'cli', 'calc.ts'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const calc = (args: string[], stdin?: string) => runCommand('cli/calc.ts', args, stdin);
 
 const example = JSON.parse(readFileSync(join(root, 'examples', 'binance-cross.json'), 'utf8')) as {
   positions: Record<string, unknown>[];

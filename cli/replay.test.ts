@@ -1,26 +1,11 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { repoRoot as root, runCommand } from '../test-support/run-command.ts';
 import { crashReplayDocument } from '../test-support/replay-documents.ts';
 
 /** The `replay` command as a user runs it: a real child process, real files and stdin. */
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-
-function replayCommand(args: string[], stdin?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [join(root, 'cli', 'replay.ts'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
+const replayCommand = (args: string[], stdin?: string) => runCommand('cli/replay.ts', args, stdin);
 
 const T0 = 1_760_130_000_000;
 const account = {
