@@ -5,7 +5,7 @@ import { reduction } from '../shared/engine/margin/suggested-actions.ts';
 import { tierPrices } from '../shared/engine/margin/tier-price.ts';
 import { createMonitor, monitorStep, type MonitorState } from '../shared/engine/monitor/account-monitor.ts';
 import { subjectFacts } from '../shared/engine/monitor/subject-facts.ts';
-import { projectAccount } from '../shared/engine/projection/account-projection.ts';
+import { accountProjector, projectAccount } from '../shared/engine/projection/account-projection.ts';
 import { bufferTierOutlook } from '../shared/engine/projection/buffer-reach.ts';
 import { crossGroup } from '../shared/engine/projection/equity-buffer.ts';
 import { projectPosition } from '../shared/engine/projection/position-projection.ts';
@@ -78,7 +78,7 @@ report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated;
   { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlationOf, horizons).medianTimeSec))) },
   {
     name: '  subjectFacts (incl. the odds top-up)',
-    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projection: view.projection, curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
+    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlationOf, horizons), curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
 ]);
