@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { callLevelsOf, DEFAULT_ALERT_POLICY } from '../shared/engine/alerts/alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState } from '../shared/engine/alerts/alert-policy.ts';
 import { evaluateAccount } from '../shared/engine/margin/evaluate-account.ts';
@@ -6,16 +5,16 @@ import { reduction } from '../shared/engine/margin/suggested-actions.ts';
 import { tierPrices } from '../shared/engine/margin/tier-price.ts';
 import { createMonitor, monitorStep, type MonitorState } from '../shared/engine/monitor/account-monitor.ts';
 import { subjectFacts } from '../shared/engine/monitor/subject-facts.ts';
-import { projectAccount } from '../shared/engine/projection/account-projection.ts';
+import { accountProjector, projectAccount } from '../shared/engine/projection/account-projection.ts';
 import { bufferTierOutlook } from '../shared/engine/projection/buffer-reach.ts';
 import { crossGroup } from '../shared/engine/projection/equity-buffer.ts';
 import { projectPosition } from '../shared/engine/projection/position-projection.ts';
 import { correlationOf as correlationIn } from '../shared/engine/projection/correlation.ts';
 import { emptyVolatility, varianceCurve, type VarianceCurve } from '../shared/engine/projection/volatility.ts';
 import { marginModels } from '../shared/exchanges/venues.ts';
-import { scenarioPath } from '../shared/market-paths/scenarios.ts';
 import { isReplayError, parseReplayDocument } from '../shared/replay/parse-replay-document.ts';
 import { runReplay } from '../shared/replay/replay.ts';
+import { BENCH_COINS, BENCH_TICKS, benchReplayDocument } from './bench-replay-document.ts';
 import { nsPerCall, report } from './measure.ts';
 
 /**
@@ -23,33 +22,9 @@ import { nsPerCall, report } from './measure.ts';
  * ten thousand ticks of a five-position account "in well under a second". The rows below the replay
  * split one tick's monitor step into its parts, so a slow step says where its time goes.
  */
-const TICKS = 10_000;
-const START = Date.UTC(2025, 9, 10, 0, 0);
-const brackets = JSON.parse(readFileSync(new URL('../examples/binance-cross.json', import.meta.url), 'utf8'));
-const coins = [
-  { symbol: 'BTCUSDT', price: 97_000, qty: 0.3 },
-  { symbol: 'ETHUSDT', price: 3_400, qty: 6 },
-  { symbol: 'SOLUSDT', price: 190, qty: 80 },
-  { symbol: 'XRPUSDT', price: 2.4, qty: 6_000 },
-  { symbol: 'DOGEUSDT', price: 0.3, qty: 40_000 },
-];
-const account = {
-  exchange: 'binance',
-  walletBalance: 9_000,
-  positions: coins.map((c, i) => ({
-    ...brackets.positions[0],
-    symbol: c.symbol,
-    qty: c.qty,
-    entryPrice: c.price,
-    markPrice: c.price,
-    side: i % 2 === 0 ? 'long' : 'short',
-    marginMode: i === 4 ? 'isolated' : 'cross',
-    isolatedMargin: 1_500,
-  })),
-};
-// One second between ticks, every symbol in every tick; the crash makes the alerts fire along the way.
-const paths = coins.map((c, i) => scenarioPath('crash', { startPrice: c.price, startMs: START, stepMs: 1_000, durationMs: TICKS * 1_000, seed: 100 + i }));
-const ticks = Array.from({ length: TICKS }, (_, k) => [START + k * 1_000, Object.fromEntries(coins.map((c, i) => [c.symbol, paths[i]?.[k]?.price ?? c.price]))]);
+const TICKS = BENCH_TICKS;
+const { account, ticks } = benchReplayDocument();
+const coins = BENCH_COINS;
 const document = { account, ticks };
 const parsedOrError = parseReplayDocument(document);
 if (isReplayError(parsedOrError)) throw new Error(`${parsedOrError.field}: ${parsedOrError.message}`);
@@ -103,7 +78,7 @@ report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated;
   { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlationOf, horizons).medianTimeSec))) },
   {
     name: '  subjectFacts (incl. the odds top-up)',
-    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projection: view.projection, curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
+    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlationOf, horizons), curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
 ]);

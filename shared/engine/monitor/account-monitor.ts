@@ -11,7 +11,7 @@ import { feedSubject } from '../alerts/subject-key.ts';
 import { evaluateAccount, type AccountRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
-import { projectAccount, type AccountProjection } from '../projection/account-projection.ts';
+import { accountProjector, type AccountProjection } from '../projection/account-projection.ts';
 import {
   correlationFor,
   correlationOf,
@@ -22,6 +22,7 @@ import {
   type CorrelationState,
 } from '../projection/correlation.ts';
 import { DEFAULT_HORIZONS_SEC } from '../projection/first-passage.ts';
+import { defineLazyField } from '../projection/lazy-field.ts';
 import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
@@ -77,7 +78,11 @@ export interface MonitorConfig extends MonitorOptions {
   readonly projectedHorizonsSec: readonly number[];
 }
 
-/** The last evaluation: what a screen shows and what the replay reads (rho, liquidation). */
+/**
+ * The last evaluation: what a screen shows and what the replay reads (rho, liquidation). The
+ * projection and the facts' figures are computed when first read: the policy needs only a few of them
+ * per tick, and the full projection only when a screen asks.
+ */
 export interface MonitorView {
   readonly t: number;
   readonly risk: AccountRisk;
@@ -177,7 +182,9 @@ const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
 
 function evaluate(state: MonitorState, now: number): MonitorView {
-  const { config, account } = state;
+  // The closures below live as long as the view's unread lazy figures: they must hold only this
+  // evaluation's inputs, never `state`, whose previous view would chain every earlier state to it.
+  const { config, account, volatility, correlation } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
@@ -187,24 +194,26 @@ function evaluate(state: MonitorState, now: number): MonitorView {
   const curveOf = (symbol: string): VarianceCurve => {
     let curve = curves.get(symbol);
     if (curve === undefined) {
-      curve = varianceCurve(state.volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
+      curve = varianceCurve(volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
       curves.set(symbol, curve);
     }
     return curve;
   };
-  const correlationOfPair = (a: string, b: string) => correlationOf(state.correlation, a, b, config.correlation);
-  const projection = projectAccount(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
+  const correlationOfPair = (a: string, b: string) => correlationOf(correlation, a, b, config.correlation);
+  const projector = accountProjector(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
     model: config.model,
     risk,
-    projection,
+    projector,
     curveOf,
     correlationOf: correlationOfPair,
     liquidationOdds: config.liquidationOdds,
   });
-  return { t: now, risk, projection, facts };
+  const view = { t: now, risk, projection: null as unknown as AccountProjection, facts };
+  defineLazyField(view, 'projection', projector.all);
+  return view;
 }
 
 export function monitorStep(state: MonitorState, input: MonitorInput, now: number): MonitorStep {

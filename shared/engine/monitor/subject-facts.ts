@@ -4,9 +4,10 @@ import { crossSubject, isolatedSubject } from '../alerts/subject-key.ts';
 import type { AccountRisk, PositionRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
-import type { AccountProjection } from '../projection/account-projection.ts';
+import type { AccountProjector } from '../projection/account-projection.ts';
 import { oddsTopUp, type CorrelationOf } from '../projection/buffer-reach.ts';
 import { crossGroup, isolatedGroup } from '../projection/equity-buffer.ts';
+import { defineLazyField } from '../projection/lazy-field.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
 
@@ -21,14 +22,32 @@ export interface FactInputs {
   readonly account: Account;
   readonly model: MarginModel;
   readonly risk: AccountRisk;
-  readonly projection: AccountProjection;
+  /** The account's projection, computed per figure on demand (the policy reads only a few). */
+  readonly projector: AccountProjector;
   readonly curveOf: CurveOf;
   readonly correlationOf: CorrelationOf;
   readonly liquidationOdds: LiquidationOdds | null;
 }
 
-const reachOf = (tiers: readonly TierOutlook[]): Record<string, TierOutlook> =>
-  Object.fromEntries(tiers.map((t) => [levelKey(t.level), t]));
+/**
+ * Every level's outlook keyed by levelKey, each computed on its first read: the policy reads the next
+ * tier up (and the one a prediction is about), a screen or a test may read them all.
+ */
+function reachOf(levels: readonly number[], outlookAt: (k: number) => TierOutlook | undefined): Record<string, TierOutlook> {
+  const reach: Record<string, TierOutlook> = {};
+  levels.forEach((level, k) => defineLazyField(reach, levelKey(level), () => outlookAt(k)));
+  return reach;
+}
+
+/**
+ * The facts object with its top-up computed on first read (the odds part is a search along the
+ * fall-fastest direction, and only an alert being recorded or a trader acting reads it). The field
+ * keeps its place among the others.
+ */
+function withLazyTopUp(facts: SubjectFacts, topUp: () => number): SubjectFacts {
+  defineLazyField(facts, 'topUpUsdt', topUp);
+  return facts;
+}
 
 const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
   p.reduction.kind === 'reduce'
@@ -42,47 +61,50 @@ const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
  * odds limit; the reduction is the engine's.
  */
 export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
-  const { account, model, risk, projection, curveOf, correlationOf, liquidationOdds: odds } = inputs;
+  const { account, model, risk, projector, curveOf, correlationOf, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
-  if (cross.length > 0 && projection.crossPool !== null) {
+  if (cross.length > 0) {
     // The reduction suggested for the pool: the position that carries the largest requirement.
     const lead = [...cross].sort((a, b) => b.maintenanceMargin - a.maintenanceMargin);
     const reducible = lead.find((p) => p.reduction.kind === 'reduce');
     const shown = reducible ?? lead[0];
-    const oddsUsdt = odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability);
-    facts.push({
+    const oddsUsdt = (): number =>
+      odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability);
+    const ruleTopUp = cross[0]?.topUp ?? 0;
+    const pool: SubjectFacts = {
       subject: crossSubject(inputs.accountId),
       symbol: shown?.symbol ?? null,
       side: shown?.side ?? null,
       riskRatio: risk.riskRatio,
       equityUsdt: risk.equity,
       requirementUsdt: risk.maintenanceMargin,
-      reach: reachOf(projection.crossPool.tiers),
-      topUpUsdt: Math.max(cross[0]?.topUp ?? 0, oddsUsdt),
+      reach: reachOf(risk.levels, (k) => projector.crossPoolTier(k)),
+      topUpUsdt: 0,
       reduction: reducible === undefined ? null : reductionOf(reducible),
       marks,
-    });
+    };
+    facts.push(withLazyTopUp(pool, () => Math.max(ruleTopUp, oddsUsdt())));
   }
   account.positions.forEach((p, i) => {
     const pr = risk.positions[i];
-    const pp = projection.positions[i];
-    if (p.marginMode !== 'isolated' || pr === undefined || pp === undefined) return;
-    const oddsUsdt =
+    if (p.marginMode !== 'isolated' || pr === undefined) return;
+    const oddsUsdt = (): number =>
       odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
-    facts.push({
+    const own: SubjectFacts = {
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,
       side: p.side,
       riskRatio: pr.riskRatio,
       equityUsdt: model.isolatedEquity(p, p.markPrice),
       requirementUsdt: pr.maintenanceMargin,
-      reach: reachOf(pp.tiers),
-      topUpUsdt: Math.max(pr.topUp, Math.ceil(oddsUsdt * 100 - 1e-9) / 100),
+      reach: reachOf(risk.levels, (k) => projector.positionTier(i, k)),
+      topUpUsdt: 0,
       reduction: reductionOf(pr),
       marks: { [p.symbol]: p.markPrice },
-    });
+    };
+    facts.push(withLazyTopUp(own, () => Math.max(pr.topUp, Math.ceil(oddsUsdt() * 100 - 1e-9) / 100)));
   });
   return facts;
 }

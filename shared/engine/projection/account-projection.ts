@@ -2,8 +2,9 @@ import type { AccountRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import { bufferTierOutlook, type BufferTierOutlook, type CorrelationOf } from './buffer-reach.ts';
-import { crossGroup } from './equity-buffer.ts';
-import { projectPosition, type PositionProjection, type CurveOf } from './position-projection.ts';
+import { crossGroup, type RiskGroup } from './equity-buffer.ts';
+import { once } from './lazy-field.ts';
+import { positionTierOutlook, type CurveOf, type PositionProjection, type PositionTierOutlook } from './position-projection.ts';
 
 export interface AccountProjection {
   /** One per position, in the account's order: the view "if only this coin moved". */
@@ -13,9 +14,80 @@ export interface AccountProjection {
 }
 
 /**
+ * The projection of one account at its current marks, figure by figure and each computed at most once:
+ * the alert policy asks for one or two tiers per subject on a tick, a screen for all of them
+ * (`projectAccount`). Indices are the account's positions and `risk.levels`.
+ */
+export interface AccountProjector {
+  /** Position i's outlook for level k, on its own price axis (tier-price based). */
+  positionTier(i: number, k: number): PositionTierOutlook | undefined;
+  /** The cross pool's outlook for level k (covariance based); undefined without cross positions. */
+  crossPoolTier(k: number): BufferTierOutlook | undefined;
+  /** Every figure, as `projectAccount` returns it. */
+  all(): AccountProjection;
+}
+
+/**
+ * See AccountProjector. A pool that holds one symbol takes tau from that symbol's tier price, which is
+ * exact and computed anyway for its position.
+ */
+export function accountProjector(
+  account: Account,
+  model: MarginModel,
+  risk: AccountRisk,
+  curveOf: CurveOf,
+  correlationOf: CorrelationOf,
+  horizonsSec: readonly number[],
+): AccountProjector {
+  const { levels } = risk;
+  const positionTiers = new Map<number, PositionTierOutlook>();
+  const poolTiers = new Map<number, BufferTierOutlook>();
+  const hasCross = risk.positions.some((p) => p.marginMode === 'cross');
+  const group = once((): RiskGroup => crossGroup(account, model));
+  const singleIndex = once(() => (group().symbols.length === 1 ? risk.positions.findIndex((p) => p.marginMode === 'cross') : -1));
+
+  const positionTier = (i: number, k: number): PositionTierOutlook | undefined => {
+    const key = i * levels.length + k;
+    let outlook = positionTiers.get(key);
+    const p = risk.positions[i];
+    const level = levels[k];
+    if (outlook === undefined && p !== undefined && level !== undefined) {
+      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec);
+      positionTiers.set(key, outlook);
+    }
+    return outlook;
+  };
+  const crossPoolTier = (k: number): BufferTierOutlook | undefined => {
+    let outlook = poolTiers.get(k);
+    const level = levels[k];
+    if (outlook === undefined && hasCross && level !== undefined) {
+      // One symbol: the pool's outlook is that position's (same tier price, same volatility); reuse it.
+      const single = singleIndex();
+      const known = single < 0 ? undefined : positionTier(single, k);
+      outlook = bufferTierOutlook(group(), level, curveOf, correlationOf, horizonsSec, known);
+      poolTiers.set(k, outlook);
+    }
+    return outlook;
+  };
+  const all = once((): AccountProjection => {
+    const positions = risk.positions.map(
+      (p, i): PositionProjection => ({
+        symbol: p.symbol,
+        side: p.side,
+        marginMode: p.marginMode,
+        sigmaPerSqrtSec: Math.sqrt(curveOf(p.symbol).fastPerSec),
+        tiers: levels.map((_, k) => positionTier(i, k) as PositionTierOutlook),
+      }),
+    );
+    if (!hasCross) return { positions, crossPool: null };
+    return { positions, crossPool: { symbols: group().symbols, tiers: levels.map((_, k) => crossPoolTier(k) as BufferTierOutlook) } };
+  });
+  return { positionTier, crossPoolTier, all };
+}
+
+/**
  * Every projection figure for one account at its current marks: per position and tier (tier-price
- * based), and for the cross pool per tier (covariance based, buffer-reach.ts). A pool that holds one
- * symbol takes tau from that symbol's tier price, which is exact and already computed.
+ * based), and for the cross pool per tier (covariance based, buffer-reach.ts).
  */
 export function projectAccount(
   account: Account,
@@ -25,16 +97,5 @@ export function projectAccount(
   correlationOf: CorrelationOf,
   horizonsSec: readonly number[],
 ): AccountProjection {
-  const positions = risk.positions.map((p) => projectPosition(p, risk.levels, curveOf, horizonsSec));
-  const cross = risk.positions.filter((p) => p.marginMode === 'cross');
-  if (cross.length === 0) return { positions, crossPool: null };
-  const group = crossGroup(account, model);
-  const singleIndex = group.symbols.length === 1 ? risk.positions.findIndex((p) => p.marginMode === 'cross') : -1;
-  const single = positions[singleIndex];
-  const tiers = risk.levels.map((level, k): BufferTierOutlook => {
-    // One symbol: the pool's outlook is that position's (same tier price, same volatility); reuse it.
-    const known = single?.tiers[k];
-    return bufferTierOutlook(group, level, curveOf, correlationOf, horizonsSec, known);
-  });
-  return { positions, crossPool: { symbols: group.symbols, tiers } };
+  return accountProjector(account, model, risk, curveOf, correlationOf, horizonsSec).all();
 }

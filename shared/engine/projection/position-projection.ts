@@ -38,21 +38,24 @@ export function projectPosition(
   horizonsSec: readonly number[],
 ): PositionProjection {
   const curve = curveOf(risk.symbol);
-  const tiers = levels.map((level): PositionTierOutlook => {
-    const tierPrice = risk.tierPrices[String(level)] ?? null;
-    const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
-    const d = Math.abs(logDistance ?? 0);
-    const barrier: TierBarrier =
-      risk.riskRatio >= level
-        ? 'through'
-        : logDistance === null
-          ? 'out-of-reach'
-          : d === 0
-            ? 'through'
-            : { distance: d, variance: (t) => integratedVariance(curve, t), rate: (t) => varianceRate(curve, t) };
-    const outlook = tierOutlook(level, barrier, horizonsSec);
-    // Written out, not spread: this runs for every tier on every tick.
-    return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
-  });
+  const tiers = levels.map((level) => positionTierOutlook(risk, level, curve, horizonsSec));
   return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(curve.fastPerSec), tiers };
+}
+
+/** One tier of `projectPosition`, for callers that need only some of them (the alert policy). */
+export function positionTierOutlook(risk: PositionRisk, level: number, curve: VarianceCurve, horizonsSec: readonly number[]): PositionTierOutlook {
+  const tierPrice = risk.tierPrices[String(level)] ?? null;
+  const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
+  const d = Math.abs(logDistance ?? 0);
+  const barrier: TierBarrier =
+    risk.riskRatio >= level
+      ? 'through'
+      : logDistance === null
+        ? 'out-of-reach'
+        : d === 0
+          ? 'through'
+          : { distance: d, variance: (t) => integratedVariance(curve, t), rate: (t) => varianceRate(curve, t) };
+  const outlook = tierOutlook(level, barrier, horizonsSec);
+  // Written out, not spread: this runs for every tier on every tick.
+  return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
 }
