@@ -33,11 +33,11 @@ export const loadVectors = (): Vector[] => JSON.parse(readFileSync(sharedPath('d
 export const readFixture = (name: string): string => readFileSync(sharedPath(`fixtures/${name}`), 'utf8');
 
 /** `.json` fixtures parse as they are; `.jsonc` and `.verbatim.txt` ones need comments and trailing commas removed. */
-export function readFixtureJson(name: string): unknown {
-  const text = readFixture(name)
-    .replace(/\/\/[^\n"]*$/gm, '')
-    .replace(/,(\s*[}\]])/g, '$1');
-  return JSON.parse(text);
+export const readFixtureJson = (name: string): unknown => parseJsonWithComments(readFixture(name));
+
+/** JSON with `//` line comments and trailing commas, as the doc examples print it. */
+export function parseJsonWithComments(text: string): unknown {
+  return JSON.parse(text.replace(/\/\/[^\n"]*$/gm, '').replace(/,(\s*[}\]])/g, '$1'));
 }
 
 /** A vector's number, written as "1*10/5" or "2985.9 (=positionValue/szi)": arithmetic of products and quotients only. */
