@@ -17,7 +17,7 @@ function firstCrossings(venue: (typeof VENUE_IDS)[number], seed: number, scenari
   const book = new AccountBook(DEMO_ACCOUNTS[venue], market, { fundingIntervalMs: 8 * 60 * MINUTE, liquidations: false });
   const firsts = book.positions.map(() => new Map<number, number>());
   const startRho = evaluateAccount(book.account(startMs), marginModels[venue]).positions.map((p) => p.riskRatio);
-  for (let t = startMs; t <= startMs + minutes * MINUTE; t += 5000) {
+  for (let t = startMs; t <= startMs + minutes * MINUTE; t += 10_000) {
     evaluateAccount(book.account(t), marginModels[venue]).positions.forEach((p, i) => {
       for (const level of LEVELS) if (p.riskRatio >= level && !firsts[i]?.has(level)) firsts[i]?.set(level, t);
     });
@@ -28,7 +28,7 @@ function firstCrossings(venue: (typeof VENUE_IDS)[number], seed: number, scenari
 describe('demo accounts', () => {
   for (const venue of VENUE_IDS) {
     it(`${venue}: the crash walks every position through 0.5, 0.8, 0.9 and liquidation, in that order (several seeds)`, () => {
-      for (const seed of [1, 2, 3, 4]) {
+      for (const seed of [1, 2, 3]) {
         const { startRho, firsts } = firstCrossings(venue, seed, 'crash', 60);
         startRho.forEach((rho) => expect(rho).toBeLessThan(0.5));
         firsts.forEach((crossings) => {
