@@ -33,8 +33,8 @@ export interface FactInputs {
  * Every level's outlook keyed by levelKey, each computed on its first read: the policy reads the next
  * tier up (and the one a prediction is about), a screen or a test may read them all.
  */
-const reachOf = (levels: readonly number[], outlookAt: (k: number) => TierOutlook | undefined): Readonly<Record<string, TierOutlook>> =>
-  lazyRecord(levels.map(levelKey), outlookAt) as Readonly<Record<string, TierOutlook>>;
+const reachOf = (keys: readonly string[], outlookAt: (k: number) => TierOutlook | undefined): Readonly<Record<string, TierOutlook>> =>
+  lazyRecord(keys, outlookAt) as Readonly<Record<string, TierOutlook>>;
 
 type EagerFacts = Omit<SubjectFacts, 'topUpUsdt'>;
 
@@ -105,6 +105,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const { account, model, risk, projector, curveOf, correlationOf, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
+  const levelKeys = risk.levels.map(levelKey);
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
   if (cross.length > 0) {
     // The reduction suggested for the pool: the position that carries the largest requirement.
@@ -121,7 +122,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       riskRatio: risk.riskRatio,
       equityUsdt: risk.equity,
       requirementUsdt: risk.maintenanceMargin,
-      reach: reachOf(risk.levels, (k) => projector.crossPoolTier(k)),
+      reach: reachOf(levelKeys, (k) => projector.crossPoolTier(k)),
       reduction: reducible === undefined ? null : reductionOf(reducible),
       marks,
     };
@@ -139,7 +140,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       riskRatio: pr.riskRatio,
       equityUsdt: model.isolatedEquity(p, p.markPrice),
       requirementUsdt: pr.maintenanceMargin,
-      reach: reachOf(risk.levels, (k) => projector.positionTier(i, k)),
+      reach: reachOf(levelKeys, (k) => projector.positionTier(i, k)),
       reduction: reductionOf(pr),
       marks: { [p.symbol]: p.markPrice },
     };

@@ -16,10 +16,23 @@ type RecordClass = new (compute: (index: number) => unknown) => object;
 // One class per key list (an alert ladder's levels): the getters live on its prototype.
 const recordClasses = new Map<string, RecordClass>();
 
+// The last key list asked for and its class: a monitor asks with the same ladder on every tick.
+let lastKeys: readonly string[] = [];
+let lastClass: RecordClass | null = null;
+
+const sameKeys = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((key, i) => key === b[i]);
+
 function recordClassFor(keys: readonly string[]): RecordClass {
+  if (lastClass !== null && sameKeys(keys, lastKeys)) return lastClass;
   const id = keys.join('\u0000');
-  const known = recordClasses.get(id);
-  if (known !== undefined) return known;
+  const known = recordClasses.get(id) ?? newRecordClass(keys);
+  recordClasses.set(id, known);
+  lastKeys = [...keys];
+  lastClass = known;
+  return known;
+}
+
+function newRecordClass(keys: readonly string[]): RecordClass {
   const ownKeys = [...keys];
   class LazyRecord {
     readonly #compute: (index: number) => unknown;
@@ -48,7 +61,6 @@ function recordClassFor(keys: readonly string[]): RecordClass {
       return Object.fromEntries(ownKeys.map((key, i) => [key, this.#at(i)]));
     }
   }
-  recordClasses.set(id, LazyRecord);
   return LazyRecord;
 }
 
