@@ -78,7 +78,7 @@ report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated;
   { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
   { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlationOf, horizons).medianTimeSec))) },
   {
-    name: '  subjectFacts (incl. the odds top-up)',
+    name: '  subjectFacts (reach and odds top-up on first read)',
     ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlationOf, horizons), curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
