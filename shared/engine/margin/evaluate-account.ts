@@ -54,6 +54,106 @@ export interface AccountRisk {
   readonly positions: readonly PositionRisk[];
 }
 
+type EagerFigures = Omit<PositionRisk, 'liquidationPrice' | 'tierPrices' | 'tierDistances' | 'reduction'>;
+
+/**
+ * A PositionRisk whose searches (tier prices, reduction) run on first read and are kept. The monitor
+ * evaluates every tick but its policy reads the tier prices of isolated positions and the reduction of
+ * one or two; a screen reads them all. Prototype getters rather than per-object defineProperty: the
+ * lazy part costs four fields, not four closures. Not a plain object: do not spread it; JSON.stringify
+ * sees every figure through toJSON.
+ */
+class LazyPositionRisk implements PositionRisk {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly marginMode: Position['marginMode'];
+  readonly qty: number;
+  readonly markPrice: number;
+  readonly notional: number;
+  readonly unrealisedPnl: number;
+  readonly maintenanceMargin: number;
+  readonly riskRatio: number;
+  readonly topUp: number;
+  // The inputs of the deferred searches (the account and model are already the evaluation's).
+  readonly #account: Account;
+  readonly #model: MarginModel;
+  readonly #position: Position;
+  readonly #levels: readonly number[];
+  readonly #target: number;
+  #tierPrices: Record<string, number | null> | undefined;
+  #tierDistances: Record<string, number | null> | undefined;
+  #reduction: Reduction | undefined;
+
+  constructor(account: Account, model: MarginModel, p: Position, levels: readonly number[], target: number, eager: EagerFigures) {
+    this.symbol = eager.symbol;
+    this.side = eager.side;
+    this.marginMode = eager.marginMode;
+    this.qty = eager.qty;
+    this.markPrice = eager.markPrice;
+    this.notional = eager.notional;
+    this.unrealisedPnl = eager.unrealisedPnl;
+    this.maintenanceMargin = eager.maintenanceMargin;
+    this.riskRatio = eager.riskRatio;
+    this.topUp = eager.topUp;
+    this.#account = account;
+    this.#model = model;
+    this.#position = p;
+    this.#levels = levels;
+    this.#target = target;
+  }
+
+  get tierPrices(): Readonly<Record<string, number | null>> {
+    if (this.#tierPrices === undefined) {
+      const p = this.#position;
+      const prices = tierPricesOf(this.#account, this.#model, p, this.#levels);
+      const tierPrices: Record<string, number | null> = {};
+      const tierDistances: Record<string, number | null> = {};
+      this.#levels.forEach((level, i) => {
+        const price = prices[i] ?? null;
+        tierPrices[String(level)] = price;
+        tierDistances[String(level)] = price === null ? null : (price - p.markPrice) / p.markPrice;
+      });
+      this.#tierPrices = tierPrices;
+      this.#tierDistances = tierDistances;
+    }
+    return this.#tierPrices;
+  }
+
+  get tierDistances(): Readonly<Record<string, number | null>> {
+    if (this.#tierDistances === undefined) void this.tierPrices;
+    return this.#tierDistances as Readonly<Record<string, number | null>>;
+  }
+
+  get liquidationPrice(): number | null {
+    return this.tierPrices['1'] ?? null;
+  }
+
+  get reduction(): Reduction {
+    this.#reduction ??= reduction(this.#account, this.#model, this.#position, this.#target);
+    return this.#reduction;
+  }
+
+  /** Every figure, in the interface's order, as a plain object. */
+  toJSON(): PositionRisk {
+    return {
+      symbol: this.symbol,
+      side: this.side,
+      marginMode: this.marginMode,
+      qty: this.qty,
+      markPrice: this.markPrice,
+      notional: this.notional,
+      unrealisedPnl: this.unrealisedPnl,
+      maintenanceMargin: this.maintenanceMargin,
+      riskRatio: this.riskRatio,
+      liquidationPrice: this.liquidationPrice,
+      tierPrices: this.tierPrices,
+      tierDistances: this.tierDistances,
+      topUp: this.topUp,
+      reduction: this.reduction,
+    };
+  }
+}
+
 /** Every figure the product shows for one account at its current marks. Pure; no clock needed. */
 export function evaluateAccount(account: Account, model: MarginModel, options: EvaluateOptions = {}): AccountRisk {
   const callLevels = options.callLevels ?? DEFAULT_CALL_LEVELS;
@@ -64,15 +164,7 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
   const positions = account.positions.map((p): PositionRisk => {
     const isolated = p.marginMode === 'isolated';
     const parts = isolated ? isolatedParts(p, model) : pool;
-    const tierPrices: Record<string, number | null> = {};
-    const tierDistances: Record<string, number | null> = {};
-    const prices = tierPricesOf(account, model, p, levels);
-    levels.forEach((level, i) => {
-      const price = prices[i] ?? null;
-      tierPrices[String(level)] = price;
-      tierDistances[String(level)] = price === null ? null : (price - p.markPrice) / p.markPrice;
-    });
-    return {
+    return new LazyPositionRisk(account, model, p, levels, target, {
       symbol: p.symbol,
       side: p.side,
       marginMode: p.marginMode,
@@ -82,12 +174,8 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
       unrealisedPnl: unrealisedPnl(p, p.markPrice),
       maintenanceMargin: model.requirement(p, p.markPrice),
       riskRatio: isolated ? riskRatio(parts) : poolRho,
-      liquidationPrice: tierPrices['1'] ?? null,
-      tierPrices,
-      tierDistances,
       topUp: topUpAmount(parts, target, isolated ? model.isolatedTopUpGain(p) : 1),
-      reduction: reduction(account, model, p, target),
-    };
+    });
   });
   const worstRiskRatio = Math.max(poolRho, ...positions.map((p) => p.riskRatio));
   return {

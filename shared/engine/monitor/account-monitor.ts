@@ -22,7 +22,6 @@ import {
   type CorrelationState,
 } from '../projection/correlation.ts';
 import { DEFAULT_HORIZONS_SEC } from '../projection/first-passage.ts';
-import { defineLazyField } from '../projection/lazy-field.ts';
 import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
@@ -211,9 +210,30 @@ function evaluate(state: MonitorState, now: number): MonitorView {
     correlationOf: correlationOfPair,
     liquidationOdds: config.liquidationOdds,
   });
-  const view = { t: now, risk, projection: null as unknown as AccountProjection, facts };
-  defineLazyField(view, 'projection', projector.all);
-  return view;
+  return new LazyMonitorView(now, risk, facts, projector.all);
+}
+
+/** The view with its projection computed on first read (a prototype getter: no per-tick accessor). */
+class LazyMonitorView implements MonitorView {
+  readonly t: number;
+  readonly risk: AccountRisk;
+  readonly facts: readonly SubjectFacts[];
+  readonly #projection: () => AccountProjection;
+
+  constructor(t: number, risk: AccountRisk, facts: readonly SubjectFacts[], projection: () => AccountProjection) {
+    this.t = t;
+    this.risk = risk;
+    this.facts = facts;
+    this.#projection = projection;
+  }
+
+  get projection(): AccountProjection {
+    return this.#projection();
+  }
+
+  toJSON(): MonitorView {
+    return { t: this.t, risk: this.risk, projection: this.projection, facts: this.facts };
+  }
 }
 
 export function monitorStep(state: MonitorState, input: MonitorInput, now: number): MonitorStep {

@@ -7,7 +7,7 @@ import type { Account } from '../positions/account.ts';
 import type { AccountProjector } from '../projection/account-projection.ts';
 import { oddsTopUp, type CorrelationOf } from '../projection/buffer-reach.ts';
 import { crossGroup, isolatedGroup } from '../projection/equity-buffer.ts';
-import { defineLazyField } from '../projection/lazy-field.ts';
+import { lazyRecord } from '../projection/lazy-field.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
 
@@ -33,20 +33,61 @@ export interface FactInputs {
  * Every level's outlook keyed by levelKey, each computed on its first read: the policy reads the next
  * tier up (and the one a prediction is about), a screen or a test may read them all.
  */
-function reachOf(levels: readonly number[], outlookAt: (k: number) => TierOutlook | undefined): Record<string, TierOutlook> {
-  const reach: Record<string, TierOutlook> = {};
-  levels.forEach((level, k) => defineLazyField(reach, levelKey(level), () => outlookAt(k)));
-  return reach;
-}
+const reachOf = (keys: readonly string[], outlookAt: (k: number) => TierOutlook | undefined): Readonly<Record<string, TierOutlook>> =>
+  lazyRecord(keys, outlookAt) as Readonly<Record<string, TierOutlook>>;
+
+type EagerFacts = Omit<SubjectFacts, 'topUpUsdt'>;
 
 /**
- * The facts object with its top-up computed on first read (the odds part is a search along the
- * fall-fastest direction, and only an alert being recorded or a trader acting reads it). The field
- * keeps its place among the others.
+ * Facts whose top-up is computed on first read (the odds part is a search along the fall-fastest
+ * direction, and only an alert being recorded or a trader acting reads it): a prototype getter, so the
+ * tick pays no closure per field. JSON.stringify sees the top-up in its place through toJSON.
  */
-function withLazyTopUp(facts: SubjectFacts, topUp: () => number): SubjectFacts {
-  defineLazyField(facts, 'topUpUsdt', topUp);
-  return facts;
+class LazyTopUpFacts implements SubjectFacts {
+  readonly subject: string;
+  readonly symbol: string | null;
+  readonly side: SubjectFacts['side'];
+  readonly riskRatio: number;
+  readonly equityUsdt: number;
+  readonly requirementUsdt: number;
+  readonly reach: SubjectFacts['reach'];
+  readonly reduction: SuggestedReduction | null;
+  readonly marks: Readonly<Record<string, number>>;
+  readonly #topUp: () => number;
+  #topUpUsdt: number | undefined;
+
+  constructor(eager: EagerFacts, topUp: () => number) {
+    this.subject = eager.subject;
+    this.symbol = eager.symbol;
+    this.side = eager.side;
+    this.riskRatio = eager.riskRatio;
+    this.equityUsdt = eager.equityUsdt;
+    this.requirementUsdt = eager.requirementUsdt;
+    this.reach = eager.reach;
+    this.reduction = eager.reduction;
+    this.marks = eager.marks;
+    this.#topUp = topUp;
+  }
+
+  get topUpUsdt(): number {
+    this.#topUpUsdt ??= this.#topUp();
+    return this.#topUpUsdt;
+  }
+
+  toJSON(): SubjectFacts {
+    return {
+      subject: this.subject,
+      symbol: this.symbol,
+      side: this.side,
+      riskRatio: this.riskRatio,
+      equityUsdt: this.equityUsdt,
+      requirementUsdt: this.requirementUsdt,
+      reach: this.reach,
+      topUpUsdt: this.topUpUsdt,
+      reduction: this.reduction,
+      marks: this.marks,
+    };
+  }
 }
 
 const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
@@ -64,6 +105,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const { account, model, risk, projector, curveOf, correlationOf, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
+  const levelKeys = risk.levels.map(levelKey);
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
   if (cross.length > 0) {
     // The reduction suggested for the pool: the position that carries the largest requirement.
@@ -73,38 +115,36 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const oddsUsdt = (): number =>
       odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability);
     const ruleTopUp = cross[0]?.topUp ?? 0;
-    const pool: SubjectFacts = {
+    const pool: EagerFacts = {
       subject: crossSubject(inputs.accountId),
       symbol: shown?.symbol ?? null,
       side: shown?.side ?? null,
       riskRatio: risk.riskRatio,
       equityUsdt: risk.equity,
       requirementUsdt: risk.maintenanceMargin,
-      reach: reachOf(risk.levels, (k) => projector.crossPoolTier(k)),
-      topUpUsdt: 0,
+      reach: reachOf(levelKeys, (k) => projector.crossPoolTier(k)),
       reduction: reducible === undefined ? null : reductionOf(reducible),
       marks,
     };
-    facts.push(withLazyTopUp(pool, () => Math.max(ruleTopUp, oddsUsdt())));
+    facts.push(new LazyTopUpFacts(pool, () => Math.max(ruleTopUp, oddsUsdt())));
   }
   account.positions.forEach((p, i) => {
     const pr = risk.positions[i];
     if (p.marginMode !== 'isolated' || pr === undefined) return;
     const oddsUsdt = (): number =>
       odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
-    const own: SubjectFacts = {
+    const own: EagerFacts = {
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,
       side: p.side,
       riskRatio: pr.riskRatio,
       equityUsdt: model.isolatedEquity(p, p.markPrice),
       requirementUsdt: pr.maintenanceMargin,
-      reach: reachOf(risk.levels, (k) => projector.positionTier(i, k)),
-      topUpUsdt: 0,
+      reach: reachOf(levelKeys, (k) => projector.positionTier(i, k)),
       reduction: reductionOf(pr),
       marks: { [p.symbol]: p.markPrice },
     };
-    facts.push(withLazyTopUp(own, () => Math.max(pr.topUp, Math.ceil(oddsUsdt() * 100 - 1e-9) / 100)));
+    facts.push(new LazyTopUpFacts(own, () => Math.max(pr.topUp, Math.ceil(oddsUsdt() * 100 - 1e-9) / 100)));
   });
   return facts;
 }
