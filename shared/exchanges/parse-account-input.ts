@@ -1,3 +1,4 @@
+import { FieldRefusal } from '../units/field-refusal.ts';
 import { buildTierTable, flatTierTable, type TierInput } from '../engine/margin/maintenance-tiers.ts';
 import type { EvaluateOptions } from '../engine/margin/evaluate-account.ts';
 import { VENUE_IDS, type Account, type Position, type TierTable, type VenueId } from '../engine/positions/account.ts';
@@ -35,37 +36,32 @@ export interface InputError {
 export const isInputError = (v: unknown): v is InputError =>
   typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'input-error';
 
-class Refusal extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-  }
-}
 
 type Obj = Record<string, unknown>;
 
 function objectAt(raw: unknown, field: string): Obj {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Refusal(field, 'expected an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FieldRefusal(field, 'expected an object');
   return raw as Obj;
 }
 
 function unit<T>(result: T | UnitError, field: string): T {
-  if (isUnitError(result)) throw new Refusal(field, result.message);
+  if (isUnitError(result)) throw new FieldRefusal(field, result.message);
   return result;
 }
 
 function numberIn(raw: unknown, field: string, ok: (n: number) => boolean, rule: string): number {
   const n = unit(parseFiniteNumber(raw), field);
-  if (!ok(n)) throw new Refusal(field, `expected ${rule}, got ${n}`);
+  if (!ok(n)) throw new FieldRefusal(field, `expected ${rule}, got ${n}`);
   return n;
 }
 
 function oneOf<T extends string>(raw: unknown, field: string, allowed: readonly T[]): T {
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new Refusal(field, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(raw ?? null)?.slice(0, 40)}`);
+  throw new FieldRefusal(field, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(raw ?? null)?.slice(0, 40)}`);
 }
 
 function parseTiers(raw: unknown, field: string, basis: TierTable['basis']): TierTable {
-  if (!Array.isArray(raw) || raw.length === 0) throw new Refusal(field, 'expected a non-empty array of tiers');
+  if (!Array.isArray(raw) || raw.length === 0) throw new FieldRefusal(field, 'expected a non-empty array of tiers');
   const rows: TierInput[] = raw.map((t, i) => {
     const f = `${field}[${i}]`;
     const o = objectAt(t, f);
@@ -81,18 +77,18 @@ function parseTiers(raw: unknown, field: string, basis: TierTable['basis']): Tie
     return row;
   });
   const floors = rows.map((r) => r.floor).sort((a, b) => a - b);
-  if (floors[0] !== 0) throw new Refusal(field, 'the first tier must start at floor 0');
-  if (new Set(floors).size !== floors.length) throw new Refusal(field, 'two tiers share a floor');
+  if (floors[0] !== 0) throw new FieldRefusal(field, 'the first tier must start at floor 0');
+  if (new Set(floors).size !== floors.length) throw new FieldRefusal(field, 'two tiers share a floor');
   return buildTierTable(rows, basis);
 }
 
 function parsePosition(raw: unknown, field: string, venue: VenueId): Position {
   const o = objectAt(raw, field);
   const symbol = o['symbol'];
-  if (typeof symbol !== 'string' || symbol.trim() === '') throw new Refusal(`${field}.symbol`, 'expected a non-empty string');
+  if (typeof symbol !== 'string' || symbol.trim() === '') throw new FieldRefusal(`${field}.symbol`, 'expected a non-empty string');
   const side = oneOf(o['side'], `${field}.side`, ['long', 'short'] as const);
   const size = unit(parseQty(o['qty']), `${field}.qty`);
-  if (size <= 0) throw new Refusal(`${field}.qty`, 'expected a quantity > 0');
+  if (size <= 0) throw new FieldRefusal(`${field}.qty`, 'expected a quantity > 0');
   const marginMode = oneOf(o['marginMode'], `${field}.marginMode`, ['isolated', 'cross'] as const);
   const position: { -readonly [K in keyof Position]: Position[K] } = {
     symbol,
@@ -112,16 +108,16 @@ function parsePosition(raw: unknown, field: string, venue: VenueId): Position {
     position.leverage = numberIn(o['leverage'], `${field}.leverage`, (n) => n > 0 && n <= 1000, 'a leverage in (0, 1000]');
   }
   if (o['accountType'] !== undefined) {
-    if (venue !== 'bybit') throw new Refusal(`${field}.accountType`, 'only Bybit positions have an account type');
+    if (venue !== 'bybit') throw new FieldRefusal(`${field}.accountType`, 'only Bybit positions have an account type');
     position.accountType = oneOf(o['accountType'], `${field}.accountType`, ['classic', 'unified'] as const);
   }
   if (marginMode === 'isolated') {
-    if (o['isolatedMargin'] === undefined) throw new Refusal(`${field}.isolatedMargin`, 'required for an isolated position');
+    if (o['isolatedMargin'] === undefined) throw new FieldRefusal(`${field}.isolatedMargin`, 'required for an isolated position');
     const margin = unit(parseUsdt(o['isolatedMargin']), `${field}.isolatedMargin`);
-    if (margin < 0) throw new Refusal(`${field}.isolatedMargin`, 'expected a margin >= 0');
+    if (margin < 0) throw new FieldRefusal(`${field}.isolatedMargin`, 'expected a margin >= 0');
     position.isolatedMargin = usdt(margin);
     if (venue === 'bybit' && position.accountType !== 'classic' && position.leverage === undefined) {
-      throw new Refusal(`${field}.leverage`, 'required for a Bybit isolated position (initial vs added margin)');
+      throw new FieldRefusal(`${field}.leverage`, 'required for a Bybit isolated position (initial vs added margin)');
     }
   }
   const basis = oneOf(o['tierBasis'] ?? 'notional', `${field}.tierBasis`, ['notional', 'qty'] as const);
@@ -131,13 +127,13 @@ function parsePosition(raw: unknown, field: string, venue: VenueId): Position {
     const maxLev = numberIn(o['maxLeverage'], `${field}.maxLeverage`, (n) => n >= 1 && n <= 1000, 'a max leverage in [1, 1000]');
     position.tiers = flatTierTable(1 / (2 * maxLev));
   } else {
-    throw new Refusal(`${field}.tiers`, venue === 'hyperliquid' ? 'required (or maxLeverage)' : 'required');
+    throw new FieldRefusal(`${field}.tiers`, venue === 'hyperliquid' ? 'required (or maxLeverage)' : 'required');
   }
   return position;
 }
 
 function parseLevels(raw: unknown): number[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new Refusal('callLevels', 'expected a non-empty array of levels');
+  if (!Array.isArray(raw) || raw.length === 0) throw new FieldRefusal('callLevels', 'expected a non-empty array of levels');
   return raw.map((l, i) => numberIn(l, `callLevels[${i}]`, (n) => n > 0 && n < 1, 'a level in (0, 1)'));
 }
 
@@ -147,7 +143,7 @@ export function parseAccountInput(raw: unknown): AccountInput | InputError {
     const o = objectAt(raw, 'input');
     const exchange = oneOf(o['exchange'], 'exchange', VENUE_IDS);
     const walletBalance = usdt(numberIn(o['walletBalance'], 'walletBalance', () => true, 'an amount'));
-    if (!Array.isArray(o['positions'])) throw new Refusal('positions', 'expected an array');
+    if (!Array.isArray(o['positions'])) throw new FieldRefusal('positions', 'expected an array');
     const positions = o['positions'].map((p, i) => parsePosition(p, `positions[${i}]`, exchange));
     const options: { callLevels?: number[]; target?: number } = {};
     if (o['callLevels'] !== undefined) options.callLevels = parseLevels(o['callLevels']);
@@ -156,7 +152,7 @@ export function parseAccountInput(raw: unknown): AccountInput | InputError {
     }
     return { account: { exchange, walletBalance, positions }, options };
   } catch (e) {
-    if (e instanceof Refusal) return { kind: 'input-error', field: e.field, message: e.message };
+    if (e instanceof FieldRefusal) return { kind: 'input-error', field: e.field, message: e.message };
     throw e;
   }
 }

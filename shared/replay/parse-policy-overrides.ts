@@ -1,3 +1,4 @@
+import { FieldRefusal } from '../units/field-refusal.ts';
 import {
   DEFAULT_ALERT_POLICY,
   DEFAULT_LADDER,
@@ -43,11 +44,6 @@ export interface PolicyError {
 export const isPolicyError = (v: unknown): v is PolicyError =>
   typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'policy-error';
 
-class Refusal extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-  }
-}
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -55,16 +51,16 @@ const shown = (raw: unknown): string => (JSON.stringify(raw) ?? String(raw)).sli
 
 /** An object with no keys outside `known` (a misspelt knob must not be silently ignored). */
 function objectOf(raw: unknown, field: string, known: readonly string[]): Obj {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Refusal(field, 'expected an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FieldRefusal(field, 'expected an object');
   for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) throw new Refusal(`${field}.${key}`, `unknown field (known: ${known.join(', ')})`);
+    if (!known.includes(key)) throw new FieldRefusal(`${field}.${key}`, `unknown field (known: ${known.join(', ')})`);
   }
   return raw as Obj;
 }
 
 function numberIn(raw: unknown, field: string, ok: (n: number) => boolean, rule: string): number {
-  if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new Refusal(field, `expected a number, got ${shown(raw)}`);
-  if (!ok(raw)) throw new Refusal(field, `expected ${rule}, got ${raw}`);
+  if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new FieldRefusal(field, `expected a number, got ${shown(raw)}`);
+  if (!ok(raw)) throw new FieldRefusal(field, `expected ${rule}, got ${raw}`);
   return raw;
 }
 
@@ -74,7 +70,7 @@ const probability = (raw: unknown, field: string): number => numberIn(raw, field
 const durationOrNull = (raw: unknown, field: string): number | null => (raw === null ? null : positive(raw, field));
 
 function booleanAt(raw: unknown, field: string): boolean {
-  if (typeof raw !== 'boolean') throw new Refusal(field, `expected true or false, got ${shown(raw)}`);
+  if (typeof raw !== 'boolean') throw new FieldRefusal(field, `expected true or false, got ${shown(raw)}`);
   return raw;
 }
 
@@ -112,8 +108,8 @@ function tierAt(raw: unknown, field: string): TierRule {
   const preset = DEFAULT_LADDER.find((r) => r.level === level);
   if (preset === undefined) {
     // A new level has no default to start from: say what it is called and how loud it is.
-    if (o['name'] === undefined) throw new Refusal(`${field}.name`, `required for a level (${level}) not in the default ladder`);
-    if (o['severity'] === undefined) throw new Refusal(`${field}.severity`, `required for a level (${level}) not in the default ladder`);
+    if (o['name'] === undefined) throw new FieldRefusal(`${field}.name`, `required for a level (${level}) not in the default ladder`);
+    if (o['severity'] === undefined) throw new FieldRefusal(`${field}.severity`, `required for a level (${level}) not in the default ladder`);
   }
   const base: TierRule = preset ?? {
     level,
@@ -128,12 +124,12 @@ function tierAt(raw: unknown, field: string): TierRule {
   return merged(o, field, base, {
     level: () => level,
     name: (v, f) => {
-      if (typeof v !== 'string' || v.trim() === '') throw new Refusal(f, 'expected a non-empty string');
+      if (typeof v !== 'string' || v.trim() === '') throw new FieldRefusal(f, 'expected a non-empty string');
       return v;
     },
     severity: (v, f) => {
       if (typeof v !== 'string' || !(SEVERITIES as readonly string[]).includes(v)) {
-        throw new Refusal(f, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${shown(v)}`);
+        throw new FieldRefusal(f, `expected one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}, got ${shown(v)}`);
       }
       return v as Severity;
     },
@@ -146,10 +142,10 @@ function tierAt(raw: unknown, field: string): TierRule {
 }
 
 function ladderAt(raw: unknown, field: string): readonly TierRule[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new Refusal(field, 'expected a non-empty array of tiers');
+  if (!Array.isArray(raw) || raw.length === 0) throw new FieldRefusal(field, 'expected a non-empty array of tiers');
   const ladder = raw.map((t, i) => tierAt(t, `${field}[${i}]`));
   const problem = ladderProblem(ladder);
-  if (problem !== null) throw new Refusal(field, problem);
+  if (problem !== null) throw new FieldRefusal(field, problem);
   return ladder;
 }
 
@@ -158,7 +154,7 @@ function minuteOfDay(raw: unknown, field: string): number {
   const m = typeof raw === 'string' ? /^(\d{1,2}):(\d{2})$/.exec(raw) : null;
   const hours = Number(m?.[1]);
   const minutes = Number(m?.[2]);
-  if (m === null || hours > 23 || minutes > 59) throw new Refusal(field, `expected a time of day "HH:MM", got ${shown(raw)}`);
+  if (m === null || hours > 23 || minutes > 59) throw new FieldRefusal(field, `expected a time of day "HH:MM", got ${shown(raw)}`);
   return hours * 60 + minutes;
 }
 
@@ -176,7 +172,7 @@ function quietHoursAt(raw: unknown, field: string): QuietHours | null {
 }
 
 function horizonsAt(raw: unknown, field: string): number[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new Refusal(field, 'expected a non-empty array of seconds');
+  if (!Array.isArray(raw) || raw.length === 0) throw new FieldRefusal(field, 'expected a non-empty array of seconds');
   return raw.map((h, i) => positive(h, `${field}[${i}]`));
 }
 
@@ -231,7 +227,7 @@ function overridesAt(raw: unknown, field: string): PolicyOverrides {
       priorWeightMs: positive,
     });
     if (out.volatility.slowHalfLifeMs < out.volatility.halfLifeMs) {
-      throw new Refusal(`${f}.slowHalfLifeMs`, `the slow half-life must be at least the fast one (${out.volatility.halfLifeMs} ms)`);
+      throw new FieldRefusal(`${f}.slowHalfLifeMs`, `the slow half-life must be at least the fast one (${out.volatility.halfLifeMs} ms)`);
     }
   }
   if (o['correlation'] !== undefined) {
@@ -256,7 +252,7 @@ export function parsePolicyOverrides(raw: unknown, field = 'policy'): PolicyOver
   try {
     return overridesAt(raw, field);
   } catch (e) {
-    if (e instanceof Refusal) return { kind: 'policy-error', field: e.field, message: e.message };
+    if (e instanceof FieldRefusal) return { kind: 'policy-error', field: e.field, message: e.message };
     throw e;
   }
 }

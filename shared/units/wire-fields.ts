@@ -1,3 +1,4 @@
+import { FieldRefusal } from './field-refusal.ts';
 import {
   epochMs,
   isUnitError,
@@ -34,15 +35,8 @@ export interface WireError {
 export const isWireError = (v: unknown): v is WireError =>
   typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'wire-error';
 
-/** Thrown inside a reader walk only; `readWire` turns it into a `WireError` value. */
-class WireRefusal extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-  }
-}
-
 export function refuse(field: string, message: string): never {
-  throw new WireRefusal(field, message);
+  throw new FieldRefusal(field, message);
 }
 
 /**
@@ -53,7 +47,7 @@ export function readWire<T>(walk: () => T): T | WireError {
   try {
     return walk();
   } catch (e) {
-    if (e instanceof WireRefusal) return { kind: 'wire-error', field: e.field, message: e.message };
+    if (e instanceof FieldRefusal) return { kind: 'wire-error', field: e.field, message: e.message };
     return { kind: 'wire-error', field: '?', message: `parser fault: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
