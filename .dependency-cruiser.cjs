@@ -1,9 +1,9 @@
 /**
  * The dependency rules of style.md B2, enforced on every `npm test`. Tests (*.test.ts) may reach for
- * Node and test-support; production files may not.
+ * Node and tools/ (test support, market paths, the simulator); production files may not.
  */
 const prod = '(?<!\\.test)\\.ts$';
-const homes = '^(extension|pwa|relay|cli|simulator|bench|backtest|e2e|demo|test-support)/';
+const homes = '^(extension|pwa|relay|tools)/';
 
 module.exports = {
   forbidden: [
@@ -67,6 +67,19 @@ module.exports = {
       severity: 'error',
       from: { path: `^shared/(?!ui/).*${prod}` },
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'homes-do-not-import-tools',
+      comment: 'tools/ is what developers run (simulator, demo, cli, bench, test support); a home never ships it.',
+      severity: 'error',
+      from: { path: `^(extension|pwa|relay)/.*${prod}` },
+      to: { path: '^tools/' },
+    },
+    {
+      name: 'tools-do-not-import-homes',
+      severity: 'error',
+      from: { path: '^tools/' },
+      to: { path: '^(extension|pwa|relay)/' },
     },
     {
       name: 'homes-do-not-import-each-other',

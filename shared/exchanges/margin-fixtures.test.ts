@@ -3,7 +3,7 @@ import { buildTierTable } from '../engine/margin/maintenance-tiers.ts';
 import { tierPrice } from '../engine/margin/tier-price.ts';
 import type { Position } from '../engine/positions/account.ts';
 import { price, qty, ratio, usdt } from '../units/units.ts';
-import { readFixtureJson } from '../../test-support/shared-design.ts';
+import { readFixtureJson } from '../../tools/test-support/shared-design.ts';
 import { binanceMargin } from './binance/margin.ts';
 import { hyperliquidMargin, hyperliquidTierTable } from './hyperliquid/margin.ts';
 

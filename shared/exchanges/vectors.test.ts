@@ -5,7 +5,7 @@ import { crossParts } from '../engine/margin/risk-parts.ts';
 import { tierPrice } from '../engine/margin/tier-price.ts';
 import type { Account, Position, Side, VenueId } from '../engine/positions/account.ts';
 import { price, qty, ratio, usdt } from '../units/units.ts';
-import { loadVectors, vectorNumber, withinTolerance, type Vector } from '../../test-support/shared-design.ts';
+import { loadVectors, vectorNumber, withinTolerance, type Vector } from '../../tools/test-support/shared-design.ts';
 import { bybitBankruptcyPrice, bybitEstimatedFeeToClose } from './bybit/margin.ts';
 import { hyperliquidTierTable } from './hyperliquid/margin.ts';
 import { marginModels } from './venues.ts';

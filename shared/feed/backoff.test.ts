@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
-import { seededRandom } from '../market-paths/seeded-random.ts';
+import { seededRandom } from '../../tools/market-paths/seeded-random.ts';
 
 describe('reconnect backoff', () => {
   it('doubles up to the cap, keeps half of each ceiling, jitters the rest', () => {

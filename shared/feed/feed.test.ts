@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startTestVenue, type TestVenue } from '../../test-support/hyperliquid-test-venue.ts';
-import { waitFor } from '../../test-support/wait-for.ts';
+import { startTestVenue, type TestVenue } from '../../tools/test-support/hyperliquid-test-venue.ts';
+import { waitFor } from '../../tools/test-support/wait-for.ts';
 import { evaluateAccount } from '../engine/margin/evaluate-account.ts';
 import { accountOf } from '../engine/positions/account-state.ts';
 import type { FeedEvent } from '../engine/positions/feed-notices.ts';
@@ -11,7 +11,7 @@ import { systemClock } from '../platform/system-clock.ts';
 import { webCryptoHmac } from '../platform/webcrypto-hmac.ts';
 import type { VenueTiming } from '../ports/venue-adapter.ts';
 import { createFeed, type Feed } from './feed.ts';
-import { seededRandom } from '../market-paths/seeded-random.ts';
+import { seededRandom } from '../../tools/market-paths/seeded-random.ts';
 import { webSocketFactory } from './websocket-factory.ts';
 
 /**

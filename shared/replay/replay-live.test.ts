@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from '../../test-support/replay-documents.ts';
+import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from '../../tools/test-support/replay-documents.ts';
 import type { AlertDecision } from '../engine/alerts/alert-decision.ts';
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
 import { createMonitor, monitorStep, type MonitorInput, type MonitorSetup } from '../engine/monitor/account-monitor.ts';
 import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { marginModels, venueAdapters } from '../exchanges/venues.ts';
-import type { ScenarioName } from '../market-paths/scenarios.ts';
+import type { ScenarioName } from '../../tools/market-paths/scenarios.ts';
 import type { Clock, Timer } from '../ports/clock.ts';
 import { epochMs } from '../units/units.ts';
 import { isReplayError } from './parse-replay-document.ts';

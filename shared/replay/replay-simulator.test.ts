@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DEMO_CREDENTIALS } from '../../simulator/accounts/demo-credentials.ts';
-import { startSimulator, type RunningSimulator } from '../../simulator/start-simulator.ts';
-import { accountJsonOf, type Series } from '../../test-support/replay-documents.ts';
-import { waitFor } from '../../test-support/wait-for.ts';
+import { DEMO_CREDENTIALS } from '../../tools/simulator/accounts/demo-credentials.ts';
+import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
+import { accountJsonOf, type Series } from '../../tools/test-support/replay-documents.ts';
+import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { AlertDecision } from '../engine/alerts/alert-decision.ts';
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
 import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from '../engine/monitor/account-monitor.ts';
@@ -12,7 +12,7 @@ import { isInputError, parseAccountInput } from '../exchanges/parse-account-inpu
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../exchanges/venues.ts';
 import { createFeed, type Feed } from '../feed/feed.ts';
 import { webSocketFactory } from '../feed/websocket-factory.ts';
-import { seededRandom } from '../market-paths/seeded-random.ts';
+import { seededRandom } from '../../tools/market-paths/seeded-random.ts';
 import { fetchHttp } from '../platform/fetch-http.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import { webCryptoHmac } from '../platform/webcrypto-hmac.ts';

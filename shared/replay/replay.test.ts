@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from '../../test-support/replay-documents.ts';
+import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from '../../tools/test-support/replay-documents.ts';
 import { evaluateAccount } from '../engine/margin/evaluate-account.ts';
 import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { marginModels, venueAdapters } from '../exchanges/venues.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { notices, runPolicy, subjectFactsAt, type PolicyRun } from '../../../test-support/alert-facts.ts';
+import { notices, runPolicy, subjectFactsAt, type PolicyRun } from '../../../tools/test-support/alert-facts.ts';
 import type { AlertDecision, SubjectFacts } from './alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from './alert-ladder.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notices, pushes, reachWithProbability, runPolicy, subjectFactsAt } from '../../../test-support/alert-facts.ts';
+import { notices, pushes, reachWithProbability, runPolicy, subjectFactsAt } from '../../../tools/test-support/alert-facts.ts';
 import type { AlertDecision } from './alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from './alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState, snoozeSubject } from './alert-policy.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pushes, runPolicy, subjectFactsAt } from '../../../test-support/alert-facts.ts';
+import { pushes, runPolicy, subjectFactsAt } from '../../../tools/test-support/alert-facts.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from './alert-ladder.ts';
 import { alertPolicyStep, snoozeSubject } from './alert-policy.ts';
 import { nextDueAt } from './next-due-at.ts';

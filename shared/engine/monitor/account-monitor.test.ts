@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { btcusdtBrackets, ethusdtBrackets } from '../../../test-support/binance-brackets.ts';
+import { btcusdtBrackets, ethusdtBrackets } from '../../../tools/test-support/binance-brackets.ts';
 import { marginModels } from '../../exchanges/venues.ts';
-import { scenarioMarket, scenarioPath } from '../../market-paths/scenarios.ts';
+import { scenarioMarket, scenarioPath } from '../../../tools/market-paths/scenarios.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import type { AlertDecision, AlertRecord } from '../alerts/alert-decision.ts';
 import type { Account, Position } from '../positions/account.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../test-support/replay-documents.ts';
+import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../tools/test-support/replay-documents.ts';
 import { isInputError, parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../../exchanges/venues.ts';
 import { isReplayError } from '../../replay/parse-replay-document.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binanceMargin } from '../../exchanges/binance/margin.ts';
-import { pricePath } from '../../market-paths/price-path.ts';
-import { deriveSeed, seededRandom } from '../../market-paths/seeded-random.ts';
+import { pricePath } from '../../../tools/market-paths/price-path.ts';
+import { deriveSeed, seededRandom } from '../../../tools/market-paths/seeded-random.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { evaluateAccount } from '../margin/evaluate-account.ts';
 import { buildTierTable } from '../margin/maintenance-tiers.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARKET_CORRELATION, scenarioMarket } from '../../market-paths/scenarios.ts';
+import { MARKET_CORRELATION, scenarioMarket } from '../../../tools/market-paths/scenarios.ts';
 import {
   correlationFor,
   correlationOf,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pricePath } from '../../market-paths/price-path.ts';
-import { deriveSeed, seededRandom } from '../../market-paths/seeded-random.ts';
+import { pricePath } from '../../../tools/market-paths/price-path.ts';
+import { deriveSeed, seededRandom } from '../../../tools/market-paths/seeded-random.ts';
 import {
   barrierMedianSec,
   barrierSd,

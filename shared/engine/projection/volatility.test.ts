@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pricePath, type PricePoint } from '../../market-paths/price-path.ts';
-import { deriveSeed, seededRandom } from '../../market-paths/seeded-random.ts';
+import { pricePath, type PricePoint } from '../../../tools/market-paths/price-path.ts';
+import { deriveSeed, seededRandom } from '../../../tools/market-paths/seeded-random.ts';
 import {
   annualisedSigma,
   DEFAULT_VOLATILITY_OPTIONS,

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { evaluateAccount } from '../../engine/margin/evaluate-account.ts';
 import { flatTierTable } from '../../engine/margin/maintenance-tiers.ts';
 import { ratio, usdt } from '../../units/units.ts';
-import { eventsOf, expectSurvivesHostile, onlyEvent } from '../../../test-support/hostile-frames.ts';
-import { parseContext } from '../../../test-support/parse-context.ts';
-import { readFixtureJson } from '../../../test-support/shared-design.ts';
+import { eventsOf, expectSurvivesHostile, onlyEvent } from '../../../tools/test-support/hostile-frames.ts';
+import { parseContext } from '../../../tools/test-support/parse-context.ts';
+import { readFixtureJson } from '../../../tools/test-support/shared-design.ts';
 import { hyperliquidMargin } from './margin.ts';
 import { parseFrame, parseRest } from './parse.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf, expectSurvivesHostile, onlyEvent } from '../../../test-support/hostile-frames.ts';
-import { parseContext } from '../../../test-support/parse-context.ts';
-import { readFixtureJson } from '../../../test-support/shared-design.ts';
+import { eventsOf, expectSurvivesHostile, onlyEvent } from '../../../tools/test-support/hostile-frames.ts';
+import { parseContext } from '../../../tools/test-support/parse-context.ts';
+import { readFixtureJson } from '../../../tools/test-support/shared-design.ts';
 import { parseFrame, parseRest } from './parse.ts';
 
 const ctx = parseContext(1_700_000_000_000, { 'ETH-USDT-SWAP': 0.1, 'BTC-USDT-SWAP': 0.01 });

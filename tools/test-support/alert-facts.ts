@@ -1,0 +1,65 @@
+import type { AlertDecision, AlertRecord, LevelReach, SubjectFacts } from '../../shared/engine/alerts/alert-decision.ts';
+import { DEFAULT_ALERT_POLICY, levelKey, type AlertPolicyOptions } from '../../shared/engine/alerts/alert-ladder.ts';
+import { alertPolicyStep, emptyAlertPolicyState, type AlertPolicyState } from '../../shared/engine/alerts/alert-policy.ts';
+import { diffusionTimeSec, medianPassageTimeSec } from '../../shared/engine/projection/first-passage.ts';
+import { normalQuantile } from '../../shared/engine/projection/normal-distribution.ts';
+
+/** The horizon the default ladder predicts over. */
+export const PREDICT_HORIZON_SEC = 3600;
+
+/**
+ * A level's reach with P(touch within 1 h) = p under a flat volatility: the distance in sd over the
+ * hour is z = Phi^-1(1 - p/2), so tau = z^2 x 3600 s and the median time is tau / Phi^-1(3/4)^2.
+ */
+export function reachWithProbability(p: number): LevelReach {
+  const z = p >= 1 ? 0 : p <= 0 ? Number.POSITIVE_INFINITY : normalQuantile(1 - p / 2);
+  const tau = diffusionTimeSec(z, 1 / Math.sqrt(PREDICT_HORIZON_SEC));
+  return { medianTimeSec: medianPassageTimeSec(tau), horizons: [{ horizonSec: PREDICT_HORIZON_SEC, probability: Math.min(1, Math.max(0, p)) }] };
+}
+
+/**
+ * Facts for one subject as the policy tests need them: a risk ratio and, optionally, P(touch within
+ * 1 h) of each level (0 when not given, so no prediction fires unless a test asks for one).
+ */
+export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, number>> = {}, subject = 'acct:cross'): SubjectFacts {
+  const levels = DEFAULT_ALERT_POLICY.ladder.map((r) => r.level);
+  return {
+    subject,
+    symbol: 'BTCUSDT',
+    side: 'long',
+    riskRatio,
+    equityUsdt: 1000,
+    requirementUsdt: 1000 * riskRatio,
+    reach: Object.fromEntries(levels.map((l) => [levelKey(l), reachWithProbability(riskRatio >= l ? 1 : (reach[l] ?? 0))])),
+    topUpUsdt: 412.5,
+    reduction: { symbol: 'BTCUSDT', side: 'long', qty: 0.18, feeUsdt: 3.9, closesPosition: false },
+    marks: { BTCUSDT: 97_000 },
+  };
+}
+
+export interface PolicyRun {
+  readonly state: AlertPolicyState;
+  /** Every decision with the time of the step that produced it. */
+  readonly log: ReadonlyArray<{ readonly t: number; readonly decision: AlertDecision }>;
+}
+
+/** Plays steps (time, facts for every subject) through the policy from an empty state. */
+export function runPolicy(
+  steps: ReadonlyArray<{ readonly t: number; readonly subjects: readonly SubjectFacts[] }>,
+  options: AlertPolicyOptions = DEFAULT_ALERT_POLICY,
+  from: AlertPolicyState = emptyAlertPolicyState,
+): PolicyRun {
+  let state = from;
+  const log: Array<{ t: number; decision: AlertDecision }> = [];
+  for (const { t, subjects } of steps) {
+    const step = alertPolicyStep(state, { subjects, stale: null }, t, options);
+    state = step.state;
+    for (const decision of step.decisions) log.push({ t, decision });
+  }
+  return { state, log };
+}
+
+export const notices = (run: PolicyRun): AlertRecord[] =>
+  run.log.flatMap(({ decision }) => (decision.kind === 'notify' ? [decision.alert] : []));
+
+export const pushes = (run: PolicyRun): AlertRecord[] => notices(run).filter((a) => a.channel === 'push');

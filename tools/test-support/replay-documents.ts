@@ -1,0 +1,116 @@
+import type { Account } from '../../shared/engine/positions/account.ts';
+import { DEFAULT_START_PRICES, MARKET_COINS, scenarioMarket, type MarketCoin, type ScenarioName } from '../market-paths/scenarios.ts';
+import { DEMO_ACCOUNTS } from '../simulator/accounts/demo-accounts.ts';
+import { BINANCE_BRACKETS } from '../simulator/accounts/tier-tables.ts';
+import { COIN_LISTINGS } from '../simulator/market/coins.ts';
+
+/**
+ * Replay documents built from the simulator's scenarios: the Binance demo account (the one the
+ * `crash` scenario walks through every tier into liquidation), in the calc account format with the
+ * simulator's Binance brackets, and the scenario's marks under Binance's symbol names.
+ */
+
+export type Series = Array<[number, Record<string, number>]>;
+
+/** The Binance demo account as the calc command takes it, opened at the scenario's start prices. */
+export function binanceDemoAccountJson(): Record<string, unknown> {
+  const demo = DEMO_ACCOUNTS.binance;
+  return {
+    exchange: 'binance',
+    walletBalance: demo.walletBalance,
+    positions: demo.positions.map((p) => {
+      const mark = DEFAULT_START_PRICES[p.coin];
+      return {
+        symbol: COIN_LISTINGS[p.coin].binance,
+        side: p.side,
+        qty: p.qty,
+        entryPrice: mark,
+        markPrice: mark,
+        marginMode: p.marginMode,
+        leverage: p.leverage,
+        ...(p.marginMode === 'isolated' ? { isolatedMargin: (p.qty * mark) / p.leverage } : {}),
+        tiers: BINANCE_BRACKETS[p.coin].map((t) => ({ floor: t.floor, cap: t.cap, mmr: t.mmr })),
+      };
+    }),
+  };
+}
+
+/** Any account in the calc format (what a home would write out to replay later). */
+export function accountJsonOf(account: Account): Record<string, unknown> {
+  return {
+    exchange: account.exchange,
+    walletBalance: account.walletBalance,
+    positions: account.positions.map((p) => ({
+      symbol: p.symbol,
+      side: p.side,
+      qty: p.qty,
+      entryPrice: p.entryPrice,
+      markPrice: p.markPrice,
+      marginMode: p.marginMode,
+      ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
+      ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
+      ...(p.accountType === undefined ? {} : { accountType: p.accountType }),
+      takerFeeRate: p.takerFeeRate,
+      tierBasis: p.tiers.basis,
+      tiers: p.tiers.tiers.map((t) => ({ floor: t.floor, ...(Number.isFinite(t.cap) ? { cap: t.cap } : {}), mmr: t.mmr, deduction: t.deduction })),
+    })),
+  };
+}
+
+export interface MarketSpan {
+  readonly startMs: number;
+  readonly stepMs: number;
+  readonly durationMs: number;
+  readonly seed: number;
+}
+
+/** Rounds a price to the venue's tick, as the wire would carry it. */
+const onTick = (coin: MarketCoin, price: number): number => Number(price.toFixed(COIN_LISTINGS[coin].priceDecimals));
+
+/**
+ * The scenario's marks for BTC, ETH and SOL on one grid: `together` puts every symbol of an instant in
+ * one tick, otherwise each mark is its own tick (as a feed delivers them, one event at a time).
+ */
+export function scenarioSeries(name: ScenarioName, span: MarketSpan, together = true): Series {
+  const market = scenarioMarket(name, span);
+  const out: Series = [];
+  (market.BTC).forEach((point, i) => {
+    const marks = MARKET_COINS.map((coin) => [COIN_LISTINGS[coin].binance, onTick(coin, market[coin][i]?.price ?? point.price)] as const);
+    if (together) out.push([point.t, Object.fromEntries(marks)]);
+    else for (const [symbol, price] of marks) out.push([point.t, { [symbol]: price }]);
+  });
+  return out;
+}
+
+export const CRASH_START = Date.UTC(2025, 9, 10, 21, 0);
+
+/**
+ * The document behind examples/replay-crash.json: one hour of the crash scenario at 5 s marks, after
+ * an hour of calm minute marks to warm the volatility estimate.
+ */
+export function crashReplayDocument(): Record<string, unknown> {
+  const hour = 3_600_000;
+  const calm = scenarioSeries('calm', { startMs: CRASH_START - hour, stepMs: 60_000, durationMs: hour - 60_000, seed: 41 });
+  return {
+    accountId: 'binance:demo',
+    account: binanceDemoAccountJson(),
+    history: calm,
+    ticks: scenarioSeries('crash', { startMs: CRASH_START, stepMs: 5_000, durationMs: hour, seed: 42 }),
+  };
+}
+
+/**
+ * A replay document as text, one tick per line (diffable, still plain JSON). The example is written with
+ *   npx tsx -e 'import("./test-support/replay-documents.ts").then((m) => process.stdout.write(m.replayDocumentText(m.crashReplayDocument())))' > examples/replay-crash.json
+ */
+/** Puts every object that holds no object or array on one line: `{ "floor": 0, "mmr": 0.004 }`. */
+const flatLeaves = (json: string): string => json.replace(/\{\n\s+([^{}[\]]*?)\n\s*\}/g, (_m, body: string) => `{ ${body.replace(/\n\s+/g, ' ')} }`);
+
+export function replayDocumentText(document: Record<string, unknown>): string {
+  const lines = Object.entries(document).map(([key, value]) =>
+    Array.isArray(value) && Array.isArray(value[0])
+      ? `  ${JSON.stringify(key)}: [\n${value.map((v) => `    ${JSON.stringify(v)}`).join(',\n')}\n  ]`
+      : `  ${JSON.stringify(key)}: ${flatLeaves(JSON.stringify(value, null, 2)).replace(/\n/g, '\n  ')}`,
+  );
+  return `{\n${lines.join(',\n')}\n}\n`;
+}

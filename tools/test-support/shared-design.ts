@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The team's shared folder (design notes, vectors, real payloads) sits beside the repository as
+ * `../shared`. Tests read the vectors and fixtures from there, so a check always runs against the
+ * published numbers, never a copy that drifted.
+ */
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedDir = process.env['MARGIN_SENTRY_SHARED'] ?? join(repoRoot, '..', 'shared');
+
+function sharedPath(relative: string): string {
+  const path = join(sharedDir, relative);
+  if (!existsSync(path)) {
+    throw new Error(`missing ${path}: the tests need the team's shared/ folder beside the repository (or MARGIN_SENTRY_SHARED)`);
+  }
+  return path;
+}
+
+export interface Vector {
+  readonly exchange: string;
+  readonly case: string;
+  readonly inputs: Record<string, unknown>;
+  readonly expected: Record<string, string>;
+  readonly source: string;
+  readonly status: string;
+  readonly tolerance?: string;
+}
+
+export const loadVectors = (): Vector[] => JSON.parse(readFileSync(sharedPath('design/vectors.json'), 'utf8')) as Vector[];
+
+export const readFixture = (name: string): string => readFileSync(sharedPath(`fixtures/${name}`), 'utf8');
+
+/** `.json` fixtures parse as they are; `.jsonc` and `.verbatim.txt` ones need comments and trailing commas removed. */
+export const readFixtureJson = (name: string): unknown => parseJsonWithComments(readFixture(name));
+
+/** JSON with `//` line comments and trailing commas, as the doc examples print it. */
+export function parseJsonWithComments(text: string): unknown {
+  return JSON.parse(text.replace(/\/\/[^\n"]*$/gm, '').replace(/,(\s*[}\]])/g, '$1'));
+}
+
+/** A vector's number, written as "1*10/5" or "2985.9 (=positionValue/szi)": arithmetic of products and quotients only. */
+export function vectorNumber(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw !== 'string') throw new Error(`not a vector number: ${JSON.stringify(raw)}`);
+  const expr = raw.split('(')[0]!.trim();
+  if (!/^[-\d.eE]+([*/][\d.eE]+)*$/.test(expr)) throw new Error(`not a vector number: ${raw}`);
+  const parts = expr.split(/(?=[*/])/);
+  let value = Number(parts[0]);
+  for (const part of parts.slice(1)) value = part[0] === '*' ? value * Number(part.slice(1)) : value / Number(part.slice(1));
+  if (!Number.isFinite(value)) throw new Error(`not a vector number: ${raw}`);
+  return value;
+}
+
+/**
+ * The tolerance a vector states: "0.005 absolute", "1e-6 relative ...", or "exact" (taken as 1e-9
+ * relative, the rounding of doubles). A figure printed to d decimals cannot be checked closer than
+ * half its last digit, so that bound applies when it is the looser one.
+ */
+export function withinTolerance(actual: number, expected: string, tolerance: string | undefined): boolean {
+  const want = vectorNumber(expected);
+  const decimals = /\.(\d+)$/.exec(expected.trim())?.[1]?.length ?? 0;
+  const printed = 0.5 * 10 ** -decimals;
+  const t = (tolerance ?? 'exact').trim();
+  const m = /^([\d.eE+-]+)\s+(absolute|relative)/.exec(t);
+  const stated = m ? (m[2] === 'absolute' ? Number(m[1]) : Number(m[1]) * Math.abs(want)) : 1e-9 * Math.max(1, Math.abs(want));
+  return Math.abs(actual - want) <= Math.max(stated, decimals > 0 ? printed : 0);
+}
