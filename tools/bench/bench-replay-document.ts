@@ -21,7 +21,7 @@ export const BENCH_COINS = [
 export type BenchTick = [number, Record<string, number>];
 
 export function benchReplayDocument(): { account: Record<string, unknown>; ticks: BenchTick[] } {
-  const brackets = JSON.parse(readFileSync(new URL('../../../examples/binance-cross.json', import.meta.url), 'utf8'));
+  const brackets = JSON.parse(readFileSync(new URL('../../examples/binance-cross.json', import.meta.url), 'utf8'));
   const account = {
     exchange: 'binance',
     walletBalance: 9_000,

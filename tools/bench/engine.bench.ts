@@ -11,7 +11,7 @@ import { nsPerCall, report } from './measure.ts';
  * every figure costs a few JSON.parse's, the engine keeps up with any venue's stream.
  */
 const markFrame = '{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000}';
-const brackets = JSON.parse(readFileSync(new URL('../../../examples/binance-cross.json', import.meta.url), 'utf8'));
+const brackets = JSON.parse(readFileSync(new URL('../../examples/binance-cross.json', import.meta.url), 'utf8'));
 const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT'];
 const doc = {
   ...brackets,
