@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { btcusdtBrackets } from './binance-brackets.ts';
-import { teamCopies, teamDir } from './shared-design.ts';
+import { loadVectors, teamCopies, teamDir } from './shared-design.ts';
 
 /**
  * The tests read only the repository's copies of the vectors and payloads. Where the team folder sits
@@ -35,4 +35,10 @@ describe('the copies', () => {
   test('the BTCUSDT table reads as Binance prints it (cum 50 at the second bracket)', () => {
     expect(btcusdtBrackets().tiers[1]?.deduction).toBe(50);
   });
+});
+
+test('docs/margin-math.md indexes every vector of the four venues by its case, so a cited #N can be found', () => {
+  const doc = readFileSync(new URL('../../docs/margin-math.md', import.meta.url), 'utf8');
+  const ours = loadVectors().filter((v) => ['binance', 'bybit', 'okx', 'hyperliquid'].includes(v.exchange));
+  expect(ours.filter((v) => !doc.includes(`| ${v.exchange} | ${v.case} |`)).map((v) => v.case)).toEqual([]);
 });
