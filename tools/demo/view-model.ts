@@ -43,6 +43,13 @@ function venueFigures(feed: AccountState): Record<string, VenueFigure> {
   return out;
 }
 
+/** The newest price time per symbol: its mark, or its mid where the venue values by mids (Hyperliquid). */
+function lastPriceAt(feed: AccountState): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const prices of [feed.marks, feed.mids]) for (const [symbol, p] of prices) out[symbol] = Math.max(out[symbol] ?? 0, p.time);
+  return out;
+}
+
 export function venueView(feed: AccountState, health: FeedHealth, live: LiveMonitor, log: AlertLog, venue: DemoVenue, now: number): VenueView {
   const whole = accountOf(feed, { takerFeeRate: venue.takerFeeRate });
   const monitor = live.monitor;
@@ -62,7 +69,7 @@ export function venueView(feed: AccountState, health: FeedHealth, live: LiveMoni
           feed: {
             connections: health.connections,
             staleSymbols: health.stale,
-            lastMarkAt: Object.fromEntries([...feed.marks].map(([symbol, mark]) => [symbol, mark.time])),
+            lastMarkAt: lastPriceAt(feed),
           },
           venueFigures: venueFigures(feed),
           now,
@@ -77,8 +84,9 @@ export function venueView(feed: AccountState, health: FeedHealth, live: LiveMoni
   };
 }
 
-/** The badge's tier in words ("safe" below the ladder), as the journal and the summary line say it. */
-export const tierWords = (report: AccountReport): string => report.badge.tierName?.toLowerCase() ?? 'safe';
+/** The badge's tier in words ("safe" below the ladder, never with nothing open), as the page, the journal and the summary line say it. */
+export const tierWords = (report: AccountReport): string =>
+  report.badge.tierName?.toLowerCase() ?? (report.positions.length === 0 ? 'no positions' : 'safe');
 
 /** Symbols the report shows without a fresh mark. */
 export const staleSymbols = (view: VenueView): string[] => view.report?.feed.symbols.filter((s) => s.state === 'stale').map((s) => s.symbol) ?? [];
