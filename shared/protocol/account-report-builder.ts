@@ -104,7 +104,12 @@ export function accountReport(inputs: ReportInputs): AccountReport {
     return { level: levelKey(l), riskRatio: ratioOf(l), name: rule?.name ?? (l >= 1 ? 'Liquidation' : `rho ${l}`), severity: rule?.severity ?? (l >= 1 ? 'liquidation' : 'watch') };
   });
   const poolSubject = crossSubject(accountId);
-  const pairs = account.positions.map((p, i) => ({ p, risk: risk.positions[i] as PositionRisk, i }));
+  const pairs = account.positions.map((p, i) => {
+    const pr = risk.positions[i];
+    // A programming error, not bad data: the figures would belong to other positions.
+    if (pr === undefined || pr.symbol !== p.symbol || pr.side !== p.side) throw new Error('accountReport: the account is not the one the view was evaluated from');
+    return { p, risk: pr, i };
+  });
 
   const positions = pairs.map(({ p, risk: pr, i }): PositionReport => {
     const tierPrices = pr.tierPrices;

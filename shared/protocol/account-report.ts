@@ -107,7 +107,7 @@ export interface PositionReport {
   readonly tiers: readonly TierReport[];
   /** Level key of the lowest tier not reached yet. null: every tier is reached (past liquidation) or the position is closed. */
   readonly nextTier: string | null;
-  /** The symbol's current fast volatility, log price per sqrt second (floored, never 0). */
+  /** The symbol's current fast volatility, log price per sqrt second (the engine floors it above 0; 0: not projected). */
   readonly sigmaPerSqrtSec: number;
   /** Closing part of this position (it is what the reduction of its subject is made of). */
   readonly reduction: ReductionSuggestion;
