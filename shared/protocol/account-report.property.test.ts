@@ -151,6 +151,12 @@ describe('protocol data crosses every boundary unchanged', () => {
         });
         expectCrossesBoundaries(report);
         seen.checked += 1;
+        // What a suggestion buys is the engine's valuation of the account after it: at or below the target.
+        const target = report.account.targetRiskRatio;
+        for (const s of report.subjects) {
+          if (s.topUp.kind === 'top-up') expect(s.topUp.riskRatioAfter).toBeLessThanOrEqual(target * (1 + 1e-9));
+          if (s.reduction.kind === 'reduce') expect(s.reduction.riskRatioAfter).toBeLessThanOrEqual(target * (1 + 1e-9));
+        }
         if (report.positions.some((p) => p.status === 'past-liquidation')) seen.pastLiquidation += 1;
         if (report.positions.some((p) => p.status === 'closed')) seen.closed += 1;
         if (report.subjects.some((s) => s.topUp.kind === 'top-up')) seen.topUps += 1;
