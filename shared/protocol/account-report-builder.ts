@@ -148,7 +148,7 @@ export function accountReport(inputs: ReportInputs): AccountReport {
       nextTier: status === 'closed' ? null : nextTierOf(pr.riskRatio, levels),
       sigmaPerSqrtSec: finiteOrNull(projection.positions[i]?.sigmaPerSqrtSec) ?? 0,
       reduction: reductionSuggestion(account, model, p, pr.reduction),
-      venueFigure: inputs.venueFigures?.[key] ?? null,
+      venueFigure: venueFigureOf(inputs.venueFigures?.[key]),
     };
   });
 
@@ -187,6 +187,13 @@ export function accountReport(inputs: ReportInputs): AccountReport {
     badge,
     feed: feedReport(inputs),
   };
+}
+
+/** A copy (the caller's object may carry more than the protocol says); a figure that is not a positive price is none. */
+function venueFigureOf(v: VenueFigure | undefined): VenueFigure | null {
+  const at = finiteOrNull(v?.at);
+  const liquidation = positivePrice(v?.liquidationPrice);
+  return v === undefined || at === null || liquidation === null ? null : { liquidationPrice: liquidation, at: timeOf(at) };
 }
 
 const positivePrice = (n: number | null | undefined): Price | null => {
