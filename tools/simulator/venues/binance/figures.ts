@@ -28,6 +28,21 @@ function maintenance(p: SimPosition, mark: number): number {
   return p.qty * mark * (brackets[i]?.mmr ?? 0) - (deductions(brackets)[i] ?? 0);
 }
 
+/** The FAQ's one-way liquidation price for one bracket (USDT, base units; side +1 long, -1 short). */
+export interface OneWayInputs {
+  readonly wb: number;
+  readonly tmm1: number;
+  readonly upnl1: number;
+  readonly cum: number;
+  readonly side: 1 | -1;
+  readonly q: number;
+  readonly ep: number;
+  readonly mmr: number;
+}
+
+export const oneWayLiquidationPrice = ({ wb, tmm1, upnl1, cum, side, q, ep, mmr }: OneWayInputs): number =>
+  (wb - tmm1 + upnl1 + cum - side * q * ep) / (q * mmr - side * q);
+
 /** The FAQ's one-way formula, with the bracket re-picked at the answer. */
 function liquidationPrice(p: SimPosition, mark: number, wb: number, tmm1: number, upnl1: number): number | null {
   const brackets = BINANCE_BRACKETS[p.coin];
@@ -35,7 +50,7 @@ function liquidationPrice(p: SimPosition, mark: number, wb: number, tmm1: number
   const q = p.qty;
   const side = sign(p);
   const withBracket = (i: number): number =>
-    (wb - tmm1 + upnl1 + (cums[i] ?? 0) - side * q * p.entryPrice) / (q * (brackets[i]?.mmr ?? 0) - side * q);
+    oneWayLiquidationPrice({ wb, tmm1, upnl1, cum: cums[i] ?? 0, side, q, ep: p.entryPrice, mmr: brackets[i]?.mmr ?? 0 });
   const lp = priceAtItsTier(bracketOf(brackets, q * mark), withBracket, (price) => bracketOf(brackets, q * price), brackets.length);
   return positivePrice(lp);
 }

@@ -37,21 +37,33 @@ function maintenance(p: SimPosition, mark: number): number {
   return p.qty * mark * (tiers[i]?.mmr ?? 0) - (deductions(tiers)[i] ?? 0);
 }
 
+/** The UTA article's isolated liquidation price for one tier (USDT, base units). */
+export interface UtaIsolatedInputs {
+  readonly side: 1 | -1;
+  readonly size: number;
+  readonly ep: number;
+  readonly leverage: number;
+  /** Added margin beyond the initial margin EP x S / Lev (negative once funding ate into it). */
+  readonly extra: number;
+  readonly mmr: number;
+  readonly ded: number;
+  readonly fee: number;
+}
+
+export function utaIsolatedLiquidationPrice({ side, size: s, ep, leverage, extra, mmr, ded, fee }: UtaIsolatedInputs): number {
+  return side === 1
+    ? (ep * s - (ep * s) / leverage - extra / (1 - fee) - ded) / (s - s * mmr)
+    : (ep * s + (ep * s) / leverage + extra / (1 + fee) + ded) / (s + s * mmr);
+}
+
 const addedMargin = (p: SimPosition): number => p.isolatedMargin - (p.qty * p.entryPrice) / p.leverage;
 
 function isolatedLiquidationPrice(p: SimPosition, mark: number): number | null {
   const tiers = BYBIT_RISK_LIMITS[p.coin];
   const deds = deductions(tiers);
   const s = p.qty;
-  const ep = p.entryPrice;
-  const extra = addedMargin(p);
-  const withTier = (i: number): number => {
-    const mmr = tiers[i]?.mmr ?? 0;
-    const ded = deds[i] ?? 0;
-    return p.side === 'long'
-      ? (ep * s - (ep * s) / p.leverage - extra / (1 - BYBIT_TAKER_FEE) - ded) / (s - s * mmr)
-      : (ep * s + (ep * s) / p.leverage + extra / (1 + BYBIT_TAKER_FEE) + ded) / (s + s * mmr);
-  };
+  const base = { side: sign(p), size: s, ep: p.entryPrice, leverage: p.leverage, extra: addedMargin(p), fee: BYBIT_TAKER_FEE };
+  const withTier = (i: number): number => utaIsolatedLiquidationPrice({ ...base, mmr: tiers[i]?.mmr ?? 0, ded: deds[i] ?? 0 });
   return positivePrice(priceAtItsTier(tierOf(tiers, s * mark), withTier, (price) => tierOf(tiers, s * price), tiers.length));
 }
 

@@ -21,21 +21,28 @@ import { pnl, positivePrice, priceAtItsTier, rho, sign, type VenueFormulas } fro
  */
 const rateOf = (maxLeverage: number): number => 1 / (2 * maxLeverage);
 
-interface HlTier {
+export interface HlTier {
   readonly lowerBound: number;
   readonly rate: number;
   readonly deduction: number;
 }
 
-function tiersOf(p: SimPosition): HlTier[] {
+/** A `meta` margin table's tiers with their maintenance rate and deduction. */
+export function maintenanceTiers(marginTiers: readonly { readonly lowerBound: number; readonly maxLeverage: number }[]): HlTier[] {
   const out: HlTier[] = [];
-  HL_MARGIN_TABLES[p.coin].marginTiers.forEach((t, i) => {
+  marginTiers.forEach((t, i) => {
     const prev = out[i - 1];
     const rate = rateOf(t.maxLeverage);
     out.push({ lowerBound: t.lowerBound, rate, deduction: prev === undefined ? 0 : prev.deduction + t.lowerBound * (rate - prev.rate) });
   });
   return out;
 }
+
+const tiersOf = (p: SimPosition): HlTier[] => maintenanceTiers(HL_MARGIN_TABLES[p.coin].marginTiers);
+
+/** The docs' liq_price = price - side x margin_available / position_size / (1 - l x side). */
+export const liquidationPx = (price: number, side: 1 | -1, marginAvailable: number, size: number, l: number): number =>
+  price - (side * marginAvailable) / size / (1 - l * side);
 
 const tierAt = (tiers: readonly HlTier[], notional: number): number => {
   let found = 0;
@@ -57,8 +64,7 @@ function liquidationPrice(p: SimPosition, mark: number, marginWithout: number): 
   const tiers = tiersOf(p);
   const side = sign(p);
   const withTier = (i: number): number => {
-    const marginAvailable = marginWithout - maintenance(p, mark, i);
-    return mark - (side * marginAvailable) / p.qty / (1 - (tiers[i]?.rate ?? 0) * side);
+    return liquidationPx(mark, side, marginWithout - maintenance(p, mark, i), p.qty, tiers[i]?.rate ?? 0);
   };
   return positivePrice(priceAtItsTier(tierAt(tiers, p.qty * mark), withTier, (price) => tierAt(tiers, p.qty * price), tiers.length));
 }

@@ -36,6 +36,19 @@ export function tierOf(p: SimPosition): ContractTier {
   return tier;
 }
 
+/** The isolated liquidation price: q in base units (|pos| x ctVal), margin USDT, rates fractions. */
+export interface IsolatedInputs {
+  readonly side: 1 | -1;
+  readonly q: number;
+  readonly ep: number;
+  readonly margin: number;
+  readonly mmr: number;
+  readonly fee: number;
+}
+
+export const isolatedLiquidationPrice = ({ side, q, ep, margin, mmr, fee }: IsolatedInputs): number =>
+  side === 1 ? (ep - margin / q) / (1 - (mmr + fee)) : (ep + margin / q) / (1 + mmr + fee);
+
 const maintenance = (p: SimPosition, mark: number): number => p.qty * mark * tierOf(p).mmr;
 const liquidationFee = (p: SimPosition, mark: number): number => p.qty * mark * OKX_TAKER_FEE;
 
@@ -61,7 +74,7 @@ export const okxFigures: VenueFormulas = ({ crossWallet, positions }) => {
       const requirement = req[i] ?? 0;
       const maintenanceMargin = mm[i] ?? 0;
       if (p.marginMode === 'isolated') {
-        const lp = p.side === 'long' ? (p.entryPrice - p.isolatedMargin / q) / (1 - rate) : (p.entryPrice + p.isolatedMargin / q) / (1 + rate);
+        const lp = isolatedLiquidationPrice({ side: sign(p), q, ep: p.entryPrice, margin: p.isolatedMargin, mmr: tierOf(p).mmr, fee: OKX_TAKER_FEE });
         return { maintenanceMargin, requirement, riskRatio: rho(requirement, p.isolatedMargin + pnl(p, mark)), liquidationPrice: positivePrice(lp) };
       }
       let reqOthers = 0;
