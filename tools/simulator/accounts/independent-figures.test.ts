@@ -16,8 +16,9 @@ import type { SimPosition } from './sim-position.ts';
  * sizes whose liquidation price lies in another tier than the mark (Binance, Bybit cross and isolated,
  * Hyperliquid), and OKX sizes exactly on a tier bound.
  *
- * Tolerance: both sides evaluate the same closed forms in doubles, so they agree to ~1e-12 relative
- * unless a formula differs. 1e-9 relative is far inside every venue's printed precision (USDT figures
+ * Tolerance: both sides evaluate the same closed forms in doubles, so they agree to rounding unless a
+ * formula differs (measured: 5e-16 relative on Binance, Bybit, OKX; 2e-13 on Hyperliquid, where the
+ * engine fits its price slices over wide tier spans). 1e-9 relative is far inside every venue's printed precision (USDT figures
  * to 8 decimals; prices to a tick, 0.1 on BTC at ~97,000 is 1e-6 relative), so any real formula
  * difference (a fee, a tier, a sign, a deduction) fails it by orders of magnitude.
  */
@@ -150,7 +151,6 @@ describe('simulator formulas against the engine', () => {
         const demo = run(venue, DEMO_ACCOUNTS[venue], scenario, 1);
         const wider = run(venue, WIDER_ACCOUNTS[venue], scenario, 2);
         for (const t of [demo, wider]) {
-          if (process.env["FIG_DEBUG"]) console.log(venue, scenario, t.positions, t.liquidationPrices, t.tierMoves, t.pastLiquidation, t.liquidations, t.worst.rel.toExponential(2), t.worst.at);
           expect(t.failures, `worst ${t.worst.at}`).toEqual([]);
           expect(t.steps).toBe(RUN_MS / STEP_MS + 1);
           expect(t.liquidationPrices).toBeGreaterThan(1000);
