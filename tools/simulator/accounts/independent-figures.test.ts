@@ -37,7 +37,8 @@ const WIDER_ACCOUNTS: Readonly<Record<VenueId, DemoAccount>> = {
     positions: [
       // 3.0M notional: bracket 4 at the mark, bracket 3 at its liquidation price.
       { coin: 'BTC', side: 'long', qty: 31, marginMode: 'cross', leverage: 20 },
-      { coin: 'ETH', side: 'short', qty: 100, marginMode: 'isolated', leverage: 10 },
+      // 578k short: bracket 2 at the mark, bracket 3 at its liquidation price (~3,716).
+      { coin: 'ETH', side: 'short', qty: 170, marginMode: 'isolated', leverage: 10 },
       { coin: 'SOL', side: 'short', qty: 2000, marginMode: 'cross', leverage: 20 },
     ],
   },
@@ -81,6 +82,8 @@ interface Tally {
   liquidationPrices: number;
   /** Liquidation prices in another tier than the mark (the formulas re-picked the tier at the answer). */
   tierMoves: number;
+  /** The same, for short positions (the tier moves up). */
+  shortTierMoves: number;
   /** Positions checked at rho >= 1, the instant the simulator closes them. */
   pastLiquidation: number;
   liquidations: number;
@@ -98,7 +101,7 @@ const tierAt = (venue: VenueId, p: SimPosition, price: number): MaintenanceTier 
 function run(venue: VenueId, account: DemoAccount, scenario: ScenarioName, seed: number): Tally {
   const market = createMarket({ scenario, seed, startMs: START });
   const book = new AccountBook(account, market, { fundingIntervalMs: 60 * MINUTE, liquidations: true });
-  const tally: Tally = { steps: 0, positions: 0, liquidationPrices: 0, tierMoves: 0, pastLiquidation: 0, liquidations: 0, worst: { rel: 0, at: '' }, failures: [] };
+  const tally: Tally = { steps: 0, positions: 0, liquidationPrices: 0, tierMoves: 0, shortTierMoves: 0, pastLiquidation: 0, liquidations: 0, worst: { rel: 0, at: '' }, failures: [] };
   const check = (field: string, mine: number | null, engine: number | null, t: number, exact = false): void => {
     const ok =
       mine === null || engine === null
@@ -135,7 +138,9 @@ function run(venue: VenueId, account: DemoAccount, scenario: ScenarioName, seed:
       check(`${name} liquidation price`, f.liquidationPrice, e.liquidationPrice, t, true);
       if (f.liquidationPrice === null) return;
       tally.liquidationPrices += 1;
-      if (tierAt(venue, p, f.liquidationPrice).floor !== tierAt(venue, p, f.mark).floor) tally.tierMoves += 1;
+      if (tierAt(venue, p, f.liquidationPrice).floor === tierAt(venue, p, f.mark).floor) return;
+      tally.tierMoves += 1;
+      if (p.side === 'short') tally.shortTierMoves += 1;
     });
     const held = book.positions.length;
     book.advance(t);
@@ -158,6 +163,7 @@ describe('simulator formulas against the engine', () => {
         // The checks reach what they are there for: a liquidation price in another tier than the mark
         // (notional tiers), and on the crash every demo position judged at rho >= 1 and closed.
         if (venue !== 'okx') expect(wider.tierMoves).toBeGreaterThan(0);
+        if (venue === 'binance') expect(wider.shortTierMoves).toBeGreaterThan(0);
         if (scenario === 'crash') {
           expect(demo.liquidations).toBe(3);
           expect(demo.pastLiquidation).toBeGreaterThanOrEqual(1);
