@@ -84,6 +84,16 @@ module.exports = {
       to: { path: '^tools/' },
     },
     {
+      name: 'simulator-has-its-own-formulas',
+      comment:
+        "The simulator computes the venues' figures with its own formulas (tools/simulator/venues/<venue>/figures.ts), " +
+        'so the end-to-end tests compare two implementations: its production files may not reach the engine margin code, ' +
+        "directly or through another module (shared/exchanges/venues.ts holds every venue's margin.ts). Tests may.",
+      severity: 'error',
+      from: { path: `^tools/simulator/.*${prod}` },
+      to: { path: ['^shared/engine/margin/', '^shared/exchanges/[^/]+/margin\\.ts$'], reachable: true },
+    },
+    {
       name: 'tools-do-not-import-homes',
       severity: 'error',
       from: { path: '^tools/' },
