@@ -56,7 +56,7 @@ interface LiveRun {
 
 function liveHome(setup: MonitorSetup, events: Series, staleAfterMs: number): LiveRun {
   const clock = manualClock(events[0]?.[0] ?? 0);
-  let state = createMonitor(setup);
+  let monitor = createMonitor(setup);
   const log: LiveRun['log'] = [];
   const recorded: Series = [];
   const lastMarkAt = new Map<string, number>();
@@ -65,11 +65,11 @@ function liveHome(setup: MonitorSetup, events: Series, staleAfterMs: number): Li
   let wake: Timer | null = null;
 
   const step = (input: MonitorInput): void => {
-    const next = monitorStep(state, input, clock.now());
-    state = next.state;
+    const next = monitorStep(monitor, input, clock.now());
+    monitor = next.monitor;
     for (const decision of next.decisions) log.push({ t: clock.now(), decision });
     wake?.cancel();
-    const due = state.now === null ? null : nextDueAt(state.alerts, state.now, state.config.policy);
+    const due = monitor.state.now === null ? null : nextDueAt(monitor.state.alerts, monitor.state.now, monitor.config.policy);
     wake = due === null ? null : clock.setTimer(due - clock.now(), () => step({ kind: 'clock' }));
   };
   const onMark = (symbol: string, price: number): void => {
@@ -157,7 +157,7 @@ describe('replay = live, one code path', () => {
     const rhoAt = (f: number) => {
       const s = createMonitor({ account: input.account, model: marginModels.binance });
       const marks = Object.fromEntries(input.account.positions.map((p) => [p.symbol, p.markPrice * f]));
-      return monitorStep(s, { kind: 'marks', marks }, CRASH_START).state.view?.risk.riskRatio ?? 0;
+      return monitorStep(s, { kind: 'marks', marks }, CRASH_START).monitor.view?.risk.riskRatio ?? 0;
     };
     let lo = 1;
     let hi = 1.5;
