@@ -90,7 +90,16 @@ function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState)
   return { inputs: [], stale: live.stale };
 }
 
-export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: AccountState, config: LiveMonitorConfig): LiveStep {
+/** A saved monitor back, once the feed holds a whole account (the venue's account now, valued at the saved marks). */
+function resumed(live: LiveMonitor, feedState: AccountState, config: LiveMonitorConfig): LiveMonitor {
+  if (live.monitor !== null || live.resume === null) return live;
+  const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
+  return view.ok ? { ...live, monitor: restoreMonitor(live.resume, { account: view.account, model: config.model }), resume: null } : live;
+}
+
+export function liveMonitorStep(saved: LiveMonitor, event: FeedEvent, feedState: AccountState, config: LiveMonitorConfig): LiveStep {
+  // Restored before this event is heard, so that the event reaches it as it would have reached the saved one.
+  const live = resumed(saved, feedState, config);
   const t = eventTime(event) ?? live.now;
   if (t === null) return { live, decisions: [] };
   const now = live.now === null ? t : Math.max(live.now, t);
@@ -105,14 +114,12 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (!view.ok) continue;
       step = { kind: 'account', account: view.account };
-      monitor ??= live.resume !== null
-        ? restoreMonitor(live.resume, { account: view.account, model: config.model })
-        : createMonitor({
-            account: view.account,
-            model: config.model,
-            ...(config.options === undefined ? {} : { options: config.options }),
-            ...(config.history === undefined ? {} : { history: config.history }),
-          });
+      monitor ??= createMonitor({
+        account: view.account,
+        model: config.model,
+        ...(config.options === undefined ? {} : { options: config.options }),
+        ...(config.history === undefined ? {} : { history: config.history }),
+      });
     } else {
       step = input;
     }
@@ -121,7 +128,7 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
     monitor = result.monitor;
     decisions.push(...result.decisions);
   }
-  return { live: { monitor, stale, now, resume: monitor === null ? live.resume : null }, decisions };
+  return { live: { monitor, stale, now, resume: live.resume }, decisions };
 }
 
 /** Steps the monitor through every reminder due strictly before `until`, appending its decisions. */
