@@ -100,11 +100,11 @@ export interface MonitorState {
   readonly now: number | null;
   /** The latest mark of every symbol seen (the account's own marks to begin with). */
   readonly marks: Readonly<Record<string, number>>;
-  /** Rebuildable: per-symbol volatility and the account's correlation (warm them from history). */
+  /** Per-symbol volatility and the account's correlation: roughly rebuildable from history, saved so a restart moves no forecast. */
   readonly volatility: Readonly<Record<string, VolatilityState>>;
   readonly correlation: CorrelationState;
   readonly stale: StaleFact | null;
-  /** Not rebuildable: open alerts, snoozes, history. The part a home persists. */
+  /** Not rebuildable: open alerts (their ids carry the episode's start), snoozes, history. */
   readonly alerts: AlertPolicyState;
   /** Inputs refused so far: non-finite or non-positive marks, times going back. */
   readonly rejected: number;
