@@ -253,4 +253,16 @@ describe('restore', () => {
     expect(b.decisions).toEqual(a.decisions);
     expect(b.monitor.view?.facts).toEqual(a.monitor.view?.facts);
   });
+
+  it('a position closed while the home was down: the correlation follows the account given, as an account input would', () => {
+    const monitor = straight.monitors[200];
+    if (monitor === undefined) throw new Error('short run');
+    const snapshot = snapshotMonitor(monitor);
+    expect(restoreMonitor(snapshot, { account, model }).state).toBe(snapshot.state);
+    const fewer = { ...account, positions: account.positions.filter((p) => p.symbol !== 'ETHUSDT') };
+    const restored = restoreMonitor(snapshot, { account: fewer, model });
+    expect(restored.state.correlation.symbols).toEqual(['BTCUSDT', 'SOLUSDT']);
+    const heard = monitorStep(monitor, { kind: 'account', account: fewer }, (monitor.state.now ?? 0) + 1_000);
+    expect(restored.state.correlation).toEqual(heard.monitor.state.correlation);
+  });
 });

@@ -1,5 +1,6 @@
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
+import { correlationFor } from '../projection/correlation.ts';
 import { monitorConfig, type Monitor, type MonitorConfig, type MonitorOptions, type MonitorState } from './account-monitor.ts';
 import { withMarks } from './with-marks.ts';
 
@@ -56,10 +57,14 @@ export interface RestoreSetup {
  * so the same decisions.
  */
 export function restoreMonitor(snapshot: MonitorSnapshot, setup: RestoreSetup): Monitor {
+  const { state } = snapshot;
+  // Positions opened or closed while the home was down: the correlation follows the account's symbols,
+  // as it does when the monitor hears an account (the same state when they are unchanged).
+  const correlation = correlationFor(state.correlation, setup.account.positions.map((p) => p.symbol));
   return {
     config: monitorConfig(snapshot.options, setup.model),
-    account: withMarks(setup.account, snapshot.state.marks),
-    state: snapshot.state,
+    account: withMarks(setup.account, state.marks),
+    state: correlation === state.correlation ? state : { ...state, correlation },
     view: null,
   };
 }
