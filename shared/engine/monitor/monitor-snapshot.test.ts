@@ -44,6 +44,9 @@ function crashInputs(): Array<{ t: number; input: MonitorInput }> {
   return inputs;
 }
 
+type Path = ReadonlyArray<string | number>;
+const valueAt = (doc: unknown, path: Path): unknown => path.reduce<unknown>((v, key) => (v as Record<string | number, unknown>)[key], doc);
+
 const line = (t: number, d: AlertDecision): string =>
   d.kind === 'notify' ? `${t} notify ${d.alert.id} #${d.alert.reminder}` : d.kind === 'resolve' ? `${d.t} resolve ${d.id} ${d.reason}` : `${t} badge ${d.tier} ${d.stale}`;
 
@@ -158,31 +161,44 @@ describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', 
   if (monitor === undefined) throw new Error('short run');
   const good = (): Record<string, unknown> => JSON.parse(JSON.stringify(snapshotMonitor(monitor, { stale: [], now: monitor.state.now })));
   const subjectKey = Object.keys(monitor.state.alerts.subjects)[0] ?? '';
-  const cases: Array<[string, (s: any) => unknown, string]> = [
-    ['a future version', (s) => ({ ...s, version: MONITOR_SNAPSHOT_VERSION + 1 }), 'version'],
-    ['version 0', (s) => ({ ...s, version: 0 }), 'version'],
-    ['a version as text', (s) => ({ ...s, version: '1' }), 'version'],
-    ['no version', ({ version: _v, ...s }) => s, 'version'],
-    ['not an object', () => [1, 2], 'snapshot'],
-    ['null', () => null, 'snapshot'],
-    ['an unknown top field', (s) => ({ ...s, extra: 1 }), 'extra'],
-    ['a missing state', ({ state: _s, ...s }) => s, 'state'],
-    ['a NaN time (null where a number is due)', (s) => ({ ...s, state: { ...s.state, rejected: null } }), 'state.rejected'],
-    ['a mark as a decimal string', (s) => ({ ...s, state: { ...s.state, marks: { ...s.state.marks, BTCUSDT: '97000' } } }), 'state.marks.BTCUSDT'],
-    ['a negative mark', (s) => ({ ...s, state: { ...s.state, marks: { ...s.state.marks, BTCUSDT: -1 } } }), 'state.marks.BTCUSDT'],
-    ['a volatility sum missing', (s) => { delete s.state.volatility.BTCUSDT.fast.sumMs; return s; }, 'state.volatility.BTCUSDT.fast.sumMs'],
-    ['correlation sums of the wrong size', (s) => { s.state.correlation.sums.pop(); return s; }, 'state.correlation.sums'],
-    ['unsorted correlation symbols', (s) => { s.state.correlation.symbols.reverse(); return s; }, 'state.correlation.symbols[1]'],
-    ['a tier index outside the ladder', (s) => { s.state.alerts.subjects[subjectKey].tierIndex = 9; return s; }, `state.alerts.subjects.${subjectKey}.tierIndex`],
-    ['a reminder count of 1.5', (s) => { s.state.alerts.history[0].reminder = 1.5; return s; }, 'state.alerts.history[0].reminder'],
-    ['an unknown alert kind', (s) => { s.state.alerts.history[0].kind = 'loud'; return s; }, 'state.alerts.history[0].kind'],
-    ['a bad ladder in the options', (s) => { s.options.policy.ladder.reverse(); return s; }, 'options.policy.ladder'],
-    ['a snooze end as text', (s) => { s.state.alerts.subjects[subjectKey].snooze = { untilMs: 'soon', tierIndex: 0 }; return s; }, `state.alerts.subjects.${subjectKey}.snooze.untilMs`],
-    ['live stale symbols not a list', (s) => ({ ...s, live: { stale: 'BTCUSDT', now: null } }), 'live.stale'],
+  /** The good snapshot with the value at `path` replaced (`undefined`: removed), or the whole document when the path is empty. */
+  const REMOVE = undefined;
+  function edited(path: Path, value: (current: unknown) => unknown): unknown {
+    const doc = good();
+    const last = path[path.length - 1];
+    if (last === undefined) return value(doc);
+    const parent = valueAt(doc, path.slice(0, -1)) as Record<string | number, unknown>;
+    const next = value(parent[last]);
+    if (next === REMOVE) delete parent[last];
+    else parent[last] = next;
+    return doc;
+  }
+  const subject = ['state', 'alerts', 'subjects', subjectKey];
+  const cases: Array<[string, Path, (current: unknown) => unknown, string]> = [
+    ['a future version', ['version'], () => MONITOR_SNAPSHOT_VERSION + 1, 'version'],
+    ['version 0', ['version'], () => 0, 'version'],
+    ['a version as text', ['version'], () => '1', 'version'],
+    ['no version', ['version'], () => REMOVE, 'version'],
+    ['not an object', [], () => [1, 2], 'snapshot'],
+    ['null', [], () => null, 'snapshot'],
+    ['an unknown top field', ['extra'], () => 1, 'extra'],
+    ['a missing state', ['state'], () => REMOVE, 'state'],
+    ['a NaN count (null where a number is due)', ['state', 'rejected'], () => null, 'state.rejected'],
+    ['a mark as a decimal string', ['state', 'marks', 'BTCUSDT'], () => '97000', 'state.marks.BTCUSDT'],
+    ['a negative mark', ['state', 'marks', 'BTCUSDT'], () => -1, 'state.marks.BTCUSDT'],
+    ['a volatility sum missing', ['state', 'volatility', 'BTCUSDT', 'fast', 'sumMs'], () => REMOVE, 'state.volatility.BTCUSDT.fast.sumMs'],
+    ['correlation sums of the wrong size', ['state', 'correlation', 'sums'], (v) => (v as number[]).slice(1), 'state.correlation.sums'],
+    ['unsorted correlation symbols', ['state', 'correlation', 'symbols'], (v) => [...(v as string[])].reverse(), 'state.correlation.symbols[1]'],
+    ['a tier index outside the ladder', [...subject, 'tierIndex'], () => 9, `state.alerts.subjects.${subjectKey}.tierIndex`],
+    ['a reminder count of 1.5', ['state', 'alerts', 'history', 0, 'reminder'], () => 1.5, 'state.alerts.history[0].reminder'],
+    ['an unknown alert kind', ['state', 'alerts', 'history', 0, 'kind'], () => 'loud', 'state.alerts.history[0].kind'],
+    ['a bad ladder in the options', ['options', 'policy', 'ladder'], (v) => [...(v as unknown[])].reverse(), 'options.policy.ladder'],
+    ['a snooze end as text', [...subject, 'snooze'], () => ({ untilMs: 'soon', tierIndex: 0 }), `state.alerts.subjects.${subjectKey}.snooze.untilMs`],
+    ['live stale symbols not a list', ['live'], () => ({ stale: 'BTCUSDT', now: null }), 'live.stale'],
   ];
-  for (const [name, corrupt, field] of cases) {
+  for (const [name, path, value, field] of cases) {
     it(`${name}: ${field}`, () => {
-      const r = parseMonitorSnapshot(corrupt(good()));
+      const r = parseMonitorSnapshot(edited(path, value));
       expect(isSnapshotError(r) ? r.field : 'accepted').toBe(field);
       if (isSnapshotError(r)) expect(r.message.length).toBeGreaterThan(5);
     });
@@ -196,8 +212,8 @@ describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', 
   it('any one field replaced by garbage: a refusal naming a field or a snapshot with only finite numbers, never a throw', () => {
     const base = good();
     /** Every path to a value in the snapshot, as keys. */
-    const paths: Array<Array<string | number>> = [];
-    const walk = (v: unknown, path: Array<string | number>) => {
+    const paths: Path[] = [];
+    const walk = (v: unknown, path: Path) => {
       paths.push(path);
       if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
       else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
@@ -211,13 +227,11 @@ describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', 
     let accepted = 0;
     fc.assert(
       fc.property(fc.integer({ min: 0, max: paths.length - 1 }), garbage, (which, value) => {
-        const doc = structuredClone(base) as Record<string, unknown>;
+        const doc = structuredClone(base);
         const path = paths[which] ?? [];
-        let target: any = doc;
-        for (const key of path.slice(0, -1)) target = target[key];
         const last = path[path.length - 1];
-        const input = last === undefined ? value : (target[last] = value, doc);
-        const r = parseMonitorSnapshot(input);
+        if (last !== undefined) (valueAt(doc, path.slice(0, -1)) as Record<string | number, unknown>)[last] = value;
+        const r = parseMonitorSnapshot(last === undefined ? value : doc);
         if (isSnapshotError(r)) {
           refused += 1;
           expect(r.field).not.toBe('?');
