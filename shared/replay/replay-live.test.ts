@@ -115,14 +115,18 @@ function compare(accountJson: Record<string, unknown>, history: Series, events: 
   if (isInputError(input)) throw new Error(input.field);
   const bound = staleAfterMs ?? venueAdapters.binance.timing.markStaleAfterMs;
   const live = liveHome({ account: input.account, model: marginModels.binance, options: { accountId: 'binance:main' }, history }, events, bound);
-  const replayed = replay({
+  const document = {
     account: accountJson,
     accountId: 'binance:main',
     history,
     ticks: live.recorded,
     ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
-  });
+  };
+  const replayed = replay(document);
   if (isReplayError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
+  // And the monitor restarted every 30 s of exchange time on the way (docs/monitor-state.md): the same again.
+  const restarted = replay(document, { restartEverySec: 30 });
+  expect(isReplayError(restarted) ? restarted : { ...restarted, restarts: 0 }).toEqual(replayed);
   const fromReplay = replayed.alerts.map((a) => (a.kind === 'resolve' ? `${a.t} resolve ${a.id}` : `${a.t} ${a.kind} ${a.id} #${a.reminder}`));
   const fromLive = live.log.map(liveLine).filter((l): l is string => l !== null);
   return { fromLive, fromReplay, liquidatedAt: replayed.liquidatedAt };
