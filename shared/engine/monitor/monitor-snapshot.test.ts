@@ -74,8 +74,8 @@ const straight = play();
 describe('monitor state is plain data', () => {
   it('after every step, structuredClone and JSON give the state back equal (no function, no Infinity, no class)', () => {
     for (const { state } of straight.monitors) {
-      expect(structuredClone(state)).toEqual(state);
-      expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+      expect(structuredClone(state)).toStrictEqual(state);
+      expect(JSON.parse(JSON.stringify(state))).toStrictEqual(state);
     }
     // The run filled what the state holds: open alerts, a snooze, the stale fact, history, both estimates.
     const states = straight.monitors.map((m) => m.state);
@@ -94,8 +94,8 @@ describe('monitor state is plain data', () => {
     const snapshot = snapshotMonitor(monitor, { stale: ['ETHUSDT'], now: monitor.state.now });
     expect(snapshot.version).toBe(MONITOR_SNAPSHOT_VERSION);
     expect(Object.keys(snapshot)).toEqual(['version', 'options', 'state', 'live']);
-    expect(parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshot)))).toEqual(snapshot);
-    expect(structuredClone(snapshot)).toEqual(snapshot);
+    expect(parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshot)))).toStrictEqual(snapshot);
+    expect(structuredClone(snapshot)).toStrictEqual(snapshot);
   });
 });
 
@@ -138,7 +138,7 @@ describe('a restored monitor goes on as the saved one', () => {
     expect(step.monitor.view?.risk.worstRiskRatio).toBe(Number.POSITIVE_INFINITY);
     const records = step.decisions.flatMap((d) => (d.kind === 'notify' ? [d.alert] : []));
     expect(records.some((r) => r.tier === '1' && r.riskRatio === null)).toBe(true);
-    expect(JSON.parse(JSON.stringify(step.monitor.state))).toEqual(step.monitor.state);
+    expect(JSON.parse(JSON.stringify(step.monitor.state))).toStrictEqual(step.monitor.state);
   });
 
   it('a fresh monitor in its place (what a restart did before snapshots) does not: old alerts notified again under new ids', () => {
@@ -241,7 +241,7 @@ describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', 
         const numbers: number[] = [];
         JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && numbers.push(v), v));
         expect(numbers.every(Number.isFinite)).toBe(true);
-        expect(structuredClone(r)).toEqual(r);
+        expect(structuredClone(r)).toStrictEqual(r);
       }),
       { numRuns: 2000, seed: 20261126 },
     );
