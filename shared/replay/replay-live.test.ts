@@ -56,7 +56,7 @@ interface LiveRun {
 
 function liveHome(setup: MonitorSetup, events: Series, staleAfterMs: number): LiveRun {
   const clock = manualClock(events[0]?.[0] ?? 0);
-  let state = createMonitor(setup);
+  let monitor = createMonitor(setup);
   const log: LiveRun['log'] = [];
   const recorded: Series = [];
   const lastMarkAt = new Map<string, number>();
@@ -65,11 +65,11 @@ function liveHome(setup: MonitorSetup, events: Series, staleAfterMs: number): Li
   let wake: Timer | null = null;
 
   const step = (input: MonitorInput): void => {
-    const next = monitorStep(state, input, clock.now());
-    state = next.state;
+    const next = monitorStep(monitor, input, clock.now());
+    monitor = next.monitor;
     for (const decision of next.decisions) log.push({ t: clock.now(), decision });
     wake?.cancel();
-    const due = state.now === null ? null : nextDueAt(state.alerts, state.now, state.config.policy);
+    const due = monitor.state.now === null ? null : nextDueAt(monitor.state.alerts, monitor.state.now, monitor.config.policy);
     wake = due === null ? null : clock.setTimer(due - clock.now(), () => step({ kind: 'clock' }));
   };
   const onMark = (symbol: string, price: number): void => {
@@ -115,14 +115,18 @@ function compare(accountJson: Record<string, unknown>, history: Series, events: 
   if (isInputError(input)) throw new Error(input.field);
   const bound = staleAfterMs ?? venueAdapters.binance.timing.markStaleAfterMs;
   const live = liveHome({ account: input.account, model: marginModels.binance, options: { accountId: 'binance:main' }, history }, events, bound);
-  const replayed = replay({
+  const document = {
     account: accountJson,
     accountId: 'binance:main',
     history,
     ticks: live.recorded,
     ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
-  });
+  };
+  const replayed = replay(document);
   if (isReplayError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
+  // And the monitor restarted every 30 s of exchange time on the way (docs/monitor-state.md): the same again.
+  const restarted = replay(document, { restartEverySec: 30 });
+  expect(isReplayError(restarted) ? restarted : { ...restarted, restarts: 0 }).toEqual(replayed);
   const fromReplay = replayed.alerts.map((a) => (a.kind === 'resolve' ? `${a.t} resolve ${a.id}` : `${a.t} ${a.kind} ${a.id} #${a.reminder}`));
   const fromLive = live.log.map(liveLine).filter((l): l is string => l !== null);
   return { fromLive, fromReplay, liquidatedAt: replayed.liquidatedAt };
@@ -157,7 +161,7 @@ describe('replay = live, one code path', () => {
     const rhoAt = (f: number) => {
       const s = createMonitor({ account: input.account, model: marginModels.binance });
       const marks = Object.fromEntries(input.account.positions.map((p) => [p.symbol, p.markPrice * f]));
-      return monitorStep(s, { kind: 'marks', marks }, CRASH_START).state.view?.risk.riskRatio ?? 0;
+      return monitorStep(s, { kind: 'marks', marks }, CRASH_START).monitor.view?.risk.riskRatio ?? 0;
     };
     let lo = 1;
     let hi = 1.5;

@@ -6,7 +6,7 @@ import { accountJsonOf, type Series } from '../../tools/test-support/replay-docu
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { AlertDecision } from '../engine/alerts/alert-decision.ts';
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
-import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from '../engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../engine/monitor/account-monitor.ts';
 import { accountOf } from '../engine/positions/account-state.ts';
 import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../exchanges/venues.ts';
@@ -46,13 +46,13 @@ describe('replay of what the live feed delivered', () => {
   it('Binance, crash: the monitor fed by the simulator and the replay of its marks raise the same alerts', async () => {
     const s = await startSimulator({ port: 0, seed: 3, scenario: 'crash', manualClock: true, startMs: START, liquidations: false });
     sim = s;
-    let monitor: MonitorState | null = null;
+    let monitor: Monitor | null = null;
     const log: Array<{ t: number; decision: AlertDecision }> = [];
     const recorded: Series = [];
     const step = (input: MonitorInput, t: number): void => {
       if (monitor === null) return;
       const next = monitorStep(monitor, input, t);
-      monitor = next.state;
+      monitor = next.monitor;
       for (const decision of next.decisions) log.push({ t, decision });
     };
     const c = DEMO_CREDENTIALS.binance;
@@ -71,7 +71,7 @@ describe('replay of what the live feed delivered', () => {
         if (monitor === null || e.kind !== 'venue' || e.event.kind !== 'mark' || e.event.source !== 'mark') return;
         const { symbol, price, time } = e.event;
         // Exchange time is the clock: reminders due before this mark fall due first, at their own time.
-        for (let due = nextDueAt(monitor.alerts, monitor.now ?? time, monitor.config.policy); due !== null && due < time; due = nextDueAt(monitor.alerts, due, monitor.config.policy)) {
+        for (let due = nextDueAt(monitor.state.alerts, monitor.state.now ?? time, monitor.config.policy); due !== null && due < time; due = nextDueAt(monitor.state.alerts, due, monitor.config.policy)) {
           step({ kind: 'clock' }, due);
         }
         recorded.push([time, { [symbol]: price }]);

@@ -3,9 +3,9 @@ import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from
 import { evaluateAccount } from '../engine/margin/evaluate-account.ts';
 import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { marginModels, venueAdapters } from '../exchanges/venues.ts';
-import { isReplayError } from './parse-replay-document.ts';
+import { isReplayError, parseReplayDocument } from './parse-replay-document.ts';
 import type { ReplayAlert } from './replay-alert.ts';
-import { replay, type ReplayResult } from './replay.ts';
+import { replay, runReplay, type ReplayResult } from './replay.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 12, 9, 0); // 09:00 UTC
@@ -25,9 +25,20 @@ function tierPricesOf(account: unknown): Record<string, number> {
   return Object.fromEntries(Object.entries(risk.positions[0]?.tierPrices ?? {}).map(([k, v]) => [k, v ?? Number.NaN]));
 }
 
+/**
+ * Plays a document straight, and proves the snapshot on it on the way: restarted before every step,
+ * and every minute of exchange time, the monitor gives the same result.
+ */
 function run(document: unknown): ReplayResult {
   const r = replay(document);
   if (isReplayError(r)) throw new Error(`${r.field}: ${r.message}`);
+  const parsed = parseReplayDocument(document);
+  if (isReplayError(parsed)) throw new Error(parsed.field);
+  const everyStep = runReplay(parsed, () => true);
+  const everyMinute = replay(document, { restartEverySec: 60 });
+  expect(everyStep.restarts).toBeGreaterThan(0);
+  expect({ ...everyStep, restarts: 0 }).toEqual(r);
+  expect(isReplayError(everyMinute) ? everyMinute : { ...everyMinute, restarts: 0 }).toEqual(r);
   return r;
 }
 

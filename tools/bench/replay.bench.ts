@@ -3,7 +3,7 @@ import { alertPolicyStep, emptyAlertPolicyState } from '../../shared/engine/aler
 import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
 import { reduction } from '../../shared/engine/margin/suggested-actions.ts';
 import { tierPrices } from '../../shared/engine/margin/tier-price.ts';
-import { createMonitor, monitorStep, type MonitorState } from '../../shared/engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor } from '../../shared/engine/monitor/account-monitor.ts';
 import { subjectFacts } from '../../shared/engine/monitor/subject-facts.ts';
 import { accountProjector, projectAccount } from '../../shared/engine/projection/account-projection.ts';
 import { bufferTierOutlook } from '../../shared/engine/projection/buffer-reach.ts';
@@ -48,10 +48,10 @@ const replayNs = runs[1] ?? 0;
 
 // One tick's monitor step, taken apart (the monitor's own chain, called piece by piece).
 const model = marginModels.binance;
-const mid: MonitorState = midState();
-function midState(): MonitorState {
+const mid: Monitor = midState();
+function midState(): Monitor {
   let s = createMonitor({ account: parsed.account, model, options: parsed.options });
-  for (const [t, marks] of ticks.slice(0, TICKS / 2)) s = monitorStep(s, { kind: 'marks', marks: marks as Record<string, number> }, t as number).state;
+  for (const [t, marks] of ticks.slice(0, TICKS / 2)) s = monitorStep(s, { kind: 'marks', marks: marks as Record<string, number> }, t as number).monitor;
   return s;
 }
 const view = mid.view;
@@ -59,9 +59,9 @@ if (view === null) throw new Error('no view');
 const nextTick = ticks[TICKS / 2] as [number, Record<string, number>];
 // The monitor's own estimates at that point (its curves and correlations), as its evaluate() builds them.
 const { config } = mid;
-const curves = new Map<string, VarianceCurve>(coins.map((c) => [c.symbol, varianceCurve(mid.volatility[c.symbol] ?? emptyVolatility(config.volatility), config.volatility)]));
+const curves = new Map<string, VarianceCurve>(coins.map((c) => [c.symbol, varianceCurve(mid.state.volatility[c.symbol] ?? emptyVolatility(config.volatility), config.volatility)]));
 const curveOf = (symbol: string): VarianceCurve => curves.get(symbol) ?? varianceCurve(emptyVolatility(config.volatility), config.volatility);
-const correlationOf = (a: string, b: string) => correlationIn(mid.correlation, a, b, config.correlation);
+const correlationOf = (a: string, b: string) => correlationIn(mid.state.correlation, a, b, config.correlation);
 const horizons = config.projectedHorizonsSec;
 const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
 

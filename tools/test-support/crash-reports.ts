@@ -1,4 +1,4 @@
-import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from '../../shared/engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../../shared/engine/monitor/account-monitor.ts';
 import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
 import { isInputError, parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
@@ -17,21 +17,21 @@ export const CRASH_ACCOUNT_ID = 'binance:demo';
 export interface CrashRun {
   readonly reports: readonly AccountReport[];
   readonly log: AlertLog;
-  readonly last: MonitorState;
+  readonly last: Monitor;
 }
 
-export function reportOf(state: MonitorState, log: AlertLog, now: number): AccountReport {
-  if (state.view === null) throw new Error('the monitor has not evaluated yet');
+export function reportOf(monitor: Monitor, log: AlertLog, now: number): AccountReport {
+  if (monitor.view === null) throw new Error('the monitor has not evaluated yet');
   return accountReport({
     accountId: CRASH_ACCOUNT_ID,
     mode: 'demo',
-    account: state.account,
-    model: marginModels[state.account.exchange],
-    view: state.view,
+    account: monitor.account,
+    model: marginModels[monitor.account.exchange],
+    view: monitor.view,
     ladder: DEFAULT_ALERT_POLICY.ladder,
-    alertState: state.alerts,
+    alertState: monitor.state.alerts,
     alertLog: log,
-    stale: state.stale,
+    stale: monitor.state.stale,
     feed: null,
     now,
   });
@@ -52,7 +52,7 @@ export function crashRun(every = 6): CrashRun {
   const ticks = scenarioSeries('crash', { startMs: CRASH_START, stepMs: 5_000, durationMs: hour, seed: 42 });
   const step = (input: MonitorInput, t: number) => {
     const next = monitorStep(state, input, t);
-    state = next.state;
+    state = next.monitor;
     log = logDecisions(log, next.decisions);
   };
   ticks.forEach(([t, marks], i) => {
