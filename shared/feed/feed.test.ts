@@ -80,8 +80,8 @@ describe('feed against a loopback venue', () => {
     const { feed: f } = start(venue);
     await waitFor('first snapshot', () => f.health().counters.snapshots === 1 && f.health().connections.public === 'ready');
     // "ready" says the feed sent its subscription, not that the venue read it: the venue reads it on a
-    // later turn of the event loop, and a drop before then discards it unread (6 runs in 21 with two busy loops beside the
-    // test). Wait for the venue's own word before cutting the sockets.
+    // later turn of the event loop, and a drop before then discards it unread (6 runs in 21 with two
+    // busy loops beside the test). Wait for the venue's own word before cutting the sockets.
     await waitFor('the venue registered the BTC subscription', () => venue!.stats.subscriptions.includes('activeAssetCtx:BTC'));
     const infoBefore = venue.stats.infoCalls;
 
