@@ -2,7 +2,8 @@ import { nextDueAt } from '../engine/alerts/next-due-at.ts';
 import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from '../engine/monitor/account-monitor.ts';
 import { marginModels } from '../exchanges/venues.ts';
 import { isEveryMarkFresh, silenceDue } from './mark-silence.ts';
-import { isReplayError, parseReplayDocument, type ReplayDocument, type ReplayError } from './parse-replay-document.ts';
+import { isFieldError, type FieldError } from '../units/field-error.ts';
+import { parseReplayDocument, type ReplayDocument } from './parse-replay-document.ts';
 import type { PriceTick } from './parse-price-series.ts';
 import { replayAlertOf, type ReplayAlert } from './replay-alert.ts';
 
@@ -26,9 +27,9 @@ export interface ReplayResult {
 }
 
 /** Parses and plays a replay document (JSON already parsed); the first bad field is returned as an error. */
-export function replay(raw: unknown): ReplayResult | ReplayError {
+export function replay(raw: unknown): ReplayResult | FieldError {
   const document = parseReplayDocument(raw);
-  return isReplayError(document) ? document : runReplay(document);
+  return isFieldError(document) ? document : runReplay(document);
 }
 
 const marksOf = (tick: PriceTick): Record<string, number> => Object.fromEntries(tick.marks);

@@ -11,6 +11,7 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
@@ -26,13 +27,12 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
-  refuse,
   signedRateOf,
   signedSizeOf,
   str,
   token,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 
 /**
  * Binance USDⓈ-M frames and REST replies to normalised events.
@@ -54,7 +54,7 @@ const sideOf = (ps: PositionSide, amount: number): Side => (ps === 'LONG' ? 'lon
  * Mark Price Stream, https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream
  *   {"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","r":"0.00038167","T":1562306400000}
  */
-function markPriceUpdate(o: WireObject, path: string): VenueEvent {
+function markPriceUpdate(o: FieldObject, path: string): VenueEvent {
   const nextFunding = optional(o, 'T', path, epochOf);
   const fundingRate = optional(o, 'r', path, signedRateOf);
   return {
@@ -75,7 +75,7 @@ function markPriceUpdate(o: WireObject, path: string): VenueEvent {
  *    "P":[{"s":"BTCUSDT","pa":"20","ep":"6563.66500","mt":"isolated","iw":"13200.70726908","ps":"LONG"}]}}
  * Only changed balances and positions are listed; a funding-fee event carries only `B`.
  */
-function accountUpdate(o: WireObject, path: string): VenueEvent[] {
+function accountUpdate(o: FieldObject, path: string): VenueEvent[] {
   const time = field(o, 'E', path, epochOf);
   const a = field(o, 'a', path, obj);
   const events: VenueEvent[] = [];
@@ -119,7 +119,7 @@ function accountUpdate(o: WireObject, path: string): VenueEvent[] {
  *   {"e":"MARGIN_CALL","E":1587727187525,"cw":"3.16812045","p":[{"s":"ETHUSDT","ps":"LONG","pa":"1.327",
  *    "mt":"CROSSED","iw":"0","mp":"187.17127","up":"-1.166074","mm":"1.614445"}]}
  */
-function marginCall(o: WireObject, path: string): MarginCallEvent {
+function marginCall(o: FieldObject, path: string): MarginCallEvent {
   const positions = field(o, 'p', path, arr).map((raw, i) => {
     const p = `${path}.p[${i}]`;
     const r = obj(raw, p);
@@ -137,7 +137,7 @@ function marginCall(o: WireObject, path: string): MarginCallEvent {
 }
 
 /** One user-data or market event object (already unwrapped from `{stream, data}`). */
-function eventObject(o: WireObject, path: string): readonly VenueEvent[] | ParseResult {
+function eventObject(o: FieldObject, path: string): readonly VenueEvent[] | ParseResult {
   switch (o['e']) {
     case 'markPriceUpdate':
       return [markPriceUpdate(o, path)];
@@ -261,7 +261,7 @@ function leverageBrackets(body: unknown, now: EpochMs, wanted: readonly string[]
 /** `{"code":-1125,"msg":"This listenKey does not exist."}`: Binance's error body, REST and websocket alike. */
 function errorBody(body: unknown): VenueEvent[] | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const o = body as WireObject;
+  const o = body as FieldObject;
   if (typeof o['code'] !== 'number' || typeof o['msg'] !== 'string') return undefined;
   return [{ kind: 'venue-error', code: String(o['code']), message: o['msg'].slice(0, 200) }];
 }

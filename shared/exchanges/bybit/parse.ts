@@ -9,6 +9,7 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
@@ -25,12 +26,11 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
-  refuse,
   signedRateOf,
   sizeOf,
   str,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 
 /**
  * Bybit v5 linear frames and REST replies to normalised events.
@@ -44,7 +44,7 @@ import {
  * A delta omits unchanged fields. Only the mark and funding are read, and a missing one means
  * "unchanged", so emitting just what a delta carries is the merge: the reducer keeps the last values.
  */
-function ticker(o: WireObject): VenueEvent[] {
+function ticker(o: FieldObject): VenueEvent[] {
   const data = field(o, 'data', '', obj);
   const symbol = field(data, 'symbol', 'data', name);
   const time = field(o, 'ts', '', epochOf);
@@ -130,7 +130,7 @@ function positions(list: readonly unknown[], path: string, mode: 'snapshot' | 'u
  * perp UPL. Isolated-margin accounts leave the account totals blank: then the total wallet balance,
  * then the USDT coin's.
  */
-function wallet(w: WireObject, path: string, time: EpochMs): VenueEvent {
+function wallet(w: FieldObject, path: string, time: EpochMs): VenueEvent {
   const marginBalance = optional(w, 'totalMarginBalance', path, moneyOf);
   const perpUpl = optional(w, 'totalPerpUPL', path, moneyOf);
   let walletBalance = marginBalance !== undefined && perpUpl !== undefined ? marginBalance - perpUpl : optional(w, 'totalWalletBalance', path, moneyOf);
@@ -149,7 +149,7 @@ function wallet(w: WireObject, path: string, time: EpochMs): VenueEvent {
  *   {"success":true,"ret_msg":"pong","conn_id":"..","op":"ping"}      (public)
  *   {"req_id":"ping-3","op":"pong","args":["1675418560633"],"conn_id":".."}   (private)
  */
-function opReply(o: WireObject): VenueEvent[] {
+function opReply(o: FieldObject): VenueEvent[] {
   const op = field(o, 'op', '', str);
   const message = typeof o['ret_msg'] === 'string' ? o['ret_msg'].slice(0, 200) : '';
   if (op === 'pong' || (op === 'ping' && message === 'pong')) return [{ kind: 'pong' }];
@@ -189,7 +189,7 @@ export function parseFrame(text: string, _ctx: ParseContext): ParseResult {
  * A table is refused unless 0 < mmr < 1 and maxLeverage x initialMargin is within 5 % of 1 (the docs'
  * "0.5"/"1"/100x example fails that, as it should). Tier n starts where tier n-1's limit ends.
  */
-function riskLimits(result: WireObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
+function riskLimits(result: FieldObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
   const bySymbol = new Map<string, { limit: number; mmr: number; deduction: number | undefined }[]>();
   field(result, 'list', 'result', arr).forEach((raw, i) => {
     const p = `result.list[${i}]`;
@@ -224,7 +224,7 @@ function riskLimits(result: WireObject, wanted: readonly string[] | undefined, f
 }
 
 /** Get Account Info, https://bybit-exchange.github.io/docs/v5/account/account-info: `{"marginMode":"REGULAR_MARGIN"}`. */
-function accountInfo(result: WireObject): VenueEvent[] {
+function accountInfo(result: FieldObject): VenueEvent[] {
   const mode = field(result, 'marginMode', 'result', (v, p) => oneOf(v, p, ['ISOLATED_MARGIN', 'REGULAR_MARGIN', 'PORTFOLIO_MARGIN'] as const));
   return [{ kind: 'account-mode', marginMode: mode === 'ISOLATED_MARGIN' ? 'isolated' : 'cross' }];
 }

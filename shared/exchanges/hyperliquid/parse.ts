@@ -8,6 +8,7 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
@@ -23,13 +24,12 @@ import {
   optional,
   parseJsonText,
   priceOf,
-  refuse,
   signedRateOf,
   signedSizeOf,
   sizeOf,
   str,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 import { hyperliquidTierTable, type MarginTier } from './margin.ts';
 
 /**
@@ -42,7 +42,7 @@ import { hyperliquidTierTable, type MarginTier } from './margin.ts';
  *   {"channel":"activeAssetCtx","data":{"coin":"BTC","ctx":{"funding":"0.0000125","markPx":"83757.0","oraclePx":"83778.1"}}}
  * No time in the frame: the receive time stands in.
  */
-function activeAssetCtx(data: WireObject, now: EpochMs): VenueEvent[] {
+function activeAssetCtx(data: FieldObject, now: EpochMs): VenueEvent[] {
   const ctx = field(data, 'ctx', 'data', obj);
   const funding = optional(ctx, 'funding', 'data.ctx', signedRateOf);
   return [
@@ -61,7 +61,7 @@ function activeAssetCtx(data: WireObject, now: EpochMs): VenueEvent[] {
  * Subscriptions › allMids: `{"channel":"allMids","data":{"mids":{"BTC":"83757.5"}}}`. Mid prices, not
  * marks: tagged `mid`, a stand-in until the coin's activeAssetCtx speaks. Spot pairs (`@1`) are skipped.
  */
-function allMids(data: WireObject, now: EpochMs): VenueEvent[] {
+function allMids(data: FieldObject, now: EpochMs): VenueEvent[] {
   const mids = field(data, 'mids', 'data', obj);
   return Object.entries(mids)
     .filter(([coin]) => !coin.startsWith('@'))
@@ -80,7 +80,7 @@ function allMids(data: WireObject, now: EpochMs): VenueEvent[] {
  * - cross wallet = cross accountValue - the cross positions' unrealised PnL;
  * - the mark = positionValue / |szi| (the state has no mark field).
  */
-function clearinghouse(state: WireObject, now: EpochMs): VenueEvent[] {
+function clearinghouse(state: FieldObject, now: EpochMs): VenueEvent[] {
   const time = optional(state, 'time', '', epochOf) ?? now;
   const open: VenuePosition[] = [];
   let crossPnl = 0;
@@ -117,7 +117,7 @@ function clearinghouse(state: WireObject, now: EpochMs): VenueEvent[] {
 }
 
 /** The subscription's data: the state itself, or `{dex, user, clearinghouseState}`. */
-const stateOf = (data: WireObject): WireObject => ('clearinghouseState' in data ? field(data, 'clearinghouseState', 'data', obj) : data);
+const stateOf = (data: FieldObject): FieldObject => ('clearinghouseState' in data ? field(data, 'clearinghouseState', 'data', obj) : data);
 
 /**
  * Control messages: `{"channel":"subscriptionResponse","data":{"method":"subscribe","subscription":{...}}}`,
@@ -158,7 +158,7 @@ export function parseFrame(text: string, ctx: ParseContext): ParseResult {
  * rates through `hyperliquidTierTable` (margin.ts owns the formula); a table with falling bounds or a
  * rising max leverage is refused.
  */
-function meta(body: WireObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
+function meta(body: FieldObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
   const tablesById = new Map<number, readonly MarginTier[]>();
   field(body, 'marginTables', '', arr).forEach((raw, i) => {
     const p = `marginTables[${i}]`;

@@ -11,6 +11,7 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
@@ -27,12 +28,11 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
-  refuse,
   signedSizeOf,
   sizeOf,
   str,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 import { instFamilyOf } from './subscribe.ts';
 
 /**
@@ -46,7 +46,7 @@ const QUOTE = 'USDT';
  * Mark price channel, https://www.okx.com/docs-v5/en/#public-data-websocket-mark-price-channel
  *   {"arg":{"channel":"mark-price","instId":"BTC-USDT"},"data":[{"instType":"MARGIN","instId":"BTC-USDT","markPx":"42310.6","ts":"1630049139746"}]}
  */
-function markPrices(o: WireObject): VenueEvent[] {
+function markPrices(o: FieldObject): VenueEvent[] {
   return field(o, 'data', '', arr).map((raw, i) => {
     const p = `data[${i}]`;
     const d = obj(raw, p);
@@ -118,7 +118,7 @@ function positions(
 }
 
 /** A positions push: `eventType` snapshot (paged by `curPage`/`lastPage`) or event_update. */
-function positionsPush(o: WireObject, ctx: ParseContext): VenueEvent[] {
+function positionsPush(o: FieldObject, ctx: ParseContext): VenueEvent[] {
   const eventType = field(o, 'eventType', '', (v, p) => oneOf(v, p, ['snapshot', 'event_update'] as const));
   if (eventType === 'event_update') return positions(field(o, 'data', '', arr), 'data', 'update', ctx.now, ctx);
   const curPage = optional(o, 'curPage', '', (v, p) => num(v, p, 1e6)) ?? 1;
@@ -134,7 +134,7 @@ function positionsPush(o: WireObject, ctx: ParseContext): VenueEvent[] {
  * `cashBal` still holds the isolated positions' margin (it moves only on realised PnL and transfers),
  * so the reducer subtracts it: cross collateral = cashBal - isolated margins (DERIVED, margin-math §4.1).
  */
-function balanceAndPosition(o: WireObject): VenueEvent[] {
+function balanceAndPosition(o: FieldObject): VenueEvent[] {
   return field(o, 'data', '', arr).flatMap((raw, i) => {
     const p = `data[${i}]`;
     const d = obj(raw, p);
@@ -154,7 +154,7 @@ function balanceAndPosition(o: WireObject): VenueEvent[] {
  *   {"arg":{"channel":"liquidation-warning"},"data":[{"instId":"ETH-USD-210430","mgnMode":"isolated","posSide":"long",
  *    "pos":"1","markPx":"2353.849","mgnRatio":"11.731726509588816","uTime":"1619507761462"}]}
  */
-function liquidationWarning(o: WireObject): MarginCallEvent {
+function liquidationWarning(o: FieldObject): MarginCallEvent {
   let time = 0;
   const list = field(o, 'data', '', arr).map((raw, i) => {
     const p = `data[${i}]`;
@@ -178,7 +178,7 @@ function liquidationWarning(o: WireObject): MarginCallEvent {
  *   {"id":"1","event":"subscribe","arg":{"channel":"mark-price","instId":"BTC-USDT-SWAP"},"connId":"a4d3ae55"}
  *   {"event":"error","code":"60012","msg":"Invalid request: ...","connId":"a4d3ae55"}
  */
-function eventReply(o: WireObject): VenueEvent[] {
+function eventReply(o: FieldObject): VenueEvent[] {
   const event = field(o, 'event', '', str);
   const code = typeof o['code'] === 'string' ? o['code'] : '0';
   const message = typeof o['msg'] === 'string' ? o['msg'].slice(0, 200) : '';
