@@ -8,6 +8,8 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { checkedTierTable } from '../../engine/margin/tier-table-check.ts';
+import type { TierTable } from '../../engine/positions/account.ts';
 import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
@@ -30,7 +32,7 @@ import {
   str,
   type FieldObject,
 } from '../../units/field-readers.ts';
-import { hyperliquidTierTable, type MarginTier } from './margin.ts';
+import { hyperliquidTierRows, type MarginTier } from './margin.ts';
 
 /**
  * Hyperliquid frames and info replies to normalised events.
@@ -155,11 +157,17 @@ export function parseFrame(text: string, ctx: ParseContext): ParseResult {
  *    "marginTables":[[56,{"description":"tiered 40x","marginTiers":[{"lowerBound":"0.0","maxLeverage":40},
  *    {"lowerBound":"150000000.0","maxLeverage":20}]}]]}
  * "For IDs less than 50, there is a single tier with max leverage equal to the ID." Tiers become
- * rates through `hyperliquidTierTable` (margin.ts owns the formula); a table with falling bounds or a
- * rising max leverage is refused.
+ * rates through `hyperliquidTierRows` (margin.ts owns the formula) and the check every tier table goes
+ * through (a first bound not 0, falling bounds, a rising max leverage or a max leverage of 0.5 or less refused).
  */
+/** A margin table through the same check as every venue's and every file's tier table (engine/margin/tier-table-check.ts). */
+function checkedTable(tiers: readonly MarginTier[], path: string, id: number): TierTable {
+  const table = checkedTierTable(hyperliquidTierRows(tiers), 'notional');
+  return typeof table === 'string' ? refuse(path, `table ${id}: ${table}`) : table;
+}
+
 function meta(body: FieldObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
-  const tablesById = new Map<number, readonly MarginTier[]>();
+  const tablesById = new Map<number, TierTable>();
   field(body, 'marginTables', '', arr).forEach((raw, i) => {
     const p = `marginTables[${i}]`;
     const pair = arr(raw, p);
@@ -169,12 +177,7 @@ function meta(body: FieldObject, wanted: readonly string[] | undefined, fetchedA
       const row = obj(t, q);
       return { lowerBound: field(row, 'lowerBound', q, sizeOf), maxLeverage: field(row, 'maxLeverage', q, leverageOf) };
     });
-    tiers.forEach((t, j) => {
-      const prev = tiers[j - 1];
-      if (j === 0 && t.lowerBound !== 0) refuse(p, `table ${id} starts at ${t.lowerBound}, not 0`);
-      if (prev !== undefined && (t.lowerBound <= prev.lowerBound || t.maxLeverage > prev.maxLeverage)) refuse(p, `table ${id} is not a tier ladder`);
-    });
-    tablesById.set(id, tiers);
+    tablesById.set(id, checkedTable(tiers, p, id));
   });
   const tables = field(body, 'universe', '', arr).flatMap((raw, i) => {
     const p = `universe[${i}]`;
@@ -182,9 +185,9 @@ function meta(body: FieldObject, wanted: readonly string[] | undefined, fetchedA
     const coin = field(asset, 'name', p, name);
     if (wanted !== undefined && !wanted.includes(coin)) return [];
     const id = optional(asset, 'marginTableId', p, (v, q) => num(v, q, 1e9)) ?? field(asset, 'maxLeverage', p, leverageOf);
-    const tiers = id < 50 ? [{ lowerBound: 0, maxLeverage: leverageOf(id, `${p}.marginTableId`) }] : tablesById.get(id);
-    if (tiers === undefined || tiers.length === 0) return refuse(`${p}.marginTableId`, `no margin table ${id} for ${coin}`);
-    return [{ symbol: coin, table: hyperliquidTierTable(tiers) }];
+    const table = id < 50 ? checkedTable([{ lowerBound: 0, maxLeverage: leverageOf(id, `${p}.marginTableId`) }], `${p}.marginTableId`, id) : tablesById.get(id);
+    if (table === undefined) return refuse(`${p}.marginTableId`, `no margin table ${id} for ${coin}`);
+    return [{ symbol: coin, table }];
   });
   return [{ kind: 'tiers', tables, fetchedAt }];
 }
