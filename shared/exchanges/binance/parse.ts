@@ -15,6 +15,7 @@ import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   leverageOf,
@@ -79,18 +80,18 @@ function accountUpdate(o: FieldObject, path: string): VenueEvent[] {
   const time = field(o, 'E', path, epochOf);
   const a = field(o, 'a', path, obj);
   const events: VenueEvent[] = [];
-  const balances = a['B'] === undefined ? [] : field(a, 'B', `${path}.a`, arr);
+  const balances = a['B'] === undefined ? [] : field(a, 'B', at(path, 'a'), arr);
   balances.forEach((raw, i) => {
-    const p = `${path}.a.B[${i}]`;
+    const p = at(path, `a.B[${i}]`);
     const b = obj(raw, p);
     if (field(b, 'a', p, str) !== QUOTE) return;
     events.push({ kind: 'balance', walletBalance: field(b, 'cw', p, moneyOf), includesIsolatedMargin: false, time });
   });
-  const rows = a['P'] === undefined ? [] : field(a, 'P', `${path}.a`, arr);
+  const rows = a['P'] === undefined ? [] : field(a, 'P', at(path, 'a'), arr);
   const open: VenuePosition[] = [];
   const closed: string[] = [];
   rows.forEach((raw, i) => {
-    const p = `${path}.a.P[${i}]`;
+    const p = at(path, `a.P[${i}]`);
     const r = obj(raw, p);
     const symbol = field(r, 's', p, name);
     const ps = field(r, 'ps', p, (v, q) => oneOf(v, q, POSITION_SIDES));
@@ -121,7 +122,7 @@ function accountUpdate(o: FieldObject, path: string): VenueEvent[] {
  */
 function marginCall(o: FieldObject, path: string): MarginCallEvent {
   const positions = field(o, 'p', path, arr).map((raw, i) => {
-    const p = `${path}.p[${i}]`;
+    const p = at(path, `p[${i}]`);
     const r = obj(raw, p);
     const ps = field(r, 'ps', p, (v, q) => oneOf(v, q, POSITION_SIDES));
     const mt = field(r, 'mt', p, (v, q) => oneOf(v, q, ['CROSSED', 'ISOLATED', 'cross', 'isolated'] as const));

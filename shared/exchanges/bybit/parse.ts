@@ -13,6 +13,7 @@ import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   isBlank,
@@ -81,7 +82,7 @@ function position(raw: unknown, path: string): { readonly open?: VenuePosition; 
   if (category !== undefined && category !== 'linear') return { skip: true };
   const symbol = field(r, 'symbol', path, name);
   const idx = field(r, 'positionIdx', path, (v, p) => num(v, p, 2));
-  if (!(POSITION_IDX as readonly number[]).includes(idx)) refuse(`${path}.positionIdx`, `expected 0, 1 or 2, got ${idx}`);
+  if (!(POSITION_IDX as readonly number[]).includes(idx)) refuse(at(path, 'positionIdx'), `expected 0, 1 or 2, got ${idx}`);
   const key = `${symbol}:${idx}`;
   const size = field(r, 'size', path, sizeOf);
   if (size === 0) return { closed: key };
@@ -100,13 +101,13 @@ function position(raw: unknown, path: string): { readonly open?: VenuePosition; 
       symbol,
       side: side === 'Buy' ? 'long' : 'short',
       qty: qty(size),
-      entryPrice: priceOf(entryRaw, `${path}.entryPrice`),
+      entryPrice: priceOf(entryRaw, at(path, 'entryPrice')),
       marginMode: isolated ? 'isolated' : 'account',
       // Kept for every position: the mode may turn out isolated from the account's setting.
       ...(margin === undefined ? {} : { isolatedMargin: margin }),
       ...(leverage === undefined ? {} : { leverage }),
       ...(markPrice === undefined ? {} : { markPrice }),
-      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, `${path}.liqPrice`) } : {}),
+      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, at(path, 'liqPrice')) } : {}),
     },
   };
 }
@@ -135,10 +136,10 @@ function wallet(w: FieldObject, path: string, time: EpochMs): VenueEvent {
   const perpUpl = optional(w, 'totalPerpUPL', path, moneyOf);
   let walletBalance = marginBalance !== undefined && perpUpl !== undefined ? marginBalance - perpUpl : optional(w, 'totalWalletBalance', path, moneyOf);
   if (walletBalance === undefined) {
-    const coins = field(w, 'coin', path, arr).map((c, i) => obj(c, `${path}.coin[${i}]`));
+    const coins = field(w, 'coin', path, arr).map((c, i) => obj(c, at(path, `coin[${i}]`)));
     const usdtCoin = coins.find((c) => c['coin'] === 'USDT');
-    if (usdtCoin === undefined) refuse(`${path}.coin`, 'no balance figure and no USDT coin');
-    walletBalance = field(usdtCoin, 'walletBalance', `${path}.coin[USDT]`, moneyOf);
+    if (usdtCoin === undefined) refuse(at(path, 'coin'), 'no balance figure and no USDT coin');
+    walletBalance = field(usdtCoin, 'walletBalance', at(path, 'coin[USDT]'), moneyOf);
   }
   return { kind: 'balance', walletBalance: moneyOf(walletBalance, path), includesIsolatedMargin: false, time };
 }

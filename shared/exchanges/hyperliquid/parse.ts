@@ -14,6 +14,7 @@ import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   isBlank,
@@ -93,7 +94,7 @@ function clearinghouse(state: FieldObject, now: EpochMs): VenueEvent[] {
     const szi = field(p, 'szi', path, signedSizeOf);
     if (szi === 0) return;
     const leverage = field(p, 'leverage', path, obj);
-    const type = field(leverage, 'type', `${path}.leverage`, (v, q) => oneOf(v, q, ['cross', 'isolated'] as const));
+    const type = field(leverage, 'type', at(path, 'leverage'), (v, q) => oneOf(v, q, ['cross', 'isolated'] as const));
     const pnl = field(p, 'unrealizedPnl', path, moneyOf);
     const positionValue = field(p, 'positionValue', path, sizeOf);
     const liq = isBlank(p['liquidationPx']) ? undefined : field(p, 'liquidationPx', path, (v, q) => num(v, q, 1e12));
@@ -105,10 +106,10 @@ function clearinghouse(state: FieldObject, now: EpochMs): VenueEvent[] {
       qty: qty(Math.abs(szi)),
       entryPrice: field(p, 'entryPx', path, priceOf),
       marginMode: type,
-      leverage: field(leverage, 'value', `${path}.leverage`, leverageOf),
-      ...(type === 'isolated' ? { isolatedMargin: moneyOf(field(p, 'marginUsed', path, moneyOf) - pnl, `${path}.marginUsed`) } : {}),
-      ...(positionValue > 0 ? { markPrice: priceOf(positionValue / Math.abs(szi), `${path}.positionValue`) } : {}),
-      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, `${path}.liquidationPx`) } : {}),
+      leverage: field(leverage, 'value', at(path, 'leverage'), leverageOf),
+      ...(type === 'isolated' ? { isolatedMargin: moneyOf(field(p, 'marginUsed', path, moneyOf) - pnl, at(path, 'marginUsed')) } : {}),
+      ...(positionValue > 0 ? { markPrice: priceOf(positionValue / Math.abs(szi), at(path, 'positionValue')) } : {}),
+      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, at(path, 'liquidationPx')) } : {}),
     });
   });
   const accountValue = field(field(state, 'crossMarginSummary', '', obj), 'accountValue', 'crossMarginSummary', moneyOf);

@@ -15,6 +15,7 @@ import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   leverageOf,
@@ -59,8 +60,8 @@ const sideOf = (posSide: 'net' | 'long' | 'short', pos: number): Side => (posSid
 /** Contracts to base units (`pos` x `ctVal`); an instrument we have no contract value for is refused. */
 function baseUnits(contracts: number, instId: string, ctx: ParseContext, path: string): number {
   const ctVal = ctx.contractSize(instId);
-  if (ctVal === undefined) refuse(`${path}.instId`, `no contract value known for ${instId}`);
-  return num(Math.abs(contracts) * ctVal, `${path}.pos`, MAX_SIZE);
+  if (ctVal === undefined) refuse(at(path, 'instId'), `no contract value known for ${instId}`);
+  return num(Math.abs(contracts) * ctVal, at(path, 'pos'), MAX_SIZE);
 }
 
 /**
@@ -94,7 +95,7 @@ function position(raw: unknown, path: string, ctx: ParseContext): { readonly ope
       ...(mgnMode === 'isolated' ? { isolatedMargin: field(r, 'margin', path, moneyOf) } : {}),
       ...(leverage === undefined ? {} : { leverage }),
       ...(markPrice === undefined ? {} : { markPrice }),
-      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, `${path}.liqPx`) } : {}),
+      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, at(path, 'liqPx')) } : {}),
     },
   };
 }
