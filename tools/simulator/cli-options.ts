@@ -4,7 +4,7 @@ import type { SimulatorOptions } from './sim-options.ts';
 
 /** The simulator's flags: one line each (tools/cli/cli-flags.ts). */
 const FLAGS = {
-  scenario: choiceFlag('NAME', 'market scenario (default calm)', SCENARIO_NAMES),
+  scenario: choiceFlag('NAME', `market scenario: ${SCENARIO_NAMES.join(', ')} (default calm)`, SCENARIO_NAMES),
   speed: numberFlag('N', 'market seconds per real second (default 1)', (n) => n > 0 && n <= 10_000, 'a number in (0, 10000]'),
   port: numberFlag('P', 'port to listen on (default 8780; 0 picks a free one)', (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number'),
   seed: numberFlag('S', 'seed of the market path (default 1)', Number.isSafeInteger, 'an integer'),
