@@ -79,6 +79,10 @@ describe('feed against a loopback venue', () => {
     venue.setPositions([{ coin: 'BTC', szi: 0.5, entryPx: 62_000 }], false);
     const { feed: f } = start(venue);
     await waitFor('first snapshot', () => f.health().counters.snapshots === 1 && f.health().connections.public === 'ready');
+    // "ready" says the feed sent its subscription, not that the venue read it: the venue reads it on a
+    // later turn of the event loop, and a drop before then discards it unread (6 runs in 21 with two
+    // busy loops beside the test). Wait for the venue's own word before cutting the sockets.
+    await waitFor('the venue registered the BTC subscription', () => venue!.stats.subscriptions.includes('activeAssetCtx:BTC'));
     const infoBefore = venue.stats.infoCalls;
 
     // While the sockets are down the account changes and nobody pushes it: only a re-snapshot can tell.
@@ -91,10 +95,13 @@ describe('feed against a loopback venue', () => {
     expect(positionKeys(f)).toEqual(['BTC short 0.25', 'ETH long 3']);
     expect(venue.stats.infoCalls).toBeGreaterThan(infoBefore);
     expect(f.health().counters.reconnects).toBeGreaterThanOrEqual(2);
-    // Resubscribed: marks of both symbols flow on the new public socket (a mark newer than the drop).
+    // Resubscribed: marks of both symbols flow on the new public socket (a mark newer than the drop),
+    // and the venue saw each symbol subscribed once per connection: BTC before and after, ETH after.
     const droppedAt = Date.now();
     await waitFor('BTC marks after the drop', () => (f.state().marks.get('BTC')?.time ?? 0) > droppedAt);
     await waitFor('ETH marks followed', () => f.state().marks.has('ETH'));
+    const markSubscriptions = venue.stats.subscriptions.filter((s) => s.startsWith('activeAssetCtx:')).sort();
+    expect(markSubscriptions).toEqual(['activeAssetCtx:BTC', 'activeAssetCtx:BTC', 'activeAssetCtx:ETH']);
   }, 30_000);
 
   it('a silent server makes marks stale and the silent sockets get replaced; marks coming back make them fresh', async () => {

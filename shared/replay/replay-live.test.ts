@@ -3,13 +3,13 @@ import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from
 import type { AlertDecision } from '../engine/alerts/alert-decision.ts';
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
 import { createMonitor, monitorStep, type MonitorInput, type MonitorSetup } from '../engine/monitor/account-monitor.ts';
-import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { marginModels, venueAdapters } from '../exchanges/venues.ts';
 import type { ScenarioName } from '../../tools/market-paths/scenarios.ts';
 import type { Clock, Timer } from '../ports/clock.ts';
 import { epochMs } from '../units/units.ts';
-import { isReplayError } from './parse-replay-document.ts';
 import { replay } from './replay.ts';
+import { isFieldError } from '../units/field-error.ts';
 
 /**
  * "Replays of the simulator's scenarios give the same alerts as the live engine fed by the simulator."
@@ -112,7 +112,7 @@ interface Played {
 /** The same account and marks through the live home and through `replay` (of what the live home recorded). */
 function compare(accountJson: Record<string, unknown>, history: Series, events: Series, staleAfterMs?: number): Played {
   const input = parseAccountInput(accountJson);
-  if (isInputError(input)) throw new Error(input.field);
+  if (isFieldError(input)) throw new Error(input.field);
   const bound = staleAfterMs ?? venueAdapters.binance.timing.markStaleAfterMs;
   const live = liveHome({ account: input.account, model: marginModels.binance, options: { accountId: 'binance:main' }, history }, events, bound);
   const document = {
@@ -123,10 +123,10 @@ function compare(accountJson: Record<string, unknown>, history: Series, events: 
     ...(staleAfterMs === undefined ? {} : { staleAfterMs }),
   };
   const replayed = replay(document);
-  if (isReplayError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
+  if (isFieldError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
   // And the monitor restarted every 30 s of exchange time on the way (docs/monitor-state.md): the same again.
   const restarted = replay(document, { restartEverySec: 30 });
-  expect(isReplayError(restarted) ? restarted : { ...restarted, restarts: 0 }).toEqual(replayed);
+  expect(isFieldError(restarted) ? restarted : { ...restarted, restarts: 0 }).toEqual(replayed);
   const fromReplay = replayed.alerts.map((a) => (a.kind === 'resolve' ? `${a.t} resolve ${a.id}` : `${a.t} ${a.kind} ${a.id} #${a.reminder}`));
   const fromLive = live.log.map(liveLine).filter((l): l is string => l !== null);
   return { fromLive, fromReplay, liquidatedAt: replayed.liquidatedAt };
@@ -156,7 +156,7 @@ describe('replay = live, one code path', () => {
   it('an account that sits in Margin call, marks every 7 min: reminders fall due between marks, at the same moments', () => {
     const account = { ...binanceDemoAccountJson(), walletBalance: 0 };
     const input = parseAccountInput(account);
-    if (isInputError(input)) throw new Error(input.field);
+    if (isFieldError(input)) throw new Error(input.field);
     // Every coin at the same fraction of its start price; find the fraction that puts the pool mid-way 0.8-0.9.
     const rhoAt = (f: number) => {
       const s = createMonitor({ account: input.account, model: marginModels.binance });

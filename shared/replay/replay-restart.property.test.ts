@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES } from '../../tools/market-paths/scenarios.ts';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from '../../tools/test-support/replay-documents.ts';
-import { isReplayError, parseReplayDocument, type ReplayDocument } from './parse-replay-document.ts';
+import { parseReplayDocument, type ReplayDocument } from './parse-replay-document.ts';
+import { isFieldError } from '../units/field-error.ts';
 import type { ReplayAlert } from './replay-alert.ts';
 import { runReplay } from './replay.ts';
 
@@ -41,7 +42,7 @@ function documentOf(p: DocumentParams): ReplayDocument {
     ...(p.quietHours === null ? {} : { policy: { quietHours: p.quietHours } }),
   };
   const document = parseReplayDocument(raw);
-  if (isReplayError(document)) throw new Error(`${document.field}: ${document.message}`);
+  if (isFieldError(document)) throw new Error(`${document.field}: ${document.message}`);
   return document;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../tools/test-support/run-command.ts';
 import { binanceDemoAccountJson, CRASH_START, crashReplayDocument, scenarioSeries } from '../../tools/test-support/replay-documents.ts';
-import { isReplayError } from './parse-replay-document.ts';
+import { isFieldError } from '../units/field-error.ts';
 import { replay, type ReplayResult } from './replay.ts';
 
 /**
@@ -16,7 +16,7 @@ const MIN = 60_000;
 
 function played(document: unknown, restartEverySec?: number): ReplayResult {
   const r = replay(document, restartEverySec === undefined ? {} : { restartEverySec });
-  if (isReplayError(r)) throw new Error(`${r.field}: ${r.message}`);
+  if (isFieldError(r)) throw new Error(`${r.field}: ${r.message}`);
   return r;
 }
 

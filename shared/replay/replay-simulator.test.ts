@@ -8,7 +8,7 @@ import type { AlertDecision } from '../engine/alerts/alert-decision.ts';
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
 import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../engine/monitor/account-monitor.ts';
 import { accountOf } from '../engine/positions/account-state.ts';
-import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../exchanges/venues.ts';
 import { createFeed, type Feed } from '../feed/feed.ts';
 import { webSocketFactory } from '../feed/websocket-factory.ts';
@@ -16,8 +16,8 @@ import { seededRandom } from '../../tools/market-paths/seeded-random.ts';
 import { fetchHttp } from '../platform/fetch-http.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import { webCryptoHmac } from '../platform/webcrypto-hmac.ts';
-import { isReplayError } from './parse-replay-document.ts';
 import { replay } from './replay.ts';
+import { isFieldError } from '../units/field-error.ts';
 
 /**
  * The issue's test, end to end: the exchange simulator plays its `crash` scenario over real loopback
@@ -93,10 +93,10 @@ describe('replay of what the live feed delivered', () => {
     // The account as a home would write it down, round-tripping through the calc format unchanged.
     const accountJson = accountJsonOf(view);
     const reread = parseAccountInput(accountJson);
-    expect(isInputError(reread) ? reread : reread.account).toEqual(view);
+    expect(isFieldError(reread) ? reread : reread.account).toEqual(view);
 
     const replayed = replay({ account: accountJson, accountId: 'binance:sim', ticks: recorded });
-    if (isReplayError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
+    if (isFieldError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
     const fromLive = log.map(line).filter((l): l is string => l !== null);
     const fromReplay = replayed.alerts.map((a) => (a.kind === 'resolve' ? `${a.t} resolve ${a.id}` : `${a.t} ${a.kind} ${a.id} #${a.reminder}`));
     expect(replayed.liquidatedAt).not.toBeNull();

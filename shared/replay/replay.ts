@@ -1,10 +1,11 @@
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
 import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../engine/monitor/account-monitor.ts';
 import { restoreMonitor, snapshotMonitor } from '../engine/monitor/monitor-snapshot.ts';
-import { isSnapshotError, parseMonitorSnapshot } from '../engine/monitor/parse-monitor-snapshot.ts';
+import { parseMonitorSnapshot } from '../engine/monitor/parse-monitor-snapshot.ts';
 import { marginModels } from '../exchanges/venues.ts';
 import { isEveryMarkFresh, silenceDue } from './mark-silence.ts';
-import { isReplayError, parseReplayDocument, type ReplayDocument, type ReplayError } from './parse-replay-document.ts';
+import { isFieldError, type FieldError } from '../units/field-error.ts';
+import { parseReplayDocument, type ReplayDocument } from './parse-replay-document.ts';
 import type { PriceTick } from './parse-price-series.ts';
 import { replayAlertOf, type ReplayAlert } from './replay-alert.ts';
 
@@ -47,9 +48,9 @@ export function restartEvery(everyMs: number, firstTickT: number): ReplayCuts {
 }
 
 /** Parses and plays a replay document (JSON already parsed); the first bad field is returned as an error. */
-export function replay(raw: unknown, options: { readonly restartEverySec?: number } = {}): ReplayResult | ReplayError {
+export function replay(raw: unknown, options: { readonly restartEverySec?: number } = {}): ReplayResult | FieldError {
   const document = parseReplayDocument(raw);
-  if (isReplayError(document)) return document;
+  if (isFieldError(document)) return document;
   const every = options.restartEverySec;
   return runReplay(document, every === undefined ? null : restartEvery(every * 1000, document.ticks[0]?.t ?? 0));
 }
@@ -60,7 +61,7 @@ const marksOf = (tick: PriceTick): Record<string, number> => Object.fromEntries(
 function restarted(monitor: Monitor, document: ReplayDocument): Monitor {
   const saved = parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshotMonitor(monitor))));
   // The engine wrote it a moment ago: a refusal here is a bug in the snapshot, not in the input.
-  if (isSnapshotError(saved)) throw new Error(`the monitor's own snapshot was refused: ${saved.field}: ${saved.message}`);
+  if (isFieldError(saved)) throw new Error(`the monitor's own snapshot was refused: ${saved.field}: ${saved.message}`);
   return restoreMonitor(saved, { account: document.account, model: marginModels[document.account.exchange] });
 }
 

@@ -12,10 +12,11 @@ import { projectPosition } from '../../shared/engine/projection/position-project
 import { correlationOf as correlationIn } from '../../shared/engine/projection/correlation.ts';
 import { emptyVolatility, varianceCurve, type VarianceCurve } from '../../shared/engine/projection/volatility.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
-import { isReplayError, parseReplayDocument } from '../../shared/replay/parse-replay-document.ts';
+import { parseReplayDocument } from '../../shared/replay/parse-replay-document.ts';
 import { runReplay } from '../../shared/replay/replay.ts';
 import { BENCH_COINS, BENCH_TICKS, benchReplayDocument } from './bench-replay-document.ts';
 import { nsPerCall, report } from './measure.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
 
 /**
  * The replay's cost per tick against the cost of merely parsing that tick's JSON: issue 5 asks for
@@ -27,7 +28,7 @@ const { account, ticks } = benchReplayDocument();
 const coins = BENCH_COINS;
 const document = { account, ticks };
 const parsedOrError = parseReplayDocument(document);
-if (isReplayError(parsedOrError)) throw new Error(`${parsedOrError.field}: ${parsedOrError.message}`);
+if (isFieldError(parsedOrError)) throw new Error(`${parsedOrError.field}: ${parsedOrError.message}`);
 const parsed = parsedOrError;
 const tickText = JSON.stringify(ticks[TICKS / 2]);
 
@@ -67,7 +68,7 @@ const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
 
 report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated; 3 brackets each)`, baseline, [
   { name: 'replay, per tick (parsed document; monitor, stale watch, due times)', ns: replayNs / TICKS },
-  { name: 'parse + validate the replay document, per tick', ns: nsPerCall(() => (sink += isReplayError(parseReplayDocument(document)) ? 0 : 1), 3, 50) / TICKS },
+  { name: 'parse + validate the replay document, per tick', ns: nsPerCall(() => (sink += isFieldError(parseReplayDocument(document)) ? 0 : 1), 3, 50) / TICKS },
   { name: 'monitorStep: a clock input (the policy on the last facts)', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'clock' }, nextTick[0]).decisions.length)) },
   { name: 'monitorStep: one marks tick', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'marks', marks: nextTick[1] }, nextTick[0]).decisions.length)) },
   { name: '  evaluateAccount (eager figures; searches on first read)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).riskRatio)) },

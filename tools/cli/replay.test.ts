@@ -71,6 +71,19 @@ describe.concurrent('replay command', { timeout: 60_000 }, () => {
     });
   }
 
+  test('an unknown flag or a stray argument: one line on stderr, exit 2', async () => {
+    for (const [args, message] of [
+      [['--bogus-flag', '-'], /^unknown option --bogus-flag; usage: npm run -s replay -- /],
+      [['-', 'stray'], /^unexpected argument "stray"; usage: /],
+    ] as const) {
+      const r = await replayCommand([...args], JSON.stringify({ account, ticks }));
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
   test('no file given, or a missing file: exit 2', async () => {
     const none = await replayCommand([]);
     expect(none.status).toBe(2);
@@ -105,7 +118,8 @@ describe.concurrent('replay command', { timeout: 60_000 }, () => {
     for (const r of runs) {
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^--restart-every: expected seconds > 0/);
+      expect(r.stderr).toMatch(/^--restart-every(: expected seconds > 0| needs a value)/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
 });

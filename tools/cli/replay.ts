@@ -1,6 +1,12 @@
-import { isReplayError } from '../../shared/replay/parse-replay-document.ts';
 import { replay } from '../../shared/replay/replay.ts';
-import { finiteJson, readJsonInput, runCli, UsageError } from './read-json-input.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
+import { numberFlag, parseCommandLine, UsageError, type FlagTable } from './cli-flags.ts';
+import { finiteJson, readJsonInput, runCli } from './read-json-input.ts';
+
+/** The replay command's flags: one line each (cli-flags.ts). */
+const FLAGS = {
+  restartEvery: numberFlag('SEC', 'snapshot, JSON round-trip and restore the monitor every SEC s of exchange time', (n) => n > 0, 'seconds > 0'),
+} satisfies FlagTable;
 
 /**
  * `npm run -s replay -- FILE|- [--restart-every SEC]`: an account and a price history as JSON in, every
@@ -9,19 +15,10 @@ import { finiteJson, readJsonInput, runCli, UsageError } from './read-json-input
  * `restarts`, the number of cuts made.
  */
 runCli(() => {
-  const args = process.argv.slice(2);
-  const flag = args.indexOf('--restart-every');
-  let restartEverySec: number | undefined;
-  if (flag >= 0) {
-    const raw = args[flag + 1];
-    restartEverySec = Number(raw);
-    if (raw === undefined || raw.trim() === '' || !Number.isFinite(restartEverySec) || restartEverySec <= 0) {
-      throw new UsageError(`--restart-every: expected seconds > 0, got ${raw === undefined ? 'nothing' : JSON.stringify(raw)}`);
-    }
-    args.splice(flag, 2);
-  }
-  const result = replay(readJsonInput(args[0]), restartEverySec === undefined ? {} : { restartEverySec });
-  if (isReplayError(result)) throw new UsageError(`${result.field}: ${result.message}`);
+  const { flags, args } = parseCommandLine(process.argv.slice(2), { command: 'npm run -s replay --', positionals: ['FILE|-'] }, FLAGS);
+  const restartEverySec = flags.restartEvery;
+  const result = replay(readJsonInput(args[0] ?? '-'), restartEverySec === undefined ? {} : { restartEverySec });
+  if (isFieldError(result)) throw new UsageError(`${result.field}: ${result.message}`);
   const { restarts, ...straight } = result;
   process.stdout.write(`${finiteJson(restartEverySec === undefined ? straight : { ...straight, restarts })}\n`);
 });

@@ -1,6 +1,7 @@
 import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../../shared/engine/monitor/account-monitor.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
 import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
-import { isInputError, parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import { accountReport } from '../../shared/protocol/account-report-builder.ts';
@@ -39,7 +40,7 @@ export function reportOf(monitor: Monitor, log: AlertLog, now: number): AccountR
 
 export function crashRun(every = 6): CrashRun {
   const input = parseAccountInput(binanceDemoAccountJson());
-  if (isInputError(input)) throw new Error(input.message);
+  if (isFieldError(input)) throw new Error(input.message);
   const hour = 3_600_000;
   let state = createMonitor({
     account: input.account,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../tools/test-support/replay-documents.ts';
-import { isInputError, parseAccountInput } from '../../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../../exchanges/venues.ts';
 import { epochMs, price as asPrice, type EpochMs } from '../../units/units.ts';
 import type { AlertDecision } from '../alerts/alert-decision.ts';
@@ -8,7 +8,8 @@ import { applyVenueEvent, emptyAccountState, type AccountState } from '../positi
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import type { VenueEvent } from '../positions/venue-events.ts';
 import { emptyLiveMonitor, liveMonitorFrom, liveMonitorStep, snapshotLiveMonitor, type LiveMonitor } from './live-monitor.ts';
-import { isSnapshotError, parseMonitorSnapshot } from './parse-monitor-snapshot.ts';
+import { parseMonitorSnapshot } from './parse-monitor-snapshot.ts';
+import { isFieldError } from '../../units/field-error.ts';
 
 /**
  * The live monitor saved and started again (a service worker killed, a phone closing the PWA): the
@@ -16,7 +17,7 @@ import { isSnapshotError, parseMonitorSnapshot } from './parse-monitor-snapshot.
  * alerts keep their ids, a stale episode open at the cut is resolved by the next fresh notice.
  */
 const parsed = parseAccountInput(binanceDemoAccountJson());
-if (isInputError(parsed)) throw new Error(parsed.message);
+if (isFieldError(parsed)) throw new Error(parsed.message);
 const { account } = parsed;
 const config = { model: marginModels.binance, takerFeeRate: defaultTakerFeeRate.binance, options: { accountId: 'binance:live' } };
 const bound = venueAdapters.binance.timing.markStaleAfterMs;
@@ -48,7 +49,7 @@ function restarted(live: LiveMonitor): LiveMonitor {
   const snapshot = snapshotLiveMonitor(live);
   if (snapshot === null) return emptyLiveMonitor;
   const saved = parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshot)));
-  if (isSnapshotError(saved)) throw new Error(`${saved.field}: ${saved.message}`);
+  if (isFieldError(saved)) throw new Error(`${saved.field}: ${saved.message}`);
   return liveMonitorFrom(saved);
 }
 

@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../tools/test-support/replay-documents.ts';
-import { isInputError, parseAccountInput } from '../../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../../exchanges/venues.ts';
-import { isReplayError } from '../../replay/parse-replay-document.ts';
 import { replay } from '../../replay/replay.ts';
 import { epochMs, price as asPrice, type EpochMs } from '../../units/units.ts';
 import type { AlertDecision } from '../alerts/alert-decision.ts';
@@ -10,6 +9,7 @@ import { applyVenueEvent, emptyAccountState, type AccountState } from '../positi
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import type { VenueEvent } from '../positions/venue-events.ts';
 import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from './live-monitor.ts';
+import { isFieldError } from '../../units/field-error.ts';
 
 /**
  * The live wiring (feed events -> account monitor) against the replay of the marks it saw: one code
@@ -19,7 +19,7 @@ import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from './live-moni
  */
 const accountDoc = binanceDemoAccountJson();
 const parsed = parseAccountInput(accountDoc);
-if (isInputError(parsed)) throw new Error(parsed.message);
+if (isFieldError(parsed)) throw new Error(parsed.message);
 const { account } = parsed;
 const config = { model: marginModels.binance, takerFeeRate: defaultTakerFeeRate.binance, options: { accountId: 'binance:live' } };
 const bound = venueAdapters.binance.timing.markStaleAfterMs;
@@ -82,7 +82,7 @@ describe('live monitor: feed events through the account monitor', () => {
     }
 
     const replayed = replay({ account: accountDoc, accountId: 'binance:live', ticks });
-    if (isReplayError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
+    if (isFieldError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
     const fromReplay = replayed.alerts.map((a) => (a.kind === 'resolve' ? `${a.t} resolve ${a.id}` : `${a.t} ${a.kind} ${a.id} #${a.reminder}`));
     expect(lines.some((l) => l.includes(' stale '))).toBe(true);
     expect(lines.some((l) => l.includes(' tier '))).toBe(true);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../tools/test-support/replay-documents.ts';
-import { isInputError, parseAccountInput } from '../../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { marginModels } from '../../exchanges/venues.ts';
 import { btcusdtBrackets } from '../../../tools/test-support/binance-brackets.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
@@ -9,7 +9,8 @@ import type { AlertDecision } from '../alerts/alert-decision.ts';
 import type { Account } from '../positions/account.ts';
 import { createMonitor, monitorStep, type Monitor, type MonitorInput } from './account-monitor.ts';
 import { MONITOR_SNAPSHOT_VERSION, restoreMonitor, snapshotMonitor, type MonitorSnapshot } from './monitor-snapshot.ts';
-import { isSnapshotError, parseMonitorSnapshot } from './parse-monitor-snapshot.ts';
+import { parseMonitorSnapshot } from './parse-monitor-snapshot.ts';
+import { isFieldError } from '../../units/field-error.ts';
 
 /**
  * The monitor's state is plain data, and a snapshot of it, through JSON text and the parser, restores a
@@ -18,7 +19,7 @@ import { isSnapshotError, parseMonitorSnapshot } from './parse-monitor-snapshot.
  */
 const MIN = 60_000;
 const parsed = parseAccountInput(binanceDemoAccountJson());
-if (isInputError(parsed)) throw new Error(parsed.message);
+if (isFieldError(parsed)) throw new Error(parsed.message);
 const { account } = parsed;
 const model = marginModels.binance;
 const setup = {
@@ -58,7 +59,7 @@ function play(cuts: ReadonlySet<number> = new Set()): { lines: string[]; monitor
   crashInputs().forEach(({ t, input }, i) => {
     if (cuts.has(i)) {
       const saved = parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshotMonitor(monitor))));
-      if (isSnapshotError(saved)) throw new Error(`${saved.field}: ${saved.message}`);
+      if (isFieldError(saved)) throw new Error(`${saved.field}: ${saved.message}`);
       monitor = restoreMonitor(saved, { account, model });
     }
     const step = monitorStep(monitor, input, t);
@@ -120,7 +121,7 @@ describe('a restored monitor goes on as the saved one', () => {
     expect(Object.values(monitor.state.alerts.subjects)[0]?.tiers.length).toBeGreaterThan(1);
     monitor = monitorStep(monitor, { kind: 'snooze', subject: 'd:cross', untilMs: t0 + 120 * MIN }, t0 + MIN).monitor;
     const saved = parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshotMonitor(monitor))));
-    if (isSnapshotError(saved)) throw new Error(saved.field);
+    if (isFieldError(saved)) throw new Error(saved.field);
     const restored = restoreMonitor(saved, { account: btc, model });
     const notices = (m: Monitor, t: number) => monitorStep(m, { kind: 'clock' }, t).decisions.filter((d) => d.kind === 'notify');
     expect(notices(restored, t0 + 31 * MIN)).toEqual([]);
@@ -199,14 +200,14 @@ describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', 
   for (const [name, path, value, field] of cases) {
     it(`${name}: ${field}`, () => {
       const r = parseMonitorSnapshot(edited(path, value));
-      expect(isSnapshotError(r) ? r.field : 'accepted').toBe(field);
-      if (isSnapshotError(r)) expect(r.message.length).toBeGreaterThan(5);
+      expect(isFieldError(r) ? r.field : 'accepted').toBe(field);
+      if (isFieldError(r)) expect(r.message.length).toBeGreaterThan(5);
     });
   }
 
   it('a future version says what to do', () => {
     const r = parseMonitorSnapshot({ ...good(), version: 7 });
-    expect(isSnapshotError(r) && r.message).toMatch(/version 7 is newer than this build reads \(1\)/);
+    expect(isFieldError(r) && r.message).toMatch(/version 7 is newer than this build reads \(1\)/);
   });
 
   it('any one field replaced by garbage: a refusal naming a field or a snapshot with only finite numbers, never a throw', () => {
@@ -232,7 +233,7 @@ describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', 
         const last = path[path.length - 1];
         if (last !== undefined) (valueAt(doc, path.slice(0, -1)) as Record<string | number, unknown>)[last] = value;
         const r = parseMonitorSnapshot(last === undefined ? value : doc);
-        if (isSnapshotError(r)) {
+        if (isFieldError(r)) {
           refused += 1;
           expect(r.field).not.toBe('?');
           return;

@@ -1,5 +1,5 @@
-import { FieldRefusal } from '../../units/field-refusal.ts';
-import { refuse, type WireObject } from '../../units/wire-fields.ts';
+import { readFields, refuse, type FieldError } from '../../units/field-error.ts';
+import type { FieldObject } from '../../units/field-readers.ts';
 import type { StaleFact } from '../alerts/alert-decision.ts';
 import type { CorrelationState } from '../projection/correlation.ts';
 import type { VarianceSums, VolatilityState } from '../projection/volatility.ts';
@@ -7,7 +7,7 @@ import type { MonitorState } from './account-monitor.ts';
 import { MONITOR_SNAPSHOT_VERSION, type LiveMonitorFacts, type MonitorSnapshot } from './monitor-snapshot.ts';
 import { readAlertState } from './read-alert-state.ts';
 import { readMonitorOptions } from './read-monitor-options.ts';
-import { count, epoch, exactObject, finite, listOf, namedRecord, nonEmpty, nonNegative, orNull, positive, walkOrRefusal } from './snapshot-fields.ts';
+import { count, epoch, exactObject, finite, listOf, namedRecord, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
 
 /**
  * Reads a saved monitor back (JSON already parsed; from storage, so untrusted: another build, another
@@ -18,30 +18,20 @@ import { count, epoch, exactObject, finite, listOf, namedRecord, nonEmpty, nonNe
  * Versions: a snapshot newer than this build is refused (it may mean things this build does not know);
  * an older one is brought forward one version at a time through MIGRATIONS before it is read.
  */
-export interface SnapshotError {
-  readonly kind: 'snapshot-error';
-  /** Path of the bad field, e.g. `state.alerts.subjects.binance:main:cross.tiers[0].dueAt`. */
-  readonly field: string;
-  readonly message: string;
-}
-
-export const isSnapshotError = (v: unknown): v is SnapshotError =>
-  typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'snapshot-error';
-
 /**
  * `MIGRATIONS[v]` turns a version-v snapshot into a version v+1 one (still unchecked: the current
  * reader checks the result). Version 1 is the first format, so there is nothing to migrate yet; the
  * next format change adds `1: (v1) => ({ ...v1, version: 2, ... })` here.
  */
-type Migration = (older: WireObject) => WireObject;
+type Migration = (older: FieldObject) => FieldObject;
 const MIGRATIONS: Readonly<Partial<Record<number, Migration>>> = {};
 
 const TOP_FIELDS = ['version', 'options', 'state', 'live'];
 
 /** The snapshot brought to the current version, its top-level fields checked. */
-function currentVersion(raw: unknown): WireObject {
+function currentVersion(raw: unknown): FieldObject {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) refuse('snapshot', 'expected an object: { version, options, state, live }');
-  let o = raw as WireObject;
+  let o = raw as FieldObject;
   const version = finite(o['version'], 'version', (n) => Number.isInteger(n) && n >= 1, 'a whole version number >= 1');
   if (version > MONITOR_SNAPSHOT_VERSION) {
     refuse('version', `snapshot version ${version} is newer than this build reads (${MONITOR_SNAPSHOT_VERSION}): update the app, or start afresh`);
@@ -110,7 +100,6 @@ function snapshotAt(raw: unknown): MonitorSnapshot {
   return { version: MONITOR_SNAPSHOT_VERSION, options, state, live: orNull(liveFacts)(o['live'], 'live') };
 }
 
-export function parseMonitorSnapshot(raw: unknown): MonitorSnapshot | SnapshotError {
-  const read = walkOrRefusal(() => snapshotAt(raw));
-  return read instanceof FieldRefusal ? { kind: 'snapshot-error', field: read.field, message: read.message } : read;
+export function parseMonitorSnapshot(raw: unknown): MonitorSnapshot | FieldError {
+  return readFields(() => snapshotAt(raw));
 }

@@ -92,7 +92,7 @@ function alertRecord(raw: unknown, path: string): AlertRecord {
   };
 }
 
-/** Reads a saved alert policy state for a ladder of `tiers` tiers; throws a FieldRefusal naming the first bad field. */
+/** Reads a saved alert policy state for a ladder of `tiers` tiers; stops the walk at the first bad field (refuse, shared/units/field-error.ts). */
 export function readAlertState(raw: unknown, path: string, tiers: number): AlertPolicyState {
   const o = exactObject(raw, path, ['subjects', 'stale', 'badge', 'history']);
   const tierIndex = (v: unknown, f: string): number => finite(v, f, (n) => Number.isInteger(n) && n >= 0 && n < tiers, `a tier index in 0..${tiers - 1}`);

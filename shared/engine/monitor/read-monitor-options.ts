@@ -1,4 +1,4 @@
-import { refuse } from '../../units/wire-fields.ts';
+import { refuse } from '../../units/field-error.ts';
 import { ladderProblem, type AlertPolicyOptions, type QuietHours, type Severity, type TierRule } from '../alerts/alert-ladder.ts';
 import type { CorrelationOptions } from '../projection/correlation.ts';
 import type { VolatilityOptions } from '../projection/volatility.ts';
@@ -9,7 +9,7 @@ import { bool, exactObject, finite, listOf, nonEmpty, nonNegative, oneOfText, or
 /**
  * The whole of a saved monitor's options (every field present, in the engine's own shape: quiet hours
  * as minutes of the day), held to the same bounds as a replay document's `policy`
- * (shared/replay/parse-policy-overrides.ts), so a saved monitor can hold nothing a user could not set.
+ * (parse-policy-overrides.ts), so a saved monitor can hold nothing a user could not set.
  */
 
 const SEVERITIES: readonly Severity[] = ['watch', 'margin-call', 'critical', 'liquidation'];
@@ -92,7 +92,7 @@ function liquidationOdds(raw: unknown, path: string): LiquidationOdds {
   };
 }
 
-/** Reads a saved monitor's options; throws a FieldRefusal naming the first bad field. */
+/** Reads a saved monitor's options; stops the walk at the first bad field (refuse, shared/units/field-error.ts). */
 export function readMonitorOptions(raw: unknown, path: string): MonitorOptions {
   const o = exactObject(raw, path, ['accountId', 'policy', 'volatility', 'correlation', 'horizonsSec', 'target', 'liquidationOdds']);
   const horizonsSec = listOf(o['horizonsSec'], `${path}.horizonsSec`, positive);

@@ -1,11 +1,11 @@
-import { FieldRefusal } from '../../units/field-refusal.ts';
-import { arr, obj, refuse, str, type WireObject } from '../../units/wire-fields.ts';
+import { refuse } from '../../units/field-error.ts';
+import { arr, obj, str, type FieldObject } from '../../units/field-readers.ts';
 
 /**
  * Readers for a saved monitor (monitor-snapshot.ts): the engine wrote it, so the format is exact.
  * Numbers are JSON numbers only (no decimal strings as the venues send), every object has exactly its
  * fields (an unknown one means another format, not a typo to skip), and the first bad field stops
- * the walk with a FieldRefusal naming its path.
+ * the walk with a refusal naming its path (read through `readFields`, shared/units/field-error.ts).
  */
 
 const shown = (raw: unknown): string => (JSON.stringify(raw) ?? String(raw)).slice(0, 40);
@@ -14,7 +14,7 @@ const shown = (raw: unknown): string => (JSON.stringify(raw) ?? String(raw)).sli
 export const fieldPath = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
 
 /** An object with exactly the fields `known` (each required; a field that may be null is still present). */
-export function exactObject(raw: unknown, path: string, known: readonly string[]): WireObject {
+export function exactObject(raw: unknown, path: string, known: readonly string[]): FieldObject {
   const o = obj(raw, path);
   for (const key of Object.keys(o)) if (!known.includes(key)) refuse(fieldPath(path, key), `unknown field (known: ${known.join(', ')})`);
   for (const key of known) if (!Object.hasOwn(o, key)) refuse(fieldPath(path, key), 'missing');
@@ -57,13 +57,4 @@ export function bool(raw: unknown, path: string): boolean {
 export function oneOfText<T extends string>(raw: unknown, path: string, allowed: readonly T[]): T {
   if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
   return refuse(path, `expected one of ${allowed.join('|')}, got ${shown(raw)}`);
-}
-
-/** Runs a walk; the first refusal (or a fault in the walk itself) comes back as a value, never thrown. */
-export function walkOrRefusal<T>(walk: () => T): T | FieldRefusal {
-  try {
-    return walk();
-  } catch (e) {
-    return e instanceof FieldRefusal ? e : new FieldRefusal('?', `parser fault: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
