@@ -61,7 +61,7 @@ function readPush(raw: unknown): DeclarativePush {
     body: n.body === undefined ? '' : bounded(n.body, '$.notification.body', MAX_BODY),
     navigate,
     lang: n.lang === undefined ? null : bounded(n.lang, '$.notification.lang', MAX_SHORT),
-    dir: n.dir === undefined ? null : oneOf(n.dir, '$.notification.dir', ['auto', 'ltr', 'rtl']),
+    dir: n.dir === undefined ? null : oneOf<'auto' | 'ltr' | 'rtl'>(n.dir, '$.notification.dir', ['auto', 'ltr', 'rtl']),
     silent: optionalBoolean(n, 'silent', '$.notification.silent'),
     tag: n.tag === undefined ? null : bounded(n.tag, '$.notification.tag', MAX_SHORT),
     appBadge: readBadge(top, n),
