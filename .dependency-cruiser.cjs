@@ -2,7 +2,7 @@
  * The dependency rules of style.md B2, enforced on every `npm test`. Tests (*.test.ts) may reach for
  * Node and tools/ (test support, market paths, the simulator); production files may not.
  */
-const prod = '(?<!\\.test)\\.ts$';
+const prod = '(?<!\\.test)\\.tsx?$';
 const homes = '^(extension|pwa|relay|tools)/';
 
 module.exports = {

@@ -1,3 +1,4 @@
+import type { ManifestOptions } from 'vite-plugin-pwa';
 import { ICON_SOURCE, PWA_ICONS } from '../icons/icon-set.ts';
 
 /**
@@ -8,7 +9,7 @@ import { ICON_SOURCE, PWA_ICONS } from '../icons/icon-set.ts';
 export const THEME_COLOR = '#13203a';
 export const BACKGROUND_COLOR = '#0b1020';
 
-export const webManifest = {
+export const webManifest: Partial<ManifestOptions> = {
   id: '/',
   name: 'Margin Sentry',
   short_name: 'Sentry',
@@ -29,4 +30,4 @@ export const webManifest = {
     })),
     { src: `icons/${ICON_SOURCE}`, sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
   ],
-} as const;
+};

@@ -180,7 +180,7 @@ describe('the built PWA in Chromium', () => {
     await page.getByRole('button', { name: 'Enable alerts' }).click();
     await page.locator('[data-testid="alerts-card"][data-setup="granted"]').waitFor();
     await page.getByRole('button', { name: 'Send a test notification' }).click();
-    expect((await waitForNotification(page, 'Margin Sentry')).body).toBe('Test alert: notifications reach this device.');
+    expect(await waitForNotification(page, 'Margin Sentry')).toMatchObject({ body: 'Test alert: notifications reach this device.' });
   });
 
   it('reports and rebuilds a foreign database of the same name instead of showing a blank screen', async () => {

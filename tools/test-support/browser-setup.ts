@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { TestProject } from 'vitest/node';
+import type { ProvidedContext } from 'vitest';
+import './browser-provided.ts';
 import { ensureChromium } from './chromium-path.ts';
 
 /**
@@ -9,16 +10,15 @@ import { ensureChromium } from './chromium-path.ts';
  * fresh clone's `npm ci && npm test` tests what ships) and finds, or installs, Chromium. Runs only when
  * browser tests are selected.
  */
-declare module 'vitest' {
-  export interface ProvidedContext {
-    chromiumPath: string;
-    pwaDist: string;
-  }
-}
 
 const root = join(import.meta.dirname, '../..');
 
-export default async function setup(project: TestProject): Promise<void> {
+/** The part of vitest's TestProject a globalSetup needs. */
+interface Provider {
+  provide<K extends keyof ProvidedContext>(key: K, value: ProvidedContext[K]): void;
+}
+
+export default async function setup(project: Provider): Promise<void> {
   const chromiumPath = ensureChromium();
   // A child process, as `npm run build` runs it: inside vitest NODE_ENV is "test", which would give a
   // development build (React's dev runtime, no service worker registration).

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { inject } from 'vitest';
+import './browser-provided.ts';
 import { CHROMIUM_ARGS } from './chromium-path.ts';
 
 /** Headless Chromium at the path the browser project's globalSetup found. */
