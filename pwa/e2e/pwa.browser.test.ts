@@ -125,7 +125,7 @@ describe('the built PWA in Chromium', () => {
     await page.reload();
     const banner = page.getByTestId('offline-banner');
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/^Offline\. Showing the state saved at \d\d?:\d\d( [AP]M)? \(5 min ago\)\. It may be stale\.$/);
+    expect(await banner.textContent()).toMatch(/^Offline\. Showing the state saved at \d\d?:\d\d( [AP]M)? \((5|6) min ago\)\. It may be stale\.$/);
     expect(await page.getByTestId('connection').textContent()).toBe('Offline');
     expect(await page.getByTestId('accounts-saved').textContent()).toMatch(/^1 · last saved at/);
 
