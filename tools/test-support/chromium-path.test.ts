@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { DEBIAN_CHROMIUM, findChromium, INSTALL_HINT } from './chromium-path.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEBIAN_CHROMIUM, ensureChromium, findChromium, INSTALL_HINT } from './chromium-path.ts';
 
 describe('findChromium', () => {
   const only = (...paths: string[]) => (p: string) => paths.includes(p);
@@ -14,5 +14,15 @@ describe('findChromium', () => {
   });
   it('gives the one line to run when there is none', () => {
     expect(findChromium({}, only())).toEqual({ missing: INSTALL_HINT });
+  });
+});
+
+describe('ensureChromium', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  it('stops with the reason, and installs nothing, when CHROMIUM_PATH names a missing file', () => {
+    vi.stubEnv('CHROMIUM_PATH', '/nonexistent/chromium');
+    const log: string[] = [];
+    expect(() => ensureChromium((line) => log.push(line))).toThrow('CHROMIUM_PATH is set to /nonexistent/chromium, which is not an executable file.');
+    expect(log).toEqual([]);
   });
 });
