@@ -2,7 +2,7 @@
  * The layout's dependency rules (docs/architecture.md), enforced on every `npm test`. Tests (*.test.ts) may reach for
  * Node and tools/ (test support, market paths, the simulator); production files may not.
  */
-const prod = '(?<!\\.test)\\.ts$';
+const prod = '(?<!\\.test)\\.tsx?$';
 const homes = '^(extension|pwa|relay|tools)/';
 
 module.exports = {
@@ -117,6 +117,6 @@ module.exports = {
     exclude: { path: '(^|/)(node_modules|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], conditionNames: ['import', 'require', 'node', 'default'], exportsFields: ['exports'] },
   },
 };
