@@ -31,6 +31,7 @@ async function input(overrides: Partial<PushSendInput> = {}): Promise<PushSendIn
 
 describe('pushRequest through a push service that checks like the real ones', () => {
   it('is accepted, verified (VAPID ES256, aud, exp) and decrypted by an independent receiver', async () => {
+    const refusedBefore = service.refused.length;
     const i = await input();
     const request = await pushRequest(i, subtle);
     if (!request.ok) throw new Error(request.error);
@@ -41,7 +42,7 @@ describe('pushRequest through a push service that checks like the real ones', ()
     expect(got.headers['ttl']).toBe('300');
     expect(got.headers['urgency']).toBe('high');
     expect(got.headers['topic']).toMatch(/^[\w-]{32}$/);
-    expect(service.refused.filter((r) => !r.reason.includes('JWT') && !r.reason.includes('aud') && !r.reason.includes('exp'))).toEqual([]);
+    expect(service.refused.slice(refusedBefore)).toEqual([]);
   });
 
   it('a token signed by another key, for another audience or too far ahead is refused (403)', async () => {
