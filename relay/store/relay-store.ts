@@ -11,8 +11,8 @@ export interface DeviceRecord {
   /** SHA-256 of the bearer token, base64url: the token itself is shown once, at registration. */
   readonly tokenHash: string;
   readonly createdAtMs: number;
-  /** The browser's PushSubscription.toJSON(), as checked JSON text. */
-  readonly subscription: string;
+  /** The browser's PushSubscription.toJSON(), as checked JSON text; null once the push service said it is gone. */
+  readonly subscription: string | null;
   /** The VAPID key pair the phone subscribed with (JWK JSON text), or null: the relay's own pair. */
   readonly vapidJwk: string | null;
   /** The VAPID contact (`mailto:` or `https:`). */

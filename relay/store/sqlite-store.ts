@@ -54,7 +54,7 @@ const device = (r: DeviceRow): DeviceRecord => ({
   id: r.id,
   tokenHash: r.token_hash,
   createdAtMs: r.created_at_ms,
-  subscription: r.subscription ?? '',
+  subscription: r.subscription,
   vapidJwk: r.vapid_jwk,
   subject: r.subject,
 });
