@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,7 +128,7 @@ describe('relay HTTP API', () => {
 
   it('a VAPID pair whose private key does not belong to its public key is refused at registration', async () => {
     const pair = async () => {
-      const p = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as CryptoKeyPair;
+      const p = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
       const jwk = await crypto.subtle.exportKey('jwk', p.privateKey);
       return { publicKey: encodeBase64url(new Uint8Array(await crypto.subtle.exportKey('raw', p.publicKey))), privateKey: jwk.d! };
     };

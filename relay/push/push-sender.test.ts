@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,7 @@ describe('pushSender', () => {
   });
 
   it('signs with the pair the phone brought when it brought one', async () => {
-    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as CryptoKeyPair;
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
     const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
     await device('d2', JSON.stringify({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }));
     await store.saveDecisions({ deviceId: 'd2', accountId: 'a', state: '{}', savedAtMs: now }, [push('d2', 'k')]);

@@ -1,3 +1,4 @@
+import type { webcrypto } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeBase64url, encodeBase64url } from '../../shared/push/base64url.ts';
@@ -27,7 +28,7 @@ export async function importVapidJwk(jwk: { kty: string; crv: string; x: string;
 export async function loadOrCreateVapidKeys(dataDir: string): Promise<StoredVapidKeys> {
   const path = join(dataDir, FILE);
   if (!existsSync(path)) {
-    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const pair = (await globalThis.crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
     const jwk = await globalThis.crypto.subtle.exportKey('jwk', pair.privateKey);
     writeFileSync(path, `${JSON.stringify({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d })}\n`, { mode: 0o600, flag: 'wx' });
   }
