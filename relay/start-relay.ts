@@ -7,6 +7,7 @@ import { loadOrCreateVapidKeys } from './push/relay-vapid-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { RelayLog } from './relay-log.ts';
 import type { RelayStore } from './store/relay-store.ts';
+import { openPostgresStore } from './store/postgres-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
 
 /**
@@ -30,7 +31,7 @@ export interface RelayPorts {
 
 async function openStore(config: RelayConfig): Promise<RelayStore> {
   if (config.store === 'sqlite') return openSqliteStore(join(config.dataDir, 'relay.sqlite'));
-  throw new Error(`store: ${config.store.split('@').pop()} is not supported by this build`);
+  return openPostgresStore(config.store);
 }
 
 export async function startRelay(config: RelayConfig, ports: RelayPorts): Promise<Relay> {
