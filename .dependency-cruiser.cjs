@@ -1,5 +1,5 @@
 /**
- * The dependency rules of style.md B2, enforced on every `npm test`. Tests (*.test.ts) may reach for
+ * The layout's dependency rules (docs/architecture.md), enforced on every `npm test`. Tests (*.test.ts) may reach for
  * Node and tools/ (test support, market paths, the simulator); production files may not.
  */
 const prod = '(?<!\\.test)\\.ts$';

@@ -8,7 +8,7 @@ import { binanceMargin } from './binance/margin.ts';
 import { hyperliquidMargin, hyperliquidTierTable } from './hyperliquid/margin.ts';
 
 /**
- * The venue margin files against the exchanges' own figures in real payloads (../shared/fixtures):
+ * The venue margin files against the exchanges' own figures in real payloads (shared/exchanges/<venue>/fixtures/):
  * the number the exchange printed is the expected value, never one we computed ourselves.
  * Field access here is deliberately raw; the adapters' parsers are tested on the same files.
  */
@@ -46,7 +46,7 @@ describe('margin numbers from real payloads', () => {
     };
     expect(hyperliquidMargin.requirement(p, mark)).toBeCloseTo(Number(state['crossMaintenanceMarginUsed']), 6);
     // This account's own liquidationPx (74,501.80) cannot be reproduced from its perp accountValue: it
-    // is a unified account whose collateral lives in spot state (margin-math.md §5.1). Not asserted.
+    // is a unified account whose collateral lives in spot state (docs/margin-math.md §5.1). Not asserted.
   });
 
   test('Binance MARGIN_CALL: the pushed maintenance margin equals bracket maths at the pushed mark', () => {

@@ -11,7 +11,7 @@ import { hyperliquidTierTable } from './hyperliquid/margin.ts';
 import { marginModels } from './venues.ts';
 
 /**
- * Every vector in ../shared/design/vectors.json for our four venues, run through the real engine.
+ * Every vector in shared/exchanges/vectors.json for our four venues, run through the real engine.
  * Each case builds the account the vector describes and compares with the vector's expected figure
  * within the tolerance it states. A vector with no case here fails the suite, so new vectors cannot
  * be skipped silently.

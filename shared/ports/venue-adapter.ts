@@ -6,7 +6,7 @@ import type { Hmac } from './hmac.ts';
 import type { RestRequest } from './http.ts';
 
 /**
- * What one exchange supplies to the venue-neutral feed (style.md B4): URLs, outbound frames, REST
+ * What one exchange supplies to the venue-neutral feed (one folder per venue, shared/exchanges/README.md): URLs, outbound frames, REST
  * calls as data, parsers and the margin model. Each `shared/exchanges/<venue>/adapter.ts` exports one
  * object of this type; `shared/exchanges/venues.ts` holds them in a record. Everything here is pure
  * (signing is async only because WebCrypto is). No adapter ever builds an order request: the keys

@@ -15,9 +15,9 @@ import { DEFAULT_CORRELATION_OPTIONS } from '../engine/projection/correlation.ts
 import { DEFAULT_VOLATILITY_OPTIONS, type VolatilityOptions } from '../engine/projection/volatility.ts';
 
 /**
- * The `policy` object of a replay document (README "Replay"): every knob of the alert policy and the
+ * The `policy` object of a replay document (docs/replay-and-calc.md): every knob of the alert policy and the
  * projection, each optional, mapped onto the monitor's options. Field names are the option names, so
- * the README, this file and alert-ladder.ts read alike; times are ms, except horizons (seconds, as in
+ * docs/replay-and-calc.md, this file and alert-ladder.ts read alike; times are ms, except horizons (seconds, as in
  * PredictRule). Untrusted input: an unknown or bad field is refused by its path
  * (`policy.ladder[1].predict.threshold`), never passed on.
  *

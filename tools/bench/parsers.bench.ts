@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { applyVenueEvent, emptyAccountState } from '../../shared/engine/positions/account-state.ts';
 import { binanceAdapter } from '../../shared/exchanges/binance/adapter.ts';
 import { bybitAdapter } from '../../shared/exchanges/bybit/adapter.ts';
 import { hyperliquidAdapter } from '../../shared/exchanges/hyperliquid/adapter.ts';
 import { okxAdapter } from '../../shared/exchanges/okx/adapter.ts';
 import { epochMs } from '../../shared/units/units.ts';
+import { readFixture } from '../test-support/shared-design.ts';
 import { nsPerCall, report } from './measure.ts';
 
 /**
@@ -12,19 +12,18 @@ import { nsPerCall, report } from './measure.ts';
  * field validated, bounded, branded) should cost a small multiple of merely parsing the text, so the
  * feed keeps up with Bybit's 100 ms tickers or Binance's several-hundred-symbol array stream.
  */
-const fixture = (name: string): string => readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url), 'utf8');
 const ctx = { now: epochMs(1_700_000_000_000), contractSize: (s: string) => (s === 'ETH-USDT-SWAP' ? 0.1 : undefined) };
 
 const binanceMark = '{"stream":"btcusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091","P":"11784.25641265","r":"0.00038167","T":1562306400000}}';
-const binanceAccount = fixture('binance-ws-ACCOUNT_UPDATE.json');
-const bybitTicker = JSON.stringify(JSON.parse(fixture('bybit-ws-tickers-linear-snapshot.json')));
-const okxMark = fixture('okx-ws-mark-price.json');
+const binanceAccount = readFixture('binance-ws-ACCOUNT_UPDATE.json');
+const bybitTicker = JSON.stringify(JSON.parse(readFixture('bybit-ws-tickers-linear-snapshot.json')));
+const okxMark = readFixture('okx-ws-mark-price.json');
 const okxPositions = JSON.stringify({
-  ...JSON.parse(fixture('okx-ws-positions.json')),
-  data: [{ ...JSON.parse(fixture('okx-ws-positions.json')).data[0], instType: 'SWAP', instId: 'ETH-USDT-SWAP', ccy: 'USDT' }],
+  ...JSON.parse(readFixture('okx-ws-positions.json')),
+  data: [{ ...JSON.parse(readFixture('okx-ws-positions.json')).data[0], instType: 'SWAP', instId: 'ETH-USDT-SWAP', ccy: 'USDT' }],
 });
-const hlCtx = fixture('hyperliquid-ws-activeAssetCtx.live-capture.json');
-const hlState = JSON.stringify({ channel: 'clearinghouseState', data: JSON.parse(fixture('hyperliquid-rest-clearinghouseState.cross-live-capture.json')) });
+const hlCtx = readFixture('hyperliquid-ws-activeAssetCtx.live-capture.json');
+const hlState = JSON.stringify({ channel: 'clearinghouseState', data: JSON.parse(readFixture('hyperliquid-rest-clearinghouseState.cross-live-capture.json')) });
 
 let sink = 0;
 const rows = (label: string, text: string, parse: (t: string) => unknown) => [

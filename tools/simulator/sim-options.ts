@@ -2,7 +2,7 @@ import type { ScenarioName } from '../market-paths/scenarios.ts';
 
 /**
  * Connection timing, in REAL milliseconds (a client's heartbeat timers do not speed up with the
- * market). Defaults are the venues' documented rules (margin-math.md §2.4, §3.3, §4.3, §5.3); tests
+ * market). Defaults are the venues' documented rules (docs/margin-math.md §2.4, §3.3, §4.3, §5.3); tests
  * shorten them.
  */
 export interface SimTiming {

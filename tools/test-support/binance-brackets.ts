@@ -1,21 +1,11 @@
 import { buildTierTable } from '../../shared/engine/margin/maintenance-tiers.ts';
 import type { TierTable } from '../../shared/engine/positions/account.ts';
-import { readFileSync } from 'node:fs';
-import { parseJsonWithComments } from './shared-design.ts';
-
-/** The repository's copies of the team's bracket payloads (shared/exchanges/binance/fixtures/README.md). */
-export const BRACKET_COPIES = {
-  btcusdt: ['leverage-bracket-btcusdt.freqtrade-snapshot.json', 'binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json'],
-  ethusdt: ['leverage-bracket.doc-example-zh.jsonc', 'binance-rest-leverageBracket.doc-example-zh.jsonc'],
-} as const;
-
-const readCopy = (name: string): unknown =>
-  parseJsonWithComments(readFileSync(new URL(`../../shared/exchanges/binance/fixtures/${name}`, import.meta.url), 'utf8'));
+import { readFixtureJson } from './shared-design.ts';
 
 /**
- * Real Binance bracket tables from the team's fixtures, so tests and the backtest use the exchange's
- * own numbers rather than made-up ones (fixtures/README.md: "Brackets change over time - do not
- * hard-code").
+ * Real Binance bracket tables from the payloads in shared/exchanges/binance/fixtures/, so tests and the
+ * backtest use the exchange's own numbers rather than made-up ones (brackets change over time: a
+ * client fetches them, never hard-codes them).
  */
 
 interface RawBracket {
@@ -32,7 +22,7 @@ const toTable = (brackets: readonly RawBracket[]): TierTable =>
 
 /** BTCUSDT: the freqtrade snapshot of GET /fapi/v1/leverageBracket (raw Binance objects under `info`). */
 export function btcusdtBrackets(): TierTable {
-  const raw = readCopy(BRACKET_COPIES.btcusdt[0]) as Record<string, Array<{ info: RawBracket }>>;
+  const raw = readFixtureJson('binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json') as Record<string, Array<{ info: RawBracket }>>;
   const rows = raw['BTC/USDT:USDT'];
   if (rows === undefined) throw new Error('fixture without BTC/USDT:USDT');
   return toTable(rows.map((r) => r.info));
@@ -44,7 +34,7 @@ export function btcusdtBrackets(): TierTable {
  * which errs towards more risk, never less.
  */
 export function ethusdtBrackets(): TierTable {
-  const raw = readCopy(BRACKET_COPIES.ethusdt[0]) as Array<{ symbol: string; brackets: RawBracket[] }>;
+  const raw = readFixtureJson('binance-rest-leverageBracket.doc-example-zh.jsonc') as Array<{ symbol: string; brackets: RawBracket[] }>;
   const eth = raw.find((r) => r.symbol === 'ETHUSDT');
   const first = eth?.brackets[0];
   if (first === undefined) throw new Error('fixture without an ETHUSDT bracket');

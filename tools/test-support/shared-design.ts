@@ -1,21 +1,41 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The team's shared folder (design notes, vectors, real payloads) sits beside the repository as
- * `../shared`. Tests read the vectors and fixtures from there, so a check always runs against the
- * published numbers, never a copy that drifted.
+ * The worked vectors and the real payloads the tests check against, read from the repository's own
+ * copies: `shared/exchanges/vectors.json` and `shared/exchanges/<venue>/fixtures/<name>`. A copy keeps
+ * the team folder's file name, and the venue is the name's first word, so `okx-ws-positions.json` lives
+ * in `shared/exchanges/okx/fixtures/`. The team folder (`../shared` beside the repository, or
+ * MARGIN_SENTRY_SHARED) is where new facts arrive; `team-copies.test.ts` checks the copies against it
+ * when it is there.
  */
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedDir = process.env['MARGIN_SENTRY_SHARED'] ?? join(repoRoot, '..', 'shared');
+const exchangesDir = join(repoRoot, 'shared', 'exchanges');
 
-function sharedPath(relative: string): string {
-  const path = join(sharedDir, relative);
-  if (!existsSync(path)) {
-    throw new Error(`missing ${path}: the tests need the team's shared/ folder beside the repository (or MARGIN_SENTRY_SHARED)`);
-  }
+/** The team folder, which a clone does not have: only the copy check reads it. */
+export const teamDir = process.env['MARGIN_SENTRY_SHARED'] ?? join(repoRoot, '..', 'shared');
+
+export const vectorsPath = join(exchangesDir, 'vectors.json');
+
+/** Where the repository keeps the copy of a team fixture: beside the venue that parses it. */
+export function fixturePath(name: string): string {
+  const venue = name.split('-')[0] ?? '';
+  const path = join(exchangesDir, venue, 'fixtures', name);
+  if (!existsSync(path)) throw new Error(`no fixture ${name}: expected the copy at ${path}`);
   return path;
+}
+
+/** Every copy in the repository with the path of its original in the team folder. */
+export function teamCopies(): { copy: string; original: string }[] {
+  const fixtures = readdirSync(exchangesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(exchangesDir, d.name, 'fixtures')))
+    .flatMap((d) =>
+      readdirSync(join(exchangesDir, d.name, 'fixtures'))
+        .filter((name) => name !== 'README.md')
+        .map((name) => ({ copy: join(exchangesDir, d.name, 'fixtures', name), original: join(teamDir, 'fixtures', name) })),
+    );
+  return [{ copy: vectorsPath, original: join(teamDir, 'design', 'vectors.json') }, ...fixtures];
 }
 
 export interface Vector {
@@ -28,9 +48,9 @@ export interface Vector {
   readonly tolerance?: string;
 }
 
-export const loadVectors = (): Vector[] => JSON.parse(readFileSync(sharedPath('design/vectors.json'), 'utf8')) as Vector[];
+export const loadVectors = (): Vector[] => JSON.parse(readFileSync(vectorsPath, 'utf8')) as Vector[];
 
-export const readFixture = (name: string): string => readFileSync(sharedPath(`fixtures/${name}`), 'utf8');
+export const readFixture = (name: string): string => readFileSync(fixturePath(name), 'utf8');
 
 /** `.json` fixtures parse as they are; `.jsonc` and `.verbatim.txt` ones need comments and trailing commas removed. */
 export const readFixtureJson = (name: string): unknown => parseJsonWithComments(readFixture(name));

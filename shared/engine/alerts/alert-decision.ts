@@ -4,7 +4,7 @@ import type { Severity } from './alert-ladder.ts';
 /**
  * What the alert policy reads and what it returns. Facts come from the monitor (one per risk subject:
  * the cross pool, each isolated position); decisions are data that each home carries out its own way
- * (style.md B3: effects are results).
+ * (effects are results, never performed here).
  */
 
 /** The suggested reduction of one position, as the engine computed it. */

@@ -1,5 +1,5 @@
 /**
- * The call ladder and every knob of the alert policy (product.md, "The call ladder" and "Alert policy").
+ * The call ladder and every knob of the alert policy (docs/alert-policy.md, "The call ladder" and "Alert policy").
  * Plain data: a user's settings, a venue preset or a replay document override it field by field.
  */
 

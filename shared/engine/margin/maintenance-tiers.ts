@@ -8,7 +8,7 @@ import type { MaintenanceTier, TierTable } from '../positions/account.ts';
  * which makes notional x mmr - deduction continuous in notional (each slice of notional is charged
  * its own tier's rate). Checked against Binance FAQ "Maintenance Amount on Level 3 = 250,000 x
  * (1% - 0.5%) + 50 = 1,300" (vector #15), real BTCUSDT brackets (#16), live Bybit tiers (#32, #33)
- * and Hyperliquid's BTC table (#47). See margin-math.md section 1.
+ * and Hyperliquid's BTC table (#47). See docs/margin-math.md §1.
  */
 
 /** Raw tier as a venue or a user states it; a missing deduction is derived by the recursion. */

@@ -12,7 +12,7 @@ import type { RiskParts } from './risk-parts.ts';
  * mark is returned; null when no positive price reaches the level (a fully collateralised long).
  *
  * Generalises Binance's P_k = (WB - TMM1/k + UPNL1 + cum/k - side x q x EP) / (q x MMR/k - side x q)
- * (margin-math.md §1.1, vector #4) to every venue and bracket: requirement and equity are linear in the
+ * (docs/margin-math.md §1.1, vector #4) to every venue and bracket: requirement and equity are linear in the
  * price between tier bounds (the MarginModel contract), so each slice is fitted once and every level is
  * solved on it in closed form. The bracket "at the liquidation price" is whichever slice holds the root.
  */

@@ -11,7 +11,7 @@ import { lazyRecord } from '../projection/lazy-field.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
 
-/** The top-up also aims for P(liquidation within horizonSec) <= maxProbability (product.md, Suggested actions). */
+/** The top-up also aims for P(liquidation within horizonSec) <= maxProbability (docs/alert-policy.md, Suggested actions). */
 export interface LiquidationOdds {
   readonly horizonSec: number;
   readonly maxProbability: number;

@@ -12,7 +12,7 @@ import { probabilityAtSd } from './first-passage.ts';
 import { probabilityWithin } from './tier-outlook.ts';
 import { flatVariance, MS_PER_YEAR } from './volatility.ts';
 
-// Binance BTCUSDT brackets 1-4 (shared/fixtures/binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json).
+// Binance BTCUSDT brackets 1-4 (shared/exchanges/binance/fixtures/binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json).
 const btcTiers = buildTierTable([
   { floor: 0, mmr: 0.004 },
   { floor: 50_000, mmr: 0.005 },

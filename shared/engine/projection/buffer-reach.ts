@@ -7,7 +7,7 @@ import { integratedVariance, varianceRate, type VarianceCurve } from './volatili
 
 /**
  * How far a risk group is from a tier in standard deviations of its own equity, with the covariance of
- * its symbols: the cross-account projection of product.md.
+ * its symbols: the cross-account projection of docs/alert-policy.md.
  *
  * The approximation, stated once. Log marks move as a driftless Brownian motion whose covariance
  * accumulated over a horizon T is Sigma_ij(T) = rho_ij sqrt(V_i(T) V_j(T)) (V the integrated variance of

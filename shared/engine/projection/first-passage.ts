@@ -2,7 +2,7 @@ import { normalCdf, normalQuantile } from './normal-distribution.ts';
 
 /**
  * First passage of a driftless Brownian motion to a barrier, the model behind "how likely is this tier
- * within the next hour" (product.md, Predictive alerts).
+ * within the next hour" (docs/alert-policy.md, Projection).
  *
  * A log price with volatility sigma (per sqrt second) and no drift, a distance d = |ln(B / S)| from the
  * barrier B, touches it within T seconds with probability (reflection principle)
@@ -108,5 +108,5 @@ export function barrierMedianSec(b: Barrier): number {
   return t;
 }
 
-/** The projection horizons of product.md: 15 min, 1 h, 4 h, 24 h. */
+/** The projection horizons (docs/alert-policy.md): 15 min, 1 h, 4 h, 24 h. */
 export const DEFAULT_HORIZONS_SEC: readonly number[] = [900, 3600, 14_400, 86_400];

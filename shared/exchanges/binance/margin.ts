@@ -9,7 +9,7 @@ import {
 /**
  * Binance USDⓈ-M futures margin rules.
  *
- * Sources (read 2026-11-24 via ../shared/design/margin-math.md §2):
+ * Sources (read 2026-11-24; derivation in docs/margin-math.md §2):
  * - FAQ "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts"
  *   https://www.binance.com/en/support/faq/b3c689c1f50a44cabb3a84e663b81d93
  * - FAQ "Liquidation Protocols" https://www.binance.com/en/support/faq/360033525271

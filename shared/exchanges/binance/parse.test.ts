@@ -10,7 +10,7 @@ import { parseFrame, parseRest } from './parse.ts';
 const ctx = parseContext();
 const frame = (json: unknown) => parseFrame(JSON.stringify(json), ctx);
 
-describe('binance frames from ../shared/fixtures', () => {
+describe('binance frames from shared/exchanges/binance/fixtures/', () => {
   it('markPriceUpdate (doc example), plain and wrapped in stream mode', () => {
     const raw = readFixtureJson('binance-ws-markPriceUpdate.doc-example.jsonc');
     for (const text of [JSON.stringify(raw), JSON.stringify({ stream: 'btcusdt@markPrice@1s', data: raw })]) {

@@ -4,7 +4,7 @@ import { API_KEY_HEADER, queryString, RECV_WINDOW_MS, signedQuery } from './sign
 
 /**
  * Binance USDⓈ-M outbound side: stream names, URLs, the JSON SUBSCRIBE frame and the REST calls, as
- * data. Endpoints per margin-math.md §2.4-2.5 (the 2026 base-URL split: marks on `/market`, user data
+ * data. Endpoints per docs/margin-math.md §2.4-2.5 (the 2026 base-URL split: marks on `/market`, user data
  * on `/private`). Read-only: nothing here places, amends or cancels an order.
  */
 
@@ -20,7 +20,7 @@ export const subscribeFrame = (symbols: readonly string[], id: number): string =
   JSON.stringify({ method: 'SUBSCRIBE', params: symbols.map(markStream), id });
 
 /**
- * The user-data events we consume. When `events` is given it is an allow-list (margin-math §2.4: a
+ * The user-data events we consume. When `events` is given it is an allow-list (docs/margin-math.md §2.4: a
  * socket filtered to two events did not receive `listenKeyExpired`), so every consumed event is named.
  */
 export const USER_EVENTS = ['ACCOUNT_UPDATE', 'MARGIN_CALL', 'listenKeyExpired', 'ACCOUNT_CONFIG_UPDATE'] as const;

@@ -11,7 +11,7 @@ import { sideSign, unrealisedPnl, type Position } from '../../engine/positions/a
 /**
  * Bybit v5 linear (USDT perpetual) margin rules.
  *
- * Sources (read 2026-11-24 via ../shared/design/margin-math.md §3):
+ * Sources (read 2026-11-24; derivation in docs/margin-math.md §3):
  * - "Liquidation Price Calculation under Isolated Mode (Unified Trading Account)", updated 2026-05-27,
  *   https://www.bybit.com/en/help-center/article/Liquidation-Price-Calculation-under-Isolated-Mode-Unified-Trading-Account
  * - "Liquidation Price (USDT Contract)" (classic accounts),
@@ -34,7 +34,7 @@ import { sideSign, unrealisedPnl, type Position } from '../../engine/positions/a
  * (vectors #23-#31, #55-#58; #59 shows the two forms side by side).
  *
  * Cross: no published UTA liquidation-price formula; the engine solves account MM rate = 1 with the
- * other positions frozen (DERIVED, margin-math.md §3.1), fee-to-close left out on both sides.
+ * other positions frozen (DERIVED, docs/margin-math.md §3.1), fee-to-close left out on both sides.
  */
 const isClassic = (p: Position): boolean => p.accountType === 'classic';
 

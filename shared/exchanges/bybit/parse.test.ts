@@ -9,7 +9,7 @@ const frame = (json: unknown) => parseFrame(JSON.stringify(json), ctx);
 const stubRequest = { method: 'GET', path: '/', query: '', headers: {} } as const;
 const envelope = (result: unknown) => JSON.stringify({ retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: 1 });
 
-describe('bybit frames from ../shared/fixtures', () => {
+describe('bybit frames from shared/exchanges/bybit/fixtures/', () => {
   it('tickers snapshot (linear docs example): mark and funding', () => {
     expect(eventsOf(frame(readFixtureJson('bybit-ws-tickers-linear-snapshot.json')))).toEqual([
       { kind: 'mark', symbol: 'BTCUSDT', price: 66666.6, time: 1760325052630, source: 'mark', fundingRate: -0.005, nextFundingTime: 1760342400000 },
@@ -79,7 +79,7 @@ describe('bybit REST replies', () => {
     ]);
   });
 
-  it("refuses the docs' percent-looking example (0.5 / 1 / 100x), as margin-math §3.1 asks", () => {
+  it("refuses the docs' percent-looking example (0.5 / 1 / 100x), as docs/margin-math.md §3.1 asks", () => {
     const text = readFixture('bybit-rest-risk-limit.verbatim.txt').replace(/\n\s*\.\.\.\.\n/, '\n').replace(/,(\s*[}\]])/g, '$1');
     const result = parseRest({ purpose: 'tiers', request: stubRequest }, 200, text, ctx);
     expect(result.ok ? 'accepted' : result.error.message).toMatch(/not fractions of one table/);

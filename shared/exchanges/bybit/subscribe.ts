@@ -3,7 +3,7 @@ import type { RestRequest } from '../../ports/http.ts';
 import { signedHeaders } from './sign.ts';
 
 /**
- * Bybit v5 outbound side (margin-math §3.3-3.4): topics, subscribe and ping frames, REST calls as data.
+ * Bybit v5 outbound side (docs/margin-math.md §3.3-3.4): topics, subscribe and ping frames, REST calls as data.
  * Read-only: no order endpoint appears here.
  */
 export const tickerTopic = (symbol: string): string => `tickers.${symbol}`;

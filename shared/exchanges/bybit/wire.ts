@@ -75,7 +75,7 @@ export interface WireEnvelope<T> {
   readonly time?: number;
 }
 
-/** `GET /v5/market/risk-limit` rows; the rates are fractions (margin-math §3.1). */
+/** `GET /v5/market/risk-limit` rows; the rates are fractions (docs/margin-math.md §3.1). */
 export interface WireRiskLimit {
   readonly id: number;
   readonly symbol: string;

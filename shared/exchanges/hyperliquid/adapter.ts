@@ -8,7 +8,7 @@ import { activeAssetCtx, clearinghouseState, clearinghouseStateRequest, metaRequ
  * Hyperliquid perps for the feed. Marks: `activeAssetCtx` per coin. Account: `clearinghouseState` by
  * address (public, no key), after the same state by REST. The server closes a socket it has not sent
  * on for 60 s and a user-state socket can be quiet for minutes, so `{"method":"ping"}` goes out after
- * 30 s without traffic either way (margin-math §5.3), and 60 s of silence counts as dead.
+ * 30 s without traffic either way (docs/margin-math.md §5.3), and 60 s of silence counts as dead.
  */
 export const hyperliquidAdapter: VenueAdapter = {
   venue: 'hyperliquid',

@@ -11,7 +11,7 @@ import type { TierTable } from '../../engine/positions/account.ts';
 /**
  * Hyperliquid perps margin rules.
  *
- * Sources (read 2026-11-24 via ../shared/design/margin-math.md §5):
+ * Sources (read 2026-11-24; derivation in docs/margin-math.md §5):
  * - Margining and Margin tiers: https://hyperliquid.gitbook.io/hyperliquid-docs/trading/margin-tiers
  * - Liquidations: https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations
  *

@@ -14,7 +14,7 @@ const stubRequest = { method: 'POST', path: '/info', query: '', headers: {} } as
 const docsState = readFixtureJson('hyperliquid-rest-clearinghouseState.docs-example.json');
 const crossState = readFixtureJson('hyperliquid-rest-clearinghouseState.cross-live-capture.json');
 
-describe('hyperliquid frames from ../shared/fixtures', () => {
+describe('hyperliquid frames from shared/exchanges/hyperliquid/fixtures/', () => {
   it('activeAssetCtx (live capture): markPx, funding, receive time', () => {
     expect(eventsOf(frame(readFixtureJson('hyperliquid-ws-activeAssetCtx.live-capture.json')))).toEqual([
       { kind: 'mark', symbol: 'BTC', price: 83757, time: ctx.now, source: 'mark', fundingRate: 0.0000125 },

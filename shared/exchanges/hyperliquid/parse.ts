@@ -75,7 +75,7 @@ function allMids(data: WireObject, now: EpochMs): VenueEvent[] {
  *    "leverage":{"type":"isolated","value":20,"rawUsd":"-95.059824"},"positionValue":"100.02765",
  *    "unrealizedPnl":"-0.0134","marginUsed":"4.967826","liquidationPx":"2866.26936529","maxLeverage":50}}],
  *    "crossMarginSummary":{"accountValue":"13104.514502"},"time":1708622398623}
- * Every push is the whole state, so it is a snapshot. Conversions (margin-math §5.1):
+ * Every push is the whole state, so it is a snapshot. Conversions (docs/margin-math.md §5.1):
  * - isolated margin without PnL = marginUsed - unrealizedPnl (marginUsed = rawUsd + positionValue);
  * - cross wallet = cross accountValue - the cross positions' unrealised PnL;
  * - the mark = positionValue / |szi| (the state has no mark field).

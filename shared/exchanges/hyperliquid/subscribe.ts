@@ -1,7 +1,7 @@
 import type { RestRequest } from '../../ports/http.ts';
 
 /**
- * Hyperliquid outbound side (margin-math §5.2-5.3). No keys: an account's state is public by address.
+ * Hyperliquid outbound side (docs/margin-math.md §5.2-5.3). No keys: an account's state is public by address.
  */
 export const socketUrl = (wsBase: string): string => `${wsBase}/ws`;
 

@@ -6,7 +6,7 @@ import type { Position } from '../../engine/positions/account.ts';
 /**
  * OKX v5 SWAP (USDT-margined, linear) margin rules.
  *
- * Sources (read 2026-11-24 via ../shared/design/margin-math.md §4):
+ * Sources (read 2026-11-24; derivation in docs/margin-math.md §4):
  * - OKX help "Tiered maintenance margin ratio rules" (2025-05-16): liquidation "when your margin ratio
  *   falls to 100 %, meaning your account equity is equal to or less than the required maintenance
  *   margin plus any applicable liquidation fees".

@@ -15,7 +15,7 @@ function swapPositions(overrides: Record<string, unknown>): unknown {
   return { ...push, arg: { channel: 'positions', instType: 'SWAP' }, data: [{ ...push.data[0]!, instType: 'SWAP', instId: 'ETH-USDT-SWAP', ccy: 'USDT', ...overrides }] };
 }
 
-describe('okx frames from ../shared/fixtures', () => {
+describe('okx frames from shared/exchanges/okx/fixtures/', () => {
   it('mark-price', () => {
     expect(eventsOf(frame(readFixtureJson('okx-ws-mark-price.json')))).toEqual([{ kind: 'mark', symbol: 'BTC-USDT', price: 42310.6, time: 1630049139746, source: 'mark' }]);
   });

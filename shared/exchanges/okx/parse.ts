@@ -132,7 +132,7 @@ function positionsPush(o: WireObject, ctx: ParseContext): VenueEvent[] {
  *    "balData":[{"ccy":"USDT","cashBal":"1","uTime":"1597026383085"}],"posData":[...]}]}
  * Only the USDT cash balance is read; `posData` lacks margin and leverage, the positions channel has them.
  * `cashBal` still holds the isolated positions' margin (it moves only on realised PnL and transfers),
- * so the reducer subtracts it: cross collateral = cashBal - isolated margins (DERIVED, margin-math §4.1).
+ * so the reducer subtracts it: cross collateral = cashBal - isolated margins (DERIVED, docs/margin-math.md §4.1).
  */
 function balanceAndPosition(o: WireObject): VenueEvent[] {
   return field(o, 'data', '', arr).flatMap((raw, i) => {
@@ -238,7 +238,7 @@ function instruments(data: readonly unknown[]): VenueEvent[] {
 /**
  * Get position tiers, https://www.okx.com/docs-v5/en/#public-data-rest-api-get-position-tiers
  *   [{"tier":"1","minSz":"0","maxSz":"50","mmr":"0.03","imr":"0.1","maxLever":"10","instFamily":"BTC-USDT"}]
- * For swaps the bounds count contracts (margin-math §4.1): a table with basis `qty` in base units
+ * For swaps the bounds count contracts (docs/margin-math.md §4.1): a table with basis `qty` in base units
  * (bounds x ctVal). OKX charges the tier's rate on the whole position, so no deduction.
  */
 function positionTiers(data: readonly unknown[], symbols: readonly string[], ctx: ParseContext, fetchedAt: EpochMs): VenueEvent[] {

@@ -3,7 +3,7 @@ import type { RestRequest } from '../../ports/http.ts';
 import { signedHeaders } from './sign.ts';
 
 /**
- * OKX v5 outbound side (margin-math §4.1, §4.3): channels, subscribe and ping frames, REST calls as
+ * OKX v5 outbound side (docs/margin-math.md §4.1, §4.3): channels, subscribe and ping frames, REST calls as
  * data. Read-only: no trade endpoint appears here.
  */
 export const publicUrl = (wsBase: string): string => `${wsBase}/ws/v5/public`;

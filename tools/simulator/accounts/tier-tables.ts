@@ -5,11 +5,12 @@ import { COIN_LISTINGS } from '../market/coins.ts';
 
 /**
  * Maintenance tiers the simulator serves and liquidates by, one table per venue and coin, in each
- * venue's own terms. BTCUSDT on Binance is the real bracket table (fixtures/
+ * venue's own terms. BTCUSDT on Binance is the real bracket table (shared/exchanges/binance/fixtures/
  * binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json, first seven brackets); BTCUSDT on
- * Bybit starts with the live risk limits (fixtures/bybit-rest-risk-limit-linear-result.live-capture.json);
+ * Bybit starts with the live risk limits (shared/exchanges/bybit/fixtures/
+ * bybit-rest-risk-limit-linear-result.live-capture.json);
  * Hyperliquid's tables are the live `meta` capture. The rest are plausible tables of the same shape:
- * venues change them often, so no client may hard-code them (margin-math.md §0, caution 4).
+ * venues change them often, so no client may hard-code them (docs/margin-math.md §0, caution 4).
  */
 
 /** A notional-based tier: floor <= notional < cap (USDT). */
@@ -79,7 +80,7 @@ export const HL_MARGIN_TABLES: Readonly<Record<MarketCoin, HlMarginTable>> = {
   SOL: { id: 54, description: 'tiered 20x (2)', marginTiers: [{ lowerBound: 0, maxLeverage: 20 }, { lowerBound: 70_000_000, maxLeverage: 10 }] },
 };
 
-/** Maintenance deduction of each notional tier by the recursion of margin-math.md §1 (Binance `cum`, Bybit `mmDeduction`). */
+/** Maintenance deduction of each notional tier by the recursion of docs/margin-math.md §1 (Binance `cum`, Bybit `mmDeduction`). */
 export function deductions(tiers: readonly NotionalTier[]): number[] {
   const out: number[] = [];
   tiers.forEach((t, i) => {

@@ -8,7 +8,7 @@ import { BINANCE_BRACKETS } from '../../accounts/tier-tables.ts';
 /**
  * Binance's views of the demo account (one-way mode, USDT single-asset): REST positionRisk and
  * account (v2 and v3 field sets) and the user-data events ACCOUNT_UPDATE and MARGIN_CALL, shaped
- * like fixtures/binance-ws-ACCOUNT_UPDATE.json and binance-ws-MARGIN_CALL.json. Every figure comes
+ * like shared/exchanges/binance/fixtures/binance-ws-ACCOUNT_UPDATE.json and binance-ws-MARGIN_CALL.json. Every figure comes
  * from accountFigures (the engine), so REST and stream agree.
  */
 const usd = (n: number): string => fixed(n, 8);

@@ -165,7 +165,7 @@ describe('Binance user data stream', () => {
     sim.advance(61 * 60_000);
     const expired = await all.waitForJson<{ e: string; listenKey: string }>((m) => m.e === 'listenKeyExpired');
     expect(expired.listenKey).toBe(listenKey);
-    // The filtered socket did not name listenKeyExpired, so it must not get it (margin-math.md §2.4);
+    // The filtered socket did not name listenKeyExpired, so it must not get it (docs/margin-math.md §2.4);
     // both sockets were served in the same tick, so a short grace period is plenty.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(filtered.frames.some((f) => f.includes('listenKeyExpired'))).toBe(false);

@@ -5,7 +5,7 @@ import type { SimContext } from '../../server/sim-context.ts';
 /**
  * `GET /fapi/v1/exchangeInfo` (symbols with their filters and liquidation fee) and
  * `GET /fapi/v1/leverageBracket` (numbers, not strings, as in the docs' example; an object when a
- * symbol is named, an array otherwise, margin-math.md §2.5).
+ * symbol is named, an array otherwise, docs/margin-math.md §2.5).
  */
 function symbolInfo(symbol: string, base: string, pricePrecision: number, quantityPrecision: number): Record<string, unknown> {
   const tick = (10 ** -pricePrecision).toFixed(pricePrecision);

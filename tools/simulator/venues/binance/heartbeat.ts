@@ -2,7 +2,7 @@ import type { SimSocket } from '../../server/sim-socket.ts';
 import type { SimTiming } from '../../sim-options.ts';
 
 /**
- * Binance's connection rules (margin-math.md §2.4): the server sends a ping frame every 3 minutes
+ * Binance's connection rules (docs/margin-math.md §2.4): the server sends a ping frame every 3 minutes
  * and drops a connection that has not ponged within 10 minutes (unsolicited pongs count); every
  * connection ends at the 24-hour mark. Returns the check the session runs on each tick.
  */

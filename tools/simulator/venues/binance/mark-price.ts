@@ -4,7 +4,7 @@ import { extraMark, type ExtraSymbol } from '../../market/extra-symbols.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 
 /**
- * Binance USDⓈ-M mark prices, shaped like fixtures/binance-ws-markPriceUpdate.doc-example.jsonc:
+ * Binance USDⓈ-M mark prices, shaped like shared/exchanges/binance/fixtures/binance-ws-markPriceUpdate.doc-example.jsonc:
  *   {"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","i":"11784.62659091",
  *    "P":"11784.25641265","r":"0.00038167","T":1562306400000}
  * and the REST `GET /fapi/v1/premiumIndex` rows with the same numbers.

@@ -6,7 +6,7 @@ import type { ListenKeys } from './listen-keys.ts';
 
 /**
  * `/binance/private/ws?listenKey=K&events=A/B` (raw) and `/binance/private/stream?listenKey=K&events=..`
- * (wrapped as {"stream":K,"data":..}). `events`, when given, is an allow-list (margin-math.md §2.4):
+ * (wrapped as {"stream":K,"data":..}). `events`, when given, is an allow-list (docs/margin-math.md §2.4):
  * only the named events are delivered, `listenKeyExpired` included. Pushes ACCOUNT_UPDATE on funding
  * and liquidation, MARGIN_CALL when the account's worst rho reaches 0.8, and `listenKeyExpired`
  * once when the key lapses (sim time); after that the socket stays open but carries no account events.

@@ -7,8 +7,8 @@ import { COIN_LISTINGS } from '../../market/coins.ts';
 
 /**
  * Bybit v5 (UTA, REGULAR_MARGIN: account-wide cross) views: the `position` topic entry
- * (fixtures/bybit-ws-position.json; REST `/v5/position/list` says `avgPrice` where the stream says
- * `entryPrice`) and the `wallet` object (fixtures/bybit-ws-wallet.json, REST wallet-balance list row).
+ * (shared/exchanges/bybit/fixtures/bybit-ws-position.json; REST `/v5/position/list` says `avgPrice` where the stream says
+ * `entryPrice`) and the `wallet` object (shared/exchanges/bybit/fixtures/bybit-ws-wallet.json, REST wallet-balance list row).
  */
 const usd = (n: number): string => fixed(n, 8);
 

@@ -4,9 +4,9 @@ import { fixed } from '../../market/decimal-text.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 
 /**
- * Bybit v5 linear market data: the `tickers.{symbol}` object (fixtures/bybit-ws-tickers-linear-snapshot.json,
+ * Bybit v5 linear market data: the `tickers.{symbol}` object (shared/exchanges/bybit/fixtures/bybit-ws-tickers-linear-snapshot.json,
  * also the row of REST `/v5/market/tickers`) and REST `/v5/market/risk-limit` rows
- * (fixtures/bybit-rest-risk-limit-linear-result.live-capture.json: fractions, "" deduction on tier 1).
+ * (shared/exchanges/bybit/fixtures/bybit-rest-risk-limit-linear-result.live-capture.json: fractions, "" deduction on tier 1).
  */
 const HOUR = 3_600_000;
 

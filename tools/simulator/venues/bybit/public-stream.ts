@@ -8,7 +8,7 @@ import { ticker } from './market-views.ts';
 
 /**
  * `/bybit/v5/public/linear`: `tickers.{symbol}` (push every 100 ms of sim time: a `snapshot` first,
- * then `delta` frames holding only the fields that changed, margin-math.md §3.3).
+ * then `delta` frames holding only the fields that changed, docs/margin-math.md §3.3).
  * `{"op":"ping"}` gets a pong; a client that sends no ping for `bybitIdleMs` is cut.
  */
 interface TickerSub {

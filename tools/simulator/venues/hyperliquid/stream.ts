@@ -8,7 +8,7 @@ import type { SimSocket } from '../../server/sim-socket.ts';
 import { allMids, assetCtx, clearinghouseState } from './views.ts';
 
 /**
- * `/hyperliquid/ws` (margin-math.md §5.3). First frame: the text "Websocket connection established.".
+ * `/hyperliquid/ws` (docs/margin-math.md §5.3). First frame: the text "Websocket connection established.".
  * `{"method":"subscribe","subscription":{...}}` is acknowledged with a `subscriptionResponse`, then:
  * `allMids` every second of sim time, `activeAssetCtx` (per coin) every second, `clearinghouseState`
  * (per user) once at once and again on every account change. The event's data is

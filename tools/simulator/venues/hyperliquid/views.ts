@@ -6,10 +6,10 @@ import { fixed, hlPrice, pythonFloat } from '../../market/decimal-text.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 
 /**
- * Hyperliquid info shapes: `clearinghouseState` (fixtures/hyperliquid-rest-clearinghouseState.*),
- * `meta` with `marginTables` (fixtures/hyperliquid-rest-meta-marginTables.live-capture.json), asset
- * contexts (fixtures/hyperliquid-ws-activeAssetCtx.live-capture.json) and mids. Relations kept as
- * the venue keeps them (margin-math.md §5.1): totalRawUsd = accountValue - Σ szi x mark; an isolated
+ * Hyperliquid info shapes: `clearinghouseState` (shared/exchanges/hyperliquid/fixtures/hyperliquid-rest-clearinghouseState.*),
+ * `meta` with `marginTables` (shared/exchanges/hyperliquid/fixtures/hyperliquid-rest-meta-marginTables.live-capture.json), asset
+ * contexts (shared/exchanges/hyperliquid/fixtures/hyperliquid-ws-activeAssetCtx.live-capture.json) and mids. Relations kept as
+ * the venue keeps them (docs/margin-math.md §5.1): totalRawUsd = accountValue - Σ szi x mark; an isolated
  * position's marginUsed = rawUsd + positionValue; crossMaintenanceMarginUsed = Σ cross maintenance.
  */
 const usd = (n: number): string => pythonFloat(Number(n.toFixed(6)));

@@ -6,9 +6,9 @@ import { fixed } from '../../market/decimal-text.ts';
 
 /**
  * OKX v5 views of the demo account (single-currency margin, net mode, USDT swaps): the position
- * object of REST `/api/v5/account/positions` and the `positions` channel (fixtures/okx-ws-positions.json),
+ * object of REST `/api/v5/account/positions` and the `positions` channel (shared/exchanges/okx/fixtures/okx-ws-positions.json),
  * the balance of `/api/v5/account/balance` and the `account` channel, and the `balance_and_position`
- * push (fixtures/okx-ws-balance_and_position.verbatim.txt). `pos` counts contracts (qty / ctVal);
+ * push (shared/exchanges/okx/fixtures/okx-ws-balance_and_position.verbatim.txt). `pos` counts contracts (qty / ctVal);
  * `mgnRatio` = equity / (maintenance + liquidation fee) = 1 / rho; `mmr` is the maintenance margin
  * without the fee.
  */

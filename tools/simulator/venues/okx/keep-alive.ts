@@ -2,7 +2,7 @@ import { parseJsonObject } from '../../server/json-object.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
 
 /**
- * OKX's rule (margin-math.md §4.3): "The connection will break automatically if the subscription is
+ * OKX's rule (docs/margin-math.md §4.3): "The connection will break automatically if the subscription is
  * not established or data has not been pushed for more than 30 seconds." Traffic either way counts
  * (a client's text `ping` and the server's `pong` are traffic), so a quiet private channel survives
  * only if the client pings.

@@ -4,9 +4,9 @@ import { fixed } from '../../market/decimal-text.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 
 /**
- * OKX v5 SWAP market data: the `mark-price` push row (fixtures/okx-ws-mark-price.json, here with
+ * OKX v5 SWAP market data: the `mark-price` push row (shared/exchanges/okx/fixtures/okx-ws-mark-price.json, here with
  * instType SWAP), REST `/api/v5/public/instruments` (ctVal) and `/api/v5/public/position-tiers`
- * (bounds in contracts, fixtures/okx-rest-position-tiers.json).
+ * (bounds in contracts, shared/exchanges/okx/fixtures/okx-rest-position-tiers.json).
  */
 export const markPriceRow = (ctx: SimContext, l: CoinListing, t: number): Record<string, string> => ({
   instType: 'SWAP',

@@ -3,7 +3,7 @@ import { hmacSha256Base64, signaturesEqual } from '../../server/hmac.ts';
 import { header, type RestRequest } from '../../server/rest-exchange.ts';
 
 /**
- * OKX v5 signatures (margin-math.md §4.3; OKX "REST Authentication" and "WebSocket Login").
+ * OKX v5 signatures (docs/margin-math.md §4.3; OKX "REST Authentication" and "WebSocket Login").
  * Both are Base64(HMAC_SHA256(secret, prehash)); timestamps are checked against the wall clock.
  * The REST prehash uses the venue's own request path (`/api/v5/...` with its query), never the
  * simulator's `/okx` prefix, so a client signs exactly as it would for www.okx.com.
