@@ -69,6 +69,14 @@ module.exports = {
       to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
     },
     {
+      name: 'homes-read-the-monitor-as-protocol-data',
+      comment:
+        "The engine's figures are class instances whose figures are prototype getters (structuredClone, spreads and IndexedDB drop them); a home reads them only as protocol data, through shared/protocol/account-report-builder.ts.",
+      severity: 'error',
+      from: { path: `^(extension|pwa|relay)/.*${prod}` },
+      to: { path: ['^shared/engine/margin/evaluate-account[.]ts$', '^shared/engine/monitor/subject-facts[.]ts$', '^shared/engine/projection/lazy-field[.]ts$'] },
+    },
+    {
       name: 'homes-do-not-import-tools',
       comment: 'tools/ is what developers run (simulator, demo, cli, bench, test support); a home never ships it.',
       severity: 'error',

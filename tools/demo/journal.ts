@@ -1,4 +1,5 @@
-import type { VenueView } from './view-model.ts';
+import type { AccountReport } from '../../shared/protocol/account-report.ts';
+import { staleSymbols, tierWords, type VenueView } from './view-model.ts';
 
 /**
  * The demo's running commentary: what changed between two refreshes, in words. A tier crossed, a
@@ -13,7 +14,9 @@ export interface JournalEntry {
   readonly severity: 'info' | 'warn' | 'alarm';
 }
 
-const RANK = { safe: 0, watch: 1, 'margin call': 2, critical: 3, liquidation: 4 } as const;
+/** The badge's place on the ladder: -1 below it. */
+const rankOf = (r: AccountReport): number => r.ladder.findIndex((l) => l.level === r.badge.tier);
+const rhoText = (rho: number | null): string => (rho === null ? '∞' : rho.toFixed(3));
 
 export function journalEntries(previous: readonly VenueView[], next: readonly VenueView[], simTime: number): JournalEntry[] {
   const out: JournalEntry[] = [];
@@ -25,21 +28,21 @@ export function journalEntries(previous: readonly VenueView[], next: readonly Ve
       const [a, b] = [before.connections[socket], now.connections[socket]];
       if (a !== b && (b === 'down' || (a === 'down' && b === 'ready'))) say(`${socket} socket ${b === 'down' ? 'down, reconnecting' : 'back'}`, b === 'down' ? 'warn' : 'info');
     }
-    const newlyStale = now.stale.filter((s) => !before.stale.includes(s));
-    const fresh = before.stale.filter((s) => !now.stale.includes(s));
+    const [staleBefore, staleNow] = [staleSymbols(before), staleSymbols(now)];
+    const newlyStale = staleNow.filter((s) => !staleBefore.includes(s));
+    const fresh = staleBefore.filter((s) => !staleNow.includes(s));
     if (newlyStale.length > 0) say(`no mark for ${newlyStale.join(', ')}: data stale`, 'warn');
     if (fresh.length > 0) say(`marks back for ${fresh.join(', ')}`, 'info');
+    const [a, b] = [before.report, now.report];
     // When the last position goes, its closing line says it; "critical → safe" with nothing left would not.
-    if (before.account !== null && now.account !== null && before.account.tier !== now.account.tier && now.positions.length > 0) {
-      const worse = RANK[now.account.tier] > RANK[before.account.tier];
-      const rho = now.account.worstRiskRatio === null ? '∞' : now.account.worstRiskRatio.toFixed(3);
-      say(`${before.account.tier} → ${now.account.tier} (worst ρ ${rho})`, worse && RANK[now.account.tier] >= 2 ? 'alarm' : worse ? 'warn' : 'info');
+    if (a !== null && b !== null && a.badge.tier !== b.badge.tier && b.positions.length > 0) {
+      const worse = rankOf(b) > rankOf(a);
+      const loud = b.badge.severity === 'margin-call' || b.badge.severity === 'critical' || b.badge.severity === 'liquidation';
+      say(`${tierWords(a)} → ${tierWords(b)} (worst ρ ${rhoText(b.account.worstRiskRatio)})`, worse && loud ? 'alarm' : worse ? 'warn' : 'info');
     }
-    if (before.account !== null && now.account !== null) {
-      for (const p of before.positions) {
-        if (!now.positions.some((q) => q.symbol === p.symbol && q.side === p.side)) {
-          say(`${p.symbol} ${p.side} ${p.marginMode} closed by the venue (last ρ ${p.riskRatio === null ? '∞' : p.riskRatio.toFixed(3)})`, 'alarm');
-        }
+    if (a !== null && b !== null) {
+      for (const p of a.positions) {
+        if (!b.positions.some((q) => q.key === p.key)) say(`${p.symbol} ${p.side} ${p.marginMode} closed by the venue (last ρ ${rhoText(p.riskRatio)})`, 'alarm');
       }
     }
     if (now.lastMarginCall !== null && now.lastMarginCall !== before.lastMarginCall) say(`venue margin call: ${now.lastMarginCall}`, 'alarm');

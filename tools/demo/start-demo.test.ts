@@ -16,7 +16,7 @@ describe('the demo (simulator + four feeds + engine + page)', () => {
   it('shows all four demo accounts, then the crash walks them through the tiers into liquidation', async () => {
     demo = await startDemo({ port: 0, simPort: 0, scenario: 'crash', speed: 600, refreshMs: 50 });
     const d = demo;
-    await waitFor('four complete accounts', () => d.snapshot().venues.every((v) => v.account !== null && v.positions.length === 3), 15_000);
+    await waitFor('four complete accounts', () => d.snapshot().venues.every((v) => v.report !== null && v.report.positions.length === 3), 15_000);
     const page = await fetch(d.url);
     expect(page.status).toBe(200);
     const first = (await (await fetch(`${d.url}snapshot`)).json()) as { venues: { venue: string }[] };
@@ -31,7 +31,14 @@ describe('the demo (simulator + four feeds + engine + page)', () => {
       40_000,
     );
     expect(journal.some((e) => e.text.startsWith('safe → watch'))).toBe(true);
-    for (const v of d.snapshot().venues) expect(JSON.stringify(v)).not.toMatch(/NaN|Infinity/);
+    for (const v of d.snapshot().venues) {
+      expect(JSON.stringify(v)).not.toMatch(/NaN|Infinity/);
+      // The page gets the monitor's report: plain data, with the alerts it raised and what became of them.
+      const report = v.report!;
+      expect(structuredClone(report)).toStrictEqual(report);
+      expect(report.alerts.some((a) => a.kind === 'tier' && a.figures.topUpUsdt > 0)).toBe(true);
+      expect(report.alerts.some((a) => a.resolved?.reason === 'closed')).toBe(true);
+    }
     await d.stop();
     await expect(fetch(d.url)).rejects.toThrow();
   }, 60_000);

@@ -1,9 +1,11 @@
 import { WebSocket } from 'ws';
+import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
 import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import { VENUE_IDS, type VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
 import { createFeed, type Feed } from '../../shared/feed/feed.ts';
+import { emptyAlertLog, logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
 import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
 import { seededRandom } from '../market-paths/seeded-random.ts';
 import type { ScenarioName } from '../market-paths/scenarios.ts';
@@ -14,13 +16,14 @@ import { startSimulator, type RunningSimulator } from '../simulator/start-simula
 import { alertText } from './alert-text.ts';
 import { DEMO_ACCESS } from './demo-access.ts';
 import { journalEntries, type JournalEntry } from './journal.ts';
-import { summaryLine, venueView, type VenueView } from './view-model.ts';
+import { summaryLine, venueView, type DemoVenue, type VenueView } from './view-model.ts';
 import { startViewer, type Viewer } from './viewer-server.ts';
 
 /**
  * The demo's composition root: the exchange simulator, one feed per venue through the real adapters
- * (the simulator speaks each venue's own protocol at `<sim>/<venue>`), the engine on every refresh,
- * and the viewer page. Nothing here computes a margin figure: it wires the shared code together.
+ * (the simulator speaks each venue's own protocol at `<sim>/<venue>`), the live monitor on every feed
+ * event, and the viewer page, which shows the monitor's figures as protocol data (an account report per
+ * venue). Nothing here computes a margin figure: it wires the shared code together.
  */
 export interface DemoOptions {
   /** The viewer's port (default 8790; 0 = any free port). Falls back to a free port when taken. */
@@ -82,6 +85,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const random = seededRandom(seed);
   // The live engine: every feed event through the account monitor, whose alerts join the journal.
   const lives = new Map<VenueId, LiveMonitor>(VENUE_IDS.map((v) => [v, emptyLiveMonitor]));
+  const logs = new Map<VenueId, AlertLog>(VENUE_IDS.map((v) => [v, emptyAlertLog]));
+  const demoVenue = (venue: VenueId): DemoVenue => ({
+    accountId: `${venue}:demo`,
+    model: venueAdapters[venue].margin,
+    ladder: DEFAULT_ALERT_POLICY.ladder,
+    takerFeeRate: defaultTakerFeeRate[venue],
+  });
   let alerts: JournalEntry[] = [];
   const onFeedEvent = (venue: VenueId, event: FeedEvent) => {
     const feed = feeds.find((f) => f.state().venue === venue);
@@ -92,6 +102,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       options: { accountId: `${venue}:demo` },
     });
     lives.set(venue, step.live);
+    logs.set(venue, logDecisions(logs.get(venue) ?? emptyAlertLog, step.decisions));
     for (const d of step.decisions) {
       const text = alertText(d);
       if (text !== null && d.kind === 'notify') {
@@ -116,14 +127,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   let journal: readonly JournalEntry[] = [];
   let lastViews: readonly VenueView[] = [];
-  const snapshot = (): DemoSnapshot => ({
-    scenario,
-    speed,
-    simTime: sim.clock.now(),
-    simulatorUrl: sim.url,
-    venues: feeds.map((f) => venueView(f.state(), f.health(), { takerFeeRate: defaultTakerFeeRate[f.state().venue] })),
-    journal,
-  });
+  const snapshot = (): DemoSnapshot => {
+    const simTime = sim.clock.now();
+    return {
+      scenario,
+      speed,
+      simTime,
+      simulatorUrl: sim.url,
+      venues: feeds.map((f) => {
+        const venue = f.state().venue;
+        return venueView(f.state(), f.health(), lives.get(venue) ?? emptyLiveMonitor, logs.get(venue) ?? emptyAlertLog, demoVenue(venue), simTime);
+      }),
+      journal,
+    };
+  };
   const refresh = setInterval(() => {
     const next = snapshot();
     journal = [...journal, ...alerts, ...journalEntries(lastViews, next.venues, next.simTime)].slice(-JOURNAL_LENGTH);

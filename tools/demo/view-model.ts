@@ -1,132 +1,105 @@
-import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
-import type { Reduction } from '../../shared/engine/margin/suggested-actions.ts';
+import type { TierRule } from '../../shared/engine/alerts/alert-ladder.ts';
+import type { MarginModel } from '../../shared/engine/margin/margin-model.ts';
+import type { LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import { accountOf, type AccountState, type MissingPiece } from '../../shared/engine/positions/account-state.ts';
 import type { FeedHealth } from '../../shared/engine/positions/feed-notices.ts';
-import { marginModels } from '../../shared/exchanges/venues.ts';
+import type { AccountReport, VenueFigure } from '../../shared/protocol/account-report.ts';
+import { accountReport } from '../../shared/protocol/account-report-builder.ts';
+import type { AlertLog } from '../../shared/protocol/alert-log.ts';
 
 /**
- * What the demo page shows for one venue, as plain JSON: the feed's health and, once the account is
- * complete, the engine's figures. Numbers that are not finite (rho past liquidation) become null with
- * the tier saying why, so JSON never carries NaN or Infinity.
+ * What the demo page shows for one venue: the feed's own counters and, once the live monitor has
+ * evaluated the account, its figures as protocol data (shared/protocol), the same data a PWA screen,
+ * the extension's popup and the relay get. Nothing here computes a figure: the report is the monitor's.
  */
-export type TierName = 'safe' | 'watch' | 'margin call' | 'critical' | 'liquidation';
-
-export interface PositionRow {
-  readonly symbol: string;
-  readonly side: 'long' | 'short';
-  readonly marginMode: 'cross' | 'isolated';
-  readonly qty: number;
-  readonly entryPrice: number;
-  readonly markPrice: number;
-  readonly notional: number;
-  readonly unrealisedPnl: number;
-  readonly riskRatio: number | null;
-  readonly tier: TierName;
-  readonly liquidationPrice: number | null;
-  /** The venue's own liquidation estimate, for comparison (null when it sends none). */
-  readonly venueLiquidationPrice: number | null;
-  /** Mark price at which rho reaches each level, keyed "0.5", "0.8", "0.9", "1". */
-  readonly tierPrices: Readonly<Record<string, number | null>>;
-  readonly topUp: number;
-  /** Quantity to close to get back to the target, null when none is needed or none can reach it. */
-  readonly reduceQty: number | null;
-  readonly reductionNote: string;
-}
-
 export interface VenueView {
   readonly venue: VenueId;
   readonly connections: FeedHealth['connections'];
-  readonly stale: readonly string[];
   readonly counters: FeedHealth['counters'];
   /** What the account still lacks (empty once complete). */
   readonly missing: readonly string[];
-  readonly account: {
-    readonly walletBalance: number;
-    readonly equity: number;
-    readonly maintenanceMargin: number;
-    readonly riskRatio: number | null;
-    readonly worstRiskRatio: number | null;
-    readonly tier: TierName;
-    readonly venueRatio: { readonly name: string; readonly value: number | null };
-    readonly target: number;
-  } | null;
-  readonly positions: readonly PositionRow[];
+  /** null: the monitor has not seen a whole account yet. */
+  readonly report: AccountReport | null;
   readonly lastMarginCall: string | null;
 }
 
-export const tierOf = (rho: number): TierName =>
-  rho >= 1 ? 'liquidation' : rho >= 0.9 ? 'critical' : rho >= 0.8 ? 'margin call' : rho >= 0.5 ? 'watch' : 'safe';
-
-const finite = (n: number | null | undefined): number | null => (n === null || n === undefined || !Number.isFinite(n) ? null : n);
+export interface DemoVenue {
+  readonly accountId: string;
+  readonly model: MarginModel;
+  readonly ladder: readonly TierRule[];
+  readonly takerFeeRate: number;
+}
 
 const missingText = (m: MissingPiece): string => ('symbol' in m ? `${m.what} ${m.symbol}` : m.what);
 
-function reductionParts(r: Reduction): { reduceQty: number | null; reductionNote: string } {
-  switch (r.kind) {
-    case 'none-needed':
-      return { reduceQty: null, reductionNote: '' };
-    case 'reduce':
-      return { reduceQty: r.qty, reductionNote: r.closesPosition ? 'close the position' : `fee ≈ ${r.feeUsdt.toFixed(2)}` };
-    default:
-      return { reduceQty: null, reductionNote: r.reason };
+/** The venue's own liquidation estimates, by position key, with the time the venue sent each. */
+function venueFigures(feed: AccountState): Record<string, VenueFigure> {
+  const out: Record<string, VenueFigure> = {};
+  for (const p of feed.positions.values()) {
+    const at = feed.reportedAt.get(p.key);
+    if (p.venueLiquidationPrice !== undefined && at !== undefined) out[`${p.symbol}:${p.side}`] = { liquidationPrice: p.venueLiquidationPrice, at };
   }
+  return out;
 }
 
-export function venueView(state: AccountState, health: FeedHealth, options: { readonly takerFeeRate: number }): VenueView {
-  const base = {
-    venue: state.venue,
-    connections: health.connections,
-    stale: health.stale,
-    counters: health.counters,
-    lastMarginCall: state.lastMarginCall === null ? null : state.lastMarginCall.positions.map((p) => p.symbol).join(', '),
-  };
-  const view = accountOf(state, options);
-  if (!view.ok) return { ...base, missing: view.missing.map(missingText), account: null, positions: [] };
-  const risk = evaluateAccount(view.account, marginModels[state.venue]);
-  const venueLiq = new Map([...state.positions.values()].map((p) => [`${p.symbol}:${p.side}`, p.venueLiquidationPrice]));
-  const positions = risk.positions.map((p): PositionRow => ({
-    symbol: p.symbol,
-    side: p.side,
-    marginMode: p.marginMode,
-    qty: p.qty,
-    entryPrice: view.account.positions.find((q) => q.symbol === p.symbol && q.side === p.side)?.entryPrice ?? p.markPrice,
-    markPrice: p.markPrice,
-    notional: p.notional,
-    unrealisedPnl: p.unrealisedPnl,
-    riskRatio: finite(p.riskRatio),
-    tier: tierOf(p.riskRatio),
-    liquidationPrice: finite(p.liquidationPrice),
-    venueLiquidationPrice: finite(venueLiq.get(`${p.symbol}:${p.side}`)),
-    tierPrices: Object.fromEntries(Object.entries(p.tierPrices).map(([k, v]) => [k, finite(v)])),
-    topUp: p.topUp,
-    ...reductionParts(p.reduction),
-  }));
+/** The newest price time per symbol: its mark, or its mid where the venue values by mids (Hyperliquid). */
+function lastPriceAt(feed: AccountState): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const prices of [feed.marks, feed.mids]) for (const [symbol, p] of prices) out[symbol] = Math.max(out[symbol] ?? 0, p.time);
+  return out;
+}
+
+export function venueView(feed: AccountState, health: FeedHealth, live: LiveMonitor, log: AlertLog, venue: DemoVenue, now: number): VenueView {
+  const whole = accountOf(feed, { takerFeeRate: venue.takerFeeRate });
+  const monitor = live.monitor;
+  const report =
+    monitor === null || monitor.view === null
+      ? null
+      : accountReport({
+          accountId: venue.accountId,
+          mode: 'demo',
+          account: monitor.account,
+          model: venue.model,
+          view: monitor.view,
+          ladder: venue.ladder,
+          alertState: monitor.alerts,
+          alertLog: log,
+          stale: monitor.stale,
+          feed: {
+            connections: health.connections,
+            staleSymbols: health.stale,
+            lastMarkAt: lastPriceAt(feed),
+          },
+          venueFigures: venueFigures(feed),
+          now,
+        });
   return {
-    ...base,
-    missing: [],
-    account: {
-      walletBalance: view.account.walletBalance,
-      equity: risk.equity,
-      maintenanceMargin: risk.maintenanceMargin,
-      riskRatio: finite(risk.riskRatio),
-      worstRiskRatio: finite(risk.worstRiskRatio),
-      tier: tierOf(risk.worstRiskRatio),
-      venueRatio: { name: risk.venueRatio.name, value: finite(risk.venueRatio.value) },
-      target: risk.target,
-    },
-    positions,
+    venue: feed.venue,
+    connections: health.connections,
+    counters: health.counters,
+    missing: whole.ok ? [] : whole.missing.map(missingText),
+    report,
+    lastMarginCall: feed.lastMarginCall === null ? null : feed.lastMarginCall.positions.map((p) => p.symbol).join(', '),
   };
 }
+
+/** The badge's tier in words ("safe" below the ladder, never with nothing open), as the page, the journal and the summary line say it. */
+export const tierWords = (report: AccountReport): string =>
+  report.badge.tierName?.toLowerCase() ?? (report.positions.length === 0 ? 'no positions' : 'safe');
+
+/** Symbols the report shows without a fresh mark. */
+export const staleSymbols = (view: VenueView): string[] => view.report?.feed.symbols.filter((s) => s.state === 'stale').map((s) => s.symbol) ?? [];
 
 /** One line per refresh for a terminal: each venue's worst rho and tier, and what is wrong with the data. */
 export function summaryLine(views: readonly VenueView[]): string {
   return views
     .map((v) => {
-      if (v.account === null) return `${v.venue}: waiting (${v.missing.join(', ') || 'connecting'})`;
-      const rho = v.account.worstRiskRatio === null ? '∞' : v.account.worstRiskRatio.toFixed(3);
-      const stale = v.stale.length > 0 ? ` stale ${v.stale.join(',')}` : '';
-      return `${v.venue} ρ ${rho} ${v.account.tier}${stale}`;
+      if (v.report === null) return `${v.venue}: waiting (${v.missing.join(', ') || 'connecting'})`;
+      const worst = v.report.account.worstRiskRatio;
+      const rho = worst === null ? '∞ (past liquidation)' : worst.toFixed(3);
+      const stale = staleSymbols(v);
+      return `${v.venue} ρ ${rho} ${tierWords(v.report)}${stale.length > 0 ? ` stale ${stale.join(',')}` : ''}`;
     })
     .join(' | ');
 }

@@ -60,6 +60,10 @@ describe('account state', () => {
     expect(state.snapshotAt).toBe(9);
     state = applyVenueEvent(state, update([], ['SOLUSDT:BOTH']));
     expect([...state.positions.keys()]).toEqual(['BTCUSDT:BOTH']);
+    // When the venue last reported each position: the time of its own figures (liquidation estimate).
+    expect([...state.reportedAt]).toEqual([['BTCUSDT:BOTH', 9]]);
+    state = applyVenueEvent(state, update([pos('BTCUSDT:BOTH', { qty: qty(4) })]));
+    expect([...state.reportedAt]).toEqual([['BTCUSDT:BOTH', 2]]);
   });
 
   it('a paged snapshot commits only at its last page; a page without its first is dropped', () => {
@@ -68,6 +72,7 @@ describe('account state', () => {
     expect([...state.positions.keys()]).toEqual(['A:cross:net']);
     state = applyVenueEvent(state, snapshot([pos('C:cross:net')], 2, { index: 2, isLast: true }));
     expect([...state.positions.keys()].sort()).toEqual(['B:cross:net', 'C:cross:net']);
+    expect([...state.reportedAt].sort()).toEqual([['B:cross:net', 2], ['C:cross:net', 2]]);
     const orphan = applyVenueEvent(state, snapshot([pos('D:cross:net')], 3, { index: 2, isLast: true }));
     expect(orphan).toBe(state);
   });

@@ -38,6 +38,8 @@ export interface AccountState {
   readonly lastMarginCall: MarginCallEvent | null;
   /** Time of the last positions snapshot committed, or null before the first. */
   readonly snapshotAt: EpochMs | null;
+  /** When the venue last reported each open position (by slot key): the time of its own figures (liquidation estimate). */
+  readonly reportedAt: ReadonlyMap<string, EpochMs>;
 }
 
 export const emptyAccountState = (venue: VenueId): AccountState => ({
@@ -53,23 +55,35 @@ export const emptyAccountState = (venue: VenueId): AccountState => ({
   contractSizes: new Map(),
   lastMarginCall: null,
   snapshotAt: null,
+  reportedAt: new Map(),
 });
 
 const byKey = (list: readonly VenuePosition[]): Map<string, VenuePosition> => new Map(list.map((p) => [p.key, p]));
 
+const timesOf = (list: readonly VenuePosition[], time: EpochMs): Map<string, EpochMs> => new Map(list.map((p) => [p.key, time]));
+
 function withPositions(state: AccountState, event: Extract<VenueEvent, { kind: 'positions' }>): AccountState {
   if (event.mode === 'update') {
     const positions = new Map(state.positions);
-    for (const key of event.closed) positions.delete(key);
-    for (const p of event.open) positions.set(p.key, p);
-    return { ...state, positions };
+    const reportedAt = new Map(state.reportedAt);
+    for (const key of event.closed) {
+      positions.delete(key);
+      reportedAt.delete(key);
+    }
+    for (const p of event.open) {
+      positions.set(p.key, p);
+      reportedAt.set(p.key, event.time);
+    }
+    return { ...state, positions, reportedAt };
   }
-  if (event.page === undefined) return { ...state, positions: byKey(event.open), pendingSnapshot: null, snapshotAt: event.time };
+  if (event.page === undefined) {
+    return { ...state, positions: byKey(event.open), pendingSnapshot: null, snapshotAt: event.time, reportedAt: timesOf(event.open, event.time) };
+  }
   // A later page without its first (we joined mid-snapshot) is dropped; the next snapshot starts clean.
   const collected = event.page.index <= 1 ? event.open : state.pendingSnapshot === null ? null : [...state.pendingSnapshot, ...event.open];
   if (collected === null) return state;
   if (!event.page.isLast) return { ...state, pendingSnapshot: collected };
-  return { ...state, positions: byKey(collected), pendingSnapshot: null, snapshotAt: event.time };
+  return { ...state, positions: byKey(collected), pendingSnapshot: null, snapshotAt: event.time, reportedAt: timesOf(collected, event.time) };
 }
 
 function withPrice(map: ReadonlyMap<string, TimedPrice>, symbol: string, next: TimedPrice): ReadonlyMap<string, TimedPrice> {

@@ -1,0 +1,165 @@
+import type { AlertDecision, AlertRecord, ResolveReason } from '../engine/alerts/alert-decision.ts';
+import type { Severity } from '../engine/alerts/alert-ladder.ts';
+import type { Side } from '../engine/positions/account.ts';
+import type { EpochMs, Price, Qty, Ratio, Usdt } from '../units/units.ts';
+import { finiteOrNull, priceOf, qtyOf, ratioOf, timeOf, usdtOf } from './protocol-numbers.ts';
+
+/**
+ * Every alert the monitor notified and what became of it, as plain data: the alert policy's decisions
+ * folded in order by `logDecisions`. The policy's own state keeps only what is open and the notices it
+ * sent; a screen's history ("what happened next"), a notification to clear and the relay all need the
+ * resolve too, so the home keeps this log beside the monitor snapshot and persists it.
+ */
+export const ALERT_LOG_VERSION = 1;
+
+export interface AlertLog {
+  readonly kind: 'alert-log';
+  /** Bumped when a field changes meaning; a reader refuses a version it does not know. */
+  readonly version: typeof ALERT_LOG_VERSION;
+  /** Oldest first, at most the limit given to logDecisions. */
+  readonly entries: readonly AlertEntry[];
+}
+
+export const emptyAlertLog: AlertLog = { kind: 'alert-log', version: ALERT_LOG_VERSION, entries: [] };
+
+interface AlertCommon {
+  /** The policy's id: the same on every device fed the same marks (subject-key.ts). */
+  readonly id: string;
+  readonly subject: string;
+  readonly severity: Severity;
+  readonly channel: 'push' | 'in-app';
+  /** The first notice, ms (venue time). */
+  readonly openedAt: EpochMs;
+  /** The latest notice (first one or reminder), ms. */
+  readonly lastNotifiedAt: EpochMs;
+  /** Reminders sent after the first notice. */
+  readonly reminders: number;
+  /** Ids whose notifications the first notice replaced (milder tiers it covers, a prediction it fulfils). */
+  readonly supersedes: readonly string[];
+  /** null: still open. */
+  readonly resolved: { readonly at: EpochMs; readonly reason: ResolveReason } | null;
+}
+
+/** A tier entered or forecast, with the numbers of its latest notice. */
+export interface RiskAlertEntry extends AlertCommon {
+  readonly kind: 'tier' | 'predictive';
+  /** Level key of the tier entered (tier) or forecast (predictive). */
+  readonly tier: string;
+  readonly tierName: string;
+  readonly figures: AlertFigures;
+}
+
+/** The data went stale: the watcher is blind, which is itself an alert. */
+export interface StaleAlertEntry extends AlertCommon {
+  readonly kind: 'stale';
+  readonly reason: string;
+}
+
+export type AlertEntry = RiskAlertEntry | StaleAlertEntry;
+
+export interface AlertFigures {
+  /** null: past liquidation (equity at or below zero with a requirement). */
+  readonly riskRatio: Ratio | null;
+  readonly equityUsdt: Usdt;
+  readonly requirementUsdt: Usdt;
+  /** Predictive: the forecast that fired; tier: the outlook for the next tier up. null: no tier above has a forecast rule. */
+  readonly forecast: AlertForecast | null;
+  /** The suggested top-up; 0: none needed. */
+  readonly topUpUsdt: Usdt;
+  /** The suggested reduction. null: none needed, or no reduction reaches the target (the top-up is the way). */
+  readonly reduction: {
+    readonly symbol: string;
+    readonly side: Side;
+    readonly qty: Qty;
+    readonly feeUsdt: Usdt;
+    readonly closesPosition: boolean;
+  } | null;
+  /** The marks the figures were computed at. */
+  readonly marks: Readonly<Record<string, Price>>;
+}
+
+export interface AlertForecast {
+  readonly tier: string;
+  readonly tierName: string;
+  /** P(touching the tier within horizonSec), in [0, 1]. */
+  readonly probability: number;
+  readonly horizonSec: number;
+  /** Median first-passage time. null: out of reach (no move reaches the tier, or it was not projected). */
+  readonly medianTimeSec: number | null;
+}
+
+const maybeRatio = (n: number | null): Ratio | null => {
+  const f = finiteOrNull(n);
+  return f === null ? null : ratioOf(f);
+};
+
+const figuresOf = (a: AlertRecord): AlertFigures => ({
+  riskRatio: maybeRatio(a.riskRatio),
+  equityUsdt: usdtOf(a.equityUsdt ?? 0),
+  requirementUsdt: usdtOf(a.requirementUsdt ?? 0),
+  forecast:
+    a.forecast === null
+      ? null
+      : {
+          tier: a.forecast.tier,
+          tierName: a.forecast.tierName,
+          probability: a.forecast.probability,
+          horizonSec: a.forecast.horizonSec,
+          medianTimeSec: finiteOrNull(a.forecast.medianTimeSec),
+        },
+  topUpUsdt: usdtOf(a.topUpUsdt ?? 0),
+  reduction:
+    a.reduction === null
+      ? null
+      : {
+          symbol: a.reduction.symbol,
+          side: a.reduction.side,
+          qty: qtyOf(a.reduction.qty),
+          feeUsdt: usdtOf(a.reduction.feeUsdt),
+          closesPosition: a.reduction.closesPosition,
+        },
+  marks: Object.fromEntries(Object.entries(a.marks).map(([s, m]) => [s, priceOf(m)])),
+});
+
+function entryOf(a: AlertRecord, supersedes: readonly string[]): AlertEntry {
+  const common: AlertCommon = {
+    id: a.id,
+    subject: a.subject,
+    severity: a.severity,
+    channel: a.channel,
+    openedAt: timeOf(a.t),
+    lastNotifiedAt: timeOf(a.t),
+    reminders: a.reminder,
+    supersedes: [...supersedes],
+    resolved: null,
+  };
+  if (a.kind === 'stale') return { ...common, kind: 'stale', reason: a.reason ?? 'no fresh data' };
+  return { ...common, kind: a.kind, tier: a.tier ?? '', tierName: a.tierName ?? '', figures: figuresOf(a) };
+}
+
+/**
+ * The log with `decisions` applied in order: a first notice opens an entry, a reminder refreshes its
+ * time and figures, a resolve closes it. Badge updates are not alerts. Pure; keeps the newest `limit`.
+ */
+export function logDecisions(log: AlertLog, decisions: readonly AlertDecision[], limit = 500): AlertLog {
+  if (decisions.length === 0) return log;
+  const entries = [...log.entries];
+  const indexOf = (id: string) => entries.findIndex((e) => e.id === id);
+  for (const d of decisions) {
+    if (d.kind === 'notify') {
+      const i = indexOf(d.alert.id);
+      const known = entries[i];
+      if (known === undefined) {
+        entries.push(entryOf(d.alert, d.supersedes));
+        continue;
+      }
+      const fresh = entryOf(d.alert, known.supersedes);
+      entries[i] = { ...fresh, openedAt: known.openedAt, resolved: known.resolved };
+    } else if (d.kind === 'resolve') {
+      const i = indexOf(d.id);
+      const known = entries[i];
+      if (known !== undefined && known.resolved === null) entries[i] = { ...known, resolved: { at: timeOf(d.t), reason: d.reason } };
+    }
+  }
+  return { ...log, entries: entries.slice(-limit) };
+}
