@@ -12,7 +12,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/*.test.ts', '**/*.test.tsx'], exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts', '**/*.test.tsx'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+          // A limit against hangs, not a speed check (speed is measured in `npm run bench`): the replay and
+          // restart tests play hours of market in a few seconds, and CI's two cores may be busy.
+          testTimeout: 60_000,
+        },
       },
       {
         extends: true,
