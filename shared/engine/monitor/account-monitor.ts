@@ -14,7 +14,7 @@ import type { Account } from '../positions/account.ts';
 import { accountProjector, type AccountProjection } from '../projection/account-projection.ts';
 import {
   correlationFor,
-  correlationOf,
+  correlationMatrix,
   DEFAULT_CORRELATION_OPTIONS,
   emptyCorrelation,
   updateCorrelation,
@@ -198,8 +198,8 @@ function evaluate(state: MonitorState, now: number): MonitorView {
     }
     return curve;
   };
-  const correlationOfPair = (a: string, b: string) => correlationOf(correlation, a, b, config.correlation);
-  const projector = accountProjector(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
+  const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
+  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
@@ -207,7 +207,7 @@ function evaluate(state: MonitorState, now: number): MonitorView {
     risk,
     projector,
     curveOf,
-    correlationOf: correlationOfPair,
+    correlations,
     liquidationOdds: config.liquidationOdds,
   });
   return new LazyMonitorView(now, risk, facts, projector.all);

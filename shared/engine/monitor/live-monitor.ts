@@ -1,6 +1,7 @@
 import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { nextDueAt } from '../alerts/next-due-at.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
+import type { Account } from '../positions/account.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type MarkHistory, type MonitorInput, type MonitorOptions, type MonitorState } from './account-monitor.ts';
@@ -20,6 +21,11 @@ export interface LiveMonitor {
   /** Symbols the feed currently reports without a fresh mark. */
   readonly stale: readonly string[];
   readonly now: number | null;
+  /**
+   * When each symbol's newest mark was handed to the monitor (batch time), kept by `liveMonitorBatch`:
+   * a stale notice's `since` is the replay's (the tick that carried the mark), not the frame's own time.
+   */
+  readonly markedAt?: Readonly<Record<string, number>>;
 }
 
 export interface LiveMonitorConfig {
@@ -36,9 +42,11 @@ export interface LiveStep {
   readonly decisions: readonly AlertDecision[];
 }
 
-const ACCOUNT_EVENTS = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
+/** Venue events that change the account the monitor hears (anything but marks, acks and errors). */
+export const ACCOUNT_EVENTS: ReadonlySet<string> = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
 
-function eventTime(event: FeedEvent): number | null {
+/** The venue's time of an event (its own, or when it was fetched); null for the few without one. */
+export function eventTime(event: FeedEvent): number | null {
   if (event.kind !== 'venue') return 'time' in event ? event.time : null;
   const e = event.event;
   return 'time' in e ? e.time : 'fetchedAt' in e ? e.fetchedAt : null;
@@ -83,12 +91,7 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (!view.ok) continue;
       step = { kind: 'account', account: view.account };
-      monitor ??= createMonitor({
-        account: view.account,
-        model: config.model,
-        ...(config.options === undefined ? {} : { options: config.options }),
-        ...(config.history === undefined ? {} : { history: config.history }),
-      });
+      monitor ??= startMonitor(view.account, config);
     } else {
       step = input;
     }
@@ -100,8 +103,18 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
   return { live: { monitor, stale, now }, decisions };
 }
 
+/** The monitor the live path starts once the feed's account is whole. */
+export function startMonitor(account: Account, config: LiveMonitorConfig): MonitorState {
+  return createMonitor({
+    account,
+    model: config.model,
+    ...(config.options === undefined ? {} : { options: config.options }),
+    ...(config.history === undefined ? {} : { history: config.history }),
+  });
+}
+
 /** Steps the monitor through every reminder due strictly before `until`, appending its decisions. */
-function dueUntil(monitor: MonitorState, until: number, into: AlertDecision[]): MonitorState {
+export function dueUntil(monitor: MonitorState, until: number, into: AlertDecision[]): MonitorState {
   let state = monitor;
   const policy = state.config.policy;
   for (let due = nextDueAt(state.alerts, state.now ?? until, policy); due !== null && due < until; due = nextDueAt(state.alerts, due, policy)) {
