@@ -1,8 +1,10 @@
 import { WebSocket } from 'ws';
-import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
+import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import { emptyLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import { VENUE_IDS, type VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
+import { createEventBatcher, type EventBatcher } from '../../shared/feed/event-batcher.ts';
 import { createFeed, type Feed } from '../../shared/feed/feed.ts';
 import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
 import { seededRandom } from '../market-paths/seeded-random.ts';
@@ -19,7 +21,7 @@ import { startViewer, type Viewer } from './viewer-server.ts';
 
 /**
  * The demo's composition root: the exchange simulator, one feed per venue through the real adapters
- * (the simulator speaks each venue's own protocol at `<sim>/<venue>`), the engine on every refresh,
+ * (the simulator speaks each venue's own protocol at `<sim>/<venue>`), the live monitor on every batch of feed events,
  * and the viewer page. Nothing here computes a margin figure: it wires the shared code together.
  */
 export interface DemoOptions {
@@ -30,6 +32,11 @@ export interface DemoOptions {
   readonly scenario?: ScenarioName;
   readonly speed?: number;
   readonly seed?: number;
+  /**
+   * The live monitor evaluates once per batch of feed events: what arrived within this window after
+   * the first (default 100 ms, below every venue's mark interval; 0 = one task turn).
+   */
+  readonly batchMs?: number;
   /** How often the page gets a new snapshot (default 500 ms). */
   readonly refreshMs?: number;
   /** Where a one-line summary goes every `summaryEveryMs` (default: nowhere). */
@@ -80,13 +87,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     throw e;
   }
   const random = seededRandom(seed);
-  // The live engine: every feed event through the account monitor, whose alerts join the journal.
+  // The live engine: the feed's events in batches through the account monitor (one evaluation per
+  // batch), whose alerts join the journal.
   const lives = new Map<VenueId, LiveMonitor>(VENUE_IDS.map((v) => [v, emptyLiveMonitor]));
   let alerts: JournalEntry[] = [];
-  const onFeedEvent = (venue: VenueId, event: FeedEvent) => {
+  const onBatch = (venue: VenueId, events: readonly FeedEvent[]) => {
     const feed = feeds.find((f) => f.state().venue === venue);
     if (feed === undefined) return;
-    const step = liveMonitorStep(lives.get(venue) ?? emptyLiveMonitor, event, feed.state(), {
+    const step = liveMonitorBatch(lives.get(venue) ?? emptyLiveMonitor, events, feed.state(), {
       model: venueAdapters[venue].margin,
       takerFeeRate: defaultTakerFeeRate[venue],
       options: { accountId: `${venue}:demo` },
@@ -99,6 +107,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       }
     }
   };
+  const batchers = new Map<VenueId, EventBatcher<FeedEvent>>(
+    VENUE_IDS.map((venue) => [venue, createEventBatcher<FeedEvent>(systemClock, { windowMs: options.batchMs ?? 100, startsBatch: isFeedNotice }, (events) => onBatch(venue, events))]),
+  );
   const feeds: readonly Feed[] = VENUE_IDS.map((venue) =>
     createFeed({
       adapter: venueAdapters[venue],
@@ -109,7 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       http: fetchHttp(),
       hmac: webCryptoHmac(),
       random: random.next,
-      onEvent: (event) => onFeedEvent(venue, event),
+      onEvent: (event) => batchers.get(venue)?.push(event),
     }),
   );
   feeds.forEach((f) => f.start());
@@ -144,6 +155,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         clearInterval(refresh);
         if (summary !== undefined) clearInterval(summary);
         feeds.forEach((f) => f.stop());
+        batchers.forEach((b) => b.stop());
         await viewer.close();
         await sim.close();
       })();

@@ -18,11 +18,18 @@ import { ACCOUNT_EVENTS, dueUntil, eventTime, startMonitor, type LiveMonitor, ty
  *     quietest symbol's last mark was handed on (what a replay of the batches computes);
  *  3. the feed recovering is stepped at the batch time, before the marks it came with;
  *  4. one `marks` step with the newest mark of every symbol in the batch;
- *  5. at most one `account` step, if positions, balance, tiers or modes changed (or the account just
- *     became whole, which starts the monitor).
+ *  5. at most one `account` step, if positions, balance, tiers or modes changed.
+ * The batch in which the feed's account becomes whole starts the monitor from it; its first step is
+ * the batch's marks (so they are observed, as a replay's first tick), or the account without marks.
  * A replay whose ticks are the batches (`[batch time, {symbol: mark}]`) raises the same alerts with the
- * same ids at the same times. A batch of one event behaves as `liveMonitorStep`.
+ * same ids at the same times, when the home keeps two rules (shared/feed/event-batcher.ts does the
+ * first with `startsBatch: isFeedNotice`): a feed notice closes the pending batch and opens the next,
+ * and a wake-up timer (`liveMonitorClock`) hands on the pending batch before it runs. A batch of one
+ * event behaves as `liveMonitorStep` (except that a mark completing the account is also observed).
  */
+/** Feed notices (stale, fresh, connection...) start a batch of their own: see `liveMonitorBatch`. */
+export const isFeedNotice = (event: FeedEvent): boolean => event.kind !== 'venue';
+
 export function liveMonitorBatch(live: LiveMonitor, events: readonly FeedEvent[], feedState: AccountState, config: LiveMonitorConfig): LiveStep {
   let batchTime = live.now;
   for (const event of events) {
@@ -73,12 +80,19 @@ export function liveMonitorBatch(live: LiveMonitor, events: readonly FeedEvent[]
     }
   }
   if (recovering) step({ kind: 'recovered' }, t);
-  if (marked) step({ kind: 'marks', marks }, t);
-  if (accountChanged || (marked && monitor === null)) {
-    const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
-    if (view.ok) {
-      if (monitor === null) monitor = startMonitor(view.account, config);
-      step({ kind: 'account', account: view.account }, t);
+  if (monitor === null) {
+    // The account may be whole now; if so the monitor starts from it, and its first step is this
+    // batch's marks (observed, as a replay's first tick is) or, without marks, the account itself.
+    const view = marked || accountChanged ? accountOf(feedState, { takerFeeRate: config.takerFeeRate }) : null;
+    if (view?.ok === true) {
+      monitor = startMonitor(view.account, config);
+      step(marked ? { kind: 'marks', marks } : { kind: 'account', account: view.account }, t);
+    }
+  } else {
+    if (marked) step({ kind: 'marks', marks }, t);
+    if (accountChanged) {
+      const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
+      if (view.ok) step({ kind: 'account', account: view.account }, t);
     }
   }
   // Nothing stepped (a notice without a monitor, an ack): time still moves on, due reminders included.
