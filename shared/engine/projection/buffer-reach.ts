@@ -85,6 +85,8 @@ const gradientVector = (p: Prepared, g: Readonly<Record<string, number>>): Float
 function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier {
   const n = p.symbols.length;
   const rates = new Float64Array(n);
+  // sqrt(I_b), taken once per symbol rather than once per pair (the same numbers, n not n^2 roots).
+  const roots = new Float64Array(n);
   const fill = (t: number) => {
     for (let a = 0; a < n; a += 1) p.integrated[a] = integratedVariance(p.curves[a] as VarianceCurve, t);
   };
@@ -92,10 +94,11 @@ function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barri
     distance,
     variance: (t) => {
       fill(t);
+      for (let a = 0; a < n; a += 1) roots[a] = Math.sqrt(p.integrated[a] ?? 0);
       let v = 0;
       for (let a = 0; a < n; a += 1) {
-        const ga = (grad[a] ?? 0) * Math.sqrt(p.integrated[a] ?? 0);
-        for (let b = 0; b < n; b += 1) v += ga * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * Math.sqrt(p.integrated[b] ?? 0);
+        const ga = (grad[a] ?? 0) * (roots[a] ?? 0);
+        for (let b = 0; b < n; b += 1) v += ga * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * (roots[b] ?? 0);
       }
       return Math.max(0, v);
     },
