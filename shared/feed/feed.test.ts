@@ -26,7 +26,7 @@ afterEach(async () => {
   feed = venue = undefined;
 });
 
-function start(v: TestVenue, timing: Partial<VenueTiming> = {}): { feed: Feed; events: FeedEvent[] } {
+function start(v: TestVenue, timing: Partial<VenueTiming> = {}, onEvent?: (e: FeedEvent) => void): { feed: Feed; events: FeedEvent[] } {
   const events: FeedEvent[] = [];
   const f = createFeed({
     adapter: hyperliquidAdapter,
@@ -39,7 +39,10 @@ function start(v: TestVenue, timing: Partial<VenueTiming> = {}): { feed: Feed; e
     random: seededRandom(7).next,
     backoff: { baseMs: 20, capMs: 200 },
     timing: { markStaleAfterMs: 400, ...timing },
-    onEvent: (e) => events.push(e),
+    onEvent: (e) => {
+      events.push(e);
+      onEvent?.(e);
+    },
   });
   f.start();
   feed = f;
@@ -131,6 +134,19 @@ describe('feed against a loopback venue', () => {
     venue.setMark('BTC', 55_555);
     await waitFor('a good mark after the garbage', () => f.state().marks.get('BTC')?.price === 55_555);
     expect(Number.isFinite(f.state().marks.get('BTC')!.price)).toBe(true);
+  }, 30_000);
+
+  it('marks are folded in batches, yet the state a consumer reads holds every mark handed on so far', async () => {
+    venue = await startTestVenue();
+    venue.setPositions([{ coin: 'BTC', szi: 0.5, entryPx: 62_000 }], false);
+    const seen: boolean[] = [];
+    const { feed: f } = start(venue, {}, (e) => {
+      if (e.kind === 'venue' && e.event.kind === 'mark' && e.event.source === 'mark') seen.push(f.state().marks.get(e.event.symbol)?.price === e.event.price);
+    });
+    await waitFor('a few marks', () => seen.length >= 3);
+    venue.setMark('BTC', 55_555);
+    await waitFor('the new mark', () => f.state().marks.get('BTC')?.price === 55_555);
+    expect(seen.every(Boolean)).toBe(true);
   }, 30_000);
 
   it('sends the venue ping on an idle socket, and stops cleanly', async () => {

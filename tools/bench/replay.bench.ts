@@ -9,7 +9,7 @@ import { accountProjector, projectAccount } from '../../shared/engine/projection
 import { bufferTierOutlook } from '../../shared/engine/projection/buffer-reach.ts';
 import { crossGroup } from '../../shared/engine/projection/equity-buffer.ts';
 import { projectPosition } from '../../shared/engine/projection/position-projection.ts';
-import { correlationOf as correlationIn } from '../../shared/engine/projection/correlation.ts';
+import { correlationMatrix } from '../../shared/engine/projection/correlation.ts';
 import { emptyVolatility, varianceCurve, type VarianceCurve } from '../../shared/engine/projection/volatility.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { parseReplayDocument } from '../../shared/replay/parse-replay-document.ts';
@@ -62,7 +62,7 @@ const nextTick = ticks[TICKS / 2] as [number, Record<string, number>];
 const { config } = mid;
 const curves = new Map<string, VarianceCurve>(coins.map((c) => [c.symbol, varianceCurve(mid.state.volatility[c.symbol] ?? emptyVolatility(config.volatility), config.volatility)]));
 const curveOf = (symbol: string): VarianceCurve => curves.get(symbol) ?? varianceCurve(emptyVolatility(config.volatility), config.volatility);
-const correlationOf = (a: string, b: string) => correlationIn(mid.state.correlation, a, b, config.correlation);
+const correlations = (symbols: readonly string[]) => correlationMatrix(mid.state.correlation, symbols, config.correlation);
 const horizons = config.projectedHorizonsSec;
 const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
 
@@ -75,12 +75,12 @@ report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated;
   { name: '  evaluateAccount, every figure read (tiers, reduction)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).positions.reduce((a, p) => a + (p.liquidationPrice ?? 0) + p.reduction.kind.length, 0))) },
   { name: '    tierPrices: 5 positions, 4 levels each', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += tierPrices(mid.account, model, p, view.risk.levels).length))) },
   { name: '    reduction: 5 positions', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += reduction(mid.account, model, p, 0.5).kind.length))) },
-  { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlationOf, horizons).positions.length)) },
+  { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlations, horizons).positions.length)) },
   { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
-  { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlationOf, horizons).medianTimeSec))) },
+  { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlations, horizons).medianTimeSec))) },
   {
     name: '  subjectFacts (reach and odds top-up on first read)',
-    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlationOf, horizons), curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
+    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlations, horizons), curveOf, correlations, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
 ]);

@@ -14,7 +14,7 @@ import type { Account } from '../positions/account.ts';
 import { accountProjector, type AccountProjection } from '../projection/account-projection.ts';
 import {
   correlationFor,
-  correlationOf,
+  correlationMatrix,
   DEFAULT_CORRELATION_OPTIONS,
   emptyCorrelation,
   updateCorrelation,
@@ -215,8 +215,8 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     }
     return curve;
   };
-  const correlationOfPair = (a: string, b: string) => correlationOf(correlation, a, b, config.correlation);
-  const projector = accountProjector(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
+  const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
+  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
@@ -224,7 +224,7 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     risk,
     projector,
     curveOf,
-    correlationOf: correlationOfPair,
+    correlations,
     liquidationOdds: config.liquidationOdds,
   });
   return new LazyMonitorView(now, risk, facts, projector.all);

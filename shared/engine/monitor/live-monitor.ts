@@ -1,6 +1,7 @@
 import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { nextDueAt } from '../alerts/next-due-at.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
+import type { Account } from '../positions/account.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type MarkHistory, type Monitor, type MonitorInput, type MonitorOptions } from './account-monitor.ts';
@@ -27,6 +28,11 @@ export interface LiveMonitor {
   readonly now: number | null;
   /** A saved monitor to restore once the account is whole (instead of creating one); null once restored. */
   readonly resume: MonitorSnapshot | null;
+  /**
+   * When each symbol's newest mark was handed to the monitor (batch time), kept by `liveMonitorBatch`:
+   * a stale notice's `since` is the replay's (the tick that carried the mark), not the frame's own time.
+   */
+  readonly markedAt: Readonly<Record<string, number>>;
 }
 
 export interface LiveMonitorConfig {
@@ -36,7 +42,7 @@ export interface LiveMonitorConfig {
   readonly history?: MarkHistory;
 }
 
-export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null, resume: null };
+export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null, resume: null, markedAt: {} };
 
 /** A live monitor that goes on from a saved one (a snapshot read by parseMonitorSnapshot). */
 export const liveMonitorFrom = (snapshot: MonitorSnapshot): LiveMonitor => ({
@@ -44,11 +50,12 @@ export const liveMonitorFrom = (snapshot: MonitorSnapshot): LiveMonitor => ({
   stale: snapshot.live?.stale ?? [],
   now: snapshot.live?.now ?? snapshot.state.now,
   resume: snapshot,
+  markedAt: snapshot.live?.markedAt ?? {},
 });
 
 /** What a home saves; null while there is nothing to save (no whole account yet, nothing to resume). */
 export function snapshotLiveMonitor(live: LiveMonitor): MonitorSnapshot | null {
-  const facts = { stale: live.stale, now: live.now };
+  const facts = { stale: live.stale, now: live.now, markedAt: live.markedAt };
   if (live.monitor !== null) return snapshotMonitor(live.monitor, facts);
   return live.resume === null ? null : { ...live.resume, live: facts };
 }
@@ -58,9 +65,11 @@ export interface LiveStep {
   readonly decisions: readonly AlertDecision[];
 }
 
-const ACCOUNT_EVENTS = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
+/** Venue events that change the account the monitor hears (anything but marks, acks and errors). */
+export const ACCOUNT_EVENTS: ReadonlySet<string> = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
 
-function eventTime(event: FeedEvent): number | null {
+/** The venue's time of an event (its own, or when it was fetched); null for the few without one. */
+export function eventTime(event: FeedEvent): number | null {
   if (event.kind !== 'venue') return 'time' in event ? event.time : null;
   const e = event.event;
   return 'time' in e ? e.time : 'fetchedAt' in e ? e.fetchedAt : null;
@@ -91,7 +100,7 @@ function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState)
 }
 
 /** A saved monitor back, once the feed holds a whole account (the venue's account now, valued at the saved marks). */
-function resumed(live: LiveMonitor, feedState: AccountState, config: LiveMonitorConfig): LiveMonitor {
+export function resumed(live: LiveMonitor, feedState: AccountState, config: LiveMonitorConfig): LiveMonitor {
   if (live.monitor !== null || live.resume === null) return live;
   const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
   return view.ok ? { ...live, monitor: restoreMonitor(live.resume, { account: view.account, model: config.model }), resume: null } : live;
@@ -114,12 +123,7 @@ export function liveMonitorStep(saved: LiveMonitor, event: FeedEvent, feedState:
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (!view.ok) continue;
       step = { kind: 'account', account: view.account };
-      monitor ??= createMonitor({
-        account: view.account,
-        model: config.model,
-        ...(config.options === undefined ? {} : { options: config.options }),
-        ...(config.history === undefined ? {} : { history: config.history }),
-      });
+      monitor ??= startMonitor(view.account, config);
     } else {
       step = input;
     }
@@ -128,11 +132,21 @@ export function liveMonitorStep(saved: LiveMonitor, event: FeedEvent, feedState:
     monitor = result.monitor;
     decisions.push(...result.decisions);
   }
-  return { live: { monitor, stale, now, resume: live.resume }, decisions };
+  return { live: { ...live, monitor, stale, now }, decisions };
+}
+
+/** The monitor the live path starts once the feed's account is whole. */
+export function startMonitor(account: Account, config: LiveMonitorConfig): Monitor {
+  return createMonitor({
+    account,
+    model: config.model,
+    ...(config.options === undefined ? {} : { options: config.options }),
+    ...(config.history === undefined ? {} : { history: config.history }),
+  });
 }
 
 /** Steps the monitor through every reminder due strictly before `until`, appending its decisions. */
-function dueUntil(monitor: Monitor, until: number, into: AlertDecision[]): Monitor {
+export function dueUntil(monitor: Monitor, until: number, into: AlertDecision[]): Monitor {
   let m = monitor;
   const policy = m.config.policy;
   for (let due = nextDueAt(m.state.alerts, m.state.now ?? until, policy); due !== null && due < until; due = nextDueAt(m.state.alerts, due, policy)) {

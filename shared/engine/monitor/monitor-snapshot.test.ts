@@ -92,7 +92,7 @@ describe('monitor state is plain data', () => {
   it('the snapshot is the options and the state, and reads back equal to itself', () => {
     const monitor = straight.monitors[400];
     if (monitor === undefined) throw new Error('short run');
-    const snapshot = snapshotMonitor(monitor, { stale: ['ETHUSDT'], now: monitor.state.now });
+    const snapshot = snapshotMonitor(monitor, { stale: ['ETHUSDT'], now: monitor.state.now, markedAt: {} });
     expect(snapshot.version).toBe(MONITOR_SNAPSHOT_VERSION);
     expect(Object.keys(snapshot)).toEqual(['version', 'options', 'state', 'live']);
     expect(parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshot)))).toStrictEqual(snapshot);
@@ -160,7 +160,7 @@ describe('a restored monitor goes on as the saved one', () => {
 describe('parseMonitorSnapshot refuses what it cannot trust, naming the field', () => {
   const monitor = straight.monitors[300];
   if (monitor === undefined) throw new Error('short run');
-  const good = (): Record<string, unknown> => JSON.parse(JSON.stringify(snapshotMonitor(monitor, { stale: [], now: monitor.state.now })));
+  const good = (): Record<string, unknown> => JSON.parse(JSON.stringify(snapshotMonitor(monitor, { stale: [], now: monitor.state.now, markedAt: {} })));
   const subjectKey = Object.keys(monitor.state.alerts.subjects)[0] ?? '';
   /** The good snapshot with the value at `path` replaced (`undefined`: removed), or the whole document when the path is empty. */
   const REMOVE = undefined;

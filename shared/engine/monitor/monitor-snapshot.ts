@@ -31,6 +31,11 @@ export interface LiveMonitorFacts {
   readonly stale: readonly string[];
   /** The live monitor's clock (the newest event time), ms; null before the first event. */
   readonly now: number | null;
+  /**
+   * When each symbol's newest mark was handed to the monitor (batched live path): a stale alert's id
+   * carries it, so it must survive a restart for the id to be the one an uncut run gives.
+   */
+  readonly markedAt: Readonly<Record<string, number>>;
 }
 
 /** The options alone: the config without the model and the horizons derived from the options. */

@@ -1,5 +1,5 @@
 import { readFields, refuse, type FieldError } from '../../units/field-error.ts';
-import type { FieldObject } from '../../units/field-readers.ts';
+import { obj, type FieldObject } from '../../units/field-readers.ts';
 import type { StaleFact } from '../alerts/alert-decision.ts';
 import type { CorrelationState } from '../projection/correlation.ts';
 import type { VarianceSums, VolatilityState } from '../projection/volatility.ts';
@@ -80,8 +80,9 @@ function staleFact(raw: unknown, path: string): StaleFact {
 }
 
 function liveFacts(raw: unknown, path: string): LiveMonitorFacts {
-  const o = exactObject(raw, path, ['stale', 'now']);
-  return { stale: listOf(o['stale'], `${path}.stale`, nonEmpty), now: orNull(epoch)(o['now'], `${path}.now`) };
+  // markedAt came with the batched live path; a snapshot saved by a per-event home has none (= {}).
+  const o = exactObject(Object.hasOwn(obj(raw, path), 'markedAt') ? raw : { ...obj(raw, path), markedAt: {} }, path, ['stale', 'now', 'markedAt']);
+  return { stale: listOf(o['stale'], `${path}.stale`, nonEmpty), now: orNull(epoch)(o['now'], `${path}.now`), markedAt: namedRecord(o['markedAt'], `${path}.markedAt`, epoch) };
 }
 
 function snapshotAt(raw: unknown): MonitorSnapshot {
