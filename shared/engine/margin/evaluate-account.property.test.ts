@@ -50,7 +50,8 @@ const positionArb = (venue: VenueId, isolatedArb: fc.Arbitrary<boolean> = fc.boo
       extraFraction: fc.double({ min: 0, max: 2, noNaN: true }),
       tiers: tiersArb,
       qtyBasis: fc.boolean(),
-      fee: fc.double({ min: 0, max: 0.001, noNaN: true }),
+      // Whole steps of 0.001 %, not fc.double: most doubles in [0, 0.001] are below 1e-300, a fee of nothing.
+      fee: fc.integer({ min: 0, max: 100 }).map((x) => x / 100_000),
       classic: fc.boolean(),
     })
     .map((r): Position => {
