@@ -5,7 +5,8 @@ import { hyperliquidMargin, hyperliquidTierTable } from '../../exchanges/hyperli
 import { okxMargin } from '../../exchanges/okx/margin.ts';
 import { price, qty, ratio } from '../../units/units.ts';
 import type { Position, TierTable } from '../positions/account.ts';
-import { buildTierTable, tierFor } from './maintenance-tiers.ts';
+import { qtyTierBoundaries } from './continuous-tier-margin.ts';
+import { buildTierTable, continuousMaintenance, tierBoundaryPrices, tierFor, tierRate } from './maintenance-tiers.ts';
 import { checkedTierTable } from './tier-table-check.ts';
 
 /**
@@ -84,5 +85,51 @@ describe('a size exactly on a tier bound', () => {
 
   test('a size past the last cap stays in the last tier', () => {
     expect(tierFor(binance, 1e9)).toMatchObject({ mmr: 0.0065, deduction: 950 });
+  });
+});
+
+describe('building a tier table', () => {
+  test('rows in any order; caps from the next floor; a missing deduction derived, a stated one kept', () => {
+    const table = buildTierTable([
+      { floor: 600_000, mmr: 0.0065 },
+      { floor: 0, mmr: 0.004 },
+      { floor: 50_000, mmr: 0.005, deduction: 49 },
+    ]);
+    expect(table).toEqual({
+      basis: 'notional',
+      tiers: [
+        { floor: 0, cap: 50_000, mmr: 0.004, deduction: 0 },
+        // Stated deduction kept as the venue sent it (49, not the recursion's 50) ...
+        { floor: 50_000, cap: 600_000, mmr: 0.005, deduction: 49 },
+        // ... and the next one derived from it: 49 + 600,000 x (0.65 % - 0.5 %) = 949.
+        { floor: 600_000, cap: Number.POSITIVE_INFINITY, mmr: 0.0065, deduction: expect.closeTo(949, 9) },
+      ],
+    });
+    expect(buildTierTable([{ floor: 0, cap: 10, mmr: 0.01 }], 'qty')).toEqual({ basis: 'qty', tiers: [{ floor: 0, cap: 10, mmr: 0.01, deduction: 0 }] });
+  });
+
+  test('an empty table is refused at lookup rather than read as no margin', () => {
+    expect(() => tierFor({ basis: 'notional', tiers: [] }, 1)).toThrow(/empty tier table/);
+  });
+
+  test('a qty table is looked up by quantity, a notional table by notional', () => {
+    const byQty = buildTierTable([{ floor: 0, mmr: 0.01 }, { floor: 5, mmr: 0.02 }], 'qty');
+    // 6 BTC at 100 is 600 notional: tier 2 by quantity (6 >= 5); by notional it would be far past 5 as well,
+    // so 4 BTC at 100 (400 notional, 4 BTC) tells the two apart.
+    expect(tierRate(byQty, 400, 4)).toBe(0.01);
+    expect(tierRate(byQty, 600, 6)).toBe(0.02);
+    expect(continuousMaintenance(byQty, 400, 4)).toBeCloseTo(4, 12);
+    const byNotional = buildTierTable([{ floor: 0, mmr: 0.01 }, { floor: 5, mmr: 0.02 }]);
+    expect(tierRate(byNotional, 400, 4)).toBe(0.02);
+  });
+
+  test('tier bounds as mark prices (notional tables) and as quantities', () => {
+    const table = buildTierTable([{ floor: 0, mmr: 0.01 }, { floor: 500, mmr: 0.05 }, { floor: 2_000, mmr: 0.1 }]);
+    expect(tierBoundaryPrices(table, 10)).toEqual([50, 200]);
+    expect(tierBoundaryPrices(table, 0)).toEqual([]);
+    expect(tierBoundaryPrices({ ...table, basis: 'qty' }, 10)).toEqual([]);
+    const p = at(table, 10, 100);
+    expect(qtyTierBoundaries(p, 100)).toEqual([5, 20]);
+    expect(qtyTierBoundaries({ ...p, tiers: { ...table, basis: 'qty' } }, 100)).toEqual([500, 2_000]);
   });
 });
