@@ -12,6 +12,7 @@ export default defineConfig({
       'shared/engine/alerts/**/*.test.ts',
       'shared/exchanges/vectors.test.ts',
       'shared/exchanges/margin-fixtures.test.ts',
+      'shared/exchanges/margin-models.test.ts',
     ],
   },
 });
