@@ -59,3 +59,14 @@ describe('evaluateAccount on one position', () => {
     expect(json['tierDistances']).toEqual(pr.tierDistances);
   });
 });
+
+describe('evaluateAccount with an isolated position beside the cross pool', () => {
+  test('the badge shows the worst ratio of the pool and every isolated position', () => {
+    // The isolated position: 1 % of 1,000 = 10 against 12.5 of margin, rho 0.8; the pool stays at 0.1.
+    const isolated: Position = { ...p, symbol: 'ETHUSDT', entryPrice: price(100), marginMode: 'isolated', isolatedMargin: usdt(12.5) };
+    const risk = evaluateAccount({ ...account, positions: [p, isolated] }, binanceMargin);
+    expect(risk.riskRatio).toBeCloseTo(0.1, 12);
+    expect(risk.positions[1]!.riskRatio).toBeCloseTo(0.8, 12);
+    expect(risk.worstRiskRatio).toBeCloseTo(0.8, 12);
+  });
+});

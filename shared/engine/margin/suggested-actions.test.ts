@@ -91,7 +91,13 @@ describe('reduction(): the smallest quantity to close', () => {
     const btc = long(10, { takerFeeRate: ratio(0.001) });
     const eth = long(10, { symbol: 'ETHUSDT' });
     const r = reduction(account('binance', 15, [btc, eth]), binanceMargin, btc, 0.5);
-    expect(r.kind).toBe('unreachable');
+    expect(r).toEqual({ kind: 'unreachable', reason: expect.stringMatching(/other positions keep the risk ratio above target/) });
+  });
+
+  test('a position of size 0 has nothing to reduce, even in a pool above target', () => {
+    const empty = long(0);
+    const eth = long(10, { symbol: 'ETHUSDT' });
+    expect(reduction(account('binance', 15, [empty, eth]), binanceMargin, empty, 0.5)).toEqual({ kind: 'none-needed' });
   });
 
   test('cross: nothing to do at or below target', () => {
