@@ -1,10 +1,9 @@
-import { defineConfig } from 'vitest/config';
-
 /**
  * The tests that guard the margin code and the alert policy, and only those: Stryker runs them once
  * per mutant, so the whole suite (simulator, feeds, browsers) would take hours on two cores.
+ * A plain object (what `defineConfig` returns), so this file imports nothing.
  */
-export default defineConfig({
+export default {
   test: {
     environment: 'node',
     include: [
@@ -15,4 +14,4 @@ export default defineConfig({
       'shared/exchanges/margin-models.test.ts',
     ],
   },
-});
+};
