@@ -8,14 +8,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     environment: 'node',
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/.stryker-tmp/**'],
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['**/*.test.ts', '**/*.test.tsx'],
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.browser.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/.stryker-tmp/**', '**/*.browser.test.ts'],
           // A limit against hangs, not a speed check (speed is measured in `npm run bench`): the replay and
           // restart tests play hours of market in a few seconds, and CI's two cores may be busy.
           testTimeout: 60_000,
