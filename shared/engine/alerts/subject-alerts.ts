@@ -1,7 +1,7 @@
 import { probabilityWithin } from '../projection/tier-outlook.ts';
 import type { AlertDecision, AlertRecord, SubjectFacts, TierForecast } from './alert-decision.ts';
 import { levelKey, type AlertPolicyOptions, type TierRule } from './alert-ladder.ts';
-import { effectiveTierIndex } from './effective-tier.ts';
+import { effectiveTierIndex, LEAVE_BAND } from './effective-tier.ts';
 import { predictiveAlertId, tierAlertId } from './subject-key.ts';
 
 /**
@@ -94,8 +94,12 @@ export function stepSubject(
   };
   let snooze = prev.snooze !== null && prev.snooze.untilMs !== null && now >= prev.snooze.untilMs ? null : prev.snooze;
 
-  // 1. Tier episodes: escalate at once, leave through the hysteresis band.
-  const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis);
+  // 1. Tier episodes: escalate at once, leave through the hysteresis band (in rho, then in price).
+  const isNear = (i: number): boolean => {
+    const rule = ladder[i];
+    return rule !== undefined && probabilityWithin(reachOf(facts, rule), LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
+  };
+  const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis, isNear);
   let tiers: OpenAlert[] = [...prev.tiers];
   const reached: string[] = [];
   if (tierIndex > prev.tierIndex) {
