@@ -6,6 +6,8 @@ import { accountFor } from '../../../tools/backtest/backtest-accounts.ts';
 import { backtestPath } from '../../../tools/backtest/backtest-paths.ts';
 import type { SubjectFacts } from './alert-decision.ts';
 import { LEAVE_BAND } from './effective-tier.ts';
+import { DEFAULT_ALERT_POLICY } from './alert-ladder.ts';
+import { reentryPeriodMs } from './subject-alerts.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 24, 12, 0);
@@ -26,11 +28,26 @@ describe('the hysteresis band in price (issue 13, ask 7)', () => {
     expect(pushes(run(0.8)).filter((a) => a.kind === 'tier' && a.tier === '1')).toHaveLength(1);
   });
 
-  it('leaves it through the rho band once the level is far in price', () => {
-    expect(pushes(run(0.1)).filter((a) => a.kind === 'tier' && a.tier === '1')).toHaveLength(4);
+  it('leaves it through the rho band once the level is far in price, and a re-entry waits a reminder period', () => {
+    const far = run(0.1);
+    // The badge follows the tier: in Liquidation four times (the rho band let it out three times)...
+    expect(far.log.filter(({ decision }) => decision.kind === 'update-badge' && decision.tier === '1')).toHaveLength(4);
+    // ...but the trader hears of it once in 7 minutes.
+    expect(pushes(far).filter((a) => a.kind === 'tier' && a.tier === '1')).toHaveLength(1);
   });
 
-  it('a 12x isolated long on trend paths re-enters Liquidation far less often', { timeout: 60_000 }, () => {
+  it('re-entering Liquidation is announced again once the ladder\'s shortest reminder period (15 min) has passed', () => {
+    expect(reentryPeriodMs(DEFAULT_ALERT_POLICY.ladder, 3)).toBe(15 * MIN);
+    expect(reentryPeriodMs(DEFAULT_ALERT_POLICY.ladder, 1)).toBe(60 * MIN);
+    const ticks = [...jitter.map((rho, m) => [m, rho] as const), ...Array.from({ length: 15 }, (_, m) => [7 + m, 1.01] as const)];
+    const liquidation = pushes(runPolicy(ticks.map(([m, rho]) => ({ t: T0 + m * MIN, subjects: [nearLiquidation(rho, 0.1)] }))))
+      .filter((a) => a.kind === 'tier' && a.tier === '1')
+      .map((a) => [(a.t - T0) / MIN, a.reminder]);
+    // First at 0; back at 6 and still there: announced at 15 (a new id), not at 2, 4 or 6.
+    expect(liquidation).toEqual([[0, 0], [15, 0]]);
+  });
+
+  it('a 12x isolated long on trend paths is told of Liquidation at most once per 15 min, and far less often', { timeout: 60_000 }, () => {
     // The case of the issue: a steady fall with noise, the position left unliquidated by nobody acting.
     let entries = 0;
     let worstIn15Min = 0;
@@ -47,8 +64,9 @@ describe('the hysteresis band in price (issue 13, ask 7)', () => {
       entries += times.length;
       for (const t of times) worstIn15Min = Math.max(worstIn15Min, times.filter((u) => u >= t && u < t + 15 * MIN).length);
     }
-    // Measured: 16 entries and 5 within 15 min with the rho band alone; 10 and 2 with the price band.
+    // Measured: 16 notices, 5 within 15 min, with the rho band alone; 10 and 2 with the price band; 10 and
+    // 1 with the re-entry period as well (a Liquidation notice at most once per 15 min).
     expect(entries).toBeLessThanOrEqual(10);
-    expect(worstIn15Min).toBeLessThanOrEqual(2);
+    expect(worstIn15Min).toBe(1);
   });
 });
