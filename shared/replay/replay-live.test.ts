@@ -133,7 +133,7 @@ function compare(accountJson: Record<string, unknown>, history: Series, events: 
 }
 
 describe('replay = live, one code path', () => {
-  it('crash, 5 s marks one symbol at a time, with a feed outage and one coin falling silent', () => {
+  it('crash, 5 s marks one symbol at a time, with a feed outage and one coin falling silent', { timeout: 60_000 }, () => {
     const span = { startMs: CRASH_START, stepMs: 5_000, durationMs: 50 * MIN, seed: 42 };
     const history = scenarioSeries('calm', { startMs: CRASH_START - 3 * 3_600_000, stepMs: MIN, durationMs: 3 * 3_600_000 - MIN, seed: 5 });
     const outage = (t: number) => t > CRASH_START + 12 * MIN && t < CRASH_START + 13 * MIN;

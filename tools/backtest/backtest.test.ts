@@ -82,13 +82,13 @@ describe('the backtest itself', () => {
     expect(ours?.leadTimeP50Sec ?? 0).toBeGreaterThan(stat?.leadTimeP50Sec ?? Infinity);
   });
 
-  it('is deterministic under its seed, and the seed matters', () => {
+  it('is deterministic under its seed, and the seed matters', { timeout: 60_000 }, () => {
     expect(playIndices(indices(5), crash)).toEqual(crashOutcomes.slice(0, 5));
     const other = playIndices(indices(5), { ...crash, seed: 4 });
     expect(other).not.toEqual(crashOutcomes.slice(0, 5));
   });
 
-  it('faces every policy with the same path and account, and no money but the top-ups', () => {
+  it('faces every policy with the same path and account, and no money but the top-ups', { timeout: 60_000 }, () => {
     // Checked against the path and the account rebuilt here, not against each other only.
     // Trend and crash paths, 3x to 50x, a one-minute reaction: where both traders act and spend.
     const mixed: BacktestOptions = { paths: 10, seed: 11, delayMs: 60_000, families: ['trend', 'crash'], targets: [0.1, 0.5], forecastRules: [] };
@@ -119,7 +119,7 @@ describe('the backtest itself', () => {
     expect(outcomes.some((o) => o.sizing.some((s) => s.static.topUpUsdt > 0))).toBe(true);
   });
 
-  it('a longer reaction delay never saves more accounts (same paths, same alerts)', () => {
+  it('a longer reaction delay never saves more accounts (same paths, same alerts)', { timeout: 60_000 }, () => {
     // Trend paths, cross longs from 3x to 50x: slow bleeds, where a reaction delay matters most.
     const trend: BacktestOptions = { paths: 5, seed: 5, delayMs: 0, families: ['trend'], targets: [0.1, 0.5], forecastRules: [] };
     const quick = backtestReport(playIndices(indices(5), trend), 5, 0).policies;
