@@ -3,6 +3,7 @@ import type { Hmac } from '../ports/hmac.ts';
 import { restUrl, type HttpClient, type HttpResponse, type RestRequest } from '../ports/http.ts';
 import type { VenueAccess } from '../ports/venue-adapter.ts';
 import { parseJsonText } from '../units/field-readers.ts';
+import { epochMs } from '../units/units.ts';
 import { apiRestrictionsRequest } from './binance/subscribe.ts';
 import { apiKeyInfoRequest } from './bybit/subscribe.ts';
 import { accountConfigRequest } from './okx/subscribe.ts';
@@ -145,7 +146,7 @@ export async function checkKey(venue: VenueId, access: VenueAccess, endpoints: K
   const keys = { ...access, apiKey: access.apiKey ?? '', apiSecret: access.apiSecret ?? '' };
 
   // 1. The feed's own signed balance read: the venue's words for a wrong or expired key.
-  const calls = await venueAdapters[venue].snapshotCalls(keys, ports.now(), ports.hmac);
+  const calls = await venueAdapters[venue].snapshotCalls(keys, epochMs(ports.now()), ports.hmac);
   const balance = calls.find((c) => c.purpose === 'balance') ?? calls[0];
   if (balance === undefined) return refusal('unreadable', `${name}: no signed read to check the key with`);
   const read = await send(ports, endpoints.rest, balance.request, venue);
