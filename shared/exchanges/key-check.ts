@@ -54,7 +54,7 @@ async function send(ports: KeyCheckPorts, base: string, request: RestRequest, ve
   try {
     return { reply: await ports.http.send(url, request) };
   } catch (e) {
-    const host = new URL(base).host;
+    const host = base.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? base;
     const why =
       e instanceof TypeError
         ? `the browser refused the request (CORS) or the network is down`

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../../shared/replay/replay.ts';
+import { isFieldError } from '../../../shared/units/field-error.ts';
+import { leadText, runAccountReplay, ticksFromCsv, ticksFromHistory, type ReplayAccount } from './replay-model.ts';
+
+const root = join(import.meta.dirname, '../../..');
+const crash = JSON.parse(readFileSync(join(root, 'examples/replay-crash.json'), 'utf8')) as { account: Record<string, unknown>; ticks: [number, Record<string, number>][] };
+const csv = readFileSync(join(root, 'examples/replay-crash.csv'), 'utf8');
+const account: ReplayAccount = { id: 'binance:demo', label: 'Demo', document: crash.account };
+
+describe('the Replay screen model', () => {
+  it('plays the crash CSV through the same replay as npm run replay and gives each notice its lead time', () => {
+    const ticks = ticksFromCsv(csv, account);
+    if (isFieldError(ticks)) throw new Error(`${ticks.field}: ${ticks.message}`);
+    expect(ticks).toHaveLength(crash.ticks.length);
+    const summary = runAccountReplay(account, ticks);
+    if (isFieldError(summary)) throw new Error(summary.message);
+    const direct = replay({ accountId: 'binance:demo', account: crash.account, ticks: crash.ticks, staleAfterMs: null });
+    if (isFieldError(direct)) throw new Error(direct.message);
+    expect(summary.lines.map((l) => l.id)).toEqual(direct.alerts.filter((a) => a.kind !== 'resolve').map((a) => a.id));
+    expect(summary.endPoint).toEqual({ kind: 'liquidation', t: direct.liquidatedAt, name: 'Liquidation' });
+    const first = summary.lines[0]!;
+    expect(first.leadMs).toBe(direct.liquidatedAt! - first.t);
+    expect(first.leadMs).toBeGreaterThan(0);
+    expect(summary.lines.some((l) => l.text.startsWith('Margin call'))).toBe(true);
+  });
+
+  it('names the line and column of a bad CSV cell', () => {
+    expect(ticksFromCsv('time,symbol,price\n1760130000000,BTCUSDT,97000\n1760130005000,BTCUSDT,abc\n', account)).toEqual({
+      kind: 'field-error',
+      field: 'line 3, column 3 (price)',
+      message: 'expected a decimal number, got "abc"',
+    });
+    expect(ticksFromCsv('1760130000000,DOGEUSDT,1', account)).toMatchObject({ field: 'line 1, column 2 (symbol)' });
+    expect(ticksFromCsv('1760130005000,BTCUSDT,1\n1760130000000,BTCUSDT,1', account)).toMatchObject({ field: 'line 2, column 1 (time)' });
+    expect(ticksFromCsv('yesterday,BTCUSDT,1', account)).toMatchObject({ field: 'line 1, column 1 (time)' });
+    expect(ticksFromCsv('1,2', account)).toMatchObject({ field: 'line 1' });
+    expect(ticksFromCsv('\n\n', account)).toMatchObject({ field: 'input' });
+    expect(ticksFromCsv('2026-11-26T14:00:00Z,BTCUSDT,90000', account)).toEqual([{ t: Date.parse('2026-11-26T14:00:00Z'), marks: new Map([['BTCUSDT', 90000]]) }]);
+  });
+
+  it('merges stored mark histories into ticks by time', () => {
+    const ticks = ticksFromHistory(new Map([['BTCUSDT', [{ t: 2, price: 10 }, { t: 1, price: 9 }]], ['ETHUSDT', [{ t: 2, price: 3 }]]]));
+    expect(ticks.map((t) => [t.t, Object.fromEntries(t.marks)])).toEqual([[1, { BTCUSDT: 9 }], [2, { BTCUSDT: 10, ETHUSDT: 3 }]]);
+    expect(leadText(3_840_000)).toBe('1 h 04 min');
+    expect(leadText(200_000)).toBe('3 min 20 s');
+  });
+});
