@@ -4,6 +4,7 @@ import { replay, type ReplayResult } from '../../../shared/replay/replay.ts';
 import type { ReplayAlert } from '../../../shared/replay/replay-alert.ts';
 import type { MarkPoint } from '../../../shared/ports/mark-history.ts';
 import { isFieldError, type FieldError } from '../../../shared/units/field-error.ts';
+import { epochMs, price } from '../../../shared/units/units.ts';
 
 /**
  * What the Replay screen plays: an account (the calc document, as a manual account or a saved
@@ -52,7 +53,7 @@ export function ticksFromHistory(histories: ReadonlyMap<string, readonly MarkPoi
       byTime.set(p.t, marks);
     }
   }
-  return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, marks]) => ({ t, marks }) as PriceTick);
+  return [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([t, marks]): PriceTick => ({ t: epochMs(t), marks: new Map([...marks].map(([k, v]) => [k, price(v)])) }));
 }
 
 /** Runs the replay (the one `npm run replay` runs) and lists where each alert fired. */
@@ -82,12 +83,14 @@ function describe(a: ReplayAlert): string {
 }
 
 function summarise(result: ReplayResult, ticks: number): ReplaySummary {
-  const risk = result.alerts.filter((a) => a.kind === 'tier');
-  const worst = risk.reduce<(typeof risk)[number] | undefined>((w, a) => (w === undefined || Number(a.tier) > Number(w.tier) ? a : w), undefined);
+  let worst: { t: number; tier: string | null; tierName: string | null } | undefined;
+  for (const a of result.alerts) {
+    if (a.kind === 'tier' && (worst === undefined || Number(a.tier) > Number(worst.tier))) worst = a;
+  }
   const endPoint =
     result.liquidatedAt !== null
       ? { kind: 'liquidation' as const, t: result.liquidatedAt, name: 'Liquidation' }
-      : worst !== undefined && worst.kind === 'tier'
+      : worst !== undefined
         ? { kind: 'worst-tier' as const, t: worst.t, name: worst.tierName ?? String(worst.tier) }
         : null;
   const lines = result.alerts
