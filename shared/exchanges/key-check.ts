@@ -152,14 +152,14 @@ export async function checkKey(venue: VenueId, access: VenueAccess, endpoints: K
   const read = await send(ports, endpoints.rest, balance.request, venue);
   if ('failed' in read) return read.failed;
   const refused = venueRefusal(venue, read.reply);
-  if (refused !== undefined) return refusal('refused', `${name} refused the key: ${refused}. The key was not kept.`);
+  if (refused !== undefined) return refusal('refused', `${name} refused the key: ${refused.replace(/\.+$/, '')}. The key was not kept.`);
 
   // 2. The key's permissions.
   const base = venue === 'binance' ? (endpoints.spotRest ?? LIVE_BINANCE_SPOT_REST) : endpoints.rest;
   const perm = await send(ports, base, await permissionRequest(venue, keys, ports), venue);
   if ('failed' in perm) return perm.failed;
   const permRefused = venueRefusal(venue, perm.reply);
-  if (permRefused !== undefined) return refusal('refused', `${name} would not show the key's permissions: ${permRefused}. The key was not kept.`);
+  if (permRefused !== undefined) return refusal('refused', `${name} would not show the key's permissions: ${permRefused.replace(/\.+$/, '')}. The key was not kept.`);
   const body = bodyOf(perm.reply);
   const granted = body === undefined ? undefined : grants(venue, body);
   if (granted === undefined) return refusal('unreadable', `${name}'s permission record could not be read. The key was not kept.`);
