@@ -154,6 +154,7 @@ describe('Replay screen', () => {
     await expect.poll(() => page.getByTestId('alerts-fired').locator('li').count(), { timeout: 20_000 }).toBeGreaterThan(3);
     const items = await page.getByTestId('alerts-fired').locator('li').allTextContents();
     expect(items.some((t) => t.includes('Margin call') && /before liquidation/.test(t))).toBe(true);
+    expect(await page.getByTestId('replay-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(items.join('\n')).not.toMatch(/NaN|Infinity|undefined/);
     expect(await page.getByTestId('replay-result').textContent()).toContain('Liquidation at 2025-10-10');
     expect(await noHorizontalScroll(page)).toBe(true);

@@ -25,6 +25,10 @@ export interface ReplayLine {
   readonly t: number;
   readonly id: string;
   readonly text: string;
+  /** Short name for a chart marker ("Margin call", "Forecast: Critical"). */
+  readonly label: string;
+  /** The symbol the notice is about (the reduction's symbol for a cross pool), or null. */
+  readonly symbol: string | null;
   /** ms from this notice to the end point; null when there is none (nothing worse came). */
   readonly leadMs: number | null;
 }
@@ -95,7 +99,14 @@ function summarise(result: ReplayResult, ticks: number): ReplaySummary {
         : null;
   const lines = result.alerts
     .filter((a) => a.kind !== 'resolve')
-    .map((a) => ({ t: a.t, id: a.id, text: describe(a), leadMs: endPoint === null || a.t > endPoint.t ? null : endPoint.t - a.t }));
+    .map((a) => ({
+      t: a.t,
+      id: a.id,
+      text: describe(a),
+      label: a.kind === 'stale' ? 'Stale' : `${a.kind === 'predictive' ? 'Forecast: ' : ''}${a.tierName ?? a.tier ?? ''}`,
+      symbol: a.kind === 'tier' || a.kind === 'predictive' ? a.symbol : null,
+      leadMs: endPoint === null || a.t > endPoint.t ? null : endPoint.t - a.t,
+    }));
   return { lines, endPoint, maxRiskRatio: result.maxRiskRatio, ticks };
 }
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { MarkHistory, MarkPoint } from '../../../shared/ports/mark-history.ts';
 import type { PriceTick } from '../../../shared/replay/parse-price-series.ts';
 import { isFieldError } from '../../../shared/units/field-error.ts';
+import { ReplayChart } from './replay-chart.tsx';
 import { leadText, runAccountReplay, symbolsOf, ticksFromCsv, ticksFromHistory, type ReplayAccount, type ReplaySummary } from './replay-model.ts';
 import '../settings/settings.css';
 
@@ -24,6 +25,7 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
   const [csv, setCsv] = useState('');
   const [problem, setProblem] = useState<Problem>(null);
   const [summary, setSummary] = useState<ReplaySummary | null>(null);
+  const [played, setPlayed] = useState<{ ticks: readonly PriceTick[]; symbol: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const account = accounts.find((a) => a.id === accountId);
 
@@ -45,6 +47,11 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
       if (ticks.length === 0) return setProblem({ field: 'source', message: 'no stored prices for this account\'s symbols yet: keep the app open a while, or paste a CSV' });
       const result = runAccountReplay(account, ticks);
       if (isFieldError(result)) return setProblem({ field: 'csv', message: `${result.field}: ${result.message}` });
+      // Chart the symbol most notices are about.
+      const counts = new Map<string, number>();
+      for (const l of result.lines) if (l.symbol !== null) counts.set(l.symbol, (counts.get(l.symbol) ?? 0) + 1);
+      const symbol = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? [...symbolsOf(account)][0] ?? '';
+      setPlayed({ ticks, symbol });
       setSummary(result);
     } finally {
       setBusy(false);
@@ -131,6 +138,7 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
                 : `Worst tier: ${summary.endPoint.name} at ${timeText(summary.endPoint.t)} (no liquidation).`}
             {summary.maxRiskRatio !== null && ` Highest rho ${(summary.maxRiskRatio * 100).toFixed(1)} %.`}
           </p>
+          {played !== null && played.symbol !== '' && <ReplayChart ticks={played.ticks} lines={summary.lines} symbol={played.symbol} />}
           <ol className="alerts-fired" data-testid="alerts-fired">
             {summary.lines.map((l) => (
               <li key={`${l.id}-${l.t}`}>
