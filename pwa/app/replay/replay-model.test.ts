@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../shared/replay/replay.ts';
 import { isFieldError } from '../../../shared/units/field-error.ts';
-import { leadText, runAccountReplay, ticksFromCsv, ticksFromHistory, type ReplayAccount } from './replay-model.ts';
+import { leadText, manualReplayAccounts, runAccountReplay, ticksFromCsv, ticksFromHistory, type ReplayAccount } from './replay-model.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const crash = JSON.parse(readFileSync(join(root, 'examples/replay-crash.json'), 'utf8')) as { account: Record<string, unknown>; ticks: [number, Record<string, number>][] };
@@ -46,5 +46,27 @@ describe('the Replay screen model', () => {
     expect(ticks.map((t) => [t.t, Object.fromEntries(t.marks)])).toEqual([[1, { BTCUSDT: 9 }], [2, { BTCUSDT: 10, ETHUSDT: 3 }]]);
     expect(leadText(3_840_000)).toBe('1 h 04 min');
     expect(leadText(200_000)).toBe('3 min 20 s');
+  });
+});
+
+describe('manual accounts from the settings', () => {
+  it('replay under their own ladder', async () => {
+    const { parseAccountForm, EMPTY_ACCOUNT_FORM, EMPTY_POSITION, DEFAULT_SETTINGS } = await import('../settings/settings-model.ts');
+    const parsed = parseAccountForm({
+      ...EMPTY_ACCOUNT_FORM,
+      label: 'Plan',
+      source: 'manual',
+      ladder: '0.3, 0.6, 0.9, 1',
+      walletBalance: '5600',
+      positions: [{ ...EMPTY_POSITION, symbol: 'BTCUSDT', qty: '0.5', entryPrice: '97000', markPrice: '97000', leverage: '20' }],
+    });
+    if (isFieldError(parsed)) throw new Error(parsed.message);
+    const [plan] = manualReplayAccounts({ ...DEFAULT_SETTINGS, accounts: [parsed.account] });
+    const ticks = ticksFromCsv(csv.split('\n').filter((l) => !l.includes('ETHUSDT') && !l.includes('SOLUSDT')).join('\n'), plan!);
+    if (isFieldError(ticks)) throw new Error(`${ticks.field}: ${ticks.message}`);
+    const summary = runAccountReplay(plan!, ticks);
+    if (isFieldError(summary)) throw new Error(summary.message);
+    expect(summary.lines.filter((l) => l.label === 'Margin call')).toHaveLength(1);
+    expect(summary.lines.some((l) => l.text.startsWith('Margin call') && l.text.includes('rho 6'))).toBe(true);
   });
 });

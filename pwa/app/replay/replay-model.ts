@@ -5,6 +5,7 @@ import type { ReplayAlert } from '../../../shared/replay/replay-alert.ts';
 import type { MarkPoint } from '../../../shared/ports/mark-history.ts';
 import { isFieldError, type FieldError } from '../../../shared/units/field-error.ts';
 import { epochMs, price } from '../../../shared/units/units.ts';
+import { policyOf, type PwaSettings } from '../settings/settings-model.ts';
 
 /**
  * What the Replay screen plays: an account (the calc document, as a manual account or a saved
@@ -116,4 +117,16 @@ export function leadText(ms: number): string {
   if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${s} s`;
+}
+
+/**
+ * The manual accounts of the settings as replayable accounts (their calc documents and policies).
+ * Accounts read through a venue join the list from their saved snapshots, which the app holds.
+ */
+export function manualReplayAccounts(settings: PwaSettings): ReplayAccount[] {
+  return settings.accounts.flatMap((a) =>
+    a.manual === null
+      ? []
+      : [{ id: a.id, label: `${a.label} (typed by hand)`, document: { exchange: a.venue, walletBalance: a.manual.walletBalance, positions: a.manual.positions }, policy: policyOf(a, settings.quietHours) }],
+  );
 }
