@@ -24,6 +24,11 @@ describe('the Replay screen model', () => {
     const first = summary.lines[0]!;
     expect(first.leadMs).toBe(direct.liquidatedAt! - first.t);
     expect(first.leadMs).toBeGreaterThan(0);
+    // Each subject counts to its own liquidation: BTC's cross pool went 5 s after SOL's isolated position.
+    const btcLiquidation = direct.alerts.find((a) => a.kind === 'tier' && a.symbol === 'BTCUSDT' && a.tier === '1')!;
+    const btcCritical = summary.lines.find((l) => l.text.startsWith('Critical: BTCUSDT'))!;
+    expect(btcCritical.leadMs).toBe(btcLiquidation.t - btcCritical.t);
+    expect(btcLiquidation.t).toBeGreaterThan(direct.liquidatedAt!);
     expect(summary.lines.some((l) => l.text.startsWith('Margin call'))).toBe(true);
   });
 

@@ -30,7 +30,10 @@ export interface ReplayLine {
   readonly label: string;
   /** The symbol the notice is about (the reduction's symbol for a cross pool), or null. */
   readonly symbol: string | null;
-  /** ms from this notice to the end point; null when there is none (nothing worse came). */
+  /**
+   * ms from this notice to its subject's liquidation (the subject's first notice at the ladder's top),
+   * else to the account's end point; null when there is none (nothing worse came).
+   */
   readonly leadMs: number | null;
 }
 
@@ -98,6 +101,11 @@ function summarise(result: ReplayResult, ticks: number): ReplaySummary {
       : worst !== undefined
         ? { kind: 'worst-tier' as const, t: worst.t, name: worst.tierName ?? String(worst.tier) }
         : null;
+  // Each subject's own end: its first notice at the top of the ladder (liquidation); others count to the account's.
+  const topLevel = Math.max(...result.alerts.map((a) => (a.kind === 'tier' ? Number(a.tier) : 0)), 1);
+  const subjectEnd = new Map<string, number>();
+  for (const a of result.alerts) if (a.kind === 'tier' && Number(a.tier) >= topLevel && !subjectEnd.has(a.subject)) subjectEnd.set(a.subject, a.t);
+  const endOf = (subject: string): number | null => subjectEnd.get(subject) ?? endPoint?.t ?? null;
   const lines = result.alerts
     .filter((a) => a.kind !== 'resolve')
     .map((a) => ({
@@ -106,7 +114,7 @@ function summarise(result: ReplayResult, ticks: number): ReplaySummary {
       text: describe(a),
       label: a.kind === 'stale' ? 'Stale' : `${a.kind === 'predictive' ? 'Forecast: ' : ''}${a.tierName ?? a.tier ?? ''}`,
       symbol: a.kind === 'tier' || a.kind === 'predictive' ? a.symbol : null,
-      leadMs: endPoint === null || a.t > endPoint.t ? null : endPoint.t - a.t,
+      leadMs: ((end) => (end === null || a.t > end ? null : end - a.t))(endOf(a.subject)),
     }));
   return { lines, endPoint, maxRiskRatio: result.maxRiskRatio, ticks };
 }
