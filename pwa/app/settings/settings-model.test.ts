@@ -107,5 +107,13 @@ describe('the stored record', () => {
     if (isFieldError(parsed)) throw new Error(`${parsed.field}: ${parsed.message}`);
     expect(parsed.target).toBe(0.3);
     expect(parsed.policy?.ladder.map((t) => t.level)).toEqual([0.4, 0.7, 0.85, 1]);
+    // A moved tier keeps its default behaviour: Critical still passes quiet hours, Margin call still forecasts.
+    expect(parsed.policy?.ladder.map((t) => [t.name, t.bypassesQuietHours, t.push])).toEqual([
+      ['Watch', false, false],
+      ['Margin call', false, true],
+      ['Critical', true, true],
+      ['Liquidation', true, true],
+    ]);
+    expect(parsed.policy?.ladder[1]?.predict).toEqual({ horizonSec: 3600, threshold: 0.5 });
   });
 });

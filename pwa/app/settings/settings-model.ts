@@ -83,10 +83,20 @@ export const DEFAULT_LADDER_LEVELS: readonly number[] = DEFAULT_LADDER.map((t) =
 
 // ---- the policy the worker and the relay receive for an account ------------------------------------
 
+/**
+ * The ladder as policy JSON: each level keeps its default tier's behaviour (push, quiet-hours bypass,
+ * grace, reminders, forecast), so moving Critical to 0.85 still lets it through quiet hours.
+ */
+const ladderPolicy = (levels: readonly number[]): Record<string, unknown>[] =>
+  levels.map((level, i) => {
+    const tier = DEFAULT_LADDER[i] ?? DEFAULT_LADDER[DEFAULT_LADDER.length - 1]!;
+    return { ...tier, level, ...(tier.predict === null ? { predict: null } : { predict: { ...tier.predict } }) };
+  });
+
 /** The account's ladder and target as the policy JSON the engine's policy parser reads. */
 export function policyOf(account: Pick<AccountSettings, 'ladder' | 'target'>, quietHours: QuietHoursSetting | null): Record<string, unknown> {
   return {
-    ladder: account.ladder.map((level, i) => ({ level, name: DEFAULT_LADDER[i]?.name ?? `Tier ${i + 1}`, severity: DEFAULT_LADDER[i]?.severity ?? 'critical' })),
+    ladder: ladderPolicy(account.ladder),
     target: account.target,
     quietHours: quietHours === null ? null : { start: quietHours.start, end: quietHours.end, utcOffsetMinutes: -new Date().getTimezoneOffset() },
   };
@@ -311,7 +321,7 @@ function storedAccountAt(raw: unknown, path: string): AccountSettings {
   });
   const target = o['target'] === null ? null : jsonNumber(o['target'], f('target'));
   // The engine's policy parser is the judge of the ladder and target.
-  const policy = parsePolicyOverrides({ ladder: ladder.map((level, i) => ({ level, name: DEFAULT_LADDER[i]?.name ?? `Tier ${i + 1}`, severity: DEFAULT_LADDER[i]?.severity ?? 'critical' })), target }, path);
+  const policy = parsePolicyOverrides({ ladder: ladderPolicy(ladder), target }, path);
   if (isFieldError(policy)) refuse(policy.field, policy.message);
   let manual: AccountSettings['manual'] = null;
   if (source === 'manual') {
