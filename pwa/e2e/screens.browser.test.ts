@@ -51,8 +51,8 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function screenPage(width: number, height: number): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width, height } });
+async function screenPage(width: number, height: number, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -127,10 +127,10 @@ describe('Settings screen', () => {
     await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Plan saved. Saved as a plan: positions typed by hand.');
     await context.close();
 
-    const desktop = await screenPage(1280, 800);
+    const desktop = await screenPage(1280, 800, 'dark');
     expect(await desktop.page.evaluate((origin) => sentryScreens.mountSettings(origin), sim.url)).toBeNull();
     await expect.poll(() => desktop.page.getByTestId('settings-screen').count()).toBe(1);
-    await desktop.page.screenshot({ path: join(artifactDir('pwa'), 'settings-1280x800.png'), fullPage: true });
+    await desktop.page.screenshot({ path: join(artifactDir('pwa'), 'settings-1280x800-dark.png'), fullPage: true });
     await desktop.context.close();
   });
 });
