@@ -98,11 +98,11 @@ interface ExtensionManifest {
  */
 export function buildSizes(dist: string): BuildSizes {
   const pwa = join(dist, 'pwa');
-  const pwaInitialGzip = existsSync(join(pwa, 'index.html')) ? measured(() => pageInitialGzip(pwa, 'index.html')) : missing(`no ${join(pwa, 'index.html')}: run npm run build`);
+  const pwaInitialGzip = existsSync(join(pwa, 'index.html')) ? measured(() => pageInitialGzip(pwa, 'index.html')) : missing('no dist/pwa/index.html: run npm run build');
   const ext = join(dist, 'extension');
   const manifestFile = join(ext, 'manifest.json');
   if (!existsSync(manifestFile)) {
-    const reason = `no ${manifestFile}: the extension is being built on another branch`;
+    const reason = 'no dist/extension/manifest.json: the extension is being built on another branch';
     return { pwaInitialGzip, extensionWorkerGzip: missing(reason), popupGzip: missing(reason), contentScriptGzip: missing(reason) };
   }
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as ExtensionManifest;
