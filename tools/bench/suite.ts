@@ -18,7 +18,7 @@ import { checkBudgets } from './size-budgets.ts';
  *   event batcher with a window of one task turn forms them: whatever arrived while the last batch ran;
  * - heap: heap growth over a simulated day of one-second marks for 50 positions;
  * - sizes: the built bundles in gzip bytes, and issue 12's budgets.
- * --quick (under a minute): fewer and shorter rounds, a simulated hour for the heap.
+ * --quick (under a minute): fewer and shorter rounds, a simulated half hour for the heap.
  */
 const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
@@ -35,8 +35,8 @@ const STREAMS: readonly { readonly venue: BenchVenue; readonly stream: string; r
   { venue: 'hyperliquid', stream: 'activeAssetCtx (1 s)' },
 ];
 const rounds = quick ? 3 : 7;
-const minRoundMs = quick ? 25 : 150;
-const timedSeconds = quick ? 10 : 30;
+const minRoundMs = quick ? 15 : 150;
+const timedSeconds = quick ? 5 : 30;
 
 export interface HotPathRow {
   readonly venue: BenchVenue;
@@ -126,14 +126,14 @@ export interface HeapGrowth {
   readonly samples: readonly { readonly hour: number; readonly heapUsedBytes: number }[];
 }
 
-/** Binance one-second marks for 50 positions, coalesced, a simulated day (an hour with --quick). */
+/** Binance one-second marks for 50 positions, coalesced, a simulated day (half an hour with --quick). */
 function heapGrowth(): HeapGrowth {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   const positions = 50;
-  const seconds = quick ? 3_600 : 86_400;
+  const seconds = quick ? 1_800 : 86_400;
   const warmSeconds = quick ? 360 : 3_600;
-  const sampleEvery = quick ? 600 : 7_200;
+  const sampleEvery = quick ? 360 : 7_200;
   const stream = liveBenchStream(positions, 'binance');
   const { coalesced } = livePaths('binance');
   const state: Live = { feedState: stream.feedState, live: emptyLiveMonitor };
