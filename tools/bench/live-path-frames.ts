@@ -64,8 +64,32 @@ export const VENUE_STREAMS: Readonly<Record<BenchVenue, { readonly perSecond: nu
 
 export const LIVE_BENCH_START = Date.UTC(2025, 9, 10, 0, 0);
 
-export function liveBench(n: number, seconds: number, venue: BenchVenue = 'binance', seed = 11): LiveBench {
+/**
+ * How the frames arrive: `perSecond` overrides the venue's rate per symbol (the latency bench pushes
+ * 1,000 frames a second); `allSymbols` makes Binance's `!markPrice@arr@1s` stream, one frame a second
+ * carrying the mark of every listed symbol, the account's `n` among them.
+ */
+export interface StreamOptions {
+  readonly perSecond?: number;
+  readonly allSymbols?: number;
+}
+
+/** Binance's all-symbol mark frame: one array of markPriceUpdate objects a second. */
+const binanceArrayFrame = (marks: readonly { readonly symbol: string; readonly price: string }[], at: number): string =>
+  `{"stream":"!markPrice@arr@1s","data":[${marks
+    .map(({ symbol, price }) => `{"e":"markPriceUpdate","E":${at},"s":"${symbol}","p":"${price}","i":"${price}","P":"${price}","r":"0.00010000","T":${LIVE_BENCH_START + 8 * 3_600_000}}`)
+    .join(',')}]}`;
+
+export function liveBench(n: number, seconds: number, venue: BenchVenue = 'binance', seed = 11, options: StreamOptions = {}): LiveBench {
+  const { account, feedState, second } = liveBenchStream(n, venue, seed, options);
+  return { account, feedState, seconds: Array.from({ length: seconds }, (_, s) => second(s)) };
+}
+
+/** The same account and walks as `liveBench`, its frames made one second at a time (in order) for long runs. */
+export function liveBenchStream(n: number, venue: BenchVenue = 'binance', seed = 11, options: StreamOptions = {}): Omit<LiveBench, 'seconds'> & { readonly second: (s: number) => BenchFrame[] } {
   const stream = VENUE_STREAMS[venue];
+  const perSecond = options.perSecond ?? stream.perSecond;
+  const universe = Math.max(n, options.allSymbols ?? 0);
   const brackets = JSON.parse(readFileSync(new URL('../../examples/binance-cross.json', import.meta.url), 'utf8'));
   const random = seededRandom(seed);
   const coins = Array.from({ length: n }, (_, i) => {
@@ -112,21 +136,32 @@ export function liveBench(n: number, seconds: number, venue: BenchVenue = 'binan
   ];
   const feedState = setup.reduce(applyVenueEvent, emptyAccountState(venue));
 
+  // Unwatched symbols of the all-symbol frame walk too; they draw from their own generator so that the
+  // watched coins' walks stay those of the per-symbol streams.
+  const others = Array.from({ length: universe - n }, (_, i) => ({ symbol: stream.symbol(n + i), price: Number((3 * 1.05 ** (i % 80)).toPrecision(6)) }));
+  const otherRandom = seededRandom(seed + 1);
   const prices = coins.map((c) => c.price);
-  const frames: BenchFrame[][] = [];
-  const every = 1_000 / stream.perSecond;
-  for (let s = 0; s < seconds; s += 1) {
-    const second: BenchFrame[] = [];
-    for (let k = 0; k < stream.perSecond; k += 1) {
+  const otherPrices = others.map((c) => c.price);
+  const every = 1_000 / perSecond;
+  const second = (s: number): BenchFrame[] => {
+    const frames: BenchFrame[] = [];
+    if (options.allSymbols !== undefined) {
+      coins.forEach((c, i) => (prices[i] = (prices[i] ?? c.price) * Math.exp(1.07e-4 * random.normal())));
+      others.forEach((c, i) => (otherPrices[i] = (otherPrices[i] ?? c.price) * Math.exp(1.07e-4 * otherRandom.normal())));
+      const at = LIVE_BENCH_START + s * 1_000 + Math.floor(random.next() * 50);
+      const marks = [...coins.map((c, i) => ({ symbol: c.symbol, price: (prices[i] ?? c.price).toFixed(8) })), ...others.map((c, i) => ({ symbol: c.symbol, price: (otherPrices[i] ?? c.price).toFixed(8) }))];
+      return [{ text: binanceArrayFrame(marks, at), at }];
+    }
+    for (let k = 0; k < perSecond; k += 1) {
       coins.forEach((c, i) => {
         // About 60 %/year of volatility per coin.
-        prices[i] = (prices[i] ?? c.price) * Math.exp(1.07e-4 * Math.sqrt(1 / stream.perSecond) * random.normal());
+        prices[i] = (prices[i] ?? c.price) * Math.exp(1.07e-4 * Math.sqrt(1 / perSecond) * random.normal());
         const at = LIVE_BENCH_START + s * 1_000 + k * every + Math.floor(random.next() * every);
-        second.push({ text: stream.frame(c.symbol, (prices[i] ?? c.price).toFixed(8), at), at });
+        frames.push({ text: stream.frame(c.symbol, (prices[i] ?? c.price).toFixed(8), at), at });
       });
     }
-    second.sort((a, b) => a.at - b.at);
-    frames.push(second);
-  }
-  return { account, feedState, seconds: frames };
+    frames.sort((a, b) => a.at - b.at);
+    return frames;
+  };
+  return { account, feedState, second };
 }

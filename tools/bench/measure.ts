@@ -37,7 +37,7 @@ export function report(title: string, baseline: BenchRow, rows: readonly BenchRo
  * CPU time of this process (user + system), ns. On a machine shared with other work, wall time counts
  * the time spent waiting for a core; CPU time counts only the work, so a ratio of two is steadier.
  */
-const cpuNs = (): number => {
+export const cpuNs = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) * 1000;
 };

@@ -5,7 +5,7 @@ import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { unrealisedPnl, VENUE_IDS, type Account, type Position, type VenueId } from '../positions/account.ts';
 import { evaluateAccount } from './evaluate-account.ts';
 import { buildTierTable } from './maintenance-tiers.ts';
-import { partsFor, riskRatio } from './risk-parts.ts';
+import { crossParts, partsFor, riskRatio } from './risk-parts.ts';
 
 /**
  * Invariants no example list covers, over random accounts on every venue: the risk ratio at a tier
@@ -297,5 +297,32 @@ describe('margin engine invariants (fast-check)', () => {
       t.run,
     );
     t.expectExercised(0.8);
+  });
+  test('a cross reduction said unreachable is: no quantity kept brings the pool to the target', () => {
+    let unreachable = 0;
+    fc.assert(
+      fc.property(accountArb(4), (a) => {
+        const model = marginModels[a.exchange];
+        const risk = evaluateAccount(a, model, { target: 0.5 });
+        risk.positions.forEach((pr, i) => {
+          const p = a.positions[i]!;
+          if (p.marginMode !== 'cross' || pr.reduction.kind !== 'unreachable') return;
+          unreachable += 1;
+          for (let k = 0; k < 64; k += 1) {
+            const keep = (p.qty * k) / 64;
+            const reduced = { ...p, qty: qty(keep) };
+            const closed = p.qty - keep;
+            const realised = (p.side === 'long' ? 1 : -1) * closed * (p.markPrice - p.entryPrice);
+            const after: Account = { ...a, walletBalance: usdt(a.walletBalance + realised - p.takerFeeRate * closed * p.markPrice), positions: a.positions.map((o, j) => (j === i ? reduced : o)) };
+            // requirement > target x equity: rho above target, or equity gone that closing cannot restore.
+            const parts = crossParts(after, model);
+            expect(parts.requirement - 0.5 * parts.equity).toBeGreaterThan(0);
+          }
+        });
+      }),
+      { numRuns: 300, seed: 12 },
+    );
+    // The generator reaches the case.
+    expect(unreachable).toBeGreaterThan(20);
   });
 });

@@ -34,6 +34,7 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
   const mark = p.markPrice;
   const fee = p.takerFeeRate;
   let partsAfter: (keep: number) => RiskParts;
+  let othersKeepItAbove = false;
   if (p.marginMode === 'isolated') {
     const margin = p.isolatedMargin ?? 0;
     partsAfter = (keep) =>
@@ -41,6 +42,12 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
   } else {
     const { requirement: poolRequirement, equity: poolEquity } = pool ?? crossParts(account, model);
     const own = model.requirement(p, mark);
+    // A requirement is never negative and a reduction's fee only lowers equity, so when the other
+    // positions alone keep rho above target (by more than rounding), no quantity kept closes the gap:
+    // the search below would only confirm it. In a pool of many small positions that is every one of
+    // them, and the policy asks each one in turn, every evaluation (issue 12's profile).
+    const others = poolRequirement - own - target * poolEquity;
+    othersKeepItAbove = fee >= 0 && target > 0 && others > 1e-9 * (Math.abs(poolRequirement) + Math.abs(own) + target * Math.abs(poolEquity));
     partsAfter = (keep) => ({
       requirement: poolRequirement - own + model.requirement({ ...p, qty: asQty(keep) }, mark),
       equity: poolEquity - fee * (p.qty - keep) * mark,
@@ -51,15 +58,16 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
     return requirement - target * equity;
   };
   if (!(p.qty > 0) || gap(p.qty) <= 0) return { kind: 'none-needed' };
+  if (othersKeepItAbove) return UNREACHABLE;
   const roots = zeroCrossings(gap, model.qtyBreakpoints(p, mark), 0, p.qty, p.qty).filter((k) => k < p.qty);
   const keep = roots.length > 0 ? Math.max(...roots) : gap(0) <= 0 ? 0 : null;
-  if (keep === null) {
-    return { kind: 'unreachable', reason: 'the other positions keep the risk ratio above target even with this one closed' };
-  }
+  if (keep === null) return UNREACHABLE;
   const closesPosition = keep <= p.qty * 1e-12;
   const qty = closesPosition ? p.qty : Math.min(p.qty, roundUp(p.qty - keep));
   return { kind: 'reduce', qty, feeUsdt: fee * qty * mark, closesPosition };
 }
+
+const UNREACHABLE: Reduction = { kind: 'unreachable', reason: 'the other positions keep the risk ratio above target even with this one closed' };
 
 /** Up to 8 decimals, rounding up so the reduction is enough. */
 const roundUp = (q: number): number => Math.ceil(q * 1e8 - 1e-6) / 1e8;
