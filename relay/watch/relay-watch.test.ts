@@ -95,6 +95,23 @@ async function savedMonitor(dataDir: string, deviceId: string) {
   }
 }
 
+async function queuedPushes(dataDir: string, deviceId: string) {
+  const store = openSqliteStore(join(dataDir, 'relay.sqlite'));
+  try {
+    return await store.pushes(deviceId);
+  } finally {
+    await store.close();
+  }
+}
+
+async function waitForAsync(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const usdtText = (n: number): string => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
 
 describe('relay watcher, end to end against the simulator', () => {
@@ -178,8 +195,11 @@ describe('relay watcher, end to end against the simulator', () => {
     const first = await startChild();
     const device = await pair(first.url, service, Date.now());
     const pushes = service;
-    // The first tier pushed (a prediction or Margin call), then the kill, while higher tiers are still to come.
-    await waitFor('a first push', () => pushes.received.length > 0, 60_000);
+    // The first tier pushed (a prediction or Margin call), then the kill, while higher tiers are still to
+    // come. Killed once the store has marked what was posted: a kill between posting and marking sends
+    // that one push again after the restart (at least once; the phone shows it once by its tag and Topic).
+    await waitFor('a first push', () => pushes.received.length > 0, 90_000);
+    await waitForAsync('the posted pushes marked sent', async () => (await queuedPushes(dataDir, device.id)).every((p) => p.status === 'sent'));
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     const before = await savedMonitor(dataDir, device.id);
@@ -195,9 +215,7 @@ describe('relay watcher, end to end against the simulator', () => {
     expect(service.refused).toEqual([]);
     expect(service.received.length).toBeGreaterThan(receivedBefore);
     const after = await savedMonitor(dataDir, device.id);
-    const store = openSqliteStore(join(dataDir, 'relay.sqlite'));
-    const queued = await store.pushes(device.id);
-    await store.close();
+    const queued = await queuedPushes(dataDir, device.id);
     // Nothing sent twice: each alert id and reminder was received as often as the store marked it sent, once.
     const sentKeys = queued.filter((p) => p.status === 'sent').map((p) => p.dedupeKey);
     expect(new Set(sentKeys).size).toBe(sentKeys.length);
