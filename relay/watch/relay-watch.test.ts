@@ -204,7 +204,8 @@ describe('relay watcher, end to end against the simulator', () => {
     await new Promise((resolve) => first.child.once('exit', resolve));
     const before = await savedMonitor(dataDir, device.id);
     expect(before).not.toBeNull();
-    const openIds = Object.values(before!.state.alerts.subjects).flatMap((s) => s.tiers.map((t) => t.id));
+    const openIds = Object.values(before!.state.alerts.subjects).flatMap((s) => [...s.tiers.map((t) => t.id), ...(s.prediction === null ? [] : [s.prediction.id])]);
+    expect(openIds.length).toBeGreaterThan(0);
     const receivedBefore = service.received.length;
 
     const second = await startChild();
@@ -230,7 +231,7 @@ describe('relay watcher, end to end against the simulator', () => {
     }
     for (const [tier, ids] of idsByTier) expect([tier, ids.size]).toEqual([tier, 1]);
     // The alerts open at the kill are the same ids after the restart (still open, or resolved under that id).
-    const known = new Set([...Object.values(after!.state.alerts.subjects).flatMap((s) => s.tiers.map((t) => t.id)), ...after!.state.alerts.history.map((a) => a.id)]);
+    const known = new Set([...Object.values(after!.state.alerts.subjects).flatMap((s) => [...s.tiers.map((t) => t.id), ...(s.prediction === null ? [] : [s.prediction.id])]), ...after!.state.alerts.history.map((a) => a.id)]);
     for (const id of openIds) expect(known.has(id)).toBe(true);
     // Nothing lost: the tiers above the first one still pushed after the restart.
     expect(service.received.slice(receivedBefore).map((p) => messageOf(p).title).some((t) => t.startsWith('Liquidation'))).toBe(true);
