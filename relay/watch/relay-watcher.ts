@@ -57,6 +57,8 @@ export interface BatchReport {
   readonly monitors: number;
   readonly queued: number;
   readonly firstEventAtMs: number;
+  /** When the batcher handed the batch on (its window closed). */
+  readonly handedAtMs: number;
   readonly doneAtMs: number;
 }
 
@@ -158,7 +160,8 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   function onBatch(venue: VenueId, events: readonly FeedEvent[]): void {
     const v = venues.get(venue);
     if (v === undefined || stopped) return;
-    const firstEventAtMs = v.firstEventAtMs ?? clock();
+    const handedAtMs = clock();
+    const firstEventAtMs = v.firstEventAtMs ?? handedAtMs;
     v.firstEventAtMs = null;
     const feedState = v.feed.state();
     const saves: { monitor: MonitorRecord; pushes: PushRecord[] }[] = [];
@@ -195,7 +198,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
       saves.push({ monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: now }, pushes });
     }
     if (saves.length === 0) {
-      options.onBatch?.({ venue, monitors: stepped, queued: 0, firstEventAtMs, doneAtMs: clock() });
+      options.onBatch?.({ venue, monitors: stepped, queued: 0, firstEventAtMs, handedAtMs, doneAtMs: clock() });
       return;
     }
     enqueue(async () => {
@@ -209,7 +212,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
           log.error('decisions not saved', { deviceId: s.monitor.deviceId, accountId: s.monitor.accountId, error: String(error) });
         }
       }
-      options.onBatch?.({ venue, monitors: stepped, queued, firstEventAtMs, doneAtMs: clock() });
+      options.onBatch?.({ venue, monitors: stepped, queued, firstEventAtMs, handedAtMs, doneAtMs: clock() });
       if (queued > 0) options.drain();
     });
   }
