@@ -12,6 +12,8 @@ import { openSqliteStore } from './store/sqlite-store.ts';
 import { MARK_WINDOW_MS, publicMarkFeed } from './watch/public-mark-feed.ts';
 import { relayWatcher, type RelayWatcher, type WatcherOptions } from './watch/relay-watcher.ts';
 import { systemClock } from '../shared/platform/system-clock.ts';
+import { venueAdapters } from '../shared/exchanges/venues.ts';
+import { venueGateway } from './gateway/venue-gateway.ts';
 
 /**
  * Builds a relay from its configuration: store, keys, HTTP API, push queue. Separate from main.ts so
@@ -74,6 +76,11 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
         checkSnapshot: checkDeviceSnapshot,
         onDeviceChanged: (deviceId) => watcher.deviceChanged(deviceId),
         version: '0.1.0',
+        gateway: venueGateway({
+          restBase: (venue) => (config.venuesFrom === null ? venueAdapters[venue].liveEndpoints.rest : `${config.venuesFrom}/${venue}`),
+          fetch: ports.fetch,
+          clock: ports.clock,
+        }),
       },
       config.port,
       config.host,
