@@ -15,6 +15,11 @@ export interface RelayConfig {
   /** A device snapshot older than this makes the alerts it causes say so. */
   readonly staleAfterSec: number;
   readonly bodyLimitBytes: number;
+  /**
+   * Where the venues live: null for the real exchanges, or one origin serving every venue under
+   * `/<venue>` (the simulator, for tests and the demo: `http://127.0.0.1:8780`).
+   */
+  readonly venuesFrom: string | null;
 }
 
 const FLAGS: Record<string, { env: string; help: string }> = {
@@ -25,6 +30,7 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   '--shard': { env: 'RELAY_SHARD', help: 'this worker’s share of the devices, i/n (e.g. 0/3)' },
   '--stale-after-sec': { env: 'RELAY_STALE_AFTER_SEC', help: 'snapshot age after which alerts say it is old (default 900)' },
   '--body-limit': { env: 'RELAY_BODY_LIMIT', help: 'largest request body in bytes (default 65536)' },
+  '--venues-from': { env: 'RELAY_VENUES_FROM', help: 'tests and demo: one origin serving every venue under /<venue> (the simulator)' },
 };
 
 export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--stale-after-sec S] [--body-limit B]\n${Object.entries(
@@ -71,5 +77,7 @@ export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<s
   if (typeof staleAfterSec === 'string') return { ok: false, error: staleAfterSec };
   const bodyLimitBytes = whole(read('--body-limit') ?? '65536', 'body-limit', 1024, 4 * 1024 * 1024);
   if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };
-  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, staleAfterSec, bodyLimitBytes } };
+  const venuesFrom = read('--venues-from') ?? null;
+  if (venuesFrom !== null && !/^https?:\/\/[^/?#\s]+$/.test(venuesFrom)) return { ok: false, error: `venues-from: expected an origin such as http://127.0.0.1:8780, got "${venuesFrom}"` };
+  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, staleAfterSec, bodyLimitBytes, venuesFrom } };
 }

@@ -9,6 +9,11 @@ import type { RelayLog } from './relay-log.ts';
 import type { RelayStore } from './store/relay-store.ts';
 import { openPostgresStore } from './store/postgres-store.ts';
 import { openSqliteStore } from './store/sqlite-store.ts';
+import { MARK_WINDOW_MS, publicMarkFeed } from './watch/public-mark-feed.ts';
+import { relayWatcher, type RelayWatcher, type WatcherOptions } from './watch/relay-watcher.ts';
+import { systemClock } from '../shared/platform/system-clock.ts';
+import { venueAdapters } from '../shared/exchanges/venues.ts';
+import { venueGateway } from './gateway/venue-gateway.ts';
 
 /**
  * Builds a relay from its configuration: store, keys, HTTP API, push queue. Separate from main.ts so
@@ -17,6 +22,7 @@ import { openSqliteStore } from './store/sqlite-store.ts';
 export interface Relay {
   readonly url: string;
   readonly store: RelayStore;
+  readonly watcher: RelayWatcher;
   /** Stops accepting requests, finishes what is in flight, closes the store. */
   stop(): Promise<void>;
 }
@@ -27,6 +33,10 @@ export interface RelayPorts {
   readonly fetch: typeof globalThis.fetch;
   /** How often the push queue is drained even when nothing new was queued (retries fall due). */
   readonly drainEveryMs?: number;
+  /** The venues' mark feeds (default: shared/feed without credentials, at config.venuesFrom or the real venues). */
+  readonly openFeed?: WatcherOptions['openFeed'];
+  /** Told after each watcher batch (tests, bench). */
+  readonly onBatch?: WatcherOptions['onBatch'];
 }
 
 async function openStore(config: RelayConfig): Promise<RelayStore> {
@@ -39,6 +49,19 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
   const vapid = await loadOrCreateVapidKeys(config.dataDir);
   const store = await openStore(config);
   const sender = pushSender({ store, log: ports.log, clock: ports.clock, relayKeys: vapid.keys, fetch: ports.fetch, shard: config.shard });
+  let drainSoon: () => void = () => undefined;
+  const watcher = relayWatcher({
+    store,
+    log: ports.log,
+    clock: ports.clock,
+    timers: systemClock,
+    shard: config.shard,
+    staleAfterSec: config.staleAfterSec,
+    openFeed: ports.openFeed ?? publicMarkFeed(config.venuesFrom),
+    windowMs: (venue) => MARK_WINDOW_MS[venue],
+    drain: () => drainSoon(),
+    ...(ports.onBatch === undefined ? {} : { onBatch: ports.onBatch }),
+  });
   let server: RunningServer;
   try {
     server = await startRelayServer(
@@ -51,25 +74,35 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
         registrationRate: { burst: 10, perMinute: 10 },
         vapidPublicKey: vapid.publicKey,
         checkSnapshot: checkDeviceSnapshot,
-        onDeviceChanged: () => {},
+        onDeviceChanged: (deviceId) => watcher.deviceChanged(deviceId),
         version: '0.1.0',
+        gateway: venueGateway({
+          restBase: (venue) => (config.venuesFrom === null ? venueAdapters[venue].liveEndpoints.rest : `${config.venuesFrom}/${venue}`),
+          fetch: ports.fetch,
+          clock: ports.clock,
+        }),
       },
       config.port,
       config.host,
     );
+    await watcher.start();
   } catch (error) {
+    await watcher.stop();
     await store.close();
     throw error;
   }
+  drainSoon = () => void sender.drain();
   const drainTimer = setInterval(() => void sender.drain(), ports.drainEveryMs ?? 1_000);
   void sender.drain();
   ports.log.info('relay started', { url: server.url, store: config.store === 'sqlite' ? 'sqlite' : 'postgres', shard: config.shard === null ? null : `${config.shard.index}/${config.shard.count}` });
   return {
     url: server.url,
     store,
+    watcher,
     async stop() {
       clearInterval(drainTimer);
       await server.close();
+      await watcher.stop();
       await sender.drain();
       await store.close();
       ports.log.info('relay stopped');

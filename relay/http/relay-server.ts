@@ -28,6 +28,8 @@ export interface RelayServerOptions {
   /** Told after a device's snapshot is stored or the device is gone, so the watcher follows. */
   readonly onDeviceChanged: (deviceId: string) => void;
   readonly version: string;
+  /** `/v1/venues/…`: the venue gateway for pages (relay/gateway/venue-gateway.ts), if this relay offers one. */
+  readonly gateway?: { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> };
 }
 
 export interface RunningServer {
@@ -140,6 +142,7 @@ export async function startRelayServer(options: RelayServerOptions, port: number
     const key = match === null ? `${req.method} ${url.pathname}` : `${req.method} /v1/devices/:id${match[2] ?? ''}`;
     const route = routes[key];
     const handle = async () => {
+      if (options.gateway !== undefined && (await options.gateway.handle(req, res, url))) return;
       if (route === undefined) {
         const known = Object.keys(routes).some((r) => r.endsWith(` ${key.split(' ')[1]}`));
         throw new HttpRefusal(known ? 405 : 404, known ? 'method not allowed' : 'not found');
