@@ -301,7 +301,7 @@ describe('margin engine invariants (fast-check)', () => {
   test('a cross reduction said unreachable is: no quantity kept brings the pool to the target', () => {
     let unreachable = 0;
     fc.assert(
-      fc.property(accountArb(4), (a) => {
+      fc.property(anyAccountArb(4), (a) => {
         const model = marginModels[a.exchange];
         const risk = evaluateAccount(a, model, { target: 0.5 });
         risk.positions.forEach((pr, i) => {
