@@ -6,6 +6,7 @@ import { AlertsCard } from './alerts-card.tsx';
 import { DeviceCard } from './device-card.tsx';
 import type { MonitorData, MonitorFeed } from './monitor-feed.ts';
 import { ROUTES, routeOf } from './routes.tsx';
+import { formatSavedAt } from './saved-at.ts';
 import { OfflineBanner, StoreBanner, UpdateBanner } from './status-banners.tsx';
 import { useHash, useOnline, useSecondClock, useUpdateReady } from './use-browser-state.ts';
 
@@ -64,7 +65,15 @@ export function AppShell({ opening, updates, startFeed }: { opening: Promise<Ope
       </nav>
       <main>
         {applyUpdate !== null && <UpdateBanner apply={applyUpdate} />}
-        {(!online || restored) && <OfflineBanner lastSavedAt={lastSavedAt} now={now} />}
+        {!online && <OfflineBanner lastSavedAt={lastSavedAt} now={now} />}
+        {online && restored && (
+          <div className="banner banner-warn" role="status" data-testid="restored-banner">
+            <p>
+              <strong>Waiting for the venues.</strong> Cards marked stale show the state saved{' '}
+              {lastSavedAt === null ? 'earlier' : formatSavedAt(lastSavedAt, now)}.
+            </p>
+          </div>
+        )}
         {store !== null && store.report.problems.length > 0 && <StoreBanner report={store.report} />}
         {data.problems.length > 0 && (
           <div className="banner banner-error" role="alert" data-testid="monitor-problems">
