@@ -85,8 +85,9 @@ export function rowsOf(entry: AccountEntry, now: number): OverviewRow[] {
 
 /** Past liquidation first, then by rho, highest first; closed positions last. */
 export function worstFirst(rows: readonly OverviewRow[]): OverviewRow[] {
-  const weight = (r: OverviewRow): number => (r.status === 'closed' ? -1 : r.rho === null ? Number.MAX_VALUE : r.rho);
-  return [...rows].sort((a, b) => weight(b) - weight(a) || a.accountId.localeCompare(b.accountId) || a.key.localeCompare(b.key));
+  const rank = { 'past-liquidation': 2, open: 1, closed: 0 } as const;
+  const rho = (r: OverviewRow): number => (r.rho === null ? Number.MAX_VALUE : r.rho);
+  return [...rows].sort((a, b) => rank[b.status] - rank[a.status] || rho(b) - rho(a) || a.accountId.localeCompare(b.accountId) || a.key.localeCompare(b.key));
 }
 
 export const overviewRows = (entries: readonly AccountEntry[], now: number): OverviewRow[] => worstFirst(entries.flatMap((e) => rowsOf(e, now)));

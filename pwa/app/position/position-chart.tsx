@@ -36,7 +36,6 @@ export function PositionChart({ view, stored, trail, alerts }: { view: PositionV
       layout: { background: { color: 'transparent' }, textColor: css('--text'), panes: { separatorColor: css('--line') } },
       grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } },
       timeScale: { timeVisible: true, secondsVisible: false },
-      localization: { priceFormatter: (p: number) => p.toFixed(view.decimals) },
     });
     const mark = api.addSeries(LineSeries, { color: css('--accent'), lineWidth: 2, priceFormat: { type: 'price', precision: view.decimals, minMove: 10 ** -view.decimals } }, 0);
     const rho = api.addSeries(LineSeries, { color: css('--muted'), lineWidth: 2, priceFormat: { type: 'price', precision: 3, minMove: 0.001 } }, 1);

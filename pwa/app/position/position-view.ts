@@ -44,7 +44,7 @@ export function venuePage(venue: VenueId, symbol: string): string {
   }
 }
 
-export function suggestionLines(subject: SubjectReport | undefined, position: PositionReport, decimals: number): SuggestionLine[] {
+export function suggestionLines(subject: SubjectReport | undefined, position: PositionReport, decimals: number, reduced: PositionReport | undefined): SuggestionLine[] {
   if (subject === undefined) return [];
   const out: SuggestionLine[] = [];
   const t = subject.topUp;
@@ -59,7 +59,7 @@ export function suggestionLines(subject: SubjectReport | undefined, position: Po
   if (r.kind === 'reduce') {
     out.push({
       what: `${r.closesPosition ? 'Close' : 'Reduce'} ${r.symbol} ${r.side}${r.closesPosition ? '' : ` by ${fmtQty(r.qty)}`} (fee ${fmtUsdt(r.feeUsdt)})`,
-      buys: `ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, decimals)}`,
+      buys: `ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation of ${r.symbol} ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, reduced === undefined ? decimals : priceDecimals(reduced.markPrice))}`,
     });
   } else if (r.kind === 'unreachable') {
     out.push({ what: 'No reduction reaches the target', buys: r.reason });
@@ -95,7 +95,7 @@ export function positionView(entries: readonly AccountEntry[], accountId: string
     decimals,
     horizons,
     forecast,
-    suggestions: suggestionLines(subject, position, decimals),
+    suggestions: suggestionLines(subject, position, decimals, subject?.reduction.kind === 'reduce' ? report.positions.find((q) => subject.reduction.kind === 'reduce' && q.key === subject.reduction.key) : undefined),
     venueUrl: venuePage(report.account.venue, position.symbol),
     lines,
   };
