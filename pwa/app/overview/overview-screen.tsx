@@ -19,6 +19,24 @@ export function OverviewScreen({ data, now }: { data: MonitorData; now: number }
           <strong>{e.label}</strong>: no open positions · wallet {fmtUsdt(e.report.account.walletBalanceUsdt)}
         </p>
       ))}
+      {data.accounts.length > 0 && (
+        <div className="card accounts">
+          <h3>Accounts</h3>
+          <ul className="numbers">
+            {data.accounts.map((e) => {
+              const c = e.report.feed.connections;
+              const venue = e.report.account.venueRatio;
+              return (
+                <li key={e.accountId} data-testid="account-line">
+                  <strong>{e.label}</strong>: wallet {fmtUsdt(e.report.account.walletBalanceUsdt)} · equity {fmtUsdt(e.report.account.equityUsdt)} · {venue.name}{' '}
+                  {venue.value === null ? 'undefined (past liquidation)' : venue.value.toFixed(4)} · feeds {c === null ? 'none' : `public ${c.public}, private ${c.private}`}
+                  {e.report.feed.stale !== null && <span className="age-stale"> stale since {fmtTime(e.report.feed.stale.since)}: {e.report.feed.stale.reason}</span>}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
     </section>
   );
 }

@@ -26,6 +26,7 @@ const css = (name: string): string => getComputedStyle(document.documentElement)
 
 export function PositionChart({ view, stored, trail, alerts }: { view: PositionView; stored: readonly MarkPoint[]; trail: readonly TrailPoint[]; alerts: readonly AlertItem[] }) {
   const host = useRef<HTMLDivElement>(null);
+  const fitted = useRef(false);
   const chart = useRef<{ api: IChartApi; mark: ISeriesApi<'Line'>; rho: ISeriesApi<'Line'>; markers: ISeriesMarkersPluginApi<Time> } | null>(null);
 
   useEffect(() => {
@@ -79,6 +80,11 @@ export function PositionChart({ view, stored, trail, alerts }: { view: PositionV
         })),
       ),
     );
+    // Few points (a fresh install) would otherwise sit squeezed at the right edge.
+    if (!fitted.current && marks.length > 1) {
+      c.api.timeScale().fitContent();
+      fitted.current = marks.length > 30;
+    }
   }, [stored, trail, alerts]);
 
   return <div ref={host} className="chart" data-testid="chart" role="img" aria-label={`Chart of ${view.position.symbol}: mark with entry, tiers and liquidation; rho below; alerts marked`} />;
