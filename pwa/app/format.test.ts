@@ -20,8 +20,8 @@ describe('screen number formats', () => {
   });
 
   it('probabilities near the ends are not rounded to certainty', () => {
-    expect(fmtProbability(0.9996)).toBe('> 99.9 %');
-    expect(fmtProbability(0.0004)).toBe('< 0.1 %');
-    expect(fmtProbability(0.05)).toBe('5.0 %');
+    expect(fmtProbability(0.9996)).toBe('> 99.9\u00a0%');
+    expect(fmtProbability(0.0004)).toBe('< 0.1\u00a0%');
+    expect(fmtProbability(0.05)).toBe('5.0\u00a0%');
   });
 });

@@ -28,9 +28,9 @@ export const fmtPercent = (n: number | null, decimals = 2): string => (ok(n) ? `
 
 export const fmtProbability = (p: number | null): string => {
   if (!ok(p)) return DASH;
-  if (p > 0 && p < 0.001) return '< 0.1 %';
-  if (p < 1 && p > 0.999) return '> 99.9 %';
-  return `${(p * 100).toFixed(p < 0.1 ? 1 : 0)} %`;
+  if (p > 0 && p < 0.001) return '< 0.1\u00a0%';
+  if (p < 1 && p > 0.999) return '> 99.9\u00a0%';
+  return `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}\u00a0%`;
 };
 
 export const fmtSigma = (sd: number | null): string => (ok(sd) ? `${sd.toFixed(1)} σ` : DASH);

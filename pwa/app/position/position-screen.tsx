@@ -87,9 +87,20 @@ export default function PositionScreen({ data, db, accountId, positionKey }: { d
                     <br />
                     <span className="muted small">{f.price}</span>
                   </th>
-                  {f.cells.map((c, i) => (
-                    <td key={view.horizons[i]}>{c}</td>
-                  ))}
+                  {f.cells.map((c, i) => {
+                    const [p, sd] = c.split(' · ');
+                    return (
+                      <td key={view.horizons[i]}>
+                        {p}
+                        {sd !== undefined && (
+                          <>
+                            <br />
+                            <span className="muted small">{sd}</span>
+                          </>
+                        )}
+                      </td>
+                    );
+                  })}
                   <td>{f.median}</td>
                 </tr>
               ))}
