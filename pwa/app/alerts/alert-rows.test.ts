@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../../tools/test-support/crash-reports.ts';
 import { alertNotification } from '../../../shared/protocol/alert-notification.ts';
+import { epochMs } from '../../../shared/units/units.ts';
 import { alertRows, nextText } from './alert-rows.ts';
 
 /** The alert history from the real log of the crash run. */
@@ -27,7 +28,7 @@ describe('alertRows', () => {
     const resolved = log.entries.find((e) => e.resolved !== null)!;
     expect(nextText(resolved)).toMatch(/^Over after \d/);
     expect(nextText({ ...resolved, resolved: null })).toMatch(/^Still open/);
-    expect(nextText({ ...resolved, resolved: { at: resolved.openedAt + 90_000, reason: 'closed' }, reminders: 2 })).toBe('Over after 2 min after 2 reminders: the position was closed');
+    expect(nextText({ ...resolved, resolved: { at: epochMs(resolved.openedAt + 90_000), reason: 'closed' }, reminders: 2 })).toBe('Over after 2 min after 2 reminders: the position was closed');
   });
 
   it('marks acknowledged ids', () => {
