@@ -65,7 +65,8 @@ export function AppShell({ opening, updates, startFeed }: { opening: Promise<Ope
       </nav>
       <main>
         {applyUpdate !== null && <UpdateBanner apply={applyUpdate} />}
-        {!online && <OfflineBanner lastSavedAt={lastSavedAt} now={now} />}
+        {/* Once the device's saved state is known: "nothing saved" must not flash before it. */}
+        {!online && store !== null && (store.db === null || summary !== null) && <OfflineBanner lastSavedAt={lastSavedAt} now={now} />}
         {online && restored && (
           <div className="banner banner-warn" role="status" data-testid="restored-banner">
             <p>
