@@ -72,9 +72,12 @@ async function shoot(page: Page, name: string): Promise<void> {
   const dir = artifactDir('pwa');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: join(dir, `${name}-390.png`), fullPage: true });
+  // One screen's worth too, for the README (docs/pwa-*.png are copied from these).
+  await page.screenshot({ path: join(dir, `${name}-390-screen.png`) });
   expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name}: no horizontal scroll at 390 px`).toBeLessThanOrEqual(390);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: join(dir, `${name}-1280.png`), fullPage: true });
+  await page.screenshot({ path: join(dir, `${name}-1280-screen.png`) });
   await page.setViewportSize({ width: 390, height: 844 });
 }
 
