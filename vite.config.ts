@@ -41,6 +41,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
   },
+  // The monitor worker is a module worker (pwa/worker/monitor-worker.ts).
+  worker: { format: 'es' },
   plugins: [
     react(),
     pwaIcons(),

@@ -1,28 +1,39 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { deviceSummary, type DeviceSummary } from '../platform/device-summary.ts';
 import type { OpenedStore } from '../platform/open-store.ts';
 import type { UpdateChannel } from '../platform/sw-updates.ts';
 import { AlertsCard } from './alerts-card.tsx';
 import { DeviceCard } from './device-card.tsx';
+import type { MonitorData, MonitorFeed } from './monitor-feed.ts';
+import { ROUTES, routeOf } from './routes.tsx';
+import { formatSavedAt } from './saved-at.ts';
 import { OfflineBanner, StoreBanner, UpdateBanner } from './status-banners.tsx';
-import { useMinuteClock, useOnline, useUpdateReady } from './use-browser-state.ts';
+import { useHash, useOnline, useSecondClock, useUpdateReady } from './use-browser-state.ts';
 
 /**
- * The frame every screen sits in: the header, the banners that concern the whole app (offline and
- * stale, damaged local data, update ready) and, until the monitor screens land, the device cards.
+ * The frame every screen sits in: the header with the navigation, the banners that concern the whole
+ * app (offline and stale, damaged local data, update ready, monitor problems), the routed screen, and
+ * on the Overview the alerts set-up and device cards.
  */
-export function AppShell({ opening, updates }: { opening: Promise<OpenedStore>; updates: UpdateChannel }) {
+const NO_DATA: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
+const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined };
+
+export function AppShell({ opening, updates, startFeed }: { opening: Promise<OpenedStore>; updates: UpdateChannel; startFeed: (store: OpenedStore) => MonitorFeed }) {
   const [store, setStore] = useState<OpenedStore | null>(null);
+  const [feed, setFeed] = useState<MonitorFeed>(noFeed);
   const [summary, setSummary] = useState<DeviceSummary | null>(null);
   const online = useOnline();
   const applyUpdate = useUpdateReady(updates);
-  const now = useMinuteClock();
+  const now = useSecondClock();
+  const hash = useHash();
+  const data = useSyncExternalStore(feed.subscribe, feed.get);
 
   useEffect(() => {
     let live = true;
     void opening.then(async (opened) => {
       if (!live) return;
       setStore(opened);
+      setFeed(startFeed(opened));
       if (opened.db !== null) {
         const s = await deviceSummary(opened.db);
         if (live) setSummary(s);
@@ -31,8 +42,11 @@ export function AppShell({ opening, updates }: { opening: Promise<OpenedStore>; 
     return () => {
       live = false;
     };
-  }, [opening]);
+  }, [opening, startFeed]);
 
+  const { route, params } = routeOf(hash);
+  const restored = data.accounts.some((a) => a.restored);
+  const lastSavedAt = data.accounts.reduce<number | null>((m, a) => (a.restored && (m === null || a.at > m) ? a.at : m), summary?.lastSavedAt ?? null);
   return (
     <div className="shell">
       <header className="top">
@@ -42,12 +56,42 @@ export function AppShell({ opening, updates }: { opening: Promise<OpenedStore>; 
           {online ? 'Online' : 'Offline'}
         </span>
       </header>
+      <nav className="tabs" aria-label="Screens">
+        {ROUTES.filter((r) => r.nav !== null).map((r) => (
+          <a key={r.href} href={r.href} aria-current={r === route ? 'page' : undefined}>
+            {r.nav}
+          </a>
+        ))}
+      </nav>
       <main>
         {applyUpdate !== null && <UpdateBanner apply={applyUpdate} />}
-        {!online && <OfflineBanner lastSavedAt={summary?.lastSavedAt ?? null} now={now} />}
+        {/* Once the device's saved state is known: "nothing saved" must not flash before it. */}
+        {!online && store !== null && (store.db === null || summary !== null) && <OfflineBanner lastSavedAt={lastSavedAt} now={now} />}
+        {online && restored && (
+          <div className="banner banner-warn" role="status" data-testid="restored-banner">
+            <p>
+              <strong>Waiting for the venues.</strong> Cards marked stale show the state saved{' '}
+              {lastSavedAt === null ? 'earlier' : formatSavedAt(lastSavedAt, now)}.
+            </p>
+          </div>
+        )}
         {store !== null && store.report.problems.length > 0 && <StoreBanner report={store.report} />}
-        <AlertsCard />
-        <DeviceCard summary={summary} storageMissing={store !== null && store.db === null} now={now} />
+        {data.problems.length > 0 && (
+          <div className="banner banner-error" role="alert" data-testid="monitor-problems">
+            <ul>
+              {data.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        <Suspense fallback={<p className="card muted">Loading…</p>}>{route.render({ data, feed, db: store?.db ?? null, now }, params)}</Suspense>
+        {route === ROUTES[0] && (
+          <>
+            <AlertsCard />
+            <DeviceCard summary={summary} storageMissing={store !== null && store.db === null} now={now} />
+          </>
+        )}
       </main>
     </div>
   );

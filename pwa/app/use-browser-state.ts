@@ -32,3 +32,24 @@ export function useMinuteClock(): number {
   }, []);
   return now;
 }
+
+/** The current time, refreshed each second (the age of the data on screen). */
+export function useSecondClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(id);
+  }, []);
+  return now;
+}
+
+/** The location hash, following navigation (the route). */
+export function useHash(): string {
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    const on = (): void => setHash(location.hash);
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}

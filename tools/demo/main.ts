@@ -1,9 +1,10 @@
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../market-paths/scenarios.ts';
-import { startDemo, type DemoOptions, type RunningDemo } from './start-demo.ts';
+import type { DemoOptions } from './start-demo.ts';
+import { startPwaDemo, type RunningPwaDemo } from './start-pwa-demo.ts';
 
 /**
- * `npm start`: the simulator playing a crash, the four venue feeds and the engine, and a page showing
- * it all. `npm start -- --scenario calm --speed 1 --port 8790 --sim-port 8780 --seed 1 --quiet`.
+ * `npm start`: the simulator playing a crash and the built PWA (built first if its sources changed)
+ * served on loopback in demo mode; the PWA's worker runs the four venue feeds and the engine. `npm start -- --scenario calm --speed 1 --port 8790 --sim-port 8780 --seed 1 --quiet`.
  * Ctrl-C stops everything and exits 0.
  */
 const USAGE = `usage: npm start -- [--scenario ${SCENARIO_NAMES.join('|')}] [--speed N] [--port P] [--sim-port P] [--seed S] [--quiet]`;
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const { quiet, ...options } = parseArgs(process.argv.slice(2));
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   // Handlers first: a Ctrl-C while the simulator is still starting must exit cleanly too.
-  let demo: RunningDemo | undefined;
+  let demo: RunningPwaDemo | undefined;
   const stop = (): void => {
     void (demo?.stop() ?? Promise.resolve()).then(
       () => process.exit(0),
@@ -67,8 +68,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  demo = await startDemo({ ...options, ...(quiet ? {} : { log: say }) });
-  say(`Margin Sentry demo: open ${demo.url}`);
+  demo = await startPwaDemo({ ...options, ...(quiet ? {} : { log: say }) });
+  say(`Margin Sentry (PWA, demo mode): open ${demo.url}`);
   say(`  scenario ${options.scenario ?? 'crash'} at ${options.speed ?? 20}x on the exchange simulator ${demo.simulatorUrl} (no keys, no internet)`);
   say('  Ctrl-C to stop');
 }

@@ -24,11 +24,11 @@ export interface StaticServer {
 }
 
 /**
- * A tiny static server for a built site on 127.0.0.1 (random port): files as they are, extension-less
+ * A tiny static server for a built site on 127.0.0.1 (random port unless given; `npm start` serves the PWA with it): files as they are, extension-less
  * paths fall back to index.html like a single-page host, no caching headers to fool the worker's update
  * check. Starts in milliseconds, unlike `vite preview`.
  */
-export async function serveStatic(dir: string): Promise<StaticServer> {
+export async function serveStatic(dir: string, port = 0): Promise<StaticServer> {
   const overrides = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -46,10 +46,13 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
       () => send(404, 'text/plain', 'not found'),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${bound}`,
     override: (path, body) => overrides.set(path, body),
     reset: () => overrides.clear(),
     close: () =>

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtUsdt, priceDecimals } from './format.ts';
+
+describe('screen number formats', () => {
+  it('prices at the symbol precision: six significant digits of its mark', () => {
+    expect(priceDecimals(64_123.5)).toBe(1);
+    expect(priceDecimals(3_120.25)).toBe(2);
+    expect(priceDecimals(176.3)).toBe(3);
+    expect(priceDecimals(0.123456)).toBe(6);
+    expect(fmtPrice(89_511.13, priceDecimals(89_676))).toBe('89,511.1');
+  });
+
+  it('never prints NaN or Infinity', () => {
+    for (const f of [fmtRho, fmtUsdt, fmtPercent, fmtProbability, fmtAge, (n: number | null) => fmtPrice(n, 2)]) {
+      expect(f(Number.NaN)).toBe('—');
+      expect(f(Number.POSITIVE_INFINITY)).toBe('—');
+      expect(f(null)).toBe('—');
+    }
+    expect(priceDecimals(Number.NaN)).toBe(2);
+  });
+
+  it('probabilities near the ends are not rounded to certainty', () => {
+    expect(fmtProbability(0.9996)).toBe('> 99.9\u00a0%');
+    expect(fmtProbability(0.0004)).toBe('< 0.1\u00a0%');
+    expect(fmtProbability(0.05)).toBe('5.0\u00a0%');
+  });
+});

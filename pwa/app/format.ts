@@ -1,0 +1,52 @@
+/**
+ * How the screens write numbers. Every formatter takes `number | null` and never prints NaN: null,
+ * or a non-finite value that slipped through, shows as an em dash.
+ *
+ * Prices are shown at the symbol's precision: the decimals that give its mark six significant digits
+ * (BTC at 64,123.5 -> 1 decimal, ETH at 3,120.25 -> 2, DOGE at 0.123456 -> 6), the same for every
+ * price of that symbol (mark, entry, tiers, liquidation), so the columns line up and do not jump.
+ */
+export const DASH = '—';
+
+const ok = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
+
+export function priceDecimals(mark: number | null): number {
+  if (!ok(mark) || mark <= 0) return 2;
+  const digits = Math.floor(Math.log10(mark)) + 1;
+  return Math.min(8, Math.max(0, 6 - digits));
+}
+
+export const fmtPrice = (n: number | null, decimals: number): string =>
+  ok(n) ? n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) : DASH;
+
+export const fmtUsdt = (n: number | null): string =>
+  ok(n) ? `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT` : DASH;
+
+export const fmtRho = (n: number | null): string => (ok(n) ? n.toFixed(3) : DASH);
+
+export const fmtPercent = (n: number | null, decimals = 2): string => (ok(n) ? `${n > 0 ? '+' : ''}${n.toFixed(decimals)} %` : DASH);
+
+export const fmtProbability = (p: number | null): string => {
+  if (!ok(p)) return DASH;
+  if (p > 0 && p < 0.001) return '< 0.1\u00a0%';
+  if (p < 1 && p > 0.999) return '> 99.9\u00a0%';
+  return `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}\u00a0%`;
+};
+
+export const fmtSigma = (sd: number | null): string => (ok(sd) ? `${sd.toFixed(1)} σ` : DASH);
+
+export const fmtQty = (n: number | null): string => (ok(n) ? String(Number(n.toPrecision(6))) : DASH);
+
+export function fmtDuration(sec: number | null): string {
+  if (!ok(sec)) return DASH;
+  if (sec >= 86_400) return `${(sec / 86_400).toFixed(1)} d`;
+  if (sec >= 3600) return `${(sec / 3600).toFixed(1)} h`;
+  if (sec >= 60) return `${Math.round(sec / 60)} min`;
+  return `${Math.max(0, Math.round(sec))} s`;
+}
+
+/** "12 s ago", "3 min ago": the age of a figure. */
+export const fmtAge = (ms: number | null): string => (ok(ms) ? `${fmtDuration(Math.max(0, ms) / 1000)} ago` : DASH);
+
+export const fmtTime = (ms: number | null): string =>
+  ok(ms) ? new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : DASH;

@@ -1,0 +1,163 @@
+import type { IDBPDatabase } from 'idb';
+import type { AccountReport } from '../../shared/protocol/account-report.ts';
+import type { AlertEntry } from '../../shared/protocol/alert-log.ts';
+import { alertNotification } from '../../shared/protocol/alert-notification.ts';
+import { getSetting, putSetting, recentAlerts } from '../platform/app-records.ts';
+import type { SentryDb } from '../platform/db-schema.ts';
+import type { PageToWorker, WorkerToPage } from '../worker/worker-messages.ts';
+
+/**
+ * The page's end of the monitor worker: what the screens read (one entry per account, the alert
+ * history, problems) and the notifications shown through the service worker's registration, with
+ * `alertNotification`'s words and the alert id as tag (a reminder replaces its card, never adds one).
+ * A plain subscribable store, so the screens re-render only on change.
+ */
+export interface AccountEntry {
+  readonly accountId: string;
+  readonly label: string;
+  readonly report: AccountReport;
+  /** From the saved snapshot: no live data since the app started. */
+  readonly restored: boolean;
+  /** When the shown report was saved (restored) or received (live), device clock, ms. */
+  readonly at: number;
+}
+
+export interface AlertItem {
+  readonly accountId: string;
+  readonly label: string;
+  readonly entry: AlertEntry;
+}
+
+/** One point of a position's live trail (venue time, ms): its mark and rho (null past liquidation). */
+export interface TrailPoint {
+  readonly t: number;
+  readonly mark: number;
+  readonly rho: number | null;
+}
+
+const MAX_TRAIL = 2_000;
+
+export interface MonitorData {
+  readonly accounts: readonly AccountEntry[];
+  /** Per `<accountId>/<position key>`, oldest first: what the chart draws beside the stored marks. */
+  readonly trails: ReadonlyMap<string, readonly TrailPoint[]>;
+  /** Newest first (by first notice). */
+  readonly alerts: readonly AlertItem[];
+  readonly acknowledged: ReadonlySet<string>;
+  readonly problems: readonly string[];
+}
+
+export interface MonitorFeed {
+  get(): MonitorData;
+  subscribe(listener: () => void): () => void;
+  snooze(accountId: string, subject: string, untilMs: number | null): void;
+  unsnooze(accountId: string, subject: string): void;
+  acknowledge(id: string): void;
+}
+
+const ACK_SETTING = 'acknowledged';
+const MAX_ACK = 500;
+
+/** The simulator's origin: `?sim=` (remembered for the Home Screen start, which has no query), else the page's. */
+export function simulatorOrigin(location: Location, storage: Storage | null): string {
+  const asked = new URLSearchParams(location.search).get('sim');
+  if (asked !== null && /^https?:\/\/[^/]+/.test(asked)) {
+    const origin = new URL(asked).origin;
+    storage?.setItem('margin-sentry.sim', origin);
+    return origin;
+  }
+  return storage?.getItem('margin-sentry.sim') ?? location.origin;
+}
+
+async function notify(item: AlertItem): Promise<void> {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || !('serviceWorker' in navigator)) return;
+  const n = alertNotification(item.entry, { accountLabel: item.label });
+  const reg = await navigator.serviceWorker.ready;
+  await reg.showNotification(n.title, { body: n.body, tag: n.tag, data: { navigate: `/#/alerts/${encodeURIComponent(n.tag)}` }, requireInteraction: n.urgency === 'high' });
+}
+
+async function closeNotification(tag: string): Promise<void> {
+  if (!('serviceWorker' in navigator)) return;
+  const reg = await navigator.serviceWorker.getRegistration();
+  for (const n of (await reg?.getNotifications({ tag })) ?? []) n.close();
+}
+
+export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventListener'>, db: IDBPDatabase<SentryDb> | null, origin: string): MonitorFeed {
+  let data: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
+  const listeners = new Set<() => void>();
+  const set = (next: MonitorData): void => {
+    data = next;
+    listeners.forEach((l) => l());
+  };
+  const upsertAlert = (item: AlertItem): void => {
+    const others = data.alerts.filter((a) => a.entry.id !== item.entry.id);
+    set({ ...data, alerts: [item, ...others].sort((a, b) => b.entry.openedAt - a.entry.openedAt) });
+  };
+
+  if (db !== null) {
+    void (async () => {
+      const stored = await recentAlerts(db, 500);
+      const known = new Set(data.alerts.map((a) => a.entry.id));
+      const items = stored.filter((r) => !known.has(r.id)).map((r) => ({ accountId: r.accountId, label: r.accountId, entry: r.alert as unknown as AlertEntry }));
+      const ack = await getSetting(db, ACK_SETTING);
+      set({
+        ...data,
+        alerts: [...data.alerts, ...items].sort((a, b) => b.entry.openedAt - a.entry.openedAt),
+        acknowledged: new Set([...data.acknowledged, ...(Array.isArray(ack) ? ack.filter((x): x is string => typeof x === 'string') : [])]),
+      });
+    })();
+  }
+
+  worker.addEventListener('message', (event: MessageEvent<WorkerToPage>) => {
+    const m = event.data;
+    switch (m.kind) {
+      case 'report': {
+        const entry: AccountEntry = { accountId: m.report.account.accountId, label: m.label, report: m.report, restored: m.restored, at: m.savedAt ?? Date.now() };
+        // A restored report never replaces a live one.
+        const current = data.accounts.find((a) => a.accountId === entry.accountId);
+        if (m.restored && current !== undefined && !current.restored) return;
+        const trails = new Map(data.trails);
+        if (!m.restored) {
+          for (const p of m.report.positions) {
+            const id = `${entry.accountId}/${p.key}`;
+            const trail = trails.get(id) ?? [];
+            const last = trail[trail.length - 1];
+            if (last !== undefined && last.t >= m.report.evaluatedAt) continue;
+            trails.set(id, [...trail.slice(-(MAX_TRAIL - 1)), { t: m.report.evaluatedAt, mark: p.markPrice, rho: p.riskRatio }]);
+          }
+        }
+        set({ ...data, trails, accounts: [...data.accounts.filter((a) => a.accountId !== entry.accountId), entry].sort((a, b) => a.accountId.localeCompare(b.accountId)) });
+        return;
+      }
+      case 'alert': {
+        const item = { accountId: m.accountId, label: m.label, entry: m.entry };
+        upsertAlert(item);
+        void (m.action === 'notify' ? notify(item) : closeNotification(m.entry.id)).catch(() => undefined);
+        return;
+      }
+      case 'problem':
+        if (!data.problems.includes(m.message)) set({ ...data, problems: [...data.problems, m.message] });
+        return;
+      case 'saved':
+        return;
+    }
+  });
+  const send = (m: PageToWorker): void => worker.postMessage(m);
+  send({ kind: 'start', simulatorOrigin: origin });
+
+  return {
+    get: () => data,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    snooze: (accountId, subject, untilMs) => send({ kind: 'snooze', accountId, subject, untilMs }),
+    unsnooze: (accountId, subject) => send({ kind: 'unsnooze', accountId, subject }),
+    acknowledge(id) {
+      const acknowledged = new Set(data.acknowledged).add(id);
+      set({ ...data, acknowledged });
+      void closeNotification(id).catch(() => undefined);
+      if (db !== null) void putSetting(db, ACK_SETTING, [...acknowledged].slice(-MAX_ACK)).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { crashRun } from '../../../tools/test-support/crash-reports.ts';
+import type { AccountReport } from '../../../shared/protocol/account-report.ts';
+import type { AccountEntry } from '../monitor-feed.ts';
+import { overviewRows, suggestionText, worstFirst } from './overview-rows.ts';
+
+/** The Overview's rows from real monitor reports (the Binance demo account through the crash). */
+const run = crashRun(6);
+const entry = (report: AccountReport, over: Partial<AccountEntry> = {}): AccountEntry => ({ accountId: report.account.accountId, label: 'Binance demo', report, restored: false, at: 1_000, ...over });
+const withTier = run.reports.find((r) => r.badge.tier !== null && r.positions.every((p) => p.status === 'open'))!;
+const pastLiq = run.reports.find((r) => r.positions.some((p) => p.status === 'past-liquidation'));
+
+describe('overviewRows', () => {
+  it('one row per position with the report figures, worst rho first', () => {
+    const rows = overviewRows([entry(withTier)], 1_000);
+    expect(rows).toHaveLength(withTier.positions.length);
+    const rhos = rows.map((r) => r.rho ?? Infinity);
+    expect(rhos).toStrictEqual([...rhos].sort((a, b) => b - a));
+    for (const row of rows) {
+      const p = withTier.positions.find((x) => x.key === row.key)!;
+      expect(row.liquidationPrice).toBe(p.liquidationPrice);
+      expect(row.rho).toBe(p.riskRatio);
+      const next = p.tiers.find((t) => t.level === p.nextTier);
+      expect(row.nextTier?.distancePercent ?? null).toBe(next?.distancePercent ?? null);
+      const hour = next?.reach.kind === 'projected' ? next.reach.horizons.find((h) => h.horizonSec === 3600) : undefined;
+      if (hour !== undefined) expect(row.nextTier?.p1h).toBe(hour.probability);
+      expect(JSON.stringify(row)).not.toMatch(/NaN|Infinity/);
+    }
+  });
+
+  it('the suggestion carries the engine top-up', () => {
+    const rows = overviewRows([entry(withTier)], 1_000);
+    const subject = withTier.subjects.find((s) => s.topUp.kind === 'top-up')!;
+    const row = rows.find((r) => withTier.positions.find((p) => p.key === r.key)?.subject === subject.subject)!;
+    expect(row.suggestion).toBe(suggestionText(subject));
+    if (subject.topUp.kind === 'top-up') expect(row.suggestion).toContain(subject.topUp.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  });
+
+  it('past liquidation sorts first and is never shown as safe', () => {
+    expect(pastLiq).toBeDefined();
+    const rows = overviewRows([entry(withTier), entry(pastLiq!, { accountId: 'other:x' })], 1_000);
+    expect(rows[0]?.status).toBe('past-liquidation');
+    expect(rows[0]?.rho === null || rows[0]!.rho >= 1).toBe(true);
+    expect(rows[0]?.suggestion).not.toBe('No action needed');
+  });
+
+  it('closed positions sort last and say so', () => {
+    const rows = overviewRows([entry(withTier)], 1_000);
+    const closed = { ...rows[0]!, status: 'closed' as const, rho: 0 };
+    const sorted = worstFirst([closed, ...rows.slice(1)]);
+    expect(sorted[sorted.length - 1]?.status).toBe('closed');
+  });
+
+  it('ages live data from receipt, and marks a restored report stale with its saved age', () => {
+    const live = overviewRows([entry(withTier, { at: 10_000 })], 14_000)[0]!;
+    expect(live.ageMs).toBe(withTier.dataAgeMs + 4_000);
+    const restored = overviewRows([entry(withTier, { restored: true, at: 10_000 })], 70_000)[0]!;
+    expect(restored.stale).toBe(true);
+    expect(restored.ageMs).toBe(withTier.dataAgeMs + 60_000);
+  });
+});

@@ -1,0 +1,102 @@
+import type { VenueId } from '../../../shared/engine/positions/account.ts';
+import type { AccountReport, PositionReport, SubjectReport } from '../../../shared/protocol/account-report.ts';
+import { fmtDuration, fmtPrice, fmtProbability, fmtQty, fmtRho, fmtSigma, fmtUsdt, priceDecimals } from '../format.ts';
+import type { AccountEntry } from '../monitor-feed.ts';
+
+/** The Position detail's figures, chosen from the account report (pure, tested without a DOM). */
+export interface ForecastRow {
+  readonly tier: string;
+  readonly price: string;
+  /** One cell per horizon, same order as `horizons`: probability and distance in sigma. */
+  readonly cells: readonly string[];
+  readonly median: string;
+}
+
+export interface SuggestionLine {
+  readonly what: string;
+  readonly buys: string;
+}
+
+export interface PositionView {
+  readonly entry: AccountEntry;
+  readonly position: PositionReport;
+  readonly subject: SubjectReport | undefined;
+  readonly decimals: number;
+  readonly horizons: readonly number[];
+  readonly forecast: readonly ForecastRow[];
+  readonly suggestions: readonly SuggestionLine[];
+  readonly venueUrl: string;
+  /** Price lines for the chart: entry, each tier with a price, liquidation. */
+  readonly lines: ReadonlyArray<{ readonly title: string; readonly price: number; readonly kind: 'entry' | 'tier' | 'liquidation' }>;
+}
+
+/** The venue's trading page for a symbol (docs/venue-pages.md paths). */
+export function venuePage(venue: VenueId, symbol: string): string {
+  switch (venue) {
+    case 'binance':
+      return `https://www.binance.com/en/futures/${encodeURIComponent(symbol)}`;
+    case 'bybit':
+      return `https://www.bybit.com/trade/usdt/${encodeURIComponent(symbol)}`;
+    case 'okx':
+      return `https://www.okx.com/trade-swap/${encodeURIComponent(symbol.toLowerCase())}`;
+    case 'hyperliquid':
+      return `https://app.hyperliquid.xyz/trade/${encodeURIComponent(symbol)}`;
+  }
+}
+
+export function suggestionLines(subject: SubjectReport | undefined, position: PositionReport, decimals: number, reduced: PositionReport | undefined): SuggestionLine[] {
+  if (subject === undefined) return [];
+  const out: SuggestionLine[] = [];
+  const t = subject.topUp;
+  if (t.kind === 'top-up') {
+    const liq = t.liquidationPricesAfter.find((l) => l.key === position.key);
+    out.push({
+      what: `Add ${fmtUsdt(t.amountUsdt)} to the ${t.to}`,
+      buys: `ρ ${t.riskRatioAfter === null ? 'still past liquidation' : fmtRho(t.riskRatioAfter)}; liquidation ${liq === undefined || liq.price === null ? 'none' : fmtPrice(liq.price, decimals)}`,
+    });
+  }
+  const r = subject.reduction;
+  if (r.kind === 'reduce') {
+    out.push({
+      what: `${r.closesPosition ? 'Close' : 'Reduce'} ${r.symbol} ${r.side}${r.closesPosition ? '' : ` by ${fmtQty(r.qty)}`} (fee ${fmtUsdt(r.feeUsdt)})`,
+      buys: `ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation of ${r.symbol} ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, reduced === undefined ? decimals : priceDecimals(reduced.markPrice))}`,
+    });
+  } else if (r.kind === 'unreachable') {
+    out.push({ what: 'No reduction reaches the target', buys: r.reason });
+  }
+  return out;
+}
+
+export function positionView(entries: readonly AccountEntry[], accountId: string, key: string): PositionView | null {
+  const entry = entries.find((e) => e.accountId === accountId);
+  const position = entry?.report.positions.find((p) => p.key === key);
+  if (entry === undefined || position === undefined) return null;
+  const report: AccountReport = entry.report;
+  const subject = report.subjects.find((s) => s.subject === position.subject);
+  const decimals = priceDecimals(position.markPrice);
+  const horizons = [...new Set(position.tiers.flatMap((t) => (t.reach.kind === 'projected' ? t.reach.horizons.map((h) => h.horizonSec) : [])))].sort((a, b) => a - b);
+  const forecast = position.tiers.map((t): ForecastRow => {
+    const cells = horizons.map((h) => {
+      if (t.reach.kind === 'reached') return 'reached';
+      if (t.reach.kind === 'out-of-reach') return 'out of reach';
+      const x = t.reach.horizons.find((y) => y.horizonSec === h);
+      return x === undefined ? '—' : `${fmtProbability(x.probability)} · ${fmtSigma(x.distanceSd)}`;
+    });
+    const median = t.reach.kind === 'projected' ? (t.reach.medianTimeSec === null ? 'beyond the model' : fmtDuration(t.reach.medianTimeSec)) : t.reach.kind === 'reached' ? 'now' : 'never';
+    return { tier: t.name, price: fmtPrice(t.price, decimals), cells, median };
+  });
+  const lines: PositionView['lines'][number][] = [{ title: 'Entry', price: position.entryPrice, kind: 'entry' }];
+  for (const t of position.tiers) if (t.price !== null && t.level !== '1') lines.push({ title: t.name, price: t.price, kind: 'tier' });
+  if (position.liquidationPrice !== null) lines.push({ title: 'Liquidation', price: position.liquidationPrice, kind: 'liquidation' });
+  return {
+    entry,
+    position,
+    subject,
+    decimals,
+    horizons,
+    forecast,
+    suggestions: suggestionLines(subject, position, decimals, subject?.reduction.kind === 'reduce' ? report.positions.find((q) => subject.reduction.kind === 'reduce' && q.key === subject.reduction.key) : undefined),
+    venueUrl: venuePage(report.account.venue, position.symbol),
+    lines,
+  };
+}

@@ -1,0 +1,179 @@
+import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
+import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
+import { monitorStep, type MarkHistory as WarmHistory, type MonitorOptions } from '../../shared/engine/monitor/account-monitor.ts';
+import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
+import type { MonitorSnapshot } from '../../shared/engine/monitor/monitor-snapshot.ts';
+import type { AccountState } from '../../shared/engine/positions/account-state.ts';
+import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
+import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
+import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
+import { createFeed, type Feed, type FeedOptions } from '../../shared/feed/feed.ts';
+import type { AccountReport, VenueFigure } from '../../shared/protocol/account-report.ts';
+import { accountReport } from '../../shared/protocol/account-report-builder.ts';
+import { emptyAlertLog, logDecisions, type AlertEntry, type AlertLog } from '../../shared/protocol/alert-log.ts';
+import type { AccountSetting } from '../platform/app-settings.ts';
+
+/**
+ * One account's data path, platform-free so it runs in the worker and in a Node test alike: its feed
+ * (through the shared adapters), the batched live monitor (one evaluation per batch of events), the
+ * alert log, and the account report built from them. The worker composes one per configured account
+ * and decides where reports, alerts and snapshots go.
+ */
+export type RunnerPorts = Pick<FeedOptions, 'endpoints' | 'access' | 'socketFactory' | 'clock' | 'http' | 'hmac' | 'random'>;
+
+export interface RunnerHooks {
+  /** After every batch that moved the monitor (and on a snooze). */
+  readonly onReport: (report: AccountReport) => void;
+  /** Each decision that changed the log, with the entry as logged (its numbers, its resolve). */
+  readonly onAlert: (entry: AlertEntry, action: 'notify' | 'resolve') => void;
+  /** After each batch with decisions: the moment to save. */
+  readonly onDecisions: () => void;
+  /** Each batch's newest mark per symbol, venue time (for the rolling mark history). */
+  readonly onMarks?: (marks: Readonly<Record<string, number>>, t: number) => void;
+}
+
+export interface SavedAccount {
+  readonly monitor: MonitorSnapshot | null;
+  readonly log: AlertLog;
+}
+
+export interface AccountRunner {
+  start(): void;
+  stop(): void;
+  /** The report now, or null before the monitor has a whole account. */
+  report(): AccountReport | null;
+  /** What to persist: the monitor snapshot (null: nothing yet) and the alert log. */
+  saved(): SavedAccount;
+  snooze(subject: string, untilMs: number | null): void;
+  unsnooze(subject: string): void;
+}
+
+export interface RunnerSetup {
+  readonly account: AccountSetting;
+  readonly options: Partial<Omit<MonitorOptions, 'accountId'>>;
+  readonly restored: SavedAccount | null;
+  readonly history?: WarmHistory;
+  /** The batch window, ms (default 100: below every venue's mark interval). */
+  readonly batchMs?: number;
+}
+
+function venueFigures(feed: AccountState): Record<string, VenueFigure> {
+  const out: Record<string, VenueFigure> = {};
+  for (const p of feed.positions.values()) {
+    const at = feed.reportedAt.get(p.key);
+    if (p.venueLiquidationPrice !== undefined && at !== undefined) out[`${p.symbol}:${p.side}`] = { liquidationPrice: p.venueLiquidationPrice, at };
+  }
+  return out;
+}
+
+function lastPriceAt(feed: AccountState): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const prices of [feed.marks, feed.mids]) for (const [symbol, p] of prices) out[symbol] = Math.max(out[symbol] ?? 0, p.time);
+  return out;
+}
+
+/** The newest mark per symbol in a batch and the batch's time. */
+function batchMarks(events: readonly FeedEvent[]): { marks: Record<string, number>; t: number } | null {
+  const marks: Record<string, number> = {};
+  let t = -1;
+  for (const e of events) {
+    if (e.kind !== 'venue' || e.event.kind !== 'mark') continue;
+    marks[e.event.symbol] = e.event.price;
+    t = Math.max(t, e.event.time);
+  }
+  return t < 0 ? null : { marks, t };
+}
+
+export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hooks: RunnerHooks): AccountRunner {
+  const { account } = setup;
+  const venue = account.venue;
+  const adapter = venueAdapters[venue];
+  const config = {
+    model: adapter.margin,
+    takerFeeRate: defaultTakerFeeRate[venue],
+    options: { ...setup.options, accountId: account.id },
+    ...(setup.history === undefined ? {} : { history: setup.history }),
+  };
+  const ladder = setup.options.policy?.ladder ?? DEFAULT_ALERT_POLICY.ladder;
+  // Restored: the monitor resumes (same open alerts, same ids) once the feed holds a whole account again.
+  let live: LiveMonitor = setup.restored?.monitor == null ? emptyLiveMonitor : liveMonitorFrom(setup.restored.monitor);
+  let log: AlertLog = setup.restored?.log ?? emptyAlertLog;
+  let feed: Feed | null = null;
+
+  const report = (): AccountReport | null => {
+    const monitor = live.monitor;
+    if (feed === null || monitor === null || monitor.view === null) return null;
+    const state = feed.state();
+    const health = feed.health();
+    return accountReport({
+      accountId: account.id,
+      mode: account.source === 'demo' ? 'demo' : account.source === 'manual' ? 'manual' : 'live',
+      account: monitor.account,
+      model: adapter.margin,
+      view: monitor.view,
+      ladder,
+      alertState: monitor.state.alerts,
+      alertLog: log,
+      stale: monitor.state.stale,
+      feed: { connections: health.connections, staleSymbols: health.stale, lastMarkAt: lastPriceAt(state) },
+      venueFigures: venueFigures(state),
+      // The venue's clock (the simulator's runs faster than ours): figures are aged against the data.
+      now: live.now ?? monitor.state.now ?? ports.clock.now(),
+    });
+  };
+
+  const hear = (decisions: readonly AlertDecision[]): void => {
+    if (decisions.length === 0) return;
+    log = logDecisions(log, decisions);
+    for (const d of decisions) {
+      const id = d.kind === 'notify' ? d.alert.id : d.kind === 'resolve' ? d.id : null;
+      const entry = id === null ? undefined : log.entries.find((e) => e.id === id);
+      if (entry !== undefined) hooks.onAlert(entry, d.kind === 'notify' ? 'notify' : 'resolve');
+    }
+    hooks.onDecisions();
+  };
+
+  const publish = (): void => {
+    const r = report();
+    if (r !== null) hooks.onReport(r);
+  };
+
+  const onBatch = (events: readonly FeedEvent[]): void => {
+    if (feed === null) return;
+    const step = liveMonitorBatch(live, events, feed.state(), config);
+    live = step.live;
+    hear(step.decisions);
+    const m = batchMarks(events);
+    if (m !== null) hooks.onMarks?.(m.marks, m.t);
+    publish();
+  };
+
+  const batcher = createEventBatcher<FeedEvent>(ports.clock, { windowMs: setup.batchMs ?? 100, startsBatch: isFeedNotice }, onBatch);
+  const applyToMonitor = (input: Parameters<typeof monitorStep>[1]): void => {
+    if (live.monitor === null || live.now === null) return;
+    const step = monitorStep(live.monitor, input, live.now);
+    live = { ...live, monitor: step.monitor };
+    hear(step.decisions);
+    publish();
+  };
+
+  return {
+    start() {
+      feed ??= createFeed({ adapter, ...ports, onEvent: (e) => batcher.push(e) });
+      feed.start();
+    },
+    stop() {
+      feed?.stop();
+      batcher.stop();
+    },
+    report,
+    saved() {
+      // Reminders and notices are driven by batches: what is pending is handed on before saving.
+      batcher.flush();
+      return { monitor: snapshotLiveMonitor(live), log };
+    },
+    snooze: (subject, untilMs) => applyToMonitor({ kind: 'snooze', subject, untilMs }),
+    unsnooze: (subject) => applyToMonitor({ kind: 'unsnooze', subject }),
+  };
+}
