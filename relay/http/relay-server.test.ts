@@ -140,6 +140,17 @@ describe('relay HTTP API', () => {
     expect(await mixed.json()).toMatchObject({ field: 'vapid' });
   });
 
+  it('a page on another origin may call it: CORS on every answer and on the preflight (tokens, not cookies, guard it)', async () => {
+    const preflight = await fetch(`${relay.url}/v1/devices/abc/snapshot`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+    const refused = await call('GET', '/v1/devices/abc/snapshot', undefined, 'x'.repeat(43));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
   it('unknown routes are 404, known paths with the wrong method 405', async () => {
     expect((await call('GET', '/v2/nothing')).status).toBe(404);
     expect((await call('DELETE', '/health')).status).toBe(405);

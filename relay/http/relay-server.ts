@@ -40,9 +40,21 @@ export interface RunningServer {
 
 type Route = (req: IncomingMessage, res: ServerResponse, params: { deviceId: string | null }) => Promise<void>;
 
+/**
+ * The PWA pairs from its own origin, so every answer allows any origin. That is safe here: nothing
+ * rides on cookies or ambient credentials; each device route needs its bearer token.
+ */
+const CORS = { 'access-control-allow-origin': '*' } as const;
+const PREFLIGHT = {
+  ...CORS,
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-max-age': '600',
+} as const;
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...CORS, ...headers });
   res.end(text);
 }
 
@@ -143,6 +155,10 @@ export async function startRelayServer(options: RelayServerOptions, port: number
     const route = routes[key];
     const handle = async () => {
       if (options.gateway !== undefined && (await options.gateway.handle(req, res, url))) return;
+      if (req.method === 'OPTIONS' && !url.pathname.startsWith('/v1/venues/')) {
+        res.writeHead(204, PREFLIGHT).end();
+        return;
+      }
       if (route === undefined) {
         const known = Object.keys(routes).some((r) => r.endsWith(` ${key.split(' ')[1]}`));
         throw new HttpRefusal(known ? 405 : 404, known ? 'method not allowed' : 'not found');
