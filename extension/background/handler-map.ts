@@ -1,0 +1,16 @@
+import type { HandlerMap } from './handler.ts';
+import { getNotificationLog } from './handlers/get-notification-log.ts';
+import { getReports } from './handlers/get-reports.ts';
+import { getSettings } from './handlers/get-settings.ts';
+import { getVenueReports } from './handlers/get-venue-reports.ts';
+import { saveSettings } from './handlers/save-settings.ts';
+import { snooze } from './handlers/snooze.ts';
+
+export const HANDLERS: HandlerMap = {
+  'get-reports': getReports,
+  'get-venue-reports': getVenueReports,
+  'get-settings': getSettings,
+  'save-settings': saveSettings,
+  snooze,
+  'get-notification-log': getNotificationLog,
+};
