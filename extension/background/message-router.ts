@@ -4,18 +4,21 @@ import type { HandlerContext, HandlerMap } from './handler.ts';
 /** Who sent a message, as the worker sees it (a subset of chrome.runtime.MessageSender). */
 export interface SenderInfo {
   readonly id?: string | undefined;
-  /** Set for content scripts (a tab), absent for our own pages (popup, options). */
+  /** Set when the sender is in a tab: every content script, and our own pages opened in a tab. */
   readonly tab?: unknown;
   readonly url?: string | undefined;
 }
 
 export type SenderKind = 'extension-page' | 'content-script' | 'foreign';
 
-/** The bitwarden rule: our own id only; a tab means a content script next to the venue's own code. */
+/**
+ * The bitwarden rule: our own id only. Our pages (popup, options, even when opened in a tab) have our own
+ * origin; anything else with our id is a content script, running next to the venue's own code.
+ */
 export function senderKind(sender: SenderInfo, ownId: string, ownOrigin: string): SenderKind {
   if (sender.id !== ownId) return 'foreign';
-  if (sender.tab !== undefined && sender.tab !== null) return 'content-script';
-  return sender.url !== undefined && sender.url.startsWith(ownOrigin) ? 'extension-page' : 'foreign';
+  if (sender.url !== undefined && sender.url.startsWith(ownOrigin)) return 'extension-page';
+  return sender.tab !== undefined && sender.tab !== null ? 'content-script' : 'foreign';
 }
 
 /** Parses, checks the sender against the kind, runs the one handler; anything else is a typed refusal. */
