@@ -78,7 +78,10 @@ export function createSentry(ports: SentryPorts): Sentry {
   const publish = (): void => {
     pending = null;
     const current = reports();
-    void ports.badge.show(badgeLook(current));
+    // A restored monitor has no evaluation until its feed is back: keep the badge the last worker set
+    // rather than flash it empty.
+    const judged = watches.filter((w) => w.live().monitor !== null).length;
+    if (current.length >= judged) void ports.badge.show(badgeLook(current));
     for (const l of listeners) l(current);
   };
   const changed = (): void => {

@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountReport } from '../../shared/protocol/account-report.ts';
+import { priceText, rhoText } from '../../shared/ui/figures.ts';
+import { launchWithExtension, type ExtensionBrowser } from '../../tools/test-support/extension-browser.ts';
+import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
+import { usdtText } from '../background/alert-notification.ts';
+import type { NotificationLogEntry } from '../messages.ts';
+import { referenceEngine, type ReferenceEngine } from './reference-engine.ts';
+
+/**
+ * The unpacked extension in Debian's Chromium against the simulator's crash, on a manual sim clock the
+ * test moves 30 s at a time: the badge climbs the tiers, notifications carry the engine's top-up, the
+ * popup shows the engine's figures, and a worker stopped mid-episode carries on with the same alerts.
+ */
+const ARTIFACTS = 'test-artifacts/extension';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let sim: RunningSimulator;
+let browser: ExtensionBrowser;
+let reference: ReferenceEngine;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Sim time runs ahead of the wall clock, so the REST snapshots' receive times (wall) never sit between two
+  // marks: both engines then judge the same marks at the same times and agree to the cent.
+  sim = await startSimulator({ port: 0, scenario: 'crash', seed: 1, manualClock: true, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 });
+  browser = await launchWithExtension();
+}, 90_000);
+
+afterAll(async () => {
+  reference?.stop();
+  await browser?.close();
+  await sim?.close();
+});
+
+const ask = async <T>(page: import('playwright-core').Page, message: unknown): Promise<T> => (await page.evaluate((m) => chrome.runtime.sendMessage(m), message)) as T;
+
+async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe('the extension through the crash scenario', () => {
+  it('badge through the tiers, notification with the engine top-up, popup figures, a worker stopped mid-episode resumes its alerts', async () => {
+    const popup = await browser.context.newPage();
+    await popup.setViewportSize({ width: 380, height: 600 });
+    await popup.goto(`chrome-extension://${browser.extensionId}/popup/popup.html`);
+    const saved = await ask<{ kind: string }>(popup, { kind: 'save-settings', settings: { kind: 'settings', version: 1, demo: { enabled: true, simulatorUrl: sim.url } } });
+    expect(saved.kind).toBe('saved');
+    reference = referenceEngine(sim, 'binance');
+    const reports = () => ask<{ kind: 'reports'; reports: AccountReport[] }>(popup, { kind: 'get-reports' }).then((r) => r.reports);
+    await waitUntil('four demo accounts in the worker', async () => (await reports()).length === 4 && reference.report(Date.now()) !== null);
+
+    const badges: string[] = [];
+    const notifications = () => ask<{ entries: NotificationLogEntry[] }>(popup, { kind: 'get-notification-log' }).then((r) => r.entries);
+    let killedAt: { openIds: string[]; notifiedBefore: NotificationLogEntry[]; connections: number } | null = null;
+    let popupChecked = false;
+
+    for (let step = 0; step < 110; step += 1) {
+      sim.advance(30_000);
+      await sleep(120);
+      const badge = await browser.inWorker(() => chrome.action.getBadgeText({}), 2_000).catch(() => null);
+      if (badge !== null && badges.at(-1) !== badge) badges.push(badge);
+      if (killedAt !== null) continue;
+      const shown = await notifications().catch(() => [] as NotificationLogEntry[]);
+      const binanceTopUp = shown.find((n) => n.title.startsWith('Binance') && /Add [\d,.]+ USDT/.test(n.message));
+      if (binanceTopUp === undefined) continue;
+
+      // Mid-episode: hold the market, let the figures settle, check the popup, then stop the worker.
+      await sleep(1_200);
+      if (!popupChecked) {
+        const current = await reports();
+        const engine = reference.report(Date.now());
+        expect(engine).not.toBeNull();
+        const ours = current.find((r) => r.account.accountId === 'binance:demo');
+        expect(ours).toBeDefined();
+        // The worker's figures equal the engine's run beside it (same marks, same account).
+        for (const p of engine!.positions) {
+          const q = ours!.positions.find((x) => x.key === p.key)!;
+          expect(q.liquidationPrice).toBeCloseTo(p.liquidationPrice ?? NaN, 6);
+          expect(q.riskRatio).toBeCloseTo(p.riskRatio ?? NaN, 9);
+        }
+        // And the popup shows exactly those.
+        await popup.waitForTimeout(400);
+        const section = popup.locator('[data-account="binance:demo"]');
+        for (const p of engine!.positions) {
+          const card = section.locator(`[data-key="${p.key}"]`);
+          await expect.poll(() => card.locator('[data-testid="liquidation"]').textContent()).toBe(priceText(p.liquidationPrice, 'none'));
+          await expect.poll(() => card.locator('[data-testid="rho"]').textContent()).toBe(`ρ ${rhoText(p.riskRatio)}`);
+        }
+        await popup.setViewportSize({ width: 380, height: Math.min(2000, await popup.evaluate(() => document.body.scrollHeight)) });
+        await popup.screenshot({ path: `${ARTIFACTS}/popup.png`, fullPage: true });
+        popupChecked = true;
+      }
+      const open = (await reports()).flatMap((r) => r.alerts.filter((a) => a.resolved === null && a.channel === 'push').map((a) => a.id));
+      killedAt = { openIds: open, notifiedBefore: await notifications(), connections: sim.stats().connections };
+      await browser.stopWorker();
+    }
+
+    expect(killedAt).not.toBeNull();
+    // The popup's port dropped with the worker; its reconnect woke the worker, which restored its alerts.
+    // The worker came back: its feeds opened new sockets (public and private, four venues) and kept notifying.
+    expect(sim.stats().connections).toBeGreaterThanOrEqual(killedAt!.connections + 8);
+    // The badge climbed the ladder in order (a stale "?" may ride along while a socket reconnects).
+    const tiers = badges.map((b) => b.replace('?', ''));
+    expect(tiers.indexOf('W')).toBeGreaterThanOrEqual(0);
+    expect(tiers.indexOf('MC')).toBeGreaterThan(tiers.indexOf('W'));
+    expect(tiers.indexOf('CR')).toBeGreaterThan(tiers.indexOf('MC'));
+    const all = await waitUntil('the notification log after the restart', () => notifications());
+    expect(all.length).toBeGreaterThan(killedAt!.notifiedBefore.length);
+    const firstNotices = all.filter((n) => n.reminder === 0).map((n) => n.id);
+    expect(new Set(firstNotices).size).toBe(firstNotices.length);
+    // Every alert open at the kill kept its id: no second first notice, and it is in the log once.
+    const after = await reports();
+    for (const id of killedAt!.openIds) {
+      expect(firstNotices.filter((n) => n === id).length).toBeLessThanOrEqual(1);
+      const entries = after.flatMap((r) => r.alerts).filter((a) => a.id === id);
+      expect(entries).toHaveLength(1);
+      // ...and its resolve arrived under that id (the crash goes on to liquidate the position).
+      expect(entries[0]!.resolved, `resolve of ${id}`).not.toBeNull();
+    }
+    // The notification's top-up is the engine's: the worker's own alert (its alert log) and the same alert
+    // id from the engine run beside the browser on the same marks, to the cent.
+    const binanceBefore = killedAt!.notifiedBefore.filter((n) => n.title.startsWith('Binance'));
+    expect(binanceBefore.length).toBeGreaterThan(0);
+    const logged = after.flatMap((r) => r.alerts);
+    for (const n of binanceBefore) {
+      const entry = logged.find((a) => a.id === n.id);
+      expect(entry, `the worker logged ${n.id}`).toBeDefined();
+      const decision = reference.decisions.find((d) => d.kind === 'notify' && d.alert.id === n.id && d.alert.reminder === n.reminder);
+      expect(decision, `the engine beside the browser raised ${n.id}`).toBeDefined();
+      if (decision?.kind !== 'notify' || entry === undefined || entry.kind === 'stale' || n.reminder !== entry.reminders) continue;
+      const ours = entry.figures.topUpUsdt;
+      expect(ours).toBeGreaterThan(0);
+      expect(n.message).toContain(`Add ${usdtText(ours)}`);
+      expect(n.message).toContain(`Add ${usdtText(decision.alert.topUpUsdt ?? NaN)}`);
+    }
+    console.log(`badges ${badges.join(' > ')}; ${all.length} notifications; open at kill: ${killedAt!.openIds.join(', ')}`);
+  }, 180_000);
+});
