@@ -4,8 +4,9 @@ import { suggestionText } from '../../shared/ui/suggestion-text.ts';
 import type { PageRow } from './positions-table.ts';
 
 /**
- * The compact panel beside the venue's positions table, in a closed shadow root so neither side's styles
- * leak. Every figure is written with textContent: nothing from the venue or the worker is parsed as HTML.
+ * The compact panel beside the venue's positions table, in a shadow root so neither side's styles
+ * leak (open: it holds only the user's own figures, which the venue's page knows anyway). Every figure is
+ * written with textContent: nothing from the venue or the worker is parsed as HTML.
  */
 const STYLE = `
 :host { all: initial; display: block; margin: 4px 0; font: 12px/1.35 system-ui, sans-serif; }
@@ -61,7 +62,7 @@ function positionLine(doc: Document, report: AccountReport, p: PositionReport): 
 
 export function createOverlayPanel(doc: Document): OverlayPanel {
   const host = doc.createElement('margin-sentry-overlay');
-  const shadow = host.attachShadow({ mode: 'closed' });
+  const shadow = host.attachShadow({ mode: 'open' });
   const style = doc.createElement('style');
   style.textContent = STYLE;
   const panel = el(doc, 'div', 'panel');

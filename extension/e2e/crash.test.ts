@@ -6,7 +6,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../../tools/test-sup
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { usdtText } from '../background/alert-notification.ts';
 import type { NotificationLogEntry } from '../messages.ts';
-import { referenceEngine, type ReferenceEngine } from './reference-engine.ts';
+import { referenceEngine, type ReferenceEngine } from '../../tools/test-support/reference-engine.ts';
 
 /**
  * The unpacked extension in Debian's Chromium against the simulator's crash, on a manual sim clock the

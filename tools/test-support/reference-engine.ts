@@ -11,8 +11,8 @@ import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import { accountReport } from '../../shared/protocol/account-report-builder.ts';
 import { emptyAlertLog, logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
-import { DEMO_ACCESS } from '../../tools/demo/demo-access.ts';
-import type { RunningSimulator } from '../../tools/simulator/start-simulator.ts';
+import { DEMO_ACCESS } from '../demo/demo-access.ts';
+import type { RunningSimulator } from '../simulator/start-simulator.ts';
 
 /**
  * The engine run in the test process, beside the browser: its own feed to the same simulator and the
