@@ -12,10 +12,10 @@ const STYLE = `
 :host { all: initial; display: block; margin: 4px 0; font: 12px/1.35 system-ui, sans-serif; }
 .panel { border: 1px solid #c7cbd1; border-radius: 6px; background: #fff; color: #1d2129; padding: 4px 8px; max-width: 720px; }
 .title { font-weight: 600; display: flex; gap: 8px; } .title span { font-weight: 400; color: #6b7280; }
-.row { display: grid; grid-template-columns: 84px 110px 1fr; gap: 2px 8px; padding: 3px 0; border-top: 1px solid #eef0f3; }
+.row { display: grid; grid-template-columns: 150px 150px 1fr; gap: 1px 8px; padding: 3px 0; border-top: 1px solid #eef0f3; }
 .sym { font-weight: 600; } .rho { font-variant-numeric: tabular-nums; }
 .sev-watch { color: #a16207; } .sev-margin-call { color: #c2410c; } .sev-critical, .sev-liquidation { color: #b91c1c; font-weight: 700; }
-.tiers, .forecast { color: #374151; } .suggestion { grid-column: 2 / 4; font-weight: 600; }
+.tiers { color: #374151; } .forecast { grid-column: 1 / 3; color: #6b7280; } .suggestion { grid-column: 3; font-weight: 600; }
 .none { color: #6b7280; }
 `;
 

@@ -21,5 +21,6 @@ export function ageText(ms: number): string {
 export function durationText(sec: number | null): string {
   if (sec === null) return 'not in sight';
   if (sec < 3600) return `${Math.max(1, Math.round(sec / 60))} min`;
-  return `${Math.round(sec / 360) / 10} h`;
+  if (sec < 172_800) return `${Math.round(sec / 360) / 10} h`;
+  return `${Math.round(sec / 86_400)} d`;
 }

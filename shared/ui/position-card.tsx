@@ -15,25 +15,19 @@ export function PositionCard({ report, position }: { readonly report: AccountRep
         {position.status === 'past-liquidation' && <span className="alarm"> past liquidation</span>}
       </div>
       <RhoLadder rho={position.riskRatio} ladder={report.ladder} />
-      <dl className="figures">
-        <dt>Mark</dt>
-        <dd>{priceText(position.markPrice)}</dd>
-        <dt>Liquidation</dt>
-        <dd data-testid="liquidation">{priceText(position.liquidationPrice, 'none')}</dd>
-      </dl>
-      <table className="tiers">
-        <tbody>
-          {position.tiers.map((t) => (
-            <tr key={t.level} className={t.reached ? 'reached' : ''} data-testid="tier" data-level={t.level}>
-              <td>{t.name}</td>
-              <td className="num" data-testid="tier-price">
-                {t.reached ? 'reached' : priceText(t.price, 'out of reach')}
-              </td>
-              <td className="num muted">{t.reached ? '' : percentText(t.distancePercent)}</td>
-            </tr>
+      <div className="figures">
+        Liq. <b data-testid="liquidation">{priceText(position.liquidationPrice, 'none')}</b> <span className="muted">mark {priceText(position.markPrice)}</span>
+      </div>
+      <div className="tiers">
+        {position.tiers
+          .filter((t) => t.level !== '1')
+          .map((t) => (
+            <span key={t.level} className={t.reached ? 'tier reached' : 'tier'} data-testid="tier" data-level={t.level}>
+              {t.name} <b data-testid="tier-price">{t.reached ? 'reached' : priceText(t.price, 'out of reach')}</b>
+              {!t.reached && t.distancePercent !== null && <span className="muted"> {percentText(t.distancePercent)}</span>}
+            </span>
           ))}
-        </tbody>
-      </table>
+      </div>
       {next !== undefined && next.reach.kind === 'projected' && (
         <div className="forecast" data-testid="forecast">
           {next.name}: {hour === undefined ? '' : `${Math.round(hour.probability * 100)} % within 1 h, `}median {durationText(next.reach.medianTimeSec)}
