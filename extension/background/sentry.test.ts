@@ -1,0 +1,134 @@
+import { WebSocket } from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { venueAdapters } from '../../shared/exchanges/venues.ts';
+import { createFeed, type Feed } from '../../shared/feed/feed.ts';
+import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
+import { fetchHttp } from '../../shared/platform/fetch-http.ts';
+import { systemClock } from '../../shared/platform/system-clock.ts';
+import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
+import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
+import { waitFor } from '../../tools/test-support/wait-for.ts';
+import { DEFAULT_SETTINGS } from '../settings.ts';
+import { monitorStore } from './monitor-store.ts';
+import { createSentry, type Sentry } from './sentry.ts';
+import type { BadgeLook, KeyValueStore, NotificationRequest } from './worker-ports.ts';
+
+/**
+ * The worker's work with small fakes of its chrome ports (a Map for storage, arrays for notifications,
+ * badge and tabs) and real feeds to the simulator on loopback: the same code main.ts wires to chrome.*.
+ */
+let sim: RunningSimulator | undefined;
+const feeds: Feed[] = [];
+afterEach(async () => {
+  feeds.splice(0).forEach((f) => f.stop());
+  await sim?.close();
+  sim = undefined;
+});
+
+function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {
+  const data = new Map<string, unknown>();
+  // Values go through JSON as chrome.storage does: what comes back is what a new worker reads.
+  return { data, get: async (k) => (data.has(k) ? JSON.parse(JSON.stringify(data.get(k))) : undefined), set: async (k, v) => void data.set(k, JSON.parse(JSON.stringify(v))) };
+}
+
+function worker(kv: KeyValueStore, simulatorUrl: string) {
+  const shown: NotificationRequest[] = [];
+  const cleared: string[] = [];
+  const badges: BadgeLook[] = [];
+  const opened: string[] = [];
+  const sentry: Sentry = createSentry({
+    kv,
+    store: monitorStore(kv),
+    notifier: { show: async (n) => void shown.push(n), clear: async (id) => void cleared.push(id) },
+    badge: { show: async (b) => void badges.push(b) },
+    tabs: { open: async (url) => void opened.push(url) },
+    now: () => Date.now(),
+    feed: (venue, endpoints, access, onEvent) => {
+      const feed = createFeed({ adapter: venueAdapters[venue], endpoints, access, socketFactory: webSocketFactory(WebSocket), clock: systemClock, http: fetchHttp(3_000), hmac: webCryptoHmac(), random: Math.random, ackTimeoutMs: 3_000, onEvent });
+      feeds.push(feed);
+      return feed;
+    },
+    log: () => undefined,
+    defaultSettings: { ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl } },
+  });
+  return { sentry, shown, cleared, badges, opened, stop: () => feeds.splice(0).forEach((f) => f.stop()) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the worker with fake chrome ports against the simulator', () => {
+  it('notifies with the suggestion, sets the badge, and a new worker on the saved state neither re-notifies nor loses a resolve', async () => {
+    sim = await startSimulator({ port: 0, scenario: 'crash', seed: 1, manualClock: true, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 });
+    const kv = memoryStore();
+    const first = worker(kv, sim.url);
+    await first.sentry.init();
+    await waitFor('four accounts judged', () => first.sentry.reports().length === 4, 15_000);
+    // Into the crash until some alert is open and notified.
+    for (let i = 0; i < 200 && !(first.shown.length > 0 && first.badges.some((b) => b.text !== '')); i += 1) {
+      sim.advance(30_000);
+      await sleep(60);
+    }
+    expect(first.shown.length).toBeGreaterThan(0);
+    const n = first.shown[0]!;
+    expect(n.buttons).toEqual(['Open position', 'Snooze 1 h']);
+    expect(n.message).toMatch(/Add [\d,]+\.\d\d USDT|reduce \w+ by/);
+    expect(first.badges.find((b) => b.text !== '')).toMatchObject({ text: expect.stringMatching(/^(W|MC|CR|LIQ)\??$/), title: expect.stringMatching(/^Margin Sentry: /) });
+    await first.sentry.saveAll();
+    const open = first.sentry.reports().flatMap((r) => r.alerts.filter((a) => a.resolved === null).map((a) => a.id));
+    expect(open.length).toBeGreaterThan(0);
+    // "Open position" opens the venue's page for that position; it resolves nothing.
+    await first.sentry.onNotificationButton(n.id, 0);
+    expect(first.opened[0]).toMatch(/^https:\/\/(www\.binance\.com|www\.bybit\.com|www\.okx\.com|app\.hyperliquid\.xyz)\//);
+    first.stop();
+
+    // A new worker on the same storage: the alerts carry on under their ids.
+    const second = worker(kv, sim.url);
+    await second.sentry.init();
+    await waitFor('four accounts judged again', () => second.sentry.reports().length === 4, 15_000);
+    for (let i = 0; i < 120; i += 1) {
+      sim.advance(30_000);
+      await sleep(40);
+    }
+    await sleep(300);
+    const firstNotices = second.shown.filter((s) => open.includes(s.id) && !s.title.includes('Still'));
+    expect(firstNotices).toEqual([]);
+    // Every alert open at the hand-over was resolved by the new worker, under the same id.
+    const log = second.sentry.reports().flatMap((r) => r.alerts);
+    for (const id of open) {
+      expect(log.filter((a) => a.id === id)).toHaveLength(1);
+      expect(log.find((a) => a.id === id)?.resolved, id).not.toBeNull();
+      expect(second.cleared).toContain(id);
+    }
+    const notifiedIds = JSON.parse(JSON.stringify(kv.data.get('notification-log'))) as Array<{ id: string; reminder: number }>;
+    const firsts = notifiedIds.filter((e) => e.reminder === 0).map((e) => e.id);
+    expect(new Set(firsts).size).toBe(firsts.length);
+  }, 60_000);
+
+  it('a corrupt saved monitor is reported and ignored, never thrown', async () => {
+    sim = await startSimulator({ port: 0, scenario: 'calm', manualClock: true });
+    const kv = memoryStore();
+    kv.data.set('monitor:binance:demo', { kind: 'saved-monitor', version: 1, accountId: 'binance:demo', savedAt: 1, now: 'yesterday', account: null, alerts: null, log: {} });
+    kv.data.set('settings', { kind: 'settings', version: 9 });
+    const lines: string[] = [];
+    const sentry = createSentry({
+      kv,
+      store: monitorStore(kv),
+      notifier: { show: async () => undefined, clear: async () => undefined },
+      badge: { show: async () => undefined },
+      tabs: { open: async () => undefined },
+      now: () => Date.now(),
+      feed: (venue, endpoints, access, onEvent) => {
+        const feed = createFeed({ adapter: venueAdapters[venue], endpoints, access, socketFactory: webSocketFactory(WebSocket), clock: systemClock, http: fetchHttp(3_000), hmac: webCryptoHmac(), random: Math.random, onEvent });
+        feeds.push(feed);
+        return feed;
+      },
+      log: (l) => lines.push(l),
+      defaultSettings: { ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl: sim.url } },
+    });
+    await sentry.init();
+    expect(lines).toContain('stored settings ignored: $.version: 9 is not a version this build reads');
+    expect(lines).toContain('stored monitor for binance:demo ignored: $.now: expected a finite number or null');
+    // The account starts afresh from the feed.
+    await waitFor('binance judged from the feed', () => sentry.reports().some((r) => r.account.accountId === 'binance:demo'), 15_000);
+  });
+});
