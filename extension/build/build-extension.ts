@@ -26,4 +26,8 @@ cpSync(out, store, { recursive: true });
 writeFileSync(resolve(store, 'manifest.json'), `${JSON.stringify(extensionManifest('store', version), null, 2)}\n`);
 rmSync(zipPath, { force: true });
 execFileSync('zip', ['-q', '-r', '-X', zipPath, '.'], { cwd: store });
-if (!quiet) console.log(`dist/extension/ (demo, load unpacked), dist/extension-store/ and ${zipPath.slice(root.length + 1)} (store)`);
+if (!quiet) {
+  console.log(`Extension built: dist/extension/ (demo build), dist/extension-store/ and ${zipPath.slice(root.length + 1)} (store build).`);
+  console.log('Load it: chrome://extensions > Developer mode > Load unpacked > dist/extension/');
+  console.log('It watches the simulator\'s demo accounts at http://127.0.0.1:8780 (npm start or npm run sim); change it in the extension\'s options.');
+}

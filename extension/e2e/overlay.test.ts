@@ -78,7 +78,7 @@ describe.each(PAGES)('overlay on the $venue fixture page', ({ venue, path, next,
           const report = await venueReport(venue);
           return report.positions.every((p) => symbols.includes(p.symbol) && text.includes(`ρ ${rhoText(p.riskRatio)}`) && text.includes(`Liq. ${priceText(p.liquidationPrice, 'none')}`));
         },
-        { timeout: 10_000, intervals: [100] },
+        { timeout: 10_000, interval: 100 },
       )
       .toBe(true);
     const text = await panelText(page);
