@@ -1,5 +1,7 @@
 import type { VenueId } from '../shared/engine/positions/account.ts';
 import type { AccountReport } from '../shared/protocol/account-report.ts';
+import type { VenueAccess } from '../shared/ports/venue-adapter.ts';
+import type { AccountListing } from './accounts.ts';
 import type { ExtensionSettings } from './settings.ts';
 
 /**
@@ -13,7 +15,19 @@ export type Request =
   | { readonly kind: 'get-settings' }
   | { readonly kind: 'save-settings'; readonly settings: ExtensionSettings }
   | { readonly kind: 'snooze'; readonly subject: string; readonly minutes: number }
-  | { readonly kind: 'get-notification-log' };
+  | { readonly kind: 'get-notification-log' }
+  | { readonly kind: 'list-accounts' }
+  | {
+      readonly kind: 'add-account';
+      readonly venue: VenueId;
+      readonly label: string;
+      readonly target: 'venue' | 'simulator';
+      readonly access: VenueAccess;
+      /** Encrypts the keys at rest; never stored. The same passphrase opens every account. */
+      readonly passphrase: string;
+    }
+  | { readonly kind: 'unlock-accounts'; readonly passphrase: string }
+  | { readonly kind: 'remove-account'; readonly id: string };
 
 export type RequestKind = Request['kind'];
 
@@ -24,6 +38,10 @@ export interface Replies {
   'save-settings': { readonly kind: 'saved' };
   snooze: { readonly kind: 'snoozed'; readonly subject: string; readonly untilMs: number };
   'get-notification-log': { readonly kind: 'notification-log'; readonly entries: readonly NotificationLogEntry[] };
+  'list-accounts': { readonly kind: 'accounts'; readonly accounts: readonly AccountListing[] };
+  'add-account': { readonly kind: 'account-added'; readonly id: string };
+  'unlock-accounts': { readonly kind: 'unlocked'; readonly count: number };
+  'remove-account': { readonly kind: 'account-removed'; readonly id: string };
 }
 
 export type RefusalReason = 'malformed' | 'unknown-kind' | 'not-allowed' | 'failed';
@@ -83,6 +101,38 @@ export function parseRequest(raw: unknown): Request | Refusal {
       if (typeof subject !== 'string' || subject.length === 0 || subject.length > 300) return refuse('malformed', '$.subject: expected a subject key');
       if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 1 || minutes > 1440) return refuse('malformed', '$.minutes: expected a number from 1 to 1440');
       return { kind, subject, minutes };
+    }
+    case 'list-accounts':
+      return { kind };
+    case 'add-account': {
+      const venue = raw['venue'];
+      if (typeof venue !== 'string' || !VENUES.includes(venue)) return refuse('malformed', `$.venue: expected one of ${VENUES.join(', ')}`);
+      const label = raw['label'];
+      if (typeof label !== 'string' || label.trim().length === 0 || label.length > 60) return refuse('malformed', '$.label: expected 1..60 characters');
+      const target = raw['target'];
+      if (target !== 'venue' && target !== 'simulator') return refuse('malformed', '$.target: expected venue or simulator');
+      const access = raw['access'];
+      if (!isRecord(access)) return refuse('malformed', '$.access: expected an object');
+      const clean: Record<string, string> = {};
+      for (const f of ['apiKey', 'apiSecret', 'passphrase', 'address'] as const) {
+        const v = access[f];
+        if (v === undefined || v === '') continue;
+        if (typeof v !== 'string' || v.length > 256 || /\s/.test(v)) return refuse('malformed', `$.access.${f}: expected up to 256 characters without spaces`);
+        clean[f] = v;
+      }
+      const passphrase = raw['passphrase'];
+      if (typeof passphrase !== 'string' || passphrase.length < 8 || passphrase.length > 256) return refuse('malformed', '$.passphrase: expected 8..256 characters');
+      return { kind, venue: venue as VenueId, label: label.trim(), target, access: clean, passphrase };
+    }
+    case 'unlock-accounts': {
+      const passphrase = raw['passphrase'];
+      if (typeof passphrase !== 'string' || passphrase.length < 8 || passphrase.length > 256) return refuse('malformed', '$.passphrase: expected 8..256 characters');
+      return { kind, passphrase };
+    }
+    case 'remove-account': {
+      const id = raw['id'];
+      if (typeof id !== 'string' || id.length === 0 || id.length > 100) return refuse('malformed', '$.id: expected an account id');
+      return { kind, id };
     }
     default:
       return refuse('unknown-kind', `$.kind: no request "${kind.slice(0, 40)}"`);

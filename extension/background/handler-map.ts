@@ -1,4 +1,8 @@
 import type { HandlerMap } from './handler.ts';
+import { addAccount } from './handlers/add-account.ts';
+import { listAccounts } from './handlers/list-accounts.ts';
+import { removeAccount } from './handlers/remove-account.ts';
+import { unlockAccounts } from './handlers/unlock-accounts.ts';
 import { getNotificationLog } from './handlers/get-notification-log.ts';
 import { getReports } from './handlers/get-reports.ts';
 import { getSettings } from './handlers/get-settings.ts';
@@ -13,4 +17,8 @@ export const HANDLERS: HandlerMap = {
   'save-settings': saveSettings,
   snooze,
   'get-notification-log': getNotificationLog,
+  'list-accounts': listAccounts,
+  'add-account': addAccount,
+  'unlock-accounts': unlockAccounts,
+  'remove-account': removeAccount,
 };

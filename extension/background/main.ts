@@ -8,7 +8,8 @@ import { DEFAULT_SETTINGS } from '../settings.ts';
 import { REPORTS_PORT, type PortMessage } from '../messages.ts';
 import { chromeBadge } from '../platform/chrome-badge.ts';
 import { chromeNotifier } from '../platform/chrome-notifier.ts';
-import { chromeLocalStore } from '../platform/chrome-storage.ts';
+import { chromeLocalStore, chromeSessionStore } from '../platform/chrome-storage.ts';
+import { checkAccess } from './check-access.ts';
 import { chromeTabs } from '../platform/chrome-tabs.ts';
 import { HANDLERS } from './handler-map.ts';
 import { route, senderKind } from './message-router.ts';
@@ -35,6 +36,8 @@ const sentry = createSentry({
     createFeed({ adapter: venueAdapters[venue], endpoints, access, socketFactory: webSocketFactory(WebSocket), clock: systemClock, http, hmac, random: Math.random, onEvent }),
   log: (line) => console.warn(`[margin-sentry] ${line}`),
   // Demo mode is on by default exactly when this build may reach the simulator on loopback.
+  session: chromeSessionStore,
+  checkAccess: (venue, endpoints, access) => checkAccess(venueAdapters[venue], endpoints, access, http, hmac, Date.now()),
   defaultSettings: { ...DEFAULT_SETTINGS, demo: { ...DEFAULT_SETTINGS.demo, enabled: (chrome.runtime.getManifest().host_permissions ?? []).includes('http://127.0.0.1/*') } },
 });
 

@@ -24,6 +24,10 @@ function fakeSentry(reports: AccountReport[] = []) {
     onNotificationButton: async () => undefined,
     onNotificationClicked: async () => undefined,
     subscribe: () => () => undefined,
+    listAccounts: async () => [],
+    addAccount: async (r) => (calls.push(`add ${r.venue} ${r.label}`), { id: `${r.venue}:main` }),
+    unlockAccounts: async () => ({ refusal: 'locked' }),
+    removeAccount: async () => false,
   };
   return { sentry, calls };
 }
@@ -58,6 +62,9 @@ describe('route: one handler map, typed refusals', () => {
       { kind: 'snooze', subject: 'binance:demo:cross', minutes: 60 },
       { kind: 'get-notification-log' },
       { kind: 'get-reports' },
+      { kind: 'list-accounts' },
+      { kind: 'add-account', venue: 'binance', label: 'main', target: 'venue', access: { apiKey: 'k', apiSecret: 's' }, passphrase: 'long enough' },
+      { kind: 'unlock-accounts', passphrase: 'long enough' },
     ]) {
       expect(await route(message, 'content-script', HANDLERS, { sentry })).toEqual({
         kind: 'refused',
@@ -95,6 +102,16 @@ describe('route: one handler map, typed refusals', () => {
     expect(calls).toEqual(['save http://127.0.0.1:9001']);
     const throwing: HandlerMap = { ...HANDLERS, 'get-reports': () => { throw new Error('storage is gone'); } };
     expect(await route({ kind: 'get-reports' }, 'extension-page', throwing, { sentry })).toEqual({ kind: 'refused', reason: 'failed', detail: 'storage is gone' });
+  });
+
+  it('add-account: fields checked before the worker is asked; no spaces in keys, a passphrase of 8 or more', async () => {
+    const { sentry, calls } = fakeSentry();
+    const base = { kind: 'add-account', venue: 'binance', label: 'main', target: 'venue', access: { apiKey: 'k', apiSecret: 's' }, passphrase: 'long enough' };
+    expect(await route({ ...base, passphrase: 'short' }, 'extension-page', HANDLERS, { sentry })).toMatchObject({ reason: 'malformed', detail: '$.passphrase: expected 8..256 characters' });
+    expect(await route({ ...base, access: { apiKey: 'has space' } }, 'extension-page', HANDLERS, { sentry })).toMatchObject({ detail: '$.access.apiKey: expected up to 256 characters without spaces' });
+    expect(await route({ ...base, target: 'elsewhere' }, 'extension-page', HANDLERS, { sentry })).toMatchObject({ detail: '$.target: expected venue or simulator' });
+    expect(await route(base, 'extension-page', HANDLERS, { sentry })).toEqual({ kind: 'account-added', id: 'binance:main' });
+    expect(calls).toEqual(['add binance main']);
   });
 
   it('snooze: the subject of a watched account, else a refusal', async () => {

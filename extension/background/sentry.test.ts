@@ -10,6 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../tools/simulator/sta
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
 import { monitorStore } from './monitor-store.ts';
+import { checkAccess } from './check-access.ts';
 import { createSentry, type Sentry } from './sentry.ts';
 import type { BadgeLook, KeyValueStore, NotificationRequest } from './worker-ports.ts';
 
@@ -31,7 +32,7 @@ function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {
   return { data, get: async (k) => (data.has(k) ? JSON.parse(JSON.stringify(data.get(k))) : undefined), set: async (k, v) => void data.set(k, JSON.parse(JSON.stringify(v))) };
 }
 
-function worker(kv: KeyValueStore, simulatorUrl: string) {
+function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore = memoryStore()) {
   const shown: NotificationRequest[] = [];
   const cleared: string[] = [];
   const badges: BadgeLook[] = [];
@@ -50,6 +51,8 @@ function worker(kv: KeyValueStore, simulatorUrl: string) {
     },
     log: () => undefined,
     defaultSettings: { ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl } },
+    session,
+    checkAccess: (venue, endpoints, access) => checkAccess(venueAdapters[venue], endpoints, access, fetchHttp(3_000), webCryptoHmac(), Date.now()),
   });
   return { sentry, shown, cleared, badges, opened, stop: () => feeds.splice(0).forEach((f) => f.stop()) };
 }
@@ -124,6 +127,8 @@ describe('the worker with fake chrome ports against the simulator', () => {
       },
       log: (l) => lines.push(l),
       defaultSettings: { ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl: sim.url } },
+      session: memoryStore(),
+      checkAccess: async () => ({ ok: true }),
     });
     await sentry.init();
     expect(lines).toContain('stored settings ignored: $.version: 9 is not a version this build reads');
@@ -131,4 +136,34 @@ describe('the worker with fake chrome ports against the simulator', () => {
     // The account starts afresh from the feed.
     await waitFor('binance judged from the feed', () => sentry.reports().some((r) => r.account.accountId === 'binance:demo'), 15_000);
   });
+
+  it('a real account: a wrong key gets the venue refusal and nothing is stored; the right one is sealed, watched, and locked again in a new browser session', async () => {
+    sim = await startSimulator({ port: 0, scenario: 'calm', manualClock: true });
+    const kv = memoryStore();
+    const session = memoryStore();
+    const w = worker(kv, sim.url, session);
+    await w.sentry.saveSettings({ ...DEFAULT_SETTINGS, demo: { enabled: false, simulatorUrl: sim.url } });
+    const add = (apiKey: string, passphrase = 'a long passphrase') =>
+      w.sentry.addAccount({ venue: 'binance', label: 'Main', target: 'simulator', access: { apiKey, apiSecret: 'sim-binance-demo-secret' }, passphrase });
+    expect(await add('not-the-key')).toEqual({ refusal: 'binance refused the key: -2015 Invalid API-key, IP, or permissions for action.' });
+    expect(kv.data.get('accounts')).toBeUndefined();
+    expect(await add('sim-binance-demo-key')).toEqual({ id: 'binance:main' });
+    expect(JSON.stringify(kv.data.get('accounts'))).not.toContain('sim-binance-demo');
+    await waitFor('binance:main judged', () => w.sentry.reports().some((r) => r.account.accountId === 'binance:main' && r.account.mode === 'demo'), 15_000);
+    expect(await w.sentry.listAccounts()).toEqual([{ id: 'binance:main', venue: 'binance', label: 'Main', target: 'simulator', unlocked: true }]);
+    // A second account must use the same passphrase.
+    expect(await w.sentry.addAccount({ venue: 'okx', label: 'x', target: 'simulator', access: {}, passphrase: 'another passphrase' })).toEqual({ refusal: '$.passphrase: it does not open the accounts stored before' });
+    w.stop();
+
+    // The browser restarted: session memory is empty, the account is stored but locked.
+    const later = worker(kv, sim.url, memoryStore());
+    await later.sentry.init();
+    expect(await later.sentry.listAccounts()).toEqual([{ id: 'binance:main', venue: 'binance', label: 'Main', target: 'simulator', unlocked: false }]);
+    expect(later.sentry.reports()).toEqual([]);
+    expect(await later.sentry.unlockAccounts('wrong passphrase')).toEqual({ refusal: '$.passphrase: it opens no stored account' });
+    expect(await later.sentry.unlockAccounts('a long passphrase')).toEqual({ count: 1 });
+    await waitFor('binance:main judged after the unlock', () => later.sentry.reports().some((r) => r.account.accountId === 'binance:main'), 15_000);
+    expect(await later.sentry.removeAccount('binance:main')).toBe(true);
+    expect(later.sentry.reports()).toEqual([]);
+  }, 40_000);
 });

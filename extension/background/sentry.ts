@@ -13,6 +13,9 @@ import { badgeLook } from './badge-look.ts';
 import { SIMULATOR_DEMO_ACCESS, simulatorEndpoints } from './demo-accounts.ts';
 import type { MonitorStore } from './monitor-store.ts';
 import type { Badge, KeyValueStore, Notifier, TabOpener } from './worker-ports.ts';
+import { accountIdOf, parseStoredAccounts, type AccountListing, type StoredAccount } from '../accounts.ts';
+import { open, seal } from '../platform/secret-box.ts';
+import type { AccessCheck } from './check-access.ts';
 
 /**
  * The worker's work, platform-free: one AccountWatch per configured account, every decision carried
@@ -31,6 +34,10 @@ export interface SentryPorts {
   readonly log: (line: string) => void;
   /** Settings before the user saved any (demo mode on only in the demo build). */
   readonly defaultSettings: ExtensionSettings;
+  /** Memory for this browser session only (chrome.storage.session): unlocked keys, so a restarted worker needs no passphrase. */
+  readonly session: KeyValueStore;
+  /** Asks the venue whether it accepts these keys (check-access.ts). */
+  readonly checkAccess: (venue: VenueId, endpoints: VenueEndpoints, access: VenueAccess) => Promise<AccessCheck>;
 }
 
 export interface Sentry {
@@ -47,10 +54,17 @@ export interface Sentry {
   onNotificationClicked(id: string): Promise<void>;
   /** Called (throttled) whenever reports may have changed. Returns an unsubscribe. */
   subscribe(listener: (reports: readonly AccountReport[]) => void): () => void;
+  listAccounts(): Promise<AccountListing[]>;
+  /** Checks the keys with the venue, seals them under the passphrase, stores and watches the account. A refusal is returned as text. */
+  addAccount(request: { venue: VenueId; label: string; target: 'venue' | 'simulator'; access: VenueAccess; passphrase: string }): Promise<{ id: string } | { refusal: string }>;
+  unlockAccounts(passphrase: string): Promise<{ count: number } | { refusal: string }>;
+  removeAccount(id: string): Promise<boolean>;
 }
 
 export const SETTINGS_KEY = 'settings';
 export const NOTIFICATION_LOG_KEY = 'notification-log';
+export const ACCOUNTS_KEY = 'accounts';
+const UNLOCKED_KEY = 'unlocked-access';
 const NOTIFICATION_LOG_LIMIT = 200;
 const REPORT_THROTTLE_MS = 250;
 
@@ -114,30 +128,51 @@ export function createSentry(ports: SentryPorts): Sentry {
     changed();
   };
 
+  const readAccounts = async (): Promise<StoredAccount[]> => {
+    const { accounts, problems } = parseStoredAccounts(await ports.kv.get(ACCOUNTS_KEY));
+    problems.forEach((p) => ports.log(`stored account ignored: ${p}`));
+    return accounts;
+  };
+  const readUnlocked = async (): Promise<Record<string, VenueAccess>> => {
+    const raw = await ports.session.get(UNLOCKED_KEY);
+    return typeof raw === 'object' && raw !== null ? (raw as Record<string, VenueAccess>) : {};
+  };
+  const endpointsOf = (venue: VenueId, target: 'venue' | 'simulator'): VenueEndpoints =>
+    target === 'simulator' ? simulatorEndpoints(settings.demo.simulatorUrl, venue) : venueAdapters[venue].liveEndpoints;
+
+  async function watch(account: WatchedAccount, endpoints: VenueEndpoints, access: VenueAccess): Promise<AccountWatch> {
+    const { venue } = account;
+    const config = { model: venueAdapters[venue].margin, takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: account.accountId } };
+    const restored = await ports.store.load(account.accountId, config);
+    if (restored.problem !== null) ports.log(restored.problem);
+    return createAccountWatch({
+      account,
+      config,
+      restored,
+      feed: (onEvent) =>
+        ports.feed(venue, endpoints, access, (e) => {
+          onEvent(e);
+          changed();
+        }),
+      onDecisions,
+    });
+  }
+
   async function startWatches(): Promise<void> {
     watches.forEach((w) => w.stop());
-    watches = [];
-    if (!settings.demo.enabled) return; // Real accounts (keys in an encrypted store) are not built yet.
-    for (const venue of VENUE_IDS) {
-      const account: WatchedAccount = { accountId: `${venue}:demo`, venue, mode: 'demo' };
-      const config = { model: venueAdapters[venue].margin, takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: account.accountId } };
-      const restored = await ports.store.load(account.accountId, config);
-      if (restored.problem !== null) ports.log(restored.problem);
-      const endpoints = simulatorEndpoints(settings.demo.simulatorUrl, venue);
-      watches.push(
-        createAccountWatch({
-          account,
-          config,
-          restored,
-          feed: (onEvent) =>
-            ports.feed(venue, endpoints, SIMULATOR_DEMO_ACCESS[venue], (e) => {
-              onEvent(e);
-              changed();
-            }),
-          onDecisions,
-        }),
-      );
+    const next: AccountWatch[] = [];
+    if (settings.demo.enabled) {
+      for (const venue of VENUE_IDS) {
+        next.push(await watch({ accountId: `${venue}:demo`, venue, mode: 'demo' }, simulatorEndpoints(settings.demo.simulatorUrl, venue), SIMULATOR_DEMO_ACCESS[venue]));
+      }
     }
+    const unlocked = await readUnlocked();
+    for (const a of await readAccounts()) {
+      const access = unlocked[a.id];
+      if (access === undefined) continue; // locked until the passphrase is given in this browser session
+      next.push(await watch({ accountId: a.id, venue: a.venue, mode: a.target === 'simulator' ? 'demo' : 'live' }, endpointsOf(a.venue, a.target), access));
+    }
+    watches = next;
     watches.forEach((w) => w.start());
   }
 
@@ -191,6 +226,48 @@ export function createSentry(ports: SentryPorts): Sentry {
       listeners.add(listener);
       listener(reports());
       return () => listeners.delete(listener);
+    },
+    async listAccounts() {
+      const unlocked = await readUnlocked();
+      return (await readAccounts()).map(({ id, venue, label, target }) => ({ id, venue, label, target, unlocked: unlocked[id] !== undefined }));
+    },
+    async addAccount({ venue, label, target, access, passphrase }) {
+      const id = accountIdOf(venue, label);
+      const accounts = await readAccounts();
+      if (accounts.some((a) => a.id === id)) return { refusal: `$.label: an account ${id} exists already` };
+      // One passphrase for all accounts: it must open the ones stored before.
+      if (accounts[0] !== undefined && (await open(accounts[0].sealed, passphrase)) === null) return { refusal: '$.passphrase: it does not open the accounts stored before' };
+      const check = await ports.checkAccess(venue, endpointsOf(venue, target), access);
+      if (!check.ok) return { refusal: check.refusal };
+      const sealed = await seal(JSON.stringify(access), passphrase);
+      await ports.kv.set(ACCOUNTS_KEY, [...accounts, { id, venue, label, target, sealed }]);
+      await ports.session.set(UNLOCKED_KEY, { ...(await readUnlocked()), [id]: access });
+      await startWatches();
+      changed();
+      return { id };
+    },
+    async unlockAccounts(passphrase) {
+      const unlocked: Record<string, VenueAccess> = {};
+      for (const a of await readAccounts()) {
+        const plain = await open(a.sealed, passphrase);
+        if (plain !== null) unlocked[a.id] = JSON.parse(plain) as VenueAccess;
+      }
+      const count = Object.keys(unlocked).length;
+      if (count === 0) return { refusal: '$.passphrase: it opens no stored account' };
+      await ports.session.set(UNLOCKED_KEY, { ...(await readUnlocked()), ...unlocked });
+      await startWatches();
+      changed();
+      return { count };
+    },
+    async removeAccount(id) {
+      const accounts = await readAccounts();
+      if (!accounts.some((a) => a.id === id)) return false;
+      await ports.kv.set(ACCOUNTS_KEY, accounts.filter((a) => a.id !== id));
+      const { [id]: _gone, ...rest } = await readUnlocked();
+      await ports.session.set(UNLOCKED_KEY, rest);
+      await startWatches();
+      changed();
+      return true;
     },
   };
 }
