@@ -52,6 +52,31 @@ describe('the options page', () => {
       .poll(async () => ((await extensionPage.evaluate(() => chrome.runtime.sendMessage({ kind: 'get-reports' }))) as { reports: AccountReport[] }).reports.length, { timeout: 20_000 })
       .toBe(4);
   }, 40_000);
+
+  it('adds a read-only account: a wrong key shows the venue refusal, the right one is watched, never shown back', async () => {
+    await extensionPage.getByTestId('passphrase').fill('a long passphrase');
+    await extensionPage.getByTestId('label').fill('Main');
+    await extensionPage.getByTestId('apiKey').fill('not-the-key');
+    await extensionPage.getByTestId('apiSecret').fill('sim-binance-demo-secret');
+    await extensionPage.getByRole('button', { name: 'Add account' }).click();
+    await expect
+      .poll(() => extensionPage.getByTestId('accounts-status').textContent())
+      .toBe('Not added: binance refused the key: -2015 Invalid API-key, IP, or permissions for action.');
+    await extensionPage.getByTestId('apiKey').fill('sim-binance-demo-key');
+    await extensionPage.getByRole('button', { name: 'Add account' }).click();
+    await expect.poll(() => extensionPage.getByTestId('accounts-status').textContent()).toBe('Added binance:main.');
+    await expect.poll(() => extensionPage.getByTestId('accounts').textContent()).toContain('binance:main (simulator, watching)');
+    await expect
+      .poll(async () => ((await extensionPage.evaluate(() => chrome.runtime.sendMessage({ kind: 'get-reports' }))) as { reports: AccountReport[] }).reports.map((r) => r.account.accountId), { timeout: 20_000 })
+      .toContain('binance:main');
+    const stored = await browser.inWorker(() => chrome.storage.local.get(null));
+    expect(JSON.stringify(stored)).not.toContain('sim-binance-demo-key');
+    expect(JSON.stringify(stored)).not.toContain('sim-binance-demo-secret');
+    expect(await extensionPage.content()).not.toContain('sim-binance-demo-secret');
+    await extensionPage.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => extensionPage.getByTestId('accounts-status').textContent()).toBe('Removed binance:main.');
+    await extensionPage.screenshot({ path: `${ARTIFACTS}/options.png`, fullPage: true });
+  }, 40_000);
 });
 
 const panelText = (page: Page) => page.locator('margin-sentry-overlay').evaluate((host) => host.shadowRoot?.textContent ?? '');

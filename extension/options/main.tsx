@@ -2,7 +2,8 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DEFAULT_LADDER } from '../../shared/engine/alerts/alert-ladder.ts';
 import type { ExtensionSettings } from '../settings.ts';
-import { ask } from '../platform/runtime-client.ts';
+import { ask, isDemoBuild } from '../platform/runtime-client.ts';
+import { AccountsSection } from './accounts-section.tsx';
 
 /** Options: demo mode and the simulator's address; the ladder in force. Saved through the worker, which checks every field. */
 function Options() {
@@ -34,10 +35,7 @@ function Options() {
           />
         </label>
       </fieldset>
-      <fieldset>
-        <legend>Accounts</legend>
-        <p className="muted">Real accounts with read-only keys (encrypted at rest) are not in this build yet.</p>
-      </fieldset>
+      <AccountsSection demoBuild={isDemoBuild()} />
       <fieldset>
         <legend>Call ladder</legend>
         <table>

@@ -20,3 +20,6 @@ export function streamReports(onReports: (reports: readonly AccountReport[]) => 
   if (venue !== undefined) port.postMessage({ venue });
   return () => port.disconnect();
 }
+
+/** The demo build may reach loopback (the simulator); the store build may not. */
+export const isDemoBuild = (): boolean => (chrome.runtime.getManifest().host_permissions ?? []).includes('http://127.0.0.1/*');
