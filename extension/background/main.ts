@@ -10,6 +10,7 @@ import { chromeBadge } from '../platform/chrome-badge.ts';
 import { chromeNotifier } from '../platform/chrome-notifier.ts';
 import { chromeLocalStore, chromeSessionStore } from '../platform/chrome-storage.ts';
 import { checkAccess } from './check-access.ts';
+import { workerTiming } from './worker-timing.ts';
 import { chromeTabs } from '../platform/chrome-tabs.ts';
 import { HANDLERS } from './handler-map.ts';
 import { route, senderKind } from './message-router.ts';
@@ -33,7 +34,18 @@ const sentry = createSentry({
   tabs: chromeTabs,
   now: () => Date.now(),
   feed: (venue, endpoints, access, onEvent) =>
-    createFeed({ adapter: venueAdapters[venue], endpoints, access, socketFactory: webSocketFactory(WebSocket), clock: systemClock, http, hmac, random: Math.random, onEvent }),
+    createFeed({
+      adapter: venueAdapters[venue],
+      endpoints,
+      access,
+      socketFactory: webSocketFactory(WebSocket),
+      clock: systemClock,
+      http,
+      hmac,
+      random: Math.random,
+      timing: workerTiming(venueAdapters[venue].timing),
+      onEvent,
+    }),
   log: (line) => console.warn(`[margin-sentry] ${line}`),
   // Demo mode is on by default exactly when this build may reach the simulator on loopback.
   session: chromeSessionStore,

@@ -82,6 +82,14 @@ describe('the worker with fake chrome ports against the simulator', () => {
     // "Open position" opens the venue's page for that position; it resolves nothing.
     await first.sentry.onNotificationButton(n.id, 0);
     expect(first.opened[0]).toMatch(/^https:\/\/(www\.binance\.com|www\.bybit\.com|www\.okx\.com|app\.hyperliquid\.xyz)\//);
+    // "Snooze 1 h" snoozes that alert's subject in the monitor (an hour of venue time); it resolves nothing either.
+    const subject = first.sentry.reports().flatMap((r) => r.alerts).find((a) => a.id === n.id)!.subject;
+    const before = first.cleared.length;
+    await first.sentry.onNotificationButton(n.id, 1);
+    await sleep(300);
+    const snoozed = first.sentry.reports().flatMap((r) => r.subjects).find((x) => x.subject === subject);
+    expect(snoozed?.snooze?.untilMs).toBeGreaterThan(0);
+    expect(first.cleared.slice(before)).not.toContain(n.id);
     first.stop();
 
     // A new worker on the same storage: the alerts carry on under their ids.

@@ -79,6 +79,9 @@ describe('the extension through the crash scenario', () => {
 
       // Mid-episode: hold the market, let the figures settle, check the popup, then stop the worker.
       await sleep(1_200);
+      // A real Chrome notification under the alert's id, not only our log of it.
+      const shownNow = await browser.inWorker(() => chrome.notifications.getAll());
+      expect(Object.keys(shownNow)).toContain(binanceTopUp.id);
       if (!popupChecked) {
         const current = await reports();
         const engine = reference.report(Date.now());
@@ -135,11 +138,15 @@ describe('the extension through the crash scenario', () => {
       // ...and its resolve arrived under that id (the crash goes on to liquidate the position).
       expect(entries[0]!.resolved, `resolve of ${id}`).not.toBeNull();
     }
-    // The notification's top-up is the engine's: the worker's own alert (its alert log) and the same alert
-    // id from the engine run beside the browser on the same marks, to the cent.
+    // The notification's top-up is the engine's. To the cent: the worker's own alert (its alert log, same id
+    // and notice). Beside the browser, the engine on its own feed raised the same alert id at the same rho
+    // (rho depends only on the account and the marks); its top-up agrees within 2 %: the 24 h liquidation-odds
+    // part of a top-up rests on the volatility each engine estimated from the marks it received, and the two
+    // feeds do not receive exactly the same ones (start and REST timings differ, more so under load).
     const binanceBefore = killedAt!.notifiedBefore.filter((n) => n.title.startsWith('Binance'));
     expect(binanceBefore.length).toBeGreaterThan(0);
     const logged = after.flatMap((r) => r.alerts);
+    let compared = 0;
     for (const n of binanceBefore) {
       const entry = logged.find((a) => a.id === n.id);
       expect(entry, `the worker logged ${n.id}`).toBeDefined();
@@ -149,8 +156,11 @@ describe('the extension through the crash scenario', () => {
       const ours = entry.figures.topUpUsdt;
       expect(ours).toBeGreaterThan(0);
       expect(n.message).toContain(`Add ${usdtText(ours)}`);
-      expect(n.message).toContain(`Add ${usdtText(decision.alert.topUpUsdt ?? NaN)}`);
+      expect(entry.figures.riskRatio).toBeCloseTo(decision.alert.riskRatio ?? NaN, 9);
+      expect(Math.abs(ours - (decision.alert.topUpUsdt ?? 0)) / ours).toBeLessThan(0.02);
+      compared += 1;
     }
+    expect(compared).toBeGreaterThan(0);
     console.log(`badges ${badges.join(' > ')}; ${all.length} notifications; open at kill: ${killedAt!.openIds.join(', ')}`);
   }, 180_000);
 });
