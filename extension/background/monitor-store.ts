@@ -94,6 +94,8 @@ export function parseSaved(raw: unknown, accountId: string): SavedMonitor | { re
 export interface MonitorStore {
   load(accountId: string, config: LiveMonitorConfig): Promise<Restored & { readonly problem: string | null }>;
   save(accountId: string, live: LiveMonitor, log: AlertLog, savedAt: number): Promise<void>;
+  /** Drops the monitors' saved state (the alert log is kept: it is history). */
+  forget(accountIds: readonly string[]): Promise<void>;
 }
 
 export function monitorStore(kv: KeyValueStore): MonitorStore {
@@ -106,5 +108,12 @@ export function monitorStore(kv: KeyValueStore): MonitorStore {
       return { live: restoredLive(saved, config), log: saved.log, problem: null };
     },
     save: (accountId, live, log, savedAt) => kv.set(keyOf(accountId), saveable(accountId, live, log, savedAt)),
+    async forget(accountIds) {
+      for (const id of accountIds) {
+        const saved = parseSaved(await kv.get(keyOf(id)), id);
+        if ('error' in saved) continue;
+        await kv.set(keyOf(id), { ...saved, now: null, account: null, alerts: null });
+      }
+    },
   };
 }

@@ -174,4 +174,17 @@ describe('the worker with fake chrome ports against the simulator', () => {
     expect(await later.sentry.removeAccount('binance:main')).toBe(true);
     expect(later.sentry.reports()).toEqual([]);
   }, 40_000);
+
+  it('the ladder set in the options reaches every monitor: the reports and the badge use its levels', async () => {
+    sim = await startSimulator({ port: 0, scenario: 'calm', manualClock: true });
+    const w = worker(memoryStore(), sim.url);
+    await w.sentry.init();
+    await waitFor('four accounts judged', () => w.sentry.reports().length === 4, 15_000);
+    expect(w.sentry.reports()[0]!.ladder.map((l) => l.riskRatio)).toEqual([0.5, 0.8, 0.9, 1]);
+    // Levels low enough that the calm demo accounts (rho 0.2 to 0.6) sit at Critical.
+    await w.sentry.saveSettings({ ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl: sim.url }, ladder: { watch: 0.05, marginCall: 0.1, critical: 0.15 } });
+    await waitFor('four accounts judged on the new ladder', () => w.sentry.reports().length === 4 && w.sentry.reports().every((r) => r.ladder[0]?.riskRatio === 0.05), 15_000);
+    sim.advance(1_000);
+    await waitFor('the badge at Critical', () => w.badges.at(-1)?.text.startsWith('CR'), 15_000);
+  }, 40_000);
 });

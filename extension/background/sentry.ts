@@ -6,7 +6,7 @@ import type { Feed } from '../../shared/feed/feed.ts';
 import type { VenueAccess, VenueEndpoints } from '../../shared/ports/venue-adapter.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import type { NotificationLogEntry } from '../messages.ts';
-import { parseSettings, type ExtensionSettings } from '../settings.ts';
+import { alertPolicyOf, parseSettings, type ExtensionSettings } from '../settings.ts';
 import { createAccountWatch, type AccountWatch, type WatchedAccount } from './account-watch.ts';
 import { alertNotification, venuePageUrl } from './alert-notification.ts';
 import { badgeLook } from './badge-look.ts';
@@ -142,7 +142,7 @@ export function createSentry(ports: SentryPorts): Sentry {
 
   async function watch(account: WatchedAccount, endpoints: VenueEndpoints, access: VenueAccess): Promise<AccountWatch> {
     const { venue } = account;
-    const config = { model: venueAdapters[venue].margin, takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: account.accountId } };
+    const config = { model: venueAdapters[venue].margin, takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: account.accountId, policy: alertPolicyOf(settings) } };
     const restored = await ports.store.load(account.accountId, config);
     if (restored.problem !== null) ports.log(restored.problem);
     return createAccountWatch({
@@ -198,7 +198,11 @@ export function createSentry(ports: SentryPorts): Sentry {
     },
     settings: () => settings,
     async saveSettings(next) {
+      watches.forEach((w) => w.stop());
       await saveAll();
+      // Alert ids and the policy's open alerts are per ladder level: a new ladder starts every monitor
+      // afresh (what is still true is notified again under the new levels' ids).
+      if (JSON.stringify(next.ladder) !== JSON.stringify(settings.ladder)) await ports.store.forget(watches.map((w) => w.account.accountId));
       settings = next;
       await ports.kv.set(SETTINGS_KEY, next);
       await startWatches();

@@ -6,6 +6,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../../tools/test-sup
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { usdtText } from '../background/alert-notification.ts';
 import type { NotificationLogEntry } from '../messages.ts';
+import { DEFAULT_SETTINGS } from '../settings.ts';
 import { referenceEngine, type ReferenceEngine } from '../../tools/test-support/reference-engine.ts';
 
 /**
@@ -51,7 +52,7 @@ describe('the extension through the crash scenario', () => {
     const popup = await browser.context.newPage();
     await popup.setViewportSize({ width: 380, height: 600 });
     await popup.goto(`chrome-extension://${browser.extensionId}/popup/popup.html`);
-    const saved = await ask<{ kind: string }>(popup, { kind: 'save-settings', settings: { kind: 'settings', version: 1, demo: { enabled: true, simulatorUrl: sim.url } } });
+    const saved = await ask<{ kind: string }>(popup, { kind: 'save-settings', settings: { ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl: sim.url } } });
     expect(saved.kind).toBe('saved');
     reference = referenceEngine(sim, 'binance');
     const reports = () => ask<{ kind: 'reports'; reports: AccountReport[] }>(popup, { kind: 'get-reports' }).then((r) => r.reports);
