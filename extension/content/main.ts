@@ -52,7 +52,15 @@ function startSession(page: VenuePage, signal: AbortSignal, onExtensionGone: () 
   let stopStream = (): void => undefined;
   const connect = (): void => {
     if (signal.aborted) return;
-    stopStream = streamReports(
+    if (!extensionAlive()) return onExtensionGone();
+    try {
+      stopStream = openStream();
+    } catch {
+      onExtensionGone(); // the extension went away between the check and the connect
+    }
+  };
+  const openStream = (): (() => void) =>
+    streamReports(
       (r) => {
         reports = r;
         place();
@@ -63,7 +71,6 @@ function startSession(page: VenuePage, signal: AbortSignal, onExtensionGone: () 
       },
       page.venue,
     );
-  };
   connect();
   place();
 
