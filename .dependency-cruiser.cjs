@@ -2,7 +2,7 @@
  * The layout's dependency rules (docs/architecture.md), enforced on every `npm test`. Tests (*.test.ts) may reach for
  * Node and tools/ (test support, market paths, the simulator); production files may not.
  */
-const prod = '(?<!\\.test)\\.ts$';
+const prod = '(?<!\\.test)\\.tsx?$';
 const homes = '^(extension|pwa|relay|tools)/';
 
 module.exports = {
@@ -84,6 +84,16 @@ module.exports = {
       to: { path: '^tools/' },
     },
     {
+      name: 'simulator-has-its-own-formulas',
+      comment:
+        "The simulator computes the venues' figures with its own formulas (tools/simulator/venues/<venue>/figures.ts), " +
+        'so the end-to-end tests compare two implementations: its production files may not reach the engine margin code, ' +
+        "directly or through another module (shared/exchanges/venues.ts holds every venue's margin.ts). Tests may.",
+      severity: 'error',
+      from: { path: `^tools/simulator/.*${prod}` },
+      to: { path: ['^shared/engine/margin/', '^shared/exchanges/[^/]+/margin\\.ts$'], reachable: true },
+    },
+    {
       name: 'tools-do-not-import-homes',
       severity: 'error',
       from: { path: '^tools/' },
@@ -107,6 +117,6 @@ module.exports = {
     exclude: { path: '(^|/)(node_modules|dist)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], conditionNames: ['import', 'require', 'node', 'default', 'types'], exportsFields: ['exports'] },
   },
 };

@@ -1,158 +1,148 @@
-import { FieldRefusal } from '../units/field-refusal.ts';
-import { buildTierTable, flatTierTable, type TierInput } from '../engine/margin/maintenance-tiers.ts';
+import { flatTierTable, type TierInput } from '../engine/margin/maintenance-tiers.ts';
+import { checkedTierTable } from '../engine/margin/tier-table-check.ts';
 import type { EvaluateOptions } from '../engine/margin/evaluate-account.ts';
 import { VENUE_IDS, type Account, type Position, type TierTable, type VenueId } from '../engine/positions/account.ts';
+import { readFields, refuse, type FieldError } from '../units/field-error.ts';
 import {
-  isUnitError,
-  parseFiniteNumber,
-  parsePrice,
-  parseQty,
-  parseUsdt,
-  price,
-  qty,
-  ratio,
-  usdt,
-  type UnitError,
-} from '../units/units.ts';
+  at,
+  checked,
+  decimal,
+  item,
+  MAX_MONEY,
+  nonEmptyArr,
+  num,
+  oneOf,
+  priceOf,
+  sizeOf,
+  str,
+  strictObj,
+  arr,
+  type FieldObject,
+} from '../units/field-readers.ts';
+import { qty, ratio, usdt } from '../units/units.ts';
 import { defaultTakerFeeRate } from './venues.ts';
 
 /**
- * The account document `calc` and `replay` read (README "The calc command"). Untrusted: every field is
- * checked here once, and a refusal names the field, so nothing downstream ever sees NaN or a
- * negative quantity.
+ * The account document `calc` and `replay` read (README "The calc command"), and what a home's form
+ * for a hand-entered account produces. Untrusted: every field is checked here once, through the same
+ * readers and bounds as the venue parsers and the same tier-table check as the feed
+ * (docs/input-validation.md), and a refusal names the field, so nothing downstream ever sees NaN, a
+ * negative quantity, a falling tier table or a figure that overflows.
  */
 export interface AccountInput {
   readonly account: Account;
   readonly options: EvaluateOptions;
 }
 
-export interface InputError {
-  readonly kind: 'input-error';
-  /** Path of the bad field, e.g. `positions[1].markPrice`. */
-  readonly field: string;
-  readonly message: string;
-}
+const ACCOUNT_FIELDS = ['exchange', 'walletBalance', 'positions', 'callLevels', 'target'];
+const POSITION_FIELDS = [
+  'symbol',
+  'side',
+  'qty',
+  'entryPrice',
+  'markPrice',
+  'marginMode',
+  'takerFeeRate',
+  'leverage',
+  'accountType',
+  'isolatedMargin',
+  'tierBasis',
+  'tiers',
+  'maxLeverage',
+];
+const TIER_FIELDS = ['floor', 'cap', 'mmr', 'deduction'];
 
-export const isInputError = (v: unknown): v is InputError =>
-  typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'input-error';
+/** Defined and not null: an optional field the document gives. */
+const given = (o: FieldObject, key: string): boolean => o[key] !== undefined && o[key] !== null;
 
+/** A bounded figure: a tier bound or deduction in USDT (or base units for a qty-based table). */
+const bound = (raw: unknown, path: string): number => num(raw, path, MAX_MONEY);
 
-type Obj = Record<string, unknown>;
-
-function objectAt(raw: unknown, field: string): Obj {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FieldRefusal(field, 'expected an object');
-  return raw as Obj;
-}
-
-function unit<T>(result: T | UnitError, field: string): T {
-  if (isUnitError(result)) throw new FieldRefusal(field, result.message);
-  return result;
-}
-
-function numberIn(raw: unknown, field: string, ok: (n: number) => boolean, rule: string): number {
-  const n = unit(parseFiniteNumber(raw), field);
-  if (!ok(n)) throw new FieldRefusal(field, `expected ${rule}, got ${n}`);
-  return n;
-}
-
-function oneOf<T extends string>(raw: unknown, field: string, allowed: readonly T[]): T {
-  if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  throw new FieldRefusal(field, `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(raw ?? null)?.slice(0, 40)}`);
-}
-
-function parseTiers(raw: unknown, field: string, basis: TierTable['basis']): TierTable {
-  if (!Array.isArray(raw) || raw.length === 0) throw new FieldRefusal(field, 'expected a non-empty array of tiers');
-  const rows: TierInput[] = raw.map((t, i) => {
-    const f = `${field}[${i}]`;
-    const o = objectAt(t, f);
-    const floor = numberIn(o['floor'] ?? 0, `${f}.floor`, (n) => n >= 0, 'a floor >= 0');
-    const mmr = numberIn(o['mmr'], `${f}.mmr`, (n) => n > 0 && n < 1, 'a maintenance rate in (0, 1)');
-    const row: { floor: number; mmr: number; cap?: number; deduction?: number } = { floor, mmr };
-    if (o['cap'] !== undefined && o['cap'] !== null) {
-      row.cap = numberIn(o['cap'], `${f}.cap`, (n) => n > floor, `a cap above the floor ${floor}`);
-    }
-    if (o['deduction'] !== undefined && o['deduction'] !== null) {
-      row.deduction = numberIn(o['deduction'], `${f}.deduction`, (n) => n >= 0, 'a deduction >= 0');
-    }
-    return row;
+function tierRows(raw: unknown, path: string): TierInput[] {
+  return nonEmptyArr(raw, path, 'tiers').map((t, i) => {
+    const f = item(path, i);
+    const o = strictObj(t, f, TIER_FIELDS);
+    const floor = o['floor'] === undefined ? 0 : checked(bound(o['floor'], at(f, 'floor')), at(f, 'floor'), (n) => n >= 0, 'a floor >= 0');
+    const mmr = checked(decimal(o['mmr'], at(f, 'mmr')), at(f, 'mmr'), (n) => n > 0 && n < 1, 'a maintenance rate in (0, 1)');
+    return {
+      floor,
+      mmr,
+      ...(given(o, 'cap') ? { cap: checked(bound(o['cap'], at(f, 'cap')), at(f, 'cap'), (n) => n > floor, `a cap above the floor ${floor}`) } : {}),
+      ...(given(o, 'deduction') ? { deduction: checked(bound(o['deduction'], at(f, 'deduction')), at(f, 'deduction'), (n) => n >= 0, 'a deduction >= 0') } : {}),
+    };
   });
-  const floors = rows.map((r) => r.floor).sort((a, b) => a - b);
-  if (floors[0] !== 0) throw new FieldRefusal(field, 'the first tier must start at floor 0');
-  if (new Set(floors).size !== floors.length) throw new FieldRefusal(field, 'two tiers share a floor');
-  return buildTierTable(rows, basis);
 }
 
-function parsePosition(raw: unknown, field: string, venue: VenueId): Position {
-  const o = objectAt(raw, field);
-  const symbol = o['symbol'];
-  if (typeof symbol !== 'string' || symbol.trim() === '') throw new FieldRefusal(`${field}.symbol`, 'expected a non-empty string');
-  const side = oneOf(o['side'], `${field}.side`, ['long', 'short'] as const);
-  const size = unit(parseQty(o['qty']), `${field}.qty`);
-  if (size <= 0) throw new FieldRefusal(`${field}.qty`, 'expected a quantity > 0');
-  const marginMode = oneOf(o['marginMode'], `${field}.marginMode`, ['isolated', 'cross'] as const);
+/** The same check the feed applies to a venue's table: first floor 0, rising floors, no overlap, rates that do not fall. */
+function tiersAt(raw: unknown, path: string, basis: TierTable['basis']): TierTable {
+  const table = checkedTierTable(tierRows(raw, path), basis);
+  return typeof table === 'string' ? refuse(path, table) : table;
+}
+
+function positionAt(raw: unknown, path: string, venue: VenueId): Position {
+  const o = strictObj(raw, path, POSITION_FIELDS);
+  const f = (key: string): string => at(path, key);
+  const symbol = str(o['symbol'], f('symbol'));
+  if (symbol.trim() === '' || symbol.length > 64) refuse(f('symbol'), 'expected a name of 1..64 characters');
+  const side = oneOf(o['side'], f('side'), ['long', 'short'] as const);
+  const size = checked(sizeOf(o['qty'], f('qty')), f('qty'), (n) => n > 0, 'a quantity > 0');
+  const marginMode = oneOf(o['marginMode'], f('marginMode'), ['isolated', 'cross'] as const);
   const position: { -readonly [K in keyof Position]: Position[K] } = {
     symbol,
     side,
     qty: qty(size),
-    entryPrice: price(unit(parsePrice(o['entryPrice']), `${field}.entryPrice`)),
-    markPrice: price(unit(parsePrice(o['markPrice']), `${field}.markPrice`)),
+    entryPrice: priceOf(o['entryPrice'], f('entryPrice')),
+    markPrice: priceOf(o['markPrice'], f('markPrice')),
     marginMode,
     tiers: flatTierTable(0.01),
     takerFeeRate: ratio(
       o['takerFeeRate'] === undefined
         ? defaultTakerFeeRate[venue]
-        : numberIn(o['takerFeeRate'], `${field}.takerFeeRate`, (n) => n >= 0 && n < 0.1, 'a fee rate in [0, 0.1)'),
+        : checked(decimal(o['takerFeeRate'], f('takerFeeRate')), f('takerFeeRate'), (n) => n >= 0 && n < 0.1, 'a fee rate in [0, 0.1)'),
     ),
   };
   if (o['leverage'] !== undefined) {
-    position.leverage = numberIn(o['leverage'], `${field}.leverage`, (n) => n > 0 && n <= 1000, 'a leverage in (0, 1000]');
+    position.leverage = checked(decimal(o['leverage'], f('leverage')), f('leverage'), (n) => n > 0 && n <= 1000, 'a leverage in (0, 1000]');
   }
   if (o['accountType'] !== undefined) {
-    if (venue !== 'bybit') throw new FieldRefusal(`${field}.accountType`, 'only Bybit positions have an account type');
-    position.accountType = oneOf(o['accountType'], `${field}.accountType`, ['classic', 'unified'] as const);
+    if (venue !== 'bybit') refuse(f('accountType'), 'only Bybit positions have an account type');
+    position.accountType = oneOf(o['accountType'], f('accountType'), ['classic', 'unified'] as const);
   }
   if (marginMode === 'isolated') {
-    if (o['isolatedMargin'] === undefined) throw new FieldRefusal(`${field}.isolatedMargin`, 'required for an isolated position');
-    const margin = unit(parseUsdt(o['isolatedMargin']), `${field}.isolatedMargin`);
-    if (margin < 0) throw new FieldRefusal(`${field}.isolatedMargin`, 'expected a margin >= 0');
-    position.isolatedMargin = usdt(margin);
+    if (o['isolatedMargin'] === undefined) refuse(f('isolatedMargin'), 'required for an isolated position');
+    position.isolatedMargin = usdt(checked(num(o['isolatedMargin'], f('isolatedMargin'), MAX_MONEY), f('isolatedMargin'), (n) => n >= 0, 'a margin >= 0'));
     if (venue === 'bybit' && position.accountType !== 'classic' && position.leverage === undefined) {
-      throw new FieldRefusal(`${field}.leverage`, 'required for a Bybit isolated position (initial vs added margin)');
+      refuse(f('leverage'), 'required for a Bybit isolated position (initial vs added margin)');
     }
   }
-  const basis = oneOf(o['tierBasis'] ?? 'notional', `${field}.tierBasis`, ['notional', 'qty'] as const);
+  const basis = oneOf(o['tierBasis'] ?? 'notional', f('tierBasis'), ['notional', 'qty'] as const);
   if (o['tiers'] !== undefined) {
-    position.tiers = parseTiers(o['tiers'], `${field}.tiers`, basis);
+    position.tiers = tiersAt(o['tiers'], f('tiers'), basis);
   } else if (venue === 'hyperliquid' && o['maxLeverage'] !== undefined) {
-    const maxLev = numberIn(o['maxLeverage'], `${field}.maxLeverage`, (n) => n >= 1 && n <= 1000, 'a max leverage in [1, 1000]');
+    const maxLev = checked(decimal(o['maxLeverage'], f('maxLeverage')), f('maxLeverage'), (n) => n >= 1 && n <= 1000, 'a max leverage in [1, 1000]');
     position.tiers = flatTierTable(1 / (2 * maxLev));
   } else {
-    throw new FieldRefusal(`${field}.tiers`, venue === 'hyperliquid' ? 'required (or maxLeverage)' : 'required');
+    refuse(f('tiers'), venue === 'hyperliquid' ? 'required (or maxLeverage)' : 'required');
   }
   return position;
 }
 
-function parseLevels(raw: unknown): number[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new FieldRefusal('callLevels', 'expected a non-empty array of levels');
-  return raw.map((l, i) => numberIn(l, `callLevels[${i}]`, (n) => n > 0 && n < 1, 'a level in (0, 1)'));
+function accountAt(raw: unknown): AccountInput {
+  const o = strictObj(raw, '', ACCOUNT_FIELDS);
+  const exchange = oneOf(o['exchange'], 'exchange', VENUE_IDS);
+  const walletBalance = usdt(num(o['walletBalance'], 'walletBalance', MAX_MONEY));
+  const positions = arr(o['positions'], 'positions').map((p, i) => positionAt(p, item('positions', i), exchange));
+  const options: { callLevels?: number[]; target?: number } = {};
+  if (o['callLevels'] !== undefined) {
+    options.callLevels = nonEmptyArr(o['callLevels'], 'callLevels', 'levels').map((l, i) =>
+      checked(decimal(l, item('callLevels', i)), item('callLevels', i), (n) => n > 0 && n < 1, 'a level in (0, 1)'),
+    );
+  }
+  if (o['target'] !== undefined) {
+    options.target = checked(decimal(o['target'], 'target'), 'target', (n) => n > 0 && n <= 1, 'a target rho in (0, 1]');
+  }
+  return { account: { exchange, walletBalance, positions }, options };
 }
 
 /** Parses an account document; returns the account and options, or the first bad field. */
-export function parseAccountInput(raw: unknown): AccountInput | InputError {
-  try {
-    const o = objectAt(raw, 'input');
-    const exchange = oneOf(o['exchange'], 'exchange', VENUE_IDS);
-    const walletBalance = usdt(numberIn(o['walletBalance'], 'walletBalance', () => true, 'an amount'));
-    if (!Array.isArray(o['positions'])) throw new FieldRefusal('positions', 'expected an array');
-    const positions = o['positions'].map((p, i) => parsePosition(p, `positions[${i}]`, exchange));
-    const options: { callLevels?: number[]; target?: number } = {};
-    if (o['callLevels'] !== undefined) options.callLevels = parseLevels(o['callLevels']);
-    if (o['target'] !== undefined) {
-      options.target = numberIn(o['target'], 'target', (n) => n > 0 && n <= 1, 'a target rho in (0, 1]');
-    }
-    return { account: { exchange, walletBalance, positions }, options };
-  } catch (e) {
-    if (e instanceof FieldRefusal) return { kind: 'input-error', field: e.field, message: e.message };
-    throw e;
-  }
-}
+export const parseAccountInput = (raw: unknown): AccountInput | FieldError => readFields(() => accountAt(raw));

@@ -5,7 +5,7 @@ import { crossParts } from '../engine/margin/risk-parts.ts';
 import { tierPrice } from '../engine/margin/tier-price.ts';
 import type { Account, Position, Side, VenueId } from '../engine/positions/account.ts';
 import { price, qty, ratio, usdt } from '../units/units.ts';
-import { loadVectors, vectorNumber, withinTolerance, type Vector } from '../../tools/test-support/shared-design.ts';
+import { loadVectors, printedHalfDigit, statedBound, vectorNumber, type Vector } from '../../tools/test-support/shared-design.ts';
 import { bybitBankruptcyPrice, bybitEstimatedFeeToClose } from './bybit/margin.ts';
 import { hyperliquidTierTable } from './hyperliquid/margin.ts';
 import { marginModels } from './venues.ts';
@@ -19,11 +19,23 @@ import { marginModels } from './venues.ts';
 const VENUES = new Set<string>(['binance', 'bybit', 'okx', 'hyperliquid']);
 const n = vectorNumber;
 
-function expectClose(v: Vector, key: string, actual: number | null | undefined) {
-  const expected = v.expected[key] as string;
+/** The expected keys a vector's check has compared; every key must be, so none is carried unasserted. */
+let checked = new Set<string>();
+
+/**
+ * `actual` against the vector's figure `key` within the tolerance the vector states, or within `bound`
+ * where the check says why the stated one cannot hold.
+ */
+function expectClose(v: Vector, key: string, actual: number | null | undefined, bound?: { readonly abs: number; readonly why: string }) {
+  const expected = v.expected[key];
+  expect(expected, `${v.case}: no expected ${key}`).toBeDefined();
   expect(actual, `${v.case}: ${key}`).not.toBeNull();
-  const ok = withinTolerance(actual as number, expected, v.tolerance);
-  expect(ok, `${v.case}: ${key} = ${actual}, expected ${expected} (${v.tolerance ?? 'exact'})`).toBe(true);
+  const want = n(expected);
+  const limit = bound?.abs ?? statedBound(v.tolerance, want);
+  const error = Math.abs((actual as number) - want);
+  const rule = bound === undefined ? (v.tolerance ?? 'exact') : `${bound.abs} absolute: ${bound.why}`;
+  expect(error <= limit, `${v.case}: ${key} = ${actual}, expected ${expected} within ${rule}; off by ${error}`).toBe(true);
+  checked.add(key);
 }
 
 const sideOf = (v: Vector): Side => {
@@ -77,6 +89,7 @@ const cases: Case[] = [
       const eth = a.positions[1]!;
       expect(marginModels.binance.requirement(eth, eth.markPrice)).toBeCloseTo(n(v.inputs['TMM1']), 5);
       expectClose(v, 'liquidation_price_full_precision', liq(a, btc));
+      expectClose(v, 'liquidation_price', liq(a, btc));
     },
   },
   {
@@ -98,7 +111,12 @@ const cases: Case[] = [
       const risk = evaluateAccount(a, marginModels.binance);
       expectClose(v, 'total_maint_margin', risk.maintenanceMargin);
       expectClose(v, 'margin_balance', risk.equity);
-      expectClose(v, 'margin_ratio', risk.riskRatio);
+      // The ratio is printed to 9 decimals, so its own rounding (up to 5e-10, 1.2e-9 of 0.41) exceeds
+      // the stated 1e-9 relative: checked at that tolerance against the vector's own two figures, and
+      // against the printed ratio to its last digit.
+      const ratioOfFigures = n(v.expected['total_maint_margin']!) / n(v.expected['margin_balance']!);
+      expect(Math.abs(risk.riskRatio / ratioOfFigures - 1), 'margin_ratio = total_maint_margin / margin_balance').toBeLessThanOrEqual(1e-9);
+      expectClose(v, 'margin_ratio', risk.riskRatio, { abs: printedHalfDigit(v.expected['margin_ratio']!), why: 'printed to 9 decimals' });
     },
   },
   {
@@ -202,6 +220,7 @@ const cases: Case[] = [
       const uta = make('unified');
       if (v.expected['liquidation_price_full_precision'] !== undefined) {
         expectClose(v, 'liquidation_price_full_precision', liq(account('bybit', 0, [uta]), uta));
+        expectClose(v, 'liquidation_price', liq(account('bybit', 0, [uta]), uta));
       } else {
         expectClose(v, 'liquidation_price_uta', liq(account('bybit', 0, [uta]), uta));
         const classic = make('classic');
@@ -267,7 +286,19 @@ const cases: Case[] = [
         side: sideOf(v), marginMode: 'isolated', qty: qty(n(i['size'] ?? i['szi'])), entryPrice: price(mark),
         isolatedMargin: usdt(n(i['isolated_margin'])), tiers: flatTierTable(1 / (2 * n(i['maxLeverage']))),
       });
-      expectClose(v, 'liquidationPx', liq(account('hyperliquid', 0, [p]), p));
+      const lp = liq(account('hyperliquid', 0, [p]), p);
+      expectClose(v, 'liquidationPx', lp);
+      // The docs' formula on the same inputs, printed to 8 decimals: the engine solves the same
+      // equation, so it agrees to the last printed digit.
+      const formulaKey = v.expected['computed_by_formula'] !== undefined ? 'computed_by_formula' : 'computed';
+      expectClose(v, formulaKey, lp, { abs: printedHalfDigit(v.expected[formulaKey]!), why: 'the same formula, printed to 8 decimals' });
+      // The exchange's own liquidationPx differs from the formula by ~1e-8 relative. That is the
+      // rounding of the inputs as the exchange printed them: marginUsed to 6 decimals (+-5e-7 USDC)
+      // moves the price by 5e-7 / (size x (1 - side x l)), plus half the last digit of liquidationPx.
+      const l = 1 / (2 * n(i['maxLeverage']));
+      const side = p.side === 'long' ? 1 : -1;
+      const inputRounding = 5e-7 / (p.qty * (1 - side * l)) + printedHalfDigit(v.expected['liquidationPx']!);
+      expectClose(v, 'liquidationPx', lp, { abs: inputRounding, why: 'marginUsed printed to 6 decimals' });
     },
   },
   {
@@ -327,7 +358,9 @@ describe('vectors.json, every vector of Binance, Bybit, OKX and Hyperliquid', ()
     test(`${v.exchange}: ${v.case}`, () => {
       const c = cases.find((k) => k.when(v));
       expect(c, `no check written for vector "${v.case}"`).toBeDefined();
+      checked = new Set();
       c!.check(v);
+      expect([...checked].sort(), 'every expected figure is asserted').toEqual(Object.keys(v.expected).sort());
     });
   }
 });

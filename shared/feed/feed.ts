@@ -1,4 +1,4 @@
-import { applyVenueEvent, emptyAccountState, positionSymbols, symbolsNeedingTiers, type AccountState } from '../engine/positions/account-state.ts';
+import { applyVenueEvent, applyVenueEvents, emptyAccountState, positionSymbols, symbolsNeedingTiers, type AccountState } from '../engine/positions/account-state.ts';
 import type { ConnectionState, FeedEvent, FeedHealth, FeedNotice, SocketName } from '../engine/positions/feed-notices.ts';
 import type { VenueEvent } from '../engine/positions/venue-events.ts';
 import type { Timer } from '../ports/clock.ts';
@@ -37,6 +37,18 @@ export function createFeed(options: FeedOptions): Feed {
   const counters = emptyCounters();
   const connections: Record<SocketName, ConnectionState> = { public: 'stopped', private: 'stopped' };
   let state = emptyAccountState(adapter.venue);
+  // Marks not yet folded into `state`: folding one copies every symbol's price, so marks are folded
+  // in a batch when the state is read (`current`), or when they pile up (no reader), not per frame.
+  // `state` itself is exact for all but the marks (positions, tiers, contract sizes), which is what
+  // the feed reads of it.
+  let pendingMarks: VenueEvent[] = [];
+  const current = (): AccountState => {
+    if (pendingMarks.length > 0) {
+      state = applyVenueEvents(state, pendingMarks);
+      pendingMarks = [];
+    }
+    return state;
+  };
   let running = false;
   let publicStarted = false;
   let requestId = 0;
@@ -67,7 +79,12 @@ export function createFeed(options: FeedOptions): Feed {
   function apply(events: readonly VenueEvent[]): void {
     let positionsChanged = false;
     for (const e of events) {
-      state = applyVenueEvent(state, e);
+      if (e.kind === 'mark') {
+        pendingMarks.push(e);
+        if (pendingMarks.length >= Math.max(64, followed.size)) current();
+      } else {
+        state = applyVenueEvent(current(), e);
+      }
       if (e.kind === 'mark' && e.source === 'mark') {
         lastMarkAt.set(e.symbol, clock.now());
         if (stale.delete(e.symbol)) notice({ kind: 'fresh', symbols: [e.symbol], time: clock.now() });
@@ -100,7 +117,7 @@ export function createFeed(options: FeedOptions): Feed {
     return result.events;
   }
 
-  const base = { options, timing, counters, now: () => clock.now(), state: () => state, parseContext, apply, notice, parseFrame };
+  const base = { options, timing, counters, now: () => clock.now(), state: current, parseContext, apply, notice, parseFrame };
   const rest = restCaller(base);
   let setup: Promise<boolean> | null = null;
   const ensureSetup = (): Promise<boolean> => {
@@ -246,7 +263,7 @@ export function createFeed(options: FeedOptions): Feed {
       publicStarted = false;
     },
     watch: (symbols) => follow(symbols),
-    state: () => state,
+    state: current,
     health: () => ({ connections: { ...connections }, stale: [...stale].sort(), counters: { ...counters } }),
   };
 }

@@ -134,7 +134,7 @@ describe('protocol data crosses every boundary unchanged', () => {
       fc.property(accountArb, (account) => {
         const model = marginModels[account.exchange];
         const first = monitorStep(createMonitor({ account, model, options: { accountId: 'acct' } }), { kind: 'account', account }, 1_000);
-        const state = first.state;
+        const state = first.monitor;
         if (state.view === null) throw new Error('no view');
         const report = accountReport({
           accountId: 'acct',
@@ -143,7 +143,7 @@ describe('protocol data crosses every boundary unchanged', () => {
           model,
           view: state.view,
           ladder: DEFAULT_ALERT_POLICY.ladder,
-          alertState: state.alerts,
+          alertState: state.state.alerts,
           alertLog: logDecisions(emptyAlertLog, first.decisions),
           stale: null,
           feed: null,

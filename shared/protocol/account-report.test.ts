@@ -3,7 +3,7 @@ import { CRASH_ACCOUNT_ID, crashRun, reportOf } from '../../tools/test-support/c
 import { callLevelsOf, DEFAULT_ALERT_POLICY } from '../engine/alerts/alert-ladder.ts';
 import { evaluateAccount } from '../engine/margin/evaluate-account.ts';
 import { buildTierTable } from '../engine/margin/maintenance-tiers.ts';
-import { createMonitor, monitorStep, type MonitorState } from '../engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor } from '../engine/monitor/account-monitor.ts';
 import type { Account, Position } from '../engine/positions/account.ts';
 import { marginModels } from '../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../units/units.ts';
@@ -32,13 +32,13 @@ const position = (over: Partial<Position>): Position => ({
 });
 const account = (walletBalance: number, positions: Position[]): Account => ({ exchange: 'binance', walletBalance: usdt(walletBalance), positions });
 
-function monitored(a: Account): { state: MonitorState; log: AlertLog } {
+function monitored(a: Account): { state: Monitor; log: AlertLog } {
   const step = monitorStep(createMonitor({ account: a, model, options: { accountId: CRASH_ACCOUNT_ID } }), { kind: 'account', account: a }, 1_000);
-  return { state: step.state, log: logDecisions(emptyAlertLog, step.decisions) };
+  return { state: step.monitor, log: logDecisions(emptyAlertLog, step.decisions) };
 }
 
 /** The report against evaluateAccount and the monitor's own facts for the same account. */
-function expectEngineFigures(state: MonitorState, report: AccountReport): number {
+function expectEngineFigures(state: Monitor, report: AccountReport): number {
   const engine = evaluateAccount(state.account, model, { callLevels: callLevelsOf(DEFAULT_ALERT_POLICY.ladder), target: report.account.targetRiskRatio });
   let compared = 0;
   engine.positions.forEach((e, i) => {
@@ -96,7 +96,7 @@ describe('the account report carries the engine’s figures', () => {
     expect(open).toMatchObject({ channel: 'push', resolved: null });
     const gone = account(5_000, [position({})]);
     const step = monitorStep(m.state, { kind: 'account', account: gone }, 5_000);
-    m = { state: step.state, log: logDecisions(m.log, step.decisions) };
+    m = { state: step.monitor, log: logDecisions(m.log, step.decisions) };
     const after = reportOf(m.state, m.log, 6_000);
     expect(after.positions.map((p) => p.key)).toEqual(['BTCUSDT:long']);
     expect(after.alerts.find((a) => a.id === open!.id)!.resolved).toEqual({ at: 5_000, reason: 'closed' });
@@ -156,7 +156,7 @@ describe('the alert log', () => {
     expect(stale).toMatchObject({ kind: 'stale', reason: 'no mark price for BTCUSDT', resolved: { reason: 'data-fresh' } });
     const open = run.log.entries.filter((e) => e.resolved === null);
     // Every open entry is open in the policy too (its id among the subjects' open alerts).
-    const policyOpen = new Set(Object.values(run.last.alerts.subjects).flatMap((s) => [...s.tiers, ...(s.prediction ? [s.prediction] : [])].map((a) => a.id)));
+    const policyOpen = new Set(Object.values(run.last.state.alerts.subjects).flatMap((s) => [...s.tiers, ...(s.prediction ? [s.prediction] : [])].map((a) => a.id)));
     expect(open.length).toBeGreaterThan(0);
     for (const e of open) expect(policyOpen.has(e.id)).toBe(true);
     const reminded = logDecisions(emptyAlertLog, [

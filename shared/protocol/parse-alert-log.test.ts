@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../tools/test-support/crash-reports.ts';
-import { isWireError } from '../units/wire-fields.ts';
+import { isFieldError } from '../units/field-error.ts';
 import { parseAlertLog } from './parse-alert-log.ts';
 
 describe('an alert log read back from storage', () => {
@@ -16,13 +16,13 @@ describe('an alert log read back from storage', () => {
     const bad = stored();
     const tier = bad.entries.findIndex((e) => e.kind === 'tier');
     bad.entries[tier]!.figures.topUpUsdt = 'lots';
-    expect(parseAlertLog(bad)).toMatchObject({ kind: 'wire-error', field: `$.entries[${tier}].figures.topUpUsdt` });
+    expect(parseAlertLog(bad)).toMatchObject({ kind: 'field-error', field: `$.entries[${tier}].figures.topUpUsdt` });
     const nan = stored();
     nan.entries[0]!.openedAt = Number.NaN;
     expect(parseAlertLog(nan)).toMatchObject({ field: '$.entries[0].openedAt' });
     expect(parseAlertLog({ ...stored(), version: 2 })).toMatchObject({ field: '$.version', message: 'this code reads alert log version 1, got 2' });
     expect(parseAlertLog({ kind: 'monitor-snapshot' })).toMatchObject({ field: '$.kind' });
-    expect(isWireError(parseAlertLog(null))).toBe(true);
+    expect(isFieldError(parseAlertLog(null))).toBe(true);
     const reason = stored();
     reason.entries[0]!.resolved = { at: 1, reason: 'because' };
     expect(parseAlertLog(reason)).toMatchObject({ field: '$.entries[0].resolved.reason' });

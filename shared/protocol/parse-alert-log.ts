@@ -1,4 +1,5 @@
-import { arr, obj, oneOf, readWire, refuse, str, type WireError, type WireObject } from '../units/wire-fields.ts';
+import { readFields, refuse, type FieldError } from '../units/field-error.ts';
+import { arr, obj, oneOf, str, type FieldObject } from '../units/field-readers.ts';
 import { epochMs, price, qty, ratio, usdt } from '../units/units.ts';
 import type { ResolveReason } from '../engine/alerts/alert-decision.ts';
 import type { Severity } from '../engine/alerts/alert-ladder.ts';
@@ -78,7 +79,7 @@ function figures(raw: unknown, path: string): AlertFigures {
 }
 
 function entry(raw: unknown, path: string): AlertEntry {
-  const o: WireObject = obj(raw, path);
+  const o: FieldObject = obj(raw, path);
   const resolved = nullable(o['resolved'], `${path}.resolved`, (r, p) => {
     const ro = obj(r, p);
     return { at: epochMs(time(ro['at'], `${p}.at`)), reason: oneOf(ro['reason'], `${p}.reason`, RESOLVE_REASONS) };
@@ -101,8 +102,8 @@ function entry(raw: unknown, path: string): AlertEntry {
   return { ...common, kind, tier: str(o['tier'], `${path}.tier`), tierName: str(o['tierName'], `${path}.tierName`), figures: figures(o['figures'], `${path}.figures`) };
 }
 
-export function parseAlertLog(raw: unknown): AlertLog | WireError {
-  return readWire((): AlertLog => {
+export function parseAlertLog(raw: unknown): AlertLog | FieldError {
+  return readFields((): AlertLog => {
     const o = obj(raw, '$');
     if (o['kind'] !== 'alert-log') refuse('$.kind', `expected "alert-log", got ${JSON.stringify(o['kind'] ?? null)}`);
     const version = o['version'];

@@ -1,13 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { isSeriesError, parsePriceSeries } from './parse-price-series.ts';
+import { parsePriceSeries } from './parse-price-series.ts';
+import { isFieldError } from '../units/field-error.ts';
 
 const known = new Set(['BTCUSDT', 'ETHUSDT']);
 
 describe('parsePriceSeries', () => {
   test('reads ordered ticks with decimal strings or numbers', () => {
     const r = parsePriceSeries([[1000, { BTCUSDT: '58000.5' }], [1000, { ETHUSDT: 3000 }], [2000, { BTCUSDT: 57900, ETHUSDT: 2990 }]], 'ticks', known);
-    expect(isSeriesError(r)).toBe(false);
-    if (isSeriesError(r)) return;
+    expect(isFieldError(r)).toBe(false);
+    if (isFieldError(r)) return;
     expect(r.map((x) => x.t)).toEqual([1000, 1000, 2000]);
     expect(r[0]!.marks.get('BTCUSDT')).toBe(58000.5);
     expect(r[2]!.marks.size).toBe(2);
@@ -27,8 +28,8 @@ describe('parsePriceSeries', () => {
   for (const [name, input, field] of bad) {
     test(`refuses ${name}, naming ${field}`, () => {
       const r = parsePriceSeries(input, 'ticks', known);
-      expect(isSeriesError(r)).toBe(true);
-      if (isSeriesError(r)) expect(r.field).toBe(field);
+      expect(isFieldError(r)).toBe(true);
+      if (isFieldError(r)) expect(r.field).toBe(field);
     });
   }
 });

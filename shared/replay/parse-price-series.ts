@@ -1,4 +1,6 @@
-import { isUnitError, parseEpochMs, parsePrice, type EpochMs, type Price } from '../units/units.ts';
+import { readFields, refuse, type FieldError } from '../units/field-error.ts';
+import { arr, epochOf, item, obj, priceOf } from '../units/field-readers.ts';
+import type { EpochMs, Price } from '../units/units.ts';
 
 /** Mark prices at one instant: `[timeMs, { "BTCUSDT": 58000, ... }]` in the replay document. */
 export interface PriceTick {
@@ -6,44 +8,31 @@ export interface PriceTick {
   readonly marks: ReadonlyMap<string, Price>;
 }
 
-export interface SeriesError {
-  readonly kind: 'series-error';
-  readonly field: string;
-  readonly message: string;
-}
-
-const refuse = (field: string, message: string): SeriesError => ({ kind: 'series-error', field, message });
-
-export const isSeriesError = (v: unknown): v is SeriesError =>
-  typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'series-error';
-
 /**
- * Reads a price series: an array of `[timeMs, {symbol: price}]` in time order (equal times allowed,
- * going back refused), every symbol one the account knows, every price finite and > 0. Untrusted input:
- * the first bad entry is named, e.g. `ticks[12][1].BTCUSDT`.
+ * Walks a price series inside a parser's `readFields`: an array of `[timeMs, {symbol: price}]` in time
+ * order (equal times allowed, going back refused), every symbol one the account knows, every price
+ * finite, > 0 and within the readers' bounds. The first bad entry is named, e.g. `ticks[12][1].BTCUSDT`.
  */
-export function parsePriceSeries(raw: unknown, field: string, knownSymbols: ReadonlySet<string>): PriceTick[] | SeriesError {
-  if (!Array.isArray(raw)) return refuse(field, 'expected an array of [timeMs, {symbol: price}]');
+export function priceSeriesAt(raw: unknown, path: string, knownSymbols: ReadonlySet<string>): PriceTick[] {
   const out: PriceTick[] = [];
   let last = -Infinity;
-  for (let i = 0; i < raw.length; i++) {
-    const entry: unknown = raw[i];
-    const at = `${field}[${i}]`;
-    if (!Array.isArray(entry) || entry.length !== 2) return refuse(at, 'expected [timeMs, {symbol: price}]');
-    const t = parseEpochMs(entry[0]);
-    if (isUnitError(t)) return refuse(`${at}[0]`, t.message);
-    if (t < last) return refuse(`${at}[0]`, `ticks out of order: ${t} comes after ${last}`);
+  arr(raw, path).forEach((entry, i) => {
+    const at = item(path, i);
+    if (!Array.isArray(entry) || entry.length !== 2) refuse(at, 'expected [timeMs, {symbol: price}]');
+    const t = epochOf(entry[0], item(at, 0));
+    if (t < last) refuse(item(at, 0), `ticks out of order: ${t} comes after ${last}`);
     last = t;
-    const prices: unknown = entry[1];
-    if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) return refuse(`${at}[1]`, 'expected an object of symbol: price');
     const marks = new Map<string, Price>();
-    for (const [symbol, value] of Object.entries(prices)) {
-      if (!knownSymbols.has(symbol)) return refuse(`${at}[1].${symbol}`, `unknown symbol: the account has ${[...knownSymbols].join(', ')}`);
-      const p = parsePrice(value);
-      if (isUnitError(p)) return refuse(`${at}[1].${symbol}`, p.message);
-      marks.set(symbol, p);
+    for (const [symbol, value] of Object.entries(obj(entry[1], item(at, 1)))) {
+      const f = `${item(at, 1)}.${symbol}`;
+      if (!knownSymbols.has(symbol)) refuse(f, `unknown symbol: the account has ${[...knownSymbols].join(', ')}`);
+      marks.set(symbol, priceOf(value, f));
     }
     out.push({ t, marks });
-  }
+  });
   return out;
 }
+
+/** A price series on its own (see `priceSeriesAt`), or the first bad field. */
+export const parsePriceSeries = (raw: unknown, path: string, knownSymbols: ReadonlySet<string>): PriceTick[] | FieldError =>
+  readFields(() => priceSeriesAt(raw, path, knownSymbols));

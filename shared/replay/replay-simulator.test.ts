@@ -6,9 +6,9 @@ import { accountJsonOf, type Series } from '../../tools/test-support/replay-docu
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { AlertDecision } from '../engine/alerts/alert-decision.ts';
 import { nextDueAt } from '../engine/alerts/next-due-at.ts';
-import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from '../engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../engine/monitor/account-monitor.ts';
 import { accountOf } from '../engine/positions/account-state.ts';
-import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../exchanges/venues.ts';
 import { createFeed, type Feed } from '../feed/feed.ts';
 import { webSocketFactory } from '../feed/websocket-factory.ts';
@@ -16,8 +16,8 @@ import { seededRandom } from '../../tools/market-paths/seeded-random.ts';
 import { fetchHttp } from '../platform/fetch-http.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import { webCryptoHmac } from '../platform/webcrypto-hmac.ts';
-import { isReplayError } from './parse-replay-document.ts';
 import { replay } from './replay.ts';
+import { isFieldError } from '../units/field-error.ts';
 
 /**
  * The issue's test, end to end: the exchange simulator plays its `crash` scenario over real loopback
@@ -46,13 +46,13 @@ describe('replay of what the live feed delivered', () => {
   it('Binance, crash: the monitor fed by the simulator and the replay of its marks raise the same alerts', async () => {
     const s = await startSimulator({ port: 0, seed: 3, scenario: 'crash', manualClock: true, startMs: START, liquidations: false });
     sim = s;
-    let monitor: MonitorState | null = null;
+    let monitor: Monitor | null = null;
     const log: Array<{ t: number; decision: AlertDecision }> = [];
     const recorded: Series = [];
     const step = (input: MonitorInput, t: number): void => {
       if (monitor === null) return;
       const next = monitorStep(monitor, input, t);
-      monitor = next.state;
+      monitor = next.monitor;
       for (const decision of next.decisions) log.push({ t, decision });
     };
     const c = DEMO_CREDENTIALS.binance;
@@ -71,7 +71,7 @@ describe('replay of what the live feed delivered', () => {
         if (monitor === null || e.kind !== 'venue' || e.event.kind !== 'mark' || e.event.source !== 'mark') return;
         const { symbol, price, time } = e.event;
         // Exchange time is the clock: reminders due before this mark fall due first, at their own time.
-        for (let due = nextDueAt(monitor.alerts, monitor.now ?? time, monitor.config.policy); due !== null && due < time; due = nextDueAt(monitor.alerts, due, monitor.config.policy)) {
+        for (let due = nextDueAt(monitor.state.alerts, monitor.state.now ?? time, monitor.config.policy); due !== null && due < time; due = nextDueAt(monitor.state.alerts, due, monitor.config.policy)) {
           step({ kind: 'clock' }, due);
         }
         recorded.push([time, { [symbol]: price }]);
@@ -93,10 +93,10 @@ describe('replay of what the live feed delivered', () => {
     // The account as a home would write it down, round-tripping through the calc format unchanged.
     const accountJson = accountJsonOf(view);
     const reread = parseAccountInput(accountJson);
-    expect(isInputError(reread) ? reread : reread.account).toEqual(view);
+    expect(isFieldError(reread) ? reread : reread.account).toEqual(view);
 
     const replayed = replay({ account: accountJson, accountId: 'binance:sim', ticks: recorded });
-    if (isReplayError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
+    if (isFieldError(replayed)) throw new Error(`${replayed.field}: ${replayed.message}`);
     const fromLive = log.map(line).filter((l): l is string => l !== null);
     const fromReplay = replayed.alerts.map((a) => (a.kind === 'resolve' ? `${a.t} resolve ${a.id}` : `${a.t} ${a.kind} ${a.id} #${a.reminder}`));
     expect(replayed.liquidatedAt).not.toBeNull();

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries, type Series } from '../../tools/test-support/replay-documents.ts';
 import { evaluateAccount } from '../engine/margin/evaluate-account.ts';
-import { isInputError, parseAccountInput } from '../exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../exchanges/parse-account-input.ts';
 import { marginModels, venueAdapters } from '../exchanges/venues.ts';
-import { isReplayError } from './parse-replay-document.ts';
+import { parseReplayDocument } from './parse-replay-document.ts';
 import type { ReplayAlert } from './replay-alert.ts';
-import { replay, type ReplayResult } from './replay.ts';
+import { replay, runReplay, type ReplayResult } from './replay.ts';
+import { isFieldError } from '../units/field-error.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 12, 9, 0); // 09:00 UTC
@@ -20,14 +21,25 @@ const btcLong = (exchange = 'binance') => ({
 /** The engine's tier prices for that account (to place ticks inside a tier, not to check results). */
 function tierPricesOf(account: unknown): Record<string, number> {
   const input = parseAccountInput(account);
-  if (isInputError(input)) throw new Error(input.field);
+  if (isFieldError(input)) throw new Error(input.field);
   const risk = evaluateAccount(input.account, marginModels[input.account.exchange]);
   return Object.fromEntries(Object.entries(risk.positions[0]?.tierPrices ?? {}).map(([k, v]) => [k, v ?? Number.NaN]));
 }
 
+/**
+ * Plays a document straight, and proves the snapshot on it on the way: restarted before every step,
+ * and every minute of exchange time, the monitor gives the same result.
+ */
 function run(document: unknown): ReplayResult {
   const r = replay(document);
-  if (isReplayError(r)) throw new Error(`${r.field}: ${r.message}`);
+  if (isFieldError(r)) throw new Error(`${r.field}: ${r.message}`);
+  const parsed = parseReplayDocument(document);
+  if (isFieldError(parsed)) throw new Error(parsed.field);
+  const everyStep = runReplay(parsed, () => true);
+  const everyMinute = replay(document, { restartEverySec: 60 });
+  expect(everyStep.restarts).toBeGreaterThan(0);
+  expect({ ...everyStep, restarts: 0 }).toEqual(r);
+  expect(isFieldError(everyMinute) ? everyMinute : { ...everyMinute, restarts: 0 }).toEqual(r);
   return r;
 }
 
@@ -64,7 +76,7 @@ describe('replay on the simulator scenarios', () => {
     expect(r.alerts).toEqual([]);
     expect(r.liquidatedAt).toBeNull();
     const input = parseAccountInput(btcLong());
-    if (isInputError(input)) throw new Error(input.field);
+    if (isFieldError(input)) throw new Error(input.field);
     expect(r.maxRiskRatio).toBe(evaluateAccount(input.account, marginModels.binance).worstRiskRatio);
   });
 
@@ -175,7 +187,7 @@ describe('refusals name the field', () => {
   for (const [name, document, field] of cases) {
     it(`${name}: ${field}`, () => {
       const r = replay(document);
-      expect(isReplayError(r) ? r.field : 'accepted').toBe(field);
+      expect(isFieldError(r) ? r.field : 'accepted').toBe(field);
     });
   }
 });

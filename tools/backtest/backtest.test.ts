@@ -42,6 +42,19 @@ describe('npm run backtest -- --json', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('--paths');
   });
+
+  it('refuses an unknown flag and a stray argument, naming them', { timeout: 30_000 }, async () => {
+    for (const [args, message] of [
+      [['--bogus-flag'], /^unknown option --bogus-flag; usage: npm run backtest -- /],
+      [['--paths', '6', 'stray'], /^unexpected argument "stray"; usage: /],
+    ] as const) {
+      const r = await backtest([...args]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
 });
 
 describe('the backtest itself', () => {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { runCli, UsageError } from '../cli/read-json-input.ts';
+import { numberFlag, parseCommandLine, switchFlag, type FlagTable } from '../cli/cli-flags.ts';
+import { runCli } from '../cli/read-json-input.ts';
 import { backtestReport } from './backtest-figures.ts';
 import { backtestTable } from './backtest-table.ts';
 import type { PathOutcome } from './play-path.ts';
@@ -16,6 +17,15 @@ import { playIndices, type BacktestOptions } from './run-backtest.ts';
 /** Two of every family x leverage x account-shape combination (5 x 5 x 4). */
 export const DEFAULT_PATHS = 200;
 
+/** The backtest's flags: one line each (tools/cli/cli-flags.ts). */
+const FLAGS = {
+  paths: numberFlag('N', `paths to play (default ${DEFAULT_PATHS})`, (n) => Number.isInteger(n) && n > 0 && n <= 100_000, 'an integer in 1..100000'),
+  seed: numberFlag('S', 'seed of the paths and accounts (default 1)', Number.isSafeInteger, 'an integer'),
+  delayMin: numberFlag('M', 'minutes a trader needs to act (default 10)', (n) => n >= 0 && n <= 24 * 60, 'minutes in 0..1440'),
+  workers: numberFlag('W', 'worker threads (default up to 2)', (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer in 1..64'),
+  json: switchFlag('print the figures as JSON'),
+} satisfies FlagTable;
+
 interface Args {
   readonly paths: number;
   readonly seed: number;
@@ -25,41 +35,14 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args = { paths: DEFAULT_PATHS, seed: 1, delayMin: 10, workers: Math.min(2, availableParallelism()), json: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i];
-    if (flag === '--json') {
-      args.json = true;
-      continue;
-    }
-    const raw = argv[i + 1];
-    const value = Number(raw);
-    const need = (ok: boolean, rule: string) => {
-      if (!ok) throw new UsageError(`${flag}: expected ${rule}, got ${JSON.stringify(raw ?? null)}`);
-    };
-    switch (flag) {
-      case '--paths':
-        need(Number.isInteger(value) && value > 0 && value <= 100_000, 'an integer in 1..100000');
-        args.paths = value;
-        break;
-      case '--seed':
-        need(Number.isInteger(value), 'an integer');
-        args.seed = value;
-        break;
-      case '--delay-min':
-        need(Number.isFinite(value) && value >= 0 && value <= 24 * 60, 'minutes in 0..1440');
-        args.delayMin = value;
-        break;
-      case '--workers':
-        need(Number.isInteger(value) && value >= 1 && value <= 64, 'an integer in 1..64');
-        args.workers = value;
-        break;
-      default:
-        throw new UsageError(`unknown option ${JSON.stringify(flag)}: use --paths N --seed S --delay-min M --workers W --json`);
-    }
-    i += 1;
-  }
-  return args;
+  const { flags } = parseCommandLine(argv, { command: 'npm run backtest --', positionals: [] }, FLAGS);
+  return {
+    paths: flags.paths ?? DEFAULT_PATHS,
+    seed: flags.seed ?? 1,
+    delayMin: flags.delayMin ?? 10,
+    workers: flags.workers ?? Math.min(2, availableParallelism()),
+    json: flags.json ?? false,
+  };
 }
 
 /** Runs a share of the indices in a worker thread (TypeScript loaded through tsx's API in the worker). */

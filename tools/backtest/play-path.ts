@@ -1,5 +1,5 @@
 import type { AlertDecision, AlertRecord } from '../../shared/engine/alerts/alert-decision.ts';
-import { createMonitor, monitorStep, type MonitorOptions, type MonitorState } from '../../shared/engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor, type MonitorOptions } from '../../shared/engine/monitor/account-monitor.ts';
 import { withMarks } from '../../shared/engine/monitor/with-marks.ts';
 import type { Account } from '../../shared/engine/positions/account.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
@@ -59,8 +59,8 @@ const pushesIn = (decisions: readonly AlertDecision[]): AlertRecord[] =>
   decisions.flatMap((d) => (d.kind === 'notify' && d.alert.channel === 'push' ? [d.alert] : []));
 
 /** The top-up the monitor suggests now: that of the subject closest to liquidation. */
-function suggestedTopUp(state: MonitorState): number {
-  const facts = state.view?.facts ?? [];
+function suggestedTopUp(monitor: Monitor): number {
+  const facts = monitor.view?.facts ?? [];
   const worst = [...facts].sort((a, b) => b.riskRatio - a.riskRatio)[0];
   return worst === undefined ? 0 : worst.topUpUsdt;
 }
@@ -101,7 +101,7 @@ interface FirstPass {
   /** Our active run up to the trader's first action (it equals the passive run until then). */
   readonly ours: TraderLedger;
   /** The monitor state at the tick of our first action, and that tick's index; null if none came. */
-  readonly fork: { readonly index: number; readonly state: MonitorState } | null;
+  readonly fork: { readonly index: number; readonly monitor: Monitor } | null;
 }
 
 /**
@@ -110,7 +110,7 @@ interface FirstPass {
  * our active run, up to the first action, where it forks.
  */
 function firstPass(path: BacktestPath, account0: Account, options: PlayOptions): FirstPass {
-  let state = createMonitor({ account: account0, model, history: path.history, options: { accountId: 'backtest', ...options.monitor } });
+  let monitor = createMonitor({ account: account0, model, history: path.history, options: { accountId: 'backtest', ...options.monitor } });
   const times: number[] = [];
   const rhos: number[] = [];
   const notices: Array<{ k: number; alert: AlertRecord }> = [];
@@ -121,9 +121,9 @@ function firstPass(path: BacktestPath, account0: Account, options: PlayOptions):
   let call = { isAbove: false };
   let fork: FirstPass['fork'] = null;
   path.ticks.forEach(([t, marks], k) => {
-    const step = monitorStep(state, { kind: 'marks', marks }, t);
-    state = step.state;
-    const rho = state.view?.risk.worstRiskRatio ?? 0;
+    const step = monitorStep(monitor, { kind: 'marks', marks }, t);
+    monitor = step.monitor;
+    const rho = monitor.view?.risk.worstRiskRatio ?? 0;
     times.push(t);
     rhos.push(rho);
     const pushed = pushesIn(step.decisions);
@@ -133,7 +133,7 @@ function firstPass(path: BacktestPath, account0: Account, options: PlayOptions):
     if (fork === null && ours.liquidatedAt === null) {
       ours.hear(pushed.length, t);
       if (rho >= 1) ours.liquidatedAt = t;
-      else if (ours.isActingAt(t)) fork = { index: k, state };
+      else if (ours.isActingAt(t)) fork = { index: k, monitor };
     }
 
     if (stat.liquidatedAt === null) {
@@ -145,7 +145,7 @@ function firstPass(path: BacktestPath, account0: Account, options: PlayOptions):
       if (staticRho >= 1) stat.liquidatedAt = t;
       else if (stat.isActingAt(t)) {
         // The same suggestion as ours: the monitor's, for this account, with the market's volatility so far.
-        const amount = suggestedTopUp(monitorStep(state, { kind: 'account', account: staticAccount }, t).state);
+        const amount = suggestedTopUp(monitorStep(monitor, { kind: 'account', account: staticAccount }, t).monitor);
         if (amount > 0) {
           stat.topUpUsdt += amount;
           staticAccount = withTopUp(staticAccount, amount);
@@ -164,22 +164,22 @@ function oursActive(path: BacktestPath, pass: FirstPass, account0: Account): Act
   const t0 = run.times[0] ?? 0;
   const tEnd = run.times[run.times.length - 1] ?? t0;
   if (fork === null) return ours.result(account0, t0, tEnd);
-  let state = fork.state;
+  let monitor = fork.monitor;
   const act = (t: number) => {
-    const amount = suggestedTopUp(state);
+    const amount = suggestedTopUp(monitor);
     if (amount <= 0) return;
     ours.topUpUsdt += amount;
-    const step = monitorStep(state, { kind: 'account', account: withTopUp(state.account, amount) }, t);
-    state = step.state;
+    const step = monitorStep(monitor, { kind: 'account', account: withTopUp(monitor.account, amount) }, t);
+    monitor = step.monitor;
     ours.hear(pushesIn(step.decisions).length, t);
   };
   act(run.times[fork.index] ?? t0);
   for (let k = fork.index + 1; k < path.ticks.length; k += 1) {
     const [t, marks] = path.ticks[k] ?? [0, {}];
-    const step = monitorStep(state, { kind: 'marks', marks }, t);
-    state = step.state;
+    const step = monitorStep(monitor, { kind: 'marks', marks }, t);
+    monitor = step.monitor;
     ours.hear(pushesIn(step.decisions).length, t);
-    if ((state.view?.risk.worstRiskRatio ?? 0) >= 1) {
+    if ((monitor.view?.risk.worstRiskRatio ?? 0) >= 1) {
       ours.liquidatedAt = t;
       break;
     }

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
 import { crossParts, riskRatio } from '../../shared/engine/margin/risk-parts.ts';
 import { tierPrice } from '../../shared/engine/margin/tier-price.ts';
-import { parseAccountInput, isInputError } from '../../shared/exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { nsPerCall, report } from './measure.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
 
 /**
  * The engine's cost per mark tick against the cost of merely parsing that tick's frame: if recomputing
@@ -25,7 +26,7 @@ const doc = {
   })),
 };
 const input = parseAccountInput(doc);
-if (isInputError(input)) throw new Error(`${input.field}: ${input.message}`);
+if (isFieldError(input)) throw new Error(`${input.field}: ${input.message}`);
 const { account } = input;
 const model = marginModels.binance;
 const btc = account.positions[0]!;
@@ -46,6 +47,6 @@ report('Margin engine, 5-position Binance account (3 brackets each)', baseline, 
   { name: 'one tier price (exact solve across brackets)', ns: nsPerCall(() => (sink += tierPrice(account, model, btc, 0.8) ?? 0)) },
   { name: 'evaluateAccount, only the eager figures (what a tick needs)', ns: nsPerCall(() => (sink += evaluateAccount(account, model).riskRatio)) },
   { name: 'evaluateAccount, every figure of every position read', ns: nsPerCall(() => (sink += everyFigure(evaluateAccount(account, model)))) },
-  { name: 'parse + validate the calc account document', ns: nsPerCall(() => (sink += isInputError(parseAccountInput(doc)) ? 0 : 1)) },
+  { name: 'parse + validate the calc account document', ns: nsPerCall(() => (sink += isFieldError(parseAccountInput(doc)) ? 0 : 1)) },
 ]);
 if (sink === 42) console.log('');

@@ -3,19 +3,20 @@ import { alertPolicyStep, emptyAlertPolicyState } from '../../shared/engine/aler
 import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
 import { reduction } from '../../shared/engine/margin/suggested-actions.ts';
 import { tierPrices } from '../../shared/engine/margin/tier-price.ts';
-import { createMonitor, monitorStep, type MonitorState } from '../../shared/engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor } from '../../shared/engine/monitor/account-monitor.ts';
 import { subjectFacts } from '../../shared/engine/monitor/subject-facts.ts';
 import { accountProjector, projectAccount } from '../../shared/engine/projection/account-projection.ts';
 import { bufferTierOutlook } from '../../shared/engine/projection/buffer-reach.ts';
 import { crossGroup } from '../../shared/engine/projection/equity-buffer.ts';
 import { projectPosition } from '../../shared/engine/projection/position-projection.ts';
-import { correlationOf as correlationIn } from '../../shared/engine/projection/correlation.ts';
+import { correlationMatrix } from '../../shared/engine/projection/correlation.ts';
 import { emptyVolatility, varianceCurve, type VarianceCurve } from '../../shared/engine/projection/volatility.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
-import { isReplayError, parseReplayDocument } from '../../shared/replay/parse-replay-document.ts';
+import { parseReplayDocument } from '../../shared/replay/parse-replay-document.ts';
 import { runReplay } from '../../shared/replay/replay.ts';
 import { BENCH_COINS, BENCH_TICKS, benchReplayDocument } from './bench-replay-document.ts';
 import { nsPerCall, report } from './measure.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
 
 /**
  * The replay's cost per tick against the cost of merely parsing that tick's JSON: issue 5 asks for
@@ -27,7 +28,7 @@ const { account, ticks } = benchReplayDocument();
 const coins = BENCH_COINS;
 const document = { account, ticks };
 const parsedOrError = parseReplayDocument(document);
-if (isReplayError(parsedOrError)) throw new Error(`${parsedOrError.field}: ${parsedOrError.message}`);
+if (isFieldError(parsedOrError)) throw new Error(`${parsedOrError.field}: ${parsedOrError.message}`);
 const parsed = parsedOrError;
 const tickText = JSON.stringify(ticks[TICKS / 2]);
 
@@ -48,10 +49,10 @@ const replayNs = runs[1] ?? 0;
 
 // One tick's monitor step, taken apart (the monitor's own chain, called piece by piece).
 const model = marginModels.binance;
-const mid: MonitorState = midState();
-function midState(): MonitorState {
+const mid: Monitor = midState();
+function midState(): Monitor {
   let s = createMonitor({ account: parsed.account, model, options: parsed.options });
-  for (const [t, marks] of ticks.slice(0, TICKS / 2)) s = monitorStep(s, { kind: 'marks', marks: marks as Record<string, number> }, t as number).state;
+  for (const [t, marks] of ticks.slice(0, TICKS / 2)) s = monitorStep(s, { kind: 'marks', marks: marks as Record<string, number> }, t as number).monitor;
   return s;
 }
 const view = mid.view;
@@ -59,27 +60,27 @@ if (view === null) throw new Error('no view');
 const nextTick = ticks[TICKS / 2] as [number, Record<string, number>];
 // The monitor's own estimates at that point (its curves and correlations), as its evaluate() builds them.
 const { config } = mid;
-const curves = new Map<string, VarianceCurve>(coins.map((c) => [c.symbol, varianceCurve(mid.volatility[c.symbol] ?? emptyVolatility(config.volatility), config.volatility)]));
+const curves = new Map<string, VarianceCurve>(coins.map((c) => [c.symbol, varianceCurve(mid.state.volatility[c.symbol] ?? emptyVolatility(config.volatility), config.volatility)]));
 const curveOf = (symbol: string): VarianceCurve => curves.get(symbol) ?? varianceCurve(emptyVolatility(config.volatility), config.volatility);
-const correlationOf = (a: string, b: string) => correlationIn(mid.correlation, a, b, config.correlation);
+const correlations = (symbols: readonly string[]) => correlationMatrix(mid.state.correlation, symbols, config.correlation);
 const horizons = config.projectedHorizonsSec;
 const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
 
 report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated; 3 brackets each)`, baseline, [
   { name: 'replay, per tick (parsed document; monitor, stale watch, due times)', ns: replayNs / TICKS },
-  { name: 'parse + validate the replay document, per tick', ns: nsPerCall(() => (sink += isReplayError(parseReplayDocument(document)) ? 0 : 1), 3, 50) / TICKS },
+  { name: 'parse + validate the replay document, per tick', ns: nsPerCall(() => (sink += isFieldError(parseReplayDocument(document)) ? 0 : 1), 3, 50) / TICKS },
   { name: 'monitorStep: a clock input (the policy on the last facts)', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'clock' }, nextTick[0]).decisions.length)) },
   { name: 'monitorStep: one marks tick', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'marks', marks: nextTick[1] }, nextTick[0]).decisions.length)) },
   { name: '  evaluateAccount (eager figures; searches on first read)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).riskRatio)) },
   { name: '  evaluateAccount, every figure read (tiers, reduction)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).positions.reduce((a, p) => a + (p.liquidationPrice ?? 0) + p.reduction.kind.length, 0))) },
   { name: '    tierPrices: 5 positions, 4 levels each', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += tierPrices(mid.account, model, p, view.risk.levels).length))) },
   { name: '    reduction: 5 positions', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += reduction(mid.account, model, p, 0.5).kind.length))) },
-  { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlationOf, horizons).positions.length)) },
+  { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlations, horizons).positions.length)) },
   { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
-  { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlationOf, horizons).medianTimeSec))) },
+  { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlations, horizons).medianTimeSec))) },
   {
     name: '  subjectFacts (reach and odds top-up on first read)',
-    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlationOf, horizons), curveOf, correlationOf, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
+    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlations, horizons), curveOf, correlations, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
 ]);

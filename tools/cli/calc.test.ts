@@ -59,6 +59,20 @@ describe.concurrent('calc command', { timeout: 60_000 }, () => {
     ['mmr of 5 (a percentage)', JSON.stringify(withPosition({ tiers: [{ floor: 0, mmr: 5 }] })), /^positions\[0\]\.tiers\[0\]\.mmr: /],
     ['garbage level', JSON.stringify({ ...example, callLevels: [0.5, 'x'] }), /^callLevels\[1\]: /],
     ['a bare array', '[1,2,3]', /^input: expected an object/],
+    // The feed's tier-table check (engine/margin/tier-table-check.ts) applies to a file as to a venue.
+    [
+      'overlapping tiers with a falling rate',
+      JSON.stringify(withPosition({ tiers: [{ floor: 0, cap: 10, mmr: 0.5 }, { floor: 5, cap: 100, mmr: 0.01 }] })),
+      /^positions\[0\]\.tiers: tier 2: floor 5 is inside tier 1/,
+    ],
+    ['a falling rate', JSON.stringify(withPosition({ tiers: [{ floor: 0, mmr: 0.5 }, { floor: 50_000, mmr: 0.01 }] })), /^positions\[0\]\.tiers: tier 2: maintenance rate falls from 0\.5 to 0\.01/],
+    ['no tier at 0', JSON.stringify(withPosition({ tiers: [{ floor: 10, mmr: 0.01 }] })), /^positions\[0\]\.tiers: the first tier starts at 10/],
+    // Figures whose products or sums would overflow to Infinity (equity, notional) are refused by name.
+    ['a quantity of 1e308', JSON.stringify(withPosition({ qty: 1e308 })), /^positions\[0\]\.qty: magnitude 1e\+308 is past the bound/],
+    ['prices of 1e308', JSON.stringify(withPosition({ markPrice: 1e308, entryPrice: 1e308 })), /^positions\[0\]\.entryPrice: magnitude/],
+    ['a wallet of 1e308', JSON.stringify({ ...example, walletBalance: 1e308 }), /^walletBalance: magnitude/],
+    ['a deduction of 1e300', JSON.stringify(withPosition({ tiers: [{ floor: 0, mmr: 0.01, deduction: 1e300 }] })), /^positions\[0\]\.tiers\[0\]\.deduction: magnitude/],
+    ['a misspelt field', JSON.stringify(withPosition({ qyt: 1 })), /^positions\[0\]\.qyt: unknown field/],
   ];
   for (const [name, input, message] of bad) {
     test(`bad input (${name}): one line on stderr naming the field, exit 2, nothing on stdout`, async () => {
@@ -68,6 +82,16 @@ describe.concurrent('calc command', { timeout: 60_000 }, () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    });
+  }
+
+  for (const args of [['--bogus-flag', 'examples/binance-cross.json'], ['examples/binance-cross.json', 'stray'], []]) {
+    test(`refuses the command line ${JSON.stringify(args)}: one line on stderr, exit 2`, async () => {
+      const r = await calc(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^(unknown option --bogus-flag|unexpected argument "stray"|missing input: give FILE\|-); usage: npm run -s calc -- FILE\|-$/m);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
   }
 

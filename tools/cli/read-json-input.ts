@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-
-/** A user-facing failure: one line on stderr, exit status 2, never a stack trace. */
-export class UsageError extends Error {}
+import { HelpRequested, UsageError } from './cli-flags.ts';
 
 /** Reads a JSON document from a file path, or from stdin for `-`. */
-export function readJsonInput(path: string | undefined): unknown {
-  if (path === undefined) throw new UsageError('missing input: give a FILE, or - to read standard input');
+export function readJsonInput(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path === '-' ? 0 : path, 'utf8');
@@ -19,11 +16,18 @@ export function readJsonInput(path: string | undefined): unknown {
   }
 }
 
-/** Runs a command's body; a UsageError (or anything else) becomes one stderr line and exit status 2. */
+/**
+ * Runs a command's body; a UsageError (or anything else) becomes one stderr line and exit status 2,
+ * a request for help the usage on stdout and exit status 0.
+ */
 export function runCli(main: () => void): void {
   try {
     main();
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(`${e.message}\n`);
+      return;
+    }
     const message = e instanceof UsageError ? e.message : `internal error: ${(e as Error).message ?? String(e)}`;
     process.stderr.write(`${message.split('\n')[0]}\n`);
     process.exitCode = 2;

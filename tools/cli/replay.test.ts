@@ -71,6 +71,19 @@ describe.concurrent('replay command', { timeout: 60_000 }, () => {
     });
   }
 
+  test('an unknown flag or a stray argument: one line on stderr, exit 2', async () => {
+    for (const [args, message] of [
+      [['--bogus-flag', '-'], /^unknown option --bogus-flag; usage: npm run -s replay -- /],
+      [['-', 'stray'], /^unexpected argument "stray"; usage: /],
+    ] as const) {
+      const r = await replayCommand([...args], JSON.stringify({ account, ticks }));
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
   test('no file given, or a missing file: exit 2', async () => {
     const none = await replayCommand([]);
     expect(none.status).toBe(2);
@@ -78,5 +91,35 @@ describe.concurrent('replay command', { timeout: 60_000 }, () => {
     const missing = await replayCommand(['no-such-file.json']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^cannot read no-such-file\.json/);
+  });
+
+  test('--restart-every SEC: the same output as the straight replay, plus how many restarts it made', async () => {
+    const [straight, cut, flagFirst] = await Promise.all([
+      replayCommand(['examples/replay-crash.json']),
+      replayCommand(['examples/replay-crash.json', '--restart-every', '30']),
+      replayCommand(['--restart-every', '600', 'examples/replay-crash.json']),
+    ]);
+    for (const r of [straight, cut, flagFirst]) {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    const out = JSON.parse(cut.stdout) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['alerts', 'liquidatedAt', 'maxRiskRatio', 'restarts']);
+    // One hour of ticks: a cut at each 30 s, at each 600 s.
+    expect(out['restarts']).toBe(120);
+    expect(JSON.parse(flagFirst.stdout).restarts).toBe(6);
+    const { restarts: _r, ...rest } = out;
+    expect(rest).toEqual(JSON.parse(straight.stdout));
+    expect((rest['alerts'] as unknown[]).length).toBeGreaterThan(3);
+  });
+
+  test('--restart-every without seconds > 0: one line naming the flag, exit 2', async () => {
+    const runs = await Promise.all([['0'], ['-5'], ['soon'], []].map((v) => replayCommand(['examples/replay-crash.json', '--restart-every', ...v])));
+    for (const r of runs) {
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^--restart-every(: expected seconds > 0| needs a value)/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 });

@@ -1,9 +1,11 @@
 import { WebSocket } from 'ws';
 import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
-import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
+import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import { emptyLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import { VENUE_IDS, type VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
+import { createEventBatcher, type EventBatcher } from '../../shared/feed/event-batcher.ts';
 import { createFeed, type Feed } from '../../shared/feed/feed.ts';
 import { emptyAlertLog, logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
 import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
@@ -21,9 +23,9 @@ import { startViewer, type Viewer } from './viewer-server.ts';
 
 /**
  * The demo's composition root: the exchange simulator, one feed per venue through the real adapters
- * (the simulator speaks each venue's own protocol at `<sim>/<venue>`), the live monitor on every feed
- * event, and the viewer page, which shows the monitor's figures as protocol data (an account report per
- * venue). Nothing here computes a margin figure: it wires the shared code together.
+ * (the simulator speaks each venue's own protocol at `<sim>/<venue>`), the live monitor on every batch of
+ * feed events, and the viewer page, which shows the monitor's figures as protocol data (an account report
+ * per venue). Nothing here computes a margin figure: it wires the shared code together.
  */
 export interface DemoOptions {
   /** The viewer's port (default 8790; 0 = any free port). Falls back to a free port when taken. */
@@ -33,6 +35,11 @@ export interface DemoOptions {
   readonly scenario?: ScenarioName;
   readonly speed?: number;
   readonly seed?: number;
+  /**
+   * The live monitor evaluates once per batch of feed events: what arrived within this window after
+   * the first (default 100 ms, below every venue's mark interval; 0 = one task turn).
+   */
+  readonly batchMs?: number;
   /** How often the page gets a new snapshot (default 500 ms). */
   readonly refreshMs?: number;
   /** Where a one-line summary goes every `summaryEveryMs` (default: nowhere). */
@@ -83,7 +90,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     throw e;
   }
   const random = seededRandom(seed);
-  // The live engine: every feed event through the account monitor, whose alerts join the journal.
+  // The live engine: the feed's events in batches through the account monitor (one evaluation per
+  // batch), whose alerts join the journal.
   const lives = new Map<VenueId, LiveMonitor>(VENUE_IDS.map((v) => [v, emptyLiveMonitor]));
   const logs = new Map<VenueId, AlertLog>(VENUE_IDS.map((v) => [v, emptyAlertLog]));
   const demoVenue = (venue: VenueId): DemoVenue => ({
@@ -93,10 +101,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     takerFeeRate: defaultTakerFeeRate[venue],
   });
   let alerts: JournalEntry[] = [];
-  const onFeedEvent = (venue: VenueId, event: FeedEvent) => {
+  const onBatch = (venue: VenueId, events: readonly FeedEvent[]) => {
     const feed = feeds.find((f) => f.state().venue === venue);
     if (feed === undefined) return;
-    const step = liveMonitorStep(lives.get(venue) ?? emptyLiveMonitor, event, feed.state(), {
+    const step = liveMonitorBatch(lives.get(venue) ?? emptyLiveMonitor, events, feed.state(), {
       model: venueAdapters[venue].margin,
       takerFeeRate: defaultTakerFeeRate[venue],
       options: { accountId: `${venue}:demo` },
@@ -110,6 +118,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       }
     }
   };
+  const batchers = new Map<VenueId, EventBatcher<FeedEvent>>(
+    VENUE_IDS.map((venue) => [venue, createEventBatcher<FeedEvent>(systemClock, { windowMs: options.batchMs ?? 100, startsBatch: isFeedNotice }, (events) => onBatch(venue, events))]),
+  );
   const feeds: readonly Feed[] = VENUE_IDS.map((venue) =>
     createFeed({
       adapter: venueAdapters[venue],
@@ -120,7 +131,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       http: fetchHttp(),
       hmac: webCryptoHmac(),
       random: random.next,
-      onEvent: (event) => onFeedEvent(venue, event),
+      onEvent: (event) => batchers.get(venue)?.push(event),
     }),
   );
   feeds.forEach((f) => f.start());
@@ -161,6 +172,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         clearInterval(refresh);
         if (summary !== undefined) clearInterval(summary);
         feeds.forEach((f) => f.stop());
+        batchers.forEach((b) => b.stop());
         await viewer.close();
         await sim.close();
       })();

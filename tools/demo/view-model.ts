@@ -63,9 +63,9 @@ export function venueView(feed: AccountState, health: FeedHealth, live: LiveMoni
           model: venue.model,
           view: monitor.view,
           ladder: venue.ladder,
-          alertState: monitor.alerts,
+          alertState: monitor.state.alerts,
           alertLog: log,
-          stale: monitor.stale,
+          stale: monitor.state.stale,
           feed: {
             connections: health.connections,
             staleSymbols: health.stale,

@@ -102,7 +102,7 @@ describe('pricePath', () => {
           return path.every((p, i) => Number.isFinite(p.price) && p.price > 0 && (i === 0 || p.t > (path[i - 1]?.t ?? Infinity)));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20261126 },
     );
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSimArgs, SimUsageError } from './cli-options.ts';
+import { UsageError } from '../cli/cli-flags.ts';
+import { parseSimArgs } from './cli-options.ts';
 
 describe('parseSimArgs', () => {
   it('reads the documented flags, with either spacing', () => {
@@ -11,8 +12,8 @@ describe('parseSimArgs', () => {
   });
 
   it('refuses bad values and unknown flags with a usage error', () => {
-    for (const argv of [['--scenario', 'boom'], ['--speed', '0'], ['--speed', 'fast'], ['--port', '70000'], ['--seed', '1.5'], ['--colour', 'red'], ['stray'], ['--speed']]) {
-      expect(() => parseSimArgs(argv)).toThrow(SimUsageError);
+    for (const argv of [['--scenario', 'boom'], ['--speed', '0'], ['--speed', 'fast'], ['--port', '70000'], ['--seed', '1.5'], ['--colour', 'red'], ['stray'], ['--speed'], ['--bogus-flag'], ['--quiet=yes'], ['--seed', '1', '--seed', '2']]) {
+      expect(() => parseSimArgs(argv)).toThrow(UsageError);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { DEMO_CREDENTIALS } from './accounts/demo-credentials.ts';
-import { parseSimArgs, SimUsageError } from './cli-options.ts';
+import { HelpRequested, UsageError } from '../cli/cli-flags.ts';
+import { parseSimArgs } from './cli-options.ts';
 import { startSimulator } from './start-simulator.ts';
 
 /** `npm run sim -- --scenario crash --speed 60 --port 8780 [--seed 1]`: runs until Ctrl-C. */
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof SimUsageError ? e.message : `simulator failed: ${(e as Error).message}`}\n`);
+  if (e instanceof HelpRequested) {
+    process.stdout.write(`${e.message}\n`);
+    return;
+  }
+  process.stderr.write(`${e instanceof UsageError ? e.message : `simulator failed: ${(e as Error).message}`}\n`);
   process.exitCode = 2;
 });

@@ -1,6 +1,7 @@
-import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from '../../shared/engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor, type MonitorInput } from '../../shared/engine/monitor/account-monitor.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
 import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
-import { isInputError, parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
+import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import { accountReport } from '../../shared/protocol/account-report-builder.ts';
@@ -17,21 +18,21 @@ export const CRASH_ACCOUNT_ID = 'binance:demo';
 export interface CrashRun {
   readonly reports: readonly AccountReport[];
   readonly log: AlertLog;
-  readonly last: MonitorState;
+  readonly last: Monitor;
 }
 
-export function reportOf(state: MonitorState, log: AlertLog, now: number): AccountReport {
-  if (state.view === null) throw new Error('the monitor has not evaluated yet');
+export function reportOf(monitor: Monitor, log: AlertLog, now: number): AccountReport {
+  if (monitor.view === null) throw new Error('the monitor has not evaluated yet');
   return accountReport({
     accountId: CRASH_ACCOUNT_ID,
     mode: 'demo',
-    account: state.account,
-    model: marginModels[state.account.exchange],
-    view: state.view,
+    account: monitor.account,
+    model: marginModels[monitor.account.exchange],
+    view: monitor.view,
     ladder: DEFAULT_ALERT_POLICY.ladder,
-    alertState: state.alerts,
+    alertState: monitor.state.alerts,
     alertLog: log,
-    stale: state.stale,
+    stale: monitor.state.stale,
     feed: null,
     now,
   });
@@ -39,7 +40,7 @@ export function reportOf(state: MonitorState, log: AlertLog, now: number): Accou
 
 export function crashRun(every = 6): CrashRun {
   const input = parseAccountInput(binanceDemoAccountJson());
-  if (isInputError(input)) throw new Error(input.message);
+  if (isFieldError(input)) throw new Error(input.message);
   const hour = 3_600_000;
   let state = createMonitor({
     account: input.account,
@@ -52,7 +53,7 @@ export function crashRun(every = 6): CrashRun {
   const ticks = scenarioSeries('crash', { startMs: CRASH_START, stepMs: 5_000, durationMs: hour, seed: 42 });
   const step = (input: MonitorInput, t: number) => {
     const next = monitorStep(state, input, t);
-    state = next.state;
+    state = next.monitor;
     log = logDecisions(log, next.decisions);
   };
   ticks.forEach(([t, marks], i) => {

@@ -74,16 +74,24 @@ export function vectorNumber(raw: unknown): number {
 }
 
 /**
- * The tolerance a vector states: "0.005 absolute", "1e-6 relative ...", or "exact" (taken as 1e-9
- * relative, the rounding of doubles). A figure printed to d decimals cannot be checked closer than
- * half its last digit, so that bound applies when it is the looser one.
+ * The bound (absolute, around `want`) that a vector's stated tolerance gives: "0.005 absolute",
+ * "1e-6 relative (pytest.approx)", or "exact" / none stated, taken as 1e-12 relative (a few roundings
+ * of doubles). Only the first stated figure counts; anything after it is a remark. The printed
+ * precision of the expected figure never loosens it: a vector that cannot meet its own tolerance is
+ * said so, with the reason, where it is checked.
  */
-export function withinTolerance(actual: number, expected: string, tolerance: string | undefined): boolean {
-  const want = vectorNumber(expected);
-  const decimals = /\.(\d+)$/.exec(expected.trim())?.[1]?.length ?? 0;
-  const printed = 0.5 * 10 ** -decimals;
+export function statedBound(tolerance: string | undefined, want: number): number {
   const t = (tolerance ?? 'exact').trim();
-  const m = /^([\d.eE+-]+)\s+(absolute|relative)/.exec(t);
-  const stated = m ? (m[2] === 'absolute' ? Number(m[1]) : Number(m[1]) * Math.abs(want)) : 1e-9 * Math.max(1, Math.abs(want));
-  return Math.abs(actual - want) <= Math.max(stated, decimals > 0 ? printed : 0);
+  if (t === 'exact') return 1e-12 * Math.abs(want);
+  const m = /^([\d.eE+-]+)\s+(absolute|relative)\b/.exec(t);
+  if (m === null) throw new Error(`a tolerance neither absolute, relative nor exact: ${t}`);
+  const size = Number(m[1]);
+  if (!(size >= 0)) throw new Error(`not a tolerance: ${t}`);
+  return m[2] === 'absolute' ? size : size * Math.abs(want);
+}
+
+/** Half the last printed digit of a figure written with decimals ("26316.89" -> 0.005); 0.5 without. */
+export function printedHalfDigit(expected: string): number {
+  const decimals = /\.(\d+)/.exec(expected.split('(')[0]!.trim())?.[1]?.length ?? 0;
+  return 0.5 * 10 ** -decimals;
 }

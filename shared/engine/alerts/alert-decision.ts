@@ -65,8 +65,8 @@ export interface TierForecast {
   readonly tierName: string;
   readonly probability: number;
   readonly horizonSec: number;
-  /** Median first-passage time, seconds (first-passage.ts). */
-  readonly medianTimeSec: number;
+  /** Median first-passage time, seconds (first-passage.ts); null when out of reach or unknown. */
+  readonly medianTimeSec: number | null;
 }
 
 /** One alert as notified and as kept in the history, with the numbers it was based on. */
@@ -82,6 +82,7 @@ export interface AlertRecord {
   readonly channel: 'push' | 'in-app';
   /** 0 for the first notice of this id, then 1, 2, ... for reminders. */
   readonly reminder: number;
+  /** The figures the alert was based on; null past liquidation (rho unbounded) and where they do not apply. */
   readonly riskRatio: number | null;
   readonly equityUsdt: number | null;
   readonly requirementUsdt: number | null;

@@ -51,6 +51,9 @@ export interface SubjectStep {
   readonly decisions: AlertDecision[];
 }
 
+/** A record is notified, kept in the history and saved: its numbers are finite or null (never Infinity). */
+const finiteOrNull = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
+
 const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.reach[levelKey(rule.level)];
 
 /** The next tier above `tierIndex` that has a predict rule. */
@@ -68,7 +71,7 @@ function forecastFor(facts: SubjectFacts, ladder: readonly TierRule[], target: n
     tierName: rule.name,
     probability: probabilityWithin(reach, rule.predict.horizonSec),
     horizonSec: rule.predict.horizonSec,
-    medianTimeSec: reach?.medianTimeSec ?? Number.POSITIVE_INFINITY,
+    medianTimeSec: finiteOrNull(reach?.medianTimeSec ?? null),
   };
 }
 
@@ -154,13 +157,13 @@ export function stepSubject(
     tierName: rule.name,
     channel: rule.push ? 'push' : 'in-app',
     reminder: alert.notified ? alert.reminders + 1 : 0,
-    riskRatio: facts.riskRatio,
-    equityUsdt: facts.equityUsdt,
-    requirementUsdt: facts.requirementUsdt,
+    riskRatio: finiteOrNull(facts.riskRatio),
+    equityUsdt: finiteOrNull(facts.equityUsdt),
+    requirementUsdt: finiteOrNull(facts.requirementUsdt),
     forecast: kind === 'predictive' ? forecastFor(facts, ladder, alert.tierIndex) : forecastFor(facts, ladder, target),
     symbol: facts.symbol,
     side: facts.side,
-    topUpUsdt: facts.topUpUsdt,
+    topUpUsdt: finiteOrNull(facts.topUpUsdt),
     reduction: facts.reduction,
     marks: facts.marks,
     reason: null,

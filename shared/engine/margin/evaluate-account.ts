@@ -1,7 +1,7 @@
 import type { Account, Position, Side, VenueId } from '../positions/account.ts';
 import { unrealisedPnl } from '../positions/account.ts';
 import type { MarginModel } from './margin-model.ts';
-import { crossParts, isolatedParts, riskRatio } from './risk-parts.ts';
+import { crossParts, isolatedParts, riskRatio, type RiskParts } from './risk-parts.ts';
 import { reduction, topUpAmount, type Reduction } from './suggested-actions.ts';
 import { tierPrices as tierPricesOf } from './tier-price.ts';
 
@@ -80,11 +80,12 @@ class LazyPositionRisk implements PositionRisk {
   readonly #position: Position;
   readonly #levels: readonly number[];
   readonly #target: number;
+  readonly #pool: RiskParts;
   #tierPrices: Record<string, number | null> | undefined;
   #tierDistances: Record<string, number | null> | undefined;
   #reduction: Reduction | undefined;
 
-  constructor(account: Account, model: MarginModel, p: Position, levels: readonly number[], target: number, eager: EagerFigures) {
+  constructor(account: Account, model: MarginModel, p: Position, levels: readonly number[], target: number, pool: RiskParts, eager: EagerFigures) {
     this.symbol = eager.symbol;
     this.side = eager.side;
     this.marginMode = eager.marginMode;
@@ -100,6 +101,7 @@ class LazyPositionRisk implements PositionRisk {
     this.#position = p;
     this.#levels = levels;
     this.#target = target;
+    this.#pool = pool;
   }
 
   get tierPrices(): Readonly<Record<string, number | null>> {
@@ -129,7 +131,7 @@ class LazyPositionRisk implements PositionRisk {
   }
 
   get reduction(): Reduction {
-    this.#reduction ??= reduction(this.#account, this.#model, this.#position, this.#target);
+    this.#reduction ??= reduction(this.#account, this.#model, this.#position, this.#target, this.#pool);
     return this.#reduction;
   }
 
@@ -164,7 +166,7 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
   const positions = account.positions.map((p): PositionRisk => {
     const isolated = p.marginMode === 'isolated';
     const parts = isolated ? isolatedParts(p, model) : pool;
-    return new LazyPositionRisk(account, model, p, levels, target, {
+    return new LazyPositionRisk(account, model, p, levels, target, pool, {
       symbol: p.symbol,
       side: p.side,
       marginMode: p.marginMode,

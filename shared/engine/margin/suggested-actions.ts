@@ -27,9 +27,10 @@ export type Reduction =
  * fee; the requirement falls with the smaller size and may drop a tier. An isolated position releases
  * its margin in proportion, so reducing one helps only through a lower tier: often the honest answer
  * is "close it". Cross: when the other positions alone keep rho above target, no reduction of this
- * one can reach it, and the result says so.
+ * one can reach it, and the result says so. `pool`: the account's cross parts at its marks, when the
+ * caller has them already (evaluateAccount asks for every position's reduction on the same pool).
  */
-export function reduction(account: Account, model: MarginModel, p: Position, target: number): Reduction {
+export function reduction(account: Account, model: MarginModel, p: Position, target: number, pool?: RiskParts): Reduction {
   const mark = p.markPrice;
   const fee = p.takerFeeRate;
   let partsAfter: (keep: number) => RiskParts;
@@ -38,11 +39,11 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
     partsAfter = (keep) =>
       isolatedParts({ ...p, qty: asQty(keep), isolatedMargin: usdt((margin * keep) / p.qty) }, model);
   } else {
-    const pool = crossParts(account, model);
+    const { requirement: poolRequirement, equity: poolEquity } = pool ?? crossParts(account, model);
     const own = model.requirement(p, mark);
     partsAfter = (keep) => ({
-      requirement: pool.requirement - own + model.requirement({ ...p, qty: asQty(keep) }, mark),
-      equity: pool.equity - fee * (p.qty - keep) * mark,
+      requirement: poolRequirement - own + model.requirement({ ...p, qty: asQty(keep) }, mark),
+      equity: poolEquity - fee * (p.qty - keep) * mark,
     });
   }
   const gap = (keep: number) => {

@@ -37,6 +37,24 @@ describe('tier prices across tier bounds', () => {
     expect(tierPrice(a, okxMargin, p, 1)).toBe(100_000);
   });
 
+  test('Binance isolated: a liquidation price three brackets below the mark', () => {
+    // Real BTCUSDT brackets. 100 BTC at 60,000 is 6,000,000 notional (bracket 4, 1 %); at 5,000 it is
+    // 500,000 (bracket 2: 0.5 %, cum 50). Long isolated: margin + q (P - E) = q P mmr - cum gives
+    // P = (q E - margin - cum) / (q (1 - mmr)); a margin of 5,502,450 puts P at 5,000.
+    const tiers = buildTierTable([
+      { floor: 0, mmr: 0.004, deduction: 0 },
+      { floor: 50_000, mmr: 0.005, deduction: 50 },
+      { floor: 600_000, mmr: 0.0065, deduction: 950 },
+      { floor: 3_000_000, mmr: 0.01, deduction: 11_450 },
+      { floor: 12_000_000, mmr: 0.02, deduction: 131_450 },
+    ]);
+    const p: Position = {
+      ...cross({ side: 'long', qty: qty(100), entryPrice: price(60_000), markPrice: price(60_000), tiers }),
+      marginMode: 'isolated', isolatedMargin: usdt(5_502_450),
+    };
+    expect(tierPrice({ exchange: 'binance', walletBalance: usdt(0), positions: [p] }, binanceMargin, p, 1)).toBeCloseTo(5_000, 6);
+  });
+
   test('a fully collateralised long has no liquidation price', () => {
     const tiers = buildTierTable([{ floor: 0, mmr: 0.004 }]);
     const p: Position = { ...cross({ side: 'long', qty: qty(1), entryPrice: price(50_000), markPrice: price(50_000), tiers }), marginMode: 'isolated', isolatedMargin: usdt(50_000) };

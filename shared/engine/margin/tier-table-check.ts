@@ -4,8 +4,10 @@ import { buildTierTable, type TierInput } from './maintenance-tiers.ts';
 /**
  * A tier table fetched from a venue, checked before the engine may use it. A wrong table is worse
  * than none: maintenance margin feeds every figure we show. Refused: no rows, a first tier not at 0,
- * floors not strictly rising, a cap not above its floor, a rate outside (0, 1), a falling rate (every
- * venue charges a larger position at least the same rate), a negative deduction.
+ * floors not strictly rising, a cap not above its floor, a tier starting below the previous tier's cap
+ * (overlapping bounds: which rate applies would depend on the order of the rows), a rate outside
+ * (0, 1), a falling rate (every venue charges a larger position at least the same rate), a negative
+ * deduction. The rows may come in any order: they are sorted by floor first.
  * Returns the table, or a message saying what was wrong.
  */
 export function checkedTierTable(rows: readonly TierInput[], basis: TierTable['basis']): TierTable | string {
@@ -19,6 +21,9 @@ export function checkedTierTable(rows: readonly TierInput[], basis: TierTable['b
     if (row.deduction !== undefined && !(row.deduction >= 0)) return `tier ${i + 1}: negative deduction ${row.deduction}`;
     if (previous !== undefined) {
       if (!(row.floor > previous.floor)) return `tier ${i + 1}: floor ${row.floor} repeats or falls`;
+      if (previous.cap !== undefined && previous.cap > row.floor) {
+        return `tier ${i + 1}: floor ${row.floor} is inside tier ${i}, which runs to ${previous.cap}`;
+      }
       if (row.mmr < previous.mmr) return `tier ${i + 1}: maintenance rate falls from ${previous.mmr} to ${row.mmr}`;
     }
     previous = row;

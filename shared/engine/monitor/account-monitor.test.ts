@@ -13,7 +13,7 @@ import {
   sigmaPerSqrtSec,
   warmVolatility,
 } from '../projection/volatility.ts';
-import { createMonitor, monitorStep, type MonitorInput, type MonitorState } from './account-monitor.ts';
+import { createMonitor, monitorStep, type Monitor, type MonitorInput } from './account-monitor.ts';
 
 const START = Date.UTC(2026, 10, 24, 9, 0);
 const btc = btcusdtBrackets();
@@ -39,23 +39,23 @@ const btcLong = (leverage: number): Account => ({
 });
 
 interface Played {
-  readonly state: MonitorState;
+  readonly monitor: Monitor;
   readonly decisions: Array<{ t: number; decision: AlertDecision }>;
   /** First tick time at which the account's worst rho reached 1, or null. */
   readonly liquidatedAt: number | null;
 }
 
-function play(state0: MonitorState, inputs: ReadonlyArray<{ t: number; input: MonitorInput }>): Played {
-  let state = state0;
+function play(monitor0: Monitor, inputs: ReadonlyArray<{ t: number; input: MonitorInput }>): Played {
+  let monitor = monitor0;
   const decisions: Array<{ t: number; decision: AlertDecision }> = [];
   let liquidatedAt: number | null = null;
   for (const { t, input } of inputs) {
-    const step = monitorStep(state, input, t);
-    state = step.state;
+    const step = monitorStep(monitor, input, t);
+    monitor = step.monitor;
     for (const decision of step.decisions) decisions.push({ t, decision });
-    if (liquidatedAt === null && (state.view?.risk.worstRiskRatio ?? 0) >= 1) liquidatedAt = t;
+    if (liquidatedAt === null && (monitor.view?.risk.worstRiskRatio ?? 0) >= 1) liquidatedAt = t;
   }
-  return { state, decisions, liquidatedAt };
+  return { monitor, decisions, liquidatedAt };
 }
 
 const ticks = (path: ReadonlyArray<{ t: number; price: number }>, symbol = 'BTCUSDT') =>
@@ -112,17 +112,17 @@ describe('monitor inputs', () => {
   const calm = scenarioPath('calm', { startPrice: 97_000, startMs: START, stepMs: 1000, durationMs: 10 * 60_000, seed: 9 });
 
   it('refuses bad prices and time going back, counting them; nothing NaN reaches the view', () => {
-    let state = createMonitor({ account: btcLong(10), model });
-    state = monitorStep(state, { kind: 'marks', marks: { BTCUSDT: 97_000 } }, START).state;
+    let monitor = createMonitor({ account: btcLong(10), model });
+    monitor = monitorStep(monitor, { kind: 'marks', marks: { BTCUSDT: 97_000 } }, START).monitor;
     const bad = [Number.NaN, -1, 0, Number.POSITIVE_INFINITY];
-    for (const p of bad) state = monitorStep(state, { kind: 'marks', marks: { BTCUSDT: p } }, START + 1000).state;
-    expect(state.rejected).toBe(bad.length);
-    const back = monitorStep(state, { kind: 'marks', marks: { BTCUSDT: 90_000 } }, START - 1);
-    expect(back.state.rejected).toBe(bad.length + 1);
+    for (const p of bad) monitor = monitorStep(monitor, { kind: 'marks', marks: { BTCUSDT: p } }, START + 1000).monitor;
+    expect(monitor.state.rejected).toBe(bad.length);
+    const back = monitorStep(monitor, { kind: 'marks', marks: { BTCUSDT: 90_000 } }, START - 1);
+    expect(back.monitor.state.rejected).toBe(bad.length + 1);
     expect(back.decisions).toEqual([]);
-    expect(state.view?.risk.riskRatio).toBeCloseTo(back.state.view?.risk.riskRatio ?? Number.NaN, 12);
-    expect(Number.isFinite(state.view?.risk.riskRatio)).toBe(true);
-    expect(state.account.positions[0]?.markPrice).toBe(97_000);
+    expect(monitor.view?.risk.riskRatio).toBeCloseTo(back.monitor.view?.risk.riskRatio ?? Number.NaN, 12);
+    expect(Number.isFinite(monitor.view?.risk.riskRatio)).toBe(true);
+    expect(monitor.account.positions[0]?.markPrice).toBe(97_000);
   });
 
   it('stale data raises the stale alert; fresh data resolves it', () => {
@@ -137,26 +137,26 @@ describe('monitor inputs', () => {
   });
 
   it('a top-up as an account update brings rho down and resolves the alert', () => {
-    let state = createMonitor({ account: btcLong(10), model, options: { accountId: 'c' } });
+    let monitor = createMonitor({ account: btcLong(10), model, options: { accountId: 'c' } });
     // At 10x on BTC the whole ladder sits in the last 0.3 % before liquidation (87,688): 0.8 is near 87,790.
-    const fall = monitorStep(state, { kind: 'marks', marks: { BTCUSDT: 87_780 } }, START);
-    state = fall.state;
+    const fall = monitorStep(monitor, { kind: 'marks', marks: { BTCUSDT: 87_780 } }, START);
+    monitor = fall.monitor;
     const alert = fall.decisions.find((d) => d.kind === 'notify' && d.alert.channel === 'push');
     expect(alert?.kind === 'notify' && alert.alert.tier).toBe('0.8');
     const topUp = alert?.kind === 'notify' ? (alert.alert.topUpUsdt ?? 0) : 0;
-    const after = monitorStep(state, { kind: 'account', account: { ...state.account, walletBalance: usdt(state.account.walletBalance + topUp) } }, START + 60_000);
-    expect(after.state.view?.risk.riskRatio).toBeLessThanOrEqual(0.5 + 1e-9);
+    const after = monitorStep(monitor, { kind: 'account', account: { ...monitor.account, walletBalance: usdt(monitor.account.walletBalance + topUp) } }, START + 60_000);
+    expect(after.monitor.view?.risk.riskRatio).toBeLessThanOrEqual(0.5 + 1e-9);
     expect(after.decisions.some((d) => d.kind === 'resolve' && alert?.kind === 'notify' && d.id === alert.alert.id)).toBe(true);
     // The new account keeps the newest mark, not the one it was sent with.
-    const stale = monitorStep(after.state, { kind: 'account', account: btcLong(10) }, START + 61_000);
-    expect(stale.state.account.positions[0]?.markPrice).toBe(87_780);
+    const stale = monitorStep(after.monitor, { kind: 'account', account: btcLong(10) }, START + 61_000);
+    expect(stale.monitor.account.positions[0]?.markPrice).toBe(87_780);
   });
 
   it('a clock tick lets a reminder fall due without new prices; a snooze holds it', () => {
-    const state = monitorStep(createMonitor({ account: btcLong(10), model, options: { accountId: 'd' } }), { kind: 'marks', marks: { BTCUSDT: 87_780 } }, START).state;
+    const state = monitorStep(createMonitor({ account: btcLong(10), model, options: { accountId: 'd' } }), { kind: 'marks', marks: { BTCUSDT: 87_780 } }, START).monitor;
     const reminder = monitorStep(state, { kind: 'clock' }, START + 31 * 60_000);
     expect(reminder.decisions.some((d) => d.kind === 'notify' && d.alert.reminder === 1)).toBe(true);
-    const snoozed = monitorStep(state, { kind: 'snooze', subject: 'd:cross', untilMs: START + 2 * 3_600_000 }, START + 60_000).state;
+    const snoozed = monitorStep(state, { kind: 'snooze', subject: 'd:cross', untilMs: START + 2 * 3_600_000 }, START + 60_000).monitor;
     expect(monitorStep(snoozed, { kind: 'clock' }, START + 31 * 60_000).decisions.filter((d) => d.kind === 'notify')).toEqual([]);
     expect(monitorStep(snoozed, { kind: 'clock' }, START + 121 * 60_000).decisions.some((d) => d.kind === 'notify')).toBe(true);
   });
@@ -166,10 +166,10 @@ describe('monitor inputs', () => {
     const history = loud.map((p) => [p.t, { BTCUSDT: p.price }] as const);
     const cold = createMonitor({ account: btcLong(10), model });
     const warm = createMonitor({ account: btcLong(10), model, history });
-    const sigma = (s: MonitorState) =>
-      annualisedSigma(sigmaPerSqrtSec(s.volatility['BTCUSDT'] ?? emptyVolatility(s.config.volatility), s.config.volatility));
+    const sigma = (m: Monitor) =>
+      annualisedSigma(sigmaPerSqrtSec(m.state.volatility['BTCUSDT'] ?? emptyVolatility(m.config.volatility), m.config.volatility));
     expect(sigma(warm)).toBeGreaterThan(2 * sigma(cold));
-    expect(warm.now).toBeNull();
+    expect(warm.state.now).toBeNull();
     expect(warm.account.positions[0]?.markPrice).toBe(97_000);
   });
 });
@@ -198,7 +198,7 @@ describe('cross accounts: the pool is one subject, projected with the coins corr
       walletBalance: usdt(30_000),
       positions: [position('BTCUSDT', 'long', 2, lastBtc), position('ETHUSDT', ethSide, (2 * lastBtc) / lastEth, lastEth)],
     };
-    const s = monitorStep(createMonitor({ account, model, history, options }), { kind: 'clock' }, START).state;
+    const s = monitorStep(createMonitor({ account, model, history, options }), { kind: 'clock' }, START).monitor;
     expect(s.view?.facts.map((f) => f.subject)).toEqual(['account:cross']);
     return s.view?.projection.crossPool?.tiers.find((t) => t.level === 1)?.horizons.find((h) => h.horizonSec === 86_400)?.probability ?? Number.NaN;
   }

@@ -14,7 +14,7 @@ import type { Account } from '../positions/account.ts';
 import { accountProjector, type AccountProjection } from '../projection/account-projection.ts';
 import {
   correlationFor,
-  correlationOf,
+  correlationMatrix,
   DEFAULT_CORRELATION_OPTIONS,
   emptyCorrelation,
   updateCorrelation,
@@ -38,12 +38,17 @@ import { withMarks } from './with-marks.ts';
  * The account monitor: one pure reducer that the live feed and the replay both drive, so that a
  * replayed history raises exactly the alerts the live engine would have raised.
  *
- *   monitorStep(state, input, now) -> { state, decisions }
+ *   monitorStep(monitor, input, now) -> { monitor, decisions }
  *
  * A mark tick or an account update re-runs the whole chain: volatility and correlation, then
  * evaluateAccount (the venue's MarginModel, passed in once at creation), the projection, and the
  * alert policy. A stale/recovered fact, a snooze or a bare clock tick re-runs only the policy on the
  * last facts (reminders and held notices fall due with time, not with prices).
+ *
+ * A `Monitor` keeps apart what can be saved and what cannot: `state` is plain data (structuredClone
+ * and JSON give it back equal; monitor-snapshot.ts saves it), while the config (with the venue's
+ * functions), the account (the venue's truth, re-read after a restart) and the last evaluation (a
+ * cache: evaluation is deterministic, so a restored monitor rebuilds it) sit beside it.
  */
 
 export interface MonitorOptions {
@@ -70,7 +75,7 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 },
 };
 
-/** The options plus the venue's margin rules (a function record, so the state is not plain JSON). */
+/** The options plus the venue's margin rules (a function record: kept beside the state, never in it). */
 export interface MonitorConfig extends MonitorOptions {
   readonly model: MarginModel;
   /** horizonsSec plus every predict rule's horizon, sorted: what the projection computes. */
@@ -89,22 +94,30 @@ export interface MonitorView {
   readonly facts: readonly SubjectFacts[];
 }
 
+/** What the monitor remembers between inputs: plain data, every number finite (or null where typed so). */
 export interface MonitorState {
-  readonly config: MonitorConfig;
   /** Time of the last accepted input; inputs from before it are refused. */
   readonly now: number | null;
-  readonly account: Account;
-  /** The latest mark of every symbol seen. */
+  /** The latest mark of every symbol seen (the account's own marks to begin with). */
   readonly marks: Readonly<Record<string, number>>;
-  /** Rebuildable: per-symbol volatility and the account's correlation (warm them from history). */
+  /** Per-symbol volatility and the account's correlation: roughly rebuildable from history, saved so a restart moves no forecast. */
   readonly volatility: Readonly<Record<string, VolatilityState>>;
   readonly correlation: CorrelationState;
   readonly stale: StaleFact | null;
-  /** Not rebuildable: open alerts, snoozes, history. The part a home persists. */
+  /** Not rebuildable: open alerts (their ids carry the episode's start), snoozes, history. */
   readonly alerts: AlertPolicyState;
-  readonly view: MonitorView | null;
   /** Inputs refused so far: non-finite or non-positive marks, times going back. */
   readonly rejected: number;
+}
+
+/** A running monitor: its plain state, and beside it what is not saved (see the head of this file). */
+export interface Monitor {
+  readonly config: MonitorConfig;
+  /** The last account heard, valued at `state.marks` (its tier tables end in an Infinity cap). */
+  readonly account: Account;
+  readonly state: MonitorState;
+  /** The last evaluation; null before the first input and after a restore (rebuilt by the next step). */
+  readonly view: MonitorView | null;
 }
 
 export type MonitorInput =
@@ -122,7 +135,7 @@ export type MonitorInput =
   | { readonly kind: 'clock' };
 
 export interface MonitorStep {
-  readonly state: MonitorState;
+  readonly monitor: Monitor;
   readonly decisions: readonly AlertDecision[];
 }
 
@@ -137,30 +150,34 @@ export interface MonitorSetup {
   readonly history?: MarkHistory;
 }
 
+/** The options with the defaults filled in, the model, and the horizons the projection computes. */
+export function monitorConfig(options: Partial<MonitorOptions> | undefined, model: MarginModel): MonitorConfig {
+  const full: MonitorOptions = { ...DEFAULT_MONITOR_OPTIONS, ...options };
+  return { ...full, model, projectedHorizonsSec: projectedHorizons(full) };
+}
+
+const marksOfAccount = (account: Account): Record<string, number> =>
+  Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
+
 /** The monitor before its first input, volatility and correlation warmed from `history` if given. */
-export function createMonitor(setup: MonitorSetup): MonitorState {
-  const options: MonitorOptions = { ...DEFAULT_MONITOR_OPTIONS, ...setup.options };
-  const config: MonitorConfig = { ...options, model: setup.model, projectedHorizonsSec: projectedHorizons(options) };
+export function createMonitor(setup: MonitorSetup): Monitor {
+  const config = monitorConfig(setup.options, setup.model);
   let state: MonitorState = {
-    config,
     now: null,
-    account: setup.account,
-    marks: Object.fromEntries(setup.account.positions.map((p) => [p.symbol, p.markPrice as number])),
+    marks: marksOfAccount(setup.account),
     volatility: {},
     correlation: emptyCorrelation(setup.account.positions.map((p) => p.symbol)),
     stale: null,
     alerts: emptyAlertPolicyState,
-    view: null,
     rejected: 0,
   };
-  for (const [t, marks] of setup.history ?? []) state = observeMarks(state, marks, t);
+  for (const [t, marks] of setup.history ?? []) state = observeMarks(state, config, marks, t);
   // The warm start must not move the account's own marks or claim a time: the first input does that.
-  return { ...state, now: null, marks: { ...state.marks, ...Object.fromEntries(setup.account.positions.map((p) => [p.symbol, p.markPrice as number])) } };
+  return { config, account: setup.account, state: { ...state, now: null, marks: { ...state.marks, ...marksOfAccount(setup.account) } }, view: null };
 }
 
 /** Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped. */
-function observeMarks(state: MonitorState, marks: Readonly<Record<string, number>>, now: number): MonitorState {
-  const { config } = state;
+function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonly<Record<string, number>>, now: number): MonitorState {
   const volatility = { ...state.volatility };
   const latest = { ...state.marks };
   let rejected = state.rejected;
@@ -180,10 +197,10 @@ function observeMarks(state: MonitorState, marks: Readonly<Record<string, number
 const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
 
-function evaluate(state: MonitorState, now: number): MonitorView {
+function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
   // The closures below live as long as the view's unread lazy figures: they must hold only this
-  // evaluation's inputs, never `state`, whose previous view would chain every earlier state to it.
-  const { config, account, volatility, correlation } = state;
+  // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
+  const { volatility, correlation } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
@@ -198,8 +215,8 @@ function evaluate(state: MonitorState, now: number): MonitorView {
     }
     return curve;
   };
-  const correlationOfPair = (a: string, b: string) => correlationOf(correlation, a, b, config.correlation);
-  const projector = accountProjector(account, config.model, risk, curveOf, correlationOfPair, config.projectedHorizonsSec);
+  const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
+  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
@@ -207,7 +224,7 @@ function evaluate(state: MonitorState, now: number): MonitorView {
     risk,
     projector,
     curveOf,
-    correlationOf: correlationOfPair,
+    correlations,
     liquidationOdds: config.liquidationOdds,
   });
   return new LazyMonitorView(now, risk, facts, projector.all);
@@ -236,26 +253,27 @@ class LazyMonitorView implements MonitorView {
   }
 }
 
-export function monitorStep(state: MonitorState, input: MonitorInput, now: number): MonitorStep {
+export function monitorStep(monitor: Monitor, input: MonitorInput, now: number): MonitorStep {
+  const { config, state } = monitor;
   if (!Number.isFinite(now) || (state.now !== null && now < state.now)) {
-    return { state: { ...state, rejected: state.rejected + 1 }, decisions: [] };
+    return { monitor: { ...monitor, state: { ...state, rejected: state.rejected + 1 } }, decisions: [] };
   }
   let next: MonitorState = { ...state, now };
+  let account = monitor.account;
   let fresh = false;
   switch (input.kind) {
     case 'marks':
-      next = observeMarks(next, input.marks, now);
-      next = { ...next, account: withMarks(next.account, next.marks) };
+      next = observeMarks(next, config, input.marks, now);
+      account = withMarks(account, next.marks);
       fresh = true;
       break;
-    case 'account': {
-      const account = withMarks(input.account, next.marks);
-      next = { ...next, account, correlation: correlationFor(next.correlation, account.positions.map((p) => p.symbol)) };
+    case 'account':
+      account = withMarks(input.account, next.marks);
+      next = { ...next, correlation: correlationFor(next.correlation, account.positions.map((p) => p.symbol)) };
       fresh = true;
       break;
-    }
     case 'stale':
-      next = { ...next, stale: { subject: feedSubject(state.config.accountId), since: input.since, reason: input.reason } };
+      next = { ...next, stale: { subject: feedSubject(config.accountId), since: input.since, reason: input.reason } };
       break;
     case 'recovered':
       next = { ...next, stale: null };
@@ -269,7 +287,7 @@ export function monitorStep(state: MonitorState, input: MonitorInput, now: numbe
     case 'clock':
       break;
   }
-  const view = fresh || next.view === null ? evaluate(next, now) : next.view;
-  const policy = alertPolicyStep(next.alerts, { subjects: view.facts, stale: next.stale }, now, next.config.policy);
-  return { state: { ...next, view, alerts: policy.state }, decisions: policy.decisions };
+  const view = fresh || monitor.view === null ? evaluate(config, account, next, now) : monitor.view;
+  const policy = alertPolicyStep(next.alerts, { subjects: view.facts, stale: next.stale }, now, config.policy);
+  return { monitor: { config, account, state: { ...next, alerts: policy.state }, view }, decisions: policy.decisions };
 }

@@ -1,9 +1,11 @@
 import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { nextDueAt } from '../alerts/next-due-at.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
+import type { Account } from '../positions/account.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
-import { createMonitor, monitorStep, type MarkHistory, type MonitorInput, type MonitorOptions, type MonitorState } from './account-monitor.ts';
+import { createMonitor, monitorStep, type MarkHistory, type Monitor, type MonitorInput, type MonitorOptions } from './account-monitor.ts';
+import { restoreMonitor, snapshotMonitor, type MonitorSnapshot } from './monitor-snapshot.ts';
 
 /**
  * The live engine: a feed's events, in the order the feed emits them, through the account monitor.
@@ -13,13 +15,24 @@ import { createMonitor, monitorStep, type MarkHistory, type MonitorInput, type M
  *
  * Time is the venue's (each event's own time), never the wall clock, and never goes back: a replay
  * of the marks a live session saw gives the same alert ids.
+ *
+ * A home that is killed and started again saves `snapshotLiveMonitor(live)` and starts from
+ * `liveMonitorFrom(snapshot)`: the monitor is restored (open alerts, snoozes, history) as soon as the
+ * feed holds a whole account again, instead of a fresh one that would notify everything anew.
  */
 export interface LiveMonitor {
   /** Null until the feed holds a whole account (balance, positions, tiers, a mark for each). */
-  readonly monitor: MonitorState | null;
+  readonly monitor: Monitor | null;
   /** Symbols the feed currently reports without a fresh mark. */
   readonly stale: readonly string[];
   readonly now: number | null;
+  /** A saved monitor to restore once the account is whole (instead of creating one); null once restored. */
+  readonly resume: MonitorSnapshot | null;
+  /**
+   * When each symbol's newest mark was handed to the monitor (batch time), kept by `liveMonitorBatch`:
+   * a stale notice's `since` is the replay's (the tick that carried the mark), not the frame's own time.
+   */
+  readonly markedAt: Readonly<Record<string, number>>;
 }
 
 export interface LiveMonitorConfig {
@@ -29,16 +42,34 @@ export interface LiveMonitorConfig {
   readonly history?: MarkHistory;
 }
 
-export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null };
+export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null, resume: null, markedAt: {} };
+
+/** A live monitor that goes on from a saved one (a snapshot read by parseMonitorSnapshot). */
+export const liveMonitorFrom = (snapshot: MonitorSnapshot): LiveMonitor => ({
+  monitor: null,
+  stale: snapshot.live?.stale ?? [],
+  now: snapshot.live?.now ?? snapshot.state.now,
+  resume: snapshot,
+  markedAt: snapshot.live?.markedAt ?? {},
+});
+
+/** What a home saves; null while there is nothing to save (no whole account yet, nothing to resume). */
+export function snapshotLiveMonitor(live: LiveMonitor): MonitorSnapshot | null {
+  const facts = { stale: live.stale, now: live.now, markedAt: live.markedAt };
+  if (live.monitor !== null) return snapshotMonitor(live.monitor, facts);
+  return live.resume === null ? null : { ...live.resume, live: facts };
+}
 
 export interface LiveStep {
   readonly live: LiveMonitor;
   readonly decisions: readonly AlertDecision[];
 }
 
-const ACCOUNT_EVENTS = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
+/** Venue events that change the account the monitor hears (anything but marks, acks and errors). */
+export const ACCOUNT_EVENTS: ReadonlySet<string> = new Set(['positions', 'balance', 'tiers', 'account-mode', 'instruments']);
 
-function eventTime(event: FeedEvent): number | null {
+/** The venue's time of an event (its own, or when it was fetched); null for the few without one. */
+export function eventTime(event: FeedEvent): number | null {
   if (event.kind !== 'venue') return 'time' in event ? event.time : null;
   const e = event.event;
   return 'time' in e ? e.time : 'fetchedAt' in e ? e.fetchedAt : null;
@@ -68,7 +99,16 @@ function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState)
   return { inputs: [], stale: live.stale };
 }
 
-export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: AccountState, config: LiveMonitorConfig): LiveStep {
+/** A saved monitor back, once the feed holds a whole account (the venue's account now, valued at the saved marks). */
+export function resumed(live: LiveMonitor, feedState: AccountState, config: LiveMonitorConfig): LiveMonitor {
+  if (live.monitor !== null || live.resume === null) return live;
+  const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
+  return view.ok ? { ...live, monitor: restoreMonitor(live.resume, { account: view.account, model: config.model }), resume: null } : live;
+}
+
+export function liveMonitorStep(saved: LiveMonitor, event: FeedEvent, feedState: AccountState, config: LiveMonitorConfig): LiveStep {
+  // Restored before this event is heard, so that the event reaches it as it would have reached the saved one.
+  const live = resumed(saved, feedState, config);
   const t = eventTime(event) ?? live.now;
   if (t === null) return { live, decisions: [] };
   const now = live.now === null ? t : Math.max(live.now, t);
@@ -83,33 +123,38 @@ export function liveMonitorStep(live: LiveMonitor, event: FeedEvent, feedState: 
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (!view.ok) continue;
       step = { kind: 'account', account: view.account };
-      monitor ??= createMonitor({
-        account: view.account,
-        model: config.model,
-        ...(config.options === undefined ? {} : { options: config.options }),
-        ...(config.history === undefined ? {} : { history: config.history }),
-      });
+      monitor ??= startMonitor(view.account, config);
     } else {
       step = input;
     }
     if (monitor === null) continue;
     const result = monitorStep(monitor, step, now);
-    monitor = result.state;
+    monitor = result.monitor;
     decisions.push(...result.decisions);
   }
-  return { live: { monitor, stale, now }, decisions };
+  return { live: { ...live, monitor, stale, now }, decisions };
+}
+
+/** The monitor the live path starts once the feed's account is whole. */
+export function startMonitor(account: Account, config: LiveMonitorConfig): Monitor {
+  return createMonitor({
+    account,
+    model: config.model,
+    ...(config.options === undefined ? {} : { options: config.options }),
+    ...(config.history === undefined ? {} : { history: config.history }),
+  });
 }
 
 /** Steps the monitor through every reminder due strictly before `until`, appending its decisions. */
-function dueUntil(monitor: MonitorState, until: number, into: AlertDecision[]): MonitorState {
-  let state = monitor;
-  const policy = state.config.policy;
-  for (let due = nextDueAt(state.alerts, state.now ?? until, policy); due !== null && due < until; due = nextDueAt(state.alerts, due, policy)) {
-    const step = monitorStep(state, { kind: 'clock' }, due);
-    state = step.state;
+export function dueUntil(monitor: Monitor, until: number, into: AlertDecision[]): Monitor {
+  let m = monitor;
+  const policy = m.config.policy;
+  for (let due = nextDueAt(m.state.alerts, m.state.now ?? until, policy); due !== null && due < until; due = nextDueAt(m.state.alerts, due, policy)) {
+    const step = monitorStep(m, { kind: 'clock' }, due);
+    m = step.monitor;
     into.push(...step.decisions);
   }
-  return state;
+  return m;
 }
 
 /** A home's wake-up timer fired at `now` (see `nextDueAt` for when to set it): reminders fall due. */
@@ -118,5 +163,5 @@ export function liveMonitorClock(live: LiveMonitor, now: number): LiveStep {
   const decisions: AlertDecision[] = [];
   const stepped = monitorStep(dueUntil(live.monitor, now, decisions), { kind: 'clock' }, now);
   decisions.push(...stepped.decisions);
-  return { live: { ...live, monitor: stepped.state, now }, decisions };
+  return { live: { ...live, monitor: stepped.monitor, now }, decisions };
 }

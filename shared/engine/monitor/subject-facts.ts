@@ -5,7 +5,7 @@ import type { AccountRisk, PositionRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import type { AccountProjector } from '../projection/account-projection.ts';
-import { oddsTopUp, type CorrelationOf } from '../projection/buffer-reach.ts';
+import { oddsTopUp, type CorrelationMatrixOf } from '../projection/buffer-reach.ts';
 import { crossGroup, isolatedGroup } from '../projection/equity-buffer.ts';
 import { lazyRecord } from '../projection/lazy-field.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
@@ -25,7 +25,7 @@ export interface FactInputs {
   /** The account's projection, computed per figure on demand (the policy reads only a few). */
   readonly projector: AccountProjector;
   readonly curveOf: CurveOf;
-  readonly correlationOf: CorrelationOf;
+  readonly correlations: CorrelationMatrixOf;
   readonly liquidationOdds: LiquidationOdds | null;
 }
 
@@ -102,7 +102,7 @@ const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
  * odds limit; the reduction is the engine's.
  */
 export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
-  const { account, model, risk, projector, curveOf, correlationOf, liquidationOdds: odds } = inputs;
+  const { account, model, risk, projector, curveOf, correlations, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
   const levelKeys = risk.levels.map(levelKey);
@@ -113,7 +113,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const reducible = lead.find((p) => p.reduction.kind === 'reduce');
     const shown = reducible ?? lead[0];
     const oddsUsdt = (): number =>
-      odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability);
+      odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlations, odds.horizonSec, odds.maxProbability);
     const ruleTopUp = cross[0]?.topUp ?? 0;
     const pool: EagerFacts = {
       subject: crossSubject(inputs.accountId),
@@ -132,7 +132,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const pr = risk.positions[i];
     if (p.marginMode !== 'isolated' || pr === undefined) return;
     const oddsUsdt = (): number =>
-      odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), curveOf, correlationOf, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
+      odds === null ? 0 : oddsTopUp(isolatedGroup(p, model), curveOf, correlations, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p);
     const own: EagerFacts = {
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,

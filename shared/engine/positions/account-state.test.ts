@@ -162,3 +162,27 @@ describe('account state', () => {
     );
   });
 });
+
+describe('applyVenueEvents: a batch folded at once', () => {
+  const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
+  const event = fc.oneof(
+    fc.record({ s: fc.constantFrom(...symbols), p: fc.integer({ min: 1, max: 1_000 }), time: fc.integer({ min: 1, max: 6 }), mid: fc.boolean(), r: fc.option(fc.integer({ min: -5, max: 5 })) }).map(
+      ({ s, p, time, mid, r }): VenueEvent => ({ ...(mark(s, p, time, mid ? 'mid' : 'mark') as Extract<VenueEvent, { kind: 'mark' }>), ...(r === null ? {} : { fundingRate: (r / 1e4) as never }) }),
+    ),
+    fc.constantFrom(snapshot([pos('BTCUSDT:long')]), update([pos('ETHUSDT:long')], ['BTCUSDT:long']), balance(500)),
+  );
+
+  it('is the state of folding the events one by one, late and equal-time frames included', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), fc.array(event, { maxLength: 5 }), (before, batch) => {
+        const start = before.reduce(applyVenueEvent, emptyAccountState('binance'));
+        const oneByOne = batch.reduce(applyVenueEvent, start);
+        const atOnce = applyVenueEvents(start, batch);
+        expect(atOnce).toEqual(oneByOne);
+        // The state it started from is untouched.
+        expect(start).toEqual(before.reduce(applyVenueEvent, emptyAccountState('binance')));
+      }),
+      { seed: 8, numRuns: 400 },
+    );
+  });
+});

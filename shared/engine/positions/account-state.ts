@@ -130,7 +130,46 @@ export function applyVenueEvent(state: AccountState, event: VenueEvent): Account
   }
 }
 
-export const applyVenueEvents = (state: AccountState, events: readonly VenueEvent[]): AccountState => events.reduce(applyVenueEvent, state);
+/**
+ * Folds events in order: the same state as folding them one by one, but the price maps are copied
+ * once per call rather than once per mark. A mark per frame copying every symbol's price made a second
+ * of per-symbol frames cost the square of the symbols; a batch of them now costs one copy.
+ */
+export function applyVenueEvents(state: AccountState, events: readonly VenueEvent[]): AccountState {
+  let folded = state;
+  // Copies owned by this call, written in place until the next non-mark event or the end.
+  let marks: Map<string, TimedPrice> | null = null;
+  let mids: Map<string, TimedPrice> | null = null;
+  let funding: Map<string, { readonly rate: Ratio; readonly nextTime?: EpochMs }> | null = null;
+  const settle = (): void => {
+    if (marks === null && mids === null && funding === null) return;
+    folded = { ...folded, ...(marks === null ? {} : { marks }), ...(mids === null ? {} : { mids }), ...(funding === null ? {} : { funding }) };
+    marks = mids = funding = null;
+  };
+  for (const event of events) {
+    if (event.kind !== 'mark') {
+      settle();
+      folded = applyVenueEvent(folded, event);
+      continue;
+    }
+    const next = { price: event.price, time: event.time };
+    if (event.source === 'mark') {
+      const current = (marks ?? folded.marks).get(event.symbol);
+      if (current === undefined || current.time <= next.time) (marks ??= new Map(folded.marks)).set(event.symbol, next);
+    } else {
+      const current = (mids ?? folded.mids).get(event.symbol);
+      if (current === undefined || current.time <= next.time) (mids ??= new Map(folded.mids)).set(event.symbol, next);
+    }
+    if (event.fundingRate !== undefined) {
+      (funding ??= new Map(folded.funding)).set(event.symbol, {
+        rate: event.fundingRate,
+        ...(event.nextFundingTime === undefined ? {} : { nextTime: event.nextFundingTime }),
+      });
+    }
+  }
+  settle();
+  return folded;
+}
 
 /** The mode a position is margined in: its own, else the account's, else cross. */
 export const resolvedMarginMode = (state: AccountState, p: VenuePosition): MarginMode =>

@@ -1,11 +1,11 @@
 import type { EpochMs, Price, Qty, Ratio, Usdt } from '../../units/units.ts';
-import { isWireError, readWire } from '../../units/wire-fields.ts';
+import { isFieldError, readFields } from '../../units/field-error.ts';
 import type { MarginMode, Side, TierTable } from './account.ts';
 
 /**
  * What every venue adapter turns its frames and REST replies into. The account-state reducer
  * (account-state.ts) folds these into an `Account`; nothing downstream sees a venue's own vocabulary.
- * Every number here went through a checked reader (units/wire-fields.ts): finite, bounded, branded.
+ * Every number here went through a checked reader (units/field-readers.ts): finite, bounded, branded.
  */
 
 /** A mark price tick. `source: 'mid'` is a fallback (Hyperliquid `allMids`) used only until a real mark arrives. */
@@ -176,11 +176,11 @@ export const unknownFrame = (message: string): ParseResult => ({
 });
 
 /**
- * Runs a parser walk built on units/wire-fields.ts. The walk returns events or a ParseResult of its
+ * Runs a parser walk built on units/field-readers.ts. The walk returns events or a ParseResult of its
  * own (for unknown frames); any refusal becomes a `malformed` result. Never throws.
  */
 export function guardParse(walk: () => readonly VenueEvent[] | ParseResult): ParseResult {
-  const result = readWire(walk);
-  if (isWireError(result)) return malformed(result.field, result.message);
+  const result = readFields(walk);
+  if (isFieldError(result)) return malformed(result.field, result.message);
   return Array.isArray(result) ? parsed(result) : (result as ParseResult);
 }

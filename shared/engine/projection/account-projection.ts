@@ -1,7 +1,7 @@
 import type { AccountRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
-import { bufferTierOutlook, type BufferTierOutlook, type CorrelationOf } from './buffer-reach.ts';
+import { bufferTierOutlook, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, type RiskGroup } from './equity-buffer.ts';
 import { once } from './lazy-field.ts';
 import { positionTierOutlook, type CurveOf, type PositionProjection, type PositionTierOutlook } from './position-projection.ts';
@@ -36,7 +36,7 @@ export function accountProjector(
   model: MarginModel,
   risk: AccountRisk,
   curveOf: CurveOf,
-  correlationOf: CorrelationOf,
+  correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
 ): AccountProjector {
   const { levels } = risk;
@@ -64,7 +64,7 @@ export function accountProjector(
       // One symbol: the pool's outlook is that position's (same tier price, same volatility); reuse it.
       const single = singleIndex();
       const known = single < 0 ? undefined : positionTier(single, k);
-      outlook = bufferTierOutlook(group(), level, curveOf, correlationOf, horizonsSec, known);
+      outlook = bufferTierOutlook(group(), level, curveOf, correlations, horizonsSec, known);
       poolTiers.set(k, outlook);
     }
     return outlook;
@@ -94,8 +94,8 @@ export function projectAccount(
   model: MarginModel,
   risk: AccountRisk,
   curveOf: CurveOf,
-  correlationOf: CorrelationOf,
+  correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
 ): AccountProjection {
-  return accountProjector(account, model, risk, curveOf, correlationOf, horizonsSec).all();
+  return accountProjector(account, model, risk, curveOf, correlations, horizonsSec).all();
 }

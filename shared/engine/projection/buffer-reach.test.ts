@@ -6,7 +6,7 @@ import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { evaluateAccount } from '../margin/evaluate-account.ts';
 import { buildTierTable } from '../margin/maintenance-tiers.ts';
 import type { Account, Position } from '../positions/account.ts';
-import { bufferTierOutlook, oddsTopUp, type CorrelationOf } from './buffer-reach.ts';
+import { bufferTierOutlook, matrixOfPairs, oddsTopUp, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, isolatedGroup, type RiskGroup } from './equity-buffer.ts';
 import { probabilityAtSd } from './first-passage.ts';
 import { probabilityWithin } from './tier-outlook.ts';
@@ -44,7 +44,7 @@ const sigmas: Record<string, number> = { BTCUSDT: perSqrtSec(0.6), ETHUSDT: perS
 const sigmaOf = (s: string) => sigmas[s] ?? 0;
 /** A flat volatility: the same variance per second at every horizon. */
 const varianceOf = (s: string) => flatVariance(sigmaOf(s) ** 2);
-const correlated = (rho: number): CorrelationOf => (a, b) => (a === b ? 1 : rho);
+const correlated = (rho: number): CorrelationMatrixOf => matrixOfPairs((a, b) => (a === b ? 1 : rho));
 
 /** P(touch within horizonSec) of a group's tier, found by the search (no exact distance given). */
 const searched = (group: RiskGroup, level: number, rho: number, horizonSec: number) =>

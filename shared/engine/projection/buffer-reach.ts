@@ -28,6 +28,25 @@ import { integratedVariance, varianceRate, type VarianceCurve } from './volatili
 
 export type CorrelationOf = (a: string, b: string) => number;
 
+/**
+ * The correlations of a group's symbols, row-major n x n with 1 on the diagonal; read, never written.
+ * A matrix rather than a pair function: a pool of 200 coins has 40,000 pairs, and the monitor keeps
+ * the matrix from one evaluation to the next (correlation.ts, correlationMatrix).
+ */
+export type CorrelationMatrixOf = (symbols: readonly string[]) => ArrayLike<number>;
+
+/** The matrix of a pair function (tests, tools): every pair asked once. */
+export function matrixOfPairs(correlationOf: CorrelationOf): CorrelationMatrixOf {
+  return (symbols) => {
+    const n = symbols.length;
+    const matrix = new Float64Array(n * n);
+    for (let a = 0; a < n; a += 1) {
+      for (let b = 0; b < n; b += 1) matrix[a * n + b] = a === b ? 1 : correlationOf(symbols[a] ?? '', symbols[b] ?? '');
+    }
+    return matrix;
+  };
+}
+
 /** The horizon at which the exact distance along the fall-fastest direction is solved. */
 export const REFERENCE_HORIZON_SEC = 3600;
 
@@ -47,19 +66,14 @@ interface Prepared {
   readonly symbols: readonly string[];
   readonly curves: readonly VarianceCurve[];
   /** Row-major correlation matrix. */
-  readonly correlation: Float64Array;
+  readonly correlation: ArrayLike<number>;
   /** Scratch: each symbol's integrated variance at the horizon being looked at. */
   readonly integrated: Float64Array;
 }
 
-function prepare(group: RiskGroup, curveOf: CurveOf, correlationOf: CorrelationOf): Prepared {
+function prepare(group: RiskGroup, curveOf: CurveOf, correlations: CorrelationMatrixOf): Prepared {
   const { symbols } = group;
-  const n = symbols.length;
-  const correlation = new Float64Array(n * n);
-  for (let a = 0; a < n; a += 1) {
-    for (let b = 0; b < n; b += 1) correlation[a * n + b] = a === b ? 1 : correlationOf(symbols[a] ?? '', symbols[b] ?? '');
-  }
-  return { symbols, curves: symbols.map(curveOf), correlation, integrated: new Float64Array(n) };
+  return { symbols, curves: symbols.map(curveOf), correlation: correlations(symbols), integrated: new Float64Array(symbols.length) };
 }
 
 const gradientVector = (p: Prepared, g: Readonly<Record<string, number>>): Float64Array => Float64Array.from(p.symbols, (s) => g[s] ?? 0);
@@ -71,6 +85,8 @@ const gradientVector = (p: Prepared, g: Readonly<Record<string, number>>): Float
 function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier {
   const n = p.symbols.length;
   const rates = new Float64Array(n);
+  // sqrt(I_b), taken once per symbol rather than once per pair (the same numbers, n not n^2 roots).
+  const roots = new Float64Array(n);
   const fill = (t: number) => {
     for (let a = 0; a < n; a += 1) p.integrated[a] = integratedVariance(p.curves[a] as VarianceCurve, t);
   };
@@ -78,10 +94,11 @@ function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barri
     distance,
     variance: (t) => {
       fill(t);
+      for (let a = 0; a < n; a += 1) roots[a] = Math.sqrt(p.integrated[a] ?? 0);
       let v = 0;
       for (let a = 0; a < n; a += 1) {
-        const ga = (grad[a] ?? 0) * Math.sqrt(p.integrated[a] ?? 0);
-        for (let b = 0; b < n; b += 1) v += ga * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * Math.sqrt(p.integrated[b] ?? 0);
+        const ga = (grad[a] ?? 0) * (roots[a] ?? 0);
+        for (let b = 0; b < n; b += 1) v += ga * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * (roots[b] ?? 0);
       }
       return Math.max(0, v);
     },
@@ -185,12 +202,12 @@ export function bufferTierOutlook(
   group: RiskGroup,
   level: number,
   curveOf: CurveOf,
-  correlationOf: CorrelationOf,
+  correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
   known?: TierOutlook,
 ): BufferTierOutlook {
   const buffer = bufferAt(group, level, group.marks);
-  const prepared = prepare(group, curveOf, correlationOf);
+  const prepared = prepare(group, curveOf, correlations);
   const grad = gradientVector(prepared, bufferGradient(group, level));
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
   if (known !== undefined && group.symbols.length === 1) {
@@ -228,12 +245,12 @@ export function bufferTierOutlook(
 export function oddsTopUp(
   group: RiskGroup,
   curveOf: CurveOf,
-  correlationOf: CorrelationOf,
+  correlations: CorrelationMatrixOf,
   horizonSec: number,
   maxProbability: number,
 ): number {
   if (!(maxProbability > 0 && maxProbability < 1 && horizonSec > 0)) return 0;
-  const prepared = prepare(group, curveOf, correlationOf);
+  const prepared = prepare(group, curveOf, correlations);
   const { sigmaB, delta } = adverse(prepared, gradientVector(prepared, bufferGradient(group, 1)), horizonSec);
   if (!(sigmaB > 0)) return 0;
   const k = normalQuantile(1 - maxProbability / 2) * Math.sqrt(horizonSec);

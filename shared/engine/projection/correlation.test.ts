@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MARKET_CORRELATION, scenarioMarket } from '../../../tools/market-paths/scenarios.ts';
 import {
   correlationFor,
+  correlationMatrix,
   correlationOf,
   DEFAULT_CORRELATION_OPTIONS,
   emptyCorrelation,
@@ -70,5 +71,39 @@ describe('sampled EW correlation', () => {
     const joined = correlationFor(two, ['BTCUSDT', 'ETHUSDT', 'XRPUSDT']);
     expect(correlationOf(joined, 'BTCUSDT', 'XRPUSDT', options)).toBe(options.priorCorrelation);
     expect(correlationOf(joined, 'BTCUSDT', 'ETHUSDT', options)).toBe(options.priorCorrelation);
+  });
+});
+
+describe('correlationMatrix: every pair at once', () => {
+  // BTC and ETH move together, SOL against them: three different pair correlations.
+  let state = emptyCorrelation(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+  const logs = { BTCUSDT: 0, ETHUSDT: 0, SOLUSDT: 0 };
+  for (let k = 0; k < 400; k += 1) {
+    const x = 0.01 * Math.sin(k * 1.3);
+    const y = 0.01 * Math.cos(k * 2.9);
+    logs.BTCUSDT += x;
+    logs.ETHUSDT += 0.8 * x + 0.3 * y;
+    logs.SOLUSDT += -0.5 * x + y;
+    state = updateCorrelation(state, { BTCUSDT: Math.exp(logs.BTCUSDT), ETHUSDT: Math.exp(logs.ETHUSDT), SOLUSDT: Math.exp(logs.SOLUSDT) }, k * 60_000, options);
+  }
+
+  it('holds correlationOf of each pair, in the order asked, an unknown symbol at the prior', () => {
+    const symbols = ['SOLUSDT', 'XRPUSDT', 'BTCUSDT', 'ETHUSDT'];
+    const matrix = correlationMatrix(state, symbols, options);
+    symbols.forEach((a, i) => symbols.forEach((b, j) => expect(matrix[i * symbols.length + j]).toBe(correlationOf(state, a, b, options))));
+    expect(matrix[1 * 4 + 2]).toBe(options.priorCorrelation);
+    // The pairs really differ, so a row given to the wrong symbol would show.
+    const pairs = [correlationOf(state, 'BTCUSDT', 'ETHUSDT', options), correlationOf(state, 'BTCUSDT', 'SOLUSDT', options), correlationOf(state, 'ETHUSDT', 'SOLUSDT', options)];
+    expect(new Set(pairs.map((c) => c.toFixed(3))).size).toBe(3);
+  });
+
+  it('is kept for the same state and symbols, and follows a new sample or another list', () => {
+    const symbols = ['BTCUSDT', 'SOLUSDT'];
+    const first = correlationMatrix(state, symbols, options);
+    expect(correlationMatrix(state, [...symbols], options)).toBe(first);
+    const later = updateCorrelation(state, { BTCUSDT: 2, ETHUSDT: 1, SOLUSDT: 0.5 }, 400 * 60_000, options);
+    expect(correlationMatrix(later, symbols, options)[1]).toBe(correlationOf(later, 'BTCUSDT', 'SOLUSDT', options));
+    expect(correlationMatrix(later, symbols, options)[1]).not.toBe(first[1]);
+    expect(correlationMatrix(state, ['ETHUSDT', 'SOLUSDT'], options)[1]).toBe(correlationOf(state, 'ETHUSDT', 'SOLUSDT', options));
   });
 });

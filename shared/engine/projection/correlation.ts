@@ -96,9 +96,14 @@ export function updateCorrelation(
 /** The shrunk correlation of two symbols (1 for a symbol with itself; the prior for an unknown one). */
 export function correlationOf(state: CorrelationState, a: string, b: string, options: CorrelationOptions): number {
   if (a === b) return 1;
-  const i = state.symbols.indexOf(a);
-  const j = state.symbols.indexOf(b);
-  if (i < 0 || j < 0) return options.priorCorrelation;
+  const index = indexOf(state.symbols);
+  const i = index.get(a);
+  const j = index.get(b);
+  if (i === undefined || j === undefined) return options.priorCorrelation;
+  return shrunk(state, i, j, options);
+}
+
+function shrunk(state: CorrelationState, i: number, j: number, options: CorrelationOptions): number {
   const n = state.symbols.length;
   const cii = state.sums[i * n + i] ?? 0;
   const cjj = state.sums[j * n + j] ?? 0;
@@ -106,4 +111,43 @@ export function correlationOf(state: CorrelationState, a: string, b: string, opt
   const sample = cii > 0 && cjj > 0 ? Math.max(-1, Math.min(1, cij / Math.sqrt(cii * cjj))) : options.priorCorrelation;
   const lambda = options.priorWeightMs / (options.priorWeightMs + state.sumMs);
   return (1 - lambda) * sample + lambda * options.priorCorrelation;
+}
+
+// A state's symbol list is shared by every state until the symbols change: its index is built once.
+const indexes = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+function indexOf(symbols: readonly string[]): ReadonlyMap<string, number> {
+  let index = indexes.get(symbols);
+  if (index === undefined) {
+    index = new Map(symbols.map((s, i) => [s, i]));
+    indexes.set(symbols, index);
+  }
+  return index;
+}
+
+// The state changes once per sample (a minute) while the account is evaluated on every batch: the
+// matrix of the pool's symbols is kept beside the state it was computed from (state stays plain data).
+const matrices = new WeakMap<CorrelationState, { readonly symbols: readonly string[]; readonly matrix: Float64Array }>();
+
+/**
+ * Every pair of `symbols` at once, row-major n x n (`correlationOf` of each pair, 1 on the diagonal):
+ * what the cross pool's projection needs. The array is shared between callers of the same state and
+ * symbols: read it, never write it.
+ */
+export function correlationMatrix(state: CorrelationState, symbols: readonly string[], options: CorrelationOptions): Float64Array {
+  const kept = matrices.get(state);
+  if (kept !== undefined && kept.symbols.length === symbols.length && kept.symbols.every((s, i) => s === symbols[i])) return kept.matrix;
+  const n = symbols.length;
+  const index = indexOf(state.symbols);
+  const rows = symbols.map((s) => index.get(s));
+  const matrix = new Float64Array(n * n);
+  for (let a = 0; a < n; a += 1) {
+    const i = rows[a];
+    for (let b = 0; b < n; b += 1) {
+      const j = rows[b];
+      matrix[a * n + b] =
+        a === b || symbols[a] === symbols[b] ? 1 : i === undefined || j === undefined ? options.priorCorrelation : shrunk(state, i, j, options);
+    }
+  }
+  matrices.set(state, { symbols: [...symbols], matrix });
+  return matrix;
 }

@@ -16,6 +16,11 @@ export interface RiskGroup {
   equityAt(marks: Readonly<Record<string, number>>): number;
   /** Maintenance requirement (USDT) at the given marks. */
   requirementAt(marks: Readonly<Record<string, number>>): number;
+  /**
+   * The part of equity and requirement that moves with one symbol: its positions' PnL and requirement
+   * at `price` (the rest of the group does not depend on that symbol's mark).
+   */
+  partsOn(symbol: string, price: number): { readonly equity: number; readonly requirement: number };
 }
 
 const markFor = (p: Position, marks: Readonly<Record<string, number>>): number => marks[p.symbol] ?? p.markPrice;
@@ -23,11 +28,26 @@ const markFor = (p: Position, marks: Readonly<Record<string, number>>): number =
 /** The cross pool: wallet balance plus every cross position's PnL, against their requirements. */
 export function crossGroup(account: Account, model: MarginModel): RiskGroup {
   const positions = account.positions.filter((p) => p.marginMode === 'cross');
+  const bySymbol = new Map<string, Position[]>();
+  for (const p of positions) {
+    const list = bySymbol.get(p.symbol);
+    if (list === undefined) bySymbol.set(p.symbol, [p]);
+    else list.push(p);
+  }
   return {
-    symbols: [...new Set(positions.map((p) => p.symbol))],
+    symbols: [...bySymbol.keys()],
     marks: Object.fromEntries(positions.map((p) => [p.symbol, p.markPrice as number])),
     equityAt: (marks) => positions.reduce((e, p) => e + unrealisedPnl(p, markFor(p, marks)), account.walletBalance as number),
     requirementAt: (marks) => positions.reduce((r, p) => r + model.requirement(p, markFor(p, marks)), 0),
+    partsOn: (symbol, price) => {
+      let equity = 0;
+      let requirement = 0;
+      for (const p of bySymbol.get(symbol) ?? []) {
+        equity += unrealisedPnl(p, price);
+        requirement += model.requirement(p, price);
+      }
+      return { equity, requirement };
+    },
   };
 }
 
@@ -38,6 +58,8 @@ export function isolatedGroup(p: Position, model: MarginModel): RiskGroup {
     marks: { [p.symbol]: p.markPrice },
     equityAt: (marks) => model.isolatedEquity(p, markFor(p, marks)),
     requirementAt: (marks) => model.requirement(p, markFor(p, marks)),
+    partsOn: (symbol, price) =>
+      symbol === p.symbol ? { equity: model.isolatedEquity(p, price), requirement: model.requirement(p, price) } : { equity: 0, requirement: 0 },
   };
 }
 
@@ -52,6 +74,8 @@ const LOG_STEP = 1e-5;
  * 1/L of how fast the requirement grows with the notional. Central differences, so every venue's
  * requirement formula is used as it is (within a bracket it is linear in the mark, so this is exact
  * there; across an OKX bracket jump it reads the jump as a steep slope, which errs on the safe side).
+ * Only the symbol's own positions are re-valued (`partsOn`): the rest of the buffer cancels in the
+ * difference, and re-valuing the whole pool per symbol made a pool of n coins cost n^2.
  */
 export function bufferGradient(group: RiskGroup, level: number): Record<string, number> {
   const { marks } = group;
@@ -59,9 +83,9 @@ export function bufferGradient(group: RiskGroup, level: number): Record<string, 
   for (const symbol of group.symbols) {
     const mark = marks[symbol];
     if (mark === undefined) continue;
-    const up = bufferAt(group, level, { ...marks, [symbol]: mark * Math.exp(LOG_STEP) });
-    const down = bufferAt(group, level, { ...marks, [symbol]: mark * Math.exp(-LOG_STEP) });
-    gradient[symbol] = (up - down) / (2 * LOG_STEP);
+    const up = group.partsOn(symbol, mark * Math.exp(LOG_STEP));
+    const down = group.partsOn(symbol, mark * Math.exp(-LOG_STEP));
+    gradient[symbol] = (up.equity - up.requirement / level - (down.equity - down.requirement / level)) / (2 * LOG_STEP);
   }
   return gradient;
 }

@@ -11,9 +11,11 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   leverageOf,
@@ -26,13 +28,12 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
-  refuse,
   signedRateOf,
   signedSizeOf,
   str,
   token,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 
 /**
  * Binance USDⓈ-M frames and REST replies to normalised events.
@@ -54,7 +55,7 @@ const sideOf = (ps: PositionSide, amount: number): Side => (ps === 'LONG' ? 'lon
  * Mark Price Stream, https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/Mark-Price-Stream
  *   {"e":"markPriceUpdate","E":1562305380000,"s":"BTCUSDT","p":"11794.15000000","r":"0.00038167","T":1562306400000}
  */
-function markPriceUpdate(o: WireObject, path: string): VenueEvent {
+function markPriceUpdate(o: FieldObject, path: string): VenueEvent {
   const nextFunding = optional(o, 'T', path, epochOf);
   const fundingRate = optional(o, 'r', path, signedRateOf);
   return {
@@ -75,22 +76,22 @@ function markPriceUpdate(o: WireObject, path: string): VenueEvent {
  *    "P":[{"s":"BTCUSDT","pa":"20","ep":"6563.66500","mt":"isolated","iw":"13200.70726908","ps":"LONG"}]}}
  * Only changed balances and positions are listed; a funding-fee event carries only `B`.
  */
-function accountUpdate(o: WireObject, path: string): VenueEvent[] {
+function accountUpdate(o: FieldObject, path: string): VenueEvent[] {
   const time = field(o, 'E', path, epochOf);
   const a = field(o, 'a', path, obj);
   const events: VenueEvent[] = [];
-  const balances = a['B'] === undefined ? [] : field(a, 'B', `${path}.a`, arr);
+  const balances = a['B'] === undefined ? [] : field(a, 'B', at(path, 'a'), arr);
   balances.forEach((raw, i) => {
-    const p = `${path}.a.B[${i}]`;
+    const p = at(path, `a.B[${i}]`);
     const b = obj(raw, p);
     if (field(b, 'a', p, str) !== QUOTE) return;
     events.push({ kind: 'balance', walletBalance: field(b, 'cw', p, moneyOf), includesIsolatedMargin: false, time });
   });
-  const rows = a['P'] === undefined ? [] : field(a, 'P', `${path}.a`, arr);
+  const rows = a['P'] === undefined ? [] : field(a, 'P', at(path, 'a'), arr);
   const open: VenuePosition[] = [];
   const closed: string[] = [];
   rows.forEach((raw, i) => {
-    const p = `${path}.a.P[${i}]`;
+    const p = at(path, `a.P[${i}]`);
     const r = obj(raw, p);
     const symbol = field(r, 's', p, name);
     const ps = field(r, 'ps', p, (v, q) => oneOf(v, q, POSITION_SIDES));
@@ -119,9 +120,9 @@ function accountUpdate(o: WireObject, path: string): VenueEvent[] {
  *   {"e":"MARGIN_CALL","E":1587727187525,"cw":"3.16812045","p":[{"s":"ETHUSDT","ps":"LONG","pa":"1.327",
  *    "mt":"CROSSED","iw":"0","mp":"187.17127","up":"-1.166074","mm":"1.614445"}]}
  */
-function marginCall(o: WireObject, path: string): MarginCallEvent {
+function marginCall(o: FieldObject, path: string): MarginCallEvent {
   const positions = field(o, 'p', path, arr).map((raw, i) => {
-    const p = `${path}.p[${i}]`;
+    const p = at(path, `p[${i}]`);
     const r = obj(raw, p);
     const ps = field(r, 'ps', p, (v, q) => oneOf(v, q, POSITION_SIDES));
     const mt = field(r, 'mt', p, (v, q) => oneOf(v, q, ['CROSSED', 'ISOLATED', 'cross', 'isolated'] as const));
@@ -137,7 +138,7 @@ function marginCall(o: WireObject, path: string): MarginCallEvent {
 }
 
 /** One user-data or market event object (already unwrapped from `{stream, data}`). */
-function eventObject(o: WireObject, path: string): readonly VenueEvent[] | ParseResult {
+function eventObject(o: FieldObject, path: string): readonly VenueEvent[] | ParseResult {
   switch (o['e']) {
     case 'markPriceUpdate':
       return [markPriceUpdate(o, path)];
@@ -261,7 +262,7 @@ function leverageBrackets(body: unknown, now: EpochMs, wanted: readonly string[]
 /** `{"code":-1125,"msg":"This listenKey does not exist."}`: Binance's error body, REST and websocket alike. */
 function errorBody(body: unknown): VenueEvent[] | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const o = body as WireObject;
+  const o = body as FieldObject;
   if (typeof o['code'] !== 'number' || typeof o['msg'] !== 'string') return undefined;
   return [{ kind: 'venue-error', code: String(o['code']), message: o['msg'].slice(0, 200) }];
 }

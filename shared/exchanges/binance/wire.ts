@@ -72,7 +72,7 @@ export interface WireRequestReply {
 }
 
 /** Error body of REST and websocket requests. */
-export interface WireError {
+export interface ErrorBody {
   readonly code: number;
   readonly msg: string;
 }

@@ -9,9 +9,11 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   isBlank,
@@ -25,12 +27,11 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
-  refuse,
   signedRateOf,
   sizeOf,
   str,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 
 /**
  * Bybit v5 linear frames and REST replies to normalised events.
@@ -44,7 +45,7 @@ import {
  * A delta omits unchanged fields. Only the mark and funding are read, and a missing one means
  * "unchanged", so emitting just what a delta carries is the merge: the reducer keeps the last values.
  */
-function ticker(o: WireObject): VenueEvent[] {
+function ticker(o: FieldObject): VenueEvent[] {
   const data = field(o, 'data', '', obj);
   const symbol = field(data, 'symbol', 'data', name);
   const time = field(o, 'ts', '', epochOf);
@@ -81,7 +82,7 @@ function position(raw: unknown, path: string): { readonly open?: VenuePosition; 
   if (category !== undefined && category !== 'linear') return { skip: true };
   const symbol = field(r, 'symbol', path, name);
   const idx = field(r, 'positionIdx', path, (v, p) => num(v, p, 2));
-  if (!(POSITION_IDX as readonly number[]).includes(idx)) refuse(`${path}.positionIdx`, `expected 0, 1 or 2, got ${idx}`);
+  if (!(POSITION_IDX as readonly number[]).includes(idx)) refuse(at(path, 'positionIdx'), `expected 0, 1 or 2, got ${idx}`);
   const key = `${symbol}:${idx}`;
   const size = field(r, 'size', path, sizeOf);
   if (size === 0) return { closed: key };
@@ -100,13 +101,13 @@ function position(raw: unknown, path: string): { readonly open?: VenuePosition; 
       symbol,
       side: side === 'Buy' ? 'long' : 'short',
       qty: qty(size),
-      entryPrice: priceOf(entryRaw, `${path}.entryPrice`),
+      entryPrice: priceOf(entryRaw, at(path, 'entryPrice')),
       marginMode: isolated ? 'isolated' : 'account',
       // Kept for every position: the mode may turn out isolated from the account's setting.
       ...(margin === undefined ? {} : { isolatedMargin: margin }),
       ...(leverage === undefined ? {} : { leverage }),
       ...(markPrice === undefined ? {} : { markPrice }),
-      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, `${path}.liqPrice`) } : {}),
+      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, at(path, 'liqPrice')) } : {}),
     },
   };
 }
@@ -130,15 +131,15 @@ function positions(list: readonly unknown[], path: string, mode: 'snapshot' | 'u
  * perp UPL. Isolated-margin accounts leave the account totals blank: then the total wallet balance,
  * then the USDT coin's.
  */
-function wallet(w: WireObject, path: string, time: EpochMs): VenueEvent {
+function wallet(w: FieldObject, path: string, time: EpochMs): VenueEvent {
   const marginBalance = optional(w, 'totalMarginBalance', path, moneyOf);
   const perpUpl = optional(w, 'totalPerpUPL', path, moneyOf);
   let walletBalance = marginBalance !== undefined && perpUpl !== undefined ? marginBalance - perpUpl : optional(w, 'totalWalletBalance', path, moneyOf);
   if (walletBalance === undefined) {
-    const coins = field(w, 'coin', path, arr).map((c, i) => obj(c, `${path}.coin[${i}]`));
+    const coins = field(w, 'coin', path, arr).map((c, i) => obj(c, at(path, `coin[${i}]`)));
     const usdtCoin = coins.find((c) => c['coin'] === 'USDT');
-    if (usdtCoin === undefined) refuse(`${path}.coin`, 'no balance figure and no USDT coin');
-    walletBalance = field(usdtCoin, 'walletBalance', `${path}.coin[USDT]`, moneyOf);
+    if (usdtCoin === undefined) refuse(at(path, 'coin'), 'no balance figure and no USDT coin');
+    walletBalance = field(usdtCoin, 'walletBalance', at(path, 'coin[USDT]'), moneyOf);
   }
   return { kind: 'balance', walletBalance: moneyOf(walletBalance, path), includesIsolatedMargin: false, time };
 }
@@ -149,7 +150,7 @@ function wallet(w: WireObject, path: string, time: EpochMs): VenueEvent {
  *   {"success":true,"ret_msg":"pong","conn_id":"..","op":"ping"}      (public)
  *   {"req_id":"ping-3","op":"pong","args":["1675418560633"],"conn_id":".."}   (private)
  */
-function opReply(o: WireObject): VenueEvent[] {
+function opReply(o: FieldObject): VenueEvent[] {
   const op = field(o, 'op', '', str);
   const message = typeof o['ret_msg'] === 'string' ? o['ret_msg'].slice(0, 200) : '';
   if (op === 'pong' || (op === 'ping' && message === 'pong')) return [{ kind: 'pong' }];
@@ -189,7 +190,7 @@ export function parseFrame(text: string, _ctx: ParseContext): ParseResult {
  * A table is refused unless 0 < mmr < 1 and maxLeverage x initialMargin is within 5 % of 1 (the docs'
  * "0.5"/"1"/100x example fails that, as it should). Tier n starts where tier n-1's limit ends.
  */
-function riskLimits(result: WireObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
+function riskLimits(result: FieldObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
   const bySymbol = new Map<string, { limit: number; mmr: number; deduction: number | undefined }[]>();
   field(result, 'list', 'result', arr).forEach((raw, i) => {
     const p = `result.list[${i}]`;
@@ -224,7 +225,7 @@ function riskLimits(result: WireObject, wanted: readonly string[] | undefined, f
 }
 
 /** Get Account Info, https://bybit-exchange.github.io/docs/v5/account/account-info: `{"marginMode":"REGULAR_MARGIN"}`. */
-function accountInfo(result: WireObject): VenueEvent[] {
+function accountInfo(result: FieldObject): VenueEvent[] {
   const mode = field(result, 'marginMode', 'result', (v, p) => oneOf(v, p, ['ISOLATED_MARGIN', 'REGULAR_MARGIN', 'PORTFOLIO_MARGIN'] as const));
   return [{ kind: 'account-mode', marginMode: mode === 'ISOLATED_MARGIN' ? 'isolated' : 'cross' }];
 }

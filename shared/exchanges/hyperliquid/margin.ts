@@ -43,8 +43,11 @@ export interface MarginTier {
   readonly maxLeverage: number;
 }
 
+/** Maintenance tier rows of a margin table: mmr = 1 / (2 x max leverage) on each notional lower bound. */
+export const hyperliquidTierRows = (marginTiers: readonly MarginTier[]): TierInput[] =>
+  marginTiers.map((t) => ({ floor: t.lowerBound, mmr: 1 / (2 * t.maxLeverage) }));
+
 /** Maintenance tiers from a margin table; "IDs below 50 are a single tier at max leverage = ID". */
 export function hyperliquidTierTable(marginTiers: readonly MarginTier[]): TierTable {
-  const rows: TierInput[] = marginTiers.map((t) => ({ floor: t.lowerBound, mmr: 1 / (2 * t.maxLeverage) }));
-  return buildTierTable(rows);
+  return buildTierTable(hyperliquidTierRows(marginTiers));
 }

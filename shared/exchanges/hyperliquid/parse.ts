@@ -8,9 +8,13 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { checkedTierTable } from '../../engine/margin/tier-table-check.ts';
+import type { TierTable } from '../../engine/positions/account.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   isBlank,
@@ -23,14 +27,13 @@ import {
   optional,
   parseJsonText,
   priceOf,
-  refuse,
   signedRateOf,
   signedSizeOf,
   sizeOf,
   str,
-  type WireObject,
-} from '../../units/wire-fields.ts';
-import { hyperliquidTierTable, type MarginTier } from './margin.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
+import { hyperliquidTierRows, type MarginTier } from './margin.ts';
 
 /**
  * Hyperliquid frames and info replies to normalised events.
@@ -42,7 +45,7 @@ import { hyperliquidTierTable, type MarginTier } from './margin.ts';
  *   {"channel":"activeAssetCtx","data":{"coin":"BTC","ctx":{"funding":"0.0000125","markPx":"83757.0","oraclePx":"83778.1"}}}
  * No time in the frame: the receive time stands in.
  */
-function activeAssetCtx(data: WireObject, now: EpochMs): VenueEvent[] {
+function activeAssetCtx(data: FieldObject, now: EpochMs): VenueEvent[] {
   const ctx = field(data, 'ctx', 'data', obj);
   const funding = optional(ctx, 'funding', 'data.ctx', signedRateOf);
   return [
@@ -61,7 +64,7 @@ function activeAssetCtx(data: WireObject, now: EpochMs): VenueEvent[] {
  * Subscriptions › allMids: `{"channel":"allMids","data":{"mids":{"BTC":"83757.5"}}}`. Mid prices, not
  * marks: tagged `mid`, a stand-in until the coin's activeAssetCtx speaks. Spot pairs (`@1`) are skipped.
  */
-function allMids(data: WireObject, now: EpochMs): VenueEvent[] {
+function allMids(data: FieldObject, now: EpochMs): VenueEvent[] {
   const mids = field(data, 'mids', 'data', obj);
   return Object.entries(mids)
     .filter(([coin]) => !coin.startsWith('@'))
@@ -80,7 +83,7 @@ function allMids(data: WireObject, now: EpochMs): VenueEvent[] {
  * - cross wallet = cross accountValue - the cross positions' unrealised PnL;
  * - the mark = positionValue / |szi| (the state has no mark field).
  */
-function clearinghouse(state: WireObject, now: EpochMs): VenueEvent[] {
+function clearinghouse(state: FieldObject, now: EpochMs): VenueEvent[] {
   const time = optional(state, 'time', '', epochOf) ?? now;
   const open: VenuePosition[] = [];
   let crossPnl = 0;
@@ -91,7 +94,7 @@ function clearinghouse(state: WireObject, now: EpochMs): VenueEvent[] {
     const szi = field(p, 'szi', path, signedSizeOf);
     if (szi === 0) return;
     const leverage = field(p, 'leverage', path, obj);
-    const type = field(leverage, 'type', `${path}.leverage`, (v, q) => oneOf(v, q, ['cross', 'isolated'] as const));
+    const type = field(leverage, 'type', at(path, 'leverage'), (v, q) => oneOf(v, q, ['cross', 'isolated'] as const));
     const pnl = field(p, 'unrealizedPnl', path, moneyOf);
     const positionValue = field(p, 'positionValue', path, sizeOf);
     const liq = isBlank(p['liquidationPx']) ? undefined : field(p, 'liquidationPx', path, (v, q) => num(v, q, 1e12));
@@ -103,10 +106,10 @@ function clearinghouse(state: WireObject, now: EpochMs): VenueEvent[] {
       qty: qty(Math.abs(szi)),
       entryPrice: field(p, 'entryPx', path, priceOf),
       marginMode: type,
-      leverage: field(leverage, 'value', `${path}.leverage`, leverageOf),
-      ...(type === 'isolated' ? { isolatedMargin: moneyOf(field(p, 'marginUsed', path, moneyOf) - pnl, `${path}.marginUsed`) } : {}),
-      ...(positionValue > 0 ? { markPrice: priceOf(positionValue / Math.abs(szi), `${path}.positionValue`) } : {}),
-      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, `${path}.liquidationPx`) } : {}),
+      leverage: field(leverage, 'value', at(path, 'leverage'), leverageOf),
+      ...(type === 'isolated' ? { isolatedMargin: moneyOf(field(p, 'marginUsed', path, moneyOf) - pnl, at(path, 'marginUsed')) } : {}),
+      ...(positionValue > 0 ? { markPrice: priceOf(positionValue / Math.abs(szi), at(path, 'positionValue')) } : {}),
+      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, at(path, 'liquidationPx')) } : {}),
     });
   });
   const accountValue = field(field(state, 'crossMarginSummary', '', obj), 'accountValue', 'crossMarginSummary', moneyOf);
@@ -117,7 +120,7 @@ function clearinghouse(state: WireObject, now: EpochMs): VenueEvent[] {
 }
 
 /** The subscription's data: the state itself, or `{dex, user, clearinghouseState}`. */
-const stateOf = (data: WireObject): WireObject => ('clearinghouseState' in data ? field(data, 'clearinghouseState', 'data', obj) : data);
+const stateOf = (data: FieldObject): FieldObject => ('clearinghouseState' in data ? field(data, 'clearinghouseState', 'data', obj) : data);
 
 /**
  * Control messages: `{"channel":"subscriptionResponse","data":{"method":"subscribe","subscription":{...}}}`,
@@ -155,11 +158,17 @@ export function parseFrame(text: string, ctx: ParseContext): ParseResult {
  *    "marginTables":[[56,{"description":"tiered 40x","marginTiers":[{"lowerBound":"0.0","maxLeverage":40},
  *    {"lowerBound":"150000000.0","maxLeverage":20}]}]]}
  * "For IDs less than 50, there is a single tier with max leverage equal to the ID." Tiers become
- * rates through `hyperliquidTierTable` (margin.ts owns the formula); a table with falling bounds or a
- * rising max leverage is refused.
+ * rates through `hyperliquidTierRows` (margin.ts owns the formula) and the check every tier table goes
+ * through (a first bound not 0, falling bounds, a rising max leverage or a max leverage of 0.5 or less refused).
  */
-function meta(body: WireObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
-  const tablesById = new Map<number, readonly MarginTier[]>();
+/** A margin table through the same check as every venue's and every file's tier table (engine/margin/tier-table-check.ts). */
+function checkedTable(tiers: readonly MarginTier[], path: string, id: number): TierTable {
+  const table = checkedTierTable(hyperliquidTierRows(tiers), 'notional');
+  return typeof table === 'string' ? refuse(path, `table ${id}: ${table}`) : table;
+}
+
+function meta(body: FieldObject, wanted: readonly string[] | undefined, fetchedAt: EpochMs): VenueEvent[] {
+  const tablesById = new Map<number, TierTable>();
   field(body, 'marginTables', '', arr).forEach((raw, i) => {
     const p = `marginTables[${i}]`;
     const pair = arr(raw, p);
@@ -169,12 +178,7 @@ function meta(body: WireObject, wanted: readonly string[] | undefined, fetchedAt
       const row = obj(t, q);
       return { lowerBound: field(row, 'lowerBound', q, sizeOf), maxLeverage: field(row, 'maxLeverage', q, leverageOf) };
     });
-    tiers.forEach((t, j) => {
-      const prev = tiers[j - 1];
-      if (j === 0 && t.lowerBound !== 0) refuse(p, `table ${id} starts at ${t.lowerBound}, not 0`);
-      if (prev !== undefined && (t.lowerBound <= prev.lowerBound || t.maxLeverage > prev.maxLeverage)) refuse(p, `table ${id} is not a tier ladder`);
-    });
-    tablesById.set(id, tiers);
+    tablesById.set(id, checkedTable(tiers, p, id));
   });
   const tables = field(body, 'universe', '', arr).flatMap((raw, i) => {
     const p = `universe[${i}]`;
@@ -182,9 +186,9 @@ function meta(body: WireObject, wanted: readonly string[] | undefined, fetchedAt
     const coin = field(asset, 'name', p, name);
     if (wanted !== undefined && !wanted.includes(coin)) return [];
     const id = optional(asset, 'marginTableId', p, (v, q) => num(v, q, 1e9)) ?? field(asset, 'maxLeverage', p, leverageOf);
-    const tiers = id < 50 ? [{ lowerBound: 0, maxLeverage: leverageOf(id, `${p}.marginTableId`) }] : tablesById.get(id);
-    if (tiers === undefined || tiers.length === 0) return refuse(`${p}.marginTableId`, `no margin table ${id} for ${coin}`);
-    return [{ symbol: coin, table: hyperliquidTierTable(tiers) }];
+    const table = id < 50 ? checkedTable([{ lowerBound: 0, maxLeverage: leverageOf(id, `${p}.marginTableId`) }], `${p}.marginTableId`, id) : tablesById.get(id);
+    if (table === undefined) return refuse(`${p}.marginTableId`, `no margin table ${id} for ${coin}`);
+    return [{ symbol: coin, table }];
   });
   return [{ kind: 'tiers', tables, fetchedAt }];
 }

@@ -11,9 +11,11 @@ import {
   type VenuePosition,
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
+import { refuse } from '../../units/field-error.ts';
 import { qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
+  at,
   epochOf,
   field,
   leverageOf,
@@ -27,12 +29,11 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
-  refuse,
   signedSizeOf,
   sizeOf,
   str,
-  type WireObject,
-} from '../../units/wire-fields.ts';
+  type FieldObject,
+} from '../../units/field-readers.ts';
 import { instFamilyOf } from './subscribe.ts';
 
 /**
@@ -46,7 +47,7 @@ const QUOTE = 'USDT';
  * Mark price channel, https://www.okx.com/docs-v5/en/#public-data-websocket-mark-price-channel
  *   {"arg":{"channel":"mark-price","instId":"BTC-USDT"},"data":[{"instType":"MARGIN","instId":"BTC-USDT","markPx":"42310.6","ts":"1630049139746"}]}
  */
-function markPrices(o: WireObject): VenueEvent[] {
+function markPrices(o: FieldObject): VenueEvent[] {
   return field(o, 'data', '', arr).map((raw, i) => {
     const p = `data[${i}]`;
     const d = obj(raw, p);
@@ -59,8 +60,8 @@ const sideOf = (posSide: 'net' | 'long' | 'short', pos: number): Side => (posSid
 /** Contracts to base units (`pos` x `ctVal`); an instrument we have no contract value for is refused. */
 function baseUnits(contracts: number, instId: string, ctx: ParseContext, path: string): number {
   const ctVal = ctx.contractSize(instId);
-  if (ctVal === undefined) refuse(`${path}.instId`, `no contract value known for ${instId}`);
-  return num(Math.abs(contracts) * ctVal, `${path}.pos`, MAX_SIZE);
+  if (ctVal === undefined) refuse(at(path, 'instId'), `no contract value known for ${instId}`);
+  return num(Math.abs(contracts) * ctVal, at(path, 'pos'), MAX_SIZE);
 }
 
 /**
@@ -94,7 +95,7 @@ function position(raw: unknown, path: string, ctx: ParseContext): { readonly ope
       ...(mgnMode === 'isolated' ? { isolatedMargin: field(r, 'margin', path, moneyOf) } : {}),
       ...(leverage === undefined ? {} : { leverage }),
       ...(markPrice === undefined ? {} : { markPrice }),
-      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, `${path}.liqPx`) } : {}),
+      ...(liq !== undefined && liq > 0 ? { venueLiquidationPrice: priceOf(liq, at(path, 'liqPx')) } : {}),
     },
   };
 }
@@ -118,7 +119,7 @@ function positions(
 }
 
 /** A positions push: `eventType` snapshot (paged by `curPage`/`lastPage`) or event_update. */
-function positionsPush(o: WireObject, ctx: ParseContext): VenueEvent[] {
+function positionsPush(o: FieldObject, ctx: ParseContext): VenueEvent[] {
   const eventType = field(o, 'eventType', '', (v, p) => oneOf(v, p, ['snapshot', 'event_update'] as const));
   if (eventType === 'event_update') return positions(field(o, 'data', '', arr), 'data', 'update', ctx.now, ctx);
   const curPage = optional(o, 'curPage', '', (v, p) => num(v, p, 1e6)) ?? 1;
@@ -134,7 +135,7 @@ function positionsPush(o: WireObject, ctx: ParseContext): VenueEvent[] {
  * `cashBal` still holds the isolated positions' margin (it moves only on realised PnL and transfers),
  * so the reducer subtracts it: cross collateral = cashBal - isolated margins (DERIVED, docs/margin-math.md §4.1).
  */
-function balanceAndPosition(o: WireObject): VenueEvent[] {
+function balanceAndPosition(o: FieldObject): VenueEvent[] {
   return field(o, 'data', '', arr).flatMap((raw, i) => {
     const p = `data[${i}]`;
     const d = obj(raw, p);
@@ -154,7 +155,7 @@ function balanceAndPosition(o: WireObject): VenueEvent[] {
  *   {"arg":{"channel":"liquidation-warning"},"data":[{"instId":"ETH-USD-210430","mgnMode":"isolated","posSide":"long",
  *    "pos":"1","markPx":"2353.849","mgnRatio":"11.731726509588816","uTime":"1619507761462"}]}
  */
-function liquidationWarning(o: WireObject): MarginCallEvent {
+function liquidationWarning(o: FieldObject): MarginCallEvent {
   let time = 0;
   const list = field(o, 'data', '', arr).map((raw, i) => {
     const p = `data[${i}]`;
@@ -178,7 +179,7 @@ function liquidationWarning(o: WireObject): MarginCallEvent {
  *   {"id":"1","event":"subscribe","arg":{"channel":"mark-price","instId":"BTC-USDT-SWAP"},"connId":"a4d3ae55"}
  *   {"event":"error","code":"60012","msg":"Invalid request: ...","connId":"a4d3ae55"}
  */
-function eventReply(o: WireObject): VenueEvent[] {
+function eventReply(o: FieldObject): VenueEvent[] {
   const event = field(o, 'event', '', str);
   const code = typeof o['code'] === 'string' ? o['code'] : '0';
   const message = typeof o['msg'] === 'string' ? o['msg'].slice(0, 200) : '';

@@ -1,28 +1,10 @@
-import { evaluateAccount, type AccountRisk } from '../../../shared/engine/margin/evaluate-account.ts';
-import { crossParts, isolatedParts, riskRatio } from '../../../shared/engine/margin/risk-parts.ts';
-import type { Account, MarginMode, Position, Side, VenueId } from '../../../shared/engine/positions/account.ts';
-import { defaultTakerFeeRate, marginModels } from '../../../shared/exchanges/venues.ts';
+import type { VenueId } from '../../../shared/engine/positions/account.ts';
 import type { MarketCoin } from '../../market-paths/scenarios.ts';
-import { price, qty, ratio, usdt } from '../../../shared/units/units.ts';
 import type { Market } from '../market/market.ts';
+import { accountFigures, type AccountFigures } from './account-figures.ts';
 import type { DemoAccount } from './demo-accounts.ts';
-import { engineTiers } from './tier-tables.ts';
-
-/** A position as the simulator holds it; venue views (REST rows, stream frames) are derived from it. */
-export interface SimPosition {
-  readonly coin: MarketCoin;
-  readonly side: Side;
-  readonly qty: number;
-  readonly entryPrice: number;
-  readonly marginMode: MarginMode;
-  readonly leverage: number;
-  /** Isolated only: collateral, unrealised PnL excluded (funding moves it). 0 for cross. */
-  isolatedMargin: number;
-  /** Funding paid since open, USDT (positive = paid, negative = received). */
-  fundingPaid: number;
-  readonly openedMs: number;
-  updatedMs: number;
-}
+import type { SimPosition } from './sim-position.ts';
+import type { AccountAt } from './venue-figures.ts';
 
 /** What changed in an account; private streams turn each into their venue's push. */
 export type AccountChange =
@@ -33,7 +15,7 @@ export type AccountChange =
 export interface AccountBookOptions {
   /** Funding period (sim ms), epoch-aligned: 8 h gives 00:00, 08:00, 16:00 UTC. */
   readonly fundingIntervalMs: number;
-  /** Close positions when the engine says rho >= 1, as the venue would. */
+  /** Close positions when the venue's own formulas say rho >= 1, as the venue would. */
   readonly liquidations: boolean;
   /** Worst rho at which a margin-call event fires (re-armed below 7/8 of it); undefined = never. */
   readonly marginCallLevel?: number;
@@ -41,11 +23,11 @@ export interface AccountBookOptions {
 
 /**
  * One venue's demo account over sim time: balances, positions, funding payments and liquidations.
- * REST answers and stream pushes both read this one state, so they always agree. Liquidation uses
- * the engine (shared/engine + the venue's margin.ts): an isolated position whose own rho reaches 1
- * is closed and its margin lost; when the cross pool's rho reaches 1 every cross position is closed
- * and the wallet keeps equity minus the maintenance requirement (the part a venue's insurance fund
- * takes), never less than 0.
+ * REST answers and stream pushes both read this one state, so they always agree. Liquidation uses the
+ * venue's own formulas (venues/<venue>/figures.ts, not the engine): an isolated position whose own
+ * rho reaches 1 is closed and its margin lost; when the cross pool's rho reaches 1 every cross position
+ * is closed and the wallet keeps equity minus the maintenance requirement (the part a venue's insurance
+ * fund takes), never less than 0.
  */
 export class AccountBook {
   readonly venue: VenueId;
@@ -55,7 +37,7 @@ export class AccountBook {
   private lastAdvance: number;
   private marginCallArmed = true;
   private readonly listeners = new Set<(change: AccountChange) => void>();
-  private riskCache: { t: number; risk: AccountRisk } | undefined;
+  private figuresCache: { t: number; figures: AccountFigures } | undefined;
 
   constructor(
     demo: DemoAccount,
@@ -96,37 +78,17 @@ export class AccountBook {
     return (Math.floor(t / this.options.fundingIntervalMs) + 1) * this.options.fundingIntervalMs;
   }
 
-  /** The engine's view of the account at the marks of time t. */
-  account(t: number): Account {
-    return {
-      exchange: this.venue,
-      walletBalance: usdt(this.walletBalance),
-      positions: this.positions.map((p) => this.enginePosition(p, t)),
-    };
+  /** The account at the marks of time t, as the venue formulas take it. */
+  at(t: number): AccountAt {
+    return { crossWallet: this.walletBalance, positions: this.positions.map((position) => ({ position, mark: this.market.mark(position.coin, t) })) };
   }
 
-  enginePosition(p: SimPosition, t: number): Position {
-    return {
-      symbol: p.coin,
-      side: p.side,
-      qty: qty(p.qty),
-      entryPrice: price(p.entryPrice),
-      markPrice: price(this.market.mark(p.coin, t)),
-      marginMode: p.marginMode,
-      ...(p.marginMode === 'isolated' ? { isolatedMargin: usdt(p.isolatedMargin) } : {}),
-      leverage: p.leverage,
-      ...(this.venue === 'bybit' ? { accountType: 'unified' as const } : {}),
-      tiers: engineTiers(this.venue, p.coin),
-      takerFeeRate: ratio(defaultTakerFeeRate[this.venue]),
-    };
-  }
-
-  /** Every figure the engine gives at time t (liquidation prices, requirements); cached per t. */
-  risk(t: number): AccountRisk {
-    if (this.riskCache?.t === t) return this.riskCache.risk;
-    const risk = evaluateAccount(this.account(t), marginModels[this.venue]);
-    this.riskCache = { t, risk };
-    return risk;
+  /** Every figure the venue's own formulas give at time t (maintenance, rho, liquidation prices); cached per t. */
+  figures(t: number): AccountFigures {
+    if (this.figuresCache?.t === t) return this.figuresCache.figures;
+    const figures = accountFigures(this.venue, this.at(t));
+    this.figuresCache = { t, figures };
+    return figures;
   }
 
   /** Listens for changes; returns the function that stops listening. */
@@ -164,17 +126,11 @@ export class AccountBook {
   }
 
   private liquidate(t: number): void {
-    const model = marginModels[this.venue];
-    const account = this.account(t);
-    const closed: SimPosition[] = [];
-    this.positions.forEach((p, i) => {
-      const engine = account.positions[i];
-      if (p.marginMode === 'isolated' && engine !== undefined && riskRatio(isolatedParts(engine, model)) >= 1) closed.push(p);
-    });
-    const pool = crossParts(account, model);
-    if (riskRatio(pool) >= 1) {
+    const figures = this.figures(t);
+    const closed = figures.positions.filter((f) => f.position.marginMode === 'isolated' && f.riskRatio >= 1).map((f) => f.position);
+    if (figures.crossRiskRatio >= 1) {
       closed.push(...this.positions.filter((p) => p.marginMode === 'cross'));
-      this.walletBalance = Math.max(0, pool.equity - pool.requirement);
+      this.walletBalance = Math.max(0, figures.crossEquity - figures.crossRequirement);
     }
     if (closed.length === 0) return;
     this.positions = this.positions.filter((p) => !closed.includes(p));
@@ -185,7 +141,7 @@ export class AccountBook {
   private checkMarginCall(t: number): void {
     const level = this.options.marginCallLevel;
     if (level === undefined || this.positions.length === 0) return;
-    const worst = this.risk(t).worstRiskRatio;
+    const worst = this.figures(t).worstRiskRatio;
     if (this.marginCallArmed && worst >= level) {
       this.marginCallArmed = false;
       this.emit({ kind: 'margin-call', time: t, riskRatio: worst });
@@ -196,7 +152,7 @@ export class AccountBook {
 
   private touch(t: number): void {
     this.updatedMs = t;
-    this.riskCache = undefined;
+    this.figuresCache = undefined;
   }
 
   private emit(change: AccountChange): void {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateAccount } from '../../../shared/engine/margin/evaluate-account.ts';
 import { VENUE_IDS } from '../../../shared/engine/positions/account.ts';
-import { marginModels } from '../../../shared/exchanges/venues.ts';
 import { CRASH_SHAPE } from '../../market-paths/scenario-shapes.ts';
+import { engineRisk } from '../../test-support/engine-view.ts';
 import { createMarket } from '../market/market.ts';
 import { AccountBook, type AccountChange } from './account-book.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
@@ -16,9 +15,9 @@ function firstCrossings(venue: (typeof VENUE_IDS)[number], seed: number, scenari
   const market = createMarket({ scenario, seed, startMs });
   const book = new AccountBook(DEMO_ACCOUNTS[venue], market, { fundingIntervalMs: 8 * 60 * MINUTE, liquidations: false });
   const firsts = book.positions.map(() => new Map<number, number>());
-  const startRho = evaluateAccount(book.account(startMs), marginModels[venue]).positions.map((p) => p.riskRatio);
+  const startRho = engineRisk(book, startMs).positions.map((p) => p.riskRatio);
   for (let t = startMs; t <= startMs + minutes * MINUTE; t += 10_000) {
-    evaluateAccount(book.account(t), marginModels[venue]).positions.forEach((p, i) => {
+    engineRisk(book, t).positions.forEach((p, i) => {
       for (const level of LEVELS) if (p.riskRatio >= level && !firsts[i]?.has(level)) firsts[i]?.set(level, t);
     });
   }
@@ -72,7 +71,7 @@ describe('AccountBook', () => {
     const book = new AccountBook(DEMO_ACCOUNTS.okx, market, { fundingIntervalMs: 8 * 60 * MINUTE, liquidations: true });
     const closedAt: { coin: string; rho: number }[] = [];
     for (let t = startMs; t <= startMs + 60 * MINUTE; t += 5000) {
-      const before = evaluateAccount(book.account(t), marginModels.okx);
+      const before = engineRisk(book, t);
       const held = book.positions.map((p) => p.coin);
       book.advance(t);
       const gone = held.filter((coin) => !book.positions.some((p) => p.coin === coin));

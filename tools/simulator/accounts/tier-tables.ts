@@ -1,11 +1,8 @@
-import { buildTierTable } from '../../../shared/engine/margin/maintenance-tiers.ts';
-import type { TierTable } from '../../../shared/engine/positions/account.ts';
 import type { MarketCoin } from '../../market-paths/scenarios.ts';
-import { COIN_LISTINGS } from '../market/coins.ts';
 
 /**
  * Maintenance tiers the simulator serves and liquidates by, one table per venue and coin, in each
- * venue's own terms. BTCUSDT on Binance is the real bracket table (shared/exchanges/binance/fixtures/
+ * venue's own terms (venues/<venue>/figures.ts reads them; the engine gets them only through the wire). BTCUSDT on Binance is the real bracket table (shared/exchanges/binance/fixtures/
  * binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json, first seven brackets); BTCUSDT on
  * Bybit starts with the live risk limits (shared/exchanges/bybit/fixtures/
  * bybit-rest-risk-limit-linear-result.live-capture.json);
@@ -88,27 +85,4 @@ export function deductions(tiers: readonly NotionalTier[]): number[] {
     out.push(prev === undefined ? 0 : (out[i - 1] ?? 0) + t.floor * (t.mmr - prev.mmr));
   });
   return out;
-}
-
-const notionalTable = (tiers: readonly NotionalTier[]): TierTable =>
-  buildTierTable(tiers.map((t) => ({ floor: t.floor, cap: t.cap, mmr: t.mmr })));
-
-/** The engine's table for a coin on a venue (what the simulator liquidates by). */
-export function engineTiers(venue: 'binance' | 'bybit' | 'okx' | 'hyperliquid', coin: MarketCoin): TierTable {
-  switch (venue) {
-    case 'binance':
-      return notionalTable(BINANCE_BRACKETS[coin]);
-    case 'bybit':
-      return notionalTable(BYBIT_RISK_LIMITS[coin]);
-    case 'okx': {
-      const ctVal = COIN_LISTINGS[coin].okxCtVal;
-      const rows = OKX_POSITION_TIERS[coin];
-      return buildTierTable(
-        rows.map((t, i) => ({ floor: i === 0 ? 0 : (rows[i - 1]?.maxSz ?? 0) * ctVal, cap: t.maxSz * ctVal, mmr: t.mmr })),
-        'qty',
-      );
-    }
-    case 'hyperliquid':
-      return buildTierTable(HL_MARGIN_TABLES[coin].marginTiers.map((t) => ({ floor: t.lowerBound, mmr: 1 / (2 * t.maxLeverage) })));
-  }
 }

@@ -26,7 +26,7 @@ function isValidMarkFrame(text: string): boolean {
 describe('garbageFrame', () => {
   it('never yields a frame a strict parser would accept, for any seed (property)', () => {
     expect(isValidMarkFrame(JSON.stringify(markFrame))).toBe(true);
-    fc.assert(fc.property(fc.integer(), (seed) => !isValidMarkFrame(garbageFrame(markFrame, seededRandom(seed)).text)), { numRuns: 500 });
+    fc.assert(fc.property(fc.integer(), (seed) => !isValidMarkFrame(garbageFrame(markFrame, seededRandom(seed)).text)), { numRuns: 500, seed: 20261126 });
   });
 
   it('produces every kind, deterministically under a seed', () => {

@@ -1,5 +1,5 @@
 import type { AccountChange } from '../../accounts/account-book.ts';
-import { accountFigures, type AccountFigures, type PositionFigures } from '../../accounts/account-figures.ts';
+import type { AccountFigures, PositionFigures } from '../../accounts/account-figures.ts';
 import type { AccountBook } from '../../accounts/account-book.ts';
 import { COIN_LISTINGS } from '../../market/coins.ts';
 import { fixed } from '../../market/decimal-text.ts';
@@ -9,7 +9,7 @@ import { BINANCE_BRACKETS } from '../../accounts/tier-tables.ts';
  * Binance's views of the demo account (one-way mode, USDT single-asset): REST positionRisk and
  * account (v2 and v3 field sets) and the user-data events ACCOUNT_UPDATE and MARGIN_CALL, shaped
  * like shared/exchanges/binance/fixtures/binance-ws-ACCOUNT_UPDATE.json and binance-ws-MARGIN_CALL.json. Every figure comes
- * from accountFigures (the engine), so REST and stream agree.
+ * from the book's figures (venues/binance/figures.ts), so REST and stream agree.
  */
 const usd = (n: number): string => fixed(n, 8);
 const amt = (f: PositionFigures): string => fixed(f.signedQty, f.listing.qtyDecimals);
@@ -21,7 +21,7 @@ const maxNotional = (f: PositionFigures): string => {
 };
 
 export function positionRiskV3(book: AccountBook, t: number): Record<string, unknown>[] {
-  return accountFigures(book, t).positions.map((f) => ({
+  return book.figures(t).positions.map((f) => ({
     symbol: f.listing.binance,
     positionSide: 'BOTH',
     positionAmt: amt(f),
@@ -46,7 +46,7 @@ export function positionRiskV3(book: AccountBook, t: number): Record<string, unk
 }
 
 export function positionRiskV2(book: AccountBook, t: number): Record<string, unknown>[] {
-  return accountFigures(book, t).positions.map((f) => ({
+  return book.figures(t).positions.map((f) => ({
     symbol: f.listing.binance,
     positionAmt: amt(f),
     entryPrice: usd(f.position.entryPrice),
@@ -85,7 +85,7 @@ function accountTotals(a: AccountFigures): Record<string, string> {
 
 /** `GET /fapi/v3/account` (v2 when `version` is 2: adds account flags, leverage and entry per position). */
 export function accountInfo(book: AccountBook, t: number, version: 2 | 3): Record<string, unknown> {
-  const a = accountFigures(book, t);
+  const a = book.figures(t);
   const totals = accountTotals(a);
   const asset = {
     asset: 'USDT',
@@ -140,7 +140,7 @@ function accountPositionEntry(f: PositionFigures): Record<string, string> {
 
 /** The user-data event for an account change (null when Binance would send none). */
 export function userDataEvent(book: AccountBook, change: AccountChange): Record<string, unknown> | null {
-  const a = accountFigures(book, change.time);
+  const a = book.figures(change.time);
   const balances = [{ a: 'USDT', wb: usd(a.totalWallet), cw: usd(a.crossWallet), bc: '0' }];
   switch (change.kind) {
     case 'funding':

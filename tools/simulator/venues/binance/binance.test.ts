@@ -4,6 +4,7 @@ import { readFixtureJson } from '../../../test-support/shared-design.ts';
 import { connect, refusedUpgradeStatus } from '../../../test-support/ws-test-client.ts';
 import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../../start-simulator.ts';
+import { engineRisk } from '../../../test-support/engine-view.ts';
 
 const { apiKey, secret } = DEMO_CREDENTIALS.binance;
 let sim: RunningSimulator;
@@ -133,7 +134,7 @@ describe('Binance REST', () => {
     const account = (await rest('GET', `/fapi/v3/account?${signedQuery('')}`)).body as { totalMaintMargin: string; positions: Record<string, string>[] };
     const mmSum = risk.reduce((s, r) => s + Number(r['maintMargin']), 0);
     expect(Number(account.totalMaintMargin)).toBeCloseTo(mmSum, 6);
-    const engine = sim.books.binance.risk(sim.clock.now());
+    const engine = engineRisk(sim.books.binance, sim.clock.now());
     risk.forEach((r, i) => expect(Number(r['liquidationPrice'])).toBeCloseTo(engine.positions[i]?.liquidationPrice ?? 0, 4));
     const v2 = (await rest('GET', `/fapi/v2/positionRisk?${signedQuery('symbol=SOLUSDT')}`)).body as Record<string, string>[];
     expect(v2[0]).toMatchObject({ symbol: 'SOLUSDT', marginType: 'isolated', leverage: '12' });

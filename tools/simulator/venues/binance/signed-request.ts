@@ -9,12 +9,12 @@ import { header, type RestReply, type RestRequest } from '../../server/rest-exch
  * query string (without `signature`) concatenated with the request body. The timestamp is checked
  * against the real wall clock, not sim time: clients sign with their own clock.
  */
-const refuse = (status: number, code: number, msg: string): RestReply => ({ status, body: { code, msg } });
+const errorReply = (status: number, code: number, msg: string): RestReply => ({ status, body: { code, msg } });
 
 export function checkApiKey(req: RestRequest): RestReply | undefined {
   const key = header(req, 'x-mbx-apikey');
-  if (key === undefined || key === '') return refuse(401, -2014, 'API-key format invalid.');
-  if (key !== DEMO_CREDENTIALS.binance.apiKey) return refuse(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+  if (key === undefined || key === '') return errorReply(401, -2014, 'API-key format invalid.');
+  if (key !== DEMO_CREDENTIALS.binance.apiKey) return errorReply(401, -2015, 'Invalid API-key, IP, or permissions for action.');
   return undefined;
 }
 
@@ -24,22 +24,22 @@ export function checkSigned(req: RestRequest, wallNow: number): RestReply | unde
   const params = new URLSearchParams(`${req.rawQuery}&${req.body}`);
   const timestamp = Number(params.get('timestamp'));
   if (!params.has('timestamp') || !Number.isInteger(timestamp)) {
-    return refuse(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
+    return errorReply(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
   }
   const signature = params.get('signature');
   if (signature === null || signature === '') {
-    return refuse(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
+    return errorReply(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
   }
   const recvWindow = params.has('recvWindow') ? Number(params.get('recvWindow')) : 5000;
-  if (!(recvWindow > 0 && recvWindow <= 60_000)) return refuse(400, -1131, 'recvWindow must be less than 60000');
+  if (!(recvWindow > 0 && recvWindow <= 60_000)) return errorReply(400, -1131, 'recvWindow must be less than 60000');
   if (timestamp >= wallNow + 1000 || wallNow - timestamp > recvWindow) {
-    return refuse(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
+    return errorReply(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
   }
   const unsignedQuery = req.rawQuery
     .split('&')
     .filter((part) => !part.startsWith('signature='))
     .join('&');
   const expected = hmacSha256Hex(DEMO_CREDENTIALS.binance.secret, unsignedQuery + req.body.replace(/&?signature=[^&]*/, ''));
-  if (!signaturesEqual(expected, signature)) return refuse(400, -1022, 'Signature for this request is not valid.');
+  if (!signaturesEqual(expected, signature)) return errorReply(400, -1022, 'Signature for this request is not valid.');
   return undefined;
 }

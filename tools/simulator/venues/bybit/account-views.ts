@@ -1,8 +1,8 @@
 import type { AccountBook } from '../../accounts/account-book.ts';
-import { accountFigures, type PositionFigures } from '../../accounts/account-figures.ts';
+import type { PositionFigures } from '../../accounts/account-figures.ts';
 import { BYBIT_RISK_LIMITS } from '../../accounts/tier-tables.ts';
 import { fixed } from '../../market/decimal-text.ts';
-import type { SimPosition } from '../../accounts/account-book.ts';
+import type { SimPosition } from '../../accounts/sim-position.ts';
 import { COIN_LISTINGS } from '../../market/coins.ts';
 
 /**
@@ -80,11 +80,11 @@ export function closedPositionEntry(p: SimPosition, time: number, seq: number): 
 }
 
 export function positionList(book: AccountBook, t: number, seq: number, rest: boolean): Record<string, unknown>[] {
-  return accountFigures(book, t).positions.map((f) => positionEntry(f, seq, rest));
+  return book.figures(t).positions.map((f) => positionEntry(f, seq, rest));
 }
 
 export function walletEntry(book: AccountBook, t: number): Record<string, unknown> {
-  const a = accountFigures(book, t);
+  const a = book.figures(t);
   const marginBalance = a.crossWallet + a.crossUnrealisedPnl;
   const rate = (n: number): string => (marginBalance > 0 ? fixed(n / marginBalance, 4) : '0');
   const available = Math.max(0, marginBalance - a.totalInitial);

@@ -4,6 +4,7 @@ import { readFixtureJson } from '../../../test-support/shared-design.ts';
 import { connect } from '../../../test-support/ws-test-client.ts';
 import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../../start-simulator.ts';
+import { engineRisk } from '../../../test-support/engine-view.ts';
 
 const { apiKey, secret } = DEMO_CREDENTIALS.bybit;
 let sim: RunningSimulator;
@@ -126,7 +127,7 @@ describe('Bybit REST', () => {
     expect(list[0]).toHaveProperty('avgPrice');
     const wallet = await signedGet('/v5/account/wallet-balance', 'accountType=UNIFIED');
     const entry = (wallet.result['list'] as Record<string, string>[])[0];
-    const engine = sim.books.bybit.risk(sim.clock.now());
+    const engine = engineRisk(sim.books.bybit, sim.clock.now());
     expect(Number(entry?.['accountMMRate'])).toBeCloseTo(engine.riskRatio, 4);
     expect((await signedGet('/v5/account/wallet-balance', 'accountType=UNIFIED', 'wrong-secret')).retCode).toBe(10004);
     expect((await signedGet('/v5/account/wallet-balance', 'accountType=UNIFIED', secret, Date.now() - 60_000)).retCode).toBe(10002);

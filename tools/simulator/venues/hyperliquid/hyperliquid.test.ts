@@ -3,6 +3,7 @@ import { readFixtureJson } from '../../../test-support/shared-design.ts';
 import { connect } from '../../../test-support/ws-test-client.ts';
 import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../../start-simulator.ts';
+import { engineRisk } from '../../../test-support/engine-view.ts';
 
 const user = DEMO_CREDENTIALS.hyperliquid.address;
 let sim: RunningSimulator;
@@ -80,7 +81,7 @@ describe('Hyperliquid info', () => {
     const { body } = await info({ type: 'clearinghouseState', user });
     const state = body as { crossMaintenanceMarginUsed: string; assetPositions: { position: { coin: string; liquidationPx: string; leverage: { type: string } } }[] };
     expect(state.assetPositions.map((a) => [a.position.coin, a.position.leverage.type])).toEqual([['BTC', 'cross'], ['ETH', 'cross'], ['SOL', 'isolated']]);
-    const engine = sim.books.hyperliquid.risk(sim.clock.now());
+    const engine = engineRisk(sim.books.hyperliquid, sim.clock.now());
     expect(Number(state.crossMaintenanceMarginUsed)).toBeCloseTo(engine.maintenanceMargin, 4);
     state.assetPositions.forEach((a, i) => expect(Number(a.position.liquidationPx)).toBeCloseTo(engine.positions[i]?.liquidationPrice ?? 0, 4));
     const empty = (await info({ type: 'clearinghouseState', user: `0x${'1'.repeat(40)}` })).body as { assetPositions: unknown[] };

@@ -1,5 +1,4 @@
 import type { AccountBook } from '../../accounts/account-book.ts';
-import { accountFigures } from '../../accounts/account-figures.ts';
 import { HL_MARGIN_TABLES } from '../../accounts/tier-tables.ts';
 import { LISTINGS, type CoinListing } from '../../market/coins.ts';
 import { fixed, hlPrice, pythonFloat } from '../../market/decimal-text.ts';
@@ -15,7 +14,7 @@ import type { SimContext } from '../../server/sim-context.ts';
 const usd = (n: number): string => pythonFloat(Number(n.toFixed(6)));
 
 export function clearinghouseState(book: AccountBook | undefined, t: number): Record<string, unknown> {
-  const a = book === undefined ? undefined : accountFigures(book, t);
+  const a = book === undefined ? undefined : book.figures(t);
   const rows = (a?.positions ?? []).map((f) => {
     const p = f.position;
     const isolated = p.marginMode === 'isolated';

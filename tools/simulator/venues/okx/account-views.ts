@@ -1,6 +1,6 @@
-import { defaultTakerFeeRate } from '../../../../shared/exchanges/venues.ts';
-import type { AccountBook, SimPosition } from '../../accounts/account-book.ts';
-import { accountFigures, type AccountFigures, type PositionFigures } from '../../accounts/account-figures.ts';
+import type { AccountBook } from '../../accounts/account-book.ts';
+import type { SimPosition } from '../../accounts/sim-position.ts';
+import type { AccountFigures, PositionFigures } from '../../accounts/account-figures.ts';
 import { COIN_LISTINGS } from '../../market/coins.ts';
 import { fixed } from '../../market/decimal-text.ts';
 
@@ -14,13 +14,11 @@ import { fixed } from '../../market/decimal-text.ts';
  */
 const usd = (n: number): string => fixed(n, 8);
 const ratioText = (rho: number): string => (rho > 0 && Number.isFinite(rho) ? fixed(1 / rho, 8) : '');
-const FEE = defaultTakerFeeRate.okx;
 
 export function positionRow(f: PositionFigures, a: AccountFigures, pTime: number): Record<string, unknown> {
   const p = f.position;
   const contracts = fixed(f.signedQty / f.listing.okxCtVal, 2).replace(/\.?0+$/, '');
   const isolated = p.marginMode === 'isolated';
-  const requirementWithoutFee = f.maintenanceMargin - f.notional * FEE;
   return {
     adl: '1', availPos: '', avgPx: fixed(p.entryPrice, f.listing.priceDecimals), bePx: fixed(p.entryPrice, f.listing.priceDecimals),
     cTime: String(p.openedMs), ccy: 'USDT', deltaBS: '', deltaPA: '', gammaBS: '', gammaPA: '', hedgedPos: '',
@@ -28,7 +26,7 @@ export function positionRow(f: PositionFigures, a: AccountFigures, pTime: number
     idxPx: fixed(f.mark * (1 - 0.0002), f.listing.priceDecimals), last: fixed(f.mark, f.listing.priceDecimals), lever: String(p.leverage),
     liab: '', liabCcy: '', liqPx: f.liquidationPrice === null ? '' : fixed(f.liquidationPrice, f.listing.priceDecimals),
     markPx: fixed(f.mark, f.listing.priceDecimals), margin: isolated ? usd(p.isolatedMargin) : '', mgnMode: p.marginMode,
-    mgnRatio: ratioText(isolated ? f.riskRatio : a.crossRiskRatio), mmr: usd(requirementWithoutFee), notionalUsd: usd(f.notional),
+    mgnRatio: ratioText(isolated ? f.riskRatio : a.crossRiskRatio), mmr: usd(f.maintenanceMargin), notionalUsd: usd(f.notional),
     optVal: '', pTime: String(pTime), pendingCloseOrdLiabVal: '', pos: contracts, baseBorrowed: '', baseInterest: '',
     quoteBorrowed: '', quoteInterest: '', posCcy: '', posId: posId(p), posSide: 'net', spotInUseAmt: '', clSpotInUseAmt: '',
     maxSpotInUseAmt: '', bizRefId: '', bizRefType: '', spotInUseCcy: '', thetaBS: '', thetaPA: '', tradeId: '109844',
@@ -43,18 +41,17 @@ export function positionRow(f: PositionFigures, a: AccountFigures, pTime: number
 export const posId = (p: SimPosition): string => String(307173036051017730n + BigInt(['BTC', 'ETH', 'SOL'].indexOf(p.coin) + 1));
 
 export function positionRows(book: AccountBook, t: number): Record<string, unknown>[] {
-  const a = accountFigures(book, t);
+  const a = book.figures(t);
   return a.positions.map((f) => positionRow(f, a, t));
 }
 
 export function balanceRow(book: AccountBook, t: number): Record<string, unknown> {
-  const a = accountFigures(book, t);
+  const a = book.figures(t);
   const isoEq = a.positions.reduce((s, f) => s + f.isolatedEquity, 0);
   const isoUpl = a.positions.reduce((s, f) => s + (f.position.marginMode === 'isolated' ? f.unrealisedPnl : 0), 0);
   const cashBal = a.totalWallet;
   const eq = cashBal + a.totalUnrealisedPnl;
   const avail = Math.max(0, a.crossEquity - a.crossInitial);
-  const crossMmr = a.positions.filter((f) => f.position.marginMode === 'cross').reduce((s, f) => s + f.maintenanceMargin - f.notional * FEE, 0);
   return {
     adjEq: '', borrowFroz: '', imr: '', isoEq: usd(isoEq), mgnRatio: '', mmr: '', notionalUsd: usd(a.positions.reduce((s, f) => s + f.notional, 0)),
     ordFroz: '', totalEq: usd(eq), uTime: String(book.updatedMs), upl: usd(a.totalUnrealisedPnl),
@@ -63,7 +60,7 @@ export function balanceRow(book: AccountBook, t: number): Record<string, unknown
         availBal: usd(avail), availEq: usd(avail), borrowFroz: '', cashBal: usd(cashBal), ccy: 'USDT', crossLiab: '', disEq: usd(eq),
         eq: usd(eq), eqUsd: usd(eq), fixedBal: '0', frozenBal: usd(a.isolatedWallet + a.crossInitial), imr: usd(a.crossInitial),
         interest: '', isoEq: usd(isoEq), isoLiab: '', isoUpl: usd(isoUpl), liab: '', maxLoan: '', mgnRatio: ratioText(a.crossRiskRatio),
-        mmr: usd(crossMmr), notionalLever: eq > 0 ? fixed(a.positions.reduce((s, f) => s + f.notional, 0) / eq, 4) : '',
+        mmr: usd(a.crossMaintenance), notionalLever: eq > 0 ? fixed(a.positions.reduce((s, f) => s + f.notional, 0) / eq, 4) : '',
         ordFrozen: '0', spotInUseAmt: '', stgyEq: '0', twap: '0', uTime: String(book.updatedMs), upl: usd(a.totalUnrealisedPnl), uplLiab: '',
       },
     ],
@@ -72,7 +69,7 @@ export function balanceRow(book: AccountBook, t: number): Record<string, unknown
 
 /** `balance_and_position` data for a snapshot or an event (`funding_fee`, `liquidation`). */
 export function balanceAndPosition(book: AccountBook, t: number, eventType: string, closed: readonly SimPosition[]): Record<string, unknown> {
-  const a = accountFigures(book, t);
+  const a = book.figures(t);
   const posData = a.positions.map((f) => ({
     posId: posId(f.position), tradeId: '109844', instId: f.listing.okx, instType: 'SWAP', mgnMode: f.position.marginMode,
     posSide: 'net', pos: fixed(f.signedQty / f.listing.okxCtVal, 2).replace(/\.?0+$/, ''), ccy: 'USDT', posCcy: '',

@@ -4,6 +4,7 @@ import { readFixtureJson } from '../../../test-support/shared-design.ts';
 import { connect } from '../../../test-support/ws-test-client.ts';
 import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../../start-simulator.ts';
+import { engineRisk } from '../../../test-support/engine-view.ts';
 
 const { apiKey, secret, passphrase } = DEMO_CREDENTIALS.okx;
 let sim: RunningSimulator;
@@ -88,7 +89,7 @@ describe('OKX private stream', () => {
       ['ETH-USDT-SWAP', '100', 'isolated'],
       ['SOL-USDT-SWAP', '100', 'cross'],
     ]);
-    const engine = sim.books.okx.risk(sim.clock.now());
+    const engine = engineRisk(sim.books.okx, sim.clock.now());
     expect(Number(snapshot.data[1]?.['mgnRatio'])).toBeCloseTo(1 / (engine.positions[1]?.riskRatio ?? 1), 6);
     await client.waitForJson((m: { arg?: { channel: string }; data?: { eventType: string }[] }) => m.arg?.channel === 'balance_and_position' && m.data?.[0]?.eventType === 'snapshot');
     const since = client.mark();
@@ -134,7 +135,7 @@ describe('OKX REST', () => {
     expect(positions.body.data).toHaveLength(3);
     const balance = await signedGet('/api/v5/account/balance?ccy=USDT');
     const usdt = (balance.body.data[0]?.['details'] as Record<string, string>[])[0];
-    expect(Number(usdt?.['mgnRatio'])).toBeCloseTo(1 / sim.books.okx.risk(sim.clock.now()).riskRatio, 4);
+    expect(Number(usdt?.['mgnRatio'])).toBeCloseTo(1 / engineRisk(sim.books.okx, sim.clock.now()).riskRatio, 4);
     expect(await signedGet('/api/v5/account/balance', 'wrong-secret')).toEqual({ status: 401, body: { code: '50113', msg: 'Invalid Sign.', data: [] } });
   });
 });

@@ -1,4 +1,5 @@
-import type { AccountChange, SimPosition } from '../../accounts/account-book.ts';
+import type { AccountChange } from '../../accounts/account-book.ts';
+import type { SimPosition } from '../../accounts/sim-position.ts';
 import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
 import { COIN_LISTINGS } from '../../market/coins.ts';
 import type { SimContext, StreamSession } from '../../server/sim-context.ts';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_POLICY, DEFAULT_LADDER } from '../engine/alerts/alert-ladder.ts';
-import { DEFAULT_VOLATILITY_OPTIONS } from '../engine/projection/volatility.ts';
-import { isPolicyError, parsePolicyOverrides, type PolicyOverrides } from './parse-policy-overrides.ts';
+import { DEFAULT_ALERT_POLICY, DEFAULT_LADDER } from '../alerts/alert-ladder.ts';
+import { DEFAULT_VOLATILITY_OPTIONS } from '../projection/volatility.ts';
+import { parsePolicyOverrides, type PolicyOverrides } from './parse-policy-overrides.ts';
+import { isFieldError } from '../../units/field-error.ts';
 
 function parsed(raw: unknown): PolicyOverrides {
   const r = parsePolicyOverrides(raw);
-  if (isPolicyError(r)) throw new Error(`${r.field}: ${r.message}`);
+  if (isFieldError(r)) throw new Error(`${r.field}: ${r.message}`);
   return r;
 }
 
@@ -26,6 +27,16 @@ describe('parsePolicyOverrides', () => {
     expect(r.policy?.hysteresis).toBe(0.05);
     expect(r.policy?.predictionHysteresis).toBe(DEFAULT_ALERT_POLICY.predictionHysteresis);
     expect(r.policy?.stale).toEqual(DEFAULT_ALERT_POLICY.stale);
+  });
+
+  it('the order of the entries does not matter: the ladder is sorted by level, horizons too', () => {
+    const given = [{ level: 1 }, { level: 0.5 }, { level: 0.9, push: false }, { level: 0.8 }];
+    const r = parsed({ ladder: given, horizonsSec: [3600, 900, 3600] });
+    const sorted = parsed({ ladder: [...given].sort((a, b) => a.level - b.level), horizonsSec: [900, 3600] });
+    expect(r).toEqual(sorted);
+    expect(r.policy?.ladder.map((t) => t.level)).toEqual([0.5, 0.8, 0.9, 1]);
+    expect(r.policy?.ladder[2]?.push).toBe(false);
+    expect(r.horizonsSec).toEqual([900, 3600]);
   });
 
   it('a new level needs a name and a severity; push defaults to on', () => {
@@ -59,7 +70,8 @@ describe('parsePolicyOverrides', () => {
     ['a hysteresis as a string', { hysteresis: '0.1' }, 'policy.hysteresis'],
     ['an empty ladder', { ladder: [] }, 'policy.ladder'],
     ['a level above 1', { ladder: [{ level: 1.2 }] }, 'policy.ladder[0].level'],
-    ['levels out of order', { ladder: [{ level: 0.9 }, { level: 0.8 }] }, 'policy.ladder'],
+    ['two entries at one level', { ladder: [{ level: 0.8 }, { level: 0.9 }, { level: 0.8, push: false }] }, 'policy.ladder[2].level'],
+    ['a name that is blank', { ladder: [{ level: 0.8, name: ' ' }] }, 'policy.ladder[0].name'],
     ['a new level without a name', { ladder: [{ level: 0.7, severity: 'watch' }] }, 'policy.ladder[0].name'],
     ['an unknown severity', { ladder: [{ level: 0.8, severity: 'panic' }] }, 'policy.ladder[0].severity'],
     ['a threshold above 1', { ladder: [{ level: 0.8, predict: { horizonSec: 3600, threshold: 1.5 } }] }, 'policy.ladder[0].predict.threshold'],
@@ -82,8 +94,8 @@ describe('parsePolicyOverrides', () => {
   for (const [name, raw, field] of bad) {
     it(`refuses ${name}, naming ${field}`, () => {
       const r = parsePolicyOverrides(raw);
-      expect(isPolicyError(r) ? r.field : 'accepted').toBe(field);
-      if (isPolicyError(r)) expect(r.message.length).toBeGreaterThan(5);
+      expect(isFieldError(r) ? r.field : 'accepted').toBe(field);
+      if (isFieldError(r)) expect(r.message.length).toBeGreaterThan(5);
     });
   }
 });

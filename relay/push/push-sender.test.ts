@@ -1,0 +1,101 @@
+import type { webcrypto } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeBase64url } from '../../shared/push/base64url.ts';
+import { startFakePushService, type FakePushService } from '../../tools/test-support/fake-push-service.ts';
+import { silentLog } from '../relay-log.ts';
+import type { PushRecord, RelayStore } from '../store/relay-store.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
+import { pushSender } from './push-sender.ts';
+import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
+
+let service: FakePushService;
+let store: RelayStore;
+let now: number;
+const dataDir = () => mkdtempSync(join(tmpdir(), 'relay-push-'));
+
+beforeEach(async () => {
+  now = Date.now();
+  service = await startFakePushService(() => now);
+  const dir = dataDir();
+  store = openSqliteStore(join(dir, 'relay.sqlite'));
+});
+afterEach(async () => {
+  await service.close();
+  await store.close();
+});
+
+const push = (deviceId: string, key: string): PushRecord => ({
+  deviceId,
+  dedupeKey: key,
+  payload: JSON.stringify({ web_push: 8030, notification: { title: `Margin call ${key}`, body: 'add 412 USDT', navigate: '/' } }),
+  urgency: 'high',
+  topicKey: `acct/${key}`,
+  ttlSec: 300,
+  createdAtMs: now,
+});
+
+async function device(id: string, vapidJwk: string | null = null) {
+  const subscription = service.subscribe();
+  await store.createDevice({ id, tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify(subscription), vapidJwk, subject: 'mailto:ops@margin-sentry.test' });
+  return subscription;
+}
+
+async function sender() {
+  const relay = await loadOrCreateVapidKeys(dataDir());
+  return pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, fetch: globalThis.fetch, shard: null });
+}
+
+describe('pushSender', () => {
+  it('posts each due push once; the push service verifies and decrypts it', async () => {
+    await device('d1');
+    await store.saveDecisions({ deviceId: 'd1', accountId: 'a', state: '{}', savedAtMs: now }, [push('d1', 'k1'), push('d1', 'k2')]);
+    const s = await sender();
+    expect(await s.drain()).toBe(2);
+    expect(await s.drain()).toBe(0);
+    expect(service.refused).toEqual([]);
+    expect(service.received.map((r) => JSON.parse(r.text).notification.title).sort()).toEqual(['Margin call k1', 'Margin call k2']);
+    expect((await store.pushes('d1')).map((p) => p.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('signs with the pair the phone brought when it brought one', async () => {
+    const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
+    const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+    await device('d2', JSON.stringify({ kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d }));
+    await store.saveDecisions({ deviceId: 'd2', accountId: 'a', state: '{}', savedAtMs: now }, [push('d2', 'k')]);
+    await (await sender()).drain();
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+    expect(service.received[0]?.headers['authorization']).toContain(`k=${encodeBase64url(raw)}`);
+  });
+
+  it('429 with Retry-After waits that long, then sends; 410 drops the subscription', async () => {
+    const sub = await device('d3');
+    service.failNext(sub.endpoint, [429], '30');
+    await store.saveDecisions({ deviceId: 'd3', accountId: 'a', state: '{}', savedAtMs: now }, [push('d3', 'k')]);
+    const s = await sender();
+    await s.drain();
+    expect(service.received).toEqual([]);
+    expect((await store.pushes('d3'))[0]).toMatchObject({ status: 'pending', attempts: 1, nextAtMs: now + 30_000 });
+    now += 29_000;
+    await s.drain();
+    expect(service.received).toEqual([]);
+    now += 1_000;
+    await s.drain();
+    expect(service.received.length).toBe(1);
+
+    service.expire(sub.endpoint);
+    await store.saveDecisions({ deviceId: 'd3', accountId: 'a', state: '{}', savedAtMs: now }, [push('d3', 'k2')]);
+    await s.drain();
+    expect((await store.device('d3'))?.subscription).toBeNull();
+    expect((await store.pushes('d3')).map((p) => p.status)).toEqual(['sent', 'gone']);
+  });
+
+  it('a push service that does not answer counts as down: retried later, never lost', async () => {
+    await store.createDevice({ id: 'd4', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: 'http://127.0.0.1:1/push/s1' }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+    await store.saveDecisions({ deviceId: 'd4', accountId: 'a', state: '{}', savedAtMs: now }, [push('d4', 'k')]);
+    await (await sender()).drain();
+    expect((await store.pushes('d4'))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+});

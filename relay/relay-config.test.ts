@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { parseRelayConfig } from './relay-config.ts';
+
+describe('parseRelayConfig', () => {
+  it('flags win over the environment, which wins over defaults', () => {
+    const r = parseRelayConfig(['--data', '/tmp/r', '--port=9000', '--shard', '1/3'], { RELAY_PORT: '8000', RELAY_STALE_AFTER_SEC: '60' });
+    expect(r).toEqual({ ok: true, config: { port: 9000, host: '127.0.0.1', dataDir: '/tmp/r', store: 'sqlite', shard: { index: 1, count: 3 }, staleAfterSec: 60, bodyLimitBytes: 65536 } });
+    expect(parseRelayConfig([], { RELAY_DATA: '/d', RELAY_STORE: 'postgres://u@/db?host=/run/pg' })).toMatchObject({ ok: true, config: { dataDir: '/d', store: 'postgres://u@/db?host=/run/pg', port: 8787 } });
+  });
+
+  it('refuses what it does not know, naming it', () => {
+    const error = (argv: string[], env: Record<string, string> = {}) => {
+      const r = parseRelayConfig(argv, env);
+      return r.ok ? 'accepted' : r.error.split('\n')[0];
+    };
+    expect(error(['--data', '/d', '--bogus-flag'])).toBe('unknown argument "--bogus-flag"');
+    expect(error(['--data', '/d', 'stray'])).toBe('unknown argument "stray"');
+    expect(error([])).toBe('--data: required (or RELAY_DATA)');
+    expect(error(['--data', '/d', '--port', '70000'])).toBe('port: expected 0 to 65535, got 70000');
+    expect(error(['--data', '/d', '--port', 'abc'])).toBe('port: expected a whole number, got "abc"');
+    expect(error(['--data', '/d', '--shard', '3/3'])).toContain('shard');
+    expect(error(['--data', '/d', '--store', 'mysql://x'])).toContain('store');
+    expect(error(['--data'])).toBe('--data: needs a value');
+    expect(error(['--data', '/d'], { RELAY_BODY_LIMIT: '10' })).toContain('body-limit');
+  });
+});

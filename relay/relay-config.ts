@@ -1,0 +1,75 @@
+/**
+ * The relay's configuration: flags first, then environment (RELAY_PORT, RELAY_HOST, RELAY_DATA,
+ * RELAY_STORE, RELAY_SHARD, RELAY_STALE_AFTER_SEC, RELAY_BODY_LIMIT), then defaults. Unknown flags
+ * and bad values are refused with one line naming them, before anything starts.
+ */
+export interface RelayConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Folder for the VAPID keys and the SQLite file. */
+  readonly dataDir: string;
+  /** `sqlite` (the file in dataDir) or a `postgres://` URL. */
+  readonly store: string;
+  /** This worker's share of the devices (`i/n`), or null: all of them. */
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  /** A device snapshot older than this makes the alerts it causes say so. */
+  readonly staleAfterSec: number;
+  readonly bodyLimitBytes: number;
+}
+
+const FLAGS: Record<string, { env: string; help: string }> = {
+  '--port': { env: 'RELAY_PORT', help: 'TCP port (0 = any free port)' },
+  '--host': { env: 'RELAY_HOST', help: 'address to listen on (default 127.0.0.1; put TLS in front, see relay/README.md)' },
+  '--data': { env: 'RELAY_DATA', help: 'folder for the keys and the SQLite store' },
+  '--store': { env: 'RELAY_STORE', help: 'sqlite (default) or postgres://…' },
+  '--shard': { env: 'RELAY_SHARD', help: 'this worker’s share of the devices, i/n (e.g. 0/3)' },
+  '--stale-after-sec': { env: 'RELAY_STALE_AFTER_SEC', help: 'snapshot age after which alerts say it is old (default 900)' },
+  '--body-limit': { env: 'RELAY_BODY_LIMIT', help: 'largest request body in bytes (default 65536)' },
+};
+
+export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--stale-after-sec S] [--body-limit B]\n${Object.entries(
+  FLAGS,
+)
+  .map(([flag, { env, help }]) => `  ${flag.padEnd(18)} ${env.padEnd(22)} ${help}`)
+  .join('\n')}`;
+
+export type ConfigResult = { ok: true; config: RelayConfig } | { ok: false; error: string };
+
+function whole(text: string, name: string, min: number, max: number): number | string {
+  if (!/^\d+$/.test(text)) return `${name}: expected a whole number, got "${text}"`;
+  const n = Number(text);
+  return n >= min && n <= max ? n : `${name}: expected ${min} to ${max}, got ${n}`;
+}
+
+export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ConfigResult {
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--help' || flag === '-h') return { ok: false, error: RELAY_USAGE };
+    if (FLAGS[flag] === undefined) return { ok: false, error: `unknown argument "${arg}"\n${RELAY_USAGE}` };
+    const value = inline ?? argv[++i];
+    if (value === undefined) return { ok: false, error: `${flag}: needs a value` };
+    given.set(flag, value);
+  }
+  const read = (flag: string): string | undefined => given.get(flag) ?? env[FLAGS[flag]!.env];
+
+  const port = whole(read('--port') ?? '8787', 'port', 0, 65_535);
+  if (typeof port === 'string') return { ok: false, error: port };
+  const dataDir = read('--data');
+  if (dataDir === undefined || dataDir === '') return { ok: false, error: `--data: required (or RELAY_DATA)\n${RELAY_USAGE}` };
+  const store = read('--store') ?? 'sqlite';
+  if (!(store === 'sqlite' || /^postgres(ql)?:\/\//.test(store))) return { ok: false, error: `store: expected sqlite or a postgres:// URL, got "${store}"` };
+  let shard: RelayConfig['shard'] = null;
+  const shardText = read('--shard');
+  if (shardText !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(shardText);
+    if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) return { ok: false, error: `shard: expected i/n with 0 <= i < n, got "${shardText}"` };
+    shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  const staleAfterSec = whole(read('--stale-after-sec') ?? '900', 'stale-after-sec', 1, 7 * 86_400);
+  if (typeof staleAfterSec === 'string') return { ok: false, error: staleAfterSec };
+  const bodyLimitBytes = whole(read('--body-limit') ?? '65536', 'body-limit', 1024, 4 * 1024 * 1024);
+  if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };
+  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, staleAfterSec, bodyLimitBytes } };
+}

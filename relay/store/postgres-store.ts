@@ -1,0 +1,183 @@
+import pg from 'pg';
+import type { DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard } from './relay-store.ts';
+import { deviceHash } from './shard.ts';
+
+/**
+ * The same store on PostgreSQL, for a hosted relay whose workers share devices by shard
+ * (`--store postgres://… --shard i/n`). The schema is the SQLite one; versions are kept in
+ * `relay_schema` and each step runs once, under an advisory lock so two workers starting together
+ * do not both migrate. Times are BIGINT epoch ms (read back as numbers: they stay far below 2^53).
+ */
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE devices (
+     id TEXT PRIMARY KEY, shard_hash BIGINT NOT NULL, token_hash TEXT NOT NULL, created_at_ms BIGINT NOT NULL,
+     subscription TEXT, vapid_jwk TEXT, subject TEXT NOT NULL);
+   CREATE TABLE snapshots (
+     device_id TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+     body TEXT NOT NULL, received_at_ms BIGINT NOT NULL);
+   CREATE TABLE monitors (
+     device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, account_id TEXT NOT NULL,
+     state TEXT NOT NULL, saved_at_ms BIGINT NOT NULL, PRIMARY KEY (device_id, account_id));
+   CREATE TABLE pushes (
+     id BIGSERIAL PRIMARY KEY,
+     device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, dedupe_key TEXT NOT NULL,
+     payload TEXT NOT NULL, urgency TEXT NOT NULL, topic_key TEXT, ttl_sec INTEGER NOT NULL,
+     created_at_ms BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at_ms BIGINT NOT NULL,
+     UNIQUE (device_id, dedupe_key));
+   CREATE INDEX pushes_due ON pushes (status, next_at_ms);`,
+];
+
+const MIGRATION_LOCK = 7_204_519;
+
+// BIGINT comes back as text by default; every BIGINT here is epoch ms or a 32-bit hash.
+pg.types.setTypeParser(20, (text) => Number(text));
+
+interface Row {
+  [column: string]: unknown;
+}
+
+const device = (r: Row): DeviceRecord => ({
+  id: r['id'] as string,
+  tokenHash: r['token_hash'] as string,
+  createdAtMs: r['created_at_ms'] as number,
+  subscription: (r['subscription'] as string | null) ?? null,
+  vapidJwk: (r['vapid_jwk'] as string | null) ?? null,
+  subject: r['subject'] as string,
+});
+
+const queued = (r: Row): QueuedPush => ({
+  id: r['id'] as number,
+  deviceId: r['device_id'] as string,
+  dedupeKey: r['dedupe_key'] as string,
+  payload: r['payload'] as string,
+  urgency: r['urgency'] as QueuedPush['urgency'],
+  topicKey: (r['topic_key'] as string | null) ?? null,
+  ttlSec: r['ttl_sec'] as number,
+  createdAtMs: r['created_at_ms'] as number,
+  status: r['status'] as PushStatus,
+  attempts: r['attempts'] as number,
+  nextAtMs: r['next_at_ms'] as number,
+});
+
+const shardArgs = (shard: Shard | null): [number, number] => (shard === null ? [1, 0] : [shard.count, shard.index]);
+
+export async function openPostgresStore(connectionString: string): Promise<RelayStore> {
+  const pool = new pg.Pool({ connectionString, max: 4 });
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS relay_schema (version INTEGER NOT NULL)');
+    const { rows } = await client.query('SELECT version FROM relay_schema');
+    const version = (rows[0]?.['version'] as number | undefined) ?? 0;
+    if (version > MIGRATIONS.length) throw new Error(`store version ${version} is newer than this relay knows (${MIGRATIONS.length}); upgrade the relay`);
+    for (let v = version; v < MIGRATIONS.length; v += 1) {
+      await client.query('BEGIN');
+      await client.query(MIGRATIONS[v]!);
+      await client.query('DELETE FROM relay_schema');
+      await client.query('INSERT INTO relay_schema (version) VALUES ($1)', [v + 1]);
+      await client.query('COMMIT');
+    }
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
+    await pool.end();
+    throw error;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+  }
+  client.release();
+
+  const query = async (text: string, values: unknown[] = []): Promise<Row[]> => (await pool.query(text, values)).rows as Row[];
+
+  return {
+    async createDevice(d) {
+      await query('INSERT INTO devices (id, shard_hash, token_hash, created_at_ms, subscription, vapid_jwk, subject) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        d.id,
+        deviceHash(d.id),
+        d.tokenHash,
+        d.createdAtMs,
+        d.subscription,
+        d.vapidJwk,
+        d.subject,
+      ]);
+    },
+    async device(id) {
+      const [row] = await query('SELECT * FROM devices WHERE id = $1', [id]);
+      return row === undefined ? null : device(row);
+    },
+    async deleteDevice(id) {
+      await query('DELETE FROM devices WHERE id = $1', [id]);
+    },
+    async updateSubscription(id, subscription) {
+      await query('UPDATE devices SET subscription = $1 WHERE id = $2', [subscription, id]);
+    },
+    async devices(shard) {
+      return (await query('SELECT * FROM devices WHERE shard_hash % $1 = $2 ORDER BY id', shardArgs(shard))).map(device);
+    },
+    async putSnapshot(s) {
+      await query(
+        `INSERT INTO snapshots (device_id, body, received_at_ms) VALUES ($1, $2, $3)
+         ON CONFLICT (device_id) DO UPDATE SET body = excluded.body, received_at_ms = excluded.received_at_ms`,
+        [s.deviceId, s.body, s.receivedAtMs],
+      );
+    },
+    async snapshot(deviceId) {
+      const [row] = await query('SELECT device_id, body, received_at_ms FROM snapshots WHERE device_id = $1', [deviceId]);
+      return row === undefined ? null : { deviceId: row['device_id'] as string, body: row['body'] as string, receivedAtMs: row['received_at_ms'] as number };
+    },
+    async saveDecisions(monitor: MonitorRecord, pushes: readonly PushRecord[]) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query(
+          `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+          [monitor.deviceId, monitor.accountId, monitor.state, monitor.savedAtMs],
+        );
+        let count = 0;
+        for (const p of pushes) {
+          const r = await c.query(
+            `INSERT INTO pushes (device_id, dedupe_key, payload, urgency, topic_key, ttl_sec, created_at_ms, status, attempts, next_at_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $7) ON CONFLICT (device_id, dedupe_key) DO NOTHING`,
+            [p.deviceId, p.dedupeKey, p.payload, p.urgency, p.topicKey, p.ttlSec, p.createdAtMs],
+          );
+          count += r.rowCount ?? 0;
+        }
+        await c.query('COMMIT');
+        return count;
+      } catch (error) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        c.release();
+      }
+    },
+    async monitors(deviceId) {
+      return (await query('SELECT * FROM monitors WHERE device_id = $1 ORDER BY account_id', [deviceId])).map((r) => ({
+        deviceId: r['device_id'] as string,
+        accountId: r['account_id'] as string,
+        state: r['state'] as string,
+        savedAtMs: r['saved_at_ms'] as number,
+      }));
+    },
+    async duePushes(nowMs, limit, shard) {
+      const rows = await query(
+        `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
+         WHERE p.status = 'pending' AND p.next_at_ms <= $1 AND d.shard_hash % $2 = $3
+         ORDER BY p.next_at_ms, p.id LIMIT $4`,
+        [nowMs, ...shardArgs(shard), limit],
+      );
+      return rows.map(queued);
+    },
+    async markPush(id, status, attempts, nextAtMs) {
+      await query('UPDATE pushes SET status = $1, attempts = $2, next_at_ms = $3 WHERE id = $4', [status, attempts, nextAtMs, id]);
+    },
+    async pushes(deviceId) {
+      return (await query('SELECT * FROM pushes WHERE device_id = $1 ORDER BY id', [deviceId])).map(queued);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceRecord, PushRecord, RelayStore } from './relay-store.ts';
+import { inShard } from './shard.ts';
+
+/**
+ * The behaviour every RelayStore must have, run against each implementation (SQLite always;
+ * PostgreSQL where a server is available). `open` gives a fresh, empty store; `reopen` the same data
+ * after a restart.
+ */
+export function relayStoreContract(name: string, open: () => Promise<RelayStore>, reopen: () => Promise<RelayStore>): void {
+  describe(`RelayStore contract: ${name}`, () => {
+    let store: RelayStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const dev = (id: string): DeviceRecord => ({ id, tokenHash: `h-${id}`, createdAtMs: 1_000, subscription: `{"endpoint":"https://p.test/${id}"}`, vapidJwk: null, subject: 'mailto:a@b.test' });
+    const push = (deviceId: string, key: string, at = 5_000): PushRecord => ({ deviceId, dedupeKey: key, payload: `{"k":"${key}"}`, urgency: 'high', topicKey: 't', ttlSec: 300, createdAtMs: at });
+
+    it('keeps devices and gives them back as stored; an unknown id is null', async () => {
+      await store.createDevice(dev('a'));
+      expect(await store.device('a')).toEqual(dev('a'));
+      expect(await store.device('nope')).toBeNull();
+      await expect(store.createDevice(dev('a'))).rejects.toThrow();
+    });
+
+    it('a snapshot replaces the previous one; deleting a device removes what it owns', async () => {
+      await store.createDevice(dev('a'));
+      await store.putSnapshot({ deviceId: 'a', body: '{"v":1}', receivedAtMs: 10 });
+      await store.putSnapshot({ deviceId: 'a', body: '{"v":2}', receivedAtMs: 20 });
+      expect(await store.snapshot('a')).toEqual({ deviceId: 'a', body: '{"v":2}', receivedAtMs: 20 });
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 30 }, [push('a', 'k1')]);
+      await store.deleteDevice('a');
+      expect(await store.device('a')).toBeNull();
+      expect(await store.snapshot('a')).toBeNull();
+      expect(await store.monitors('a')).toEqual([]);
+      expect(await store.pushes('a')).toEqual([]);
+    });
+
+    it('saves a monitor and its pushes together; the same decision is queued once', async () => {
+      await store.createDevice(dev('a'));
+      expect(await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{"n":1}', savedAtMs: 30 }, [push('a', 'k1'), push('a', 'k2')])).toBe(2);
+      expect(await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }, [push('a', 'k1')])).toBe(0);
+      expect(await store.monitors('a')).toEqual([{ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }]);
+      expect((await store.pushes('a')).map((p) => p.dedupeKey)).toEqual(['k1', 'k2']);
+    });
+
+    it('a push for a device that does not exist fails the whole transaction (the monitor is not saved either)', async () => {
+      await store.createDevice(dev('a'));
+      await expect(store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{"n":9}', savedAtMs: 50 }, [push('ghost', 'k')])).rejects.toThrow();
+      expect(await store.monitors('a')).toEqual([]);
+    });
+
+    it('due pushes: pending only, by time; marking moves them on', async () => {
+      await store.createDevice(dev('a'));
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'late', 9_000), push('a', 'early', 5_000)]);
+      expect((await store.duePushes(6_000, 10, null)).map((p) => p.dedupeKey)).toEqual(['early']);
+      const [early] = await store.duePushes(6_000, 10, null);
+      await store.markPush(early!.id, 'pending', 1, 20_000);
+      expect((await store.duePushes(10_000, 10, null)).map((p) => p.dedupeKey)).toEqual(['late']);
+      const [late] = await store.duePushes(10_000, 10, null);
+      await store.markPush(late!.id, 'sent', 1, 10_000);
+      expect((await store.duePushes(30_000, 10, null)).map((p) => [p.dedupeKey, p.attempts])).toEqual([['early', 1]]);
+      expect((await store.pushes('a')).map((p) => [p.dedupeKey, p.status])).toEqual([['late', 'sent'], ['early', 'pending']]);
+    });
+
+    it('shards split devices and their pushes with no overlap and nothing left out', async () => {
+      const ids = Array.from({ length: 40 }, (_, i) => `device-${i}`);
+      for (const id of ids) await store.createDevice(dev(id));
+      for (const id of ids) await store.saveDecisions({ deviceId: id, accountId: 'x', state: '{}', savedAtMs: 1 }, [push(id, 'k')]);
+      const count = 3;
+      const seen: string[] = [];
+      for (let index = 0; index < count; index += 1) {
+        const mine = (await store.devices({ index, count })).map((d) => d.id);
+        expect(mine.every((id) => inShard(id, { index, count }))).toBe(true);
+        expect((await store.duePushes(10_000, 100, { index, count })).map((p) => p.deviceId).sort()).toEqual([...mine].sort());
+        seen.push(...mine);
+      }
+      expect(seen.sort()).toEqual([...ids].sort());
+      expect(seen.length).toBe(new Set(seen).size);
+    });
+
+    it('everything survives a restart', async () => {
+      await store.createDevice(dev('a'));
+      await store.putSnapshot({ deviceId: 'a', body: '{"v":3}', receivedAtMs: 7 });
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{"n":3}', savedAtMs: 8 }, [push('a', 'k')]);
+      await store.close();
+      store = await reopen();
+      expect(await store.device('a')).toEqual(dev('a'));
+      expect((await store.snapshot('a'))?.body).toBe('{"v":3}');
+      expect((await store.monitors('a'))[0]?.state).toBe('{"n":3}');
+      expect((await store.duePushes(10_000, 10, null)).length).toBe(1);
+    });
+  });
+}

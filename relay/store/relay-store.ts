@@ -1,0 +1,85 @@
+/**
+ * What the relay keeps, behind one small interface so the embedded SQLite store and the PostgreSQL
+ * store are interchangeable (the contract tests in relay-store.contract.ts run against both).
+ * Everything in and out is plain data: JSON text for documents, numbers for times (epoch ms).
+ * The relay never stores an API key: a device's snapshot holds positions, balances, the ladder and
+ * policy, and at most a public address.
+ */
+
+export interface DeviceRecord {
+  readonly id: string;
+  /** SHA-256 of the bearer token, base64url: the token itself is shown once, at registration. */
+  readonly tokenHash: string;
+  readonly createdAtMs: number;
+  /** The browser's PushSubscription.toJSON(), as checked JSON text; null once the push service said it is gone. */
+  readonly subscription: string | null;
+  /** The VAPID key pair the phone subscribed with (JWK JSON text), or null: the relay's own pair. */
+  readonly vapidJwk: string | null;
+  /** The VAPID contact (`mailto:` or `https:`). */
+  readonly subject: string;
+}
+
+export interface SnapshotRecord {
+  readonly deviceId: string;
+  /** The device's accounts as JSON text (checked at the door, see relay/devices/device-snapshot.ts). */
+  readonly body: string;
+  readonly receivedAtMs: number;
+}
+
+export interface MonitorRecord {
+  readonly deviceId: string;
+  readonly accountId: string;
+  /** The monitor snapshot JSON text (shared/engine/monitor), saved after every decision. */
+  readonly state: string;
+  readonly savedAtMs: number;
+}
+
+export type PushStatus = 'pending' | 'sent' | 'gone' | 'refused';
+
+export interface PushRecord {
+  readonly deviceId: string;
+  /** Unique per device: the alert id plus what happened to it, so a decision is queued once. */
+  readonly dedupeKey: string;
+  /** The Declarative Web Push JSON text. */
+  readonly payload: string;
+  readonly urgency: 'very-low' | 'low' | 'normal' | 'high';
+  readonly topicKey: string | null;
+  readonly ttlSec: number;
+  readonly createdAtMs: number;
+}
+
+export interface QueuedPush extends PushRecord {
+  readonly id: number;
+  readonly status: PushStatus;
+  readonly attempts: number;
+  readonly nextAtMs: number;
+}
+
+/** Which devices a worker follows: a hash of the device id modulo the worker count. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface RelayStore {
+  createDevice(device: DeviceRecord): Promise<void>;
+  device(id: string): Promise<DeviceRecord | null>;
+  /** Removes the device and everything it owns (snapshot, monitors, queued pushes). */
+  deleteDevice(id: string): Promise<void>;
+  updateSubscription(id: string, subscription: string | null): Promise<void>;
+  devices(shard: Shard | null): Promise<DeviceRecord[]>;
+
+  putSnapshot(snapshot: SnapshotRecord): Promise<void>;
+  snapshot(deviceId: string): Promise<SnapshotRecord | null>;
+
+  /** One transaction: the monitor's new state and the pushes its decisions cause (a push is never queued twice). */
+  saveDecisions(monitor: MonitorRecord, pushes: readonly PushRecord[]): Promise<number>;
+  monitors(deviceId: string): Promise<MonitorRecord[]>;
+
+  /** Pending pushes due at `nowMs`, oldest first. */
+  duePushes(nowMs: number, limit: number, shard: Shard | null): Promise<QueuedPush[]>;
+  markPush(id: number, status: PushStatus, attempts: number, nextAtMs: number): Promise<void>;
+  pushes(deviceId: string): Promise<QueuedPush[]>;
+
+  close(): Promise<void>;
+}

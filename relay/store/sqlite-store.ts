@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+import type { DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
+import { deviceHash } from './shard.ts';
+
+/**
+ * The embedded store: one SQLite file in the relay's data folder, WAL so readers never wait for the
+ * writer, `synchronous = NORMAL` (durable at each checkpoint; a power cut may lose the last
+ * transaction, a process kill loses nothing). Versioned with `user_version`; each step below runs once.
+ */
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE devices (
+     id TEXT PRIMARY KEY, shard_hash INTEGER NOT NULL, token_hash TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+     subscription TEXT, vapid_jwk TEXT, subject TEXT NOT NULL);
+   CREATE TABLE snapshots (
+     device_id TEXT PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+     body TEXT NOT NULL, received_at_ms INTEGER NOT NULL);
+   CREATE TABLE monitors (
+     device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, account_id TEXT NOT NULL,
+     state TEXT NOT NULL, saved_at_ms INTEGER NOT NULL, PRIMARY KEY (device_id, account_id));
+   CREATE TABLE pushes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, dedupe_key TEXT NOT NULL,
+     payload TEXT NOT NULL, urgency TEXT NOT NULL, topic_key TEXT, ttl_sec INTEGER NOT NULL,
+     created_at_ms INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at_ms INTEGER NOT NULL,
+     UNIQUE (device_id, dedupe_key));
+   CREATE INDEX pushes_due ON pushes (status, next_at_ms);`,
+];
+
+interface PushRow {
+  id: number;
+  device_id: string;
+  dedupe_key: string;
+  payload: string;
+  urgency: QueuedPush['urgency'];
+  topic_key: string | null;
+  ttl_sec: number;
+  created_at_ms: number;
+  status: PushStatus;
+  attempts: number;
+  next_at_ms: number;
+}
+
+interface DeviceRow {
+  id: string;
+  token_hash: string;
+  created_at_ms: number;
+  subscription: string | null;
+  vapid_jwk: string | null;
+  subject: string;
+}
+
+const device = (r: DeviceRow): DeviceRecord => ({
+  id: r.id,
+  tokenHash: r.token_hash,
+  createdAtMs: r.created_at_ms,
+  subscription: r.subscription,
+  vapidJwk: r.vapid_jwk,
+  subject: r.subject,
+});
+
+const queued = (r: PushRow): QueuedPush => ({
+  id: r.id,
+  deviceId: r.device_id,
+  dedupeKey: r.dedupe_key,
+  payload: r.payload,
+  urgency: r.urgency,
+  topicKey: r.topic_key,
+  ttlSec: r.ttl_sec,
+  createdAtMs: r.created_at_ms,
+  status: r.status,
+  attempts: r.attempts,
+  nextAtMs: r.next_at_ms,
+});
+
+/** `(count, count, index)` for the `(? = 0 OR shard_hash % ? = ?)` filter; count 0 means every device. */
+const shardArgs = (shard: Shard | null): [number, number, number] => (shard === null ? [0, 1, 0] : [shard.count, shard.count, shard.index]);
+
+export function openSqliteStore(file: string): RelayStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    db.close();
+    throw new Error(`${file}: store version ${version} is newer than this relay knows (${MIGRATIONS.length}); upgrade the relay`);
+  }
+  for (let v = version; v < MIGRATIONS.length; v += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+
+  const insertPush = db.prepare(
+    `INSERT OR IGNORE INTO pushes (device_id, dedupe_key, payload, urgency, topic_key, ttl_sec, created_at_ms, status, attempts, next_at_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)`,
+  );
+  const upsertMonitor = db.prepare(
+    `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) VALUES (?, ?, ?, ?)
+     ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+  );
+  const saveDecisions = db.transaction((monitor: MonitorRecord, pushes: readonly PushRecord[]): number => {
+    upsertMonitor.run(monitor.deviceId, monitor.accountId, monitor.state, monitor.savedAtMs);
+    let queuedCount = 0;
+    for (const p of pushes) {
+      queuedCount += insertPush.run(p.deviceId, p.dedupeKey, p.payload, p.urgency, p.topicKey, p.ttlSec, p.createdAtMs, p.createdAtMs).changes;
+    }
+    return queuedCount;
+  });
+
+  return {
+    async createDevice(d) {
+      db.prepare('INSERT INTO devices (id, shard_hash, token_hash, created_at_ms, subscription, vapid_jwk, subject) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        d.id,
+        deviceHash(d.id),
+        d.tokenHash,
+        d.createdAtMs,
+        d.subscription,
+        d.vapidJwk,
+        d.subject,
+      );
+    },
+    async device(id) {
+      const row = db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+      return row === undefined ? null : device(row);
+    },
+    async deleteDevice(id) {
+      db.prepare('DELETE FROM devices WHERE id = ?').run(id);
+    },
+    async updateSubscription(id, subscription) {
+      db.prepare('UPDATE devices SET subscription = ? WHERE id = ?').run(subscription, id);
+    },
+    async devices(shard) {
+      const rows = db.prepare('SELECT * FROM devices WHERE (? = 0 OR shard_hash % ? = ?) ORDER BY id').all(...shardArgs(shard)) as DeviceRow[];
+      return rows.map(device);
+    },
+    async putSnapshot(s) {
+      db.prepare(
+        `INSERT INTO snapshots (device_id, body, received_at_ms) VALUES (?, ?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET body = excluded.body, received_at_ms = excluded.received_at_ms`,
+      ).run(s.deviceId, s.body, s.receivedAtMs);
+    },
+    async snapshot(deviceId) {
+      const row = db.prepare('SELECT device_id, body, received_at_ms FROM snapshots WHERE device_id = ?').get(deviceId) as
+        | { device_id: string; body: string; received_at_ms: number }
+        | undefined;
+      return row === undefined ? null : { deviceId: row.device_id, body: row.body, receivedAtMs: row.received_at_ms };
+    },
+    async saveDecisions(monitor, pushes) {
+      return saveDecisions(monitor, pushes);
+    },
+    async monitors(deviceId) {
+      const rows = db.prepare('SELECT * FROM monitors WHERE device_id = ? ORDER BY account_id').all(deviceId) as {
+        device_id: string;
+        account_id: string;
+        state: string;
+        saved_at_ms: number;
+      }[];
+      return rows.map((r) => ({ deviceId: r.device_id, accountId: r.account_id, state: r.state, savedAtMs: r.saved_at_ms }));
+    },
+    async duePushes(nowMs, limit, shard) {
+      const rows = db
+        .prepare(
+          `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
+           WHERE p.status = 'pending' AND p.next_at_ms <= ? AND (? = 0 OR d.shard_hash % ? = ?)
+           ORDER BY p.next_at_ms, p.id LIMIT ?`,
+        )
+        .all(nowMs, ...shardArgs(shard), limit) as PushRow[];
+      return rows.map(queued);
+    },
+    async markPush(id, status, attempts, nextAtMs) {
+      db.prepare('UPDATE pushes SET status = ?, attempts = ?, next_at_ms = ? WHERE id = ?').run(status, attempts, nextAtMs, id);
+    },
+    async pushes(deviceId) {
+      return (db.prepare('SELECT * FROM pushes WHERE device_id = ? ORDER BY id').all(deviceId) as PushRow[]).map(queued);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

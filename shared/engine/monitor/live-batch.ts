@@ -1,0 +1,104 @@
+import type { AlertDecision } from '../alerts/alert-decision.ts';
+import { accountOf, type AccountState } from '../positions/account-state.ts';
+import type { FeedEvent } from '../positions/feed-notices.ts';
+import { monitorStep, type MonitorInput } from './account-monitor.ts';
+import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, type LiveMonitor, type LiveMonitorConfig, type LiveStep } from './live-monitor.ts';
+
+/**
+ * The live path, coalesced: every feed event that arrived in one batch (one task turn, or a short
+ * window the home chooses, no longer than the venue's mark interval) and one evaluation for all of
+ * them. Evaluating per frame re-values the whole account on every mark, so its cost grows with the
+ * square of the positions; per batch it grows with their number.
+ *
+ * `feedState` is the feed's account after every event of the batch was folded in (what `feed.state()`
+ * says when the batch is handed on). The batch's time is its newest event's time (never before the
+ * monitor's). In that order:
+ *  1. reminders and held notices due before a step fall due first, at their own time (`dueUntil`);
+ *  2. the feed going stale is stepped at the notice's own time, its `since` the batch time at which the
+ *     quietest symbol's last mark was handed on (what a replay of the batches computes);
+ *  3. the feed recovering is stepped at the batch time, before the marks it came with;
+ *  4. one `marks` step with the newest mark of every symbol in the batch;
+ *  5. at most one `account` step, if positions, balance, tiers or modes changed.
+ * The batch in which the feed's account becomes whole starts the monitor from it; its first step is
+ * the batch's marks (so they are observed, as a replay's first tick), or the account without marks.
+ * A replay whose ticks are the batches (`[batch time, {symbol: mark}]`) raises the same alerts with the
+ * same ids at the same times, when the home keeps two rules (shared/feed/event-batcher.ts does the
+ * first with `startsBatch: isFeedNotice`): a feed notice closes the pending batch and opens the next,
+ * and a wake-up timer (`liveMonitorClock`) hands on the pending batch before it runs. A batch of one
+ * event behaves as `liveMonitorStep` (except that a mark completing the account is also observed).
+ */
+/** Feed notices (stale, fresh, connection...) start a batch of their own: see `liveMonitorBatch`. */
+export const isFeedNotice = (event: FeedEvent): boolean => event.kind !== 'venue';
+
+export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[], feedState: AccountState, config: LiveMonitorConfig): LiveStep {
+  // A saved monitor is restored before the batch is heard (see liveMonitorStep).
+  const live = resumed(saved, feedState, config);
+  let batchTime = live.now;
+  for (const event of events) {
+    const t = eventTime(event);
+    if (t !== null && (batchTime === null || t > batchTime)) batchTime = t;
+  }
+  if (batchTime === null) return { live, decisions: [] };
+  const t = batchTime;
+  const decisions: AlertDecision[] = [];
+  let monitor = live.monitor;
+  let now = live.now ?? t;
+  const step = (input: MonitorInput, at: number): void => {
+    if (monitor === null) return;
+    const result = monitorStep(dueUntil(monitor, at, decisions), input, at);
+    monitor = result.monitor;
+    decisions.push(...result.decisions);
+    now = at;
+  };
+
+  // Latest mark per symbol, in arrival order (what per-event stepping would leave the monitor with).
+  const marks: Record<string, number> = {};
+  let marked = false;
+  let accountChanged = false;
+  let stale = live.stale;
+  let recovering = false;
+  for (const event of events) {
+    if (event.kind === 'venue') {
+      const e = event.event;
+      if (e.kind === 'mark') {
+        marks[e.symbol] = e.price;
+        marked = true;
+      } else if (ACCOUNT_EVENTS.has(e.kind)) {
+        accountChanged = true;
+      }
+    } else if (event.kind === 'stale') {
+      if (stale.length === 0) {
+        // Gone stale again after recovering within this batch: the recovery comes first, at its time.
+        if (recovering) step({ kind: 'recovered' }, now);
+        recovering = false;
+        const since = Math.min(...event.symbols.map((s) => live.markedAt[s] ?? feedState.marks.get(s)?.time ?? event.time));
+        step({ kind: 'stale', since, reason: `no mark price for ${event.symbols.join(', ')}` }, Math.max(now, event.time));
+      }
+      stale = [...new Set([...stale, ...event.symbols])].sort();
+    } else if (event.kind === 'fresh') {
+      const left = stale.filter((s) => !event.symbols.includes(s));
+      if (stale.length > 0 && left.length === 0) recovering = true;
+      stale = left;
+    }
+  }
+  if (recovering) step({ kind: 'recovered' }, t);
+  if (monitor === null) {
+    // The account may be whole now; if so the monitor starts from it, and its first step is this
+    // batch's marks (observed, as a replay's first tick is) or, without marks, the account itself.
+    const view = marked || accountChanged ? accountOf(feedState, { takerFeeRate: config.takerFeeRate }) : null;
+    if (view?.ok === true) {
+      monitor = startMonitor(view.account, config);
+      step(marked ? { kind: 'marks', marks } : { kind: 'account', account: view.account }, t);
+    }
+  } else {
+    if (marked) step({ kind: 'marks', marks }, t);
+    if (accountChanged) {
+      const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
+      if (view.ok) step({ kind: 'account', account: view.account }, t);
+    }
+  }
+  // Nothing stepped (a notice without a monitor, an ack): time still moves on, due reminders included.
+  if (monitor !== null && now < t) monitor = dueUntil(monitor, t, decisions);
+  const markedAt = marked ? { ...live.markedAt, ...Object.fromEntries(Object.keys(marks).map((s) => [s, t])) } : live.markedAt;
+  return { live: { ...live, monitor, stale, now: t, markedAt }, decisions };
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { crashRun } from '../../tools/test-support/crash-reports.ts';
+import type { RiskAlertEntry } from './alert-log.ts';
+import { alertNotification, subjectLabel } from './alert-notification.ts';
+import { epochMs, price, qty, ratio, usdt } from '../units/units.ts';
+
+const entry: RiskAlertEntry = {
+  kind: 'tier',
+  id: 'binance:main:isolated:BTCUSDT:long|tier|0.8|1000',
+  subject: 'binance:main:isolated:BTCUSDT:long',
+  severity: 'margin-call',
+  channel: 'push',
+  openedAt: epochMs(1000),
+  lastNotifiedAt: epochMs(1000),
+  reminders: 0,
+  supersedes: [],
+  resolved: null,
+  tier: '0.8',
+  tierName: 'Margin call',
+  figures: {
+    riskRatio: ratio(0.8234),
+    equityUsdt: usdt(1000),
+    requirementUsdt: usdt(823.4),
+    forecast: { tier: '0.9', tierName: 'Critical', probability: 0.634, horizonSec: 3600, medianTimeSec: 2460 },
+    topUpUsdt: usdt(412),
+    reduction: { symbol: 'BTCUSDT', side: 'long', qty: qty(0.18000000000000002), feeUsdt: usdt(3.1), closesPosition: false },
+    marks: { BTCUSDT: price(58000) },
+  },
+};
+
+describe('alertNotification', () => {
+  it('says the tier, where, rho, the next tier’s odds and both suggestions with their numbers', () => {
+    expect(alertNotification(entry, { accountLabel: 'Binance main' })).toEqual({
+      tag: entry.id,
+      title: 'Margin call · BTCUSDT long · Binance main',
+      body: 'ρ 0.823. Critical: 63 % within 1 h. Add 412.00 USDT or reduce BTCUSDT by 0.18 (fee 3.10 USDT).',
+      urgency: 'normal',
+      subject: entry.subject,
+    });
+  });
+
+  it('a forecast says how likely and how soon; Critical is urgent; past liquidation says so', () => {
+    const predicted = alertNotification(
+      { ...entry, kind: 'predictive', severity: 'critical', tierName: 'Critical', figures: { ...entry.figures, reduction: null } },
+      { accountLabel: 'Binance main' },
+    );
+    expect(predicted.title).toBe('Critical likely · BTCUSDT long · Binance main');
+    expect(predicted.body).toBe('63 % within 1 h, median 41 min; now ρ 0.823. Add 412.00 USDT.');
+    expect(predicted.urgency).toBe('high');
+    const past = alertNotification({ ...entry, severity: 'liquidation', tierName: 'Liquidation', reminders: 2, figures: { ...entry.figures, riskRatio: null, forecast: null, topUpUsdt: usdt(0), reduction: { ...entry.figures.reduction!, closesPosition: true } } }, { accountLabel: 'X' });
+    expect(past.title).toBe('Reminder: Liquidation · BTCUSDT long · X');
+    expect(past.body).toBe('past liquidation. Close BTCUSDT (fee 3.10 USDT).');
+    expect(subjectLabel('binance:main:cross')).toBe('cross margin');
+  });
+
+  it('every alert of the crash scenario reads cleanly: no NaN, Infinity, undefined or null, and the top-up is the engine’s', () => {
+    const { log } = crashRun();
+    expect(log.entries.length).toBeGreaterThan(3);
+    let withTopUp = 0;
+    for (const e of log.entries) {
+      const n = alertNotification(e, { accountLabel: 'Binance demo' });
+      expect(`${n.title} ${n.body}`).not.toMatch(/NaN|Infinity|undefined|null/);
+      expect(n.tag).toBe(e.id);
+      if (e.kind !== 'stale' && e.figures.topUpUsdt > 0) {
+        withTopUp += 1;
+        expect(n.body).toContain(`Add ${e.figures.topUpUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`);
+      }
+    }
+    expect(withTopUp).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,68 @@
+import type { AlertEntry } from './alert-log.ts';
+
+/**
+ * The words of one alert as every home shows it: a `chrome.notifications` card, a Web Push
+ * notification (the relay and the extension sending to the phone), the PWA's own. One function, so a
+ * trader reads the same sentence on the desktop and on the phone. iOS shows no action buttons, so the
+ * body itself carries the suggestion with its numbers; the tag is the alert id, so a reminder or a
+ * duplicate replaces the card instead of adding one.
+ */
+export interface AlertNotification {
+  /** The alert id: notification tag and push dedupe key. */
+  readonly tag: string;
+  readonly title: string;
+  readonly body: string;
+  /** `high` for Critical, Liquidation and stale data (the watcher is blind): a push's Urgency. */
+  readonly urgency: 'normal' | 'high';
+  /** The account and subject, for the notification's "open" action. */
+  readonly subject: string;
+}
+
+export interface NotificationContext {
+  /** How the trader names the account, e.g. "Binance main". */
+  readonly accountLabel: string;
+}
+
+const usdtText = (n: number): string => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
+
+/** A quantity with the digits that matter and no float noise (0.18, not 0.18000000000000002). */
+const qtyText = (n: number): string => String(Number(n.toPrecision(6)));
+
+const durationText = (sec: number): string =>
+  sec >= 3600 ? `${Math.round(sec / 360) / 10} h` : sec >= 60 ? `${Math.round(sec / 60)} min` : `${Math.max(1, Math.round(sec))} s`;
+
+/** "BTCUSDT long" for an isolated position, "cross margin" for the pool (subject-key.ts spells them). */
+export function subjectLabel(subject: string): string {
+  const isolated = /:isolated:([^:]+):(long|short)$/.exec(subject);
+  return isolated === null ? 'cross margin' : `${isolated[1]} ${isolated[2]}`;
+}
+
+export function alertNotification(entry: AlertEntry, context: NotificationContext): AlertNotification {
+  const where = `${subjectLabel(entry.subject)} · ${context.accountLabel}`;
+  if (entry.kind === 'stale') {
+    return { tag: entry.id, title: `Data stale · ${context.accountLabel}`, body: `Not watching: ${entry.reason}. Check the app or the venue.`, urgency: 'high', subject: entry.subject };
+  }
+  const f = entry.figures;
+  const rho = f.riskRatio === null ? 'past liquidation' : `ρ ${f.riskRatio.toFixed(3)}`;
+  const reminder = entry.reminders > 0 ? 'Reminder: ' : '';
+  const head =
+    entry.kind === 'predictive' && f.forecast !== null
+      ? `${reminder}${entry.tierName} likely · ${where}`
+      : `${reminder}${entry.tierName} · ${where}`;
+  const lines: string[] = [];
+  if (entry.kind === 'predictive' && f.forecast !== null) {
+    const median = f.forecast.medianTimeSec === null ? '' : `, median ${durationText(f.forecast.medianTimeSec)}`;
+    lines.push(`${Math.round(f.forecast.probability * 100)} % within ${durationText(f.forecast.horizonSec)}${median}; now ${rho}.`);
+  } else {
+    const next = f.forecast === null ? '' : ` ${f.forecast.tierName}: ${Math.round(f.forecast.probability * 100)} % within ${durationText(f.forecast.horizonSec)}.`;
+    lines.push(`${rho}.${next}`);
+  }
+  const actions: string[] = [];
+  if (f.topUpUsdt > 0) actions.push(`add ${usdtText(f.topUpUsdt)}`);
+  if (f.reduction !== null) {
+    actions.push(`${f.reduction.closesPosition ? 'close' : 'reduce'} ${f.reduction.symbol} ${f.reduction.closesPosition ? '' : `by ${qtyText(f.reduction.qty)} `}(fee ${usdtText(f.reduction.feeUsdt)})`.replace('  ', ' '));
+  }
+  if (actions.length > 0) lines.push(`${actions.join(' or ').replace(/^./, (c) => c.toUpperCase())}.`);
+  const urgent = entry.severity === 'critical' || entry.severity === 'liquidation';
+  return { tag: entry.id, title: head, body: lines.join(' '), urgency: urgent ? 'high' : 'normal', subject: entry.subject };
+}

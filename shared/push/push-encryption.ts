@@ -1,0 +1,149 @@
+import { concatBytes, utf8 } from './base64url.ts';
+
+/**
+ * Web Push message encryption, `aes128gcm` (RFC 8291 on top of RFC 8188), on WebCrypto alone so the
+ * extension worker, the PWA and the Node relay run the same code. One record, as RFC 8291 §4 requires:
+ *
+ *   body = salt(16) | rs(4, big-endian) | idlen(1) = 65 | as_public(65) | AES-128-GCM(plaintext | 0x02 | zeros)
+ *
+ * Keys: ECDH between a fresh sender key pair and the subscription's `p256dh`, then HKDF-SHA-256 in the
+ * RFC's three steps (auth secret, key info, salt). HKDF-Expand to at most 32 octets is one HMAC block,
+ * so each step is a single HMAC: T(1) = HMAC(PRK, info | 0x01).
+ * Checked byte for byte against RFC 8291 Appendix A (push-encryption.test.ts).
+ */
+
+type Subtle = typeof globalThis.crypto.subtle;
+type Key = Awaited<ReturnType<Subtle['importKey']>>;
+
+/** Every push service must accept a 4096-octet body; 86 header + 16 tag + 1 delimiter leave this much. */
+export const MAX_PUSH_PLAINTEXT_BYTES = 3993;
+const HEADER_BYTES = 86;
+const TAG_BYTES = 16;
+const RECORD_SIZE = 4096;
+
+export interface SenderKeys {
+  /** Uncompressed P-256 point, 65 octets (0x04 | x | y). */
+  readonly publicKey: Uint8Array;
+  readonly privateKey: Key;
+}
+
+export interface EncryptInput {
+  readonly plaintext: Uint8Array;
+  /** The subscription's `p256dh`: the user agent's uncompressed P-256 public key, 65 octets. */
+  readonly uaPublic: Uint8Array;
+  /** The subscription's `auth` secret, 16 octets. */
+  readonly authSecret: Uint8Array;
+  /** Fixed only by tests (the RFC vector); otherwise 16 fresh random octets. */
+  readonly salt?: Uint8Array;
+  /** Fixed only by tests; otherwise a fresh key pair per message, as RFC 8291 §3.1 requires. */
+  readonly senderKeys?: SenderKeys;
+}
+
+export type PushCryptoResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+const ok = <T>(value: T): PushCryptoResult<T> => ({ ok: true, value });
+const fail = <T>(error: string): PushCryptoResult<T> => ({ ok: false, error });
+
+async function hmac(subtle: Subtle, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  const k = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await subtle.sign('HMAC', k, data));
+}
+
+const isPoint = (bytes: Uint8Array): boolean => bytes.length === 65 && bytes[0] === 0x04;
+
+/** The content key and nonce both sides derive (RFC 8291 §3.3-3.4, RFC 8188 §2.2-2.3). */
+async function contentKeys(
+  subtle: Subtle,
+  ecdhSecret: Uint8Array,
+  authSecret: Uint8Array,
+  uaPublic: Uint8Array,
+  asPublic: Uint8Array,
+  salt: Uint8Array,
+): Promise<{ cek: Uint8Array; nonce: Uint8Array }> {
+  const prkKey = await hmac(subtle, authSecret, ecdhSecret);
+  const keyInfo = concatBytes(utf8('WebPush: info\0'), uaPublic, asPublic);
+  const ikm = await hmac(subtle, prkKey, concatBytes(keyInfo, Uint8Array.of(1)));
+  const prk = await hmac(subtle, salt, ikm);
+  const cek = (await hmac(subtle, prk, concatBytes(utf8('Content-Encoding: aes128gcm\0'), Uint8Array.of(1)))).slice(0, 16);
+  const nonce = (await hmac(subtle, prk, concatBytes(utf8('Content-Encoding: nonce\0'), Uint8Array.of(1)))).slice(0, 12);
+  return { cek, nonce };
+}
+
+async function ecdh(subtle: Subtle, privateKey: Key, peerPublic: Uint8Array): Promise<Uint8Array> {
+  const peer = await subtle.importKey('raw', peerPublic, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+  return new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256));
+}
+
+/** A fresh P-256 key pair in the form `encryptPush` and `vapid` take (public key raw, 65 octets). */
+export async function generateP256KeyPair(subtle: Subtle, usage: 'ecdh' | 'ecdsa', extractable = false): Promise<SenderKeys> {
+  const algorithm = usage === 'ecdh' ? { name: 'ECDH', namedCurve: 'P-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
+  const uses: ('deriveBits' | 'sign' | 'verify')[] = usage === 'ecdh' ? ['deriveBits'] : ['sign', 'verify'];
+  const pair = (await subtle.generateKey(algorithm, extractable, uses)) as { publicKey: Key; privateKey: Key };
+  return { publicKey: new Uint8Array(await subtle.exportKey('raw', pair.publicKey)), privateKey: pair.privateKey };
+}
+
+/** The `aes128gcm` body for one push message, or why not (bad key sizes, payload too large). */
+export async function encryptPush(input: EncryptInput, subtle: Subtle = globalThis.crypto.subtle): Promise<PushCryptoResult<Uint8Array>> {
+  if (!isPoint(input.uaPublic)) return fail('p256dh: not an uncompressed P-256 public key (65 octets, 0x04 first)');
+  if (input.authSecret.length !== 16) return fail('auth: the secret must be 16 octets');
+  if (input.plaintext.length > MAX_PUSH_PLAINTEXT_BYTES) {
+    return fail(`payload: ${input.plaintext.length} octets, more than the ${MAX_PUSH_PLAINTEXT_BYTES} a push service must accept`);
+  }
+  const salt = input.salt ?? globalThis.crypto.getRandomValues(new Uint8Array(16));
+  if (salt.length !== 16) return fail('salt: must be 16 octets');
+  const sender = input.senderKeys ?? (await generateP256KeyPair(subtle, 'ecdh'));
+  let secret: Uint8Array;
+  try {
+    secret = await ecdh(subtle, sender.privateKey, input.uaPublic);
+  } catch {
+    return fail('p256dh: not a point on P-256');
+  }
+  const { cek, nonce } = await contentKeys(subtle, secret, input.authSecret, input.uaPublic, sender.publicKey, salt);
+  const key = await subtle.importKey('raw', cek, { name: 'AES-GCM' }, false, ['encrypt']);
+  const record = concatBytes(input.plaintext, Uint8Array.of(2));
+  const ciphertext = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: nonce }, key, record));
+  const header = new Uint8Array(HEADER_BYTES);
+  header.set(salt, 0);
+  new DataView(header.buffer).setUint32(16, RECORD_SIZE);
+  header[20] = 65;
+  header.set(sender.publicKey, 21);
+  return ok(concatBytes(header, ciphertext));
+}
+
+export interface DecryptInput {
+  readonly body: Uint8Array;
+  /** The subscription's own key pair (what a browser keeps): private key for ECDH, public key raw. */
+  readonly uaPrivateKey: Key;
+  readonly uaPublic: Uint8Array;
+  readonly authSecret: Uint8Array;
+}
+
+/**
+ * What a browser does with a push body: the plaintext, or why it must be discarded. Used by the tests'
+ * fake push service and the relay's self-check; one record only, as RFC 8291 allows.
+ */
+export async function decryptPush(input: DecryptInput, subtle: Subtle = globalThis.crypto.subtle): Promise<PushCryptoResult<Uint8Array>> {
+  const { body } = input;
+  if (body.length < HEADER_BYTES + TAG_BYTES + 1) return fail('body: shorter than a header and one record');
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const recordSize = view.getUint32(16);
+  if (body[20] !== 65) return fail('header: keyid must be the 65-octet sender key');
+  if (body.length - HEADER_BYTES > recordSize) return fail('body: more than one record');
+  const salt = body.slice(0, 16);
+  const asPublic = body.slice(21, HEADER_BYTES);
+  if (!isPoint(asPublic)) return fail('header: sender key is not an uncompressed P-256 point');
+  let plain: Uint8Array;
+  try {
+    const secret = await ecdh(subtle, input.uaPrivateKey, asPublic);
+    const { cek, nonce } = await contentKeys(subtle, secret, input.authSecret, input.uaPublic, asPublic, salt);
+    const key = await subtle.importKey('raw', cek, { name: 'AES-GCM' }, false, ['decrypt']);
+    plain = new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: nonce }, key, body.slice(HEADER_BYTES)));
+  } catch {
+    return fail('body: does not decrypt with this subscription (wrong keys or a damaged message)');
+  }
+  let end = plain.length - 1;
+  while (end >= 0 && plain[end] === 0) end -= 1;
+  // RFC 8188 §2: the last record's delimiter is 0x02; anything else means truncation or tampering.
+  if (plain[end] !== 2) return fail('body: the record delimiter is not 0x02');
+  return ok(plain.slice(0, end));
+}

@@ -1,0 +1,11 @@
+/** What the browser project's globalSetup (browser-setup.ts) hands to the tests through `inject`. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The Chromium binary to drive. */
+    chromiumPath: string;
+    /** The freshly built PWA (dist/pwa). */
+    pwaDist: string;
+  }
+}
+
+export {};

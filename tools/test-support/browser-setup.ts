@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ProvidedContext } from 'vitest';
+import './browser-provided.ts';
+import { ensureChromium } from './chromium-path.ts';
+
+/**
+ * vitest globalSetup of the `browser` project: builds the PWA exactly as `npm run build` does (so a
+ * fresh clone's `npm ci && npm test` tests what ships) and finds, or installs, Chromium. Runs only when
+ * browser tests are selected.
+ */
+
+const root = join(import.meta.dirname, '../..');
+
+/** The part of vitest's TestProject a globalSetup needs. */
+interface Provider {
+  provide<K extends keyof ProvidedContext>(key: K, value: ProvidedContext[K]): void;
+}
+
+export default async function setup(project: Provider): Promise<void> {
+  const chromiumPath = ensureChromium();
+  // A child process, as `npm run build` runs it: inside vitest NODE_ENV is "test", which would give a
+  // development build (React's dev runtime, no service worker registration).
+  await promisify(execFile)(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  project.provide('chromiumPath', chromiumPath);
+  project.provide('pwaDist', join(root, 'dist/pwa'));
+}
