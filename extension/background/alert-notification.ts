@@ -1,39 +1,41 @@
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
+import type { AlertLog } from '../../shared/protocol/alert-log.ts';
+import { alertNotification } from '../../shared/protocol/alert-notification.ts';
 import type { NotificationRequest } from './worker-ports.ts';
 
 const VENUE_NAMES: Readonly<Record<VenueId, string>> = { binance: 'Binance', bybit: 'Bybit', okx: 'OKX', hyperliquid: 'Hyperliquid' };
 
 /** 1234.5 -> "1,234.50 USDT": the amount as the engine computed it, rounded to the cent for reading. */
 export const usdtText = (n: number): string => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
-const duration = (sec: number): string => (sec >= 3600 ? `${Math.round(sec / 360) / 10} h` : `${Math.max(1, Math.round(sec / 60))} min`);
+
+/** "binance:main" -> "Binance main": how the notification names the account. */
+export const accountLabel = (venue: VenueId, accountId: string): string => `${VENUE_NAMES[venue]} ${accountId.startsWith(`${venue}:`) ? accountId.slice(venue.length + 1) : accountId}`;
 
 export const NOTIFICATION_BUTTONS = ['Open position', 'Snooze 1 h'] as const;
 
 /**
- * A notify decision as a desktop notification: the alert id is the notification id (a reminder replaces
- * the first notice instead of stacking), the suggestion with its numbers is in the text, because on
- * macOS the buttons hide behind an overflow control. Null for decisions that notify nothing.
+ * A notify decision as a desktop notification, in the words every home uses
+ * (shared/protocol/alert-notification.ts: the phone's push says the same). The alert id is the
+ * notification id (a reminder replaces the first notice instead of stacking); the suggestion with its
+ * numbers is in the text, because on macOS the buttons hide behind an overflow control. `log` is the
+ * alert log with the decision already folded in (its entry carries the figures of the latest notice).
+ * Null for decisions that notify nothing.
  */
-export function alertNotification(decision: AlertDecision, venue: VenueId): NotificationRequest | null {
+export function desktopNotification(decision: AlertDecision, log: AlertLog, label: string): NotificationRequest | null {
   if (decision.kind !== 'notify') return null;
-  const a = decision.alert;
-  const urgent = a.severity === 'critical' || a.severity === 'liquidation';
-  const base = { id: a.id, priority: urgent ? 2 : 0, requireInteraction: urgent, buttons: [...NOTIFICATION_BUTTONS] } as const;
-  if (a.kind === 'stale') return { ...base, priority: 1, title: `${VENUE_NAMES[venue]}: data stale`, message: a.reason ?? 'No fresh mark price: the figures shown may be out of date.' };
-  const rho = a.riskRatio === null || !Number.isFinite(a.riskRatio) ? 'past liquidation' : `ρ ${a.riskRatio.toFixed(3)}`;
-  const what =
-    a.kind === 'predictive' && a.forecast !== null
-      ? `${a.forecast.tierName} likely within ${duration(a.forecast.horizonSec)} (${Math.round(a.forecast.probability * 100)} %)`
-      : `${a.reminder > 0 ? 'Still ' : ''}${a.tierName ?? 'Alert'}`;
-  const actions: string[] = [];
-  if (a.topUpUsdt !== null && a.topUpUsdt > 0) actions.push(`Add ${usdtText(a.topUpUsdt)}`);
-  if (a.reduction !== null) actions.push(`reduce ${a.reduction.symbol} by ${a.reduction.qty.toPrecision(4)}${a.reduction.closesPosition ? ' (close it)' : ''}`);
-  const where = a.symbol === null ? 'cross margin' : `${a.symbol} ${a.side ?? ''}`.trim();
+  const entry = log.entries.find((e) => e.id === decision.alert.id);
+  if (entry === undefined) return null;
+  const text = alertNotification(entry, { accountLabel: label });
+  const urgent = entry.severity === 'critical' || entry.severity === 'liquidation';
   return {
-    ...base,
-    title: `${VENUE_NAMES[venue]} ${what}: ${rho}`,
-    message: `${where}. ${actions.length > 0 ? `${actions.join(' or ')}.` : 'No action suggested.'}`,
+    id: entry.id,
+    title: text.title,
+    message: text.body,
+    // Stale data is high urgency for a push, but a card that stays until dismissed is for Critical and Liquidation.
+    priority: urgent ? 2 : entry.kind === 'stale' ? 1 : 0,
+    requireInteraction: urgent,
+    buttons: [...NOTIFICATION_BUTTONS],
   };
 }
 

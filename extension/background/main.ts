@@ -33,6 +33,7 @@ const sentry = createSentry({
   badge: chromeBadge,
   tabs: chromeTabs,
   now: () => Date.now(),
+  clock: systemClock,
   feed: (venue, endpoints, access, onEvent) =>
     createFeed({
       adapter: venueAdapters[venue],

@@ -7,5 +7,5 @@ import type { LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 export function monitorInput(live: LiveMonitor, input: MonitorInput, now: number): { live: LiveMonitor; decisions: readonly AlertDecision[] } {
   if (live.monitor === null) return { live, decisions: [] };
   const step = monitorStep(live.monitor, input, now);
-  return { live: { ...live, monitor: step.state }, decisions: step.decisions };
+  return { live: { ...live, monitor: step.monitor }, decisions: step.decisions };
 }

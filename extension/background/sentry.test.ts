@@ -4,6 +4,7 @@ import { venueAdapters } from '../../shared/exchanges/venues.ts';
 import { createFeed, type Feed } from '../../shared/feed/feed.ts';
 import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
 import { fetchHttp } from '../../shared/platform/fetch-http.ts';
+import type { Clock, Timer } from '../../shared/ports/clock.ts';
 import { systemClock } from '../../shared/platform/system-clock.ts';
 import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
@@ -32,7 +33,24 @@ function memoryStore(): KeyValueStore & { data: Map<string, unknown> } {
   return { data, get: async (k) => (data.has(k) ? JSON.parse(JSON.stringify(data.get(k))) : undefined), set: async (k, v) => void data.set(k, JSON.parse(JSON.stringify(v))) };
 }
 
+/** The system clock, with every timer it set cancelled by `stop` (a stopped worker saves nothing more). */
+function stoppableClock(): Pick<Clock, 'setTimer'> & { stop(): void } {
+  const timers = new Set<Timer>();
+  return {
+    setTimer(ms, run) {
+      const t = systemClock.setTimer(ms, () => {
+        timers.delete(t);
+        run();
+      });
+      timers.add(t);
+      return t;
+    },
+    stop: () => timers.forEach((t) => t.cancel()),
+  };
+}
+
 function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore = memoryStore()) {
+  const clock = stoppableClock();
   const shown: NotificationRequest[] = [];
   const cleared: string[] = [];
   const badges: BadgeLook[] = [];
@@ -44,6 +62,7 @@ function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore 
     badge: { show: async (b) => void badges.push(b) },
     tabs: { open: async (url) => void opened.push(url) },
     now: () => Date.now(),
+    clock,
     feed: (venue, endpoints, access, onEvent) => {
       const feed = createFeed({ adapter: venueAdapters[venue], endpoints, access, socketFactory: webSocketFactory(WebSocket), clock: systemClock, http: fetchHttp(3_000), hmac: webCryptoHmac(), random: Math.random, ackTimeoutMs: 3_000, onEvent });
       feeds.push(feed);
@@ -54,7 +73,17 @@ function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore 
     session,
     checkAccess: (venue, endpoints, access) => checkAccess(venueAdapters[venue], endpoints, access, fetchHttp(3_000), webCryptoHmac(), Date.now()),
   });
-  return { sentry, shown, cleared, badges, opened, stop: () => feeds.splice(0).forEach((f) => f.stop()) };
+  return {
+    sentry,
+    shown,
+    cleared,
+    badges,
+    opened,
+    stop: () => {
+      feeds.splice(0).forEach((f) => f.stop());
+      clock.stop();
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,7 +103,7 @@ describe('the worker with fake chrome ports against the simulator', () => {
     expect(first.shown.length).toBeGreaterThan(0);
     const n = first.shown[0]!;
     expect(n.buttons).toEqual(['Open position', 'Snooze 1 h']);
-    expect(n.message).toMatch(/Add [\d,]+\.\d\d USDT|reduce \w+ by/);
+    expect(n.message).toMatch(/Add [\d,]+\.\d\d USDT|(reduce|close) \w+/i);
     expect(first.badges.find((b) => b.text !== '')).toMatchObject({ text: expect.stringMatching(/^(W|MC|CR|LIQ)\??$/), title: expect.stringMatching(/^Margin Sentry: /) });
     await first.sentry.saveAll();
     const open = first.sentry.reports().flatMap((r) => r.alerts.filter((a) => a.resolved === null).map((a) => a.id));
@@ -101,7 +130,7 @@ describe('the worker with fake chrome ports against the simulator', () => {
       await sleep(40);
     }
     await sleep(300);
-    const firstNotices = second.shown.filter((s) => open.includes(s.id) && !s.title.includes('Still'));
+    const firstNotices = second.shown.filter((s) => open.includes(s.id) && !s.title.startsWith('Reminder'));
     expect(firstNotices).toEqual([]);
     // Every alert open at the hand-over was resolved by the new worker, under the same id.
     const log = second.sentry.reports().flatMap((r) => r.alerts);
@@ -118,7 +147,7 @@ describe('the worker with fake chrome ports against the simulator', () => {
   it('a corrupt saved monitor is reported and ignored, never thrown', async () => {
     sim = await startSimulator({ port: 0, scenario: 'calm', manualClock: true });
     const kv = memoryStore();
-    kv.data.set('monitor:binance:demo', { kind: 'saved-monitor', version: 1, accountId: 'binance:demo', savedAt: 1, now: 'yesterday', account: null, alerts: null, log: {} });
+    kv.data.set('monitor:binance:demo', { kind: 'saved-monitor', version: 2, accountId: 'binance:demo', savedAt: 1, snapshot: { version: 1, options: {}, state: 'yesterday', live: null }, log: {} });
     kv.data.set('settings', { kind: 'settings', version: 9 });
     const lines: string[] = [];
     const sentry = createSentry({
@@ -128,6 +157,7 @@ describe('the worker with fake chrome ports against the simulator', () => {
       badge: { show: async () => undefined },
       tabs: { open: async () => undefined },
       now: () => Date.now(),
+      clock: systemClock,
       feed: (venue, endpoints, access, onEvent) => {
         const feed = createFeed({ adapter: venueAdapters[venue], endpoints, access, socketFactory: webSocketFactory(WebSocket), clock: systemClock, http: fetchHttp(3_000), hmac: webCryptoHmac(), random: Math.random, onEvent });
         feeds.push(feed);
@@ -140,7 +170,8 @@ describe('the worker with fake chrome ports against the simulator', () => {
     });
     await sentry.init();
     expect(lines).toContain('stored settings ignored: $.version: 9 is not a version this build reads');
-    expect(lines).toContain('stored monitor for binance:demo ignored: $.now: expected a finite number or null');
+    expect(lines).toContain('stored monitor for binance:demo ignored: $.log.kind: expected "alert-log", got null');
+    expect(lines).toContain('stored monitor for binance:demo ignored: $.snapshot.options.accountId: missing');
     // The account starts afresh from the feed.
     await waitFor('binance judged from the feed', () => sentry.reports().some((r) => r.account.accountId === 'binance:demo'), 15_000);
   });

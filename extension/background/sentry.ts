@@ -3,12 +3,13 @@ import { VENUE_IDS, type VenueId } from '../../shared/engine/positions/account.t
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
 import type { Feed } from '../../shared/feed/feed.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
 import type { VenueAccess, VenueEndpoints } from '../../shared/ports/venue-adapter.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import type { NotificationLogEntry } from '../messages.ts';
 import { alertPolicyOf, parseSettings, type ExtensionSettings } from '../settings.ts';
 import { createAccountWatch, type AccountWatch, type WatchedAccount } from './account-watch.ts';
-import { alertNotification, venuePageUrl } from './alert-notification.ts';
+import { accountLabel, desktopNotification, venuePageUrl } from './alert-notification.ts';
 import { badgeLook } from './badge-look.ts';
 import { SIMULATOR_DEMO_ACCESS, simulatorEndpoints } from './demo-accounts.ts';
 import type { MonitorStore } from './monitor-store.ts';
@@ -29,6 +30,8 @@ export interface SentryPorts {
   readonly badge: Badge;
   readonly tabs: TabOpener;
   readonly now: () => number;
+  /** Times the feeds' batch windows and the 30 s save. */
+  readonly clock: Pick<Clock, 'setTimer'>;
   /** Builds a venue feed (the socket factory, clock, HTTP and HMAC are the caller's). */
   readonly feed: (venue: VenueId, endpoints: VenueEndpoints, access: VenueAccess, onEvent: (e: FeedEvent) => void) => Feed;
   readonly log: (line: string) => void;
@@ -67,6 +70,8 @@ export const ACCOUNTS_KEY = 'accounts';
 const UNLOCKED_KEY = 'unlocked-access';
 const NOTIFICATION_LOG_LIMIT = 200;
 const REPORT_THROTTLE_MS = 250;
+/** Volatility moves with every minute of marks: saved this often even when nothing was decided (issue 10: at least every 30 s). */
+export const SAVE_EVERY_MS = 30_000;
 
 interface LoggedNotification extends NotificationLogEntry {
   readonly venue: VenueId;
@@ -110,8 +115,10 @@ export function createSentry(ports: SentryPorts): Sentry {
   const onDecisions = (watch: AccountWatch, decisions: readonly AlertDecision[]): void => {
     const venue = watch.account.venue;
     const shown: LoggedNotification[] = [];
+    const log = watch.log();
+    const label = accountLabel(venue, watch.account.accountId);
     for (const d of decisions) {
-      const n = alertNotification(d, venue);
+      const n = desktopNotification(d, log, label);
       if (n !== null && d.kind === 'notify') {
         void ports.notifier.show(n);
         for (const old of d.supersedes) void ports.notifier.clear(old);
@@ -120,7 +127,6 @@ export function createSentry(ports: SentryPorts): Sentry {
       if (d.kind === 'resolve') void ports.notifier.clear(d.id);
     }
     const live = watch.live();
-    const log = watch.log();
     void queue(async () => {
       if (shown.length > 0) await ports.kv.set(NOTIFICATION_LOG_KEY, [...(await readLog()), ...shown].slice(-NOTIFICATION_LOG_LIMIT));
       await ports.store.save(watch.account.accountId, live, log, ports.now());
@@ -143,12 +149,14 @@ export function createSentry(ports: SentryPorts): Sentry {
   async function watch(account: WatchedAccount, endpoints: VenueEndpoints, access: VenueAccess): Promise<AccountWatch> {
     const { venue } = account;
     const config = { model: venueAdapters[venue].margin, takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: account.accountId, policy: alertPolicyOf(settings) } };
-    const restored = await ports.store.load(account.accountId, config);
-    if (restored.problem !== null) ports.log(restored.problem);
+    const restored = await ports.store.load(account.accountId, config.options.policy);
+    // A refused snapshot is said once and the monitor starts afresh (what it did before snapshots).
+    for (const p of restored.problems) ports.log(`stored monitor for ${account.accountId} ignored: ${p}`);
     return createAccountWatch({
       account,
       config,
       restored,
+      clock: ports.clock,
       feed: (onEvent) =>
         ports.feed(venue, endpoints, access, (e) => {
           onEvent(e);
@@ -178,8 +186,18 @@ export function createSentry(ports: SentryPorts): Sentry {
 
   const saveAll = (): Promise<void> =>
     queue(async () => {
-      for (const w of watches) await ports.store.save(w.account.accountId, w.live(), w.log(), ports.now());
+      for (const w of watches) {
+        w.flush();
+        await ports.store.save(w.account.accountId, w.live(), w.log(), ports.now());
+      }
     });
+  // The worker lives while its sockets talk; this saves what moved without a decision (marks, volatility).
+  const saveEvery = (): void => {
+    ports.clock.setTimer(SAVE_EVERY_MS, () => {
+      void saveAll();
+      saveEvery();
+    });
+  };
 
   const findNotification = async (id: string): Promise<LoggedNotification | undefined> => (await readLog()).reverse().find((e) => e.id === id);
 
@@ -193,6 +211,7 @@ export function createSentry(ports: SentryPorts): Sentry {
           else ports.log(`stored settings ignored: ${parsed.error}`);
         }
         await startWatches();
+        saveEvery();
       })();
       return initialising;
     },

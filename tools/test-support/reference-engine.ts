@@ -1,8 +1,11 @@
 import { WebSocket } from 'ws';
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
-import { emptyLiveMonitor, liveMonitorStep, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
+import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import { emptyLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
+import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
+import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
 import { createFeed, type Feed } from '../../shared/feed/feed.ts';
 import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
 import { fetchHttp } from '../../shared/platform/fetch-http.ts';
@@ -16,9 +19,12 @@ import type { RunningSimulator } from '../simulator/start-simulator.ts';
 
 /**
  * The engine run in the test process, beside the browser: its own feed to the same simulator and the
- * same live monitor, so the extension's notification and popup can be checked against numbers the
- * extension did not compute. Test-only (tests may import tools/).
+ * same live monitor on the same batched path, so the extension's notification and popup can be checked
+ * against numbers the extension did not compute. Test-only (tests may import tools/).
  */
+
+/** The extension's batch window (extension/background/account-watch.ts, BATCH_WINDOW_MS). */
+const WINDOW_MS = 100;
 export interface ReferenceEngine {
   readonly decisions: AlertDecision[];
   live(): LiveMonitor;
@@ -40,12 +46,13 @@ export function referenceEngine(sim: RunningSimulator, venue: VenueId): Referenc
     http: fetchHttp(),
     hmac: webCryptoHmac(),
     random: Math.random,
-    onEvent: (event) => {
-      const step = liveMonitorStep(live, event, feed.state(), config);
-      live = step.live;
-      decisions.push(...step.decisions);
-      log = logDecisions(log, step.decisions);
-    },
+    onEvent: (event) => batcher.push(event),
+  });
+  const batcher = createEventBatcher<FeedEvent>(systemClock, { windowMs: WINDOW_MS, startsBatch: isFeedNotice }, (events) => {
+    const step = liveMonitorBatch(live, events, feed.state(), config);
+    live = step.live;
+    decisions.push(...step.decisions);
+    log = logDecisions(log, step.decisions);
   });
   feed.start();
   return {
@@ -61,13 +68,16 @@ export function referenceEngine(sim: RunningSimulator, venue: VenueId): Referenc
         model: config.model,
         view: m.view,
         ladder: m.config.policy.ladder,
-        alertState: m.alerts,
+        alertState: m.state.alerts,
         alertLog: log,
-        stale: m.stale,
+        stale: m.state.stale,
         feed: null,
         now,
       });
     },
-    stop: () => feed.stop(),
+    stop: () => {
+      feed.stop();
+      batcher.stop();
+    },
   };
 }
