@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import { extensionManifest } from './manifest.ts';
+import { zipDirectory } from './store-zip.ts';
 
 /**
  * `npm run build:extension`: two Vite passes into dist/extension/ (the demo build: it may also reach the
@@ -24,8 +24,7 @@ rmSync(store, { recursive: true, force: true });
 mkdirSync(store, { recursive: true });
 cpSync(out, store, { recursive: true });
 writeFileSync(resolve(store, 'manifest.json'), `${JSON.stringify(extensionManifest('store', version), null, 2)}\n`);
-rmSync(zipPath, { force: true });
-execFileSync('zip', ['-q', '-r', '-X', zipPath, '.'], { cwd: store });
+writeFileSync(zipPath, zipDirectory(store));
 if (!quiet) {
   console.log(`Extension built: dist/extension/ (demo build), dist/extension-store/ and ${zipPath.slice(root.length + 1)} (store build).`);
   console.log('Load it: chrome://extensions > Developer mode > Load unpacked > dist/extension/');
