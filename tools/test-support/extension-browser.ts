@@ -1,21 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { runCommand } from './run-command.ts';
+import { inject } from 'vitest';
+import './browser-provided.ts';
+import { CHROMIUM_ARGS } from './chromium-path.ts';
 
 /**
- * Debian's Chromium with the unpacked extension from dist/extension/ (toolchain.md §4: new headless,
- * --disable-extensions-except plus --load-extension). Builds the extension first when dist/ lacks it,
- * so a targeted `npx vitest run` works without `npm run build`.
+ * The browser project's Chromium (browser-setup.ts found it and built the extension) with the unpacked
+ * extension from dist/extension/ (toolchain.md §4: new headless, --disable-extensions-except plus
+ * --load-extension). Only in *.browser.test.ts files.
  */
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/extension');
-
-export async function ensureExtensionBuilt(): Promise<void> {
-  if (existsSync(join(EXTENSION_DIR, 'manifest.json')) && existsSync(join(EXTENSION_DIR, 'content.js'))) return;
-  const r = await runCommand('extension/build/build-extension.ts', ['--quiet']);
-  if (r.status !== 0) throw new Error(`extension build failed:\n${r.stderr}`);
-}
 
 export interface ExtensionBrowser {
   readonly context: BrowserContext;
@@ -33,22 +28,12 @@ const timeBox = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
 
 export async function launchWithExtension(): Promise<ExtensionBrowser> {
-  await ensureExtensionBuilt();
+  const extensionDir = inject('extensionDist');
   const profile = mkdtempSync(join(tmpdir(), 'ms-ext-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: inject('chromiumPath'),
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-    ],
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
   });
   const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
   const extensionId = new URL(first.url()).host;

@@ -12,7 +12,8 @@ import { referenceEngine, type ReferenceEngine } from '../../tools/test-support/
 /**
  * The unpacked extension in Debian's Chromium against the simulator's crash, on a manual sim clock the
  * test moves 30 s at a time: the badge climbs the tiers, notifications carry the engine's top-up, the
- * popup shows the engine's figures, and a worker stopped mid-episode carries on with the same alerts.
+ * popup shows the engine's figures, and a worker stopped mid-episode (a stale episode open too) carries
+ * on from its snapshot: the same alerts, the same volatility, the stale alert resolved under its id.
  */
 const ARTIFACTS = 'test-artifacts/extension';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +49,7 @@ async function waitUntil<T>(what: string, check: () => Promise<T | undefined | f
 }
 
 describe('the extension through the crash scenario', () => {
-  it('badge through the tiers, notification with the engine top-up, popup figures, a worker stopped mid-episode resumes its alerts', async () => {
+  it('badge through the tiers, notification with the engine top-up, popup figures, a worker stopped mid-episode resumes its alerts, its volatility and its stale episode', async () => {
     const popup = await browser.context.newPage();
     await popup.setViewportSize({ width: 380, height: 600 });
     await popup.goto(`chrome-extension://${browser.extensionId}/popup/popup.html`);
@@ -60,7 +61,8 @@ describe('the extension through the crash scenario', () => {
 
     const badges: string[] = [];
     const notifications = () => ask<{ entries: NotificationLogEntry[] }>(popup, { kind: 'get-notification-log' }).then((r) => r.entries);
-    let killedAt: { openIds: string[]; notifiedBefore: NotificationLogEntry[]; connections: number } | null = null;
+    let killedAt: { openIds: string[]; staleId: string; sigma: Map<string, number>; notifiedBefore: NotificationLogEntry[]; connections: number } | null = null;
+    const binanceReport = async () => (await reports()).find((r) => r.account.accountId === 'binance:demo');
     let popupChecked = false;
 
     // 55 minutes of the crash: 30 s steps while calm, 15 s once a tier is near (Margin call can last a
@@ -75,7 +77,7 @@ describe('the extension through the crash scenario', () => {
       if (badge !== null && badges.at(-1) !== badge) badges.push(badge);
       if (killedAt !== null) continue;
       const shown = await notifications().catch(() => [] as NotificationLogEntry[]);
-      const binanceTopUp = shown.find((n) => n.title.startsWith('Binance') && /Add [\d,.]+ USDT/.test(n.message));
+      const binanceTopUp = shown.find((n) => n.id.startsWith('binance:demo:') && /Add [\d,.]+ USDT/.test(n.message));
       if (binanceTopUp === undefined) continue;
 
       // Mid-episode: hold the market, let the figures settle, check the popup, then stop the worker.
@@ -108,16 +110,25 @@ describe('the extension through the crash scenario', () => {
         await popup.screenshot({ path: `${ARTIFACTS}/popup-full.png`, fullPage: true });
         popupChecked = true;
       }
+      // Hold the market past Binance's 10 s mark staleness: a stale episode is open at the kill too.
+      const staleId = await waitUntil('a stale alert open on binance:demo', async () => (await binanceReport())?.alerts.find((a) => a.kind === 'stale' && a.resolved === null)?.id, 40_000);
+      // The volatility the worker learnt from the crash so far (a fresh monitor would start from its prior).
+      const sigma = new Map((await binanceReport())!.positions.map((p) => [p.key, p.sigmaPerSqrtSec]));
+      expect([...sigma.values()].every((v) => v > 0)).toBe(true);
       const open = (await reports()).flatMap((r) => r.alerts.filter((a) => a.resolved === null && a.channel === 'push').map((a) => a.id));
-      killedAt = { openIds: open, notifiedBefore: await notifications(), connections: sim.stats().connections };
+      killedAt = { openIds: open, staleId, sigma, notifiedBefore: await notifications(), connections: sim.stats().connections };
       await browser.stopWorker();
       // The market holds while Chrome brings the worker back (the popup's port reconnects, which wakes it):
       // a kill costs seconds, not the rest of the crash.
       await sleep(300);
       await waitUntil('the worker back with four accounts judged', async () => (await reports()).length === 4, 30_000);
+      // Same marks, same volatility: the snapshot carried it over the kill.
+      const back = (await binanceReport())!;
+      for (const [key, v] of sigma) expect(back.positions.find((p) => p.key === key)?.sigmaPerSqrtSec, key).toBeCloseTo(v, 12);
     }
 
     expect(killedAt).not.toBeNull();
+    expect(killedAt!.openIds).toContain(killedAt!.staleId);
     // The popup's port dropped with the worker; its reconnect woke the worker, which restored its alerts.
     // The worker came back: its feeds opened new sockets (public and private, four venues) and kept notifying.
     expect(sim.stats().connections).toBeGreaterThanOrEqual(killedAt!.connections + 8);
@@ -144,7 +155,7 @@ describe('the extension through the crash scenario', () => {
     // (rho depends only on the account and the marks); its top-up agrees within 2 %: the 24 h liquidation-odds
     // part of a top-up rests on the volatility each engine estimated from the marks it received, and the two
     // feeds do not receive exactly the same ones (start and REST timings differ, more so under load).
-    const binanceBefore = killedAt!.notifiedBefore.filter((n) => n.title.startsWith('Binance'));
+    const binanceBefore = killedAt!.notifiedBefore.filter((n) => n.id.startsWith('binance:demo:'));
     expect(binanceBefore.length).toBeGreaterThan(0);
     const logged = after.flatMap((r) => r.alerts);
     let compared = 0;
