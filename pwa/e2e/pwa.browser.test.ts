@@ -125,9 +125,10 @@ describe('the built PWA in Chromium', () => {
     await page.reload();
     const banner = page.getByTestId('offline-banner');
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/^Offline\. Showing the state saved at \d\d?:\d\d( [AP]M)? \((5|6) min ago\)\. It may be stale\.$/);
+    // The banner shows at once and names the saved state when the store has been read: wait for that.
+    await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toMatch(/^Offline\. Showing the state saved at \d\d?:\d\d( [AP]M)? \((5|6) min ago\)\. It may be stale\.$/);
     expect(await page.getByTestId('connection').textContent()).toBe('Offline');
-    expect(await page.getByTestId('accounts-saved').textContent()).toMatch(/^1 · last saved at/);
+    await expect.poll(() => page.getByTestId('accounts-saved').textContent(), { timeout: 15_000 }).toMatch(/^1 · last saved at/);
 
     const deep = await context.newPage();
     await deep.goto(`${server.origin}/alerts?id=a-17`);

@@ -1,6 +1,7 @@
-import type { PathOutcome, PolicyOutcome } from './play-path.ts';
+import { PATH_FAMILIES } from './backtest-paths.ts';
+import type { AlertQuality, PathOutcome, PolicyOutcome, TraderRun } from './play-path.ts';
 
-/** The figures issue 4 asks for, per policy (the JSON shape of `npm run backtest -- --json`). */
+/** The figures issue 13 asks for, per policy (the JSON shape of `npm run backtest -- --json`). */
 export interface PolicyFigures {
   readonly name: string;
   /** Share of paths on which the account was liquidated, with the trader acting on the alerts. */
@@ -10,17 +11,51 @@ export interface PolicyFigures {
   readonly leadTimeP10Sec: number | null;
   /** Push notifications per position per day, reminders included. */
   readonly pushesPerPositionDay: number;
-  /** Share of alerts not followed by their tier within their horizon (a tier alert reports its tier). */
-  readonly falseAlarmShare: number;
+  /** Share of forecasts (predictive pushes) whose tier did not come within their horizon; null without forecasts. */
+  readonly falseAlarmShare: number | null;
+  /** Collateral the trader added, mean per path (USDT); prefunded: what it was given up front. */
+  readonly topUpPerPath: number;
+}
+
+export interface FamilyFigures {
+  readonly family: string;
+  readonly paths: number;
+  readonly events: number;
+  readonly policies: readonly PolicyFigures[];
+}
+
+/** One point of the capital frontier: the trader's sizing target and what each policy got for its money. */
+export interface CapitalPoint {
+  readonly targetRho: number;
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly liquidatedShare: number; readonly topUpPerPath: number }>;
+}
+
+/** One point of the forecast frontier: our policy with every predict rule set to (horizon, threshold). */
+export interface ForecastPoint {
+  readonly horizonSec: number;
+  readonly threshold: number;
+  readonly leadTimeP50Sec: number | null;
+  readonly leadTimeP10Sec: number | null;
+  readonly forecasts: number;
+  readonly falseForecastShare: number | null;
 }
 
 export interface BacktestReport {
   readonly paths: number;
   readonly seed: number;
+  readonly delayMin: number;
   readonly policies: readonly PolicyFigures[];
+  readonly families: readonly FamilyFigures[];
+  readonly frontiers: { readonly capital: readonly CapitalPoint[]; readonly forecast: readonly ForecastPoint[] };
 }
 
-export const POLICY_NAMES = { static: 'static margin call (rho 0.8)', ours: 'predictive monitor (ours)' } as const;
+export const POLICY_NAMES = {
+  static: 'static margin call (rho 0.8)',
+  ours: 'predictive monitor (ours)',
+  prefunded: "no alerts, ours' capital up front",
+} as const;
+type PolicyKey = keyof typeof POLICY_NAMES;
+const KEYS: readonly PolicyKey[] = ['static', 'ours', 'prefunded'];
 
 /** Percentile by linear interpolation between order statistics (the "type 7" rule of R and NumPy). */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -34,24 +69,60 @@ export function percentile(values: readonly number[], p: number): number | null 
   return a + (b - a) * (at - lo);
 }
 
-function figures(name: string, outcomes: readonly PolicyOutcome[]): PolicyFigures {
-  const leads = outcomes.flatMap((o) => (o.leadTimeSec === null ? [] : [o.leadTimeSec]));
-  const positionDays = outcomes.reduce((s, o) => s + o.positionDays, 0);
-  const alarms = outcomes.reduce((s, o) => s + o.alarms, 0);
+const share = (runs: readonly TraderRun[]): number => (runs.length === 0 ? 0 : runs.filter((o) => o.liquidated).length / runs.length);
+/** The prefunded run's capital is given, not added while playing: its start less the others' start. */
+const spent = (key: PolicyKey, o: TraderRun, base: number): number => (key === 'prefunded' ? o.startCapitalUsdt - base : o.topUpUsdt);
+const meanSpend = (key: PolicyKey, runs: readonly TraderRun[], bases: readonly number[]): number =>
+  runs.length === 0 ? 0 : runs.reduce((s, o, i) => s + spent(key, o, bases[i] ?? 0), 0) / runs.length;
+
+function leadFigures(qualities: readonly AlertQuality[]) {
+  const leads = qualities.flatMap((o) => (o.leadTimeSec === null ? [] : [o.leadTimeSec]));
+  const forecasts = qualities.reduce((s, o) => s + o.forecasts, 0);
   return {
-    name,
-    liquidatedShare: outcomes.length === 0 ? 0 : outcomes.filter((o) => o.liquidated).length / outcomes.length,
     leadTimeP50Sec: percentile(leads, 0.5),
     leadTimeP10Sec: percentile(leads, 0.1),
-    pushesPerPositionDay: positionDays > 0 ? outcomes.reduce((s, o) => s + o.pushes, 0) / positionDays : 0,
-    falseAlarmShare: alarms > 0 ? outcomes.reduce((s, o) => s + o.falseAlarms, 0) / alarms : 0,
+    forecasts,
+    falseShare: forecasts > 0 ? qualities.reduce((s, o) => s + o.falseForecasts, 0) / forecasts : null,
   };
 }
 
-export function backtestReport(outcomes: readonly PathOutcome[], seed: number): BacktestReport {
+function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: readonly number[]): PolicyFigures {
+  const positionDays = outcomes.reduce((s, o) => s + o.positionDays, 0);
+  const lead = leadFigures(key === 'prefunded' ? [] : outcomes);
   return {
-    paths: outcomes.length,
-    seed,
-    policies: [figures(POLICY_NAMES.static, outcomes.map((o) => o.static)), figures(POLICY_NAMES.ours, outcomes.map((o) => o.ours))],
+    name: POLICY_NAMES[key],
+    liquidatedShare: share(outcomes),
+    leadTimeP50Sec: lead.leadTimeP50Sec,
+    leadTimeP10Sec: lead.leadTimeP10Sec,
+    pushesPerPositionDay: positionDays > 0 ? outcomes.reduce((s, o) => s + o.pushes, 0) / positionDays : 0,
+    falseAlarmShare: key === 'ours' ? lead.falseShare : null,
+    topUpPerPath: meanSpend(key, outcomes, bases),
   };
+}
+
+const policiesOf = (outcomes: readonly PathOutcome[]): PolicyFigures[] => {
+  const bases = outcomes.map((o) => o.ours.startCapitalUsdt);
+  return KEYS.map((key) => figures(key, outcomes.map((o) => o[key]), bases));
+};
+
+export function backtestReport(outcomes: readonly PathOutcome[], seed: number, delayMin: number): BacktestReport {
+  const bases = outcomes.map((o) => o.ours.startCapitalUsdt);
+  const targets = outcomes[0]?.sizing.map((s) => s.targetRho) ?? [];
+  const capital = targets.map((targetRho, j): CapitalPoint => ({
+    targetRho,
+    policies: KEYS.map((key) => {
+      const runs = outcomes.map((o) => o.sizing[j]?.[key] as TraderRun);
+      return { name: POLICY_NAMES[key], liquidatedShare: share(runs), topUpPerPath: meanSpend(key, runs, bases) };
+    }),
+  }));
+  const rules = outcomes[0]?.forecastRules.map((f) => f.rule) ?? [];
+  const forecast = rules.map((rule, j): ForecastPoint => {
+    const lead = leadFigures(outcomes.map((o) => o.forecastRules[j] as AlertQuality));
+    return { ...rule, leadTimeP50Sec: lead.leadTimeP50Sec, leadTimeP10Sec: lead.leadTimeP10Sec, forecasts: lead.forecasts, falseForecastShare: lead.falseShare };
+  });
+  const families = PATH_FAMILIES.flatMap((family): FamilyFigures[] => {
+    const mine = outcomes.filter((o) => o.family === family);
+    return mine.length === 0 ? [] : [{ family, paths: mine.length, events: mine.filter((o) => o.event !== null).length, policies: policiesOf(mine) }];
+  });
+  return { paths: outcomes.length, seed, delayMin, policies: policiesOf(outcomes), families, frontiers: { capital, forecast } };
 }

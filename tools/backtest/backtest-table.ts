@@ -1,9 +1,7 @@
-import { PATH_FAMILIES } from './backtest-paths.ts';
-import { backtestReport, type BacktestReport, type PolicyFigures } from './backtest-figures.ts';
-import type { PathOutcome } from './play-path.ts';
+import type { BacktestReport, PolicyFigures } from './backtest-figures.ts';
 
 const minutes = (sec: number | null): string => (sec === null ? 'n/a' : `${(sec / 60).toFixed(1)} min`);
-const percent = (x: number): string => `${(100 * x).toFixed(1)} %`;
+const percent = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
 
 function columns(rows: string[][]): string[] {
   const widths = (rows[0] ?? []).map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -11,51 +9,49 @@ function columns(rows: string[][]): string[] {
   return [line(rows[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
 }
 
-/**
- * The report as a fixed-width table, one row per policy, plus what the JSON leaves out: the margin the
- * trader added per path (the price of acting early) and the figures per path family.
- */
-export function backtestTable(
-  report: BacktestReport,
-  outcomes: readonly PathOutcome[],
-  extra: { readonly delayMin: number; readonly elapsedSec: number },
-): string {
-  const topUps = [outcomes.map((o) => o.static.topUpUsdt), outcomes.map((o) => o.ours.topUpUsdt)];
-  const meanTopUp = (i: number) => (outcomes.length === 0 ? 0 : (topUps[i] ?? []).reduce((a, b) => a + b, 0) / outcomes.length);
-  const row = (p: PolicyFigures, i: number) => [
-    p.name,
-    percent(p.liquidatedShare),
-    minutes(p.leadTimeP50Sec),
-    minutes(p.leadTimeP10Sec),
-    p.pushesPerPositionDay.toFixed(2),
-    percent(p.falseAlarmShare),
-    meanTopUp(i).toFixed(0),
-  ];
-  const main = columns([
-    ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false alarms', 'top-up USDT/path'],
-    ...report.policies.map(row),
-  ]);
+const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path'];
+const row = (p: PolicyFigures, label = p.name) => [
+  label,
+  percent(p.liquidatedShare),
+  minutes(p.leadTimeP50Sec),
+  minutes(p.leadTimeP10Sec),
+  p.pushesPerPositionDay.toFixed(2),
+  percent(p.falseAlarmShare),
+  p.topUpPerPath.toFixed(0),
+];
+
+/** The report as fixed-width tables: the policies, per family, and the two frontiers. */
+export function backtestTable(report: BacktestReport, elapsedSec: number): string {
+  const short = ['static', 'ours', 'prefunded'];
   const families = columns([
-    ['family', 'paths', 'events', 'liquidated static', 'liquidated ours', 'lead P50 static', 'lead P50 ours'],
-    ...PATH_FAMILIES.map((family) => {
-      const mine = outcomes.filter((o) => o.family === family);
-      const [stat, ours] = backtestReport(mine, report.seed).policies;
-      return [
-        family,
-        String(mine.length),
-        String(mine.filter((o) => o.event !== null).length),
-        percent(stat?.liquidatedShare ?? 0),
-        percent(ours?.liquidatedShare ?? 0),
-        minutes(stat?.leadTimeP50Sec ?? null),
-        minutes(ours?.leadTimeP50Sec ?? null),
-      ];
-    }),
+    ['family / policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path'],
+    ...report.families.flatMap((f) => f.policies.map((p, i) => row(p, `${i === 0 ? `${f.family} (${f.paths}, ${f.events} events)` : ''.padEnd(2)} ${short[i] ?? ''}`))),
+  ]);
+  const capital = columns([
+    ['target rho', ...short.flatMap((s) => [`liq ${s}`, `USDT/path ${s}`])],
+    ...report.frontiers.capital.map((c) => [c.targetRho.toFixed(2), ...c.policies.flatMap((p) => [percent(p.liquidatedShare), p.topUpPerPath.toFixed(0)])]),
+  ]);
+  const forecast = columns([
+    ['forecast rule', 'lead P50', 'lead P10', 'forecasts', 'false'],
+    ...report.frontiers.forecast.map((f) => [
+      `P(${f.horizonSec / 3600} h) >= ${f.threshold}`,
+      minutes(f.leadTimeP50Sec),
+      minutes(f.leadTimeP10Sec),
+      String(f.forecasts),
+      percent(f.falseForecastShare),
+    ]),
   ]);
   return [
-    `${report.paths} paths, seed ${report.seed}, reaction delay ${extra.delayMin} min (${extra.elapsedSec.toFixed(1)} s)`,
+    `${report.paths} paths, seed ${report.seed}, reaction delay ${report.delayMin} min, one trader for every policy (${elapsedSec.toFixed(1)} s)`,
     '',
-    ...main,
+    ...columns([HEAD, ...report.policies.map((p) => row(p))]),
     '',
     ...families,
+    '',
+    'capital frontier: the trader tops up to the target rho (prefunded: ours\' spend, up front)',
+    ...capital,
+    '',
+    'forecast frontier: every predict rule of the ladder set to the rule (passive runs)',
+    ...forecast,
   ].join('\n');
 }

@@ -8,14 +8,22 @@ import type { PathOutcome } from './play-path.ts';
 import { playIndices, type BacktestOptions } from './run-backtest.ts';
 
 /**
- * `npm run backtest -- [--paths N] [--seed S] [--delay-min M] [--workers W] [--json]`
- * Plays N seeded paths against varied accounts for the static exchange-style margin call and for our
- * monitor, and prints the figures (README, "Predictive alerts and the backtest"). The outcome depends
+ * `npm run backtest -- [--paths N] [--seed S] [--delay-min M] [--workers W] [--quick] [--json]`
+ * Plays N seeded paths against varied accounts for the static exchange-style margin call, our monitor and
+ * the equal-capital pair (ours' money up front, no alerts), one trader for all, and prints the figures
+ * and the two frontiers (docs/backtest.md). The outcome depends
  * only on N, S and M: paths are split across worker threads by index and put back in order.
  */
 
 /** Two of every family x leverage x account-shape combination (5 x 5 x 4). */
 export const DEFAULT_PATHS = 200;
+/** --quick: a run small enough for a test on two shared cores. */
+export const QUICK_PATHS = 20;
+const QUICK_TARGETS = [0.3, 0.5];
+const QUICK_RULES = [
+  { horizonSec: 3600, threshold: 0.25 },
+  { horizonSec: 3600, threshold: 0.5 },
+];
 
 /** The backtest's flags: one line each (tools/cli/cli-flags.ts). */
 const FLAGS = {
@@ -24,6 +32,7 @@ const FLAGS = {
   delayMin: numberFlag('M', 'minutes a trader needs to act (default 10)', (n) => n >= 0 && n <= 24 * 60, 'minutes in 0..1440'),
   workers: numberFlag('W', 'worker threads (default up to 2)', (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer in 1..64'),
   json: switchFlag('print the figures as JSON'),
+  quick: switchFlag(`${QUICK_PATHS} paths (unless --paths), two sizing targets, two forecast rules: for tests`),
 } satisfies FlagTable;
 
 interface Args {
@@ -32,16 +41,18 @@ interface Args {
   readonly delayMin: number;
   readonly workers: number;
   readonly json: boolean;
+  readonly quick: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const { flags } = parseCommandLine(argv, { command: 'npm run backtest --', positionals: [] }, FLAGS);
   return {
-    paths: flags.paths ?? DEFAULT_PATHS,
+    paths: flags.paths ?? (flags.quick === true ? QUICK_PATHS : DEFAULT_PATHS),
     seed: flags.seed ?? 1,
     delayMin: flags.delayMin ?? 10,
     workers: flags.workers ?? Math.min(2, availableParallelism()),
     json: flags.json ?? false,
+    quick: flags.quick ?? false,
   };
 }
 
@@ -61,7 +72,12 @@ function inWorker(indices: number[], options: BacktestOptions): Promise<PathOutc
 }
 
 export async function runBacktest(args: Args): Promise<PathOutcome[]> {
-  const options: BacktestOptions = { paths: args.paths, seed: args.seed, delayMs: args.delayMin * 60_000 };
+  const options: BacktestOptions = {
+    paths: args.paths,
+    seed: args.seed,
+    delayMs: args.delayMin * 60_000,
+    ...(args.quick ? { targets: QUICK_TARGETS, forecastRules: QUICK_RULES } : {}),
+  };
   const all = Array.from({ length: args.paths }, (_, i) => i);
   if (args.workers <= 1 || args.paths < 2) return playIndices(all, options);
   const shares = Array.from({ length: Math.min(args.workers, args.paths) }, (_, w) => all.filter((i) => i % args.workers === w));
@@ -77,9 +93,9 @@ runCli(() => {
   const started = performance.now();
   runBacktest(args).then(
     (outcomes) => {
-      const report = backtestReport(outcomes, args.seed);
+      const report = backtestReport(outcomes, args.seed, args.delayMin);
       const elapsedSec = (performance.now() - started) / 1000;
-      const text = args.json ? JSON.stringify(report, null, 2) : backtestTable(report, outcomes, { delayMin: args.delayMin, elapsedSec });
+      const text = args.json ? JSON.stringify(report, null, 2) : backtestTable(report, elapsedSec);
       process.stdout.write(`${text}\n`);
     },
     (e: unknown) => {

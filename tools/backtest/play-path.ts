@@ -1,4 +1,6 @@
 import type { AlertDecision, AlertRecord } from '../../shared/engine/alerts/alert-decision.ts';
+import type { TierRule } from '../../shared/engine/alerts/alert-ladder.ts';
+import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
 import { createMonitor, monitorStep, type Monitor, type MonitorOptions } from '../../shared/engine/monitor/account-monitor.ts';
 import { withMarks } from '../../shared/engine/monitor/with-marks.ts';
 import type { Account } from '../../shared/engine/positions/account.ts';
@@ -6,36 +8,79 @@ import { marginModels } from '../../shared/exchanges/venues.ts';
 import { accountFor, withTopUp, type AccountRecipe } from './backtest-accounts.ts';
 import type { BacktestPath, PathFamily } from './backtest-paths.ts';
 import { staticCallStep, STATIC_LEVEL, worstRiskRatio } from './static-margin-call.ts';
+import { act, capitalOf, hear, isDue, NEW_TRADER, observe, type TraderRule, type TraderState } from './trader-model.ts';
 
 /**
- * One path, one account, both policies. Two runs per policy:
- * - passive (nobody acts): the counterfactual that says what was coming, so lead time and false alarms
- *   are measured against an outcome no action has changed;
- * - active (the trader model acts): liquidations, pushes and the margin spent.
- * The trader model: on every push, if no action is pending, act `delayMs` later (at the first tick from
- * then) by adding the top-up the engine suggests at that moment (the monitor's figure: back to the
- * Watch level, and P(liquidation within 24 h) <= 1 %). The same model and the same suggestion serve
- * both policies, so the only difference between them is when the trader hears.
+ * One path, one account, three policies, one trader (trader-model.ts):
+ * - `static`: the exchange's margin call (a push when rho crosses 0.8);
+ * - `ours`: the monitor with its alert policy;
+ * - `prefunded`: no alert at all, but ours' capital on this path added before the first tick: the pair
+ *   at equal capital, which says how much of ours' result is timing and how much is money.
+ * For each sizing target the trader adds what brings rho back to that target. Lead time and false
+ * forecasts are read off a passive run (nobody acts), once with the default forecast rules and once per
+ * forecast rule of the frontier. Every run reports the digest of the path and of the positions it
+ * played, and the capital it started and ended with, so a test can check that the policies met the same
+ * market and the same account and that no money came from anywhere but the trader's top-ups.
  */
 
 const model = marginModels.binance;
 const DAY_MS = 86_400_000;
 
+/** The sizing targets of the capital frontier; DEFAULT_TARGET (the Watch level) gives the main rows. */
+export const DEFAULT_TARGET = 0.5;
+export const SIZING_TARGETS = [0.1, 0.3, 0.5, 0.7] as const;
+
+/** A forecast rule of the lead-time frontier: every predict rule of the ladder gets this horizon and threshold. */
+export interface ForecastRule {
+  readonly horizonSec: number;
+  readonly threshold: number;
+}
+export const FORECAST_RULES: readonly ForecastRule[] = [
+  { horizonSec: 3600, threshold: 0.1 },
+  { horizonSec: 3600, threshold: 0.25 },
+  { horizonSec: 3600, threshold: 0.5 },
+  { horizonSec: 3600, threshold: 0.75 },
+  { horizonSec: 4 * 3600, threshold: 0.25 },
+  { horizonSec: 4 * 3600, threshold: 0.5 },
+];
+
 export interface PlayOptions {
   readonly delayMs: number;
   readonly monitor?: Partial<MonitorOptions>;
+  /** Sizing targets (rho); DEFAULT_TARGET is always played. */
+  readonly targets?: readonly number[];
+  readonly forecastRules?: readonly ForecastRule[];
 }
 
-export interface PolicyOutcome {
+/** What one policy's trader did on the path. */
+export interface TraderRun {
   readonly liquidated: boolean;
   readonly pushes: number;
+  readonly actions: number;
   readonly positionDays: number;
   readonly topUpUsdt: number;
-  /** Passive run: seconds from the first alert that led up to the event until the event; null without an event. */
+  readonly startCapitalUsdt: number;
+  readonly endCapitalUsdt: number;
+  readonly pathDigest: string;
+  readonly accountDigest: string;
+}
+
+/** What the passive run says about a policy's alerts: lead time and forecasts. */
+export interface AlertQuality {
+  /** Seconds from the first alert that led up to the event until the event; null without an event. */
   readonly leadTimeSec: number | null;
-  /** Passive run: first notices of push alerts whose outcome is known within the path. */
-  readonly alarms: number;
-  readonly falseAlarms: number;
+  /** First notices of predictive pushes whose outcome is known within the path, and those whose tier did not come. */
+  readonly forecasts: number;
+  readonly falseForecasts: number;
+}
+
+export type PolicyOutcome = TraderRun & AlertQuality;
+
+export interface SizingOutcome {
+  readonly targetRho: number;
+  readonly static: TraderRun;
+  readonly ours: TraderRun;
+  readonly prefunded: TraderRun;
 }
 
 export interface PathOutcome {
@@ -43,11 +88,31 @@ export interface PathOutcome {
   readonly recipe: AccountRecipe;
   /** What the passive run met: liquidation, else the 0.8 tier, else nothing. */
   readonly event: 'liquidation' | 'margin-call' | null;
-  readonly ours: PolicyOutcome;
+  /** The main rows, at DEFAULT_TARGET. */
   readonly static: PolicyOutcome;
+  readonly ours: PolicyOutcome;
+  readonly prefunded: PolicyOutcome;
+  readonly sizing: readonly SizingOutcome[];
+  readonly forecastRules: ReadonlyArray<{ readonly rule: ForecastRule } & AlertQuality>;
 }
 
-/** What the passive run keeps: rho per tick and the push notices and resolves, not the monitor states. */
+/** A short digest of the ticks a run plays (FNV-1a over the times and marks as written). */
+export function pathDigest(path: BacktestPath): string {
+  let h = 0x811c9dc5;
+  for (const [t, marks] of path.ticks) {
+    const text = `${t}|${Object.entries(marks).map(([s, m]) => `${s}=${m}`).join(',')};`;
+    for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** The positions a run starts with (capital is reported on its own). */
+export const accountDigest = (account: Account): string =>
+  account.positions.map((p) => `${p.symbol}:${p.side}:${p.marginMode}:${p.qty}@${p.entryPrice}`).join(',');
+
+const pushedLevels = (decisions: readonly AlertDecision[]): number[] =>
+  decisions.flatMap((d) => (d.kind === 'notify' && d.alert.channel === 'push' && d.alert.tier !== null ? [Number(d.alert.tier)] : []));
+
 interface PassiveRun {
   readonly times: readonly number[];
   readonly rhos: readonly number[];
@@ -55,137 +120,137 @@ interface PassiveRun {
   readonly resolves: ReadonlyArray<{ readonly k: number; readonly id: string; readonly reason: string }>;
 }
 
-const pushesIn = (decisions: readonly AlertDecision[]): AlertRecord[] =>
-  decisions.flatMap((d) => (d.kind === 'notify' && d.alert.channel === 'push' ? [d.alert] : []));
-
-/** The top-up the monitor suggests now: that of the subject closest to liquidation. */
-function suggestedTopUp(monitor: Monitor): number {
-  const facts = monitor.view?.facts ?? [];
-  const worst = [...facts].sort((a, b) => b.riskRatio - a.riskRatio)[0];
-  return worst === undefined ? 0 : worst.topUpUsdt;
-}
-
-interface ActiveResult {
-  readonly liquidated: boolean;
-  readonly pushes: number;
-  readonly positionDays: number;
-  readonly topUpUsdt: number;
-}
-
-/** The trader's side of a run: pushes heard, the pending action, margin added, liquidation. */
-class TraderLedger {
-  pushes = 0;
-  topUpUsdt = 0;
-  actAt: number | null = null;
-  liquidatedAt: number | null = null;
-  constructor(readonly delayMs: number) {}
-  hear(pushes: number, t: number): void {
-    this.pushes += pushes;
-    if (pushes > 0) this.actAt ??= t + this.delayMs;
-  }
-  /** True (and the action consumed) when the pending action falls due at t. */
-  isActingAt(t: number): boolean {
-    if (this.actAt === null || t < this.actAt) return false;
-    this.actAt = null;
-    return true;
-  }
-  result(account: Account, t0: number, tEnd: number): ActiveResult {
-    const end = this.liquidatedAt ?? tEnd;
-    return { liquidated: this.liquidatedAt !== null, pushes: this.pushes, positionDays: (account.positions.length * (end - t0)) / DAY_MS, topUpUsdt: this.topUpUsdt };
-  }
-}
-
-interface FirstPass {
-  readonly run: PassiveRun;
-  readonly staticActive: ActiveResult;
-  /** Our active run up to the trader's first action (it equals the passive run until then). */
-  readonly ours: TraderLedger;
-  /** The monitor state at the tick of our first action, and that tick's index; null if none came. */
-  readonly fork: { readonly index: number; readonly monitor: Monitor } | null;
-}
+const newMonitor = (path: BacktestPath, account: Account, options: Partial<MonitorOptions> | undefined): Monitor =>
+  createMonitor({ account, model, history: path.history, options: { accountId: 'backtest', ...options } });
 
 /**
- * One pass over the ticks drives the passive monitor and, beside it, the static policy's active run
- * (which needs the monitor only for the suggested amount, asked with its own account) and the prefix of
- * our active run, up to the first action, where it forks.
+ * Our passive run, and beside it the trader's prefix: until the trader's first action nothing differs
+ * between the passive and the active run, and the first action falls due at the same tick whatever the
+ * sizing target, so every target's active run starts from this fork.
  */
-function firstPass(path: BacktestPath, account0: Account, options: PlayOptions): FirstPass {
-  let monitor = createMonitor({ account: account0, model, history: path.history, options: { accountId: 'backtest', ...options.monitor } });
+interface Passive {
+  readonly run: PassiveRun;
+  /** The trader's state at the end of the prefix (the whole path when no action came). */
+  readonly trader: TraderState;
+  readonly liquidatedAt: number | null;
+  /** The tick of the first action, with the monitor and the trader there; null if none came. */
+  readonly fork: { readonly index: number; readonly monitor: Monitor; readonly trader: TraderState } | null;
+}
+
+function passiveRun(path: BacktestPath, account: Account, options: PlayOptions, withFork: boolean): Passive {
+  let monitor = newMonitor(path, account, options.monitor);
   const times: number[] = [];
   const rhos: number[] = [];
   const notices: Array<{ k: number; alert: AlertRecord }> = [];
   const resolves: Array<{ k: number; id: string; reason: string }> = [];
-  const ours = new TraderLedger(options.delayMs);
-  const stat = new TraderLedger(options.delayMs);
-  let staticAccount = account0;
-  let call = { isAbove: false };
-  let fork: FirstPass['fork'] = null;
-  path.ticks.forEach(([t, marks], k) => {
+  let trader = NEW_TRADER;
+  let liquidatedAt: number | null = null;
+  let fork: Passive['fork'] = null;
+  const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET };
+  for (let k = 0; k < path.ticks.length; k += 1) {
+    const [t, marks] = path.ticks[k] ?? [0, {}];
     const step = monitorStep(monitor, { kind: 'marks', marks }, t);
     monitor = step.monitor;
     const rho = monitor.view?.risk.worstRiskRatio ?? 0;
     times.push(t);
     rhos.push(rho);
-    const pushed = pushesIn(step.decisions);
-    for (const alert of pushed) notices.push({ k, alert });
-    for (const d of step.decisions) if (d.kind === 'resolve') resolves.push({ k, id: d.id, reason: d.reason });
-
-    if (fork === null && ours.liquidatedAt === null) {
-      ours.hear(pushed.length, t);
-      if (rho >= 1) ours.liquidatedAt = t;
-      else if (ours.isActingAt(t)) fork = { index: k, monitor };
+    for (const d of step.decisions) {
+      if (d.kind === 'notify' && d.alert.channel === 'push') notices.push({ k, alert: d.alert });
+      if (d.kind === 'resolve') resolves.push({ k, id: d.id, reason: d.reason });
     }
-
-    if (stat.liquidatedAt === null) {
-      staticAccount = withMarks(staticAccount, marks);
-      const staticRho = worstRiskRatio(staticAccount, model);
-      const called = staticCallStep(call, staticRho);
-      call = called.state;
-      stat.hear(called.pushes ? 1 : 0, t);
-      if (staticRho >= 1) stat.liquidatedAt = t;
-      else if (stat.isActingAt(t)) {
-        // The same suggestion as ours: the monitor's, for this account, with the market's volatility so far.
-        const amount = suggestedTopUp(monitorStep(monitor, { kind: 'account', account: staticAccount }, t).monitor);
-        if (amount > 0) {
-          stat.topUpUsdt += amount;
-          staticAccount = withTopUp(staticAccount, amount);
-        }
-      }
-    }
-  });
-  const t0 = times[0] ?? 0;
-  const tEnd = times[times.length - 1] ?? t0;
-  return { run: { times, rhos, notices, resolves }, staticActive: stat.result(account0, t0, tEnd), ours, fork };
+    if (!withFork || fork !== null || liquidatedAt !== null) continue;
+    trader = observe(hear(trader, pushedLevels(step.decisions), t, rule), rho);
+    if (rho >= 1) liquidatedAt = t;
+    else if (isDue(trader, t)) fork = { index: k, monitor, trader };
+  }
+  return { run: { times, rhos, notices, resolves }, trader, liquidatedAt, fork };
 }
 
-/** Our active run from its first action on: the trader tops up, the monitor hears of it, and so on. */
-function oursActive(path: BacktestPath, pass: FirstPass, account0: Account): ActiveResult {
-  const { ours, fork, run } = pass;
-  const t0 = run.times[0] ?? 0;
-  const tEnd = run.times[run.times.length - 1] ?? t0;
-  if (fork === null) return ours.result(account0, t0, tEnd);
-  let monitor = fork.monitor;
-  const act = (t: number) => {
-    const amount = suggestedTopUp(monitor);
-    if (amount <= 0) return;
-    ours.topUpUsdt += amount;
-    const step = monitorStep(monitor, { kind: 'account', account: withTopUp(monitor.account, amount) }, t);
-    monitor = step.monitor;
-    ours.hear(pushesIn(step.decisions).length, t);
+function runOf(path: BacktestPath, account0: Account, trader: TraderState, liquidatedAt: number | null, endAccount: Account): TraderRun {
+  const t0 = path.ticks[0]?.[0] ?? 0;
+  const tEnd = path.ticks[path.ticks.length - 1]?.[0] ?? t0;
+  return {
+    liquidated: liquidatedAt !== null,
+    pushes: trader.pushes,
+    actions: trader.actions,
+    positionDays: (account0.positions.length * ((liquidatedAt ?? tEnd) - t0)) / DAY_MS,
+    topUpUsdt: trader.topUpUsdt,
+    startCapitalUsdt: capitalOf(account0),
+    endCapitalUsdt: capitalOf(endAccount),
+    pathDigest: pathDigest(path),
+    accountDigest: accountDigest(account0),
   };
-  act(run.times[fork.index] ?? t0);
+}
+
+/** Our active run at one sizing target, from the fork on: the trader tops up, the monitor hears of it. */
+function oursActive(path: BacktestPath, account0: Account, passive: Passive, rule: TraderRule): TraderRun {
+  const { fork } = passive;
+  if (fork === null) return runOf(path, account0, passive.trader, passive.liquidatedAt, account0);
+  let monitor = fork.monitor;
+  let trader = fork.trader;
+  let liquidatedAt: number | null = null;
+  const actNow = (t: number) => {
+    const done = act(trader, monitor.account, rule);
+    trader = done.state;
+    if (done.amount <= 0) return;
+    const step = monitorStep(monitor, { kind: 'account', account: withTopUp(monitor.account, done.amount) }, t);
+    monitor = step.monitor;
+    trader = hear(trader, pushedLevels(step.decisions), t, rule);
+  };
+  actNow(path.ticks[fork.index]?.[0] ?? 0);
   for (let k = fork.index + 1; k < path.ticks.length; k += 1) {
     const [t, marks] = path.ticks[k] ?? [0, {}];
     const step = monitorStep(monitor, { kind: 'marks', marks }, t);
     monitor = step.monitor;
-    ours.hear(pushesIn(step.decisions).length, t);
-    if ((monitor.view?.risk.worstRiskRatio ?? 0) >= 1) {
-      ours.liquidatedAt = t;
+    const rho = monitor.view?.risk.worstRiskRatio ?? 0;
+    trader = observe(hear(trader, pushedLevels(step.decisions), t, rule), rho);
+    if (rho >= 1) {
+      liquidatedAt = t;
       break;
     }
-    if (ours.isActingAt(t)) act(t);
+    if (isDue(trader, t)) actNow(t);
   }
-  return ours.result(account0, t0, tEnd);
+  return runOf(path, account0, trader, liquidatedAt, monitor.account);
+}
+
+/** The static call's active run: no monitor, the account and the call's one bit of state. */
+function staticActive(path: BacktestPath, account0: Account, rule: TraderRule): TraderRun {
+  let account = account0;
+  let call = { isAbove: false };
+  let trader = NEW_TRADER;
+  let liquidatedAt: number | null = null;
+  for (const [t, marks] of path.ticks) {
+    account = withMarks(account, marks);
+    const rho = worstRiskRatio(account, model);
+    const called = staticCallStep(call, rho);
+    call = called.state;
+    trader = observe(hear(trader, called.pushes ? [STATIC_LEVEL] : [], t, rule), rho);
+    if (rho >= 1) {
+      liquidatedAt = t;
+      break;
+    }
+    if (isDue(trader, t)) {
+      const done = act(trader, account, rule);
+      trader = done.state;
+      if (done.amount > 0) account = withTopUp(account, done.amount);
+    }
+  }
+  return runOf(path, account0, trader, liquidatedAt, account);
+}
+
+/** No alerts: `capital` added before the first tick, then nobody acts. */
+function prefundedRun(path: BacktestPath, account0: Account, capital: number): TraderRun {
+  const start = capital > 0 ? withTopUp(account0, capital) : account0;
+  let account = start;
+  let liquidatedAt: number | null = null;
+  for (const [t, marks] of path.ticks) {
+    account = withMarks(account, marks);
+    if (worstRiskRatio(account, model) >= 1) {
+      liquidatedAt = t;
+      break;
+    }
+  }
+  return runOf(path, start, NEW_TRADER, liquidatedAt, account);
 }
 
 /** The index of the path's event in the passive run: first liquidation, else first margin call. */
@@ -196,20 +261,18 @@ function eventIndex(rhos: readonly number[]): { index: number; kind: PathOutcome
   return call >= 0 ? { index: call, kind: 'margin-call' } : { index: -1, kind: null };
 }
 
-/** Lead time and false alarms of our policy, read off the passive run. */
-function oursPassive(run: PassiveRun, event: number): Pick<PolicyOutcome, 'leadTimeSec' | 'alarms' | 'falseAlarms'> {
-  let alarms = 0;
-  let falseAlarms = 0;
+/** Lead time and forecasts of our policy, read off a passive run (the event comes from the default run). */
+function oursQuality(run: PassiveRun, event: number): AlertQuality {
+  let forecasts = 0;
+  let falseForecasts = 0;
   const end = run.times[run.times.length - 1] ?? 0;
   const firstNotice = new Map<string, number>();
   for (const { k, alert } of run.notices) {
     if (alert.reminder !== 0) continue;
     const t = run.times[k] ?? 0;
     firstNotice.set(alert.id, t);
-    if (alert.kind !== 'predictive' || alert.forecast === null) {
-      alarms += 1; // a tier (or stale) alert reports a fact: its tier is there
-      continue;
-    }
+    // A tier (or stale) alert reports a fact: it cannot be false, and it is not a forecast.
+    if (alert.kind !== 'predictive' || alert.forecast === null) continue;
     const level = Number(alert.tier);
     const until = t + alert.forecast.horizonSec * 1000;
     let reached = false;
@@ -220,43 +283,57 @@ function oursPassive(run: PassiveRun, event: number): Pick<PolicyOutcome, 'leadT
       }
     }
     if (!reached && until > end) continue; // the path ends before the forecast can be judged
-    alarms += 1;
-    if (!reached) falseAlarms += 1;
+    forecasts += 1;
+    if (!reached) falseForecasts += 1;
   }
-  if (event < 0) return { leadTimeSec: null, alarms, falseAlarms };
+  if (event < 0) return { leadTimeSec: null, forecasts, falseForecasts };
   const eventT = run.times[event] ?? 0;
   const over = new Set(run.resolves.filter((r) => (run.times[r.k] ?? 0) < eventT && r.reason !== 'reached').map((r) => r.id));
   // The alerts that led up to the event: notified by then and not withdrawn or recovered before it.
   let first = eventT;
   for (const [id, t] of firstNotice) if (t <= eventT && !over.has(id)) first = Math.min(first, t);
-  return { leadTimeSec: (eventT - first) / 1000, alarms, falseAlarms };
+  return { leadTimeSec: (eventT - first) / 1000, forecasts, falseForecasts };
 }
 
-function staticPassive(run: PassiveRun, event: number): Pick<PolicyOutcome, 'leadTimeSec' | 'alarms' | 'falseAlarms'> {
-  let alarms = 0;
-  let state = { isAbove: false };
-  for (const rho of run.rhos) {
-    const step = staticCallStep(state, rho);
-    state = step.state;
-    if (step.pushes) alarms += 1;
-  }
-  if (event < 0) return { leadTimeSec: null, alarms, falseAlarms: 0 };
+function staticQuality(run: PassiveRun, event: number): AlertQuality {
+  if (event < 0) return { leadTimeSec: null, forecasts: 0, falseForecasts: 0 };
   let start = event;
   while (start > 0 && (run.rhos[start - 1] ?? 0) >= STATIC_LEVEL) start -= 1;
-  return { leadTimeSec: ((run.times[event] ?? 0) - (run.times[start] ?? 0)) / 1000, alarms, falseAlarms: 0 };
+  return { leadTimeSec: ((run.times[event] ?? 0) - (run.times[start] ?? 0)) / 1000, forecasts: 0, falseForecasts: 0 };
 }
+
+/** The ladder with every predict rule set to `rule` (tiers without one keep none). */
+const ladderWith = (ladder: readonly TierRule[], rule: ForecastRule): TierRule[] =>
+  ladder.map((r) => (r.predict === null ? r : { ...r, predict: { horizonSec: rule.horizonSec, threshold: rule.threshold } }));
 
 export function playPath(path: BacktestPath, recipe: AccountRecipe, options: PlayOptions): PathOutcome {
   const first = path.ticks[0];
   if (first === undefined) throw new Error('empty path');
   const account = accountFor(recipe, first[1]);
-  const pass = firstPass(path, account, options);
-  const { index, kind } = eventIndex(pass.run.rhos);
+  const passive = passiveRun(path, account, options, true);
+  const { index, kind } = eventIndex(passive.run.rhos);
+  const targets = [...new Set([...(options.targets ?? SIZING_TARGETS), DEFAULT_TARGET])].sort((a, b) => a - b);
+  const sizing = targets.map((targetRho): SizingOutcome => {
+    const rule = { delayMs: options.delayMs, targetRho };
+    const ours = oursActive(path, account, passive, rule);
+    return { targetRho, static: staticActive(path, account, rule), ours, prefunded: prefundedRun(path, account, ours.topUpUsdt) };
+  });
+  const main = sizing.find((s) => s.targetRho === DEFAULT_TARGET) as SizingOutcome;
+  const policy = options.monitor?.policy ?? DEFAULT_ALERT_POLICY;
+  const forecastRules = (options.forecastRules ?? FORECAST_RULES).map((rule) => {
+    const monitor = { ...options.monitor, policy: { ...policy, ladder: ladderWith(policy.ladder, rule) } };
+    const run = passiveRun(path, account, { ...options, monitor }, false).run;
+    return { rule, ...oursQuality(run, index) };
+  });
+  const none: AlertQuality = { leadTimeSec: null, forecasts: 0, falseForecasts: 0 };
   return {
     family: path.family,
     recipe,
     event: kind,
-    ours: { ...oursActive(path, pass, account), ...oursPassive(pass.run, index) },
-    static: { ...pass.staticActive, ...staticPassive(pass.run, index) },
+    static: { ...main.static, ...staticQuality(passive.run, index) },
+    ours: { ...main.ours, ...oursQuality(passive.run, index) },
+    prefunded: { ...main.prefunded, ...none },
+    sizing,
+    forecastRules,
   };
 }

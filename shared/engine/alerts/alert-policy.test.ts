@@ -38,9 +38,11 @@ describe('tier episodes', () => {
   });
 
   it('leaving a tier needs the hysteresis band; re-entering after that is a new episode with a new id', () => {
-    const run = runPolicy([at(0, 0.81), at(1, 0.79), at(2, 0.78), at(3, 0.81), at(4, 0.76), at(5, 0.82)]);
+    // Back in Margin call at 5 min: announced once its reminder period (60 min) after the first notice (issue 13, ask 7).
+    const back = Array.from({ length: 56 }, (_, m) => at(5 + m, 0.82));
+    const run = runPolicy([at(0, 0.81), at(1, 0.79), at(2, 0.78), at(3, 0.81), at(4, 0.76), ...back]);
     const margin = pushes(run).filter((a) => a.tier === '0.8');
-    expect(margin.map((a) => a.t)).toEqual([T0, T0 + 5 * MIN]);
+    expect(margin.map((a) => a.t)).toEqual([T0, T0 + 60 * MIN]);
     expect(margin[0]?.id).not.toBe(margin[1]?.id);
     expect(resolves(run.log).map((r) => [r.id, r.t, r.reason])).toEqual([[margin[0]?.id, T0 + 4 * MIN, 'recovered']]);
   });

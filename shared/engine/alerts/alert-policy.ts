@@ -36,7 +36,16 @@ export function alertPolicyStep(state: AlertPolicyState, facts: PolicyFacts, now
   const decisions: AlertDecision[] = [];
   const subjects: Record<string, SubjectAlertState> = {};
   for (const f of facts.subjects) {
-    const step = stepSubject(state.subjects[f.subject], f, now, options, quiet);
+    const lastNoticeAt = (tierIndex: number): number | null => {
+      const rule = options.ladder[tierIndex];
+      const tier = rule === undefined ? null : levelKey(rule.level);
+      for (let i = state.history.length - 1; i >= 0; i -= 1) {
+        const a = state.history[i];
+        if (a !== undefined && a.kind === 'tier' && a.subject === f.subject && a.tier === tier) return a.t;
+      }
+      return null;
+    };
+    const step = stepSubject(state.subjects[f.subject], f, now, options, quiet, lastNoticeAt);
     subjects[f.subject] = step.state;
     decisions.push(...step.decisions);
   }

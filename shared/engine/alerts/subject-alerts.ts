@@ -1,7 +1,7 @@
 import { probabilityWithin } from '../projection/tier-outlook.ts';
 import type { AlertDecision, AlertRecord, SubjectFacts, TierForecast } from './alert-decision.ts';
 import { levelKey, type AlertPolicyOptions, type TierRule } from './alert-ladder.ts';
-import { effectiveTierIndex } from './effective-tier.ts';
+import { effectiveTierIndex, LEAVE_BAND } from './effective-tier.ts';
 import { predictiveAlertId, tierAlertId } from './subject-key.ts';
 
 /**
@@ -79,12 +79,24 @@ function forecastFor(facts: SubjectFacts, ladder: readonly TierRule[], target: n
 const hasRecovered = (ladder: readonly TierRule[], tiers: readonly OpenAlert[], prediction: OpenAlert | null): boolean =>
   prediction === null && !tiers.some((a) => ladder[a.tierIndex]?.push === true);
 
+/**
+ * How long after a tier's last notice re-entering it may be announced again (issue 13, ask 7): its
+ * reminder cadence, else its grace, else (Liquidation has neither) the ladder's shortest cadence.
+ */
+export function reentryPeriodMs(ladder: readonly TierRule[], tierIndex: number): number {
+  const rule = ladder[tierIndex];
+  const shortest = Math.min(...ladder.flatMap((r) => (r.remindEveryMs === null ? [] : [r.remindEveryMs])));
+  return rule?.remindEveryMs ?? rule?.graceMs ?? (Number.isFinite(shortest) ? shortest : 0);
+}
+
 export function stepSubject(
   previous: SubjectAlertState | undefined,
   facts: SubjectFacts,
   now: number,
   options: AlertPolicyOptions,
   isQuiet: boolean,
+  /** When this subject's tier was last notified (the policy's history), or null: re-entries wait a period. */
+  lastNoticeAt: (tierIndex: number) => number | null = () => null,
 ): SubjectStep {
   const { ladder } = options;
   const prev = previous ?? emptySubjectState;
@@ -94,8 +106,12 @@ export function stepSubject(
   };
   let snooze = prev.snooze !== null && prev.snooze.untilMs !== null && now >= prev.snooze.untilMs ? null : prev.snooze;
 
-  // 1. Tier episodes: escalate at once, leave through the hysteresis band.
-  const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis);
+  // 1. Tier episodes: escalate at once, leave through the hysteresis band (in rho, then in price).
+  const isNear = (i: number): boolean => {
+    const rule = ladder[i];
+    return rule !== undefined && probabilityWithin(reachOf(facts, rule), LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
+  };
+  const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis, isNear);
   let tiers: OpenAlert[] = [...prev.tiers];
   const reached: string[] = [];
   if (tierIndex > prev.tierIndex) {
@@ -103,8 +119,11 @@ export function stepSubject(
     for (let i = prev.tierIndex + 1; i <= tierIndex; i += 1) {
       const rule = ladder[i];
       if (rule === undefined) continue;
-      // Only the worst new tier is announced; the ones jumped over are covered by it.
-      tiers.push({ id: tierAlertId(facts.subject, levelKey(rule.level), now), tierIndex: i, since: now, notified: false, reminders: 0, dueAt: i === tierIndex ? now : null });
+      // Only the worst new tier is announced; the ones jumped over are covered by it. Back in a tier
+      // announced less than a reminder period ago, the notice waits until that period is over.
+      const last = i === tierIndex ? lastNoticeAt(i) : null;
+      const dueAt = i !== tierIndex ? null : last === null ? now : Math.max(now, last + reentryPeriodMs(ladder, i));
+      tiers.push({ id: tierAlertId(facts.subject, levelKey(rule.level), now), tierIndex: i, since: now, notified: false, reminders: 0, dueAt });
     }
   } else if (tierIndex < prev.tierIndex) {
     for (const a of tiers) if (a.tierIndex > tierIndex) resolve(a, 'recovered');

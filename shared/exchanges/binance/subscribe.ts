@@ -64,6 +64,13 @@ export const positionRiskRequest = (apiKey: string, secret: string, now: number,
 export const accountRequest = (apiKey: string, secret: string, now: number, hmac: Hmac): Promise<RestRequest> =>
   signedGet('/fapi/v3/account', [], apiKey, secret, now, hmac);
 
+/**
+ * `GET /sapi/v1/account/apiRestrictions` (signed): the key's own permissions (`enableFutures`,
+ * `enableWithdrawals`, ...). It lives on the spot host (api.binance.com), not fapi.
+ */
+export const apiRestrictionsRequest = (apiKey: string, secret: string, now: number, hmac: Hmac): Promise<RestRequest> =>
+  signedGet('/sapi/v1/account/apiRestrictions', [], apiKey, secret, now, hmac);
+
 /** `GET /fapi/v1/leverageBracket` (USER_DATA, signed): brackets of every symbol, or of one. */
 export const leverageBracketRequest = (
   apiKey: string,

@@ -41,6 +41,10 @@ export const walletBalanceRequest = (apiKey: string, secret: string, now: number
 export const accountInfoRequest = (apiKey: string, secret: string, now: number, hmac: Hmac): Promise<RestRequest> =>
   signedGet('/v5/account/info', [], apiKey, secret, now, hmac);
 
+/** `GET /v5/user/query-api`: the key's own record (`readOnly`, `permissions`). */
+export const apiKeyInfoRequest = (apiKey: string, secret: string, now: number, hmac: Hmac): Promise<RestRequest> =>
+  signedGet('/v5/user/query-api', [], apiKey, secret, now, hmac);
+
 /** `GET /v5/market/risk-limit` for one symbol: public, no signature. */
 export const riskLimitRequest = (symbol: string): RestRequest => ({
   method: 'GET',

@@ -39,12 +39,16 @@ export interface OkxKeys {
 
 async function signedGet(path: string, params: readonly (readonly [string, string])[], keys: OkxKeys, now: number, hmac: Hmac): Promise<RestRequest> {
   const q = query(params);
-  const headers = await signedHeaders(keys.apiKey, keys.apiSecret, keys.passphrase, now, 'GET', `${path}?${q}`, '', hmac);
+  const headers = await signedHeaders(keys.apiKey, keys.apiSecret, keys.passphrase, now, 'GET', q === '' ? path : `${path}?${q}`, '', hmac);
   return { method: 'GET', path, query: q, headers };
 }
 
 export const positionsRequest = (keys: OkxKeys, now: number, hmac: Hmac): Promise<RestRequest> =>
   signedGet('/api/v5/account/positions', [['instType', 'SWAP']], keys, now, hmac);
+
+/** `GET /api/v5/account/config`: the account's settings and the key's `perm` (read_only, trade, withdraw). */
+export const accountConfigRequest = (keys: OkxKeys, now: number, hmac: Hmac): Promise<RestRequest> =>
+  signedGet('/api/v5/account/config', [], keys, now, hmac);
 
 export const balanceRequest = (keys: OkxKeys, now: number, hmac: Hmac): Promise<RestRequest> =>
   signedGet('/api/v5/account/balance', [['ccy', 'USDT']], keys, now, hmac);

@@ -58,6 +58,18 @@ export const sign = (p: SimPosition): 1 | -1 => (p.side === 'long' ? 1 : -1);
 export const pnl = (p: SimPosition, mark: number): number => sign(p) * p.qty * (mark - p.entryPrice);
 
 /** A liquidation price only if it is a positive, finite price (Binance shows "--" below 0). */
+/** The cross pool the venues share in shape: wallet plus the cross positions' uPnL against the sum of their requirements. */
+export function crossPool(account: AccountAt, requirement: readonly number[]): { crossEquity: number; crossRequirement: number; crossRiskRatio: number } {
+  let crossEquity = account.crossWallet;
+  let crossRequirement = 0;
+  account.positions.forEach((h, i) => {
+    if (h.position.marginMode !== 'cross') return;
+    crossEquity += pnl(h.position, h.mark);
+    crossRequirement += requirement[i] ?? 0;
+  });
+  return { crossEquity, crossRequirement, crossRiskRatio: rho(crossRequirement, crossEquity) };
+}
+
 export const positivePrice = (price: number): number | null => (Number.isFinite(price) && price > 0 ? price : null);
 
 /**

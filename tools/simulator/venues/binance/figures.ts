@@ -1,6 +1,6 @@
 import { BINANCE_BRACKETS, deductions, type NotionalTier } from '../../accounts/tier-tables.ts';
 import type { SimPosition } from '../../accounts/sim-position.ts';
-import { pnl, positivePrice, priceAtItsTier, rho, sign, type VenueFormulas } from '../../accounts/venue-figures.ts';
+import { crossPool, pnl, positivePrice, priceAtItsTier, rho, sign, type VenueFormulas } from '../../accounts/venue-figures.ts';
 
 /**
  * Binance USDⓈ-M figures, one-way mode, written from Binance's documents, not from the engine.
@@ -55,21 +55,14 @@ function liquidationPrice(p: SimPosition, mark: number, wb: number, tmm1: number
   return positivePrice(lp);
 }
 
-export const binanceFigures: VenueFormulas = ({ crossWallet, positions }) => {
-  const mm = positions.map((h) => maintenance(h.position, h.mark));
+export const binanceFigures: VenueFormulas = (account) => {
+  const { crossWallet, positions } = account;
   const isCross = (i: number): boolean => positions[i]?.position.marginMode === 'cross';
-  let crossEquity = crossWallet;
-  let crossRequirement = 0;
-  positions.forEach((h, i) => {
-    if (!isCross(i)) return;
-    crossEquity += pnl(h.position, h.mark);
-    crossRequirement += mm[i] ?? 0;
-  });
-  const crossRiskRatio = rho(crossRequirement, crossEquity);
+  const mm = positions.map((h) => maintenance(h.position, h.mark));
+  const pool = crossPool(account, mm);
+  const { crossRiskRatio } = pool;
   return {
-    crossEquity,
-    crossRequirement,
-    crossRiskRatio,
+    ...pool,
     positions: positions.map(({ position: p, mark }, i) => {
       const own = mm[i] ?? 0;
       if (p.marginMode === 'isolated') {

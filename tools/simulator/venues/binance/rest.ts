@@ -1,9 +1,10 @@
-import { ok, type RestReply, type RestRequest } from '../../server/rest-exchange.ts';
+import { header, ok, type RestReply, type RestRequest } from '../../server/rest-exchange.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 import { accountInfo, positionRiskV2, positionRiskV3 } from './account-views.ts';
 import { exchangeInfo, leverageBrackets } from './exchange-info.ts';
 import type { ListenKeys } from './listen-keys.ts';
 import { markQuotes, premiumIndexRow, quoteFor } from './mark-price.ts';
+import { knownKey } from '../../accounts/demo-credentials.ts';
 import { checkApiKey, checkSigned } from './signed-request.ts';
 
 /**
@@ -48,7 +49,7 @@ export function binanceRest(ctx: SimContext, listenKeys: ListenKeys, req: RestRe
 }
 
 function signedRoute(ctx: SimContext, req: RestRequest, route: string, symbol: string | null, wallNow: number, now: number): RestReply | undefined {
-  const signedRoutes = ['GET /fapi/v1/leverageBracket', 'GET /fapi/v2/positionRisk', 'GET /fapi/v3/positionRisk', 'GET /fapi/v2/account', 'GET /fapi/v3/account'];
+  const signedRoutes = ['GET /fapi/v1/leverageBracket', 'GET /fapi/v2/positionRisk', 'GET /fapi/v3/positionRisk', 'GET /fapi/v2/account', 'GET /fapi/v3/account', 'GET /sapi/v1/account/apiRestrictions'];
   if (!signedRoutes.includes(route)) return undefined;
   const problem = checkSigned(req, wallNow);
   if (problem !== undefined) return problem;
@@ -57,6 +58,8 @@ function signedRoute(ctx: SimContext, req: RestRequest, route: string, symbol: s
   const bySymbol = (rows: Record<string, unknown>[]): Record<string, unknown>[] =>
     symbol === null ? rows : rows.filter((r) => r['symbol'] === symbol.toUpperCase());
   switch (route) {
+    case 'GET /sapi/v1/account/apiRestrictions':
+      return ok(apiRestrictions(knownKey('binance', header(req, 'x-mbx-apikey') ?? '')?.canTrade ?? false));
     case 'GET /fapi/v1/leverageBracket': {
       const brackets = leverageBrackets(symbol);
       return brackets === undefined ? { status: 400, body: { code: -1121, msg: 'Invalid symbol.' } } : ok(brackets);
@@ -71,3 +74,23 @@ function signedRoute(ctx: SimContext, req: RestRequest, route: string, symbol: s
       return ok(accountInfo(book, now, 3));
   }
 }
+
+/**
+ * `GET /sapi/v1/account/apiRestrictions` (api.binance.com on the real venue; under `/binance` here):
+ * the key's own permissions. The demo key reads only; the trading key may also trade futures and withdraw.
+ */
+const apiRestrictions = (canTrade: boolean): Record<string, unknown> => ({
+  ipRestrict: false,
+  createTime: 1_700_000_000_000,
+  enableReading: true,
+  enableWithdrawals: canTrade,
+  enableInternalTransfer: false,
+  enableMargin: false,
+  enableFutures: canTrade,
+  permitsUniversalTransfer: false,
+  enableVanillaOptions: false,
+  enableFixApiTrade: false,
+  enableFixReadOnly: false,
+  enableSpotAndMarginTrading: canTrade,
+  enablePortfolioMarginTrading: false,
+});

@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
+import { knownKey } from '../../accounts/demo-credentials.ts';
 import { hmacSha256Hex, signaturesEqual } from '../../server/hmac.ts';
 import { header, type RestReply, type RestRequest } from '../../server/rest-exchange.ts';
 
@@ -14,7 +14,7 @@ const errorReply = (status: number, code: number, msg: string): RestReply => ({ 
 export function checkApiKey(req: RestRequest): RestReply | undefined {
   const key = header(req, 'x-mbx-apikey');
   if (key === undefined || key === '') return errorReply(401, -2014, 'API-key format invalid.');
-  if (key !== DEMO_CREDENTIALS.binance.apiKey) return errorReply(401, -2015, 'Invalid API-key, IP, or permissions for action.');
+  if (knownKey('binance', key) === undefined) return errorReply(401, -2015, 'Invalid API-key, IP, or permissions for action.');
   return undefined;
 }
 
@@ -39,7 +39,8 @@ export function checkSigned(req: RestRequest, wallNow: number): RestReply | unde
     .split('&')
     .filter((part) => !part.startsWith('signature='))
     .join('&');
-  const expected = hmacSha256Hex(DEMO_CREDENTIALS.binance.secret, unsignedQuery + req.body.replace(/&?signature=[^&]*/, ''));
+  const secret = knownKey('binance', header(req, 'x-mbx-apikey') ?? '')?.secret ?? '';
+  const expected = hmacSha256Hex(secret, unsignedQuery + req.body.replace(/&?signature=[^&]*/, ''));
   if (!signaturesEqual(expected, signature)) return errorReply(400, -1022, 'Signature for this request is not valid.');
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { BYBIT_RISK_LIMITS, deductions, type NotionalTier } from '../../accounts/tier-tables.ts';
 import type { SimPosition } from '../../accounts/sim-position.ts';
-import { pnl, positivePrice, priceAtItsTier, rho, sign, type VenueFormulas } from '../../accounts/venue-figures.ts';
+import { crossPool, pnl, positivePrice, priceAtItsTier, rho, sign, type VenueFormulas } from '../../accounts/venue-figures.ts';
 
 /**
  * Bybit v5 linear (USDT perpetual, Unified Trading Account) figures, written from Bybit's documents,
@@ -77,21 +77,14 @@ function crossLiquidationPrice(p: SimPosition, mark: number, wb: number, mmOther
   return positivePrice(priceAtItsTier(tierOf(tiers, s * mark), withTier, (price) => tierOf(tiers, s * price), tiers.length));
 }
 
-export const bybitFigures: VenueFormulas = ({ crossWallet, positions }) => {
-  const mm = positions.map((h) => maintenance(h.position, h.mark));
+export const bybitFigures: VenueFormulas = (account) => {
+  const { crossWallet, positions } = account;
   const isCross = (i: number): boolean => positions[i]?.position.marginMode === 'cross';
-  let crossEquity = crossWallet;
-  let crossRequirement = 0;
-  positions.forEach((h, i) => {
-    if (!isCross(i)) return;
-    crossEquity += pnl(h.position, h.mark);
-    crossRequirement += mm[i] ?? 0;
-  });
-  const crossRiskRatio = rho(crossRequirement, crossEquity);
+  const mm = positions.map((h) => maintenance(h.position, h.mark));
+  const pool = crossPool(account, mm);
+  const { crossRiskRatio } = pool;
   return {
-    crossEquity,
-    crossRequirement,
-    crossRiskRatio,
+    ...pool,
     positions: positions.map(({ position: p, mark }, i) => {
       const own = mm[i] ?? 0;
       if (p.marginMode === 'isolated') {

@@ -1,8 +1,9 @@
 import { LISTINGS, listingBySymbol } from '../../market/coins.ts';
-import type { RestReply, RestRequest } from '../../server/rest-exchange.ts';
+import { header, type RestReply, type RestRequest } from '../../server/rest-exchange.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 import { positionList, walletEntry } from './account-views.ts';
 import { riskLimitRows, ticker } from './market-views.ts';
+import { knownKey } from '../../accounts/demo-credentials.ts';
 import { bybitSignatureProblem } from './signed-request.ts';
 
 /**
@@ -32,6 +33,7 @@ export function bybitRest(ctx: SimContext, req: RestRequest, wallNow: number): R
     case 'GET /v5/position/list':
     case 'GET /v5/account/wallet-balance':
     case 'GET /v5/account/info':
+    case 'GET /v5/user/query-api':
       break;
     default:
       return { status: 404, body: { retCode: 10404, retMsg: `path not found: ${req.path}`, result: {}, retExtInfo: {}, time: wallNow } };
@@ -41,6 +43,8 @@ export function bybitRest(ctx: SimContext, req: RestRequest, wallNow: number): R
   const book = ctx.books.bybit;
   book.advance(now);
   switch (req.path) {
+    case '/v5/user/query-api':
+      return envelope(apiKeyInfo(header(req, 'x-bapi-api-key') ?? '', wallNow));
     case '/v5/position/list': {
       if (symbol === null && q.get('settleCoin') === null) return envelope({}, 10001, 'symbol or settleCoin is required');
       const rows = positionList(book, now, 1, true).filter((r) => symbol === null || r['symbol'] === symbol);
@@ -61,4 +65,45 @@ export function bybitRest(ctx: SimContext, req: RestRequest, wallNow: number): R
         smpGroup: 0,
       });
   }
+}
+
+/**
+ * `GET /v5/user/query-api`: the key's own record. `readOnly` 1 for the demo key; the trading key has
+ * `readOnly` 0 and contract-trade and withdraw permissions.
+ */
+function apiKeyInfo(apiKey: string, wallNow: number): Record<string, unknown> {
+  const canTrade = knownKey('bybit', apiKey)?.canTrade ?? false;
+  return {
+    id: canTrade ? '21' : '20',
+    note: canTrade ? 'trading key' : 'margin sentry',
+    apiKey,
+    readOnly: canTrade ? 0 : 1,
+    secret: '',
+    permissions: {
+      ContractTrade: canTrade ? ['Order', 'Position'] : [],
+      Spot: [],
+      Wallet: canTrade ? ['AccountTransfer', 'Withdraw'] : [],
+      Options: [],
+      Derivatives: [],
+      CopyTrading: [],
+      BlockTrade: [],
+      Exchange: [],
+      NFT: [],
+      Affiliate: [],
+    },
+    ips: ['*'],
+    type: 1,
+    deadlineDay: 83,
+    expiredAt: new Date(wallNow + 83 * 86_400_000).toISOString(),
+    createdAt: '2026-01-01T00:00:00Z',
+    unified: 0,
+    uta: 1,
+    userID: 24617703,
+    inviterID: 0,
+    vipLevel: 'No VIP',
+    mktMakerLevel: '0',
+    affiliateID: 0,
+    rsaPublicKey: '',
+    isMaster: true,
+  };
 }

@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
+import { knownKey } from '../../accounts/demo-credentials.ts';
 import { hmacSha256Hex, signaturesEqual } from '../../server/hmac.ts';
 import { header, type RestRequest } from '../../server/rest-exchange.ts';
 
@@ -17,7 +17,8 @@ export function bybitSignatureProblem(req: RestRequest, wallNow: number): { retC
   if (apiKey === undefined || timestamp === undefined || sign === undefined) {
     return { retCode: 10003, retMsg: 'API key is invalid.' };
   }
-  if (apiKey !== DEMO_CREDENTIALS.bybit.apiKey) return { retCode: 10003, retMsg: 'API key is invalid.' };
+  const known = knownKey('bybit', apiKey);
+  if (known === undefined) return { retCode: 10003, retMsg: 'API key is invalid.' };
   const ts = Number(timestamp);
   const window = Number(recvWindow);
   if (!Number.isFinite(ts) || !Number.isFinite(window) || ts >= wallNow + 1000 || ts < wallNow - window) {
@@ -27,6 +28,6 @@ export function bybitSignatureProblem(req: RestRequest, wallNow: number): { retC
     };
   }
   const payload = timestamp + apiKey + recvWindow + (req.method === 'GET' ? req.rawQuery : req.body);
-  const expected = hmacSha256Hex(DEMO_CREDENTIALS.bybit.secret, payload);
+  const expected = hmacSha256Hex(known.secret, payload);
   return signaturesEqual(expected, sign) ? undefined : { retCode: 10004, retMsg: `error sign! origin_string[${payload}]` };
 }

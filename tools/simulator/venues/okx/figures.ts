@@ -1,7 +1,7 @@
 import { COIN_LISTINGS } from '../../market/coins.ts';
 import { OKX_POSITION_TIERS, type ContractTier } from '../../accounts/tier-tables.ts';
 import type { SimPosition } from '../../accounts/sim-position.ts';
-import { pnl, positivePrice, rho, sign, type VenueFormulas } from '../../accounts/venue-figures.ts';
+import { crossPool, pnl, positivePrice, rho, sign, type VenueFormulas } from '../../accounts/venue-figures.ts';
 
 /**
  * OKX v5 USDT-margined swap figures (single-currency margin, net mode), written from OKX's documents,
@@ -52,22 +52,15 @@ export const isolatedLiquidationPrice = ({ side, q, ep, margin, mmr, fee }: Isol
 const maintenance = (p: SimPosition, mark: number): number => p.qty * mark * tierOf(p).mmr;
 const liquidationFee = (p: SimPosition, mark: number): number => p.qty * mark * OKX_TAKER_FEE;
 
-export const okxFigures: VenueFormulas = ({ crossWallet, positions }) => {
+export const okxFigures: VenueFormulas = (account) => {
+  const { crossWallet, positions } = account;
+  const isCross = (i: number): boolean => positions[i]?.position.marginMode === 'cross';
   const mm = positions.map((h) => maintenance(h.position, h.mark));
   const req = positions.map((h, i) => (mm[i] ?? 0) + liquidationFee(h.position, h.mark));
-  const isCross = (i: number): boolean => positions[i]?.position.marginMode === 'cross';
-  let crossEquity = crossWallet;
-  let crossRequirement = 0;
-  positions.forEach((h, i) => {
-    if (!isCross(i)) return;
-    crossEquity += pnl(h.position, h.mark);
-    crossRequirement += req[i] ?? 0;
-  });
-  const crossRiskRatio = rho(crossRequirement, crossEquity);
+  const pool = crossPool(account, req);
+  const { crossRiskRatio } = pool;
   return {
-    crossEquity,
-    crossRequirement,
-    crossRiskRatio,
+    ...pool,
     positions: positions.map(({ position: p, mark }, i) => {
       const rate = tierOf(p).mmr + OKX_TAKER_FEE;
       const q = p.qty;

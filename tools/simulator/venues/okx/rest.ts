@@ -1,8 +1,9 @@
 import { LISTINGS, type CoinListing } from '../../market/coins.ts';
-import type { RestReply, RestRequest } from '../../server/rest-exchange.ts';
+import { header, type RestReply, type RestRequest } from '../../server/rest-exchange.ts';
 import type { SimContext } from '../../server/sim-context.ts';
 import { balanceRow, positionRows } from './account-views.ts';
 import { instrumentRow, markPriceRow, positionTierRows } from './market-views.ts';
+import { knownKey } from '../../accounts/demo-credentials.ts';
 import { restSignatureProblem } from './signatures.ts';
 
 /**
@@ -38,6 +39,7 @@ export function okxRest(ctx: SimContext, req: RestRequest, wallNow: number): Res
     }
     case '/api/v5/account/positions':
     case '/api/v5/account/balance':
+    case '/api/v5/account/config':
       break;
     default:
       return fail(404, '50000', `Not found: ${req.path}`);
@@ -47,7 +49,39 @@ export function okxRest(ctx: SimContext, req: RestRequest, wallNow: number): Res
   const book = ctx.books.okx;
   book.advance(now);
   if (req.path === '/api/v5/account/balance') return data([balanceRow(book, now)]);
+  if (req.path === '/api/v5/account/config') return data([accountConfig(knownKey('okx', header(req, 'ok-access-key') ?? ''))]);
   const instType = q.get('instType');
   if (instType !== null && instType !== 'SWAP') return data([]);
   return data(positionRows(book, now).filter((r) => instId === null || instId.split(',').includes(String(r['instId']))));
+}
+
+/**
+ * `GET /api/v5/account/config`: the account's settings and the key's `perm`
+ * (`read_only`, `trade`, `withdraw`, comma-separated). The demo key reads only.
+ */
+function accountConfig(key: { canTrade: boolean } | undefined): Record<string, unknown> {
+  const canTrade = key?.canTrade ?? false;
+  return {
+    uid: canTrade ? '448300176234553345' : '448300176234553344',
+    mainUid: canTrade ? '448300176234553345' : '448300176234553344',
+    acctLv: '2',
+    posMode: 'net_mode',
+    autoLoan: false,
+    greeksType: 'PA',
+    level: 'Lv1',
+    levelTmp: '',
+    ctIsoMode: 'automatic',
+    mgnIsoMode: 'automatic',
+    roleType: '0',
+    spotRoleType: '0',
+    opAuth: '0',
+    kycLv: '2',
+    label: canTrade ? 'trading key' : 'margin sentry',
+    ip: '',
+    perm: canTrade ? 'read_only,trade,withdraw' : 'read_only',
+    liquidationGear: '-1',
+    enableSpotBorrow: false,
+    spotBorrowAutoRepay: false,
+    type: '0',
+  };
 }

@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from '../../accounts/demo-credentials.ts';
+import { DEMO_CREDENTIALS, knownKey } from '../../accounts/demo-credentials.ts';
 import { hmacSha256Base64, signaturesEqual } from '../../server/hmac.ts';
 import { header, type RestRequest } from '../../server/rest-exchange.ts';
 
@@ -27,7 +27,6 @@ export function loginProblem(arg: Record<string, unknown> | undefined, wallNowMs
 
 /** REST: OK-ACCESS-KEY/-SIGN/-TIMESTAMP (ISO-8601 ms)/-PASSPHRASE; prehash = timestamp + method + requestPath + body. */
 export function restSignatureProblem(req: RestRequest, wallNowMs: number): OkxRefusal | undefined {
-  const c = DEMO_CREDENTIALS.okx;
   const key = header(req, 'ok-access-key');
   const sign = header(req, 'ok-access-sign');
   const timestamp = header(req, 'ok-access-timestamp');
@@ -36,7 +35,8 @@ export function restSignatureProblem(req: RestRequest, wallNowMs: number): OkxRe
   if (sign === undefined || sign === '') return { code: '50105', msg: 'Request header OK-ACCESS-SIGN cannot be empty.' };
   if (timestamp === undefined || timestamp === '') return { code: '50107', msg: 'Request header OK-ACCESS-TIMESTAMP cannot be empty.' };
   if (passphrase === undefined || passphrase === '') return { code: '50104', msg: 'Request header OK-ACCESS-PASSPHRASE cannot be empty.' };
-  if (key !== c.apiKey) return { code: '50111', msg: 'Invalid OK-ACCESS-KEY.' };
+  const c = knownKey('okx', key);
+  if (c === undefined) return { code: '50111', msg: 'Invalid OK-ACCESS-KEY.' };
   const at = Date.parse(timestamp);
   if (!Number.isFinite(at) || !/T.*Z$/.test(timestamp)) return { code: '50112', msg: 'Invalid OK-ACCESS-TIMESTAMP.' };
   if (Math.abs(at - wallNowMs) > 30_000) return { code: '50102', msg: 'Timestamp request expired.' };
