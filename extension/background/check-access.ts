@@ -1,32 +1,25 @@
-import type { Hmac } from '../../shared/ports/hmac.ts';
-import { restUrl, type HttpClient } from '../../shared/ports/http.ts';
-import type { VenueAccess, VenueAdapter, VenueEndpoints } from '../../shared/ports/venue-adapter.ts';
-import { epochMs } from '../../shared/units/units.ts';
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import { checkKey, LIVE_BINANCE_SPOT_REST, type KeyCheckEndpoints, type KeyCheckPorts } from '../../shared/exchanges/key-check.ts';
+import { venueAdapters } from '../../shared/exchanges/venues.ts';
+import type { VenueAccess, VenueEndpoints } from '../../shared/ports/venue-adapter.ts';
 
 export type AccessCheck = { readonly ok: true } | { readonly ok: false; readonly refusal: string };
 
 /**
- * Asks the venue once, with the keys given, for the account's balance (the adapter's own signed call):
- * a key the venue refuses is refused here with the venue's own code and words, before anything is stored.
+ * Where the key check goes: the venue's own REST (Binance's permission record is on its spot host), or
+ * the simulator, which answers every route under its venue path.
  */
-export async function checkAccess(adapter: VenueAdapter, endpoints: VenueEndpoints, access: VenueAccess, http: HttpClient, hmac: Hmac, now: number): Promise<AccessCheck> {
-  let calls;
-  try {
-    calls = await adapter.snapshotCalls(access, epochMs(now), hmac);
-  } catch (e) {
-    return { ok: false, refusal: e instanceof Error ? e.message : String(e) };
-  }
-  const call = calls.find((c) => c.purpose === 'balance') ?? calls[0];
-  if (call === undefined) return { ok: true };
-  let response;
-  try {
-    response = await http.send(restUrl(endpoints.rest, call.request), call.request);
-  } catch (e) {
-    return { ok: false, refusal: `no answer from ${adapter.venue} (${e instanceof Error ? e.message : String(e)})` };
-  }
-  const parsed = adapter.parseRest(call, response.status, response.body, { now: epochMs(now), contractSize: () => undefined });
-  const refused = parsed.ok ? parsed.events.find((e) => e.kind === 'venue-error') : undefined;
-  if (refused !== undefined && refused.kind === 'venue-error') return { ok: false, refusal: `${adapter.venue} refused the key: ${refused.code} ${refused.message}` };
-  if (!parsed.ok) return { ok: false, refusal: `${adapter.venue} answered HTTP ${response.status}: ${parsed.error.message}` };
-  return { ok: true };
+export function keyCheckEndpoints(venue: VenueId, endpoints: VenueEndpoints): KeyCheckEndpoints {
+  const live = endpoints.rest === venueAdapters[venue].liveEndpoints.rest;
+  return { rest: endpoints.rest, spotRest: live ? LIVE_BINANCE_SPOT_REST : endpoints.rest };
+}
+
+/**
+ * Asks the venue about a key before anything is stored (shared/exchanges/key-check.ts, the PWA's check):
+ * a key the venue refuses is refused in the venue's own words, and a key whose permission record says it
+ * can trade or withdraw is refused too: Margin Sentry keeps read-only keys only.
+ */
+export async function checkAccess(venue: VenueId, endpoints: VenueEndpoints, access: VenueAccess, ports: KeyCheckPorts): Promise<AccessCheck> {
+  const check = await checkKey(venue, access, keyCheckEndpoints(venue, endpoints), ports);
+  return check.ok ? { ok: true } : { ok: false, refusal: check.message };
 }

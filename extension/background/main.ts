@@ -50,7 +50,7 @@ const sentry = createSentry({
   log: (line) => console.warn(`[margin-sentry] ${line}`),
   // Demo mode is on by default exactly when this build may reach the simulator on loopback.
   session: chromeSessionStore,
-  checkAccess: (venue, endpoints, access) => checkAccess(venueAdapters[venue], endpoints, access, http, hmac, Date.now()),
+  checkAccess: (venue, endpoints, access) => checkAccess(venue, endpoints, access, { http, hmac, now: () => Date.now() }),
   defaultSettings: { ...DEFAULT_SETTINGS, demo: { ...DEFAULT_SETTINGS.demo, enabled: (chrome.runtime.getManifest().host_permissions ?? []).includes('http://127.0.0.1/*') } },
 });
 

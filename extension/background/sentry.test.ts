@@ -71,7 +71,7 @@ function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore 
     log: () => undefined,
     defaultSettings: { ...DEFAULT_SETTINGS, demo: { enabled: true, simulatorUrl } },
     session,
-    checkAccess: (venue, endpoints, access) => checkAccess(venueAdapters[venue], endpoints, access, fetchHttp(3_000), webCryptoHmac(), Date.now()),
+    checkAccess: (venue, endpoints, access) => checkAccess(venue, endpoints, access, { http: fetchHttp(3_000), hmac: webCryptoHmac(), now: () => Date.now() }),
   });
   return {
     sentry,
@@ -184,7 +184,11 @@ describe('the worker with fake chrome ports against the simulator', () => {
     await w.sentry.saveSettings({ ...DEFAULT_SETTINGS, demo: { enabled: false, simulatorUrl: sim.url } });
     const add = (apiKey: string, passphrase = 'a long passphrase') =>
       w.sentry.addAccount({ venue: 'binance', label: 'Main', target: 'simulator', access: { apiKey, apiSecret: 'sim-binance-demo-secret' }, passphrase });
-    expect(await add('not-the-key')).toEqual({ refusal: 'binance refused the key: -2015 Invalid API-key, IP, or permissions for action.' });
+    expect(await add('not-the-key')).toEqual({ refusal: 'Binance refused the key: -2015 Invalid API-key, IP, or permissions for action. The key was not kept.' });
+    // A key that works but can trade (the simulator's trading key) is refused as well: read-only keys only.
+    expect(await w.sentry.addAccount({ venue: 'binance', label: 'Main', target: 'simulator', access: { apiKey: 'sim-binance-trade-key', apiSecret: 'sim-binance-trade-secret' }, passphrase: 'a long passphrase' })).toEqual({
+      refusal: expect.stringMatching(/^This Binance key can (trade|withdraw funds) .*The key was not kept\.$/),
+    });
     expect(kv.data.get('accounts')).toBeUndefined();
     expect(await add('sim-binance-demo-key')).toEqual({ id: 'binance:main' });
     expect(JSON.stringify(kv.data.get('accounts'))).not.toContain('sim-binance-demo');

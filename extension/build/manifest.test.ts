@@ -16,6 +16,7 @@ describe('the MV3 manifest', () => {
   it('reaches only the four venues API and socket hosts; loopback only in the demo build', () => {
     const hosts = store['host_permissions'] as string[];
     expect(hosts).toEqual([
+      'https://api.binance.com/*',
       'https://api.bybit.com/*',
       'https://api.hyperliquid.xyz/*',
       'https://fapi.binance.com/*',

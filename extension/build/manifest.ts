@@ -1,3 +1,4 @@
+import { LIVE_BINANCE_SPOT_REST } from '../../shared/exchanges/key-check.ts';
 import { venueAdapters } from '../../shared/exchanges/venues.ts';
 import { VENUE_IDS } from '../../shared/engine/positions/account.ts';
 import { CONTENT_MATCHES, DEMO_CONTENT_MATCHES } from '../content/venue-pages.ts';
@@ -16,7 +17,8 @@ const hostPattern = (base: string): string => {
 };
 
 export function venueHostPermissions(): string[] {
-  const hosts = VENUE_IDS.flatMap((v) => [venueAdapters[v].liveEndpoints.rest, venueAdapters[v].liveEndpoints.ws].map(hostPattern));
+  // Plus Binance's spot host: the key check reads the key's permission record there (shared/exchanges/key-check.ts).
+  const hosts = [...VENUE_IDS.flatMap((v) => [venueAdapters[v].liveEndpoints.rest, venueAdapters[v].liveEndpoints.ws]), LIVE_BINANCE_SPOT_REST].map(hostPattern);
   return [...new Set(hosts)].sort();
 }
 

@@ -61,7 +61,7 @@ describe('the options page', () => {
     await extensionPage.getByRole('button', { name: 'Add account' }).click();
     await expect
       .poll(() => extensionPage.getByTestId('accounts-status').textContent())
-      .toBe('Not added: binance refused the key: -2015 Invalid API-key, IP, or permissions for action.');
+      .toBe('Not added: Binance refused the key: -2015 Invalid API-key, IP, or permissions for action. The key was not kept.');
     await extensionPage.getByTestId('apiKey').fill('sim-binance-demo-key');
     await extensionPage.getByRole('button', { name: 'Add account' }).click();
     await expect.poll(() => extensionPage.getByTestId('accounts-status').textContent()).toBe('Added binance:main.');
