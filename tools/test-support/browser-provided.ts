@@ -5,6 +5,8 @@ declare module 'vitest' {
     chromiumPath: string;
     /** The freshly built PWA (dist/pwa). */
     pwaDist: string;
+    /** The freshly built extension, demo flavour (dist/extension), to load unpacked. */
+    extensionDist: string;
   }
 }
 

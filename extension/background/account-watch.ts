@@ -1,0 +1,140 @@
+import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
+import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import type { LiveMonitor, LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
+import { monitorInput } from './monitor-input.ts';
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import type { AccountState } from '../../shared/engine/positions/account-state.ts';
+import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
+import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
+import type { Feed } from '../../shared/feed/feed.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import type { AccountReport, VenueFigure } from '../../shared/protocol/account-report.ts';
+import { accountReport } from '../../shared/protocol/account-report-builder.ts';
+import { logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
+
+/**
+ * One watched account: its feed, the live monitor stepped once per batch of feed events (the coalesced
+ * path, docs/performance.md), and the alert log. Decisions go out through `onDecisions` (the worker
+ * notifies and saves); the report is built on demand from the monitor's last evaluation, the same way
+ * every home builds it (docs/protocol.md).
+ */
+
+/**
+ * The batch window: at or below every venue's mark interval (Bybit tickers 100 ms, OKX 200 ms, Binance
+ * and Hyperliquid 1 s), so a batch holds at most the newest mark of each symbol and no notice waits a tick.
+ */
+export const BATCH_WINDOW_MS = 100;
+export interface WatchedAccount {
+  readonly accountId: string;
+  readonly venue: VenueId;
+  readonly mode: 'live' | 'demo';
+}
+
+export interface AccountWatch {
+  readonly account: WatchedAccount;
+  start(): void;
+  stop(): void;
+  /** Hands the pending batch to the monitor now (before a save, so the snapshot holds every event heard). */
+  flush(): void;
+  live(): LiveMonitor;
+  log(): AlertLog;
+  /** null until the monitor has evaluated a whole account. */
+  report(now: number): AccountReport | null;
+  /** Snoozes a subject for `minutes` of venue time; the policy's decisions go out as usual. */
+  snooze(subject: string, minutes: number): number | null;
+}
+
+export interface AccountWatchSetup {
+  readonly account: WatchedAccount;
+  readonly config: LiveMonitorConfig;
+  readonly restored: { readonly live: LiveMonitor; readonly log: AlertLog };
+  /** Times the batch window. */
+  readonly clock: Pick<Clock, 'setTimer'>;
+  /** Builds the feed; its events must be handed to the `onEvent` given. */
+  readonly feed: (onEvent: (event: FeedEvent) => void) => Feed;
+  readonly onDecisions: (watch: AccountWatch, decisions: readonly AlertDecision[]) => void;
+}
+
+function venueFigures(feed: AccountState): Record<string, VenueFigure> {
+  const out: Record<string, VenueFigure> = {};
+  for (const p of feed.positions.values()) {
+    const at = feed.reportedAt.get(p.key);
+    if (p.venueLiquidationPrice !== undefined && at !== undefined) out[`${p.symbol}:${p.side}`] = { liquidationPrice: p.venueLiquidationPrice, at };
+  }
+  return out;
+}
+
+function lastPriceAt(feed: AccountState): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const prices of [feed.marks, feed.mids]) for (const [symbol, p] of prices) out[symbol] = Math.max(out[symbol] ?? 0, p.time);
+  return out;
+}
+
+export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
+  let live = setup.restored.live;
+  let log = setup.restored.log;
+  const { config } = setup;
+  const apply = (step: { live: LiveMonitor; decisions: readonly AlertDecision[] }): void => {
+    live = step.live;
+    if (step.decisions.length === 0) return;
+    log = logDecisions(log, step.decisions);
+    setup.onDecisions(watch, step.decisions);
+  };
+  // A feed notice (stale, fresh) opens a batch of its own: stepped after the marks before it, before those after.
+  const batcher = createEventBatcher<FeedEvent>(setup.clock, { windowMs: BATCH_WINDOW_MS, startsBatch: isFeedNotice }, (events) =>
+    apply(liveMonitorBatch(live, events, feed.state(), config)),
+  );
+  // Symbols a restored snapshot left stale: the new feed never flagged them, so it will never say they
+  // are fresh. Its first mark for one says so in its place (the episode is resolved under its old id).
+  const restoredStale = new Set(live.stale);
+  const feed = setup.feed((event) => {
+    if (restoredStale.size > 0) {
+      if (event.kind === 'stale') event.symbols.forEach((s) => restoredStale.delete(s)); // its own fresh will follow
+      if (event.kind === 'venue' && event.event.kind === 'mark' && restoredStale.delete(event.event.symbol)) {
+        batcher.push({ kind: 'fresh', symbols: [event.event.symbol], time: event.event.time });
+      }
+    }
+    batcher.push(event);
+  });
+  const watch: AccountWatch = {
+    account: setup.account,
+    start: () => feed.start(),
+    stop: () => {
+      feed.stop();
+      batcher.flush();
+      batcher.stop();
+    },
+    flush: () => batcher.flush(),
+    live: () => live,
+    log: () => log,
+    report(now) {
+      const monitor = live.monitor;
+      if (monitor === null || monitor.view === null) return null;
+      const state = feed.state();
+      const health = feed.health();
+      return accountReport({
+        accountId: setup.account.accountId,
+        mode: setup.account.mode,
+        account: monitor.account,
+        model: config.model,
+        view: monitor.view,
+        ladder: monitor.config.policy.ladder,
+        alertState: monitor.state.alerts,
+        alertLog: log,
+        stale: monitor.state.stale,
+        feed: { connections: health.connections, staleSymbols: health.stale, lastMarkAt: lastPriceAt(state) },
+        venueFigures: venueFigures(state),
+        now,
+      });
+    },
+    snooze(subject, minutes) {
+      batcher.flush(); // what arrived before the click is heard first: time never goes back
+      const now = live.now;
+      if (live.monitor === null || now === null) return null;
+      const untilMs = now + minutes * 60_000;
+      apply(monitorInput(live, { kind: 'snooze', subject, untilMs }, now));
+      return untilMs;
+    },
+  };
+  return watch;
+}

@@ -1,0 +1,11 @@
+import type { Reply, Request, RequestKind } from '../messages.ts';
+import type { Sentry } from './sentry.ts';
+
+export interface HandlerContext {
+  readonly sentry: Sentry;
+}
+
+export type Handler<K extends RequestKind> = (request: Extract<Request, { kind: K }>, context: HandlerContext) => Reply<K> | Promise<Reply<K>>;
+
+/** One handler per request kind: a kind without one does not compile. */
+export type HandlerMap = { readonly [K in RequestKind]: Handler<K> };
