@@ -68,7 +68,7 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
   };
 
   return (
-    <main className="replay" data-testid="replay-screen">
+    <div className="replay" data-testid="replay-screen">
       <section className="card" aria-labelledby="replay-title">
         <h2 id="replay-title">Replay: would it have warned me in time?</h2>
         <form
@@ -154,6 +154,6 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
           </ol>
         </section>
       )}
-    </main>
+    </div>
   );
 }

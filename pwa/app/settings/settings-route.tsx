@@ -5,5 +5,12 @@ import { SettingsScreen } from './settings-screen.tsx';
 /** The Settings screen as the app's route renders it: the browser's ports over the app's database. */
 export default function SettingsRoute({ db }: Pick<ScreenProps, 'db'>) {
   if (db === null) return <p className="card muted">Settings need this device's storage, which the browser refused.</p>;
-  return <SettingsScreen ports={browserSettingsPorts(db)} notifications={browserNotifications} relay={browserRelay} />;
+  return (
+    <section className="screen" aria-labelledby="settings-screen-title">
+      <h2 id="settings-screen-title" className="screen-title">
+        Settings
+      </h2>
+      <SettingsScreen ports={browserSettingsPorts(db)} notifications={browserNotifications} relay={browserRelay} />
+    </section>
+  );
 }

@@ -364,7 +364,7 @@ export function SettingsScreen({ ports, notifications, relay }: SettingsScreenPr
   };
 
   return (
-    <main className="settings" data-testid="settings-screen">
+    <div className="settings" data-testid="settings-screen">
       {problem !== null && <p className="banner banner-warn" role="status">{problem}</p>}
       {notice !== null && (
         <p className="banner banner-info" role="status" data-testid="settings-notice">
@@ -403,6 +403,6 @@ export function SettingsScreen({ ports, notifications, relay }: SettingsScreenPr
       <AccountFormCard settings={settings} ports={ports} onSaved={saved} />
       <GeneralCard settings={settings} ports={ports} notifications={notifications} onSaved={saved} />
       <RelayCard settings={settings} ports={ports} relay={relay} onSaved={saved} />
-    </main>
+    </div>
   );
 }
