@@ -84,16 +84,7 @@ export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
   const batcher = createEventBatcher<FeedEvent>(setup.clock, { windowMs: BATCH_WINDOW_MS, startsBatch: isFeedNotice }, (events) =>
     apply(liveMonitorBatch(live, events, feed.state(), config)),
   );
-  // Symbols a restored snapshot left stale: the new feed never flagged them, so it will never say they
-  // are fresh. Its first mark for one says so in its place (the episode is resolved under its old id).
-  const restoredStale = new Set(live.stale);
   const feed = setup.feed((event) => {
-    if (restoredStale.size > 0) {
-      if (event.kind === 'stale') event.symbols.forEach((s) => restoredStale.delete(s)); // its own fresh will follow
-      if (event.kind === 'venue' && event.event.kind === 'mark' && restoredStale.delete(event.event.symbol)) {
-        batcher.push({ kind: 'fresh', symbols: [event.event.symbol], time: event.event.time });
-      }
-    }
     batcher.push(event);
   });
   const watch: AccountWatch = {

@@ -2,7 +2,7 @@ import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { monitorStep, type MonitorInput } from './account-monitor.ts';
-import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, type LiveMonitor, type LiveMonitorConfig, type LiveStep } from './live-monitor.ts';
+import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestored, type LiveMonitor, type LiveMonitorConfig, type LiveStep } from './live-monitor.ts';
 
 /**
  * The live path, coalesced: every feed event that arrived in one batch (one task turn, or a short
@@ -57,10 +57,19 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   let accountChanged = false;
   let stale = live.stale;
   let recovering = false;
+  let restoredStale = live.restoredStale;
   for (const event of events) {
+    const restored = restoredStale;
+    restoredStale = stillRestored(restoredStale, event);
     if (event.kind === 'venue') {
       const e = event.event;
       if (e.kind === 'mark') {
+        // A symbol stale since before a restart: its first mark is the fresh notice this feed never sends.
+        if (restored !== restoredStale) {
+          const left = stale.filter((s) => s !== e.symbol);
+          if (stale.length > 0 && left.length === 0) recovering = true;
+          stale = left;
+        }
         marks[e.symbol] = e.price;
         marked = true;
       } else if (ACCOUNT_EVENTS.has(e.kind)) {
@@ -100,5 +109,5 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   // Nothing stepped (a notice without a monitor, an ack): time still moves on, due reminders included.
   if (monitor !== null && now < t) monitor = dueUntil(monitor, t, decisions);
   const markedAt = marked ? { ...live.markedAt, ...Object.fromEntries(Object.keys(marks).map((s) => [s, t])) } : live.markedAt;
-  return { live: { ...live, monitor, stale, now: t, markedAt }, decisions };
+  return { live: { ...live, monitor, stale, now: t, markedAt, restoredStale }, decisions };
 }

@@ -7,6 +7,7 @@ import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { applyVenueEvent, emptyAccountState, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import type { VenueEvent } from '../positions/venue-events.ts';
+import { liveMonitorBatch } from './live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, liveMonitorStep, snapshotLiveMonitor, type LiveMonitor } from './live-monitor.ts';
 import { parseMonitorSnapshot } from './parse-monitor-snapshot.ts';
 import { isFieldError } from '../../units/field-error.ts';
@@ -165,5 +166,65 @@ describe('the live monitor started from a snapshot', () => {
     const fresh = after(emptyLiveMonitor);
     expect(fresh.length).toBeGreaterThan(0);
     expect(fresh.some((l) => open.some((a) => l.includes(a.id)))).toBe(false);
+  });
+
+  describe('a real restart during a stale episode (a new feed, which never flagged the symbols)', () => {
+    let saved: LiveMonitor | null = null;
+    run((i, live) => {
+      if (saved === null && live.stale.length > 0) saved = restarted(live);
+      return false;
+    });
+    const resumed = saved as LiveMonitor | null;
+    const staleId = resumed?.resume?.state.alerts.stale?.id;
+    /** The new feed: the account again, then one mark per symbol a minute apart, per event or in one batch. */
+    const after = (batched: boolean): { decisions: AlertDecision[]; live: LiveMonitor } => {
+      if (resumed === null) throw new Error('never saved while stale');
+      const t0 = (resumed.now ?? CRASH_START) + 1_000;
+      const events: FeedEvent[] = [
+        ...accountEvents(epochMs(t0), resumed.resume?.state.marks).map((e): FeedEvent => ({ kind: 'venue', event: e })),
+        ...SYMBOLS.map((symbol, k): FeedEvent => ({
+          kind: 'venue', event: { kind: 'mark', symbol, price: asPrice(resumed.resume?.state.marks[symbol] ?? 1), time: epochMs(t0 + (k + 1) * MIN), source: 'mark' },
+        })),
+      ];
+      let feedState = emptyAccountState('binance');
+      let live = resumed;
+      const decisions: AlertDecision[] = [];
+      if (batched) {
+        for (const e of events) if (e.kind === 'venue') feedState = applyVenueEvent(feedState, e.event);
+        const step = liveMonitorBatch(live, events, feedState, config);
+        return { decisions: [...step.decisions], live: step.live };
+      }
+      for (const e of events) {
+        if (e.kind === 'venue') feedState = applyVenueEvent(feedState, e.event);
+        const step = liveMonitorStep(live, e, feedState, config);
+        live = step.live;
+        decisions.push(...step.decisions);
+      }
+      return { decisions, live };
+    };
+
+    test('was saved stale, with a stale alert open', () => {
+      expect(resumed?.stale.length).toBeGreaterThan(0);
+      expect(resumed?.restoredStale).toEqual(resumed?.stale);
+      expect(staleId).toBeTypeOf('string');
+    });
+
+    test.each([false, true])('the new feed\'s first marks resolve it under its old id (batched: %s)', (batched) => {
+      const { decisions, live } = after(batched);
+      expect(live.stale).toEqual([]);
+      expect(live.restoredStale).toEqual([]);
+      const resolved = decisions.filter((d) => d.kind === 'resolve' && d.id === staleId);
+      expect(resolved).toHaveLength(1);
+      // Never a second stale alert under a new id.
+      expect(decisions.some((d) => d.kind === 'notify' && d.alert.kind === 'stale')).toBe(false);
+    });
+
+    test('a stale notice from the new feed hands the symbols back to it: its own fresh notice resolves the alert', () => {
+      if (resumed === null) throw new Error('never saved while stale');
+      const t = (resumed.now ?? CRASH_START) + 1_000;
+      const flagged = liveMonitorStep(resumed, { kind: 'stale', symbols: SYMBOLS, time: epochMs(t) }, emptyAccountState('binance'), config).live;
+      expect(flagged.restoredStale).toEqual([]);
+      expect(flagged.stale).toEqual([...SYMBOLS].sort());
+    });
   });
 });

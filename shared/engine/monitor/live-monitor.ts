@@ -33,6 +33,12 @@ export interface LiveMonitor {
    * a stale notice's `since` is the replay's (the tick that carried the mark), not the frame's own time.
    */
   readonly markedAt: Readonly<Record<string, number>>;
+  /**
+   * Stale symbols that came with a restored snapshot: the feed running now never flagged them, so it
+   * will never say they are fresh. Its first mark for one says so in its place (the stale episode then
+   * resolves under its old id). A stale or fresh notice from the feed hands the symbol back to the feed.
+   */
+  readonly restoredStale: readonly string[];
 }
 
 export interface LiveMonitorConfig {
@@ -42,7 +48,7 @@ export interface LiveMonitorConfig {
   readonly history?: MarkHistory;
 }
 
-export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null, resume: null, markedAt: {} };
+export const emptyLiveMonitor: LiveMonitor = { monitor: null, stale: [], now: null, resume: null, markedAt: {}, restoredStale: [] };
 
 /** A live monitor that goes on from a saved one (a snapshot read by parseMonitorSnapshot). */
 export const liveMonitorFrom = (snapshot: MonitorSnapshot): LiveMonitor => ({
@@ -51,6 +57,7 @@ export const liveMonitorFrom = (snapshot: MonitorSnapshot): LiveMonitor => ({
   now: snapshot.live?.now ?? snapshot.state.now,
   resume: snapshot,
   markedAt: snapshot.live?.markedAt ?? {},
+  restoredStale: snapshot.live?.stale ?? [],
 });
 
 /** What a home saves; null while there is nothing to save (no whole account yet, nothing to resume). */
@@ -82,8 +89,14 @@ type LiveInput = MonitorInput | 'account';
 function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState): { inputs: LiveInput[]; stale: readonly string[] } {
   if (event.kind === 'venue') {
     const e = event.event;
-    // Before the account is whole, a mark may be the piece that completes it.
-    if (e.kind === 'mark') return { inputs: [live.monitor === null ? 'account' : { kind: 'marks', marks: { [e.symbol]: e.price } }], stale: live.stale };
+    if (e.kind === 'mark') {
+      // Before the account is whole, a mark may be the piece that completes it.
+      const markInput: LiveInput = live.monitor === null ? 'account' : { kind: 'marks', marks: { [e.symbol]: e.price } };
+      if (!live.restoredStale.includes(e.symbol)) return { inputs: [markInput], stale: live.stale };
+      // Stale since before a restart: this first mark is the fresh notice the new feed never sends.
+      const stale = live.stale.filter((s) => s !== e.symbol);
+      return { inputs: stale.length === 0 && live.stale.length > 0 ? [{ kind: 'recovered' }, markInput] : [markInput], stale };
+    }
     return { inputs: ACCOUNT_EVENTS.has(e.kind) ? ['account'] : [], stale: live.stale };
   }
   if (event.kind === 'stale') {
@@ -132,7 +145,18 @@ export function liveMonitorStep(saved: LiveMonitor, event: FeedEvent, feedState:
     monitor = result.monitor;
     decisions.push(...result.decisions);
   }
-  return { live: { ...live, monitor, stale, now }, decisions };
+  return { live: { ...live, monitor, stale, now, restoredStale: stillRestored(live.restoredStale, event) }, decisions };
+}
+
+/** The restored stale symbols the feed has not yet spoken of after `event` (see `LiveMonitor.restoredStale`). */
+export function stillRestored(restoredStale: readonly string[], event: FeedEvent): readonly string[] {
+  if (restoredStale.length === 0) return restoredStale;
+  if (event.kind === 'stale' || event.kind === 'fresh') return restoredStale.filter((s) => !event.symbols.includes(s));
+  if (event.kind === 'venue' && event.event.kind === 'mark') {
+    const symbol = event.event.symbol;
+    return restoredStale.includes(symbol) ? restoredStale.filter((s) => s !== symbol) : restoredStale;
+  }
+  return restoredStale;
 }
 
 /** The monitor the live path starts once the feed's account is whole. */
