@@ -12,10 +12,10 @@ import {
   namedRecord,
   nonEmpty,
   nonNegative,
-  oneOfText,
   orNull,
   positive,
 } from './snapshot-fields.ts';
+import { oneOf } from '../../units/field-readers.ts';
 
 /**
  * The alert policy's state as saved (alert-policy.ts, subject-alerts.ts): open alerts with their ids
@@ -44,7 +44,7 @@ function reduction(raw: unknown, path: string): SuggestedReduction {
   const o = exactObject(raw, path, ['symbol', 'side', 'qty', 'feeUsdt', 'closesPosition']);
   return {
     symbol: nonEmpty(o['symbol'], `${path}.symbol`),
-    side: oneOfText(o['side'], `${path}.side`, SIDES),
+    side: oneOf(o['side'], `${path}.side`, SIDES),
     qty: nonNegative(o['qty'], `${path}.qty`),
     feeUsdt: num(o['feeUsdt'], `${path}.feeUsdt`),
     closesPosition: bool(o['closesPosition'], `${path}.closesPosition`),
@@ -71,20 +71,20 @@ function alertRecord(raw: unknown, path: string): AlertRecord {
   const o = exactObject(raw, path, RECORD_FIELDS);
   return {
     id: nonEmpty(o['id'], `${path}.id`),
-    kind: oneOfText(o['kind'], `${path}.kind`, ['tier', 'predictive', 'stale'] as const),
+    kind: oneOf(o['kind'], `${path}.kind`, ['tier', 'predictive', 'stale'] as const),
     subject: nonEmpty(o['subject'], `${path}.subject`),
     t: epoch(o['t'], `${path}.t`),
-    severity: oneOfText(o['severity'], `${path}.severity`, SEVERITIES),
+    severity: oneOf(o['severity'], `${path}.severity`, SEVERITIES),
     tier: text(o['tier'], `${path}.tier`),
     tierName: text(o['tierName'], `${path}.tierName`),
-    channel: oneOfText(o['channel'], `${path}.channel`, ['push', 'in-app'] as const),
+    channel: oneOf(o['channel'], `${path}.channel`, ['push', 'in-app'] as const),
     reminder: count(o['reminder'], `${path}.reminder`),
     riskRatio: orNull(num)(o['riskRatio'], `${path}.riskRatio`),
     equityUsdt: orNull(num)(o['equityUsdt'], `${path}.equityUsdt`),
     requirementUsdt: orNull(num)(o['requirementUsdt'], `${path}.requirementUsdt`),
     forecast: orNull(forecast)(o['forecast'], `${path}.forecast`),
     symbol: text(o['symbol'], `${path}.symbol`),
-    side: orNull((v, f) => oneOfText(v, f, SIDES))(o['side'], `${path}.side`),
+    side: orNull((v, f) => oneOf(v, f, SIDES))(o['side'], `${path}.side`),
     topUpUsdt: orNull(num)(o['topUpUsdt'], `${path}.topUpUsdt`),
     reduction: orNull(reduction)(o['reduction'], `${path}.reduction`),
     marks: namedRecord(o['marks'], `${path}.marks`, positive),

@@ -4,7 +4,8 @@ import type { CorrelationOptions } from '../projection/correlation.ts';
 import type { VolatilityOptions } from '../projection/volatility.ts';
 import type { MonitorOptions } from './account-monitor.ts';
 import type { LiquidationOdds } from './subject-facts.ts';
-import { bool, exactObject, finite, listOf, nonEmpty, nonNegative, oneOfText, orNull, positive } from './snapshot-fields.ts';
+import { oneOf } from '../../units/field-readers.ts';
+import { bool, exactObject, finite, listOf, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
 
 /**
  * The whole of a saved monitor's options (every field present, in the engine's own shape: quiet hours
@@ -23,7 +24,7 @@ function tierRule(raw: unknown, path: string): TierRule {
   return {
     level: finite(o['level'], `${path}.level`, (n) => n > 0 && n <= 1, 'a level in (0, 1]'),
     name: nonEmpty(o['name'], `${path}.name`),
-    severity: oneOfText(o['severity'], `${path}.severity`, SEVERITIES),
+    severity: oneOf(o['severity'], `${path}.severity`, SEVERITIES),
     push: bool(o['push'], `${path}.push`),
     bypassesQuietHours: bool(o['bypassesQuietHours'], `${path}.bypassesQuietHours`),
     graceMs: durationOrNull(o['graceMs'], `${path}.graceMs`),

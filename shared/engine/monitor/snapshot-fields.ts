@@ -1,5 +1,5 @@
 import { refuse } from '../../units/field-error.ts';
-import { arr, obj, str, type FieldObject } from '../../units/field-readers.ts';
+import { arr, at, obj, shown, str, type FieldObject } from '../../units/field-readers.ts';
 
 /**
  * Readers for a saved monitor (monitor-snapshot.ts): the engine wrote it, so the format is exact.
@@ -8,16 +8,11 @@ import { arr, obj, str, type FieldObject } from '../../units/field-readers.ts';
  * the walk with a refusal naming its path (read through `readFields`, shared/units/field-error.ts).
  */
 
-const shown = (raw: unknown): string => (JSON.stringify(raw) ?? String(raw)).slice(0, 40);
-
-/** `path.key`, or `key` at the top ('' is the top). */
-export const fieldPath = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
-
 /** An object with exactly the fields `known` (each required; a field that may be null is still present). */
 export function exactObject(raw: unknown, path: string, known: readonly string[]): FieldObject {
   const o = obj(raw, path);
-  for (const key of Object.keys(o)) if (!known.includes(key)) refuse(fieldPath(path, key), `unknown field (known: ${known.join(', ')})`);
-  for (const key of known) if (!Object.hasOwn(o, key)) refuse(fieldPath(path, key), 'missing');
+  for (const key of Object.keys(o)) if (!known.includes(key)) refuse(at(path, key), `unknown field (known: ${known.join(', ')})`);
+  for (const key of known) if (!Object.hasOwn(o, key)) refuse(at(path, key), 'missing');
   return o;
 }
 
@@ -52,9 +47,4 @@ export const epoch = (raw: unknown, path: string): number => finite(raw, path, (
 export function bool(raw: unknown, path: string): boolean {
   if (typeof raw !== 'boolean') refuse(path, `expected true or false, got ${shown(raw)}`);
   return raw;
-}
-
-export function oneOfText<T extends string>(raw: unknown, path: string, allowed: readonly T[]): T {
-  if (typeof raw === 'string' && (allowed as readonly string[]).includes(raw)) return raw as T;
-  return refuse(path, `expected one of ${allowed.join('|')}, got ${shown(raw)}`);
 }
