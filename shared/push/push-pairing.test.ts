@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => service.close());
 
 async function vapidPair(): Promise<{ publicKey: string; privateKey: string }> {
-  const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as { publicKey: Parameters<typeof subtle.exportKey>[1]; privateKey: Parameters<typeof subtle.exportKey>[1] };
   const raw = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
   const jwk = await subtle.exportKey('jwk', pair.privateKey);
   return { publicKey: encodeBase64url(raw), privateKey: jwk.d! };

@@ -1,5 +1,5 @@
 import { fieldError, type FieldError } from '../units/field-error.ts';
-import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
+import { buffered, decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
 import { parsePushSubscription, type PushSubscriptionData } from './push-request.ts';
 import { vapidSubjectProblem, type VapidKeys } from './vapid.ts';
 
@@ -102,10 +102,10 @@ export async function pairingVapidKeys(pairing: PushPairing, subtle: Subtle = gl
   try {
     const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
     const privateKey = await subtle.importKey('jwk', jwk, algorithm, false, ['sign']);
-    const publicKey = await subtle.importKey('raw', pub, algorithm, false, ['verify']);
+    const publicKey = await subtle.importKey('raw', buffered(pub), algorithm, false, ['verify']);
     const probe = utf8('margin-sentry pairing check');
-    const signature = await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, probe);
-    if (!(await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, signature, probe))) return fieldError('vapid.privateKey', 'does not belong to vapid.publicKey');
+    const signature = await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, buffered(probe));
+    if (!(await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, signature, buffered(probe)))) return fieldError('vapid.privateKey', 'does not belong to vapid.publicKey');
     return { privateKey, publicKey: pub };
   } catch {
     return fieldError('vapid.privateKey', 'not a P-256 key that matches vapid.publicKey');
