@@ -15,6 +15,7 @@ import {
   type PwaSettings,
 } from './settings-model.ts';
 import { registerDevice, relayVapidKey, type Fetch } from './relay-pairing.ts';
+import { SenderPairingCard } from './sender-pairing-card.tsx';
 import './settings.css';
 
 /** Notification permission as the page sees it, and the tap that asks for it. */
@@ -403,6 +404,7 @@ export function SettingsScreen({ ports, notifications, relay }: SettingsScreenPr
       <AccountFormCard settings={settings} ports={ports} onSaved={saved} />
       <GeneralCard settings={settings} ports={ports} notifications={notifications} onSaved={saved} />
       <RelayCard settings={settings} ports={ports} relay={relay} onSaved={saved} />
+      <SenderPairingCard vault={() => ports.vault()} />
     </div>
   );
 }
