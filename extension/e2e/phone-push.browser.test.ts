@@ -134,6 +134,8 @@ describe('the extension pushes to the phone it is paired with', () => {
         if (topUp === undefined || !pushes().some((p) => tagOf(p) === topUp.id)) continue;
         // Mid-crash, a notice on the phone already: the worker dies as Chrome would kill it.
         pushedBeforeStop = service.received.length;
+        await expect.poll(() => options.getByTestId('phone-last-sent').textContent()).not.toBe('none yet');
+        await options.getByTestId('phone').screenshot({ path: `${artifactDir('extension')}/options-phone.png` });
         await browser.stopWorker();
         await waitUntil('the worker back, still paired', async () => (await status()).state === 'paired', 30_000);
         continue;

@@ -43,7 +43,12 @@ export function PhoneSection() {
   const [message, setMessage] = useState('');
 
   useEffect(() => {
-    const refresh = (): void => void ask({ kind: 'get-phone-pairing' }).then((r) => r.kind === 'phone-pairing' && setStatus(r.status));
+    const refresh = (): void =>
+      void ask({ kind: 'get-phone-pairing' }).then((r) => {
+        if (r.kind !== 'phone-pairing') return;
+        setStatus(r.status);
+        if (r.status.state === 'gone') setMessage(''); // "Paired." from before would contradict the status
+      });
     refresh();
     const timer = setInterval(refresh, POLL_MS);
     return () => clearInterval(timer);
