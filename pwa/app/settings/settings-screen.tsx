@@ -14,7 +14,8 @@ import {
   type ManualPositionForm,
   type PwaSettings,
 } from './settings-model.ts';
-import { registerDevice, relayVapidKey, type Fetch } from './relay-pairing.ts';
+import { registerDevice, type Fetch } from './relay-pairing.ts';
+import { phoneVapidPair } from './sender-pairing.ts';
 import { SenderPairingCard } from './sender-pairing-card.tsx';
 import './settings.css';
 
@@ -291,11 +292,11 @@ function RelayCard({ settings, ports, relay, onSaved }: { settings: PwaSettings;
     try {
       const vault = await ports.vault();
       if (typeof vault === 'string') return setErrors({ field: null, message: vault });
-      const key = await relayVapidKey(relay.fetch, base);
-      if (!key.ok) return setErrors({ field: null, message: key.message });
-      const subscription = await relay.subscribe(key.value);
+      // The phone's own key pair: one subscription, accepted by every sender it is handed to (relay, extension).
+      const pair = await phoneVapidPair(vault);
+      const subscription = await relay.subscribe(pair.publicKey);
       if (typeof subscription === 'string') return setErrors({ field: null, message: subscription });
-      const paired = await registerDevice(relay.fetch, base, subscription, contact.trim(), vault);
+      const paired = await registerDevice(relay.fetch, base, subscription, contact.trim(), vault, pair);
       if (!paired.ok) return setErrors({ field: null, message: paired.message });
       const next = { ...settings, relay: { url: base, deviceId: paired.value.deviceId } };
       await ports.store.save(next);
