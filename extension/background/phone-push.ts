@@ -91,10 +91,10 @@ function parseRecord(raw: unknown): PairingRecord | null {
 
 export function createPhonePush(ports: PhonePushPorts): PhonePush {
   let chain: Promise<unknown> = Promise.resolve();
-  /** One storage writer at a time: enqueue, drain and unpair never interleave. */
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = chain.then(work, work);
-    chain = next.catch((e: unknown) => ports.log(`phone push: ${String(e)}`));
+  /** One storage writer at a time: enqueue, drain and unpair never interleave. A failure is logged, never thrown at the worker. */
+  const serial = (work: () => Promise<void>): Promise<void> => {
+    const next = chain.then(work, work).catch((e: unknown) => ports.log(`phone push: ${String(e)}`));
+    chain = next;
     return next;
   };
   let keys: { privateKey: string; value: Promise<VapidKeys | null> } | null = null;
