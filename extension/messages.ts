@@ -27,7 +27,11 @@ export type Request =
       readonly passphrase: string;
     }
   | { readonly kind: 'unlock-accounts'; readonly passphrase: string }
-  | { readonly kind: 'remove-account'; readonly id: string };
+  | { readonly kind: 'remove-account'; readonly id: string }
+  | { readonly kind: 'get-phone-pairing' }
+  /** The link (or its payload) the phone's Settings > Desktop sender shows; sealed under the accounts' passphrase. */
+  | { readonly kind: 'pair-phone'; readonly link: string; readonly passphrase: string }
+  | { readonly kind: 'unpair-phone' };
 
 export type RequestKind = Request['kind'];
 
@@ -42,6 +46,26 @@ export interface Replies {
   'add-account': { readonly kind: 'account-added'; readonly id: string };
   'unlock-accounts': { readonly kind: 'unlocked'; readonly count: number };
   'remove-account': { readonly kind: 'account-removed'; readonly id: string };
+  'get-phone-pairing': { readonly kind: 'phone-pairing'; readonly status: PhonePairingStatus };
+  'pair-phone': { readonly kind: 'phone-pairing'; readonly status: PhonePairingStatus };
+  'unpair-phone': { readonly kind: 'phone-pairing'; readonly status: PhonePairingStatus };
+}
+
+/**
+ * The phone pairing as the options page shows it (never the keys): `locked` until the passphrase is
+ * given in this browser session, `gone` after the push service answered 404/410 (the phone
+ * unsubscribed: pair again).
+ */
+export interface PhonePairingStatus {
+  readonly state: 'unpaired' | 'paired' | 'locked' | 'gone';
+  /** The push service's origin, e.g. https://fcm.googleapis.com. */
+  readonly pushService: string | null;
+  readonly subject: string | null;
+  readonly pairedAtMs: number | null;
+  readonly lastSentAtMs: number | null;
+  readonly lastFailure: { readonly atMs: number; readonly message: string } | null;
+  /** Pushes queued, waiting to be sent or retried. */
+  readonly waiting: number;
 }
 
 export type RefusalReason = 'malformed' | 'unknown-kind' | 'not-allowed' | 'failed';
@@ -128,6 +152,16 @@ export function parseRequest(raw: unknown): Request | Refusal {
       const passphrase = raw['passphrase'];
       if (typeof passphrase !== 'string' || passphrase.length < 8 || passphrase.length > 256) return refuse('malformed', '$.passphrase: expected 8..256 characters');
       return { kind, passphrase };
+    }
+    case 'get-phone-pairing':
+    case 'unpair-phone':
+      return { kind };
+    case 'pair-phone': {
+      const link = raw['link'];
+      if (typeof link !== 'string' || link.trim().length === 0 || link.length > 8000) return refuse('malformed', '$.link: expected the pairing link (up to 8000 characters)');
+      const passphrase = raw['passphrase'];
+      if (typeof passphrase !== 'string' || passphrase.length < 8 || passphrase.length > 256) return refuse('malformed', '$.passphrase: expected 8..256 characters');
+      return { kind, link, passphrase };
     }
     case 'remove-account': {
       const id = raw['id'];

@@ -3,6 +3,7 @@ import { addAccount } from './handlers/add-account.ts';
 import { listAccounts } from './handlers/list-accounts.ts';
 import { removeAccount } from './handlers/remove-account.ts';
 import { unlockAccounts } from './handlers/unlock-accounts.ts';
+import { getPhonePairing, pairPhone, unpairPhone } from './handlers/phone-pairing.ts';
 import { getNotificationLog } from './handlers/get-notification-log.ts';
 import { getReports } from './handlers/get-reports.ts';
 import { getSettings } from './handlers/get-settings.ts';
@@ -21,4 +22,7 @@ export const HANDLERS: HandlerMap = {
   'add-account': addAccount,
   'unlock-accounts': unlockAccounts,
   'remove-account': removeAccount,
+  'get-phone-pairing': getPhonePairing,
+  'pair-phone': pairPhone,
+  'unpair-phone': unpairPhone,
 };

@@ -15,7 +15,10 @@ import { chromeTabs } from '../platform/chrome-tabs.ts';
 import { HANDLERS } from './handler-map.ts';
 import { route, senderKind } from './message-router.ts';
 import { monitorStore } from './monitor-store.ts';
-import { createSentry } from './sentry.ts';
+import { createSentry, ACCOUNTS_KEY } from './sentry.ts';
+import { createPhonePush } from './phone-push.ts';
+import { parseStoredAccounts } from '../accounts.ts';
+import { open } from '../platform/secret-box.ts';
 
 /**
  * The service worker's composition root. Every listener is registered synchronously here, before any
@@ -24,9 +27,32 @@ import { createSentry } from './sentry.ts';
  */
 const WATCHDOG = 'watchdog';
 
+const PUSH_RETRY = 'push-retry';
+
 const hmac = webCryptoHmac();
 const http = fetchHttp();
+/**
+ * Pushes to the paired phone. The push service is cross-origin: the worker reaches it with the host
+ * permission the options page asked for at pairing (docs/adr-0002-extension-push-sender.md).
+ */
+const phone = createPhonePush({
+  kv: chromeLocalStore,
+  session: chromeSessionStore,
+  async post(request) {
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer().catch(() => undefined);
+    return { status: response.status, retryAfter: response.headers.get('retry-after') };
+  },
+  wake: (atMs) => void (atMs === null ? chrome.alarms.clear(PUSH_RETRY) : chrome.alarms.create(PUSH_RETRY, { when: atMs })),
+  now: () => Date.now(),
+  log: (line) => console.warn(`[margin-sentry] ${line}`),
+  async passphraseProblem(passphrase) {
+    const first = parseStoredAccounts(await chromeLocalStore.get(ACCOUNTS_KEY)).accounts[0];
+    return first === undefined || (await open(first.sealed, passphrase)) !== null ? null : '$.passphrase: it does not open the accounts stored before (one passphrase for the accounts and the pairing)';
+  },
+});
 const sentry = createSentry({
+  onNotified: (notice) => void phone.notify(notice),
   kv: chromeLocalStore,
   store: monitorStore(chromeLocalStore),
   notifier: chromeNotifier,
@@ -60,7 +86,7 @@ const ownOrigin = chrome.runtime.getURL('');
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const kind = senderKind(sender, chrome.runtime.id, ownOrigin);
   void ready()
-    .then(() => route(message, kind, HANDLERS, { sentry }))
+    .then(() => route(message, kind, HANDLERS, { sentry, phone }))
     .then(sendResponse, (e: unknown) => sendResponse({ kind: 'refused', reason: 'failed', detail: String(e) }));
   return true; // the answer comes asynchronously
 });
@@ -96,7 +122,8 @@ chrome.runtime.onConnect.addListener((port) => {
 });
 
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === WATCHDOG) void ready().then(() => sentry.saveAll());
+  if (alarm.name === WATCHDOG) void ready().then(() => Promise.all([sentry.saveAll(), phone.drain()]));
+  if (alarm.name === PUSH_RETRY) void phone.drain();
 });
 chrome.notifications.onButtonClicked.addListener((id, button) => void ready().then(() => sentry.onNotificationButton(id, button)));
 chrome.notifications.onClicked.addListener((id) => void ready().then(() => sentry.onNotificationClicked(id)));
@@ -107,3 +134,4 @@ chrome.runtime.onStartup.addListener(() => void ready());
 // job is to wake a killed worker (which reopens the sockets through init) and to save the monitors.
 void chrome.alarms.create(WATCHDOG, { periodInMinutes: 0.5 });
 void ready();
+void phone.drain(); // what a killed worker left queued

@@ -17,6 +17,7 @@ import type { Badge, KeyValueStore, Notifier, TabOpener } from './worker-ports.t
 import { accountIdOf, parseStoredAccounts, type AccountListing, type StoredAccount } from '../accounts.ts';
 import { open, seal } from '../platform/secret-box.ts';
 import type { AccessCheck } from './check-access.ts';
+import type { AlertNotice } from './phone-push.ts';
 
 /**
  * The worker's work, platform-free: one AccountWatch per configured account, every decision carried
@@ -41,6 +42,8 @@ export interface SentryPorts {
   readonly session: KeyValueStore;
   /** Asks the venue whether it accepts these keys (check-access.ts). */
   readonly checkAccess: (venue: VenueId, endpoints: VenueEndpoints, access: VenueAccess) => Promise<AccessCheck>;
+  /** Each notice shown on the desktop (first notice or reminder; never a resolve), for the paired phone. */
+  readonly onNotified?: (notice: AlertNotice) => void;
 }
 
 export interface Sentry {
@@ -123,6 +126,8 @@ export function createSentry(ports: SentryPorts): Sentry {
         void ports.notifier.show(n);
         for (const old of d.supersedes) void ports.notifier.clear(old);
         shown.push({ id: n.id, reminder: d.alert.reminder, at: ports.now(), title: n.title, message: n.message, venue, subject: d.alert.subject, symbol: d.alert.symbol });
+        const entry = log.entries.find((e) => e.id === d.alert.id);
+        if (entry !== undefined) ports.onNotified?.({ entry, reminder: d.alert.reminder, accountLabel: label });
       }
       if (d.kind === 'resolve') void ports.notifier.clear(d.id);
     }

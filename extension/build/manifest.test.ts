@@ -27,6 +27,8 @@ describe('the MV3 manifest', () => {
       'wss://ws.okx.com/*',
     ]);
     expect(demo['host_permissions']).toEqual([...hosts, ...LOOPBACK_HOSTS]);
+    // The push services are optional: asked for one at a time, when a phone is paired.
+    for (const m of [store, demo]) expect(m['optional_host_permissions']).toEqual(['https://fcm.googleapis.com/*', 'https://*.push.apple.com/*', 'https://updates.push.services.mozilla.com/*', 'https://*.notify.windows.com/*']);
     const text = JSON.stringify(store);
     for (const banned of ['<all_urls>', '"tabs"', 'webRequest', '127.0.0.1', 'unsafe-eval', '*://*/*']) expect(text).not.toContain(banned);
   });

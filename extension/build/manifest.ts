@@ -22,6 +22,13 @@ export function venueHostPermissions(): string[] {
   return [...new Set(hosts)].sort();
 }
 
+/**
+ * The push services a paired phone's subscription can live on (Chrome/Android, Safari/iOS, Firefox,
+ * Edge). Optional: the options page asks for the one host of the phone's endpoint at pairing
+ * (docs/adr-0002-extension-push-sender.md), so an unpaired extension reaches none of them.
+ */
+export const PUSH_SERVICE_HOSTS = ['https://fcm.googleapis.com/*', 'https://*.push.apple.com/*', 'https://updates.push.services.mozilla.com/*', 'https://*.notify.windows.com/*'];
+
 export const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'ws://127.0.0.1/*'];
 
 export function extensionManifest(flavour: BuildFlavour, version: string): Record<string, unknown> {
@@ -37,6 +44,7 @@ export function extensionManifest(flavour: BuildFlavour, version: string): Recor
     options_page: 'options/options.html',
     permissions: ['storage', 'notifications', 'alarms'],
     host_permissions: [...venueHostPermissions(), ...(demo ? LOOPBACK_HOSTS : [])],
+    optional_host_permissions: PUSH_SERVICE_HOSTS,
     content_scripts: [{ matches: [...CONTENT_MATCHES, ...(demo ? DEMO_CONTENT_MATCHES : [])], js: ['content.js'], run_at: 'document_idle' }],
     content_security_policy: { extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" },
   };

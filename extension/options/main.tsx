@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import type { ExtensionSettings } from '../settings.ts';
 import { ask, isDemoBuild } from '../platform/runtime-client.ts';
 import { AccountsSection } from './accounts-section.tsx';
+import { PhoneSection } from './phone-section.tsx';
 
 const clock = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
@@ -42,6 +43,7 @@ function Options() {
         </label>
       </fieldset>
       <AccountsSection demoBuild={isDemoBuild()} />
+      <PhoneSection />
       <fieldset>
         <legend>Call ladder (ρ = maintenance requirement / equity; 1 is liquidation)</legend>
         {(

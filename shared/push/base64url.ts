@@ -39,6 +39,12 @@ export function decodeBase64url(text: string): Uint8Array | null {
   return out;
 }
 
+/**
+ * WebCrypto's DOM typing (the extension's and the PWA's builds) wants bytes over an ArrayBuffer, not a
+ * SharedArrayBuffer; every byte array here is one, so this only tells the type checker so.
+ */
+export const buffered = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => bytes as Uint8Array<ArrayBuffer>;
+
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {

@@ -1,4 +1,4 @@
-import { concatBytes, utf8 } from './base64url.ts';
+import { buffered, concatBytes, utf8 } from './base64url.ts';
 
 /**
  * Web Push message encryption, `aes128gcm` (RFC 8291 on top of RFC 8188), on WebCrypto alone so the
@@ -45,8 +45,8 @@ const ok = <T>(value: T): PushCryptoResult<T> => ({ ok: true, value });
 const fail = <T>(error: string): PushCryptoResult<T> => ({ ok: false, error });
 
 async function hmac(subtle: Subtle, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  const k = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await subtle.sign('HMAC', k, data));
+  const k = await subtle.importKey('raw', buffered(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return new Uint8Array(await subtle.sign('HMAC', k, buffered(data)));
 }
 
 const isPoint = (bytes: Uint8Array): boolean => bytes.length === 65 && bytes[0] === 0x04;
@@ -70,7 +70,7 @@ async function contentKeys(
 }
 
 async function ecdh(subtle: Subtle, privateKey: Key, peerPublic: Uint8Array): Promise<Uint8Array> {
-  const peer = await subtle.importKey('raw', peerPublic, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+  const peer = await subtle.importKey('raw', buffered(peerPublic), { name: 'ECDH', namedCurve: 'P-256' }, false, []);
   return new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer }, privateKey, 256));
 }
 
@@ -99,9 +99,9 @@ export async function encryptPush(input: EncryptInput, subtle: Subtle = globalTh
     return fail('p256dh: not a point on P-256');
   }
   const { cek, nonce } = await contentKeys(subtle, secret, input.authSecret, input.uaPublic, sender.publicKey, salt);
-  const key = await subtle.importKey('raw', cek, { name: 'AES-GCM' }, false, ['encrypt']);
+  const key = await subtle.importKey('raw', buffered(cek), { name: 'AES-GCM' }, false, ['encrypt']);
   const record = concatBytes(input.plaintext, Uint8Array.of(2));
-  const ciphertext = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: nonce }, key, record));
+  const ciphertext = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: buffered(nonce) }, key, buffered(record)));
   const header = new Uint8Array(HEADER_BYTES);
   header.set(salt, 0);
   new DataView(header.buffer).setUint32(16, RECORD_SIZE);
@@ -136,8 +136,8 @@ export async function decryptPush(input: DecryptInput, subtle: Subtle = globalTh
   try {
     const secret = await ecdh(subtle, input.uaPrivateKey, asPublic);
     const { cek, nonce } = await contentKeys(subtle, secret, input.authSecret, input.uaPublic, asPublic, salt);
-    const key = await subtle.importKey('raw', cek, { name: 'AES-GCM' }, false, ['decrypt']);
-    plain = new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: nonce }, key, body.slice(HEADER_BYTES)));
+    const key = await subtle.importKey('raw', buffered(cek), { name: 'AES-GCM' }, false, ['decrypt']);
+    plain = new Uint8Array(await subtle.decrypt({ name: 'AES-GCM', iv: buffered(nonce) }, key, buffered(body.slice(HEADER_BYTES))));
   } catch {
     return fail('body: does not decrypt with this subscription (wrong keys or a damaged message)');
   }

@@ -1,4 +1,4 @@
-import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
+import { buffered, decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
 import { encryptPush } from './push-encryption.ts';
 import { vapidAuthorization, type VapidKeys } from './vapid.ts';
 
@@ -66,7 +66,7 @@ export function parsePushSubscription(value: unknown): { ok: true; value: PushSu
 
 /** RFC 8030 §5.4: at most 32 characters of the base64url alphabet. 24 octets of SHA-256 make exactly 32. */
 export async function pushTopic(key: string, subtle: Subtle = globalThis.crypto.subtle): Promise<string> {
-  const digest = new Uint8Array(await subtle.digest('SHA-256', utf8(key)));
+  const digest = new Uint8Array(await subtle.digest('SHA-256', buffered(utf8(key))));
   return encodeBase64url(digest.slice(0, 24));
 }
 

@@ -1,4 +1,4 @@
-import { encodeBase64url, utf8 } from './base64url.ts';
+import { buffered, encodeBase64url, utf8 } from './base64url.ts';
 import type { SenderKeys } from './push-encryption.ts';
 
 /**
@@ -69,6 +69,6 @@ export async function vapidAuthorization(input: VapidInput, subtle: Subtle = glo
   const header = encodeBase64url(utf8(JSON.stringify({ typ: 'JWT', alg: 'ES256' })));
   const claims = encodeBase64url(utf8(JSON.stringify({ aud, exp, sub: input.subject })));
   const signingInput = `${header}.${claims}`;
-  const signature = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.keys.privateKey, utf8(signingInput)));
+  const signature = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.keys.privateKey, buffered(utf8(signingInput))));
   return { ok: true, header: `vapid t=${signingInput}.${encodeBase64url(signature)}, k=${encodeBase64url(input.keys.publicKey)}`, expiresAtSec: exp };
 }

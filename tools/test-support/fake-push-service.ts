@@ -28,12 +28,17 @@ interface Subscription {
   readonly script: number[];
   gone: boolean;
   retryAfter: string | null;
+  readonly serverKey: string | null;
 }
 
 export interface FakePushService {
   readonly origin: string;
-  /** A new browser subscription, as `PushSubscription.toJSON()` would give it. */
-  subscribe(): { endpoint: string; keys: { p256dh: string; auth: string } };
+  /**
+   * A new browser subscription, as `PushSubscription.toJSON()` would give it. With an
+   * `applicationServerKey` (base64url), pushes signed with any other VAPID key are refused (403), as
+   * the real services do: one subscription accepts one signing key.
+   */
+  subscribe(applicationServerKey?: string): { endpoint: string; keys: { p256dh: string; auth: string } };
   /** Answer these statuses first for that subscription (with an optional Retry-After). */
   failNext(endpoint: string, statuses: number[], retryAfter?: string): void;
   /** From now on the subscription is gone: 410. */
@@ -104,6 +109,8 @@ export async function startFakePushService(clock: () => number = Date.now): Prom
     if (payload.length > 4096) return refuse(413, 'payload too large');
     const problem = vapidProblem(req.headers['authorization'], origin, Math.floor(clock() / 1000));
     if (problem !== null) return refuse(403, problem);
+    const k = /, k=([\w-]+)$/.exec(String(req.headers['authorization']))?.[1];
+    if (sub.serverKey !== null && k !== sub.serverKey) return refuse(403, 'the VAPID key is not the one the subscription was made with');
     let text: string;
     try {
       text = ece.decrypt(payload, { version: 'aes128gcm', privateKey: sub.ecdh, authSecret: sub.auth }).toString('utf8');
@@ -124,12 +131,12 @@ export async function startFakePushService(clock: () => number = Date.now): Prom
 
   return {
     origin,
-    subscribe() {
+    subscribe(applicationServerKey) {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
       const auth = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16)));
       const id = `s${++next}`;
-      subscriptions.set(id, { ecdh, auth, script: [], gone: false, retryAfter: null });
+      subscriptions.set(id, { ecdh, auth, script: [], gone: false, retryAfter: null, serverKey: applicationServerKey ?? null });
       return { endpoint: `${origin}/push/${id}`, keys: { p256dh: b64(ecdh.getPublicKey()), auth: b64(auth) } };
     },
     failNext(endpoint, statuses, retryAfter) {

@@ -1,6 +1,9 @@
 import type { Handler } from '../handler.ts';
 
-export const unlockAccounts: Handler<'unlock-accounts'> = async (request, { sentry }) => {
+/** The one passphrase opens the accounts and the phone pairing; it is right when it opens either. */
+export const unlockAccounts: Handler<'unlock-accounts'> = async (request, { sentry, phone }) => {
+  const pairing = (await phone?.unlock(request.passphrase)) ?? false;
   const result = await sentry.unlockAccounts(request.passphrase);
-  return 'count' in result ? { kind: 'unlocked', count: result.count } : { kind: 'refused', reason: 'failed', detail: result.refusal };
+  if ('count' in result) return { kind: 'unlocked', count: result.count };
+  return pairing ? { kind: 'unlocked', count: 0 } : { kind: 'refused', reason: 'failed', detail: result.refusal };
 };

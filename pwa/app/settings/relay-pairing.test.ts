@@ -7,6 +7,7 @@ import { encodeBase64url } from '../../../shared/push/base64url.ts';
 import type { SecretStore } from '../../../shared/ports/secret-store.ts';
 import { registerDevice, relaySync, relayVapidKey, sendSnapshot, type Fetch, type RelayOutcome } from './relay-pairing.ts';
 import { RELAY_TOKEN_SECRET } from './settings-model.ts';
+import { phoneVapidPair } from './sender-pairing.ts';
 
 const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../../examples/binance-cross.json'), 'utf8')) as Record<string, unknown>;
 const subscription = { endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: { p256dh: encodeBase64url(Uint8Array.of(4, ...new Uint8Array(64).fill(7))), auth: encodeBase64url(new Uint8Array(16).fill(1)) } };
@@ -58,6 +59,16 @@ describe('pairing with the relay over loopback', () => {
     const held = await fetch(`${relay.url}/v1/devices/${paired.value.deviceId}/snapshot`, { headers: { authorization: `Bearer ${vault.values.get(RELAY_TOKEN_SECRET)}` } });
     expect(((await held.json()) as { snapshot: { accounts: unknown } }).snapshot.accounts).toEqual(accounts);
     expect(outcomes).toEqual([{ ok: true, value: null }]);
+  });
+
+  it("registers with the phone's own VAPID pair (the one the desktop sender gets too); a pair that is not one is refused", async () => {
+    const vault = memoryVault();
+    const pair = await phoneVapidPair(vault);
+    const paired = await registerDevice(f, relay.url, subscription, 'mailto:me@example.com', vault, pair);
+    if (!paired.ok) throw new Error(paired.message);
+    const other = await phoneVapidPair(memoryVault());
+    const mixed = await registerDevice(f, relay.url, subscription, 'mailto:me@example.com', memoryVault(), { publicKey: pair.publicKey, privateKey: other.privateKey });
+    expect(mixed.ok ? '' : mixed.message).toMatch(/^The relay refused the registration: HTTP 400, .*\(field vapid/);
   });
 
   it("shows the relay's refusals plainly", async () => {

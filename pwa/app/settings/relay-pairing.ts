@@ -62,15 +62,21 @@ export async function relayVapidKey(fetchFn: Fetch, base: string): Promise<Relay
   return { ok: true, value: key };
 }
 
-/** Registers the subscription; the token goes straight into the vault and is never returned. */
+/**
+ * Registers the subscription; the token goes straight into the vault and is never returned. `vapid`:
+ * the phone's own pair the subscription was made with (sender-pairing.ts), so the relay signs with it
+ * and the same subscription serves the desktop extension too; without it the phone must have
+ * subscribed with the relay's key (`relayVapidKey`).
+ */
 export async function registerDevice(
   fetchFn: Fetch,
   base: string,
   subscription: unknown,
   subject: string,
   vault: SecretStore,
+  vapid?: { readonly publicKey: string; readonly privateKey: string },
 ): Promise<RelayOutcome<{ deviceId: string }>> {
-  const r = await call(fetchFn, `${base}/v1/devices`, 'POST', { subscription, subject });
+  const r = await call(fetchFn, `${base}/v1/devices`, 'POST', { subscription, subject, ...(vapid === undefined ? {} : { vapid }) });
   if ('failed' in r) return { ok: false, message: r.failed };
   const body = r.body as { id?: unknown; token?: unknown } | null;
   if (r.status !== 201 || typeof body?.id !== 'string' || typeof body.token !== 'string') return { ok: false, message: refusal('the registration', r.status, r.body) };

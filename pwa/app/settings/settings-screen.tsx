@@ -14,7 +14,9 @@ import {
   type ManualPositionForm,
   type PwaSettings,
 } from './settings-model.ts';
-import { registerDevice, relayVapidKey, type Fetch } from './relay-pairing.ts';
+import { registerDevice, type Fetch } from './relay-pairing.ts';
+import { phoneVapidPair } from './sender-pairing.ts';
+import { SenderPairingCard } from './sender-pairing-card.tsx';
 import './settings.css';
 
 /** Notification permission as the page sees it, and the tap that asks for it. */
@@ -290,11 +292,11 @@ function RelayCard({ settings, ports, relay, onSaved }: { settings: PwaSettings;
     try {
       const vault = await ports.vault();
       if (typeof vault === 'string') return setErrors({ field: null, message: vault });
-      const key = await relayVapidKey(relay.fetch, base);
-      if (!key.ok) return setErrors({ field: null, message: key.message });
-      const subscription = await relay.subscribe(key.value);
+      // The phone's own key pair: one subscription, accepted by every sender it is handed to (relay, extension).
+      const pair = await phoneVapidPair(vault);
+      const subscription = await relay.subscribe(pair.publicKey);
       if (typeof subscription === 'string') return setErrors({ field: null, message: subscription });
-      const paired = await registerDevice(relay.fetch, base, subscription, contact.trim(), vault);
+      const paired = await registerDevice(relay.fetch, base, subscription, contact.trim(), vault, pair);
       if (!paired.ok) return setErrors({ field: null, message: paired.message });
       const next = { ...settings, relay: { url: base, deviceId: paired.value.deviceId } };
       await ports.store.save(next);
@@ -403,6 +405,7 @@ export function SettingsScreen({ ports, notifications, relay }: SettingsScreenPr
       <AccountFormCard settings={settings} ports={ports} onSaved={saved} />
       <GeneralCard settings={settings} ports={ports} notifications={notifications} onSaved={saved} />
       <RelayCard settings={settings} ports={ports} relay={relay} onSaved={saved} />
+      <SenderPairingCard vault={() => ports.vault()} />
     </div>
   );
 }
