@@ -1,5 +1,5 @@
 import type { SecretStore } from '../../../shared/ports/secret-store.ts';
-import { RELAY_TOKEN_SECRET } from './settings-model.ts';
+import { RELAY_TOKEN_SECRET } from '../../platform/settings-record.ts';
 
 /**
  * Pairing with the user's relay (relay/README.md, "API") and keeping it fed: register this device's
