@@ -16,7 +16,7 @@ import { useHash, useOnline, useSecondClock, useUpdateReady } from './use-browse
  * on the Overview the alerts set-up and device cards.
  */
 const NO_DATA: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
-const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined };
+const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined, settingsChanged: () => undefined };
 
 export function AppShell({ opening, updates, startFeed }: { opening: Promise<OpenedStore>; updates: UpdateChannel; startFeed: (store: OpenedStore) => MonitorFeed }) {
   const [store, setStore] = useState<OpenedStore | null>(null);
