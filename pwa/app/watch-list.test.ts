@@ -7,6 +7,7 @@ const memoryVault = (entries: Record<string, string>): SecretStore => ({
   get: async (name) => entries[name],
   put: async () => undefined,
   delete: async () => undefined,
+  names: async () => Object.keys(entries),
 });
 const origins = { sim: null, page: 'http://127.0.0.1:8790' };
 const account = (patch: Partial<AccountSettings>): AccountSettings => ({
