@@ -26,6 +26,7 @@ const startFeed = (opened: OpenedStore): MonitorFeed => {
   return startMonitorFeed(worker, db, {
     simulatorOrigin: simulatorOrigin(location, storage),
     pageOrigin: location.origin,
+    fetch: (url, init) => fetch(url, init),
     vault: async () => {
       if (db === null) return 'this browser keeps no data here';
       const vault = await unlockVault(db);

@@ -8,6 +8,7 @@ import { getSetting, putSetting, recentAlerts } from '../platform/app-records.ts
 import type { SentryDb } from '../platform/db-schema.ts';
 import { DEFAULT_SETTINGS, parseSettings, SETTINGS_NAME, type PwaSettings } from '../platform/settings-record.ts';
 import type { PageToWorker, WorkerToPage } from '../worker/worker-messages.ts';
+import { relaySync, sendSnapshot, type Fetch, type RelaySnapshotAccount } from './settings/relay-pairing.ts';
 import { watchList } from './watch-list.ts';
 
 /**
@@ -68,6 +69,8 @@ export interface WatchSources {
   readonly pageOrigin: string;
   /** The unlocked vault, or why it cannot be opened now (locked by a passphrase, no storage). */
   readonly vault: () => Promise<SecretStore | string>;
+  /** How the paired relay is reached (the browser's fetch). */
+  readonly fetch: Fetch;
 }
 
 const ACK_SETTING = 'acknowledged';
@@ -99,6 +102,9 @@ async function closeNotification(tag: string): Promise<void> {
 
 export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventListener'>, db: IDBPDatabase<SentryDb> | null, sources: WatchSources): MonitorFeed {
   let data: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
+  /** Each account's latest calc document and policy (the worker's `positions`), for the relay. */
+  const documents = new Map<string, RelaySnapshotAccount>();
+  let relay: { readonly url: string; readonly deviceId: string; readonly sync: ReturnType<typeof relaySync> } | null = null;
   const listeners = new Set<() => void>();
   const set = (next: MonitorData): void => {
     data = next;
@@ -153,7 +159,13 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
       case 'problem':
         if (!data.problems.includes(m.message)) set({ ...data, problems: [...data.problems, m.message] });
         return;
+      case 'positions':
+        documents.set(m.accountId, { accountId: m.accountId, account: m.account, policy: m.policy });
+        void relay?.sync.positionsChanged([...documents.values()]);
+        return;
       case 'removed': {
+        documents.delete(m.accountId);
+        void relay?.sync.positionsChanged([...documents.values()]);
         const gone = data.alerts.filter((a) => a.accountId === m.accountId);
         for (const a of gone) void closeNotification(a.entry.id).catch(() => undefined);
         const trails = new Map([...data.trails].filter(([id]) => !id.startsWith(`${m.accountId}/`)));
@@ -168,6 +180,24 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
 
   // The watch list's own problems are replaced each time it is rebuilt; the worker's accumulate.
   let watchProblems: readonly string[] = [];
+  let relayProblem: string | null = null;
+  const relayOutcome = (o: { ok: boolean; message?: string }): void => {
+    const next = o.ok ? null : (o.message ?? null);
+    if (next === relayProblem) return;
+    set({ ...data, problems: [...data.problems.filter((p) => p !== relayProblem), ...(next === null ? [] : [next])] });
+    relayProblem = next;
+  };
+  // A paired relay gets the accounts again whenever their positions change while the app is open.
+  const relayFor = (paired: PwaSettings['relay']): typeof relay => {
+    if (paired === null) return null;
+    if (relay !== null && relay.url === paired.url && relay.deviceId === paired.deviceId) return relay;
+    const send = async (accounts: readonly RelaySnapshotAccount[]) => {
+      const vault = await sources.vault();
+      if (typeof vault === 'string') return { ok: false as const, message: `The relay was not updated: ${vault}` };
+      return sendSnapshot(sources.fetch, paired.url, paired.deviceId, vault, accounts, Date.now());
+    };
+    return { url: paired.url, deviceId: paired.deviceId, sync: relaySync(send, relayOutcome) };
+  };
   let refreshing: Promise<void> = Promise.resolve();
   const refreshWatch = (): Promise<void> =>
     (refreshing = refreshing.then(async () => {
@@ -182,6 +212,9 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
       set({ ...data, problems: [...data.problems.filter((p) => !watchProblems.includes(p)), ...problems.filter((p) => !data.problems.includes(p))] });
       watchProblems = problems;
       send({ kind: 'watch', simulatorOrigin: list.simulatorOrigin, accounts: list.accounts });
+      const before = relay;
+      relay = relayFor(settings.relay);
+      if (relay !== null && relay !== before && documents.size > 0) void relay.sync.positionsChanged([...documents.values()]);
     }));
   void refreshWatch();
 

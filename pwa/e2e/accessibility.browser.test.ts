@@ -1,18 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { launchChromium } from '../../tools/test-support/browser.ts';
 import { serveStatic, type StaticServer } from '../../tools/test-support/static-server.ts';
+import { axeViolations } from './axe-check.ts';
 
 /**
  * axe-core injected into every screen of the built PWA (demo mode on the simulator, an alert raised so
  * the Alerts screen has rows), at 390 px and on a desktop, in light and dark: no serious or critical
  * violation (WCAG 2.x A/AA rules and axe's best practices, contrast included).
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 let sim: RunningSimulator;
 let server: StaticServer;
 let browser: Browser;
@@ -31,22 +28,6 @@ afterAll(async () => {
   await server?.close();
   await sim?.close();
 });
-
-interface Violation {
-  readonly id: string;
-  readonly impact: string | null;
-  readonly help: string;
-  readonly targets: string[];
-}
-
-async function violations(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
-  });
-}
 
 const SCREENS: ReadonlyArray<{ name: string; open: (page: Page) => Promise<void> }> = [
   { name: 'Overview', open: async (page) => void (await page.goto(`${server.origin}/#/`), await page.getByTestId('position-card').first().waitFor()) },
@@ -80,9 +61,7 @@ describe('accessibility (axe-core)', () => {
         for (const screen of SCREENS) {
           await screen.open(page);
           await page.waitForTimeout(200);
-          for (const v of await violations(page)) {
-            if (v.impact === 'serious' || v.impact === 'critical') found.push(`${screen.name} ${viewport.width}px ${colorScheme}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.join(' | ')}`);
-          }
+          found.push(...(await axeViolations(page)).map((v) => `${screen.name} ${viewport.width}px ${colorScheme}: ${v}`));
           checked += 1;
         }
       }

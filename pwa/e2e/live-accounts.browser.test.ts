@@ -9,6 +9,7 @@ import { DEMO_CREDENTIALS } from '../../tools/simulator/accounts/demo-credential
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { artifactDir, launchPersistentChromium } from '../../tools/test-support/browser.ts';
 import { serveStatic, type StaticServer } from '../../tools/test-support/static-server.ts';
+import { axeViolations } from './axe-check.ts';
 
 /**
  * Demo mode off: the accounts typed into Settings are what the worker watches, in Chromium's real
@@ -115,6 +116,7 @@ describe('the PWA watches the accounts in Settings', () => {
     await save(/^Plan saved\./);
     expect(await page.getByTestId('accounts').textContent()).toMatch(/HL.*Main.*Plan/);
     await shoot(page, 'settings-accounts');
+    expect(await axeViolations(page)).toEqual([]);
 
     // No reload: the Overview follows the settings (the demo accounts went with demo mode).
     await page.goto(`${server.origin}/#/`);
@@ -143,6 +145,7 @@ describe('the PWA watches the accounts in Settings', () => {
     const first = await markOf();
     await expect.poll(markOf, { timeout: 15_000 }).not.toBe(first);
     await shoot(page, 'overview-accounts');
+    expect(await axeViolations(page)).toEqual([]);
     await expect.poll(() => storedSnapshotIds(page), { timeout: 35_000 }).toContain('binance:plan-plan');
 
     // Removing the plan removes its cards and its saved state, still without a reload.

@@ -44,6 +44,8 @@ export interface AccountRunner {
   stop(): void;
   /** The report now, or null before the monitor has a whole account. */
   report(): AccountReport | null;
+  /** The account as the monitor last evaluated it (what a relay snapshot carries), or null before that. */
+  account(): Account | null;
   /** What to persist: the monitor snapshot (null: nothing yet) and the alert log. */
   saved(): SavedAccount;
   snooze(subject: string, untilMs: number | null): void;
@@ -166,6 +168,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
       batcher.stop();
     },
     report,
+    account: () => live.monitor?.account ?? null,
     saved() {
       // Reminders and notices are driven by batches: what is pending is handed on before saving.
       batcher.flush();

@@ -5,6 +5,7 @@ import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
 import { fetchHttp } from '../../shared/platform/fetch-http.ts';
 import { systemClock } from '../../shared/platform/system-clock.ts';
 import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
+import { accountDocument, documentChangeKey } from '../../shared/protocol/account-document.ts';
 import { ACCOUNT_REPORT_VERSION, type AccountReport } from '../../shared/protocol/account-report.ts';
 import { parseAlertLog } from '../../shared/protocol/parse-alert-log.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
@@ -93,6 +94,8 @@ async function start(): Promise<(m: PageToWorker) => void> {
   const history = db === null ? null : idbMarkHistory(db);
   const runners = new Map<string, { runner: AccountRunner; account: WatchedAccount; key: string }>();
   const lastMarkSaved = new Map<string, number>();
+  /** Per account, what its last `positions` message said (marks left out). */
+  const documentKeys = new Map<string, string>();
 
   const save = async (accountId: string): Promise<void> => {
     const entry = runners.get(accountId);
@@ -127,7 +130,16 @@ async function start(): Promise<(m: PageToWorker) => void> {
         random: Math.random,
       },
       {
-        onReport: (report) => post({ kind: 'report', report, restored: false, savedAt: null, label: account.label }),
+        onReport: (report) => {
+          post({ kind: 'report', report, restored: false, savedAt: null, label: account.label });
+          const now = runners.get(account.id)?.runner.account() ?? null;
+          if (now === null) return;
+          const document = accountDocument(now);
+          const changeKey = `${documentChangeKey(document)} ${JSON.stringify(account.policy)}`;
+          if (documentKeys.get(account.id) === changeKey) return;
+          documentKeys.set(account.id, changeKey);
+          post({ kind: 'positions', accountId: account.id, account: document, policy: account.policy });
+        },
         onAlert: (entry, action) => {
           post({ kind: 'alert', accountId: account.id, label: account.label, entry, action });
           if (db !== null) {
@@ -162,6 +174,7 @@ async function start(): Promise<(m: PageToWorker) => void> {
         entry.runner.stop();
         runners.delete(id);
         restored.delete(id);
+        documentKeys.delete(id);
         if (db !== null) await forgetAccount(db, id).catch((e: unknown) => problem(id, e instanceof Error ? e.message : String(e)));
         post({ kind: 'removed', accountId: id });
       }

@@ -1,6 +1,7 @@
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { VenueAccess } from '../../shared/ports/venue-adapter.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
+import type { AccountDocument } from '../../shared/protocol/account-document.ts';
 import type { AlertEntry } from '../../shared/protocol/alert-log.ts';
 import type { PlainData } from '../platform/plain-data.ts';
 
@@ -15,6 +16,11 @@ export type WorkerToPage =
   | { readonly kind: 'alert'; readonly accountId: string; readonly label: string; readonly entry: AlertEntry; readonly action: 'notify' | 'resolve' }
   /** A snapshot was saved (ms since the epoch, the device's clock). */
   | { readonly kind: 'saved'; readonly accountId: string; readonly savedAt: number }
+  /**
+   * The account's positions or wallet changed (marks do not count): its calc document and policy, what
+   * the page sends a paired relay. Never a key.
+   */
+  | { readonly kind: 'positions'; readonly accountId: string; readonly account: AccountDocument; readonly policy: { readonly [key: string]: PlainData } }
   /** An account left the watch list: its runner stopped, its saved state and alerts deleted. */
   | { readonly kind: 'removed'; readonly accountId: string }
   /** Something the user should read: a bad setting, a refused record, a feed that cannot start. */

@@ -103,7 +103,8 @@ export function relaySync(send: (accounts: readonly RelaySnapshotAccount[]) => P
   let inFlight: Promise<void> = Promise.resolve();
   return {
     positionsChanged(accounts: readonly RelaySnapshotAccount[]): Promise<void> {
-      const text = JSON.stringify(accounts);
+      // Marks left out: the relay follows them itself, a move alone is not worth a snapshot.
+      const text = JSON.stringify(accounts, (key, value: unknown) => (key === 'markPrice' ? undefined : value));
       inFlight = inFlight.then(async () => {
         if (text === lastSent) return;
         const outcome = await send(accounts);
