@@ -1,6 +1,5 @@
 import { DEFAULT_LADDER } from '../../shared/engine/alerts/alert-ladder.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
-import type { SettingRecord } from './db-schema.ts';
 import type { PlainData } from './plain-data.ts';
 import { DEFAULT_SETTINGS, parseSettings, SETTINGS_NAME, SETTINGS_VERSION, type AccountSettings, type PwaSettings } from './settings-record.ts';
 
@@ -21,6 +20,12 @@ import { DEFAULT_SETTINGS, parseSettings, SETTINGS_NAME, SETTINGS_VERSION, type 
  * both run it over the `settings` store's records.
  */
 export const LEGACY_APP_SETTINGS_NAME = 'app';
+
+/** A record of the `settings` store (db-schema.ts `SettingRecord`, restated: the schema imports this file). */
+export interface SettingRecord {
+  readonly name: string;
+  readonly value: PlainData;
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -13,9 +13,11 @@ export const SIMULATOR_DEMO_ACCESS: Readonly<Record<VenueId, VenueAccess>> = {
   hyperliquid: { address: '0x5eed000000000000000000000000000000000dec' },
 };
 
-/** `http://127.0.0.1:8780` (or an https origin) to the simulator's endpoints of one venue. */
+/** `http://127.0.0.1:8780` (or an https origin; a path is ignored) to the simulator's endpoints of one venue. */
 export function simulatorEndpoints(origin: string, venue: VenueId): VenueEndpoints {
-  const url = new URL(origin);
-  const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return { rest: `${url.origin}/${venue}`, ws: `${ws}//${url.host}/${venue}` };
+  // No URL class here: shared/ is built without the DOM or Node libraries.
+  const m = /^(https?):\/\/([^/?#]+)/.exec(origin);
+  if (m === null) throw new Error(`not an http(s) origin: ${origin.slice(0, 60)}`);
+  const [, scheme, host] = m;
+  return { rest: `${scheme}://${host}/${venue}`, ws: `${scheme === 'https' ? 'wss' : 'ws'}://${host}/${venue}` };
 }
