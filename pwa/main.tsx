@@ -3,6 +3,7 @@ import { AppShell } from './app/app-shell.tsx';
 import { ErrorBoundary } from './app/error-boundary.tsx';
 import { simulatorOrigin, startMonitorFeed, type MonitorFeed } from './app/monitor-feed.ts';
 import { openStore, type OpenedStore } from './platform/open-store.ts';
+import { isVaultError, unlockVault } from './platform/secret-vault.ts';
 import { registerServiceWorker, type UpdateChannel } from './platform/sw-updates.ts';
 import './app/shell.css';
 
@@ -21,7 +22,18 @@ const startFeed = (opened: OpenedStore): MonitorFeed => {
   } catch {
     storage = null;
   }
-  return startMonitorFeed(worker, opened.db, simulatorOrigin(location, storage));
+  const db = opened.db;
+  return startMonitorFeed(worker, db, {
+    simulatorOrigin: simulatorOrigin(location, storage),
+    pageOrigin: location.origin,
+    fetch: (url, init) => fetch(url, init),
+    vault: async () => {
+      if (db === null) return 'this browser keeps no data here';
+      const vault = await unlockVault(db);
+      // A passphrase vault stays locked until the passphrase is given; a device vault opens by itself.
+      return isVaultError(vault) ? vault.message : vault;
+    },
+  });
 };
 
 const root = document.getElementById('root');

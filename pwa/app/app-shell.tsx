@@ -16,7 +16,7 @@ import { useHash, useOnline, useSecondClock, useUpdateReady } from './use-browse
  * on the Overview the alerts set-up and device cards.
  */
 const NO_DATA: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
-const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined };
+const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined, settingsChanged: () => undefined };
 
 export function AppShell({ opening, updates, startFeed }: { opening: Promise<OpenedStore>; updates: UpdateChannel; startFeed: (store: OpenedStore) => MonitorFeed }) {
   const [store, setStore] = useState<OpenedStore | null>(null);
@@ -34,15 +34,20 @@ export function AppShell({ opening, updates, startFeed }: { opening: Promise<Ope
       if (!live) return;
       setStore(opened);
       setFeed(startFeed(opened));
-      if (opened.db !== null) {
-        const s = await deviceSummary(opened.db);
-        if (live) setSummary(s);
-      }
     });
     return () => {
       live = false;
     };
   }, [opening, startFeed]);
+
+  // Read again on each screen change: Settings may have added keys or accounts since.
+  useEffect(() => {
+    let live = true;
+    if (store?.db != null) void deviceSummary(store.db).then((s) => live && setSummary(s));
+    return () => {
+      live = false;
+    };
+  }, [store, hash]);
 
   const { route, params } = routeOf(hash);
   const restored = data.accounts.some((a) => a.restored);

@@ -2,9 +2,14 @@ import type { IDBPDatabase } from 'idb';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import type { AlertEntry } from '../../shared/protocol/alert-log.ts';
 import { alertNotification } from '../../shared/protocol/alert-notification.ts';
+import type { SecretStore } from '../../shared/ports/secret-store.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
 import { getSetting, putSetting, recentAlerts } from '../platform/app-records.ts';
 import type { SentryDb } from '../platform/db-schema.ts';
+import { DEFAULT_SETTINGS, parseSettings, SETTINGS_NAME, type PwaSettings } from '../platform/settings-record.ts';
 import type { PageToWorker, WorkerToPage } from '../worker/worker-messages.ts';
+import { relaySync, sendSnapshot, type Fetch, type RelaySnapshotAccount } from './settings/relay-pairing.ts';
+import { watchList } from './watch-list.ts';
 
 /**
  * The page's end of the monitor worker: what the screens read (one entry per account, the alert
@@ -53,20 +58,33 @@ export interface MonitorFeed {
   snooze(accountId: string, subject: string, untilMs: number | null): void;
   unsnooze(accountId: string, subject: string): void;
   acknowledge(id: string): void;
+  /** The settings record changed (Settings saved it): the worker's watch list follows, no reload. */
+  settingsChanged(): void;
+}
+
+/** Where the page finds what it hands the worker: the settings record's origins and the unlocked vault. */
+export interface WatchSources {
+  /** `?sim=` or the remembered one; null: none (the record's `simulatorOrigin`, else the real venues). */
+  readonly simulatorOrigin: string | null;
+  readonly pageOrigin: string;
+  /** The unlocked vault, or why it cannot be opened now (locked by a passphrase, no storage). */
+  readonly vault: () => Promise<SecretStore | string>;
+  /** How the paired relay is reached (the browser's fetch). */
+  readonly fetch: Fetch;
 }
 
 const ACK_SETTING = 'acknowledged';
 const MAX_ACK = 500;
 
-/** The simulator's origin: `?sim=` (remembered for the Home Screen start, which has no query), else the page's. */
-export function simulatorOrigin(location: Location, storage: Storage | null): string {
+/** The simulator's origin: `?sim=` (remembered for the Home Screen start, which has no query), else null. */
+export function simulatorOrigin(location: Pick<Location, 'search'>, storage: Storage | null): string | null {
   const asked = new URLSearchParams(location.search).get('sim');
   if (asked !== null && /^https?:\/\/[^/]+/.test(asked)) {
     const origin = new URL(asked).origin;
     storage?.setItem('margin-sentry.sim', origin);
     return origin;
   }
-  return storage?.getItem('margin-sentry.sim') ?? location.origin;
+  return storage?.getItem('margin-sentry.sim') ?? null;
 }
 
 async function notify(item: AlertItem): Promise<void> {
@@ -82,8 +100,11 @@ async function closeNotification(tag: string): Promise<void> {
   for (const n of (await reg?.getNotifications({ tag })) ?? []) n.close();
 }
 
-export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventListener'>, db: IDBPDatabase<SentryDb> | null, origin: string): MonitorFeed {
+export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventListener'>, db: IDBPDatabase<SentryDb> | null, sources: WatchSources): MonitorFeed {
   let data: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
+  /** Each account's latest calc document and policy (the worker's `positions`), for the relay. */
+  const documents = new Map<string, RelaySnapshotAccount>();
+  let relay: { readonly url: string; readonly deviceId: string; readonly sync: ReturnType<typeof relaySync> } | null = null;
   const listeners = new Set<() => void>();
   const set = (next: MonitorData): void => {
     data = next;
@@ -138,12 +159,64 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
       case 'problem':
         if (!data.problems.includes(m.message)) set({ ...data, problems: [...data.problems, m.message] });
         return;
+      case 'positions':
+        documents.set(m.accountId, { accountId: m.accountId, account: m.account, policy: m.policy });
+        void relay?.sync.positionsChanged([...documents.values()]);
+        return;
+      case 'removed': {
+        documents.delete(m.accountId);
+        void relay?.sync.positionsChanged([...documents.values()]);
+        const gone = data.alerts.filter((a) => a.accountId === m.accountId);
+        for (const a of gone) void closeNotification(a.entry.id).catch(() => undefined);
+        const trails = new Map([...data.trails].filter(([id]) => !id.startsWith(`${m.accountId}/`)));
+        set({ ...data, trails, accounts: data.accounts.filter((a) => a.accountId !== m.accountId), alerts: data.alerts.filter((a) => a.accountId !== m.accountId) });
+        return;
+      }
       case 'saved':
         return;
     }
   });
   const send = (m: PageToWorker): void => worker.postMessage(m);
-  send({ kind: 'start', simulatorOrigin: origin });
+
+  // The watch list's own problems are replaced each time it is rebuilt; the worker's accumulate.
+  let watchProblems: readonly string[] = [];
+  let relayProblem: string | null = null;
+  const relayOutcome = (o: { ok: boolean; message?: string }): void => {
+    const next = o.ok ? null : (o.message ?? null);
+    if (next === relayProblem) return;
+    set({ ...data, problems: [...data.problems.filter((p) => p !== relayProblem), ...(next === null ? [] : [next])] });
+    relayProblem = next;
+  };
+  // A paired relay gets the accounts again whenever their positions change while the app is open.
+  const relayFor = (paired: PwaSettings['relay']): typeof relay => {
+    if (paired === null) return null;
+    if (relay !== null && relay.url === paired.url && relay.deviceId === paired.deviceId) return relay;
+    const send = async (accounts: readonly RelaySnapshotAccount[]) => {
+      const vault = await sources.vault();
+      if (typeof vault === 'string') return { ok: false as const, message: `The relay was not updated: ${vault}` };
+      return sendSnapshot(sources.fetch, paired.url, paired.deviceId, vault, accounts, Date.now());
+    };
+    return { url: paired.url, deviceId: paired.deviceId, sync: relaySync(send, relayOutcome) };
+  };
+  let refreshing: Promise<void> = Promise.resolve();
+  const refreshWatch = (): Promise<void> =>
+    (refreshing = refreshing.then(async () => {
+      let settings: PwaSettings = DEFAULT_SETTINGS;
+      const problems: string[] = [];
+      const raw = db === null ? undefined : await getSetting(db, SETTINGS_NAME).catch(() => undefined);
+      const parsed = parseSettings(raw);
+      if (isFieldError(parsed)) problems.push(`Settings not used (${parsed.field}: ${parsed.message}); watching the demo accounts until they are fixed.`);
+      else settings = parsed;
+      const list = await watchList(settings, { sim: sources.simulatorOrigin, page: sources.pageOrigin }, sources.vault);
+      problems.push(...list.problems);
+      set({ ...data, problems: [...data.problems.filter((p) => !watchProblems.includes(p)), ...problems.filter((p) => !data.problems.includes(p))] });
+      watchProblems = problems;
+      send({ kind: 'watch', simulatorOrigin: list.simulatorOrigin, accounts: list.accounts });
+      const before = relay;
+      relay = relayFor(settings.relay);
+      if (relay !== null && relay !== before && documents.size > 0) void relay.sync.positionsChanged([...documents.values()]);
+    }));
+  void refreshWatch();
 
   return {
     get: () => data,
@@ -159,5 +232,6 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
       void closeNotification(id).catch(() => undefined);
       if (db !== null) void putSetting(db, ACK_SETTING, [...acknowledged].slice(-MAX_ACK)).catch(() => undefined);
     },
+    settingsChanged: () => void refreshWatch(),
   };
 }

@@ -25,7 +25,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/position\/([^/]+)\/([^/]+)$/, nav: null, href: '', render: (p, [a, k]) => <PositionScreen data={p.data} db={p.db} accountId={a ?? ''} positionKey={k ?? ''} /> },
   { pattern: /^\/alerts(?:\/.*)?$/, nav: 'Alerts', href: '#/alerts', render: (p) => <AlertsScreen data={p.data} feed={p.feed} /> },
   { pattern: /^\/replay$/, nav: 'Replay', href: '#/replay', render: (p) => <ReplayRoute db={p.db} /> },
-  { pattern: /^\/settings$/, nav: 'Settings', href: '#/settings', render: (p) => <SettingsRoute db={p.db} /> },
+  { pattern: /^\/settings$/, nav: 'Settings', href: '#/settings', render: (p) => <SettingsRoute db={p.db} feed={p.feed} /> },
 ];
 
 /** The route for a location hash (`#/position/binance%3Ademo/BTCUSDT%3Along`), its decoded parameters; unknown paths show the Overview. */

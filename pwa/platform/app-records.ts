@@ -60,3 +60,15 @@ export async function putSetting(db: IDBPDatabase<SentryDb>, name: string, value
 export async function getSetting(db: IDBPDatabase<SentryDb>, name: string): Promise<PlainData | undefined> {
   return (await db.get('settings', name))?.value;
 }
+
+/** A removed account's saved monitor state and alert history, in one transaction. */
+export async function forgetAccount(db: IDBPDatabase<SentryDb>, accountId: string): Promise<void> {
+  const tx = db.transaction(['snapshots', 'alerts'], 'readwrite');
+  await tx.objectStore('snapshots').delete(accountId);
+  let cursor = await tx.objectStore('alerts').openCursor();
+  while (cursor) {
+    if (cursor.value.accountId === accountId) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+}

@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { PlainData } from './plain-data.ts';
+import { migrateSettingRecords } from './settings-migration.ts';
 
 /**
  * The PWA's IndexedDB schema. The version is the number of migrations; a migration is never edited
@@ -75,6 +76,18 @@ export const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('secrets', { keyPath: 'name' });
     db.createObjectStore('vault', { keyPath: 'id' });
     db.createObjectStore('marks', { keyPath: ['symbol', 't'] });
+  },
+  // 1 -> 2: one settings record (the screen's `app-settings` and the worker's `app` folded together).
+  (db, tx) => {
+    if (!db.objectStoreNames.contains('settings')) return; // foreign: open-store.ts rebuilds it
+    const store = tx.objectStore('settings');
+    // Requests chained on the upgrade transaction keep it open until they are done.
+    void store.getAll().then(async (records) => {
+      const next = migrateSettingRecords(records);
+      const names = new Set(next.map((r) => r.name));
+      for (const r of records) if (!names.has(r.name)) await store.delete(r.name);
+      for (const r of next) await store.put(r);
+    });
   },
 ];
 

@@ -1,6 +1,7 @@
 import { deleteDB, openDB, type IDBPDatabase } from 'idb';
 import { DB_NAME, MIGRATIONS, STORE_NAMES, STORE_SHAPES, type Migration, type SentryDb, type StoreName } from './db-schema.ts';
 import { recordProblem } from './record-checks.ts';
+import { migrateSettingRecords } from './settings-migration.ts';
 
 /**
  * Opens the PWA database, upgrading it through the migrations, and makes sure what it holds is ours.
@@ -113,6 +114,8 @@ type Salvage = { [S in StoreName]: SentryDb[S]['value'][] };
 async function rebuild(name: string, migrations: readonly Migration[], why: string): Promise<OpenedStore> {
   const dropped: Partial<Record<StoreName, number>> = {};
   const kept = await salvage(name, dropped);
+  // Records salvaged from an older version skip the migrations the new database is created with.
+  kept.settings = migrateSettingRecords(kept.settings);
   await deleteDB(name);
   const db = await openAt(name, migrations);
   const orphanSecrets = kept.vault.length > 0 ? 0 : kept.secrets.length;

@@ -11,10 +11,12 @@ import { parseAlertLog } from '../../shared/protocol/parse-alert-log.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { waitFor } from '../../tools/test-support/wait-for.ts';
-import { DEMO_ACCOUNTS } from '../platform/app-settings.ts';
+import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
+import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
+import { SIMULATOR_DEMO_ACCESS as DEMO_ACCESS } from '../../shared/exchanges/simulator-access.ts';
+import { venueAdapters } from '../../shared/exchanges/venues.ts';
 import { plainDataProblem } from '../platform/plain-data.ts';
-import { createAccountRunner, type AccountRunner } from './account-runner.ts';
-import { DEMO_ACCESS } from './demo-access.ts';
+import { createAccountRunner, type AccountRunner, type RunnerPorts } from './account-runner.ts';
 
 /** The worker's account runner in Node on the simulator (the same code the worker runs, with `ws`). */
 let sim: RunningSimulator | undefined;
@@ -24,7 +26,16 @@ afterEach(async () => {
   await sim?.close();
 });
 
-const account = DEMO_ACCOUNTS.find((a) => a.venue === 'binance')!;
+const account = { id: 'binance:demo', venue: 'binance', mode: 'demo' } as const;
+const ports = (s: RunningSimulator, venue: string, access: RunnerPorts['access']): RunnerPorts => ({
+  endpoints: { rest: `${s.url}/${venue}`, ws: `${s.wsUrl}/${venue}` },
+  access,
+  socketFactory: webSocketFactory(WebSocket),
+  clock: systemClock,
+  http: fetchHttp(),
+  hmac: webCryptoHmac(),
+  random: () => 0.5,
+});
 
 describe('createAccountRunner', () => {
   it('posts plain reports and logged alerts through the crash, and saves a snapshot that parses back', async () => {
@@ -34,15 +45,7 @@ describe('createAccountRunner', () => {
     let decisions = 0;
     const runner = createAccountRunner(
       { account, options: {}, restored: null },
-      {
-        endpoints: { rest: `${s.url}/binance`, ws: `${s.wsUrl}/binance` },
-        access: DEMO_ACCESS.binance,
-        socketFactory: webSocketFactory(WebSocket),
-        clock: systemClock,
-        http: fetchHttp(),
-        hmac: webCryptoHmac(),
-        random: () => 0.5,
-      },
+      ports(s, 'binance', DEMO_ACCESS.binance),
       { onReport: (r) => reports.push(r), onAlert: (entry, action) => alerts.push({ entry, action }), onDecisions: () => (decisions += 1) },
     );
     runners.push(runner);
@@ -68,4 +71,36 @@ describe('createAccountRunner', () => {
     expect(isFieldError(log) ? log : null).toBeNull();
     expect(log).toStrictEqual(saved.log);
   }, 60_000);
+
+  it("values a manual account's typed positions at the venue's public marks, with its typed tiers", async () => {
+    const s = (sim = await startSimulator({ port: 0, scenario: 'crash', speed: 20, seed: 2 }));
+    const input = parseAccountInput({
+      exchange: 'bybit',
+      walletBalance: 3000,
+      positions: [
+        { symbol: 'BTCUSDT', side: 'long', qty: 0.5, entryPrice: 60000, markPrice: 1, marginMode: 'cross', tiers: [{ floor: 0, mmr: 0.01 }] },
+        { symbol: 'ETHUSDT', side: 'short', qty: 4, entryPrice: 2000, markPrice: 1, marginMode: 'cross', tiers: [{ floor: 0, mmr: 0.01 }] },
+      ],
+    });
+    if (isFieldError(input)) throw new Error(input.message);
+    const reports: AccountReport[] = [];
+    const runner = createAccountRunner(
+      { account: { id: 'bybit:plan-plan', venue: 'bybit', mode: 'manual' }, manual: input.account, options: {}, restored: null },
+      ports(s, 'bybit', {}),
+      { onReport: (r) => reports.push(r), onAlert: () => undefined, onDecisions: () => undefined },
+    );
+    runners.push(runner);
+    runner.start();
+    // The typed mark (1) is replaced by the simulator's for both symbols.
+    await waitFor('a report at the venue marks', () => reports.some((r) => r.positions.length === 2 && r.positions.every((p) => p.markPrice > 100)), 20_000);
+    const r = reports.filter((x) => x.positions.every((p) => p.markPrice > 100)).at(-1)!;
+    expect(r.account.mode).toBe('manual');
+    expect(r.positions.map((p) => p.key).sort()).toEqual(['BTCUSDT:long', 'ETHUSDT:short']);
+    expect(plainDataProblem(r)).toBeNull();
+    // rho is the engine's on the typed account at the marks the report shows.
+    const marks = new Map(r.positions.map((p) => [p.symbol, p.markPrice]));
+    const engine = evaluateAccount({ ...input.account, positions: input.account.positions.map((p) => ({ ...p, markPrice: marks.get(p.symbol)! })) }, venueAdapters.bybit.margin);
+    expect(r.account.riskRatio).toBeCloseTo(engine.riskRatio, 9);
+    expect(r.positions.find((p) => p.symbol === 'BTCUSDT')!.maintenanceMarginUsdt).toBeCloseTo(0.5 * marks.get('BTCUSDT')! * 0.01, 6);
+  }, 40_000);
 });

@@ -4,15 +4,16 @@ import { monitorStep, type MarkHistory as WarmHistory, type MonitorOptions } fro
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import type { MonitorSnapshot } from '../../shared/engine/monitor/monitor-snapshot.ts';
-import type { AccountState } from '../../shared/engine/positions/account-state.ts';
+import type { Account, VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
 import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
 import { createFeed, type Feed, type FeedOptions } from '../../shared/feed/feed.ts';
-import type { AccountReport, VenueFigure } from '../../shared/protocol/account-report.ts';
+import { createManualFeed, manualSymbols } from '../../shared/feed/manual-feed.ts';
+import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import { accountReport } from '../../shared/protocol/account-report-builder.ts';
 import { emptyAlertLog, logDecisions, type AlertEntry, type AlertLog } from '../../shared/protocol/alert-log.ts';
-import type { AccountSetting } from '../platform/app-settings.ts';
+import { lastPriceAt, venueFigures } from '../../shared/protocol/feed-figures.ts';
 
 /**
  * One account's data path, platform-free so it runs in the worker and in a Node test alike: its feed
@@ -43,34 +44,30 @@ export interface AccountRunner {
   stop(): void;
   /** The report now, or null before the monitor has a whole account. */
   report(): AccountReport | null;
+  /** The account as the monitor last evaluated it (what a relay snapshot carries), or null before that. */
+  account(): Account | null;
   /** What to persist: the monitor snapshot (null: nothing yet) and the alert log. */
   saved(): SavedAccount;
   snooze(subject: string, untilMs: number | null): void;
   unsnooze(subject: string): void;
 }
 
+/** Who the runner watches; `manual`: positions typed by hand, valued at the venue's public marks. */
+export interface RunnerAccount {
+  readonly id: string;
+  readonly venue: VenueId;
+  readonly mode: 'demo' | 'live' | 'manual';
+}
+
 export interface RunnerSetup {
-  readonly account: AccountSetting;
+  readonly account: RunnerAccount;
+  /** The typed account of a manual one (parse-account-input.ts), else null. */
+  readonly manual?: Account | null;
   readonly options: Partial<Omit<MonitorOptions, 'accountId'>>;
   readonly restored: SavedAccount | null;
   readonly history?: WarmHistory;
   /** The batch window, ms (default 100: below every venue's mark interval). */
   readonly batchMs?: number;
-}
-
-function venueFigures(feed: AccountState): Record<string, VenueFigure> {
-  const out: Record<string, VenueFigure> = {};
-  for (const p of feed.positions.values()) {
-    const at = feed.reportedAt.get(p.key);
-    if (p.venueLiquidationPrice !== undefined && at !== undefined) out[`${p.symbol}:${p.side}`] = { liquidationPrice: p.venueLiquidationPrice, at };
-  }
-  return out;
-}
-
-function lastPriceAt(feed: AccountState): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const prices of [feed.marks, feed.mids]) for (const [symbol, p] of prices) out[symbol] = Math.max(out[symbol] ?? 0, p.time);
-  return out;
 }
 
 /** The newest mark per symbol in a batch and the batch's time. */
@@ -108,7 +105,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
     const health = feed.health();
     return accountReport({
       accountId: account.id,
-      mode: account.source === 'demo' ? 'demo' : account.source === 'manual' ? 'manual' : 'live',
+      mode: account.mode,
       account: monitor.account,
       model: adapter.margin,
       view: monitor.view,
@@ -160,7 +157,10 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
 
   return {
     start() {
-      feed ??= createFeed({ adapter, ...ports, onEvent: (e) => batcher.push(e) });
+      const onEvent = (e: FeedEvent): void => batcher.push(e);
+      const manual = setup.manual ?? null;
+      // A manual account reads no private stream: the public marks only, with the typed account laid over them.
+      feed ??= manual === null ? createFeed({ adapter, ...ports, onEvent }) : createManualFeed(manual, createFeed({ adapter, ...ports, access: {}, watch: manualSymbols(manual), onEvent }), onEvent, () => ports.clock.now());
       feed.start();
     },
     stop() {
@@ -168,6 +168,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
       batcher.stop();
     },
     report,
+    account: () => live.monitor?.account ?? null,
     saved() {
       // Reminders and notices are driven by batches: what is pending is handed on before saving.
       batcher.flush();

@@ -5,23 +5,28 @@ import { webSocketFactory } from '../../shared/feed/websocket-factory.ts';
 import { fetchHttp } from '../../shared/platform/fetch-http.ts';
 import { systemClock } from '../../shared/platform/system-clock.ts';
 import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
+import { accountDocument, documentChangeKey } from '../../shared/protocol/account-document.ts';
 import { ACCOUNT_REPORT_VERSION, type AccountReport } from '../../shared/protocol/account-report.ts';
 import { parseAlertLog } from '../../shared/protocol/parse-alert-log.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
-import { addAlert, getSetting, loadSnapshots, saveSnapshot } from '../platform/app-records.ts';
-import { APP_SETTINGS_NAME, DEFAULT_APP_SETTINGS, parseAppSettings, type AccountSetting, type AppSettings } from '../platform/app-settings.ts';
+import type { Account, VenueId } from '../../shared/engine/positions/account.ts';
+import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
+import { simulatorEndpoints } from '../../shared/exchanges/simulator-access.ts';
+import { venueAdapters } from '../../shared/exchanges/venues.ts';
+import type { VenueEndpoints } from '../../shared/ports/venue-adapter.ts';
+import { addAlert, forgetAccount, loadSnapshots, saveSnapshot } from '../platform/app-records.ts';
 import type { SentryDb } from '../platform/db-schema.ts';
 import { idbMarkHistory } from '../platform/idb-mark-history.ts';
 import { openStore } from '../platform/open-store.ts';
 import type { PlainData } from '../platform/plain-data.ts';
 import { createAccountRunner, type AccountRunner, type SavedAccount } from './account-runner.ts';
-import { DEMO_ACCESS } from './demo-access.ts';
-import type { PageToWorker, WorkerToPage } from './worker-messages.ts';
+import type { PageToWorker, WatchedAccount, WorkerToPage } from './worker-messages.ts';
 import type { IDBPDatabase } from 'idb';
 
 /**
  * The monitor worker (a dedicated module worker, started by the page): one account runner per
- * configured account, reports and alert decisions posted to the page as plain protocol data, the
+ * account of the page's watch list (worker-messages.ts, `watch`: resolved from Settings, keys
+ * included, and sent again after every change there), reports and alert decisions posted to the page as plain protocol data, the
  * monitor snapshot and alert log saved after each decision and every 30 s and restored at start, the
  * rolling mark history appended (one point per symbol per minute of venue time).
  */
@@ -35,15 +40,6 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 const post = (m: WorkerToPage): void => scope.postMessage(m);
 const problem = (accountId: string | null, message: string): void => post({ kind: 'problem', accountId, message });
-
-async function readSettings(db: IDBPDatabase<SentryDb> | null): Promise<AppSettings> {
-  const raw = db === null ? undefined : await getSetting(db, APP_SETTINGS_NAME);
-  if (raw === undefined) return DEFAULT_APP_SETTINGS;
-  const parsed = parseAppSettings(raw);
-  if (!isFieldError(parsed)) return parsed;
-  problem(null, `Settings not used (${parsed.field}: ${parsed.message}); running the demo accounts until they are fixed.`);
-  return DEFAULT_APP_SETTINGS;
-}
 
 async function restoredAccounts(db: IDBPDatabase<SentryDb> | null): Promise<Map<string, { saved: SavedAccount; savedAt: number; report: AccountReport | null }>> {
   const out = new Map<string, { saved: SavedAccount; savedAt: number; report: AccountReport | null }>();
@@ -80,20 +76,26 @@ async function warmHistory(db: IDBPDatabase<SentryDb> | null, venue: string): Pr
 const isReport = (v: unknown): v is AccountReport =>
   typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'account-report' && (v as { version?: unknown }).version === ACCOUNT_REPORT_VERSION;
 
-function endpointsOf(origin: string, venue: string): { rest: string; ws: string } {
-  const ws = origin.replace(/^http/, 'ws');
-  return { rest: `${origin}/${venue}`, ws: `${ws}/${venue}` };
+const endpointsOf = (simulatorOrigin: string | null, venue: VenueId): VenueEndpoints =>
+  simulatorOrigin === null ? venueAdapters[venue].liveEndpoints : simulatorEndpoints(simulatorOrigin, venue);
+
+/** The typed account of a manual one, checked again here (the page is trusted no more than the disk). */
+function manualAccount(account: WatchedAccount): Account | string | null {
+  if (account.manual === null) return null;
+  const input = parseAccountInput({ exchange: account.venue, walletBalance: account.manual.walletBalance, positions: account.manual.positions });
+  return isFieldError(input) ? `${account.label} not watched: manual.${input.field}: ${input.message}` : input.account;
 }
 
-async function start(simulatorOrigin: string): Promise<void> {
+async function start(): Promise<(m: PageToWorker) => void> {
   const opened = await openStore();
   const db = opened.db;
   if (db === null) problem(null, 'This browser keeps no data here (private mode?): nothing will be saved.');
-  const settings = await readSettings(db);
   const restored = await restoredAccounts(db);
   const history = db === null ? null : idbMarkHistory(db);
-  const runners = new Map<string, { runner: AccountRunner; account: AccountSetting }>();
+  const runners = new Map<string, { runner: AccountRunner; account: WatchedAccount; key: string }>();
   const lastMarkSaved = new Map<string, number>();
+  /** Per account, what its last `positions` message said (marks left out). */
+  const documentKeys = new Map<string, string>();
 
   const save = async (accountId: string): Promise<void> => {
     const entry = runners.get(accountId);
@@ -103,31 +105,24 @@ async function start(simulatorOrigin: string): Promise<void> {
     const savedAt = Date.now();
     try {
       await saveSnapshot(db, { accountId, savedAt, snapshot: { monitor: saved.monitor, log: saved.log, report: entry.runner.report() } as unknown as PlainData });
-      post({ kind: 'saved', accountId, savedAt });
+      // Removed while saving: what was just written goes too.
+      if (!runners.has(accountId)) await forgetAccount(db, accountId);
+      else post({ kind: 'saved', accountId, savedAt });
     } catch (e) {
       problem(accountId, e instanceof Error ? e.message : String(e));
     }
   };
 
-  for (const account of settings.accounts) {
-    if (account.source !== 'demo' && !settings.demo.enabled) {
-      // Live keys come from the vault, unlocked in Settings; this worker runs the demo accounts only.
-      problem(account.id, `${account.label}: live accounts are not watched by this version yet.`);
-      continue;
-    }
-    if (account.source !== 'demo') continue;
+  const run = async (account: WatchedAccount, simulatorOrigin: string | null, before: SavedAccount | null, key: string): Promise<void> => {
     const options = parsePolicyOverrides(account.policy, `accounts.${account.id}.policy`);
-    if (isFieldError(options)) {
-      problem(account.id, `${account.label} not watched: ${options.field}: ${options.message}`);
-      continue;
-    }
-    const before = restored.get(account.id);
-    if (before?.report != null) post({ kind: 'report', report: before.report, restored: true, savedAt: before.savedAt, label: account.label });
+    if (isFieldError(options)) return problem(account.id, `${account.label} not watched: ${options.field}: ${options.message}`);
+    const manual = manualAccount(account);
+    if (typeof manual === 'string') return problem(account.id, manual);
     const runner = createAccountRunner(
-      { account, options, restored: before?.saved ?? null, history: await warmHistory(db, account.venue) },
+      { account: { id: account.id, venue: account.venue, mode: account.mode }, manual, options, restored: before, history: await warmHistory(db, account.venue) },
       {
-        endpoints: endpointsOf(settings.demo.simulatorOrigin ?? simulatorOrigin, account.venue),
-        access: DEMO_ACCESS[account.venue],
+        endpoints: endpointsOf(simulatorOrigin, account.venue),
+        access: account.access,
         socketFactory: webSocketFactory(WebSocket),
         clock: systemClock,
         http: fetchHttp(),
@@ -135,7 +130,16 @@ async function start(simulatorOrigin: string): Promise<void> {
         random: Math.random,
       },
       {
-        onReport: (report) => post({ kind: 'report', report, restored: false, savedAt: null, label: account.label }),
+        onReport: (report) => {
+          post({ kind: 'report', report, restored: false, savedAt: null, label: account.label });
+          const now = runners.get(account.id)?.runner.account() ?? null;
+          if (now === null) return;
+          const document = accountDocument(now);
+          const changeKey = `${documentChangeKey(document)} ${JSON.stringify(account.policy)}`;
+          if (documentKeys.get(account.id) === changeKey) return;
+          documentKeys.set(account.id, changeKey);
+          post({ kind: 'positions', accountId: account.id, account: document, policy: account.policy });
+        },
         onAlert: (entry, action) => {
           post({ kind: 'alert', accountId: account.id, label: account.label, entry, action });
           if (db !== null) {
@@ -148,33 +152,64 @@ async function start(simulatorOrigin: string): Promise<void> {
         onMarks: (marks, t) => {
           if (history === null) return;
           for (const [symbol, price] of Object.entries(marks)) {
-            const key = `${account.venue}:${symbol}`;
-            if (t - (lastMarkSaved.get(key) ?? -Infinity) < MARK_EVERY_MS) continue;
-            lastMarkSaved.set(key, t);
-            void history.append(key, { t, price }).catch(() => undefined);
+            const markKey = `${account.venue}:${symbol}`;
+            if (t - (lastMarkSaved.get(markKey) ?? -Infinity) < MARK_EVERY_MS) continue;
+            lastMarkSaved.set(markKey, t);
+            void history.append(markKey, { t, price }).catch(() => undefined);
           }
         },
       },
     );
-    runners.set(account.id, { runner, account });
+    runners.set(account.id, { runner, account, key });
     runner.start();
-  }
-  setInterval(() => runners.forEach((_, id) => void save(id)), SAVE_EVERY_MS);
+  };
 
-  scope.addEventListener('message', (event) => {
-    const m = event.data;
-    if (m.kind === 'start') return;
+  // Watch lists are applied one after the other: a quick second edit waits for the first to settle.
+  let applying: Promise<void> = Promise.resolve();
+  const watch = (simulatorOrigin: string | null, accounts: readonly WatchedAccount[]): Promise<void> =>
+    (applying = applying.then(async () => {
+      const wanted = new Set(accounts.map((a) => a.id));
+      for (const [id, entry] of [...runners]) {
+        if (wanted.has(id)) continue;
+        entry.runner.stop();
+        runners.delete(id);
+        restored.delete(id);
+        documentKeys.delete(id);
+        if (db !== null) await forgetAccount(db, id).catch((e: unknown) => problem(id, e instanceof Error ? e.message : String(e)));
+        post({ kind: 'removed', accountId: id });
+      }
+      for (const account of accounts) {
+        // The access is part of the key: new keys for the same account restart its feed.
+        const key = JSON.stringify([simulatorOrigin, account]);
+        const current = runners.get(account.id);
+        if (current?.key === key) continue;
+        let before: SavedAccount | null = null;
+        if (current !== undefined) {
+          // Edited (ladder, target, keys): the monitor carries on under the new settings, same open alerts.
+          before = current.runner.saved();
+          current.runner.stop();
+          runners.delete(account.id);
+        } else {
+          const saved = restored.get(account.id);
+          if (saved?.report != null) post({ kind: 'report', report: saved.report, restored: true, savedAt: saved.savedAt, label: account.label });
+          before = saved?.saved ?? null;
+        }
+        await run(account, simulatorOrigin, before, key);
+      }
+    }).catch((e: unknown) => problem(null, `The watch list was not applied: ${e instanceof Error ? e.message : String(e)}`)));
+
+  setInterval(() => runners.forEach((_, id) => void save(id)), SAVE_EVERY_MS);
+  return (m) => {
+    if (m.kind === 'watch') return void watch(m.simulatorOrigin, m.accounts);
     const entry = runners.get(m.accountId);
     if (entry === undefined) return;
     if (m.kind === 'snooze') entry.runner.snooze(m.subject, m.untilMs);
     else entry.runner.unsnooze(m.subject);
     void save(m.accountId);
-  });
+  };
 }
 
-let started = false;
-scope.addEventListener('message', (event) => {
-  if (event.data.kind !== 'start' || started) return;
-  started = true;
-  start(event.data.simulatorOrigin).catch((e: unknown) => problem(null, `The monitor could not start: ${e instanceof Error ? e.message : String(e)}`));
-});
+// Started at once: the page's first watch list waits on the store being open and the snapshots read.
+const handler = start();
+handler.catch((e: unknown) => problem(null, `The monitor could not start: ${e instanceof Error ? e.message : String(e)}`));
+scope.addEventListener('message', (event) => void handler.then((handle) => handle(event.data)).catch(() => undefined));

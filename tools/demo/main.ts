@@ -1,6 +1,5 @@
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../market-paths/scenarios.ts';
-import type { DemoOptions } from './start-demo.ts';
-import { startPwaDemo, type RunningPwaDemo } from './start-pwa-demo.ts';
+import { startPwaDemo, type PwaDemoOptions, type RunningPwaDemo } from './start-pwa-demo.ts';
 
 /**
  * `npm start`: the simulator playing a crash and the built PWA (built first if its sources changed)
@@ -11,8 +10,10 @@ const USAGE = `usage: npm start -- [--scenario ${SCENARIO_NAMES.join('|')}] [--s
 
 class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): DemoOptions & { quiet: boolean } {
-  const out: { -readonly [K in keyof DemoOptions]: DemoOptions[K] } & { quiet: boolean } = { quiet: false };
+type Options = Omit<PwaDemoOptions, 'log'>;
+
+function parseArgs(argv: readonly string[]): Options & { quiet: boolean } {
+  const out: { -readonly [K in keyof Options]: Options[K] } & { quiet: boolean } = { quiet: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--quiet') {

@@ -49,7 +49,7 @@ function PositionCard({ row: r }: { row: OverviewRow }) {
   const state = r.status === 'past-liquidation' ? 'Past liquidation' : r.status === 'closed' ? 'Closed' : r.tier?.name ?? 'Below the ladder';
   const href = `#/position/${encodeURIComponent(r.accountId)}/${encodeURIComponent(r.key)}`;
   return (
-    <article className={`card position ${severityClass(r)}`} data-testid="position-card" data-account={r.accountId} data-key={r.key}>
+    <article className={`card position ${severityClass(r)}`} data-testid="position-card" data-account={r.accountId} data-key={r.key} data-mark={r.markPrice} data-rho={r.rho ?? ''}>
       <header className="position-head">
         <a href={href} className="position-name">
           {r.symbol} <span className="muted">{r.side}</span>

@@ -25,7 +25,7 @@ function byTime<T extends { time: UTCTimestamp }>(points: readonly T[]): T[] {
 const css = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 
 export function PositionChart({ view, stored, trail, alerts }: { view: PositionView; stored: readonly MarkPoint[]; trail: readonly TrailPoint[]; alerts: readonly AlertItem[] }) {
-  const host = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLElement>(null);
   const fitted = useRef(false);
   const chart = useRef<{ api: IChartApi; mark: ISeriesApi<'Line'>; rho: ISeriesApi<'Line'>; markers: ISeriesMarkersPluginApi<Time> } | null>(null);
 
@@ -87,5 +87,6 @@ export function PositionChart({ view, stored, trail, alerts }: { view: PositionV
     }
   }, [stored, trail, alerts]);
 
-  return <div ref={host} className="chart" data-testid="chart" role="img" aria-label={`Chart of ${view.position.symbol}: mark with entry, tiers and liquidation; rho below; alerts marked`} />;
+  // A figure, not role="img": the chart library puts its attribution link inside, and an image may hold no link.
+  return <figure ref={host} className="chart" data-testid="chart" aria-label={`Chart of ${view.position.symbol}: mark with entry, tiers and liquidation; rho below; alerts marked`} />;
 }

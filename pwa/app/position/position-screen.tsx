@@ -66,7 +66,8 @@ export default function PositionScreen({ data, db, accountId, positionKey }: { d
       </dl>
       <div className="card">
         <h3>Forecast</h3>
-        <div className="table-wrap">
+        {/* Focusable so a keyboard can scroll it sideways on a phone. */}
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Forecast by horizon">
           <table className="forecast">
             <thead>
               <tr>

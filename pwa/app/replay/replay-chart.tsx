@@ -9,7 +9,7 @@ import type { ReplayLine } from './replay-model.ts';
  * second share a bar.
  */
 export function ReplayChart({ ticks, lines, symbol }: { ticks: readonly PriceTick[]; lines: readonly ReplayLine[]; symbol: string }) {
-  const box = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLElement>(null);
   useEffect(() => {
     const el = box.current;
     if (el === null) return;
@@ -41,5 +41,6 @@ export function ReplayChart({ ticks, lines, symbol }: { ticks: readonly PriceTic
     chart.timeScale().fitContent();
     return () => chart.remove();
   }, [ticks, lines, symbol]);
-  return <div ref={box} className="replay-chart" data-testid="replay-chart" role="img" aria-label={`${symbol} mark with the alerts that fired`} />;
+  // A figure, not role="img": the chart library puts its attribution link inside (see position-chart.tsx).
+  return <figure ref={box} className="replay-chart" data-testid="replay-chart" aria-label={`${symbol} mark with the alerts that fired`} />;
 }

@@ -56,7 +56,8 @@ describe('the Replay screen model', () => {
 
 describe('manual accounts from the settings', () => {
   it('replay under their own ladder', async () => {
-    const { parseAccountForm, EMPTY_ACCOUNT_FORM, EMPTY_POSITION, DEFAULT_SETTINGS } = await import('../settings/settings-model.ts');
+    const { parseAccountForm, EMPTY_ACCOUNT_FORM, EMPTY_POSITION } = await import('../settings/settings-model.ts');
+    const { DEFAULT_SETTINGS } = await import('../../platform/settings-record.ts');
     const parsed = parseAccountForm({
       ...EMPTY_ACCOUNT_FORM,
       label: 'Plan',

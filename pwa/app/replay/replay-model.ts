@@ -5,7 +5,7 @@ import type { ReplayAlert } from '../../../shared/replay/replay-alert.ts';
 import type { MarkPoint } from '../../../shared/ports/mark-history.ts';
 import { isFieldError, type FieldError } from '../../../shared/units/field-error.ts';
 import { epochMs, price } from '../../../shared/units/units.ts';
-import { policyOf, type PwaSettings } from '../settings/settings-model.ts';
+import { policyOf, type PwaSettings } from '../../platform/settings-record.ts';
 
 /**
  * What the Replay screen plays: an account (the calc document, as a manual account or a saved

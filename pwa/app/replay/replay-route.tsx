@@ -3,7 +3,7 @@ import { isFieldError } from '../../../shared/units/field-error.ts';
 import { getSetting } from '../../platform/app-records.ts';
 import { idbMarkHistory } from '../../platform/idb-mark-history.ts';
 import type { ScreenProps } from '../screen-props.ts';
-import { parseSettings, SETTINGS_NAME } from '../settings/settings-model.ts';
+import { parseSettings, SETTINGS_NAME } from '../../platform/settings-record.ts';
 import { manualReplayAccounts, type ReplayAccount } from './replay-model.ts';
 import { ReplayScreen } from './replay-screen.tsx';
 

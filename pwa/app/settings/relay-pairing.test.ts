@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../../shared/push/base64url.ts';
 import type { SecretStore } from '../../../shared/ports/secret-store.ts';
 import { registerDevice, relaySync, relayVapidKey, sendSnapshot, type Fetch, type RelayOutcome } from './relay-pairing.ts';
-import { RELAY_TOKEN_SECRET } from './settings-model.ts';
+import { RELAY_TOKEN_SECRET } from '../../platform/settings-record.ts';
 import { phoneVapidPair } from './sender-pairing.ts';
 
 const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../../examples/binance-cross.json'), 'utf8')) as Record<string, unknown>;

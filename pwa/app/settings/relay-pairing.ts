@@ -1,5 +1,5 @@
 import type { SecretStore } from '../../../shared/ports/secret-store.ts';
-import { RELAY_TOKEN_SECRET } from './settings-model.ts';
+import { RELAY_TOKEN_SECRET } from '../../platform/settings-record.ts';
 
 /**
  * Pairing with the user's relay (relay/README.md, "API") and keeping it fed: register this device's
@@ -109,7 +109,8 @@ export function relaySync(send: (accounts: readonly RelaySnapshotAccount[]) => P
   let inFlight: Promise<void> = Promise.resolve();
   return {
     positionsChanged(accounts: readonly RelaySnapshotAccount[]): Promise<void> {
-      const text = JSON.stringify(accounts);
+      // Marks left out: the relay follows them itself, a move alone is not worth a snapshot.
+      const text = JSON.stringify(accounts, (key, value: unknown) => (key === 'markPrice' ? undefined : value));
       inFlight = inFlight.then(async () => {
         if (text === lastSent) return;
         const outcome = await send(accounts);

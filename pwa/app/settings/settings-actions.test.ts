@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KeyCheck } from '../../../shared/exchanges/key-check.ts';
 import type { SecretStore } from '../../../shared/ports/secret-store.ts';
 import { addAccount, removeAccount, type SettingsPorts } from './settings-actions.ts';
-import { DEFAULT_SETTINGS, EMPTY_ACCOUNT_FORM, type PwaSettings } from './settings-model.ts';
+import { EMPTY_ACCOUNT_FORM } from './settings-model.ts';
+import { DEFAULT_SETTINGS, type PwaSettings } from '../../platform/settings-record.ts';
 
 function ports(check: KeyCheck, failSave = false) {
   const secrets = new Map<string, string>();

@@ -3,7 +3,8 @@ import type { KeyCheck } from '../../../shared/exchanges/key-check.ts';
 import type { SecretStore } from '../../../shared/ports/secret-store.ts';
 import type { VenueAccess } from '../../../shared/ports/venue-adapter.ts';
 import { isFieldError } from '../../../shared/units/field-error.ts';
-import { parseAccountForm, secretName, SECRET_FIELDS, type AccountForm, type PwaSettings, type SecretField } from './settings-model.ts';
+import { parseAccountForm, type AccountForm } from './settings-model.ts';
+import { secretName, SECRET_FIELDS, type PwaSettings, type SecretField } from '../../platform/settings-record.ts';
 
 /**
  * What the Settings screen needs from the app, injected so the screen is one line to wire and the

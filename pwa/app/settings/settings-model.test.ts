@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isFieldError } from '../../../shared/units/field-error.ts';
-import {
-  DEFAULT_SETTINGS,
-  EMPTY_ACCOUNT_FORM,
-  EMPTY_POSITION,
-  parseAccountForm,
-  parseGeneralForm,
-  parseRelayUrl,
-  parseSettings,
-  policyOf,
-  type AccountForm,
-} from './settings-model.ts';
+import { EMPTY_ACCOUNT_FORM, EMPTY_POSITION, parseAccountForm, parseGeneralForm, type AccountForm } from './settings-model.ts';
+import { DEFAULT_SETTINGS, parseRelayUrl, parseSettings, policyOf } from '../../platform/settings-record.ts';
 import { parsePolicyOverrides } from '../../../shared/engine/monitor/parse-policy-overrides.ts';
 
 const keys: AccountForm = { ...EMPTY_ACCOUNT_FORM, label: 'Main', venue: 'okx', apiKey: 'k1', apiSecret: 's1', passphrase: 'p1' };

@@ -11,7 +11,7 @@ import type { PlainData } from '../../platform/plain-data.ts';
 import { createDeviceVault, isVaultError, unlockVault } from '../../platform/secret-vault.ts';
 import type { SettingsPorts } from './settings-actions.ts';
 import type { NotificationPort, RelayPort } from './settings-screen.tsx';
-import { SETTINGS_NAME } from './settings-model.ts';
+import { SETTINGS_NAME } from '../../platform/settings-record.ts';
 
 /**
  * The Settings screen's ports on the real platform: the settings record in IndexedDB, the vault

@@ -1,16 +1,46 @@
+import { useMemo } from 'react';
+import { simulatorOrigin } from '../monitor-feed.ts';
 import type { ScreenProps } from '../screen-props.ts';
-import { browserNotifications, browserRelay, browserSettingsPorts } from './settings-ports.ts';
+import { browserNotifications, browserRelay, browserSettingsPorts, liveRestBase, simulatorRestBase } from './settings-ports.ts';
+import type { SettingsPorts } from './settings-actions.ts';
 import { SettingsScreen } from './settings-screen.tsx';
 
-/** The Settings screen as the app's route renders it: the browser's ports over the app's database. */
-export default function SettingsRoute({ db }: Pick<ScreenProps, 'db'>) {
-  if (db === null) return <p className="card muted">Settings need this device's storage, which the browser refused.</p>;
+function storage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The Settings screen as the app's route renders it: the browser's ports over the app's database,
+ * keys checked against the simulator when the page was opened on one (`?sim=`), else the venues; each
+ * save tells the monitor feed, so the watched accounts follow without a reload.
+ */
+export default function SettingsRoute({ db, feed }: Pick<ScreenProps, 'db' | 'feed'>) {
+  const ports = useMemo((): SettingsPorts | null => {
+    if (db === null) return null;
+    const sim = simulatorOrigin(location, storage());
+    const base = browserSettingsPorts(db, sim === null ? liveRestBase : simulatorRestBase(sim));
+    return {
+      ...base,
+      store: {
+        load: () => base.store.load(),
+        save: async (settings) => {
+          await base.store.save(settings);
+          feed.settingsChanged();
+        },
+      },
+    };
+  }, [db, feed]);
+  if (ports === null) return <p className="card muted">Settings need this device's storage, which the browser refused.</p>;
   return (
     <section className="screen" aria-labelledby="settings-screen-title">
       <h2 id="settings-screen-title" className="screen-title">
         Settings
       </h2>
-      <SettingsScreen ports={browserSettingsPorts(db)} notifications={browserNotifications} relay={browserRelay} />
+      <SettingsScreen ports={ports} notifications={browserNotifications} relay={browserRelay} />
     </section>
   );
 }

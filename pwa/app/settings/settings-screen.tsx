@@ -2,18 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { VENUE_IDS } from '../../../shared/engine/positions/account.ts';
 import { isFieldError } from '../../../shared/units/field-error.ts';
 import { addAccount, removeAccount, type SettingsPorts } from './settings-actions.ts';
-import {
-  DEFAULT_SETTINGS,
-  EMPTY_ACCOUNT_FORM,
-  EMPTY_POSITION,
-  parseGeneralForm,
-  parseRelayUrl,
-  parseSettings,
-  SECRET_FIELDS,
-  type AccountForm,
-  type ManualPositionForm,
-  type PwaSettings,
-} from './settings-model.ts';
+import { EMPTY_ACCOUNT_FORM, EMPTY_POSITION, parseGeneralForm, type AccountForm, type ManualPositionForm } from './settings-model.ts';
+import { DEFAULT_SETTINGS, parseRelayUrl, parseSettings, SECRET_FIELDS, type PwaSettings } from '../../platform/settings-record.ts';
 import { registerDevice, type Fetch } from './relay-pairing.ts';
 import { phoneVapidPair } from './sender-pairing.ts';
 import { SenderPairingCard } from './sender-pairing-card.tsx';
