@@ -21,6 +21,13 @@ export interface RiskGroup {
    * at `price` (the rest of the group does not depend on that symbol's mark).
    */
   partsOn(symbol: string, price: number): { readonly equity: number; readonly requirement: number };
+  /** `marks` as a vector: symbol i's mark at index i of `symbols`. */
+  readonly markVector: Float64Array;
+  /**
+   * equityAt and requirementAt with symbol i at `marks[i]` (every symbol given): the same sums in the
+   * same order, for the searches that move every mark many times per tick (no record per try).
+   */
+  partsAtVector(marks: ArrayLike<number>): { readonly equity: number; readonly requirement: number };
 }
 
 const markFor = (p: Position, marks: Readonly<Record<string, number>>): number => marks[p.symbol] ?? p.markPrice;
@@ -34,9 +41,16 @@ export function crossGroup(account: Account, model: MarginModel): RiskGroup {
     if (list === undefined) bySymbol.set(p.symbol, [p]);
     else list.push(p);
   }
+  const symbols = [...bySymbol.keys()];
+  const marks = Object.fromEntries(positions.map((p) => [p.symbol, p.markPrice as number]));
+  // Each position's symbol as an index into `symbols` (and a mark vector).
+  const index = new Map(symbols.map((s, i) => [s, i]));
+  const symbolOf = Int32Array.from(positions, (p) => index.get(p.symbol) ?? 0);
+  const wallet = account.walletBalance as number;
   return {
-    symbols: [...bySymbol.keys()],
-    marks: Object.fromEntries(positions.map((p) => [p.symbol, p.markPrice as number])),
+    symbols,
+    marks,
+    markVector: Float64Array.from(symbols, (s) => marks[s] ?? 0),
     equityAt: (marks) => positions.reduce((e, p) => e + unrealisedPnl(p, markFor(p, marks)), account.walletBalance as number),
     requirementAt: (marks) => positions.reduce((r, p) => r + model.requirement(p, markFor(p, marks)), 0),
     partsOn: (symbol, price) => {
@@ -45,6 +59,17 @@ export function crossGroup(account: Account, model: MarginModel): RiskGroup {
       for (const p of bySymbol.get(symbol) ?? []) {
         equity += unrealisedPnl(p, price);
         requirement += model.requirement(p, price);
+      }
+      return { equity, requirement };
+    },
+    partsAtVector: (at) => {
+      let equity = wallet;
+      let requirement = 0;
+      for (let i = 0; i < positions.length; i += 1) {
+        const p = positions[i] as Position;
+        const mark = at[symbolOf[i] as number] as number;
+        equity += unrealisedPnl(p, mark);
+        requirement += model.requirement(p, mark);
       }
       return { equity, requirement };
     },
@@ -60,6 +85,8 @@ export function isolatedGroup(p: Position, model: MarginModel): RiskGroup {
     requirementAt: (marks) => model.requirement(p, markFor(p, marks)),
     partsOn: (symbol, price) =>
       symbol === p.symbol ? { equity: model.isolatedEquity(p, price), requirement: model.requirement(p, price) } : { equity: 0, requirement: 0 },
+    markVector: Float64Array.of(p.markPrice),
+    partsAtVector: (at) => ({ equity: model.isolatedEquity(p, at[0] as number), requirement: model.requirement(p, at[0] as number) }),
   };
 }
 
