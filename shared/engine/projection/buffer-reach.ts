@@ -1,4 +1,4 @@
-import { bufferAt, bufferGradient, type RiskGroup } from './equity-buffer.ts';
+import { bufferGradient, type RiskGroup } from './equity-buffer.ts';
 import { normalQuantile } from './normal-distribution.ts';
 import type { CurveOf } from './position-projection.ts';
 import type { Barrier } from './first-passage.ts';
@@ -257,7 +257,8 @@ export function bufferTierOutlook(
   horizonsSec: readonly number[],
   known?: TierOutlook,
 ): BufferTierOutlook {
-  const buffer = bufferAt(group, level, group.marks);
+  // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
+  const buffer = bufferAtVector(group, level, group.markVector);
   const prepared = prepare(group, curveOf, correlations);
   const grad = gradientVector(prepared, bufferGradient(group, level));
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);

@@ -34,29 +34,43 @@ const markFor = (p: Position, marks: Readonly<Record<string, number>>): number =
 
 /** The cross pool: wallet balance plus every cross position's PnL, against their requirements. */
 export function crossGroup(account: Account, model: MarginModel): RiskGroup {
-  const positions = account.positions.filter((p) => p.marginMode === 'cross');
-  const bySymbol = new Map<string, Position[]>();
-  for (const p of positions) {
-    const list = bySymbol.get(p.symbol);
-    if (list === undefined) bySymbol.set(p.symbol, [p]);
-    else list.push(p);
+  // One pass: the pool's positions, each symbol once (first seen first) with its positions, each
+  // position's symbol as an index into `symbols`, each symbol's mark (its last position's).
+  const positions: Position[] = [];
+  const index = new Map<string, number>();
+  const symbols: string[] = [];
+  const bySymbol: Position[][] = [];
+  const marks: Record<string, number> = {};
+  const markList: number[] = [];
+  const symbolIndex: number[] = [];
+  for (const p of account.positions) {
+    if (p.marginMode !== 'cross') continue;
+    positions.push(p);
+    let i = index.get(p.symbol);
+    if (i === undefined) {
+      i = symbols.length;
+      index.set(p.symbol, i);
+      symbols.push(p.symbol);
+      bySymbol.push([]);
+    }
+    bySymbol[i]?.push(p);
+    marks[p.symbol] = p.markPrice;
+    markList[i] = p.markPrice;
+    symbolIndex.push(i);
   }
-  const symbols = [...bySymbol.keys()];
-  const marks = Object.fromEntries(positions.map((p) => [p.symbol, p.markPrice as number]));
-  // Each position's symbol as an index into `symbols` (and a mark vector).
-  const index = new Map(symbols.map((s, i) => [s, i]));
-  const symbolOf = Int32Array.from(positions, (p) => index.get(p.symbol) ?? 0);
+  const symbolOf = Int32Array.from(symbolIndex);
   const wallet = account.walletBalance as number;
   return {
     symbols,
     marks,
-    markVector: Float64Array.from(symbols, (s) => marks[s] ?? 0),
+    markVector: Float64Array.from(markList),
     equityAt: (marks) => positions.reduce((e, p) => e + unrealisedPnl(p, markFor(p, marks)), account.walletBalance as number),
     requirementAt: (marks) => positions.reduce((r, p) => r + model.requirement(p, markFor(p, marks)), 0),
     partsOn: (symbol, price) => {
       let equity = 0;
       let requirement = 0;
-      for (const p of bySymbol.get(symbol) ?? []) {
+      const i = index.get(symbol);
+      for (const p of i === undefined ? [] : (bySymbol[i] ?? [])) {
         equity += unrealisedPnl(p, price);
         requirement += model.requirement(p, price);
       }
