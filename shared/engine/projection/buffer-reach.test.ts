@@ -6,7 +6,7 @@ import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { evaluateAccount } from '../margin/evaluate-account.ts';
 import { buildTierTable } from '../margin/maintenance-tiers.ts';
 import type { Account, Position } from '../positions/account.ts';
-import { bufferTierOutlook, matrixOfPairs, oddsTopUp, symmetricForm, type CorrelationMatrixOf } from './buffer-reach.ts';
+import { bufferTierOutlook, matrixOfPairs, oddsTopUp, quadraticForm, symmetricForm, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, isolatedGroup, type RiskGroup } from './equity-buffer.ts';
 import { probabilityAtSd } from './first-passage.ts';
 import { probabilityWithin } from './tier-outlook.ts';
@@ -212,6 +212,8 @@ describe('the buffer variance as a quadratic form (issue 12)', () => {
       const w = Float64Array.from(ref.i, (ia, a) => (g[a] ?? 0) * Math.sqrt(ia));
       const gu = Float64Array.from(ref.i, (ia, a) => ((g[a] ?? 0) * (ref.rateOf[a] ?? 0)) / (2 * Math.sqrt(ia)));
       expect(Math.abs(symmetricForm(r, w, w, n) - ref.variance)).toBeLessThanOrEqual(1e-12 * ref.scale);
+      // The variance's own form is the symmetric one with x = y, to the last bit.
+      expect(quadraticForm(r, w, n)).toBe(symmetricForm(r, w, w, n));
       expect(Math.abs(2 * symmetricForm(r, gu, w, n) - ref.rate)).toBeLessThanOrEqual(1e-12 * ref.rateScale);
     }
   });

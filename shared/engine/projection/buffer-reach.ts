@@ -96,6 +96,22 @@ export function symmetricForm(correlation: ArrayLike<number>, x: ArrayLike<numbe
 }
 
 /**
+ * x' R x for a symmetric R: `symmetricForm(R, x, x, n)` to the last bit (each pair's (x_a x_b + x_b x_a)
+ * R_ab is 2 (x_a x_b) R_ab exactly, and the 2 comes out of the sum exactly), with half its products.
+ */
+export function quadraticForm(correlation: ArrayLike<number>, x: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let a = 0; a < n; a += 1) {
+    const xa = x[a] as number;
+    const row = a * n;
+    let cross = 0;
+    for (let b = a + 1; b < n; b += 1) cross += xa * (x[b] as number) * (correlation[row + b] as number);
+    sum += xa * xa * (correlation[row + a] as number) + 2 * cross;
+  }
+  return sum;
+}
+
+/**
  * The buffer's accumulated variance Var_B(T) = g' Sigma(T) g, Sigma_ab(T) = rho_ab sqrt(V_a(T) V_b(T)),
  * and its rate, as a barrier at `distance` (USDT).
  *
@@ -120,7 +136,7 @@ function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barri
     variance: (t) => {
       fill(t);
       for (let a = 0; a < n; a += 1) w[a] = (grad[a] as number) * Math.sqrt(integrated[a] as number);
-      return Math.max(0, symmetricForm(correlation, w, w, n));
+      return Math.max(0, quadraticForm(correlation, w, n));
     },
     rate: (t) => {
       fill(t);
