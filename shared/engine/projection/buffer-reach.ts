@@ -1,9 +1,9 @@
-import { bufferGradient, type RiskGroup } from './equity-buffer.ts';
+import { bufferGradientVector, type RiskGroup } from './equity-buffer.ts';
 import { normalQuantile } from './normal-distribution.ts';
 import type { CurveOf } from './position-projection.ts';
 import type { Barrier } from './first-passage.ts';
 import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
-import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
+import { integratedVariance, integratedVariances, varianceRate, varianceRates, type VarianceCurve } from './volatility.ts';
 
 /**
  * How far a risk group is from a tier in standard deviations of its own equity, with the covariance of
@@ -76,8 +76,6 @@ function prepare(group: RiskGroup, curveOf: CurveOf, correlations: CorrelationMa
   return { symbols, curves: symbols.map(curveOf), correlation: correlations(symbols), integrated: new Float64Array(symbols.length) };
 }
 
-const gradientVector = (p: Prepared, g: Readonly<Record<string, number>>): Float64Array => Float64Array.from(p.symbols, (s) => g[s] ?? 0);
-
 /**
  * x' R y for a symmetric R (row-major n x n) and x = y or not: each pair above the diagonal read once,
  * (x_a y_b + x_b y_a) R_ab, so a pool of n coins costs n^2 / 2 products, not n^2.
@@ -128,9 +126,8 @@ function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barri
   const { curves, integrated, correlation } = p;
   const w = new Float64Array(n);
   const gu = new Float64Array(n);
-  const fill = (t: number) => {
-    for (let a = 0; a < n; a += 1) integrated[a] = integratedVariance(curves[a] as VarianceCurve, t);
-  };
+  const rates = new Float64Array(n);
+  const fill = (t: number) => integratedVariances(curves, t, integrated);
   return {
     distance,
     variance: (t) => {
@@ -140,13 +137,14 @@ function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barri
     },
     rate: (t) => {
       fill(t);
+      varianceRates(curves, t, rates);
       let flat = true;
       for (let a = 0; a < n; a += 1) {
         const ia = integrated[a] as number;
         if (!(ia > 0)) flat = false;
         const root = Math.sqrt(ia);
         w[a] = (grad[a] as number) * root;
-        gu[a] = ((grad[a] as number) * varianceRate(curves[a] as VarianceCurve, t)) / (2 * root);
+        gu[a] = ((grad[a] as number) * (rates[a] as number)) / (2 * root);
       }
       // At t = 0 (no variance yet) the pairs have no rate, only each symbol its own: the general form.
       const r = flat ? 2 * symmetricForm(correlation, gu, w, n) : rateAtZero(p, grad, t);
@@ -276,7 +274,7 @@ export function bufferTierOutlook(
   // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
   const buffer = bufferAtVector(group, level, group.markVector);
   const prepared = prepare(group, curveOf, correlations);
-  const grad = gradientVector(prepared, bufferGradient(group, level));
+  const grad = bufferGradientVector(group, level);
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
   if (known !== undefined && group.symbols.length === 1) {
     return { level, medianTimeSec: known.medianTimeSec, horizons: known.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
@@ -319,7 +317,7 @@ export function oddsTopUp(
 ): number {
   if (!(maxProbability > 0 && maxProbability < 1 && horizonSec > 0)) return 0;
   const prepared = prepare(group, curveOf, correlations);
-  const { sigmaB, delta } = adverse(prepared, gradientVector(prepared, bufferGradient(group, 1)), horizonSec);
+  const { sigmaB, delta } = adverse(prepared, bufferGradientVector(group, 1), horizonSec);
   if (!(sigmaB > 0)) return 0;
   const k = normalQuantile(1 - maxProbability / 2) * Math.sqrt(horizonSec);
   const { equity, requirement } = group.partsAtVector(movedMarks(group, delta, k, new Float64Array(delta.length)));

@@ -119,14 +119,25 @@ const LOG_STEP = 1e-5;
  * difference, and re-valuing the whole pool per symbol made a pool of n coins cost n^2.
  */
 export function bufferGradient(group: RiskGroup, level: number): Record<string, number> {
-  const { marks } = group;
+  const vector = bufferGradientVector(group, level);
   const gradient: Record<string, number> = {};
-  for (const symbol of group.symbols) {
-    const mark = marks[symbol];
-    if (mark === undefined) continue;
-    const up = group.partsOn(symbol, mark * Math.exp(LOG_STEP));
-    const down = group.partsOn(symbol, mark * Math.exp(-LOG_STEP));
-    gradient[symbol] = (up.equity - up.requirement / level - (down.equity - down.requirement / level)) / (2 * LOG_STEP);
+  group.symbols.forEach((symbol, a) => {
+    if (group.marks[symbol] !== undefined) gradient[symbol] = vector[a] as number;
+  });
+  return gradient;
+}
+
+/** bufferGradient in the order of `symbols` (the same numbers), for the searches: no record of n keys per tier. */
+export function bufferGradientVector(group: RiskGroup, level: number): Float64Array {
+  const { symbols, markVector } = group;
+  const gradient = new Float64Array(symbols.length);
+  const up = Math.exp(LOG_STEP);
+  const down = Math.exp(-LOG_STEP);
+  for (let a = 0; a < symbols.length; a += 1) {
+    const mark = markVector[a] as number;
+    const above = group.partsOn(symbols[a] as string, mark * up);
+    const below = group.partsOn(symbols[a] as string, mark * down);
+    gradient[a] = (above.equity - above.requirement / level - (below.equity - below.requirement / level)) / (2 * LOG_STEP);
   }
   return gradient;
 }
