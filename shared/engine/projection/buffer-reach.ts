@@ -121,21 +121,31 @@ export function quadraticForm(correlation: ArrayLike<number>, x: ArrayLike<numbe
  * sums are the ones the pairwise expressions add, grouped differently: the last digits can differ from
  * the pairwise form (buffer-reach.test.ts bounds it to 1e-12 relative).
  */
-function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier {
+function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier & { at(distance: number): Barrier } {
   const n = p.symbols.length;
   const { curves, integrated, correlation } = p;
   const w = new Float64Array(n);
   const gu = new Float64Array(n);
   const rates = new Float64Array(n);
   const fill = (t: number) => integratedVariances(curves, t, integrated);
-  return {
-    distance,
-    variance: (t) => {
+  // The variance is a function of t alone: the linear barrier's look at the longest horizon and the
+  // exact barrier's (at) share it, and each horizon is asked for once per tier.
+  const known = new Map<number, number>();
+  const variance = (t: number): number => {
+    let v = known.get(t);
+    if (v === undefined) {
       fill(t);
       for (let a = 0; a < n; a += 1) w[a] = (grad[a] as number) * Math.sqrt(integrated[a] as number);
-      return Math.max(0, quadraticForm(correlation, w, n));
-    },
-    rate: (t) => {
+      v = Math.max(0, quadraticForm(correlation, w, n));
+      known.set(t, v);
+    }
+    return v;
+  };
+  const barrier = {
+    distance,
+    variance,
+    at: (other: number) => ({ ...barrier, distance: other }),
+    rate: (t: number) => {
       fill(t);
       varianceRates(curves, t, rates);
       let flat = true;
@@ -151,6 +161,7 @@ function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barri
       return Math.max(r, 1e-300);
     },
   };
+  return barrier;
 }
 
 /** The rate pair by pair, for a horizon at which some symbol has no variance yet. */
@@ -298,7 +309,7 @@ export function bufferTierOutlook(
   const kLinear = buffer / reference.sigmaB;
   const exact = distanceAlong(group, level, reference.delta, kLinear);
   if (!Number.isFinite(exact)) return done('out-of-reach');
-  return done(bufferBarrier(prepared, grad, (exact / kLinear) * buffer));
+  return done(linear.at((exact / kLinear) * buffer));
 }
 
 /**
