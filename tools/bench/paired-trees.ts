@@ -9,7 +9,10 @@ import { pairedRatio } from './measure.ts';
  * and a node_modules link) against this tree's, on the same frames, each timed against JSON.parse and
  * against each other, rounds interleaved (measure.ts).
  *
- *   npx tsx tools/bench/paired-trees.ts --before=/tmp/before [--positions=5,50,200] [--venues=binance]
+ *   npx tsx tools/bench/paired-trees.ts --before=/tmp/before [--positions=5,50,200] [--venues=binance] [--all-symbols=400]
+ *
+ * `--all-symbols=N` feeds Binance's `!markPrice@arr@1s` instead of per-symbol frames: one frame a second
+ * carrying N listed symbols, the account's among them (the suite's heavy case).
  */
 const arg = (name: string): string | undefined => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const beforeDir = arg('before');
@@ -23,12 +26,13 @@ const after = await treeModules(join(import.meta.dirname, '../..'));
 const sizes = (arg('positions') ?? '5,50,200').split(',').map(Number);
 const venues = (arg('venues') ?? 'binance').split(',') as BenchVenue[];
 const TIMED_SECONDS = 30;
+const allSymbols = arg('all-symbols') === undefined ? undefined : Number(arg('all-symbols'));
 
 for (const venue of venues) {
-  console.log(`\nCoalesced live path, ${venue}: before (${beforeDir}) and after (this tree), multiples of JSON.parse of the same frames`);
+  console.log(`\nCoalesced live path, ${venue}${allSymbols === undefined ? '' : ` all-symbol frames (${allSymbols} symbols)`}: before (${beforeDir}) and after (this tree), multiples of JSON.parse of the same frames`);
   for (const n of sizes) {
     // The frames are this tree's; both trees' paths read the same ones.
-    const bench = after.frames.liveBench(n, after.run.WARM_SECONDS + TIMED_SECONDS, venue);
+    const bench = after.frames.liveBench(n, after.run.WARM_SECONDS + TIMED_SECONDS, venue, 11, allSymbols === undefined ? {} : { allSymbols });
     const timed = bench.seconds.slice(after.run.WARM_SECONDS);
     const side = (tree: typeof after) => {
       const { coalesced } = tree.run.livePaths(venue);

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { marginModels } from '../../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { unrealisedPnl, VENUE_IDS, type Account, type Position, type VenueId } from '../positions/account.ts';
-import { evaluateAccount } from './evaluate-account.ts';
+import { evaluateAccount, tierPriceOf } from './evaluate-account.ts';
 import { buildTierTable } from './maintenance-tiers.ts';
 import { crossParts, partsFor, riskRatio } from './risk-parts.ts';
 
@@ -324,5 +324,24 @@ describe('margin engine invariants (fast-check)', () => {
     );
     // The generator reaches the case.
     expect(unreachable).toBeGreaterThan(20);
+  });
+  test('a tier price solved alone is the one solved with every level (issue 12)', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(anyAccountArb(4), fc.nat(), (a, pick) => {
+        const model = marginModels[a.exchange];
+        // Two evaluations of the same account: one asked a single level first, one every level at once.
+        const alone = evaluateAccount(a, model);
+        const all = evaluateAccount(a, model);
+        alone.positions.forEach((pr, i) => {
+          const level = alone.levels[(pick + i) % alone.levels.length]!;
+          expect(tierPriceOf(pr, alone.levels, level)).toBe(all.positions[i]!.tierPrices[String(level)]);
+          expect(pr.tierPrices).toEqual(all.positions[i]!.tierPrices);
+          compared += 1;
+        });
+      }),
+      { numRuns: 300, seed: 12 },
+    );
+    expect(compared).toBeGreaterThan(300);
   });
 });

@@ -3,7 +3,7 @@ import { unrealisedPnl } from '../positions/account.ts';
 import type { MarginModel } from './margin-model.ts';
 import { crossParts, isolatedParts, riskRatio, type RiskParts } from './risk-parts.ts';
 import { reduction, topUpAmount, type Reduction } from './suggested-actions.ts';
-import { tierPrices as tierPricesOf } from './tier-price.ts';
+import { tierPriceSolver } from './tier-price.ts';
 
 /** The default call ladder in rho (Watch, Margin call, Critical); liquidation (1) is always added. */
 export const DEFAULT_CALL_LEVELS: readonly number[] = [0.5, 0.8, 0.9];
@@ -84,6 +84,9 @@ class LazyPositionRisk implements PositionRisk {
   #tierPrices: Record<string, number | null> | undefined;
   #tierDistances: Record<string, number | null> | undefined;
   #reduction: Reduction | undefined;
+  #solve: ((level: number) => number | null) | undefined;
+  // Tier prices solved one level at a time (`tierPriceOf`), by index in #levels.
+  #solved: (number | null | undefined)[] | undefined;
 
   constructor(account: Account, model: MarginModel, p: Position, levels: readonly number[], target: number, pool: RiskParts, eager: EagerFigures) {
     this.symbol = eager.symbol;
@@ -104,14 +107,26 @@ class LazyPositionRisk implements PositionRisk {
     this.#pool = pool;
   }
 
+  /** The tier price of one of the levels (index k), solved alone and kept. */
+  tierPriceAt(k: number): number | null {
+    this.#solved ??= [];
+    let price = this.#solved[k];
+    if (price === undefined) {
+      const level = this.#levels[k];
+      this.#solve ??= tierPriceSolver(this.#account, this.#model, this.#position);
+      price = level === undefined ? null : this.#solve(level);
+      this.#solved[k] = price;
+    }
+    return price;
+  }
+
   get tierPrices(): Readonly<Record<string, number | null>> {
     if (this.#tierPrices === undefined) {
       const p = this.#position;
-      const prices = tierPricesOf(this.#account, this.#model, p, this.#levels);
       const tierPrices: Record<string, number | null> = {};
       const tierDistances: Record<string, number | null> = {};
-      this.#levels.forEach((level, i) => {
-        const price = prices[i] ?? null;
+      this.#levels.forEach((level, k) => {
+        const price = this.tierPriceAt(k);
         tierPrices[String(level)] = price;
         tierDistances[String(level)] = price === null ? null : (price - p.markPrice) / p.markPrice;
       });
@@ -154,6 +169,16 @@ class LazyPositionRisk implements PositionRisk {
       reduction: this.reduction,
     };
   }
+}
+
+/**
+ * The tier price of `risk` at `level` (one of its account's `levels`): `risk.tierPrices[String(level)]`,
+ * but from an evaluation's own figures it solves that level alone (the alert policy reads one or two
+ * levels of an isolated position per tick, a screen all of them).
+ */
+export function tierPriceOf(risk: PositionRisk, levels: readonly number[], level: number): number | null {
+  const k = levels.indexOf(level);
+  return risk instanceof LazyPositionRisk && k >= 0 ? risk.tierPriceAt(k) : (risk.tierPrices[String(level)] ?? null);
 }
 
 /** Every figure the product shows for one account at its current marks. Pure; no clock needed. */

@@ -34,7 +34,6 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
   const mark = p.markPrice;
   const fee = p.takerFeeRate;
   let partsAfter: (keep: number) => RiskParts;
-  let othersKeepItAbove = false;
   if (p.marginMode === 'isolated') {
     const margin = p.isolatedMargin ?? 0;
     partsAfter = (keep) =>
@@ -42,12 +41,16 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
   } else {
     const { requirement: poolRequirement, equity: poolEquity } = pool ?? crossParts(account, model);
     const own = model.requirement(p, mark);
+    // The gap with all of p kept, as the search's gap(p.qty) computes it: p's requirement at its own
+    // quantity is `own`, and no fee is paid (fee * 0 * mark = 0). Decided here, before the search's
+    // closures are made: the policy asks every cross position in turn, every evaluation.
+    if (!(p.qty > 0) || poolRequirement - own + own - target * (poolEquity - fee * (p.qty - p.qty) * mark) <= 0) return NONE_NEEDED;
     // A requirement is never negative and a reduction's fee only lowers equity, so when the other
     // positions alone keep rho above target (by more than rounding), no quantity kept closes the gap:
     // the search below would only confirm it. In a pool of many small positions that is every one of
-    // them, and the policy asks each one in turn, every evaluation (issue 12's profile).
+    // them (issue 12's profile).
     const others = poolRequirement - own - target * poolEquity;
-    othersKeepItAbove = fee >= 0 && target > 0 && others > 1e-9 * (Math.abs(poolRequirement) + Math.abs(own) + target * Math.abs(poolEquity));
+    if (fee >= 0 && target > 0 && others > 1e-9 * (Math.abs(poolRequirement) + Math.abs(own) + target * Math.abs(poolEquity))) return UNREACHABLE;
     partsAfter = (keep) => ({
       requirement: poolRequirement - own + model.requirement({ ...p, qty: asQty(keep) }, mark),
       equity: poolEquity - fee * (p.qty - keep) * mark,
@@ -57,8 +60,7 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
     const { requirement, equity } = partsAfter(keep);
     return requirement - target * equity;
   };
-  if (!(p.qty > 0) || gap(p.qty) <= 0) return { kind: 'none-needed' };
-  if (othersKeepItAbove) return UNREACHABLE;
+  if (!(p.qty > 0) || gap(p.qty) <= 0) return NONE_NEEDED;
   const roots = zeroCrossings(gap, model.qtyBreakpoints(p, mark), 0, p.qty, p.qty).filter((k) => k < p.qty);
   const keep = roots.length > 0 ? Math.max(...roots) : gap(0) <= 0 ? 0 : null;
   if (keep === null) return UNREACHABLE;
@@ -66,6 +68,8 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
   const qty = closesPosition ? p.qty : Math.min(p.qty, roundUp(p.qty - keep));
   return { kind: 'reduce', qty, feeUsdt: fee * qty * mark, closesPosition };
 }
+
+const NONE_NEEDED: Reduction = { kind: 'none-needed' };
 
 const UNREACHABLE: Reduction = { kind: 'unreachable', reason: 'the other positions keep the risk ratio above target even with this one closed' };
 

@@ -17,10 +17,18 @@ import type { RiskParts } from './risk-parts.ts';
  * solved on it in closed form. The bracket "at the liquidation price" is whichever slice holds the root.
  */
 export function tierPrices(account: Account, model: MarginModel, p: Position, levels: readonly number[]): (number | null)[] {
+  return levels.map(tierPriceSolver(account, model, p));
+}
+
+/**
+ * The tier price of any level, the slices fitted once: `tierPrices` one level at a time (the same
+ * numbers), for a caller that needs only the level a rule is about.
+ */
+export function tierPriceSolver(account: Account, model: MarginModel, p: Position): (level: number) => number | null {
   const at = partsAtPrice(account, model, p);
   const breakpoints = moversOf(account, p).flatMap((o) => model.priceBreakpoints(o));
   const slices = fitSlices(at, breakpoints, p.markPrice);
-  return levels.map((level) => nearest(rootsFor(slices, level, at, breakpoints), p.markPrice));
+  return (level) => nearest(rootsFor(slices, level, at, breakpoints), p.markPrice);
 }
 
 /** One level; see `tierPrices`. */

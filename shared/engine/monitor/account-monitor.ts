@@ -181,7 +181,10 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
   const volatility = { ...state.volatility };
   const latest = { ...state.marks };
   let rejected = state.rejected;
-  for (const [symbol, price] of Object.entries(marks)) {
+  // for...in, not Object.entries: the same keys in the same order, without a pair per symbol per tick.
+  for (const symbol in marks) {
+    if (!Object.hasOwn(marks, symbol)) continue;
+    const price = marks[symbol];
     if (!(typeof price === 'number' && Number.isFinite(price) && price > 0)) {
       rejected += 1;
       continue;

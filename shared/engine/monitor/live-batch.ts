@@ -108,6 +108,12 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   }
   // Nothing stepped (a notice without a monitor, an ack): time still moves on, due reminders included.
   if (monitor !== null && now < t) monitor = dueUntil(monitor, t, decisions);
-  const markedAt = marked ? { ...live.markedAt, ...Object.fromEntries(Object.keys(marks).map((s) => [s, t])) } : live.markedAt;
+  let markedAt = live.markedAt;
+  if (marked) {
+    // One copy per batch, written in place (the same record as a spread of the batch's symbols).
+    const copy: Record<string, number> = { ...live.markedAt };
+    for (const symbol in marks) copy[symbol] = t;
+    markedAt = copy;
+  }
   return { live: { ...live, monitor, stale, now: t, markedAt, restoredStale }, decisions };
 }

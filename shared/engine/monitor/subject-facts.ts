@@ -103,7 +103,8 @@ const reductionOf = (p: PositionRisk): SuggestedReduction | null =>
  */
 export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const { account, model, risk, projector, curveOf, correlations, liquidationOdds: odds } = inputs;
-  const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
+  const marks: Record<string, number> = {};
+  for (const p of account.positions) marks[p.symbol] = p.markPrice;
   const facts: SubjectFacts[] = [];
   const levelKeys = risk.levels.map(levelKey);
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');

@@ -1,4 +1,4 @@
-import type { AccountRisk } from '../margin/evaluate-account.ts';
+import { tierPriceOf, type AccountRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import { bufferTierOutlook, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
@@ -52,7 +52,7 @@ export function accountProjector(
     const p = risk.positions[i];
     const level = levels[k];
     if (outlook === undefined && p !== undefined && level !== undefined) {
-      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec);
+      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec, tierPriceOf(p, levels, level));
       positionTiers.set(key, outlook);
     }
     return outlook;

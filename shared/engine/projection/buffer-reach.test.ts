@@ -6,11 +6,11 @@ import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { evaluateAccount } from '../margin/evaluate-account.ts';
 import { buildTierTable } from '../margin/maintenance-tiers.ts';
 import type { Account, Position } from '../positions/account.ts';
-import { bufferTierOutlook, matrixOfPairs, oddsTopUp, type CorrelationMatrixOf } from './buffer-reach.ts';
+import { bufferTierOutlook, matrixOfPairs, oddsTopUp, quadraticForm, symmetricForm, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, isolatedGroup, type RiskGroup } from './equity-buffer.ts';
 import { probabilityAtSd } from './first-passage.ts';
 import { probabilityWithin } from './tier-outlook.ts';
-import { flatVariance, MS_PER_YEAR } from './volatility.ts';
+import { flatVariance, integratedVariance, MS_PER_YEAR, varianceRate, type VarianceCurve } from './volatility.ts';
 
 // Binance BTCUSDT brackets 1-4 (shared/exchanges/binance/fixtures/binance-rest-leverageBracket.freqtrade-snapshot-BTCUSDT.json).
 const btcTiers = buildTierTable([
@@ -162,5 +162,59 @@ describe('oddsTopUp', () => {
   it('is 0 when the odds are already below the asked probability', () => {
     const safe = account(90_000, [position('BTCUSDT', 'long', 1, 97_000)]);
     expect(oddsTopUp(crossGroup(safe, binanceMargin), varianceOf, correlated(0.6), 86_400, 0.01)).toBe(0);
+  });
+});
+
+describe('the buffer variance as a quadratic form (issue 12)', () => {
+  // The pairwise expressions the barrier used before it summed each pair once: g_a R_ab g_b
+  // sqrt(I_a I_b) and its time derivative. The quadratic forms add the same terms grouped otherwise;
+  // this bounds the difference to rounding of the sum of the terms' magnitudes.
+  const pairwise = (r: Float64Array, g: Float64Array, curves: VarianceCurve[], t: number) => {
+    const n = g.length;
+    const i = curves.map((c) => integratedVariance(c, t));
+    const rate = curves.map((c) => varianceRate(c, t));
+    let variance = 0;
+    let d = 0;
+    let scale = 0;
+    let rateScale = 0;
+    for (let a = 0; a < n; a += 1) {
+      for (let b = 0; b < n; b += 1) {
+        const ia = i[a] ?? 0;
+        const ib = i[b] ?? 0;
+        const term = (g[a] ?? 0) * (r[a * n + b] ?? 0) * (g[b] ?? 0);
+        const dab = a === b ? (rate[a] ?? 0) : ((rate[a] ?? 0) * ib + ia * (rate[b] ?? 0)) / (2 * Math.sqrt(ia * ib));
+        variance += term * Math.sqrt(ia * ib);
+        d += term * dab;
+        scale += Math.abs(term * Math.sqrt(ia * ib));
+        rateScale += Math.abs(term * dab);
+      }
+    }
+    return { variance, rate: d, scale, rateScale, i, rateOf: rate };
+  };
+
+  it('gives g\' Sigma(T) g and its rate to 1e-12 of the terms, on random pools of every size', () => {
+    const rng = seededRandom(deriveSeed(12, 'quadratic-form'));
+    const random = () => rng.next();
+    for (let trial = 0; trial < 200; trial += 1) {
+      const n = 1 + Math.floor(random() * 60);
+      // A valid correlation: a common factor of random weight plus each coin's own part.
+      const load = Float64Array.from({ length: n }, () => random() * 0.95);
+      const r = new Float64Array(n * n);
+      for (let a = 0; a < n; a += 1) for (let b = 0; b < n; b += 1) r[a * n + b] = a === b ? 1 : (load[a] ?? 0) * (load[b] ?? 0);
+      const g = Float64Array.from({ length: n }, () => (random() - 0.4) * 10 ** (1 + random() * 5));
+      const curves = Array.from({ length: n }, (): VarianceCurve => ({
+        fastPerSec: perSqrtSec(0.2 + 2 * random()) ** 2,
+        slowPerSec: perSqrtSec(0.2 + 1.5 * random()) ** 2,
+        kappaPerSec: Math.LN2 / 3600,
+      }));
+      const t = [1, 900, 3600, 86_400, 3e9][trial % 5] ?? 1;
+      const ref = pairwise(r, g, curves, t);
+      const w = Float64Array.from(ref.i, (ia, a) => (g[a] ?? 0) * Math.sqrt(ia));
+      const gu = Float64Array.from(ref.i, (ia, a) => ((g[a] ?? 0) * (ref.rateOf[a] ?? 0)) / (2 * Math.sqrt(ia)));
+      expect(Math.abs(symmetricForm(r, w, w, n) - ref.variance)).toBeLessThanOrEqual(1e-12 * ref.scale);
+      // The variance's own form is the symmetric one with x = y, to the last bit.
+      expect(quadraticForm(r, w, n)).toBe(symmetricForm(r, w, w, n));
+      expect(Math.abs(2 * symmetricForm(r, gu, w, n) - ref.rate)).toBeLessThanOrEqual(1e-12 * ref.rateScale);
+    }
   });
 });

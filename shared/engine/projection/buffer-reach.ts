@@ -1,9 +1,9 @@
-import { bufferAt, bufferGradient, type RiskGroup } from './equity-buffer.ts';
+import { bufferGradientVector, type RiskGroup } from './equity-buffer.ts';
 import { normalQuantile } from './normal-distribution.ts';
 import type { CurveOf } from './position-projection.ts';
 import type { Barrier } from './first-passage.ts';
 import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
-import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
+import { integratedVariance, integratedVariances, varianceRate, varianceRates, type VarianceCurve } from './volatility.ts';
 
 /**
  * How far a risk group is from a tier in standard deviations of its own equity, with the covariance of
@@ -76,55 +76,117 @@ function prepare(group: RiskGroup, curveOf: CurveOf, correlations: CorrelationMa
   return { symbols, curves: symbols.map(curveOf), correlation: correlations(symbols), integrated: new Float64Array(symbols.length) };
 }
 
-const gradientVector = (p: Prepared, g: Readonly<Record<string, number>>): Float64Array => Float64Array.from(p.symbols, (s) => g[s] ?? 0);
+/**
+ * x' R y for a symmetric R (row-major n x n) and x = y or not: each pair above the diagonal read once,
+ * (x_a y_b + x_b y_a) R_ab, so a pool of n coins costs n^2 / 2 products, not n^2.
+ */
+export function symmetricForm(correlation: ArrayLike<number>, x: ArrayLike<number>, y: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let a = 0; a < n; a += 1) {
+    const xa = x[a] as number;
+    const ya = y[a] as number;
+    const row = a * n;
+    let cross = 0;
+    for (let b = a + 1; b < n; b += 1) cross += (xa * (y[b] as number) + (x[b] as number) * ya) * (correlation[row + b] as number);
+    sum += xa * ya * (correlation[row + a] as number) + cross;
+  }
+  return sum;
+}
+
+/**
+ * x' R x for a symmetric R: `symmetricForm(R, x, x, n)` to the last bit (each pair's (x_a x_b + x_b x_a)
+ * R_ab is 2 (x_a x_b) R_ab exactly, and the 2 comes out of the sum exactly), with half its products.
+ */
+export function quadraticForm(correlation: ArrayLike<number>, x: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  for (let a = 0; a < n; a += 1) {
+    const xa = x[a] as number;
+    const row = a * n;
+    let cross = 0;
+    for (let b = a + 1; b < n; b += 1) cross += xa * (x[b] as number) * (correlation[row + b] as number);
+    sum += xa * xa * (correlation[row + a] as number) + 2 * cross;
+  }
+  return sum;
+}
 
 /**
  * The buffer's accumulated variance Var_B(T) = g' Sigma(T) g, Sigma_ab(T) = rho_ab sqrt(V_a(T) V_b(T)),
  * and its rate, as a barrier at `distance` (USDT).
+ *
+ * Both are quadratic forms in the correlation alone: with s_a = sqrt(I_a(T)), w = g s (per symbol),
+ *   Var_B = w' R w,
+ * and, as d/dt sqrt(I_a I_b) = u_a s_b + s_a u_b with u_a = I_a' / (2 s_a),
+ *   rate = 2 (g u)' R (g s).
+ * The median search calls them some tens of times per tier read: no root, no division per pair. The
+ * sums are the ones the pairwise expressions add, grouped differently: the last digits can differ from
+ * the pairwise form (buffer-reach.test.ts bounds it to 1e-12 relative).
  */
-function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier {
+function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier & { at(distance: number): Barrier } {
   const n = p.symbols.length;
+  const { curves, integrated, correlation } = p;
+  const w = new Float64Array(n);
+  const gu = new Float64Array(n);
   const rates = new Float64Array(n);
-  // sqrt(I_b), taken once per symbol rather than once per pair (the same numbers, n not n^2 roots).
-  const roots = new Float64Array(n);
-  const fill = (t: number) => {
-    for (let a = 0; a < n; a += 1) p.integrated[a] = integratedVariance(p.curves[a] as VarianceCurve, t);
+  const fill = (t: number) => integratedVariances(curves, t, integrated);
+  // The variance is a function of t alone: the linear barrier's look at the longest horizon and the
+  // exact barrier's (at) share it, and each horizon is asked for once per tier.
+  const known = new Map<number, number>();
+  const variance = (t: number): number => {
+    let v = known.get(t);
+    if (v === undefined) {
+      fill(t);
+      for (let a = 0; a < n; a += 1) w[a] = (grad[a] as number) * Math.sqrt(integrated[a] as number);
+      v = Math.max(0, quadraticForm(correlation, w, n));
+      known.set(t, v);
+    }
+    return v;
   };
-  return {
+  const barrier = {
     distance,
-    variance: (t) => {
+    variance,
+    at: (other: number) => ({ ...barrier, distance: other }),
+    rate: (t: number) => {
       fill(t);
-      for (let a = 0; a < n; a += 1) roots[a] = Math.sqrt(p.integrated[a] ?? 0);
-      let v = 0;
+      varianceRates(curves, t, rates);
+      let flat = true;
       for (let a = 0; a < n; a += 1) {
-        const ga = (grad[a] ?? 0) * (roots[a] ?? 0);
-        for (let b = 0; b < n; b += 1) v += ga * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * (roots[b] ?? 0);
+        const ia = integrated[a] as number;
+        if (!(ia > 0)) flat = false;
+        const root = Math.sqrt(ia);
+        w[a] = (grad[a] as number) * root;
+        gu[a] = ((grad[a] as number) * (rates[a] as number)) / (2 * root);
       }
-      return Math.max(0, v);
-    },
-    rate: (t) => {
-      fill(t);
-      for (let a = 0; a < n; a += 1) rates[a] = varianceRate(p.curves[a] as VarianceCurve, t);
-      let r = 0;
-      for (let a = 0; a < n; a += 1) {
-        for (let b = 0; b < n; b += 1) {
-          const ia = p.integrated[a] ?? 0;
-          const ib = p.integrated[b] ?? 0;
-          // d/dt sqrt(I_a I_b) = (I_a' I_b + I_a I_b') / (2 sqrt(I_a I_b)); for a = b it is I_a'.
-          const d = a === b ? (rates[a] ?? 0) : ia > 0 && ib > 0 ? ((rates[a] ?? 0) * ib + ia * (rates[b] ?? 0)) / (2 * Math.sqrt(ia * ib)) : 0;
-          r += (grad[a] ?? 0) * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * d;
-        }
-      }
+      // At t = 0 (no variance yet) the pairs have no rate, only each symbol its own: the general form.
+      const r = flat ? 2 * symmetricForm(correlation, gu, w, n) : rateAtZero(p, grad, t);
       return Math.max(r, 1e-300);
     },
   };
+  return barrier;
+}
+
+/** The rate pair by pair, for a horizon at which some symbol has no variance yet. */
+function rateAtZero(p: Prepared, grad: Float64Array, t: number): number {
+  const n = p.symbols.length;
+  let r = 0;
+  for (let a = 0; a < n; a += 1) {
+    for (let b = 0; b < n; b += 1) {
+      const ia = p.integrated[a] ?? 0;
+      const ib = p.integrated[b] ?? 0;
+      const ra = varianceRate(p.curves[a] as VarianceCurve, t);
+      const rb = varianceRate(p.curves[b] as VarianceCurve, t);
+      // d/dt sqrt(I_a I_b) = (I_a' I_b + I_a I_b') / (2 sqrt(I_a I_b)); for a = b it is I_a'.
+      const d = a === b ? ra : ia > 0 && ib > 0 ? (ra * ib + ia * rb) / (2 * Math.sqrt(ia * ib)) : 0;
+      r += (grad[a] ?? 0) * (p.correlation[a * n + b] ?? 0) * (grad[b] ?? 0) * d;
+    }
+  }
+  return r;
 }
 
 /**
  * sigma_B at a horizon (per sqrt second, from the variance the horizon sees on average) and the
- * fall-fastest direction: the log-mark move per unit k (sqrt seconds), per symbol.
+ * fall-fastest direction: the log-mark move per unit k (sqrt seconds), per symbol (index as `symbols`).
  */
-function adverse(p: Prepared, grad: Float64Array, horizonSec: number) {
+function adverse(p: Prepared, grad: Float64Array, horizonSec: number): { readonly sigmaB: number; readonly delta: Float64Array } {
   const n = p.symbols.length;
   const perSec = new Float64Array(n);
   for (let a = 0; a < n; a += 1) perSec[a] = Math.sqrt(integratedVariance(p.curves[a] as VarianceCurve, horizonSec) / horizonSec);
@@ -137,16 +199,29 @@ function adverse(p: Prepared, grad: Float64Array, horizonSec: number) {
     variance += (grad[a] ?? 0) * row;
   }
   const sigmaB = Math.sqrt(Math.max(0, variance));
-  const delta: Record<string, number> = {};
-  for (let a = 0; a < n; a += 1) delta[p.symbols[a] ?? ''] = sigmaB > 0 ? -(sigmaG[a] ?? 0) / sigmaB : 0;
+  const delta = new Float64Array(n);
+  for (let a = 0; a < n; a += 1) delta[a] = sigmaB > 0 ? -(sigmaG[a] ?? 0) / sigmaB : 0;
   return { sigmaB, delta };
 }
 
-const movedMarks = (group: RiskGroup, delta: Readonly<Record<string, number>>, k: number): Record<string, number> => {
-  const marks: Record<string, number> = {};
-  for (const s of group.symbols) marks[s] = (group.marks[s] ?? 0) * Math.exp(k * (delta[s] ?? 0));
-  return marks;
-};
+/** The group's marks moved by k along delta, written into `into`. */
+function movedMarks(group: RiskGroup, delta: Float64Array, k: number, into: Float64Array): Float64Array {
+  const marks = group.markVector;
+  for (let a = 0; a < into.length; a += 1) into[a] = (marks[a] as number) * Math.exp(k * (delta[a] as number));
+  return into;
+}
+
+function bufferAtVector(group: RiskGroup, level: number, marks: Float64Array): number {
+  const { equity, requirement } = group.partsAtVector(marks);
+  return equity - requirement / level;
+}
+
+/** The largest |delta_a|: how fast the fastest mark moves per unit k. */
+function speedOf(delta: Float64Array): number {
+  let speed = 0;
+  for (let a = 0; a < delta.length; a += 1) speed = Math.max(speed, Math.abs(delta[a] as number));
+  return speed;
+}
 
 /** A log move this large (a factor e^40) is "never" for any horizon we show. */
 const MAX_LOG_MOVE = 40;
@@ -156,10 +231,11 @@ const MAX_LOG_MOVE = 40;
  * Doubling brackets the root; the Illinois variant of regula falsi closes in on it (B_L is smooth between
  * bracket changes, so this takes a handful of steps where bisection takes twenty).
  */
-function distanceAlong(group: RiskGroup, level: number, delta: Readonly<Record<string, number>>, guess: number): number {
-  const speed = Math.max(0, ...Object.values(delta).map(Math.abs));
+function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number): number {
+  const speed = speedOf(delta);
   if (!(speed > 0)) return Number.POSITIVE_INFINITY;
-  const at = (k: number) => bufferAt(group, level, movedMarks(group, delta, k));
+  const scratch = new Float64Array(delta.length);
+  const at = (k: number) => bufferAtVector(group, level, movedMarks(group, delta, k, scratch));
   let lo = 0;
   let fLo = at(0);
   let hi = guess;
@@ -206,9 +282,10 @@ export function bufferTierOutlook(
   horizonsSec: readonly number[],
   known?: TierOutlook,
 ): BufferTierOutlook {
-  const buffer = bufferAt(group, level, group.marks);
+  // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
+  const buffer = bufferAtVector(group, level, group.markVector);
   const prepared = prepare(group, curveOf, correlations);
-  const grad = gradientVector(prepared, bufferGradient(group, level));
+  const grad = bufferGradientVector(group, level);
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
   if (known !== undefined && group.symbols.length === 1) {
     return { level, medianTimeSec: known.medianTimeSec, horizons: known.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
@@ -225,14 +302,14 @@ export function bufferTierOutlook(
   const longest = Math.max(REFERENCE_HORIZON_SEC, ...horizonsSec);
   if (buffer / Math.sqrt(linear.variance(longest)) > FAR_SD) {
     // Still say "never" when even the largest move we consider leaves the buffer positive.
-    const speed = Math.max(0, ...Object.values(reference.delta).map(Math.abs));
-    const farthest = speed > 0 ? bufferAt(group, level, movedMarks(group, reference.delta, MAX_LOG_MOVE / speed)) : buffer;
+    const speed = speedOf(reference.delta);
+    const farthest = speed > 0 ? bufferAtVector(group, level, movedMarks(group, reference.delta, MAX_LOG_MOVE / speed, new Float64Array(reference.delta.length))) : buffer;
     return done(farthest > 0 ? 'out-of-reach' : linear);
   }
   const kLinear = buffer / reference.sigmaB;
   const exact = distanceAlong(group, level, reference.delta, kLinear);
   if (!Number.isFinite(exact)) return done('out-of-reach');
-  return done(bufferBarrier(prepared, grad, (exact / kLinear) * buffer));
+  return done(linear.at((exact / kLinear) * buffer));
 }
 
 /**
@@ -251,10 +328,10 @@ export function oddsTopUp(
 ): number {
   if (!(maxProbability > 0 && maxProbability < 1 && horizonSec > 0)) return 0;
   const prepared = prepare(group, curveOf, correlations);
-  const { sigmaB, delta } = adverse(prepared, gradientVector(prepared, bufferGradient(group, 1)), horizonSec);
+  const { sigmaB, delta } = adverse(prepared, bufferGradientVector(group, 1), horizonSec);
   if (!(sigmaB > 0)) return 0;
   const k = normalQuantile(1 - maxProbability / 2) * Math.sqrt(horizonSec);
-  const marks = movedMarks(group, delta, k);
-  const shortfall = group.requirementAt(marks) - group.equityAt(marks);
+  const { equity, requirement } = group.partsAtVector(movedMarks(group, delta, k, new Float64Array(delta.length)));
+  const shortfall = requirement - equity;
   return shortfall > 0 ? Math.ceil(shortfall * 100 - 1e-9) / 100 : 0;
 }

@@ -21,30 +21,69 @@ export interface RiskGroup {
    * at `price` (the rest of the group does not depend on that symbol's mark).
    */
   partsOn(symbol: string, price: number): { readonly equity: number; readonly requirement: number };
+  /** `marks` as a vector: symbol i's mark at index i of `symbols`. */
+  readonly markVector: Float64Array;
+  /**
+   * equityAt and requirementAt with symbol i at `marks[i]` (every symbol given): the same sums in the
+   * same order, for the searches that move every mark many times per tick (no record per try).
+   */
+  partsAtVector(marks: ArrayLike<number>): { readonly equity: number; readonly requirement: number };
 }
 
 const markFor = (p: Position, marks: Readonly<Record<string, number>>): number => marks[p.symbol] ?? p.markPrice;
 
 /** The cross pool: wallet balance plus every cross position's PnL, against their requirements. */
 export function crossGroup(account: Account, model: MarginModel): RiskGroup {
-  const positions = account.positions.filter((p) => p.marginMode === 'cross');
-  const bySymbol = new Map<string, Position[]>();
-  for (const p of positions) {
-    const list = bySymbol.get(p.symbol);
-    if (list === undefined) bySymbol.set(p.symbol, [p]);
-    else list.push(p);
+  // One pass: the pool's positions, each symbol once (first seen first) with its positions, each
+  // position's symbol as an index into `symbols`, each symbol's mark (its last position's).
+  const positions: Position[] = [];
+  const index = new Map<string, number>();
+  const symbols: string[] = [];
+  const bySymbol: Position[][] = [];
+  const marks: Record<string, number> = {};
+  const markList: number[] = [];
+  const symbolIndex: number[] = [];
+  for (const p of account.positions) {
+    if (p.marginMode !== 'cross') continue;
+    positions.push(p);
+    let i = index.get(p.symbol);
+    if (i === undefined) {
+      i = symbols.length;
+      index.set(p.symbol, i);
+      symbols.push(p.symbol);
+      bySymbol.push([]);
+    }
+    bySymbol[i]?.push(p);
+    marks[p.symbol] = p.markPrice;
+    markList[i] = p.markPrice;
+    symbolIndex.push(i);
   }
+  const symbolOf = Int32Array.from(symbolIndex);
+  const wallet = account.walletBalance as number;
   return {
-    symbols: [...bySymbol.keys()],
-    marks: Object.fromEntries(positions.map((p) => [p.symbol, p.markPrice as number])),
+    symbols,
+    marks,
+    markVector: Float64Array.from(markList),
     equityAt: (marks) => positions.reduce((e, p) => e + unrealisedPnl(p, markFor(p, marks)), account.walletBalance as number),
     requirementAt: (marks) => positions.reduce((r, p) => r + model.requirement(p, markFor(p, marks)), 0),
     partsOn: (symbol, price) => {
       let equity = 0;
       let requirement = 0;
-      for (const p of bySymbol.get(symbol) ?? []) {
+      const i = index.get(symbol);
+      for (const p of i === undefined ? [] : (bySymbol[i] ?? [])) {
         equity += unrealisedPnl(p, price);
         requirement += model.requirement(p, price);
+      }
+      return { equity, requirement };
+    },
+    partsAtVector: (at) => {
+      let equity = wallet;
+      let requirement = 0;
+      for (let i = 0; i < positions.length; i += 1) {
+        const p = positions[i] as Position;
+        const mark = at[symbolOf[i] as number] as number;
+        equity += unrealisedPnl(p, mark);
+        requirement += model.requirement(p, mark);
       }
       return { equity, requirement };
     },
@@ -60,6 +99,8 @@ export function isolatedGroup(p: Position, model: MarginModel): RiskGroup {
     requirementAt: (marks) => model.requirement(p, markFor(p, marks)),
     partsOn: (symbol, price) =>
       symbol === p.symbol ? { equity: model.isolatedEquity(p, price), requirement: model.requirement(p, price) } : { equity: 0, requirement: 0 },
+    markVector: Float64Array.of(p.markPrice),
+    partsAtVector: (at) => ({ equity: model.isolatedEquity(p, at[0] as number), requirement: model.requirement(p, at[0] as number) }),
   };
 }
 
@@ -78,14 +119,25 @@ const LOG_STEP = 1e-5;
  * difference, and re-valuing the whole pool per symbol made a pool of n coins cost n^2.
  */
 export function bufferGradient(group: RiskGroup, level: number): Record<string, number> {
-  const { marks } = group;
+  const vector = bufferGradientVector(group, level);
   const gradient: Record<string, number> = {};
-  for (const symbol of group.symbols) {
-    const mark = marks[symbol];
-    if (mark === undefined) continue;
-    const up = group.partsOn(symbol, mark * Math.exp(LOG_STEP));
-    const down = group.partsOn(symbol, mark * Math.exp(-LOG_STEP));
-    gradient[symbol] = (up.equity - up.requirement / level - (down.equity - down.requirement / level)) / (2 * LOG_STEP);
+  group.symbols.forEach((symbol, a) => {
+    if (group.marks[symbol] !== undefined) gradient[symbol] = vector[a] as number;
+  });
+  return gradient;
+}
+
+/** bufferGradient in the order of `symbols` (the same numbers), for the searches: no record of n keys per tier. */
+export function bufferGradientVector(group: RiskGroup, level: number): Float64Array {
+  const { symbols, markVector } = group;
+  const gradient = new Float64Array(symbols.length);
+  const up = Math.exp(LOG_STEP);
+  const down = Math.exp(-LOG_STEP);
+  for (let a = 0; a < symbols.length; a += 1) {
+    const mark = markVector[a] as number;
+    const above = group.partsOn(symbols[a] as string, mark * up);
+    const below = group.partsOn(symbols[a] as string, mark * down);
+    gradient[a] = (above.equity - above.requirement / level - (below.equity - below.requirement / level)) / (2 * LOG_STEP);
   }
   return gradient;
 }

@@ -42,9 +42,18 @@ export function projectPosition(
   return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(curve.fastPerSec), tiers };
 }
 
-/** One tier of `projectPosition`, for callers that need only some of them (the alert policy). */
-export function positionTierOutlook(risk: PositionRisk, level: number, curve: VarianceCurve, horizonsSec: readonly number[]): PositionTierOutlook {
-  const tierPrice = risk.tierPrices[String(level)] ?? null;
+/**
+ * One tier of `projectPosition`, for callers that need only some of them (the alert policy), which
+ * may pass the tier price they solved for that level alone (evaluate-account.ts, tierPriceOf).
+ */
+export function positionTierOutlook(
+  risk: PositionRisk,
+  level: number,
+  curve: VarianceCurve,
+  horizonsSec: readonly number[],
+  knownTierPrice?: number | null,
+): PositionTierOutlook {
+  const tierPrice = knownTierPrice === undefined ? (risk.tierPrices[String(level)] ?? null) : knownTierPrice;
   const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
   const d = Math.abs(logDistance ?? 0);
   const barrier: TierBarrier =

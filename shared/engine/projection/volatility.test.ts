@@ -5,12 +5,17 @@ import {
   annualisedSigma,
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
+  integratedVariance,
+  integratedVariances,
   rawSigmaPerSqrtMs,
   sigmaPerSqrtSec,
   updateVolatility,
   varianceOverHorizon,
+  varianceRate,
+  varianceRates,
   warmVolatility,
   MS_PER_YEAR,
+  type VarianceCurve,
   type VolatilityOptions,
 } from './volatility.ts';
 
@@ -171,5 +176,25 @@ describe('EW volatility per unit time', () => {
     expect(annual(900) / annual(86_400)).toBeGreaterThan(0.75);
     expect(annual(900) / annual(86_400)).toBeLessThan(1.33);
     expect(annual(0)).toBeCloseTo(annualisedSigma(sigmaPerSqrtSec(state, options)), 12);
+  });
+});
+
+describe('every curve at one horizon (the pool searches)', () => {
+  it('gives each curve\'s integratedVariance and varianceRate to the last bit, kappas shared or not', () => {
+    const rng = seededRandom(deriveSeed(12, 'curves-at-once'));
+    const kappas = [Math.LN2 / 3600, Math.LN2 / 3600, 0, Math.LN2 / 60, Math.LN2 / 3600, 1e-15];
+    const curves = Array.from({ length: 40 }, (_, i): VarianceCurve => ({
+      fastPerSec: rng.next() * 1e-6,
+      slowPerSec: rng.next() * 1e-6,
+      kappaPerSec: kappas[Math.floor(i / 7) % kappas.length] ?? 0,
+    }));
+    for (const t of [-5, 0, 1e-7, 1, 900, 3600, 86_400, 3.15e9]) {
+      const integrated = integratedVariances(curves, t, new Float64Array(curves.length));
+      const rates = varianceRates(curves, t, new Float64Array(curves.length));
+      curves.forEach((curve, a) => {
+        expect(integrated[a]).toBe(integratedVariance(curve, t));
+        expect(rates[a]).toBe(varianceRate(curve, t));
+      });
+    }
   });
 });

@@ -176,6 +176,43 @@ export const varianceRate = (curve: VarianceCurve, horizonSec: number): number =
   curve.slowPerSec + (curve.fastPerSec - curve.slowPerSec) * Math.exp(-curve.kappaPerSec * Math.max(0, horizonSec));
 
 /**
+ * integratedVariance of every curve at one horizon, into `into` (the same expression, the same
+ * numbers). The transient term depends only on kappa, which the monitor's curves share (one
+ * half-life option): its exponential is taken once per kappa, not once per symbol, in the searches
+ * that ask for a pool's variance some tens of times per tier.
+ */
+export function integratedVariances(curves: readonly VarianceCurve[], horizonSec: number, into: Float64Array): Float64Array {
+  const t = Math.max(0, horizonSec);
+  let kappa = Number.NaN;
+  let transient = 0;
+  for (let a = 0; a < curves.length; a += 1) {
+    const curve = curves[a] as VarianceCurve;
+    if (curve.kappaPerSec !== kappa) {
+      kappa = curve.kappaPerSec;
+      const x = kappa * t;
+      transient = x < 1e-9 ? t : -Math.expm1(-x) / kappa;
+    }
+    into[a] = curve.slowPerSec * t + (curve.fastPerSec - curve.slowPerSec) * transient;
+  }
+  return into;
+}
+
+/** varianceRate of every curve at one horizon, into `into`; the exponential once per kappa (see integratedVariances). */
+export function varianceRates(curves: readonly VarianceCurve[], horizonSec: number, into: Float64Array): Float64Array {
+  let kappa = Number.NaN;
+  let decay = 0;
+  for (let a = 0; a < curves.length; a += 1) {
+    const curve = curves[a] as VarianceCurve;
+    if (curve.kappaPerSec !== kappa) {
+      kappa = curve.kappaPerSec;
+      decay = Math.exp(-kappa * Math.max(0, horizonSec));
+    }
+    into[a] = curve.slowPerSec + (curve.fastPerSec - curve.slowPerSec) * decay;
+  }
+  return into;
+}
+
+/**
  * The variance per second that a horizon of `horizonSec` sees on average (the term structure above),
  * each speed floored. horizonSec = 0 gives the fast (instantaneous) estimate.
  */
