@@ -112,7 +112,16 @@ export function PhoneSection() {
         passphrase.
       </p>
       <label>
-        Pairing link <textarea data-testid="phone-link" rows={3} value={link} onChange={(e) => setLink(e.target.value)} placeholder="https://…#pair-sender=…" />
+        Pairing link
+        <textarea
+          data-testid="phone-link"
+          rows={3}
+          style={{ display: 'block', width: '100%', boxSizing: 'border-box', fontFamily: 'monospace' }}
+          spellCheck={false}
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          placeholder="https://…#pair-sender=…"
+        />
       </label>
       <label>
         Passphrase <input data-testid="phone-passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
