@@ -75,7 +75,10 @@ export function PhoneSection() {
     } else setMessage(`Not paired: ${r.detail}`);
   };
   const unpair = async (): Promise<void> => {
+    const service = status?.pushService ?? null;
     const r = await ask({ kind: 'unpair-phone' });
+    // Give the host back: an unpaired extension reaches no push service (a host the manifest requires, loopback in the demo build, stays).
+    if (service !== null) await chrome.permissions.remove({ origins: [`${new URL(service).protocol}//${new URL(service).hostname}/*`] }).catch(() => false);
     if (r.kind === 'phone-pairing') setStatus(r.status);
     setMessage(r.kind === 'phone-pairing' ? 'Unpaired: the keys for the phone are deleted.' : r.detail);
   };
