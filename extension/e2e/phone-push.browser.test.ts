@@ -195,6 +195,11 @@ describe('the extension pushes to the phone it is paired with', () => {
     await expect.poll(() => options.getByTestId('phone-status').textContent()).toContain('Phone unsubscribed');
     await expect.poll(() => options.getByTestId('phone-last-failure').textContent()).toContain('HTTP 410');
     await options.getByTestId('phone').screenshot({ path: `${artifactDir('extension')}/options-phone-gone.png` });
+    // Unpair deletes the sealed pairing; the demo build's loopback host (required, not optional) stays.
+    await options.getByTestId('phone-unpair').click();
+    await expect.poll(() => options.getByTestId('phone-status').getAttribute('data-state')).toBe('unpaired');
+    expect(JSON.stringify(await browser.inWorker(() => chrome.storage.local.get(['phone-pairing', 'push-outbox'])))).not.toContain('sealed-box');
+    expect(await browser.inWorker(() => chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] }))).toBe(true);
     console.log(`${delivered.length} pushes for ${checked!.length} desktop notices; worker stopped after ${pushedBeforeStop}; 410 after ${expiredAt}`);
     for (const p of delivered) console.log(`  ${p.headers['urgency']!.padEnd(6)} ${p.message.title} | ${bodyOf(p).slice(0, 90)}`);
   }, 240_000);
