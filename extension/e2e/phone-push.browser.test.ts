@@ -141,10 +141,20 @@ describe('the extension pushes to the phone it is paired with', () => {
         continue;
       }
       if (expiredAt === null) {
-        if (service.received.length === pushedBeforeStop) continue;
-        // The restarted worker pushed a new notice. Every notice shown so far reaches the phone, once each.
-        const shown = await notifications();
-        await waitUntil('every notice shown on the desktop pushed', async () => service.received.length >= shown.length, 20_000);
+        // Until the restarted worker has pushed a Critical (or Liquidation) notice: urgency high.
+        if (!service.received.slice(pushedBeforeStop).some((r) => r.headers['urgency'] === 'high')) continue;
+        // Every notice shown so far reaches the phone, once each.
+        // The log is written just after the push is queued: settle until both agree (bounded: a
+        // duplicate push would keep them apart, and the checks below then say which one).
+        let shown = await notifications();
+        for (let tries = 0; tries < 10; tries++) {
+          const seen = shown.length;
+          await waitUntil('every notice shown on the desktop pushed', async () => service.received.length >= seen, 20_000);
+          await sleep(300);
+          const again = await notifications();
+          if (again.length === shown.length && service.received.length === again.length) break;
+          shown = again;
+        }
         checked = shown;
         expiredAt = service.received.length;
         service.expire(paired.subscription.endpoint);
@@ -157,6 +167,7 @@ describe('the extension pushes to the phone it is paired with', () => {
 
     const delivered = pushes().slice(0, expiredAt!);
     expect(delivered.length).toBeGreaterThan(3);
+    expect(delivered.some((p) => /^(Reminder: )?Critical/.test(p.message.title))).toBe(true);
     for (const n of checked!) {
       // (alert id, reminder) once: as many pushes for an alert as desktop notices (first notice and reminders).
       const count = checked!.filter((x) => x.id === n.id).length;
@@ -166,10 +177,11 @@ describe('the extension pushes to the phone it is paired with', () => {
       const tag = tagOf(p);
       expect(tag).not.toBeNull();
       // The phone reads the desktop's words (tier, rho, the top-up with its amount).
-      expect(checked!.some((n) => n.id === tag && n.title === p.message.title && n.message === bodyOf(p)), `same words for ${tag}`).toBe(true);
+      expect(checked!.some((n) => n.id === tag && n.title === p.message.title && n.message === bodyOf(p)), `same words for ${tag}: pushed ${JSON.stringify([p.message.title, bodyOf(p)])}, shown ${JSON.stringify(checked!.filter((n) => n.id === tag).map((n) => [n.title, n.message]))}`).toBe(true);
       expect(p.headers['ttl']).toBe('300');
       expect(p.headers['topic']).toMatch(/^[\w-]{32}$/);
-      if (/^(Reminder: )?(Critical|Liquidation)/.test(p.message.title)) expect(p.headers['urgency'], p.message.title).toBe('high');
+      const urgent = /^(Reminder: )?(Critical|Liquidation|Data stale)/.test(p.message.title);
+      expect(p.headers['urgency'], p.message.title).toBe(urgent ? 'high' : 'normal');
       expect(new TextEncoder().encode(p.text).length).toBeLessThan(3072);
     }
     const binance = delivered.find((p) => tagOf(p)?.startsWith('binance:demo:') === true && /Add [\d,.]+ USDT/.test(bodyOf(p)));
@@ -183,6 +195,12 @@ describe('the extension pushes to the phone it is paired with', () => {
     await expect.poll(() => options.getByTestId('phone-status').textContent()).toContain('Phone unsubscribed');
     await expect.poll(() => options.getByTestId('phone-last-failure').textContent()).toContain('HTTP 410');
     await options.getByTestId('phone').screenshot({ path: `${artifactDir('extension')}/options-phone-gone.png` });
+    // Unpair deletes the sealed pairing; the demo build's loopback host (required, not optional) stays.
+    await options.getByTestId('phone-unpair').click();
+    await expect.poll(() => options.getByTestId('phone-status').getAttribute('data-state')).toBe('unpaired');
+    expect(JSON.stringify(await browser.inWorker(() => chrome.storage.local.get(['phone-pairing', 'push-outbox'])))).not.toContain('sealed-box');
+    expect(await browser.inWorker(() => chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] }))).toBe(true);
     console.log(`${delivered.length} pushes for ${checked!.length} desktop notices; worker stopped after ${pushedBeforeStop}; 410 after ${expiredAt}`);
+    for (const p of delivered) console.log(`  ${p.headers['urgency']!.padEnd(6)} ${p.message.title} | ${bodyOf(p).slice(0, 90)}`);
   }, 240_000);
 });

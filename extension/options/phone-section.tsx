@@ -75,7 +75,10 @@ export function PhoneSection() {
     } else setMessage(`Not paired: ${r.detail}`);
   };
   const unpair = async (): Promise<void> => {
+    const service = status?.pushService ?? null;
     const r = await ask({ kind: 'unpair-phone' });
+    // Give the host back: an unpaired extension reaches no push service (a host the manifest requires, loopback in the demo build, stays).
+    if (service !== null) await chrome.permissions.remove({ origins: [`${new URL(service).protocol}//${new URL(service).hostname}/*`] }).catch(() => false);
     if (r.kind === 'phone-pairing') setStatus(r.status);
     setMessage(r.kind === 'phone-pairing' ? 'Unpaired: the keys for the phone are deleted.' : r.detail);
   };
@@ -112,7 +115,16 @@ export function PhoneSection() {
         passphrase.
       </p>
       <label>
-        Pairing link <textarea data-testid="phone-link" rows={3} value={link} onChange={(e) => setLink(e.target.value)} placeholder="https://…#pair-sender=…" />
+        Pairing link
+        <textarea
+          data-testid="phone-link"
+          rows={3}
+          style={{ display: 'block', width: '100%', boxSizing: 'border-box', fontFamily: 'monospace' }}
+          spellCheck={false}
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          placeholder="https://…#pair-sender=…"
+        />
       </label>
       <label>
         Passphrase <input data-testid="phone-passphrase" type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
