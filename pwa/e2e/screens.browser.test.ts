@@ -149,8 +149,9 @@ describe('Replay screen', () => {
     await page.getByRole('button', { name: 'Replay' }).click();
     await expect.poll(() => page.getByTestId('error-csv').textContent()).toBe('line 3, column 3 (price): expected a price > 0, got -5');
 
-    // The phone pastes it; the desktop uploads the file (pasting 60 KB through CDP takes about 16 s here).
-    if (name === 'phone') await page.getByLabel('Paste the CSV or choose a file').fill(csv);
+    // The phone pastes it; the desktop uploads the file (pasting 60 KB through CDP takes 16-35 s here,
+    // more than playwright's default 30 s action timeout on a loaded machine).
+    if (name === 'phone') await page.getByLabel('Paste the CSV or choose a file').fill(csv, { timeout: 150_000 });
     else await page.getByLabel('CSV file').setInputFiles({ name: 'replay-crash.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect.poll(() => page.getByLabel('Paste the CSV or choose a file').inputValue().then((v) => v.length)).toBe(csv.length);
     await page.getByRole('button', { name: 'Replay' }).click();
@@ -163,5 +164,5 @@ describe('Replay screen', () => {
     expect(await noHorizontalScroll(page)).toBe(true);
     await page.screenshot({ path: join(artifactDir('pwa'), `replay-crash-${width}x${height}.png`), fullPage: true });
     await context.close();
-  });
+  }, 240_000);
 });
