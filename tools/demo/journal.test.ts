@@ -9,13 +9,13 @@ const row = (symbol: string, rho: number | null): PositionReport => ({
   key: `${symbol}:long`, subject: 'binance:demo:cross', symbol, side: 'long', marginMode: 'cross', status: rho === null ? 'past-liquidation' : 'open',
   qty: qty(1), entryPrice: price(1), markPrice: price(1), leverage: null, notionalUsdt: usdt(1), unrealisedPnlUsdt: usdt(0), isolatedMarginUsdt: null,
   maintenanceMarginUsdt: usdt(0.01), riskRatio: rho === null ? null : ratio(rho), liquidationPrice: null, tiers: [], nextTier: null, sigmaPerSqrtSec: 0.0001,
-  reduction: { kind: 'none-needed' }, venueFigure: null,
+  reduction: { kind: 'none-needed' }, protectiveStop: { kind: 'none-needed', reason: 'test' }, venueFigure: null,
 });
 const tierIndex = { safe: -1, watch: 0, 'margin call': 1 } as const;
 function report(tier: keyof typeof tierIndex, rho: number, positions: PositionReport[], stale: readonly string[]): AccountReport {
   const rule = DEFAULT_LADDER[tierIndex[tier]];
   return {
-    kind: 'account-report', version: 1, builtAt: epochMs(2), evaluatedAt: epochMs(1), dataAgeMs: 1,
+    kind: 'account-report', version: 2, builtAt: epochMs(2), evaluatedAt: epochMs(1), dataAgeMs: 1,
     account: { venue: 'binance', accountId: 'binance:demo', mode: 'demo', walletBalanceUsdt: usdt(1), equityUsdt: usdt(1), requirementUsdt: usdt(rho), riskRatio: ratio(rho), worstRiskRatio: ratio(rho), venueRatio: { name: 'marginRatio', value: rho }, targetRiskRatio: ratio(0.5) },
     ladder: DEFAULT_LADDER.map((r) => ({ level: levelKey(r.level), riskRatio: ratio(r.level), name: r.name, severity: r.severity })),
     positions,

@@ -72,6 +72,7 @@ export function venueView(feed: AccountState, health: FeedHealth, live: LiveMoni
             lastMarkAt: lastPriceAt(feed),
           },
           venueFigures: venueFigures(feed),
+          minuteMoves: monitor.state.minuteMoves,
           now,
         });
   return {
