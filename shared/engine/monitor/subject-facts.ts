@@ -205,7 +205,8 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     facts.push(
       new LazySuggestionFacts(own, {
         oddsTopUp: () =>
-          odds === null ? 0 : Math.ceil((oddsTopUp(isolatedGroup(p, model), curveOf, correlations, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p)) * 100 - 1e-9) / 100,
+          // Rounded up to the cent; max(0, ...) so that nothing needed is 0, not ceil(-1e-9) = -0.
+          odds === null ? 0 : Math.max(0, Math.ceil((oddsTopUp(isolatedGroup(p, model), curveOf, correlations, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p)) * 100 - 1e-9) / 100),
         protectiveStop: () => stopOf(account, model, p, worstMove),
         odds: (oddsUsdt) => {
           if (odds === null) return null;
