@@ -22,9 +22,23 @@ describe('npm run backtest -- --json', () => {
     expect(out['paths']).toBe(6);
     expect(out['seed']).toBe(7);
     const policies = out['policies'] as Array<Record<string, unknown>>;
-    expect(policies.map((p) => p['name'])).toEqual([POLICY_NAMES.static, POLICY_NAMES.ours, POLICY_NAMES.prefunded]);
+    expect(policies.map((p) => p['name'])).toEqual([
+      POLICY_NAMES.static,
+      POLICY_NAMES.ours,
+      POLICY_NAMES.prefunded,
+      POLICY_NAMES.protectedAtOpen,
+      POLICY_NAMES.stopLossAtOpen,
+      POLICY_NAMES.protected,
+      POLICY_NAMES.protectedLate,
+    ]);
     for (const p of policies) {
-      expect(Object.keys(p).sort()).toEqual(['falseAlarmShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'pushesPerPositionDay', 'topUpPerPath']);
+      expect(Object.keys(p).sort()).toEqual([
+        'falseAlarmShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'needlessStopShare', 'pushesPerPositionDay', 'stopRealisedPerPath', 'stoppedShare', 'topUpPerPath',
+      ]);
+      // Stop figures only for the traders who place stops; a stop fill realises a loss or a gain, but what it realised is finite.
+      const stops = String(p['name']).includes('stop');
+      expect(p['stoppedShare'] === null).toBe(!stops);
+      if (stops) expect((p['needlessStopShare'] as number) <= (p['stoppedShare'] as number)).toBe(true);
       expect(p['liquidatedShare']).toBeGreaterThanOrEqual(0);
       expect(p['liquidatedShare']).toBeLessThanOrEqual(1);
       expect(p['pushesPerPositionDay']).toBeGreaterThanOrEqual(0);
