@@ -115,6 +115,7 @@ export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
         stale: monitor.state.stale,
         feed: { connections: health.connections, staleSymbols: health.stale, lastMarkAt: lastPriceAt(state) },
         venueFigures: venueFigures(state),
+      minuteMoves: monitor.state.minuteMoves,
         now,
       });
     },

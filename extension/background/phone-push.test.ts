@@ -37,7 +37,7 @@ const entry = (severity: 'margin-call' | 'critical', id = `binance:main:cross|ti
   resolved: null,
   tier: '0.9',
   tierName: severity === 'critical' ? 'Critical' : 'Margin call',
-  figures: { riskRatio: ratio(0.93), equityUsdt: usdt(1000), requirementUsdt: usdt(930), forecast: null, topUpUsdt: usdt(412.5), reduction: null, marks: { BTCUSDT: price(58000) } },
+  figures: { riskRatio: ratio(0.93), equityUsdt: usdt(1000), requirementUsdt: usdt(930), forecast: null, topUpUsdt: usdt(412.5), oddsTopUpUsdt: usdt(0), reduction: null, protectiveStop: null, marks: { BTCUSDT: price(58000) } },
 });
 
 async function phoneLink(): Promise<{ link: string; endpoint: string }> {

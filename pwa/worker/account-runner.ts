@@ -115,6 +115,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
       stale: monitor.state.stale,
       feed: { connections: health.connections, staleSymbols: health.stale, lastMarkAt: lastPriceAt(state) },
       venueFigures: venueFigures(state),
+      minuteMoves: monitor.state.minuteMoves,
       // The venue's clock (the simulator's runs faster than ours): figures are aged against the data.
       now: live.now ?? monitor.state.now ?? ports.clock.now(),
     });

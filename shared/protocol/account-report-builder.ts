@@ -4,7 +4,8 @@ import type { AlertPolicyState } from '../engine/alerts/alert-policy.ts';
 import { crossSubject, isolatedSubject } from '../engine/alerts/subject-key.ts';
 import type { PositionRisk } from '../engine/margin/evaluate-account.ts';
 import type { MarginModel } from '../engine/margin/margin-model.ts';
-import type { MonitorView } from '../engine/monitor/account-monitor.ts';
+import type { MonitorState, MonitorView } from '../engine/monitor/account-monitor.ts';
+import { worstMinuteMove } from '../engine/projection/minute-move.ts';
 import type { Account, Position } from '../engine/positions/account.ts';
 import type { ConnectionState, SocketName } from '../engine/positions/feed-notices.ts';
 import type { TierOutlook } from '../engine/projection/tier-outlook.ts';
@@ -24,7 +25,8 @@ import {
 } from './account-report.ts';
 import type { AlertLog } from './alert-log.ts';
 import { finiteOrNull, priceOf, qtyOf, ratioOf, timeOf, usdtOf } from './protocol-numbers.ts';
-import { positionKey, reductionSuggestion, topUpSuggestion } from './suggestion-effects.ts';
+import { protectiveStopReport } from './protective-stop-report.ts';
+import { positionKey, probabilityOrNull, reductionSuggestion, topUpSuggestion } from './suggestion-effects.ts';
 
 /**
  * The one function that reads the monitor's evaluation (whose figures are computed on first read, by
@@ -59,6 +61,8 @@ export interface ReportInputs {
   } | null;
   /** The venue's own figures per position key (`<symbol>:<side>`). */
   readonly venueFigures?: Readonly<Record<string, VenueFigure>>;
+  /** The monitor's per-symbol worst one-minute moves (`monitor.state.minuteMoves`), for the protective stops; absent: unknown (1 % assumed). */
+  readonly minuteMoves?: MonitorState['minuteMoves'];
   /** The home's clock, ms. */
   readonly now: number;
 }
@@ -87,11 +91,11 @@ const nextTierOf = (rho: number, levels: readonly number[]): string | null => {
 };
 
 /** The pool's reduction: the position with the largest requirement that a reduction helps, as the facts choose it. */
-function poolReduction(account: Account, model: MarginModel, cross: ReadonlyArray<{ p: Position; risk: PositionRisk }>): ReductionSuggestion {
+function poolReduction(account: Account, model: MarginModel, cross: ReadonlyArray<{ p: Position; risk: PositionRisk }>, oddsAfter: number | null): ReductionSuggestion {
   const lead = [...cross].sort((a, b) => b.risk.maintenanceMargin - a.risk.maintenanceMargin);
   const reducible = lead.find((c) => c.risk.reduction.kind === 'reduce');
   const shown = reducible ?? lead[0];
-  return shown === undefined ? { kind: 'none-needed' } : reductionSuggestion(account, model, shown.p, shown.risk.reduction);
+  return shown === undefined ? { kind: 'none-needed' } : reductionSuggestion(account, model, shown.p, shown.risk.reduction, oddsAfter);
 }
 
 export function accountReport(inputs: ReportInputs): AccountReport {
@@ -148,6 +152,7 @@ export function accountReport(inputs: ReportInputs): AccountReport {
       nextTier: status === 'closed' ? null : nextTierOf(pr.riskRatio, levels),
       sigmaPerSqrtSec: finiteOrNull(projection.positions[i]?.sigmaPerSqrtSec) ?? 0,
       reduction: reductionSuggestion(account, model, p, pr.reduction),
+      protectiveStop: protectiveStopReport(account, model, p, worstMinuteMove(inputs.minuteMoves?.[p.symbol], view.t)),
       venueFigure: venueFigureOf(inputs.venueFigures?.[key]),
     };
   });
@@ -221,6 +226,7 @@ function subjectReport(
       : (view.projection.positions[own.i]?.tiers ?? []);
   const state = alertState.subjects[f.subject];
   const alertRule = state === undefined ? undefined : ladder[state.tierIndex];
+  const odds = f.odds;
   return {
     subject: f.subject,
     kind: isPool ? 'cross-pool' : 'isolated',
@@ -236,8 +242,14 @@ function subjectReport(
       bufferUsdt: usdtOf(f.equityUsdt - f.requirementUsdt / l),
       reach: reachOf(outlooks[k], isPool ? 'no move of the pool’s marks reaches this level' : 'no positive mark of this symbol reaches this level'),
     })),
-    topUp: topUpSuggestion(account, model, isPool || own === undefined ? null : own.p, f.topUpUsdt),
-    reduction: isPool ? poolReduction(account, model, members) : own === undefined ? { kind: 'none-needed' } : reductionSuggestion(account, model, own.p, own.risk.reduction),
+    topUp: topUpSuggestion(account, model, isPool || own === undefined ? null : own.p, f.topUpUsdt, odds?.afterTopUp ?? null),
+    oddsTopUp: topUpSuggestion(account, model, isPool || own === undefined ? null : own.p, f.oddsTopUpUsdt, odds?.afterOddsTopUp ?? null),
+    reduction: isPool
+      ? poolReduction(account, model, members, odds?.afterReduction ?? null)
+      : own === undefined
+        ? { kind: 'none-needed' }
+        : reductionSuggestion(account, model, own.p, own.risk.reduction, odds?.afterReduction ?? null),
+    liquidationOdds: odds === null ? null : { horizonSec: odds.horizonSec, probability: probabilityOrNull(odds.now) ?? 0 },
     snooze: state?.snooze == null ? null : { untilMs: state.snooze.untilMs === null ? null : timeOf(state.snooze.untilMs) },
   };
 }

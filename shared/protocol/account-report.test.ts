@@ -53,10 +53,36 @@ function expectEngineFigures(state: Monitor, report: AccountReport): number {
     const s = report.subjects.find((x) => x.subject === f.subject)!;
     expect(s.topUp.kind === 'top-up' ? s.topUp.amountUsdt : 0).toBe(f.topUpUsdt);
     expect(s.reduction.kind === 'reduce' ? s.reduction.qty : null).toBe(f.reduction?.qty ?? null);
+    // Version 2: the odds top-up beside the first, with the odds each buys.
+    expect(s.oddsTopUp.kind === 'top-up' ? s.oddsTopUp.amountUsdt : 0).toBe(f.oddsTopUpUsdt);
+    if (s.oddsTopUp.kind === 'top-up') expect(s.oddsTopUp.liquidationOddsAfter).toBeLessThanOrEqual(0.01 + 1e-9);
+    // (+ 0: the protocol writes an engine -0 as 0.)
+    if (s.topUp.kind === 'top-up') expect(s.topUp.liquidationOddsAfter).toBe(f.odds === null ? null : f.odds.afterTopUp + 0);
+    expect(s.liquidationOdds?.probability ?? null).toBe(f.odds === null ? null : f.odds.now + 0);
     compared += 1;
   }
   return compared;
 }
+
+describe('protective stop in the report', () => {
+  it('every position of the crash run carries its stop as the engine computes it, from the monitor\'s worst minute', () => {
+    const { reports } = crashRun(6);
+    const kinds = new Set(reports.flatMap((r) => r.positions.map((p) => p.protectiveStop.kind)));
+    expect(kinds.has('stop')).toBe(true);
+    for (const r of reports) {
+      for (const p of r.positions) {
+        const s = p.protectiveStop;
+        if (s.kind !== 'stop') continue;
+        const falls = s.liquidationPrice < p.markPrice;
+        expect(falls ? s.triggerPrice < p.markPrice && s.triggerPrice > s.liquidationPrice : s.triggerPrice > p.markPrice && s.triggerPrice < s.liquidationPrice).toBe(true);
+        expect(s.qty).toBeLessThanOrEqual(p.qty);
+        expect(s.restRiskRatio ?? Infinity).toBeLessThanOrEqual(0.8 + 1e-9);
+        expect(s.worstMinuteMovePercent).not.toBeNull();
+        expect(s.bufferPercent).toBeGreaterThan(s.worstMinuteMovePercent!);
+      }
+    }
+  });
+});
 
 describe('the account report carries the engine’s figures', () => {
   it('through the crash scenario, at every tier and past liquidation', () => {

@@ -15,11 +15,11 @@ import type { AlertEntry } from './alert-log.ts';
  * rho is the engine's risk ratio, requirement / equity: 1 is liquidation. A level key ("0.8", "1") names a
  * tier of the call ladder as the alert policy does (alert-ladder.ts, levelKey).
  */
-export const ACCOUNT_REPORT_VERSION = 1;
+export const ACCOUNT_REPORT_VERSION = 2;
 
 export interface AccountReport {
   readonly kind: 'account-report';
-  /** Bumped when a field changes meaning; a reader refuses a version it does not know. */
+  /** Bumped when a field changes meaning; a reader refuses a version it does not know. 2: the subject's `topUp` is the smallest back to the target alone, `oddsTopUp` and `liquidationOdds` beside it, suggestions say the odds they buy, positions carry `protectiveStop`. */
   readonly version: typeof ACCOUNT_REPORT_VERSION;
   /** When the report was built (the home's clock, ms). */
   readonly builtAt: EpochMs;
@@ -111,6 +111,8 @@ export interface PositionReport {
   readonly sigmaPerSqrtSec: number;
   /** Closing part of this position (it is what the reduction of its subject is made of). */
   readonly reduction: ReductionSuggestion;
+  /** The reduce-only stop to set in advance (protective-stop.ts), from the symbol's recent worst one-minute move. */
+  readonly protectiveStop: ProtectiveStopReport;
   /** The venue's own liquidation estimate and when the venue sent it. null: the venue sent none. */
   readonly venueFigure: VenueFigure | null;
 }
@@ -175,8 +177,14 @@ export interface SubjectReport {
   readonly nextTier: string | null;
   /** One per ladder level. The cross pool's is its equity buffer's (every symbol moving, with correlation). */
   readonly tiers: readonly SubjectTier[];
+  /** The smallest top-up that brings rho back to the target (the account's targetRiskRatio). */
   readonly topUp: TopUpSuggestion;
+  /** The top-up that brings P(liquidation within liquidationOdds.horizonSec) down to the odds limit (1 % in 24 h by default): shown beside the first, never folded into it or capped. */
+  readonly oddsTopUp: TopUpSuggestion;
+  /** The smallest reduction back to the target. */
   readonly reduction: ReductionSuggestion;
+  /** P(liquidation within the odds horizon) now. null: the monitor has no odds target. */
+  readonly liquidationOdds: { readonly horizonSec: number; readonly probability: number } | null;
   /** null: not snoozed. */
   readonly snooze: { /** End of the snooze, ms. null: until the subject recovers. */ readonly untilMs: EpochMs | null } | null;
 }
@@ -201,6 +209,8 @@ export type TopUpSuggestion =
       readonly riskRatioAfter: Ratio | null;
       /** Each of the subject's positions' liquidation price once it is added. price null: no positive mark liquidates it then. */
       readonly liquidationPricesAfter: ReadonlyArray<{ readonly key: string; readonly price: Price | null }>;
+      /** P(liquidation within the subject's odds horizon) once it is added, in [0, 1]. null: no odds target. */
+      readonly liquidationOddsAfter: number | null;
     };
 
 /** The suggested reduction, what it buys, or an explicit "cannot". */
@@ -220,8 +230,41 @@ export type ReductionSuggestion =
       readonly riskRatioAfter: Ratio | null;
       /** The position's liquidation price after it. null: it closes the position, or no positive mark liquidates what is left. */
       readonly liquidationPriceAfter: Price | null;
+      /** P(liquidation within the subject's odds horizon) after it, in [0, 1]. null: not computed here (a position's own row) or no odds target. */
+      readonly liquidationOddsAfter: number | null;
     }
   | { readonly kind: 'unreachable'; readonly reason: string };
+
+/**
+ * The protective stop of one position (shared/engine/margin/protective-stop.ts): a reduce-only
+ * stop-market order at `triggerPrice` for `qty`, a buffer wider than the symbol's recent worst
+ * one-minute move before the liquidation price, sized so that, filled at `fillPrice` (slippage) with
+ * the taker fee, the rest is at rho <= 0.8 at the old liquidation price. `too-close`: the mark is
+ * already inside the buffer (a stop would fire at once: reduce or add now). `none-needed`: closed, or
+ * no positive mark liquidates it. `unreachable`: cross, the other positions keep the pool past the limit.
+ */
+export type ProtectiveStopReport =
+  | { readonly kind: 'none-needed'; readonly reason: string }
+  | { readonly kind: 'too-close'; readonly liquidationPrice: Price; readonly triggerPrice: Price | null; readonly bufferPercent: number }
+  | { readonly kind: 'unreachable'; readonly reason: string }
+  | {
+      readonly kind: 'stop';
+      readonly triggerPrice: Price;
+      readonly fillPrice: Price;
+      readonly qty: Qty;
+      /** Taker fee of the fill. */
+      readonly feeUsdt: Usdt;
+      readonly closesPosition: boolean;
+      /** (trigger - liquidation) / liquidation x 100, unsigned. */
+      readonly bufferPercent: number;
+      /** The symbol's worst one-minute move of the last day the buffer is wider than, x 100. null: no history (1 % assumed). */
+      readonly worstMinuteMovePercent: number | null;
+      readonly liquidationPrice: Price;
+      /** The rest's rho at the old liquidation price after the fill. null: past liquidation (not with the default limit). */
+      readonly restRiskRatio: Ratio | null;
+      /** The rest's own liquidation price after the fill. null: the stop closes the position, or no positive mark liquidates the rest. */
+      readonly restLiquidationPrice: Price | null;
+    };
 
 export interface BadgeReport {
   /** Level key of the worst tier across subjects (hysteresis applied). null: below the ladder. */

@@ -64,8 +64,10 @@ export interface AlertFigures {
   readonly requirementUsdt: Usdt;
   /** Predictive: the forecast that fired; tier: the outlook for the next tier up. null: no tier above has a forecast rule. */
   readonly forecast: AlertForecast | null;
-  /** The suggested top-up; 0: none needed. */
+  /** The smallest top-up back to the target rho; 0: none needed. */
   readonly topUpUsdt: Usdt;
+  /** The top-up for P(liquidation within 24 h) <= 1 %, beside the first and never capped; 0: none needed (or a record from before it existed). */
+  readonly oddsTopUpUsdt: Usdt;
   /** The suggested reduction. null: none needed, or no reduction reaches the target (the top-up is the way). */
   readonly reduction: {
     readonly symbol: string;
@@ -74,8 +76,22 @@ export interface AlertFigures {
     readonly feeUsdt: Usdt;
     readonly closesPosition: boolean;
   } | null;
+  /** The reduce-only stop to set in advance. null: none to set (too close, nothing at risk, or a record from before it existed). */
+  readonly protectiveStop: AlertStop | null;
   /** The marks the figures were computed at. */
   readonly marks: Readonly<Record<string, Price>>;
+}
+
+/** A protective stop as an alert carries it (engine: SuggestedStop). */
+export interface AlertStop {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly triggerPrice: Price;
+  readonly fillPrice: Price;
+  readonly qty: Qty;
+  readonly feeUsdt: Usdt;
+  readonly closesPosition: boolean;
+  readonly liquidationPrice: Price;
 }
 
 export interface AlertForecast {
@@ -108,6 +124,20 @@ const figuresOf = (a: AlertRecord): AlertFigures => ({
           medianTimeSec: finiteOrNull(a.forecast.medianTimeSec),
         },
   topUpUsdt: usdtOf(a.topUpUsdt ?? 0),
+  oddsTopUpUsdt: usdtOf(a.oddsTopUpUsdt ?? 0),
+  protectiveStop:
+    a.protectiveStop == null
+      ? null
+      : {
+          symbol: a.protectiveStop.symbol,
+          side: a.protectiveStop.side,
+          triggerPrice: priceOf(a.protectiveStop.triggerPrice),
+          fillPrice: priceOf(a.protectiveStop.fillPrice),
+          qty: qtyOf(a.protectiveStop.qty),
+          feeUsdt: usdtOf(a.protectiveStop.feeUsdt),
+          closesPosition: a.protectiveStop.closesPosition,
+          liquidationPrice: priceOf(a.protectiveStop.liquidationPrice),
+        },
   reduction:
     a.reduction === null
       ? null

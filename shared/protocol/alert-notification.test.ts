@@ -23,7 +23,9 @@ const entry: RiskAlertEntry = {
     requirementUsdt: usdt(823.4),
     forecast: { tier: '0.9', tierName: 'Critical', probability: 0.634, horizonSec: 3600, medianTimeSec: 2460 },
     topUpUsdt: usdt(412),
+    oddsTopUpUsdt: usdt(0),
     reduction: { symbol: 'BTCUSDT', side: 'long', qty: qty(0.18000000000000002), feeUsdt: usdt(3.1), closesPosition: false },
+    protectiveStop: null,
     marks: { BTCUSDT: price(58000) },
   },
 };
@@ -51,6 +53,22 @@ describe('alertNotification', () => {
     expect(past.title).toBe('Reminder: Liquidation · BTCUSDT long · X');
     expect(past.body).toBe('past liquidation. Close BTCUSDT (fee 3.10 USDT).');
     expect(subjectLabel('binance:main:cross')).toBe('cross margin');
+  });
+
+  it('the smallest action first; the 24 h odds top-up beside it, as large as it is; then the stop to set in advance', () => {
+    // The wick case: a 50x short told to add 42,280 USDT for the odds: shown, not capped, after the small one.
+    const stop = { symbol: 'BTCUSDT', side: 'long' as const, triggerPrice: price(57_123.456), fillPrice: price(56_952), qty: qty(0.4), feeUsdt: usdt(11.4), closesPosition: false, liquidationPrice: price(56_200) };
+    const n = alertNotification({ ...entry, figures: { ...entry.figures, oddsTopUpUsdt: usdt(42_280), protectiveStop: stop } }, { accountLabel: 'Binance main' });
+    expect(n.body).toBe(
+      'ρ 0.823. Critical: 63 % within 1 h. Add 412.00 USDT or reduce BTCUSDT by 0.18 (fee 3.10 USDT). ' +
+        'For 1 % odds of liquidation in 24 h: add 42,280.00 USDT. Stop in advance: sell 0.4 BTCUSDT at 57,123.5 (liquidation 56,200).',
+    );
+    expect(n.body.indexOf('412.00')).toBeLessThan(n.body.indexOf('42,280.00'));
+    const closing = alertNotification({ ...entry, figures: { ...entry.figures, protectiveStop: { ...stop, side: 'short', closesPosition: true } } }, { accountLabel: 'X' });
+    expect(closing.body).toContain('Stop in advance: buy all BTCUSDT at 57,123.5');
+    // An odds top-up no larger than the first says nothing new.
+    expect(alertNotification({ ...entry, figures: { ...entry.figures, oddsTopUpUsdt: usdt(300) } }, { accountLabel: 'X' }).body).not.toContain('24 h');
+    expect(new TextEncoder().encode(JSON.stringify(n)).length).toBeLessThan(3 * 1024);
   });
 
   it('every alert of the crash scenario reads cleanly: no NaN, Infinity, undefined or null, and the top-up is the engine’s', () => {

@@ -28,6 +28,9 @@ const usdtText = (n: number): string => `${n.toLocaleString('en-US', { minimumFr
 /** A quantity with the digits that matter and no float noise (0.18, not 0.18000000000000002). */
 const qtyText = (n: number): string => String(Number(n.toPrecision(6)));
 
+/** A price with 6 significant digits and thousands separators (97,123.4). */
+const priceText = (n: number): string => Number(n.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 8 });
+
 const durationText = (sec: number): string =>
   sec >= 3600 ? `${Math.round(sec / 360) / 10} h` : sec >= 60 ? `${Math.round(sec / 60)} min` : `${Math.max(1, Math.round(sec))} s`;
 
@@ -62,7 +65,16 @@ export function alertNotification(entry: AlertEntry, context: NotificationContex
   if (f.reduction !== null) {
     actions.push(`${f.reduction.closesPosition ? 'close' : 'reduce'} ${f.reduction.symbol} ${f.reduction.closesPosition ? '' : `by ${qtyText(f.reduction.qty)} `}(fee ${usdtText(f.reduction.feeUsdt)})`.replace('  ', ' '));
   }
+  // The smallest action back to the target first; then, separately and never capped, what keeps
+  // P(liquidation in 24 h) at 1 %; then the stop to set in advance.
   if (actions.length > 0) lines.push(`${actions.join(' or ').replace(/^./, (c) => c.toUpperCase())}.`);
+  if (f.oddsTopUpUsdt > f.topUpUsdt) lines.push(`For 1 % odds of liquidation in 24 h: add ${usdtText(f.oddsTopUpUsdt)}.`);
+  const stop = f.protectiveStop;
+  if (stop !== null) {
+    const verb = stop.side === 'long' ? 'sell' : 'buy';
+    const what = stop.closesPosition ? 'all' : qtyText(stop.qty);
+    lines.push(`Stop in advance: ${verb} ${what} ${stop.symbol} at ${priceText(stop.triggerPrice)} (liquidation ${priceText(stop.liquidationPrice)}).`);
+  }
   const urgent = entry.severity === 'critical' || entry.severity === 'liquidation';
   return { tag: entry.id, title: head, body: lines.join(' '), urgency: urgent ? 'high' : 'normal', subject: entry.subject };
 }

@@ -60,6 +60,25 @@ function figures(raw: unknown, path: string): AlertFigures {
       closesPosition: bool(ro['closesPosition'], `${p}.closesPosition`),
     };
   });
+  // Records written before the odds top-up and the stop existed have neither: 0 and null.
+  const protectiveStop = o['protectiveStop'] === undefined ? null : nullable(o['protectiveStop'], `${path}.protectiveStop`, (r, p) => {
+    const so = obj(r, p);
+    const positivePrice = (v: unknown, f: string) => {
+      const n = finite(v, f);
+      if (!(n > 0)) refuse(f, `expected a price > 0, got ${n}`);
+      return price(n);
+    };
+    return {
+      symbol: str(so['symbol'], `${p}.symbol`),
+      side: oneOf(so['side'], `${p}.side`, ['long', 'short'] as const),
+      triggerPrice: positivePrice(so['triggerPrice'], `${p}.triggerPrice`),
+      fillPrice: positivePrice(so['fillPrice'], `${p}.fillPrice`),
+      qty: qty(nonNegative(so['qty'], `${p}.qty`)),
+      feeUsdt: usdt(nonNegative(so['feeUsdt'], `${p}.feeUsdt`)),
+      closesPosition: bool(so['closesPosition'], `${p}.closesPosition`),
+      liquidationPrice: positivePrice(so['liquidationPrice'], `${p}.liquidationPrice`),
+    };
+  });
   const marks = obj(o['marks'], `${path}.marks`);
   return {
     riskRatio: nullable(o['riskRatio'], `${path}.riskRatio`, (r, p) => ratio(nonNegative(r, p))),
@@ -67,7 +86,9 @@ function figures(raw: unknown, path: string): AlertFigures {
     requirementUsdt: usdt(nonNegative(o['requirementUsdt'], `${path}.requirementUsdt`)),
     forecast,
     topUpUsdt: usdt(nonNegative(o['topUpUsdt'], `${path}.topUpUsdt`)),
+    oddsTopUpUsdt: usdt(o['oddsTopUpUsdt'] === undefined ? 0 : nonNegative(o['oddsTopUpUsdt'], `${path}.oddsTopUpUsdt`)),
     reduction,
+    protectiveStop,
     marks: Object.fromEntries(
       Object.entries(marks).map(([symbol, m]) => {
         const n = finite(m, `${path}.marks.${symbol}`);

@@ -13,6 +13,12 @@ import { finiteOrNull, priceOf, qtyOf, ratioOf, usdtOf } from './protocol-number
  * own figures for that account, not an estimate.
  */
 
+/** A probability as the protocol carries it: finite and in [0, 1], else null. */
+export const probabilityOrNull = (p: number | null | undefined): number | null => {
+  const f = finiteOrNull(p);
+  return f === null ? null : Math.min(1, Math.max(0, f));
+};
+
 export const positionKey = (p: { readonly symbol: string; readonly side: string }): string => `${p.symbol}:${p.side}`;
 
 const liquidationOf = (account: Account, model: MarginModel, p: Position): Price | null => {
@@ -29,7 +35,8 @@ const replaced = (account: Account, old: Position, next: Position | null): Accou
  * The top-up of `amountUsdt` to the wallet (cross: `isolated` null) or to an isolated position's
  * margin, and what it buys. Zero is "none needed".
  */
-export function topUpSuggestion(account: Account, model: MarginModel, isolated: Position | null, amountUsdt: number): TopUpSuggestion {
+export function topUpSuggestion(account: Account, model: MarginModel, isolated: Position | null, amountUsdt: number, oddsAfter: number | null = null): TopUpSuggestion {
+  const liquidationOddsAfter = probabilityOrNull(oddsAfter);
   if (!(amountUsdt > 0)) return { kind: 'none-needed' };
   if (isolated === null) {
     const after: Account = { ...account, walletBalance: usdtOf(account.walletBalance + amountUsdt) };
@@ -40,6 +47,7 @@ export function topUpSuggestion(account: Account, model: MarginModel, isolated: 
       to: 'wallet',
       riskRatioAfter: rho === null ? null : ratioOf(rho),
       liquidationPricesAfter: after.positions.filter((p) => p.marginMode === 'cross').map((p) => ({ key: positionKey(p), price: liquidationOf(after, model, p) })),
+      liquidationOddsAfter,
     };
   }
   const p: Position = { ...isolated, isolatedMargin: usdtOf((isolated.isolatedMargin ?? 0) + amountUsdt) };
@@ -51,6 +59,7 @@ export function topUpSuggestion(account: Account, model: MarginModel, isolated: 
     to: 'position',
     riskRatioAfter: rho === null ? null : ratioOf(rho),
     liquidationPricesAfter: [{ key: positionKey(p), price: liquidationOf(after, model, p) }],
+    liquidationOddsAfter,
   };
 }
 
@@ -58,7 +67,7 @@ export function topUpSuggestion(account: Account, model: MarginModel, isolated: 
  * The engine's reduction of `p` and what it buys: closing turns that share of the unrealised PnL into
  * wallet balance less the taker fee (cross), or releases that share of the isolated margin.
  */
-export function reductionSuggestion(account: Account, model: MarginModel, p: Position, reduction: Reduction): ReductionSuggestion {
+export function reductionSuggestion(account: Account, model: MarginModel, p: Position, reduction: Reduction, oddsAfter: number | null = null): ReductionSuggestion {
   if (reduction.kind === 'none-needed') return { kind: 'none-needed' };
   if (reduction.kind === 'unreachable') return { kind: 'unreachable', reason: reduction.reason };
   const keep = reduction.closesPosition ? 0 : Math.max(0, p.qty - reduction.qty);
@@ -87,5 +96,6 @@ export function reductionSuggestion(account: Account, model: MarginModel, p: Pos
     closesPosition: reduction.closesPosition,
     riskRatioAfter: rhoAfter === null ? null : ratioOf(rhoAfter),
     liquidationPriceAfter,
+    liquidationOddsAfter: probabilityOrNull(oddsAfter),
   };
 }

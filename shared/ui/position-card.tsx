@@ -1,9 +1,9 @@
 import type { AccountReport, PositionReport } from '../protocol/account-report.ts';
 import { durationText, percentText, priceText } from './figures.ts';
 import { RhoLadder } from './rho-ladder.tsx';
-import { suggestionText } from './suggestion-text.ts';
+import { stopText, suggestionText } from './suggestion-text.ts';
 
-/** One position: rho against the ladder, our liquidation price, each tier's price, the forecast and the suggestion. */
+/** One position: rho against the ladder, our liquidation price, each tier's price, the forecast, the suggestions and the stop to set in advance. */
 export function PositionCard({ report, position }: { readonly report: AccountReport; readonly position: PositionReport }) {
   const subject = report.subjects.find((s) => s.subject === position.subject);
   const next = position.tiers.find((t) => t.level === position.nextTier);
@@ -36,6 +36,11 @@ export function PositionCard({ report, position }: { readonly report: AccountRep
       {subject !== undefined && (
         <div className="suggestion" data-testid="suggestion">
           {suggestionText(subject)}
+        </div>
+      )}
+      {stopText(position) !== null && (
+        <div className="suggestion" data-testid="protective-stop">
+          {stopText(position)}
         </div>
       )}
     </div>

@@ -15,6 +15,11 @@ export interface PolicyFigures {
   readonly falseAlarmShare: number | null;
   /** Collateral the trader added, mean per path (USDT); prefunded: what it was given up front. */
   readonly topUpPerPath: number;
+  /** Protective stops: PnL they realised (fees included), mean per path, USDT (negative: a loss). null: no stops in this policy. */
+  readonly stopRealisedPerPath: number | null;
+  /** Share of paths on which a stop filled; and of paths on which one filled though nobody acting would not have been liquidated (a stop that cost money for nothing). null: no stops. */
+  readonly stoppedShare: number | null;
+  readonly needlessStopShare: number | null;
 }
 
 export interface FamilyFigures {
@@ -53,9 +58,15 @@ export const POLICY_NAMES = {
   static: 'static margin call (rho 0.8)',
   ours: 'predictive monitor (ours)',
   prefunded: "no alerts, ours' capital up front",
+  protectedAtOpen: 'ours + protective stop with the position',
+  stopLossAtOpen: 'ours + whole-position stop with the position',
+  protected: 'ours + protective stop when first warned',
+  protectedLate: 'ours + protective stop after the delay',
 } as const;
 type PolicyKey = keyof typeof POLICY_NAMES;
-const KEYS: readonly PolicyKey[] = ['static', 'ours', 'prefunded'];
+const KEYS: readonly PolicyKey[] = ['static', 'ours', 'prefunded', 'protectedAtOpen', 'stopLossAtOpen', 'protected', 'protectedLate'];
+/** The capital frontier compares what money buys; the stop traders play the main target only. */
+const CAPITAL_KEYS = ['static', 'ours', 'prefunded'] as const;
 
 /** Percentile by linear interpolation between order statistics (the "type 7" rule of R and NumPy). */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -86,7 +97,10 @@ function leadFigures(qualities: readonly AlertQuality[]) {
   };
 }
 
-function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: readonly number[]): PolicyFigures {
+function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: readonly number[], events: readonly (string | null)[]): PolicyFigures {
+  const withStops = outcomes.some((o) => o.stops !== null);
+  const n = Math.max(1, outcomes.length);
+  const stopped = outcomes.map((o) => (o.stops?.filled ?? 0) > 0);
   const positionDays = outcomes.reduce((s, o) => s + o.positionDays, 0);
   const lead = leadFigures(key === 'prefunded' ? [] : outcomes);
   return {
@@ -95,14 +109,18 @@ function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: read
     leadTimeP50Sec: lead.leadTimeP50Sec,
     leadTimeP10Sec: lead.leadTimeP10Sec,
     pushesPerPositionDay: positionDays > 0 ? outcomes.reduce((s, o) => s + o.pushes, 0) / positionDays : 0,
-    falseAlarmShare: key === 'ours' ? lead.falseShare : null,
+    falseAlarmShare: key !== 'static' && key !== 'prefunded' ? lead.falseShare : null,
     topUpPerPath: meanSpend(key, outcomes, bases),
+    stopRealisedPerPath: withStops ? outcomes.reduce((s, o) => s + o.realisedUsdt, 0) / n : null,
+    stoppedShare: withStops ? stopped.filter(Boolean).length / n : null,
+    needlessStopShare: withStops ? stopped.filter((x, i) => x && events[i] !== 'liquidation').length / n : null,
   };
 }
 
 const policiesOf = (outcomes: readonly PathOutcome[]): PolicyFigures[] => {
   const bases = outcomes.map((o) => o.ours.startCapitalUsdt);
-  return KEYS.map((key) => figures(key, outcomes.map((o) => o[key]), bases));
+  const events = outcomes.map((o) => o.event);
+  return KEYS.map((key) => figures(key, outcomes.map((o) => o[key]), bases, events));
 };
 
 export function backtestReport(outcomes: readonly PathOutcome[], seed: number, delayMin: number): BacktestReport {
@@ -110,7 +128,7 @@ export function backtestReport(outcomes: readonly PathOutcome[], seed: number, d
   const targets = outcomes[0]?.sizing.map((s) => s.targetRho) ?? [];
   const capital = targets.map((targetRho, j): CapitalPoint => ({
     targetRho,
-    policies: KEYS.map((key) => {
+    policies: CAPITAL_KEYS.map((key) => {
       const runs = outcomes.map((o) => o.sizing[j]?.[key] as TraderRun);
       return { name: POLICY_NAMES[key], liquidatedShare: share(runs), topUpPerPath: meanSpend(key, runs, bases) };
     }),

@@ -9,7 +9,7 @@ function columns(rows: string[][]): string[] {
   return [line(rows[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
 }
 
-const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path'];
+const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path', 'stop PnL/path', 'stopped', 'needless'];
 const row = (p: PolicyFigures, label = p.name) => [
   label,
   percent(p.liquidatedShare),
@@ -18,17 +18,20 @@ const row = (p: PolicyFigures, label = p.name) => [
   p.pushesPerPositionDay.toFixed(2),
   percent(p.falseAlarmShare),
   p.topUpPerPath.toFixed(0),
+  p.stopRealisedPerPath === null ? 'n/a' : p.stopRealisedPerPath.toFixed(0),
+  percent(p.stoppedShare),
+  percent(p.needlessStopShare),
 ];
 
 /** The report as fixed-width tables: the policies, per family, and the two frontiers. */
 export function backtestTable(report: BacktestReport, elapsedSec: number): string {
-  const short = ['static', 'ours', 'prefunded'];
+  const short = ['static', 'ours', 'prefunded', 'stop with position', 'full stop with position', 'stop when warned', 'stop +delay'];
   const families = columns([
-    ['family / policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path'],
+    ['family / policy', ...HEAD.slice(1)],
     ...report.families.flatMap((f) => f.policies.map((p, i) => row(p, `${i === 0 ? `${f.family} (${f.paths}, ${f.events} events)` : ''.padEnd(2)} ${short[i] ?? ''}`))),
   ]);
   const capital = columns([
-    ['target rho', ...short.flatMap((s) => [`liq ${s}`, `USDT/path ${s}`])],
+    ['target rho', ...short.slice(0, 3).flatMap((s) => [`liq ${s}`, `USDT/path ${s}`])],
     ...report.frontiers.capital.map((c) => [c.targetRho.toFixed(2), ...c.policies.flatMap((p) => [percent(p.liquidatedShare), p.topUpPerPath.toFixed(0)])]),
   ]);
   const forecast = columns([

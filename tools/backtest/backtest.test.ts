@@ -22,9 +22,23 @@ describe('npm run backtest -- --json', () => {
     expect(out['paths']).toBe(6);
     expect(out['seed']).toBe(7);
     const policies = out['policies'] as Array<Record<string, unknown>>;
-    expect(policies.map((p) => p['name'])).toEqual([POLICY_NAMES.static, POLICY_NAMES.ours, POLICY_NAMES.prefunded]);
+    expect(policies.map((p) => p['name'])).toEqual([
+      POLICY_NAMES.static,
+      POLICY_NAMES.ours,
+      POLICY_NAMES.prefunded,
+      POLICY_NAMES.protectedAtOpen,
+      POLICY_NAMES.stopLossAtOpen,
+      POLICY_NAMES.protected,
+      POLICY_NAMES.protectedLate,
+    ]);
     for (const p of policies) {
-      expect(Object.keys(p).sort()).toEqual(['falseAlarmShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'pushesPerPositionDay', 'topUpPerPath']);
+      expect(Object.keys(p).sort()).toEqual([
+        'falseAlarmShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'needlessStopShare', 'pushesPerPositionDay', 'stopRealisedPerPath', 'stoppedShare', 'topUpPerPath',
+      ]);
+      // Stop figures only for the traders who place stops; a stop fill realises a loss or a gain, but what it realised is finite.
+      const stops = String(p['name']).includes('stop');
+      expect(p['stoppedShare'] === null).toBe(!stops);
+      if (stops) expect((p['needlessStopShare'] as number) <= (p['stoppedShare'] as number)).toBe(true);
       expect(p['liquidatedShare']).toBeGreaterThanOrEqual(0);
       expect(p['liquidatedShare']).toBeLessThanOrEqual(1);
       expect(p['pushesPerPositionDay']).toBeGreaterThanOrEqual(0);
@@ -98,7 +112,8 @@ describe('the backtest itself', () => {
       expect(o.family).toBe(i % 2 === 0 ? 'trend' : 'crash');
       const account = accountFor(o.recipe, path.ticks[0]?.[1] ?? {});
       const capital = capitalOf(account);
-      const runs = [o.static, o.ours, o.prefunded, ...o.sizing.flatMap((s) => [s.static, s.ours, s.prefunded])];
+      const guarded = [o.protectedAtOpen, o.stopLossAtOpen, o.protected, o.protectedLate];
+      const runs = [o.static, o.ours, o.prefunded, ...guarded, ...o.sizing.flatMap((s) => [s.static, s.ours, s.prefunded])];
       for (const run of runs) {
         expect(run.pathDigest).toBe(pathDigest(path));
         expect(run.accountDigest).toBe(accountDigest(account));
@@ -108,12 +123,23 @@ describe('the backtest itself', () => {
           expect(run.startCapitalUsdt).toBe(capital);
           expect(run.endCapitalUsdt - run.startCapitalUsdt).toBeCloseTo(run.topUpUsdt, 6);
         }
+        for (const run of [s.static, s.ours]) expect(run.realisedUsdt).toBe(0);
         // The equal-capital pair: ours' spend on this path, up front, and nothing after.
         expect(s.prefunded.startCapitalUsdt).toBeCloseTo(capital + s.ours.topUpUsdt, 6);
         expect(s.prefunded.endCapitalUsdt).toBe(s.prefunded.startCapitalUsdt);
         expect(s.prefunded.topUpUsdt).toBe(0);
       }
     });
+    // The stop traders: same start; what the capital did is their top-ups and what their stops realised.
+    for (const o of outcomes) {
+      const capital = capitalOf(accountFor(o.recipe, backtestPath(o.family, deriveSeed(mixed.seed, `path-${outcomes.indexOf(o)}`)).ticks[0]?.[1] ?? {}));
+      for (const run of [o.protectedAtOpen, o.stopLossAtOpen, o.protected, o.protectedLate]) {
+        expect(run.startCapitalUsdt).toBe(capital);
+        expect(run.endCapitalUsdt - run.startCapitalUsdt).toBeCloseTo(run.topUpUsdt + run.realisedUsdt, 6);
+        expect(run.stops).not.toBeNull();
+      }
+    }
+    expect(outcomes.some((o) => (o.stopLossAtOpen.stops?.filled ?? 0) > 0 && o.stopLossAtOpen.realisedUsdt < 0)).toBe(true);
     // Something happened: the check is not about runs where nobody spent anything.
     expect(outcomes.some((o) => o.ours.topUpUsdt > 0)).toBe(true);
     expect(outcomes.some((o) => o.sizing.some((s) => s.static.topUpUsdt > 0))).toBe(true);

@@ -8,6 +8,7 @@ import { marginModels } from '../../shared/exchanges/venues.ts';
 import { accountFor, withTopUp, type AccountRecipe } from './backtest-accounts.ts';
 import type { BacktestPath, PathFamily } from './backtest-paths.ts';
 import { staticCallStep, STATIC_LEVEL, worstRiskRatio } from './static-margin-call.ts';
+import { protectedRun, type StopPlacement } from './protected-run.ts';
 import { act, capitalOf, hear, isDue, NEW_TRADER, observe, type TraderRule, type TraderState } from './trader-model.ts';
 
 /**
@@ -59,6 +60,10 @@ export interface TraderRun {
   readonly actions: number;
   readonly positionDays: number;
   readonly topUpUsdt: number;
+  /** PnL (fees included) the trader's protective stops realised; 0 without stops. */
+  readonly realisedUsdt: number;
+  /** Protective stops placed and filled; null for a trader who places none. */
+  readonly stops: { readonly placed: number; readonly filled: number } | null;
   readonly startCapitalUsdt: number;
   readonly endCapitalUsdt: number;
   readonly pathDigest: string;
@@ -92,6 +97,12 @@ export interface PathOutcome {
   readonly static: PolicyOutcome;
   readonly ours: PolicyOutcome;
   readonly prefunded: PolicyOutcome;
+  /** Ours' trader who also places the protective stops (protected-run.ts): with the position, when first warned, and the reaction delay after that. */
+  readonly protectedAtOpen: PolicyOutcome;
+  /** The same with a plain stop-loss: the whole position closed at the engine's trigger. */
+  readonly stopLossAtOpen: PolicyOutcome;
+  readonly protected: PolicyOutcome;
+  readonly protectedLate: PolicyOutcome;
   readonly sizing: readonly SizingOutcome[];
   readonly forecastRules: ReadonlyArray<{ readonly rule: ForecastRule } & AlertQuality>;
 }
@@ -166,7 +177,14 @@ function passiveRun(path: BacktestPath, account: Account, options: PlayOptions, 
   return { run: { times, rhos, notices, resolves }, trader, liquidatedAt, fork };
 }
 
-function runOf(path: BacktestPath, account0: Account, trader: TraderState, liquidatedAt: number | null, endAccount: Account): TraderRun {
+function runOf(
+  path: BacktestPath,
+  account0: Account,
+  trader: TraderState,
+  liquidatedAt: number | null,
+  endAccount: Account,
+  stops: { readonly placed: number; readonly filled: number; readonly realisedUsdt: number } | null = null,
+): TraderRun {
   const t0 = path.ticks[0]?.[0] ?? 0;
   const tEnd = path.ticks[path.ticks.length - 1]?.[0] ?? t0;
   return {
@@ -175,6 +193,8 @@ function runOf(path: BacktestPath, account0: Account, trader: TraderState, liqui
     actions: trader.actions,
     positionDays: (account0.positions.length * ((liquidatedAt ?? tEnd) - t0)) / DAY_MS,
     topUpUsdt: trader.topUpUsdt,
+    realisedUsdt: stops?.realisedUsdt ?? 0,
+    stops: stops === null ? null : { placed: stops.placed, filled: stops.filled },
     startCapitalUsdt: capitalOf(account0),
     endCapitalUsdt: capitalOf(endAccount),
     pathDigest: pathDigest(path),
@@ -326,13 +346,22 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
     return { rule, ...oursQuality(run, index) };
   });
   const none: AlertQuality = { leadTimeSec: null, forecasts: 0, falseForecasts: 0 };
+  const oursQ = oursQuality(passive.run, index);
+  const guarded = (placement: StopPlacement): PolicyOutcome => {
+    const r = protectedRun(path, newMonitor(path, account, options.monitor), { delayMs: options.delayMs, targetRho: DEFAULT_TARGET }, placement);
+    return { ...runOf(path, account, r.trader, r.liquidatedAt, r.account, { placed: r.stopsPlaced, filled: r.stopsFilled, realisedUsdt: r.realisedUsdt }), ...oursQ };
+  };
   return {
     family: path.family,
     recipe,
     event: kind,
     static: { ...main.static, ...staticQuality(passive.run, index) },
-    ours: { ...main.ours, ...oursQuality(passive.run, index) },
+    ours: { ...main.ours, ...oursQ },
     prefunded: { ...main.prefunded, ...none },
+    protectedAtOpen: guarded({ kind: 'with-position' }),
+    stopLossAtOpen: guarded({ kind: 'with-position', closeAll: true }),
+    protected: guarded({ kind: 'after-notice', delayMs: 0 }),
+    protectedLate: guarded({ kind: 'after-notice', delayMs: options.delayMs }),
     sizing,
     forecastRules,
   };

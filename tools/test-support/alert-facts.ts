@@ -32,7 +32,10 @@ export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, 
     requirementUsdt: 1000 * riskRatio,
     reach: Object.fromEntries(levels.map((l) => [levelKey(l), reachWithProbability(riskRatio >= l ? 1 : (reach[l] ?? 0))])),
     topUpUsdt: 412.5,
+    oddsTopUpUsdt: 1_250,
     reduction: { symbol: 'BTCUSDT', side: 'long', qty: 0.18, feeUsdt: 3.9, closesPosition: false },
+    protectiveStop: { symbol: 'BTCUSDT', side: 'long', triggerPrice: 93_100, fillPrice: 92_820, qty: 0.4, feeUsdt: 18.56, closesPosition: false, liquidationPrice: 91_500 },
+    odds: { horizonSec: 86_400, now: 0.2, afterTopUp: 0.08, afterOddsTopUp: 0.01, afterReduction: 0.09 },
     marks: { BTCUSDT: 97_000 },
   };
 }

@@ -34,6 +34,7 @@ export function reportOf(monitor: Monitor, log: AlertLog, now: number): AccountR
     alertLog: log,
     stale: monitor.state.stale,
     feed: null,
+    minuteMoves: monitor.state.minuteMoves,
     now,
   });
 }

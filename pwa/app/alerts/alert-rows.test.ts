@@ -21,6 +21,12 @@ describe('alertRows', () => {
         expect(row.numbers.some((n) => n.includes(amount))).toBe(true);
         expect(alertNotification(entry, { accountLabel: 'Binance demo' }).body).toContain(amount);
       }
+      if (entry.kind !== 'stale' && entry.figures.oddsTopUpUsdt > entry.figures.topUpUsdt) {
+        const odds = entry.figures.oddsTopUpUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        expect(row.numbers.some((n) => n.startsWith('for 1 % liquidation odds in 24 h') && n.includes(odds))).toBe(true);
+        expect(alertNotification(entry, { accountLabel: 'Binance demo' }).body).toContain(`add ${odds} USDT`);
+      }
+      if (entry.kind !== 'stale' && entry.figures.protectiveStop !== null) expect(row.numbers.some((n) => n.startsWith('stop '))).toBe(true);
     }
   });
 

@@ -1,7 +1,7 @@
 import type { ResolveReason } from '../../../shared/engine/alerts/alert-decision.ts';
 import type { AlertEntry } from '../../../shared/protocol/alert-log.ts';
 import { subjectLabel } from '../../../shared/protocol/alert-notification.ts';
-import { fmtDuration, fmtProbability, fmtQty, fmtRho, fmtUsdt } from '../format.ts';
+import { fmtDuration, fmtPrice, fmtProbability, fmtQty, fmtRho, fmtUsdt, priceDecimals } from '../format.ts';
 import type { AlertItem } from '../monitor-feed.ts';
 
 /** One line of the alert history: the numbers behind the alert and what happened next, in words. */
@@ -41,6 +41,9 @@ export function numbersOf(entry: AlertEntry): string[] {
   if (f.forecast !== null) out.push(`${f.forecast.tierName} ${fmtProbability(f.forecast.probability)} within ${fmtDuration(f.forecast.horizonSec)}`);
   if (f.topUpUsdt > 0) out.push(`top-up ${fmtUsdt(f.topUpUsdt)}`);
   if (f.reduction !== null) out.push(`${f.reduction.closesPosition ? 'close' : 'reduce'} ${f.reduction.symbol} ${fmtQty(f.reduction.qty)} (fee ${fmtUsdt(f.reduction.feeUsdt)})`);
+  if (f.oddsTopUpUsdt > f.topUpUsdt) out.push(`for 1 % liquidation odds in 24 h: top-up ${fmtUsdt(f.oddsTopUpUsdt)}`);
+  const stop = f.protectiveStop;
+  if (stop !== null) out.push(`stop ${stop.side === 'long' ? 'sell' : 'buy'} ${stop.closesPosition ? 'all' : fmtQty(stop.qty)} ${stop.symbol} at ${fmtPrice(stop.triggerPrice, priceDecimals(stop.triggerPrice))}`);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../../tools/test-support/crash-reports.ts';
 import type { AccountReport } from '../../../shared/protocol/account-report.ts';
+import { price, qty, ratio, usdt } from '../../../shared/units/units.ts';
 import type { AccountEntry } from '../monitor-feed.ts';
 import { overviewRows, suggestionText, worstFirst } from './overview-rows.ts';
 
@@ -34,6 +35,18 @@ describe('overviewRows', () => {
     const row = rows.find((r) => withTier.positions.find((p) => p.key === r.key)?.subject === subject.subject)!;
     expect(row.suggestion).toBe(suggestionText(subject));
     if (subject.topUp.kind === 'top-up') expect(row.suggestion).toContain(subject.topUp.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  });
+
+  it('the odds top-up after the smallest action, as large as it is; the stop beside it', () => {
+    const subject = withTier.subjects[0]!;
+    const small = subject.topUp.kind === 'top-up' ? subject.topUp.amountUsdt : 0;
+    const big = { ...subject, oddsTopUp: { kind: 'top-up' as const, amountUsdt: usdt(small + 42_280), to: 'wallet' as const, riskRatioAfter: null, liquidationPricesAfter: [], liquidationOddsAfter: 0.01 } };
+    const text = suggestionText(big);
+    expect(text).toMatch(/For 1 % odds of liquidation in 24 h: add [\d,]+\.\d\d USDT$/);
+    expect(text.startsWith(suggestionText({ ...subject, oddsTopUp: { kind: 'none-needed' } }))).toBe(true);
+    const report = { ...withTier, positions: withTier.positions.map((p) => ({ ...p, protectiveStop: { kind: 'stop' as const, triggerPrice: price(90_000), fillPrice: price(89_700), qty: qty(0.5), feeUsdt: usdt(22), closesPosition: false, bufferPercent: 1.5, worstMinuteMovePercent: 0.8, liquidationPrice: price(88_650), restRiskRatio: ratio(0.8), restLiquidationPrice: price(80_000) } })) };
+    const row = overviewRows([entry(report)], 1_000).find((r) => r.status !== 'closed')!;
+    expect(row.stop).toMatch(/^Stop in advance: (sell|buy) 0\.5 at 90,000 \(reduce-only; liq\. 88,650\)$/);
   });
 
   it('past liquidation sorts first and is never shown as safe', () => {

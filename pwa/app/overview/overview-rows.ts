@@ -1,4 +1,5 @@
 import type { AccountReport, LadderLevel, PositionReport, SubjectReport } from '../../../shared/protocol/account-report.ts';
+import { stopText } from '../../../shared/ui/suggestion-text.ts';
 import type { AccountEntry } from '../monitor-feed.ts';
 
 /**
@@ -25,6 +26,8 @@ export interface OverviewRow {
   readonly liquidationPrice: number | null;
   readonly nextTier: { readonly name: string; readonly price: number | null; readonly distancePercent: number | null; readonly sigma1h: number | null; readonly p1h: number | null } | null;
   readonly suggestion: string;
+  /** The reduce-only stop to set in advance, in words; null: none to set (shared/ui/suggestion-text.ts, stopText). */
+  readonly stop: string | null;
   /** How old the figures are now, ms. */
   readonly ageMs: number;
   readonly stale: boolean;
@@ -39,9 +42,22 @@ const hourOf = (t: PositionReport['tiers'][number] | undefined): { p: number | n
   return { p: h?.probability ?? null, sd: h?.distanceSd ?? null };
 };
 
-/** The subject's suggestion in words with its numbers ("Add 1,234.56 USDT to the wallet"), or "No action needed". */
+const usdtWords = (n: number): string => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
+
+/**
+ * The subject's suggestions in words with their numbers, the smallest first ("Add 1,234.56 USDT to the
+ * wallet or reduce ..."), then the top-up for 1 % odds of liquidation in 24 h when it is larger, as large
+ * as it is; or "No action needed".
+ */
 export function suggestionText(subject: SubjectReport | undefined): string {
   if (subject === undefined) return 'No action needed';
+  const first = targetText(subject);
+  const o = subject.oddsTopUp;
+  const small = subject.topUp.kind === 'top-up' ? subject.topUp.amountUsdt : 0;
+  return o.kind === 'top-up' && o.amountUsdt > small ? `${first}. For 1 % odds of liquidation in 24 h: add ${usdtWords(o.amountUsdt)}` : first;
+}
+
+function targetText(subject: SubjectReport): string {
   const parts: string[] = [];
   if (subject.topUp.kind === 'top-up') {
     parts.push(`Add ${subject.topUp.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT to the ${subject.topUp.to}`);
@@ -76,6 +92,7 @@ export function rowsOf(entry: AccountEntry, now: number): OverviewRow[] {
       liquidationPrice: p.liquidationPrice,
       nextTier: next === undefined ? null : { name: next.name, price: next.price, distancePercent: next.distancePercent, sigma1h: hour.sd, p1h: hour.p },
       suggestion: p.status === 'closed' ? 'Closed: nothing at risk' : suggestionText(subject),
+      stop: p.status === 'closed' ? null : stopText(p),
       ageMs,
       stale: entry.restored || report.badge.stale || report.feed.symbols.some((s) => s.symbol === p.symbol && s.state === 'stale'),
       venueFigure: p.venueFigure,

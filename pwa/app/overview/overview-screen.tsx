@@ -85,6 +85,11 @@ function PositionCard({ row: r }: { row: OverviewRow }) {
         )}
       </dl>
       <p className="suggestion" data-testid="suggestion">{r.suggestion}</p>
+      {r.stop !== null && (
+        <p className="suggestion" data-testid="protective-stop">
+          {r.stop}
+        </p>
+      )}
       <p className={r.stale ? 'age age-stale' : 'age muted'} data-testid="age">
         {r.stale ? 'Stale: ' : 'Data '}
         {fmtAge(r.ageMs)}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../../tools/test-support/crash-reports.ts';
+import { price, qty, ratio, usdt } from '../../../shared/units/units.ts';
 import { positionView, venuePage } from './position-view.ts';
 
 const run = crashRun(6);
@@ -31,6 +32,36 @@ describe('positionView', () => {
     if (subject.topUp.kind !== 'top-up') throw new Error('fixture');
     expect(view.suggestions[0]?.what).toContain(subject.topUp.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
     expect(view.suggestions[0]?.buys).toMatch(/^ρ \d\.\d{3}; liquidation/);
+  });
+
+  it('the odds top-up after the smallest actions, as large as it is, and the stop to set in advance, with what each buys', () => {
+    const p = report.positions[0]!;
+    const subject = report.subjects.find((s) => s.subject === p.subject)!;
+    const small = subject.topUp.kind === 'top-up' ? subject.topUp.amountUsdt : 0;
+    const odds = { kind: 'top-up' as const, amountUsdt: usdt(small + 42_280), to: 'wallet' as const, riskRatioAfter: ratio(0.05), liquidationPricesAfter: [{ key: p.key, price: price(40_000) }], liquidationOddsAfter: 0.01 };
+    const stop = {
+      kind: 'stop' as const, triggerPrice: price(p.markPrice * 0.97), fillPrice: price(p.markPrice * 0.967), qty: qty(0.25), feeUsdt: usdt(12.5), closesPosition: false,
+      bufferPercent: 1.8, worstMinuteMovePercent: 0.9, liquidationPrice: price(p.markPrice * 0.953), restRiskRatio: ratio(0.8), restLiquidationPrice: price(p.markPrice * 0.9),
+    };
+    const changed = {
+      ...report,
+      positions: report.positions.map((q) => (q.key === p.key ? { ...q, protectiveStop: stop } : q)),
+      subjects: report.subjects.map((s) => (s.subject === p.subject ? { ...s, oddsTopUp: odds, liquidationOdds: { horizonSec: 86_400, probability: 0.3 } } : s)),
+    };
+    const view = positionView([{ ...entries[0]!, report: changed }], report.account.accountId, p.key)!;
+    const whats = view.suggestions.map((s) => s.what);
+    const oddsAt = whats.findIndex((w) => w.startsWith('For 1 % odds of liquidation in 24 h: add'));
+    expect(oddsAt).toBeGreaterThanOrEqual(0);
+    expect(whats.slice(0, oddsAt).every((w) => /^(Add|Reduce|Close|No reduction)/.test(w))).toBe(true);
+    expect(whats[oddsAt]).toContain(odds.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    expect(view.suggestions[oddsAt]?.buys).toContain('P(liquidation within 24 h) 1');
+    const last = view.suggestions.at(-1)!;
+    expect(last.what).toMatch(/^Stop in advance: reduce-only (sell|buy) 0\.25 /);
+    expect(last.buys).toContain('1.80 % before liquidation');
+    expect(last.buys).toContain('ρ 0.800');
+    expect(JSON.stringify(view.suggestions)).not.toMatch(/NaN|Infinity|undefined|null/);
+    const tooClose = { ...changed, positions: changed.positions.map((q) => (q.key === p.key ? { ...q, protectiveStop: { kind: 'too-close' as const, liquidationPrice: price(1), triggerPrice: null, bufferPercent: 2 } } : q)) };
+    expect(positionView([{ ...entries[0]!, report: tooClose }], report.account.accountId, p.key)!.suggestions.at(-1)?.what).toBe('Too close for a stop in advance');
   });
 
   it('an unknown position gives null, and each venue has its trading page', () => {

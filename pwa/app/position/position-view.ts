@@ -44,25 +44,51 @@ export function venuePage(venue: VenueId, symbol: string): string {
   }
 }
 
+/** A horizon as the product says it: "24 h", not "1.0 d". */
+const horizonText = (sec: number): string => (sec % 3600 === 0 ? `${sec / 3600} h` : fmtDuration(sec));
+
+const oddsAfter = (p: number | null, horizonSec: number | undefined): string =>
+  p === null || horizonSec === undefined ? '' : `; P(liquidation within ${horizonText(horizonSec)}) ${fmtProbability(p)}`;
+
+/**
+ * What to do, the smallest action first: the top-up and the reduction back to the target, then the
+ * top-up for the liquidation odds (as large as it is), then the stop to set in advance; each with what
+ * it buys (rho, liquidation price, the odds).
+ */
 export function suggestionLines(subject: SubjectReport | undefined, position: PositionReport, decimals: number, reduced: PositionReport | undefined): SuggestionLine[] {
   if (subject === undefined) return [];
   const out: SuggestionLine[] = [];
-  const t = subject.topUp;
-  if (t.kind === 'top-up') {
+  const horizon = subject.liquidationOdds?.horizonSec;
+  const topUpLine = (t: SubjectReport['topUp'], what: string): void => {
+    if (t.kind !== 'top-up') return;
     const liq = t.liquidationPricesAfter.find((l) => l.key === position.key);
     out.push({
-      what: `Add ${fmtUsdt(t.amountUsdt)} to the ${t.to}`,
-      buys: `ρ ${t.riskRatioAfter === null ? 'still past liquidation' : fmtRho(t.riskRatioAfter)}; liquidation ${liq === undefined || liq.price === null ? 'none' : fmtPrice(liq.price, decimals)}`,
+      what: `${what} ${fmtUsdt(t.amountUsdt)} to the ${t.to}`,
+      buys: `ρ ${t.riskRatioAfter === null ? 'still past liquidation' : fmtRho(t.riskRatioAfter)}; liquidation ${liq === undefined || liq.price === null ? 'none' : fmtPrice(liq.price, decimals)}${oddsAfter(t.liquidationOddsAfter, horizon)}`,
     });
-  }
+  };
+  topUpLine(subject.topUp, 'Add');
   const r = subject.reduction;
   if (r.kind === 'reduce') {
     out.push({
       what: `${r.closesPosition ? 'Close' : 'Reduce'} ${r.symbol} ${r.side}${r.closesPosition ? '' : ` by ${fmtQty(r.qty)}`} (fee ${fmtUsdt(r.feeUsdt)})`,
-      buys: `ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation of ${r.symbol} ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, reduced === undefined ? decimals : priceDecimals(reduced.markPrice))}`,
+      buys: `ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation of ${r.symbol} ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, reduced === undefined ? decimals : priceDecimals(reduced.markPrice))}${oddsAfter(r.liquidationOddsAfter, horizon)}`,
     });
   } else if (r.kind === 'unreachable') {
     out.push({ what: 'No reduction reaches the target', buys: r.reason });
+  }
+  const small = subject.topUp.kind === 'top-up' ? subject.topUp.amountUsdt : 0;
+  if (subject.oddsTopUp.kind === 'top-up' && subject.oddsTopUp.amountUsdt > small) {
+    topUpLine(subject.oddsTopUp, `For 1 % odds of liquidation in ${horizonText(horizon ?? 86_400)}: add`);
+  }
+  const s = position.protectiveStop;
+  if (s.kind === 'stop') {
+    out.push({
+      what: `Stop in advance: reduce-only ${position.side === 'long' ? 'sell' : 'buy'} ${s.closesPosition ? 'all' : fmtQty(s.qty)} ${position.symbol} at ${fmtPrice(s.triggerPrice, decimals)}`,
+      buys: `fills near ${fmtPrice(s.fillPrice, decimals)} (slippage; fee ${fmtUsdt(s.feeUsdt)}), ${s.bufferPercent.toFixed(2)} % before liquidation at ${fmtPrice(s.liquidationPrice, decimals)}${s.worstMinuteMovePercent === null ? '' : ` (worst minute of the last day ${s.worstMinuteMovePercent.toFixed(2)} %)`}; ${s.closesPosition ? 'closes the position' : `the rest at ρ ${fmtRho(s.restRiskRatio)} there, liquidation ${fmtPrice(s.restLiquidationPrice, decimals)}`}; a gap past liquidation in one move is not covered`,
+    });
+  } else if (s.kind === 'too-close') {
+    out.push({ what: 'Too close for a stop in advance', buys: `liquidation at ${fmtPrice(s.liquidationPrice, decimals)} is within the ${s.bufferPercent.toFixed(2)} % buffer: reduce or add now` });
   }
   return out;
 }

@@ -16,6 +16,34 @@ export interface SuggestedReduction {
   readonly closesPosition: boolean;
 }
 
+/**
+ * A reduce-only stop-market order to place in advance (margin/protective-stop.ts): when the mark reaches
+ * the trigger, close `qty` of the position; `fillPrice` is where it is assumed to fill (the slippage).
+ */
+export interface SuggestedStop {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly triggerPrice: number;
+  readonly fillPrice: number;
+  readonly qty: number;
+  readonly feeUsdt: number;
+  readonly closesPosition: boolean;
+  /** The liquidation price it guards (the whole position's, other symbols frozen). */
+  readonly liquidationPrice: number;
+}
+
+/** P(liquidation within horizonSec) now and after each suggestion (the subject's own projection). */
+export interface SuggestionOdds {
+  readonly horizonSec: number;
+  readonly now: number;
+  /** After the top-up back to the target rho (topUpUsdt); equal to `now` when none is needed. */
+  readonly afterTopUp: number;
+  /** After the odds top-up (oddsTopUpUsdt); at most the odds limit. */
+  readonly afterOddsTopUp: number;
+  /** After the reduction; null without one. */
+  readonly afterReduction: number | null;
+}
+
 /** Everything the policy knows about one risk subject at one instant. */
 export interface SubjectFacts {
   /** Stable key: `<account>:cross` or `<account>:isolated:<symbol>:<side>` (see subject-key.ts). */
@@ -33,9 +61,16 @@ export interface SubjectFacts {
    * "unknown": no prediction fires on it.
    */
   readonly reach: Readonly<Record<string, LevelReach>>;
-  /** The suggested top-up, USDT (to the wallet if cross, to the position if isolated). */
+  /** The smallest top-up back to the target rho, USDT (to the wallet if cross, to the position if isolated); 0: none needed. */
   readonly topUpUsdt: number;
+  /** The top-up that brings P(liquidation within the odds horizon) down to the odds limit, shown beside the first, never capped; 0: none needed or no odds target. */
+  readonly oddsTopUpUsdt: number;
+  /** The smallest reduction back to the target rho. */
   readonly reduction: SuggestedReduction | null;
+  /** The stop to set in advance (isolated: its position; cross: the position the reduction names, else the largest requirement). null: none to set. */
+  readonly protectiveStop: SuggestedStop | null;
+  /** What each suggestion does to P(liquidation within the odds horizon). null: no odds target. */
+  readonly odds: SuggestionOdds | null;
   /** The marks the figures were computed at. */
   readonly marks: Readonly<Record<string, number>>;
 }
@@ -90,8 +125,13 @@ export interface AlertRecord {
   readonly forecast: TierForecast | null;
   readonly symbol: string | null;
   readonly side: Side | null;
+  /** The smallest top-up back to the target rho. */
   readonly topUpUsdt: number | null;
+  /** The top-up for P(liquidation within 24 h) <= 1 %. Absent in records saved before it existed. */
+  readonly oddsTopUpUsdt?: number | null;
   readonly reduction: SuggestedReduction | null;
+  /** The stop to set in advance. Absent in records saved before it existed. */
+  readonly protectiveStop?: SuggestedStop | null;
   readonly marks: Readonly<Record<string, number>>;
   /** Stale alerts: why. */
   readonly reason: string | null;

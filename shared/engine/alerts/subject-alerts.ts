@@ -183,7 +183,9 @@ export function stepSubject(
     symbol: facts.symbol,
     side: facts.side,
     topUpUsdt: finiteOrNull(facts.topUpUsdt),
+    oddsTopUpUsdt: finiteOrNull(facts.oddsTopUpUsdt),
     reduction: facts.reduction,
+    protectiveStop: facts.protectiveStop,
     marks: facts.marks,
     reason: null,
   });

@@ -31,6 +31,7 @@ import {
   type VolatilityOptions,
   type VolatilityState,
 } from '../projection/volatility.ts';
+import { EMPTY_MINUTE_MOVE, updateMinuteMove, worstMinuteMove, type MinuteMoveState } from '../projection/minute-move.ts';
 import { subjectFacts, type LiquidationOdds } from './subject-facts.ts';
 import { withMarks } from './with-marks.ts';
 
@@ -103,6 +104,8 @@ export interface MonitorState {
   /** Per-symbol volatility and the account's correlation: roughly rebuildable from history, saved so a restart moves no forecast. */
   readonly volatility: Readonly<Record<string, VolatilityState>>;
   readonly correlation: CorrelationState;
+  /** Per-symbol worst one-minute move of the last day: the protective stop's buffer (minute-move.ts). */
+  readonly minuteMoves: Readonly<Record<string, MinuteMoveState>>;
   readonly stale: StaleFact | null;
   /** Not rebuildable: open alerts (their ids carry the episode's start), snoozes, history. */
   readonly alerts: AlertPolicyState;
@@ -167,6 +170,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
     marks: marksOfAccount(setup.account),
     volatility: {},
     correlation: emptyCorrelation(setup.account.positions.map((p) => p.symbol)),
+    minuteMoves: {},
     stale: null,
     alerts: emptyAlertPolicyState,
     rejected: 0,
@@ -179,6 +183,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
 /** Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped. */
 function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonly<Record<string, number>>, now: number): MonitorState {
   const volatility = { ...state.volatility };
+  const minuteMoves = { ...state.minuteMoves };
   const latest = { ...state.marks };
   let rejected = state.rejected;
   // for...in, not Object.entries: the same keys in the same order, without a pair per symbol per tick.
@@ -190,10 +195,11 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
       continue;
     }
     volatility[symbol] = updateVolatility(volatility[symbol] ?? emptyVolatility(config.volatility), price, now, config.volatility);
+    minuteMoves[symbol] = updateMinuteMove(minuteMoves[symbol] ?? EMPTY_MINUTE_MOVE, price, now);
     latest[symbol] = price;
   }
   const correlation = updateCorrelation(state.correlation, latest, now, config.correlation);
-  return { ...state, volatility, marks: latest, correlation, rejected };
+  return { ...state, volatility, minuteMoves, marks: latest, correlation, rejected };
 }
 
 /** The display horizons plus every predict rule's horizon, so the policy finds its own, in order. */
@@ -203,7 +209,7 @@ const projectedHorizons = (config: MonitorOptions): number[] =>
 function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
   // The closures below live as long as the view's unread lazy figures: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
-  const { volatility, correlation } = state;
+  const { volatility, correlation, minuteMoves } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
@@ -229,6 +235,7 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     curveOf,
     correlations,
     liquidationOdds: config.liquidationOdds,
+    worstMinuteMove: (symbol) => worstMinuteMove(minuteMoves[symbol], now),
   });
   return new LazyMonitorView(now, risk, facts, projector.all);
 }

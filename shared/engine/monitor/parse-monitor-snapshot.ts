@@ -2,6 +2,7 @@ import { readFields, refuse, type FieldError } from '../../units/field-error.ts'
 import { obj, type FieldObject } from '../../units/field-readers.ts';
 import type { StaleFact } from '../alerts/alert-decision.ts';
 import type { CorrelationState } from '../projection/correlation.ts';
+import type { MinuteMoveState } from '../projection/minute-move.ts';
 import type { VarianceSums, VolatilityState } from '../projection/volatility.ts';
 import type { MonitorState } from './account-monitor.ts';
 import { MONITOR_SNAPSHOT_VERSION, type LiveMonitorFacts, type MonitorSnapshot } from './monitor-snapshot.ts';
@@ -85,15 +86,31 @@ function liveFacts(raw: unknown, path: string): LiveMonitorFacts {
   return { stale: listOf(o['stale'], `${path}.stale`, nonEmpty), now: orNull(epoch)(o['now'], `${path}.now`), markedAt: namedRecord(o['markedAt'], `${path}.markedAt`, epoch) };
 }
 
+function minuteMove(raw: unknown, path: string): MinuteMoveState {
+  const o = exactObject(raw, path, ['anchorPrice', 'anchorMs', 'hours']);
+  return {
+    anchorPrice: orNull(positive)(o['anchorPrice'], `${path}.anchorPrice`),
+    anchorMs: orNull(epoch)(o['anchorMs'], `${path}.anchorMs`),
+    hours: listOf(o['hours'], `${path}.hours`, (h, f) => {
+      const pair = listOf(h, f, (v, g) => finite(v, g, (n) => n >= 0, 'a number >= 0'));
+      if (pair.length !== 2) refuse(f, `expected [hour start ms, move], got ${pair.length} numbers`);
+      return [pair[0] as number, pair[1] as number] as const;
+    }),
+  };
+}
+
 function snapshotAt(raw: unknown): MonitorSnapshot {
   const o = currentVersion(raw);
   const options = readMonitorOptions(o['options'], 'options');
-  const s = exactObject(o['state'], 'state', ['now', 'marks', 'volatility', 'correlation', 'stale', 'alerts', 'rejected']);
+  // minuteMoves came with the protective stop; a snapshot saved before it has none (= {}).
+  const rawState = Object.hasOwn(obj(o['state'], 'state'), 'minuteMoves') ? o['state'] : { ...obj(o['state'], 'state'), minuteMoves: {} };
+  const s = exactObject(rawState, 'state', ['now', 'marks', 'volatility', 'correlation', 'minuteMoves', 'stale', 'alerts', 'rejected']);
   const state: MonitorState = {
     now: orNull(epoch)(s['now'], 'state.now'),
     marks: namedRecord(s['marks'], 'state.marks', positive),
     volatility: namedRecord(s['volatility'], 'state.volatility', volatility),
     correlation: correlation(s['correlation'], 'state.correlation'),
+    minuteMoves: namedRecord(s['minuteMoves'], 'state.minuteMoves', minuteMove),
     stale: orNull(staleFact)(s['stale'], 'state.stale'),
     alerts: readAlertState(s['alerts'], 'state.alerts', options.policy.ladder.length),
     rejected: count(s['rejected'], 'state.rejected'),

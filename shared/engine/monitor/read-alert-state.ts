@@ -1,7 +1,8 @@
-import type { AlertRecord, SuggestedReduction, TierForecast } from '../alerts/alert-decision.ts';
+import type { AlertRecord, SuggestedReduction, SuggestedStop, TierForecast } from '../alerts/alert-decision.ts';
 import type { Severity } from '../alerts/alert-ladder.ts';
 import type { AlertPolicyState, StaleAlertState } from '../alerts/alert-policy.ts';
 import type { OpenAlert, Snooze, SubjectAlertState } from '../alerts/subject-alerts.ts';
+import { obj } from '../../units/field-readers.ts';
 import {
   bool,
   count,
@@ -64,11 +65,31 @@ function forecast(raw: unknown, path: string): TierForecast {
 
 const RECORD_FIELDS = [
   'id', 'kind', 'subject', 't', 'severity', 'tier', 'tierName', 'channel', 'reminder', 'riskRatio', 'equityUsdt',
-  'requirementUsdt', 'forecast', 'symbol', 'side', 'topUpUsdt', 'reduction', 'marks', 'reason',
+  'requirementUsdt', 'forecast', 'symbol', 'side', 'topUpUsdt', 'oddsTopUpUsdt', 'reduction', 'protectiveStop', 'marks', 'reason',
 ];
 
+function protectiveStop(raw: unknown, path: string): SuggestedStop {
+  const o = exactObject(raw, path, ['symbol', 'side', 'triggerPrice', 'fillPrice', 'qty', 'feeUsdt', 'closesPosition', 'liquidationPrice']);
+  return {
+    symbol: nonEmpty(o['symbol'], `${path}.symbol`),
+    side: oneOf(o['side'], `${path}.side`, SIDES),
+    triggerPrice: positive(o['triggerPrice'], `${path}.triggerPrice`),
+    fillPrice: positive(o['fillPrice'], `${path}.fillPrice`),
+    qty: positive(o['qty'], `${path}.qty`),
+    feeUsdt: nonNegative(o['feeUsdt'], `${path}.feeUsdt`),
+    closesPosition: bool(o['closesPosition'], `${path}.closesPosition`),
+    liquidationPrice: positive(o['liquidationPrice'], `${path}.liquidationPrice`),
+  };
+}
+
+/** Records saved before the odds top-up and the protective stop existed have neither (= null). */
+const withSuggestionFields = (raw: unknown, path: string): unknown => {
+  const o = obj(raw, path);
+  return { oddsTopUpUsdt: null, protectiveStop: null, ...o };
+};
+
 function alertRecord(raw: unknown, path: string): AlertRecord {
-  const o = exactObject(raw, path, RECORD_FIELDS);
+  const o = exactObject(withSuggestionFields(raw, path), path, RECORD_FIELDS);
   return {
     id: nonEmpty(o['id'], `${path}.id`),
     kind: oneOf(o['kind'], `${path}.kind`, ['tier', 'predictive', 'stale'] as const),
@@ -86,7 +107,9 @@ function alertRecord(raw: unknown, path: string): AlertRecord {
     symbol: text(o['symbol'], `${path}.symbol`),
     side: orNull((v, f) => oneOf(v, f, SIDES))(o['side'], `${path}.side`),
     topUpUsdt: orNull(num)(o['topUpUsdt'], `${path}.topUpUsdt`),
+    oddsTopUpUsdt: orNull(num)(o['oddsTopUpUsdt'], `${path}.oddsTopUpUsdt`),
     reduction: orNull(reduction)(o['reduction'], `${path}.reduction`),
+    protectiveStop: orNull(protectiveStop)(o['protectiveStop'], `${path}.protectiveStop`),
     marks: namedRecord(o['marks'], `${path}.marks`, positive),
     reason: orNull((v, f) => nonEmpty(v, f))(o['reason'], `${path}.reason`),
   };

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { btcusdtBrackets } from '../../../tools/test-support/binance-brackets.ts';
+import { scenarioPath } from '../../../tools/market-paths/scenarios.ts';
+import { marginModels } from '../../exchanges/venues.ts';
+import { price, qty, ratio, usdt } from '../../units/units.ts';
+import { crossParts, isolatedParts, riskRatio } from '../margin/risk-parts.ts';
+import type { Account, Position } from '../positions/account.ts';
+import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
+
+/**
+ * Issue 13, ask 3: the smallest top-up back to the target and, beside it and never folded into it, the
+ * top-up for P(liquidation in 24 h) <= 1 %, each with what it buys; and the stop to set in advance.
+ */
+const START = Date.UTC(2026, 10, 24, 9, 0);
+const model = marginModels.binance;
+const btc = (fields: Partial<Position> = {}): Position => ({
+  symbol: 'BTCUSDT', side: 'long', qty: qty(1), entryPrice: price(97_000), markPrice: price(97_000), marginMode: 'cross',
+  tiers: btcusdtBrackets(), takerFeeRate: ratio(0.0005), ...fields,
+});
+
+/** A monitor warmed on a stormy hour (volatility high enough for the 24 h odds to ask for more than the target). */
+function warmed(account: Account, scenario: 'crash' | 'calm' = 'crash'): Monitor {
+  const storm = scenarioPath(scenario, { startPrice: 97_000, startMs: START - 3_600_000, stepMs: 60_000, durationMs: 3_600_000, seed: 3 });
+  const history = storm.map((p) => [p.t, { BTCUSDT: p.price }] as const);
+  const monitor = createMonitor({ account, model, history, options: { accountId: 'a' } });
+  return monitorStep(monitor, { kind: 'marks', marks: { BTCUSDT: 97_000 } }, START).monitor;
+}
+
+describe('subject facts: two top-ups side by side, the stop, and what each buys', () => {
+  it('cross: the target top-up is the engine rule alone; the odds one is separate, uncapped, and buys P <= 1 %', () => {
+    // rho 0.7, above the 0.5 target.
+    const account: Account = { exchange: 'binance', walletBalance: usdt(model.requirement(btc(), 97_000) / 0.7), positions: [btc()] };
+    const facts = warmed(account).view!.facts[0]!;
+    const parts = crossParts(account, model);
+    // The smallest top-up back to 0.5: requirement / 0.5 - equity, to the cent.
+    expect(facts.topUpUsdt).toBeCloseTo(parts.requirement / 0.5 - parts.equity, 1);
+    expect(facts.oddsTopUpUsdt).toBeGreaterThan(facts.topUpUsdt);
+    const odds = facts.odds!;
+    expect(odds.horizonSec).toBe(86_400);
+    expect(odds.afterTopUp).toBeLessThanOrEqual(odds.now);
+    expect(odds.afterOddsTopUp).toBeLessThanOrEqual(0.01 + 1e-9);
+    expect(odds.afterOddsTopUp).toBeLessThan(odds.afterTopUp);
+    expect(odds.afterReduction).not.toBeNull();
+    // The target top-up leaves rho at the target; more would be the odds one.
+    const after = crossParts({ ...account, walletBalance: usdt(account.walletBalance + facts.topUpUsdt) }, model);
+    expect(riskRatio(after)).toBeLessThanOrEqual(0.5 + 1e-9);
+    // The liquidation price is within the crash's worst minute of the mark: too close for a stop.
+    expect(facts.protectiveStop).toBeNull();
+  });
+
+  it('the stop sits between the liquidation price and the mark, a buffer wider than the worst minute seen', () => {
+    const account: Account = { exchange: 'binance', walletBalance: usdt(model.requirement(btc(), 97_000) / 0.1), positions: [btc()] };
+    const monitor = warmed(account, 'calm');
+    const stop = monitor.view!.facts[0]!.protectiveStop!;
+    expect(stop.triggerPrice).toBeLessThan(97_000);
+    expect(stop.triggerPrice).toBeGreaterThan(stop.liquidationPrice);
+    const worst = Math.max(...monitor.state.minuteMoves['BTCUSDT']!.hours.map(([, m]) => m));
+    expect(stop.triggerPrice / stop.liquidationPrice - 1).toBeGreaterThan(worst);
+  });
+
+  it('below the target: no top-up back to it is needed, the odds one stands alone', () => {
+    const account: Account = { exchange: 'binance', walletBalance: usdt(model.requirement(btc(), 97_000) / 0.3), positions: [btc()] };
+    const facts = warmed(account).view!.facts[0]!;
+    expect(riskRatio(crossParts(account, model))).toBeLessThan(0.5);
+    expect(facts.topUpUsdt).toBe(0);
+    expect(facts.odds!.afterTopUp).toBe(facts.odds!.now);
+    if (facts.oddsTopUpUsdt > 0) expect(facts.odds!.afterOddsTopUp).toBeLessThanOrEqual(0.01 + 1e-9);
+  });
+
+  it('isolated: the same split on the position, and its stop closes it (margin leaves with the quantity)', () => {
+    const p = btc({ marginMode: 'isolated', isolatedMargin: usdt(model.requirement(btc(), 97_000) / 0.7) });
+    const account: Account = { exchange: 'binance', walletBalance: usdt(0), positions: [p] };
+    const facts = warmed(account).view!.facts.find((f) => f.subject.includes('isolated'))!;
+    const parts = isolatedParts(p, model);
+    expect(facts.topUpUsdt).toBeCloseTo(parts.requirement / 0.5 - parts.equity, 1);
+    expect(facts.oddsTopUpUsdt).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(facts))).toMatchObject({ oddsTopUpUsdt: facts.oddsTopUpUsdt, odds: { horizonSec: 86_400 } });
+    const far = btc({ marginMode: 'isolated', isolatedMargin: usdt(model.requirement(btc(), 97_000) / 0.1) });
+    const stop = warmed({ exchange: 'binance', walletBalance: usdt(0), positions: [far] }, 'calm').view!.facts.find((f) => f.subject.includes('isolated'))!.protectiveStop;
+    expect(stop).toMatchObject({ closesPosition: true, qty: 1 });
+  });
+});
