@@ -21,8 +21,9 @@ import { relayWatcher, type BatchReport } from '../watch/relay-watcher.ts';
  * `seconds` per size.
  */
 const quick = process.argv.includes('--quick');
-const sizes = quick ? [200, 1_000] : [1_000, 5_000, 10_000];
-const seconds = quick ? 35 : 45;
+const argValue = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const sizes = argValue('sizes')?.split(',').map(Number) ?? (quick ? [200, 1_000] : [1_000, 5_000, 10_000]);
+const seconds = Number(argValue('seconds') ?? (quick ? 35 : 45));
 
 /** The Binance demo account scaled per device, plus two isolated shorts: five positions. */
 function deviceAccount(i: number): Record<string, unknown> {
