@@ -49,6 +49,7 @@ const configFor = (dataDir: string, venuesFrom: string): RelayConfig => ({
   dataDir,
   store: 'sqlite',
   shard: null,
+  workers: 0,
   // Sim time runs 60 times faster than the phone's clock: only the stale test wants an old snapshot.
   staleAfterSec: 7 * 86_400,
   bodyLimitBytes: 65_536,
@@ -180,7 +181,7 @@ describe('relay watcher, end to end against the simulator', () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 30, seed: 1 });
     service = await startFakePushService();
     const dataDir = mkdtempSync(join(tmpdir(), 'relay-kill-'));
-    const args = ['--data', dataDir, '--port', '0', '--venues-from', sim.url, '--stale-after-sec', String(7 * 86_400)];
+    const args = ['--data', dataDir, '--port', '0', '--workers', '2', '--venues-from', sim.url, '--stale-after-sec', String(7 * 86_400)];
     const startChild = async (): Promise<{ child: ChildProcess; url: string }> => {
       // node itself (not npm or the tsx wrapper, which would leave an orphan behind a SIGKILL).
       const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'relay/main.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

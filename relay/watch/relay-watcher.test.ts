@@ -9,7 +9,6 @@ import { systemClock } from '../../shared/platform/system-clock.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
 import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { waitFor } from '../../tools/test-support/wait-for.ts';
-import { silentLog } from '../relay-log.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import { inShard } from '../store/shard.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
@@ -29,15 +28,34 @@ let feeds: Map<VenueId, StubFeed>;
 let batches: BatchReport[];
 const shard = { index: 0, count: 2 };
 
-beforeEach(async () => {
+/** Timers the test fires itself (`fire()`), so that what joins a batch is decided by the test, not the machine's load. */
+function manualTimers(): { setTimer: typeof systemClock.setTimer; fire(): void } {
+  let due: (() => void)[] = [];
+  return {
+    setTimer: (_ms, run) => {
+      let live = true;
+      due.push(() => live && run());
+      return { cancel: () => void (live = false) };
+    },
+    fire() {
+      const now = due;
+      due = [];
+      now.forEach((run) => run());
+    },
+  };
+}
+
+async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000): Promise<void> {
   store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
   feeds = new Map();
   batches = [];
   watcher = relayWatcher({
     store,
-    log: silentLog,
+    log: { info: () => undefined, error: (message, fields) => console.error(message, fields) },
     clock: Date.now,
-    timers: systemClock,
+    timers,
+    saveEveryMs,
+    workers,
     shard,
     staleAfterSec: 900,
     openFeed: (venue, watch, onEvent) => {
@@ -58,7 +76,7 @@ beforeEach(async () => {
     onBatch: (r) => batches.push(r),
   });
   await watcher.start();
-});
+}
 afterEach(async () => {
   await watcher.stop();
   await store.close();
@@ -82,7 +100,9 @@ function mark(symbol: string, value: number, time: number): void {
   feed.emit({ kind: 'venue', event: { kind: 'mark', symbol, price: price(value), time: epochMs(time), source: 'mark' } });
 }
 
-describe('relayWatcher', () => {
+describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
+  beforeEach(() => open(workers));
+
   it('watches only its shard, follows the union of symbols, and stops watching a deleted device', async () => {
     await device(idIn(false));
     expect(watcher.counts()).toEqual({});
@@ -115,5 +135,47 @@ describe('relayWatcher', () => {
     expect(watcher.counts()).toEqual({});
     await device(id);
     expect(watcher.counts()).toEqual({ binance: 1 });
+  });
+});
+
+describe('relayWatcher batches', () => {
+  const solOnly = (): Record<string, unknown> => {
+    const doc = binanceDemoAccountJson() as { positions: { symbol: string }[] };
+    return { ...doc, positions: doc.positions.filter((p) => p.symbol === 'SOLUSDT') };
+  };
+
+  it.each([0, 2])('steps only the monitors holding a symbol that ticked, once per batch, at the newest mark of each symbol (%i worker threads)', async (workers) => {
+    const timers = manualTimers();
+    await open(workers, timers, 0);
+    const all = idIn(true);
+    const solId = (() => {
+      for (let i = 0; ; i += 1) if (inShard(`sol-${i}`, shard)) return `sol-${i}`;
+    })();
+    await device(all);
+    await device(solId, solOnly());
+    expect(watcher.counts()).toEqual({ binance: 2 });
+    const t = 1_764_000_100_000;
+    // Three BTC marks and one ETH mark before the batch goes: one step for the full device, with the last BTC mark; none for the SOL-only one.
+    mark('SOLUSDT', 190, t);
+    mark('ETHUSDT', 3_400, t);
+    mark('BTCUSDT', 97_000, t);
+    // Each share of the monitors (one per worker thread) has its batch of every venue event.
+    const shares = Math.max(1, workers);
+    const stepped = (): number => batches.reduce((n, b) => n + b.monitors, 0);
+    timers.fire();
+    await waitFor('the first batch', () => batches.length >= shares);
+    await watcher.settled();
+    expect(stepped()).toBe(2);
+    mark('BTCUSDT', 96_000, t + 1_000);
+    mark('ETHUSDT', 3_390, t + 1_000);
+    mark('BTCUSDT', 95_500, t + 1_500);
+    timers.fire();
+    await waitFor('the second batch', () => batches.length >= 2 * shares);
+    expect(stepped()).toBe(3);
+    // The stepped monitor saw 95 500 (the newest), not 96 000 (saveEveryMs 0: every step is saved).
+    await watcher.settled();
+    const saved = await store.monitors(all);
+    expect(JSON.parse(saved[0]!.state).state.marks).toMatchObject({ BTCUSDT: 95_500, ETHUSDT: 3_390 });
+    expect(JSON.parse((await store.monitors(solId))[0]!.state).state.marks).toEqual({ SOLUSDT: 190 });
   });
 });
