@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emptyAccountState, type AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
@@ -11,7 +12,9 @@ import { binanceDemoAccountJson } from '../../tools/test-support/replay-document
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import { inShard } from '../store/shard.ts';
+import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/test-support/throwaway-postgres.ts';
 import { relayWatcher, type BatchReport, type MarkFeed, type RelayWatcher } from './relay-watcher.ts';
 
 /** The watcher's own bookkeeping, with a stand-in feed the test drives (the simulator runs in relay-watch.test.ts). */
@@ -45,8 +48,11 @@ function manualTimers(): { setTimer: typeof systemClock.setTimer; fire(): void }
   };
 }
 
+const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
+let openStore: () => Promise<RelayStore> = sqliteStore;
+
 async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000): Promise<void> {
-  store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
+  store = await openStore();
   feeds = new Map();
   batches = [];
   watcher = relayWatcher({
@@ -100,10 +106,7 @@ function mark(symbol: string, value: number, time: number): void {
   feed.emit({ kind: 'venue', event: { kind: 'mark', symbol, price: price(value), time: epochMs(time), source: 'mark' } });
 }
 
-describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
-  beforeEach(() => open(workers));
-
-  it('watches only its shard, follows the union of symbols, and stops watching a deleted device', async () => {
+async function shardsAndDeletes(): Promise<void> {
     await device(idIn(false));
     expect(watcher.counts()).toEqual({});
     const mine = idIn(true);
@@ -124,7 +127,12 @@ describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
     watcher.deviceChanged(mine);
     await watcher.settled();
     expect(watcher.counts()).toEqual({ binance: 0 });
-  });
+}
+
+describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
+  beforeEach(() => open(workers));
+
+  it('watches only its shard, follows the union of symbols, and stops watching a deleted device', shardsAndDeletes);
 
   it('a damaged stored snapshot is not watched; the next good one is', async () => {
     const id = idIn(true);
@@ -138,13 +146,12 @@ describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
   });
 });
 
-describe('relayWatcher batches', () => {
-  const solOnly = (): Record<string, unknown> => {
-    const doc = binanceDemoAccountJson() as { positions: { symbol: string }[] };
-    return { ...doc, positions: doc.positions.filter((p) => p.symbol === 'SOLUSDT') };
-  };
+const solOnly = (): Record<string, unknown> => {
+  const doc = binanceDemoAccountJson() as { positions: { symbol: string }[] };
+  return { ...doc, positions: doc.positions.filter((p) => p.symbol === 'SOLUSDT') };
+};
 
-  it.each([0, 2])('steps only the monitors holding a symbol that ticked, once per batch, at the newest mark of each symbol (%i worker threads)', async (workers) => {
+async function onlyTickedSymbols(workers: number): Promise<void> {
     const timers = manualTimers();
     await open(workers, timers, 0);
     const all = idIn(true);
@@ -177,5 +184,36 @@ describe('relayWatcher batches', () => {
     const saved = await store.monitors(all);
     expect(JSON.parse(saved[0]!.state).state.marks).toMatchObject({ BTCUSDT: 95_500, ETHUSDT: 3_390 });
     expect(JSON.parse((await store.monitors(solId))[0]!.state).state.marks).toEqual({ SOLUSDT: 190 });
+}
+
+describe('relayWatcher batches', () => {
+  it.each([0, 2])('steps only the monitors holding a symbol that ticked, once per batch, at the newest mark of each symbol (%i worker threads)', onlyTickedSymbols);
+});
+
+// The same watcher on the PostgreSQL store (a throwaway cluster; see postgres-store.test.ts for when it skips).
+const postgres = postgresBinDir() !== null;
+describe.skipIf(!postgres)('relayWatcher on the PostgreSQL store', () => {
+  let server: ThrowawayPostgres;
+  let databases = 0;
+  beforeAll(async () => {
+    server = await startThrowawayPostgres();
+    openStore = async () => {
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      const name = `watcher_${++databases}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      return openPostgresStore(server.url.replace('/relay?', `/${name}?`));
+    };
+  }, 60_000);
+  afterAll(async () => {
+    openStore = sqliteStore;
+    await server?.stop();
   });
+
+  it('watches only its shard and stops watching a deleted device (2 worker threads)', async () => {
+    await open(2);
+    await shardsAndDeletes();
+  });
+  it('steps only the monitors holding a symbol that ticked; every step saved in one transaction per batch', () => onlyTickedSymbols(2));
 });
