@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
-import { startFakePushService } from '../../tools/test-support/fake-push-service.ts';
 import { demoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { silentLog } from '../relay-log.ts';
 import { startRelay } from '../start-relay.ts';
@@ -18,7 +17,7 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
  * two of ~100 other perpetuals instead of the shorts, so symbols differ between devices), written
  * straight into the store, each with its own subscription at a local fake push service that checks
- * VAPID and decrypts every push (in this process: its CPU is counted with the relay's).
+ * VAPID and decrypts every push (tools/test-support/fake-push-process.ts, in a child process too).
  *
  * Reported per run: frame → push received by the push service p50/p99 (from the arrival of the
  * oldest frame of the batch that decided it), frame → batch committed p50/p99 (every batch), monitor
@@ -128,10 +127,41 @@ async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<
   };
 }
 
+interface PushServiceProcess {
+  readonly subscriptions: readonly { endpoint: string; keys: { p256dh: string; auth: string } }[];
+  readonly received: { subscriptionId: string; tag: string; receivedAtMs: number }[];
+  /** Waits for the last pushes, stops the service; resolves with how many requests it refused. */
+  close(): Promise<number>;
+}
+
+/** The fake push service in a process of its own (its checks and decryption are not the relay's CPU). */
+async function startPushServiceProcess(count: number): Promise<PushServiceProcess> {
+  const child = fork(join(import.meta.dirname, '../../tools/test-support/fake-push-process.ts'), [String(count)], { execArgv: ['--import', 'tsx'] });
+  const received: PushServiceProcess['received'] = [];
+  let refused = 0;
+  const subscriptions = await new Promise<PushServiceProcess['subscriptions']>((resolve, reject) => {
+    child.on('message', (m: { subscriptions?: PushServiceProcess['subscriptions']; received?: PushServiceProcess['received']; refused?: number }) => {
+      if (m.subscriptions !== undefined) resolve(m.subscriptions);
+      if (m.received !== undefined) received.push(...m.received);
+      if (m.refused !== undefined) refused = m.refused;
+    });
+    child.once('exit', (code) => reject(new Error(`the push service exited (${code})`)));
+  });
+  return {
+    subscriptions,
+    received,
+    close: () =>
+      new Promise<number>((resolve) => {
+        child.once('disconnect', () => resolve(refused));
+        child.send('close');
+      }),
+  };
+}
+
 async function run(devices: number, workers: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const sim = await startSimulatorProcess();
-  const service = await startFakePushService();
+  const service = await startPushServiceProcess(devices);
   const index = (await (await fetch(`${sim.url}/binance/fapi/v1/premiumIndex`)).json()) as { symbol: string; markPrice: string }[];
   const extras = index
     .filter((x) => !['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].includes(x.symbol))
@@ -142,7 +172,7 @@ async function run(devices: number, workers: number): Promise<void> {
   const deviceOfSubscription = new Map<string, string>();
   for (let i = 0; i < devices; i += 1) {
     const id = `bench-${i}`;
-    const subscription = service.subscribe();
+    const subscription = service.subscriptions[i]!;
     deviceOfSubscription.set(subscription.endpoint.split('/').pop()!, id);
     await store.createDevice({ id, tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify(subscription), vapidJwk: null, subject: 'mailto:bench@margin-sentry.test' });
     const venue = venueOf(i);
@@ -169,7 +199,7 @@ async function run(devices: number, workers: number): Promise<void> {
   const mem = process.memoryUsage();
   const load1 = loadavg()[0]!;
   await relay.stop();
-  await service.close();
+  const refused = await service.close();
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
 
@@ -183,8 +213,7 @@ async function run(devices: number, workers: number): Promise<void> {
   }
   const toPush: number[] = [];
   for (const push of service.received) {
-    const tag = (JSON.parse(push.text) as { notification: { tag: string } }).notification.tag;
-    const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${tag}`);
+    const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
     const frame = frames?.shift();
     if (frame !== undefined) toPush.push(push.receivedAtMs - frame);
   }
@@ -204,7 +233,7 @@ async function run(devices: number, workers: number): Promise<void> {
     [
       `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
-      `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} pushes matched of ${service.received.length} received, ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${service.refused.length} refused)`,
+      `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} pushes matched of ${service.received.length} received, ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${refused} refused)`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches)`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
