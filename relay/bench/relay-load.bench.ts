@@ -225,9 +225,11 @@ async function run(devices: number, workers: number): Promise<void> {
   const tickMs = 1000 / 100; // USER_HZ
   const coreShares = ticks1.cores.map((c, i) => (100 * (c.busy - ticks0.cores[i]!.busy)) / Math.max(1, c.total - ticks0.cores[i]!.total));
   const threads = [...ticks1.threads]
-    .map(([tid, t]) => ({ name: t.name, share: (100 * (t.ticks - (ticks0.threads.get(tid)?.ticks ?? 0)) * tickMs) / wallMs }))
+    .map(([tid, t]) => ({ name: tid === String(process.pid) ? 'main' : `${t.name}:${tid}`, share: (100 * (t.ticks - (ticks0.threads.get(tid)?.ticks ?? 0)) * tickMs) / wallMs }))
     .filter((t) => t.share >= 3)
     .sort((a, b) => b.share - a.share);
+  const mainShare = threads.find((t) => t.name === 'main')?.share ?? 0;
+  const pushesInRun = service.received.filter((p) => p.receivedAtMs >= t0 && p.receivedAtMs <= t0 + wallMs).length;
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
   console.log(
     [
@@ -236,6 +238,7 @@ async function run(devices: number, workers: number): Promise<void> {
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} pushes matched of ${service.received.length} received, ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${refused} refused)`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches)`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
+      `  main thread (feeds, store, push sender): ${f((mainShare * wallMs) / 100 / Math.max(1, pushesInRun))} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
     ].join('\n'),
