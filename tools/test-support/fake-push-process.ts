@@ -21,6 +21,8 @@ const report = (): void => {
   });
 };
 const timer = setInterval(report, 100);
+// A parent gone without saying `close` (killed) takes this process with it.
+process.once('disconnect', () => setTimeout(() => process.exit(0), 1_000).unref());
 process.on('message', (message) => {
   if (message !== 'close') return;
   clearInterval(timer);
