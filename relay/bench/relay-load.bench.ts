@@ -241,7 +241,7 @@ async function run(devices: number, workers: number): Promise<void> {
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} received in the run, ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} still queued at its end, ${refused} refused)`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches)`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
-      `  main thread (feeds, store, push sender): ${f((mainShare * wallMs) / 100 / Math.max(1, pushesInRun))} ms of CPU per push posted in the run (${pushesInRun}), at most`,
+      `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
     ].join('\n'),
