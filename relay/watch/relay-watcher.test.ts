@@ -107,26 +107,26 @@ function mark(symbol: string, value: number, time: number): void {
 }
 
 async function shardsAndDeletes(): Promise<void> {
-    await device(idIn(false));
-    expect(watcher.counts()).toEqual({});
-    const mine = idIn(true);
-    await device(mine);
-    expect(watcher.counts()).toEqual({ binance: 1 });
-    expect(feeds.get('binance')!.watched.sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+  await device(idIn(false));
+  expect(watcher.counts()).toEqual({});
+  const mine = idIn(true);
+  await device(mine);
+  expect(watcher.counts()).toEqual({ binance: 1 });
+  expect(feeds.get('binance')!.watched.sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
 
-    // The monitor starts from the snapshot at the feed's marks and is saved.
-    const t = 1_764_000_100_000;
-    for (const [s, p] of [['BTCUSDT', 97_000], ['ETHUSDT', 3_400], ['SOLUSDT', 190]] as const) mark(s, p, t);
-    await waitFor('a batch', () => batches.some((b) => b.monitors === 1));
-    await watcher.settled();
-    const saved = await store.monitors(mine);
-    expect(saved.map((m) => m.accountId)).toEqual(['binance:main']);
-    expect(JSON.parse(saved[0]!.state).state.marks).toEqual({ BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 });
+  // The monitor starts from the snapshot at the feed's marks and is saved.
+  const t = 1_764_000_100_000;
+  for (const [s, p] of [['BTCUSDT', 97_000], ['ETHUSDT', 3_400], ['SOLUSDT', 190]] as const) mark(s, p, t);
+  await waitFor('a batch', () => batches.some((b) => b.monitors === 1));
+  await watcher.settled();
+  const saved = await store.monitors(mine);
+  expect(saved.map((m) => m.accountId)).toEqual(['binance:main']);
+  expect(JSON.parse(saved[0]!.state).state.marks).toEqual({ BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 });
 
-    await store.deleteDevice(mine);
-    watcher.deviceChanged(mine);
-    await watcher.settled();
-    expect(watcher.counts()).toEqual({ binance: 0 });
+  await store.deleteDevice(mine);
+  watcher.deviceChanged(mine);
+  await watcher.settled();
+  expect(watcher.counts()).toEqual({ binance: 0 });
 }
 
 describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
@@ -152,38 +152,39 @@ const solOnly = (): Record<string, unknown> => {
 };
 
 async function onlyTickedSymbols(workers: number): Promise<void> {
-    const timers = manualTimers();
-    await open(workers, timers, 0);
-    const all = idIn(true);
-    const solId = (() => {
-      for (let i = 0; ; i += 1) if (inShard(`sol-${i}`, shard)) return `sol-${i}`;
-    })();
-    await device(all);
-    await device(solId, solOnly());
-    expect(watcher.counts()).toEqual({ binance: 2 });
-    const t = 1_764_000_100_000;
-    // Three BTC marks and one ETH mark before the batch goes: one step for the full device, with the last BTC mark; none for the SOL-only one.
-    mark('SOLUSDT', 190, t);
-    mark('ETHUSDT', 3_400, t);
-    mark('BTCUSDT', 97_000, t);
-    // Each share of the monitors (one per worker thread) has its batch of every venue event.
-    const shares = Math.max(1, workers);
-    const stepped = (): number => batches.reduce((n, b) => n + b.monitors, 0);
-    timers.fire();
-    await waitFor('the first batch', () => batches.length >= shares);
-    await watcher.settled();
-    expect(stepped()).toBe(2);
-    mark('BTCUSDT', 96_000, t + 1_000);
-    mark('ETHUSDT', 3_390, t + 1_000);
-    mark('BTCUSDT', 95_500, t + 1_500);
-    timers.fire();
-    await waitFor('the second batch', () => batches.length >= 2 * shares);
-    expect(stepped()).toBe(3);
-    // The stepped monitor saw 95 500 (the newest), not 96 000 (saveEveryMs 0: every step is saved).
-    await watcher.settled();
-    const saved = await store.monitors(all);
-    expect(JSON.parse(saved[0]!.state).state.marks).toMatchObject({ BTCUSDT: 95_500, ETHUSDT: 3_390 });
-    expect(JSON.parse((await store.monitors(solId))[0]!.state).state.marks).toEqual({ SOLUSDT: 190 });
+  const timers = manualTimers();
+  await open(workers, timers, 0);
+  const all = idIn(true);
+  const solId = (() => {
+    for (let i = 0; ; i += 1) if (inShard(`sol-${i}`, shard)) return `sol-${i}`;
+  })();
+  await device(all);
+  await device(solId, solOnly());
+  expect(watcher.counts()).toEqual({ binance: 2 });
+  const t = 1_764_000_100_000;
+  // First batch: every symbol, both devices stepped once (each starts its monitor).
+  mark('SOLUSDT', 190, t);
+  mark('ETHUSDT', 3_400, t);
+  mark('BTCUSDT', 97_000, t);
+  // Each share of the monitors (one per worker thread) has its batch of every venue event.
+  const shares = Math.max(1, workers);
+  const stepped = (): number => batches.reduce((n, b) => n + b.monitors, 0);
+  timers.fire();
+  await waitFor('the first batch', () => batches.length >= shares);
+  await watcher.settled();
+  expect(stepped()).toBe(2);
+  // Second batch: two BTC marks and one ETH mark: one step for the full device, at the newer BTC mark; none for the SOL-only one.
+  mark('BTCUSDT', 96_000, t + 1_000);
+  mark('ETHUSDT', 3_390, t + 1_000);
+  mark('BTCUSDT', 95_500, t + 1_500);
+  timers.fire();
+  await waitFor('the second batch', () => batches.length >= 2 * shares);
+  expect(stepped()).toBe(3);
+  // The stepped monitor saw 95 500 (the newest), not 96 000 (saveEveryMs 0: every step is saved).
+  await watcher.settled();
+  const saved = await store.monitors(all);
+  expect(JSON.parse(saved[0]!.state).state.marks).toMatchObject({ BTCUSDT: 95_500, ETHUSDT: 3_390 });
+  expect(JSON.parse((await store.monitors(solId))[0]!.state).state.marks).toEqual({ SOLUSDT: 190 });
 }
 
 describe('relayWatcher batches', () => {
