@@ -13,7 +13,13 @@ if (!parsed.ok) {
   process.exit(2);
 }
 const log = jsonLinesLog((line) => process.stdout.write(line));
-const relay = await startRelay(parsed.config, { log, clock: Date.now, fetch: globalThis.fetch }).catch((error: unknown) => {
+const onWorkerFailed = (error: Error): void => {
+  // Its devices would go unwatched in silence: exit, and let the supervisor start the relay again
+  // (every monitor comes back from the store).
+  log.error('monitor worker failed; exiting', { error: error.message });
+  process.exit(70);
+};
+const relay = await startRelay(parsed.config, { log, clock: Date.now, fetch: globalThis.fetch, onWorkerFailed }).catch((error: unknown) => {
   process.stderr.write(`relay: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 /**
  * The relay's configuration: flags first, then environment (RELAY_PORT, RELAY_HOST, RELAY_DATA,
- * RELAY_STORE, RELAY_SHARD, RELAY_STALE_AFTER_SEC, RELAY_BODY_LIMIT), then defaults. Unknown flags
+ * RELAY_STORE, RELAY_SHARD, RELAY_WORKERS, RELAY_STALE_AFTER_SEC, RELAY_BODY_LIMIT), then defaults. Unknown flags
  * and bad values are refused with one line naming them, before anything starts.
  */
 export interface RelayConfig {
@@ -12,6 +12,8 @@ export interface RelayConfig {
   readonly store: string;
   /** This worker's share of the devices (`i/n`), or null: all of them. */
   readonly shard: { readonly index: number; readonly count: number } | null;
+  /** Worker threads for the live monitors (0: all in the main thread), split by the device-id hash. */
+  readonly workers: number;
   /** A device snapshot older than this makes the alerts it causes say so. */
   readonly staleAfterSec: number;
   readonly bodyLimitBytes: number;
@@ -28,12 +30,13 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   '--data': { env: 'RELAY_DATA', help: 'folder for the keys and the SQLite store' },
   '--store': { env: 'RELAY_STORE', help: 'sqlite (default) or postgres://…' },
   '--shard': { env: 'RELAY_SHARD', help: 'this worker’s share of the devices, i/n (e.g. 0/3)' },
+  '--workers': { env: 'RELAY_WORKERS', help: 'worker threads for the monitors (default 0: the main thread; one per core pays past ~2,000 devices)' },
   '--stale-after-sec': { env: 'RELAY_STALE_AFTER_SEC', help: 'snapshot age after which alerts say it is old (default 900)' },
   '--body-limit': { env: 'RELAY_BODY_LIMIT', help: 'largest request body in bytes (default 65536)' },
   '--venues-from': { env: 'RELAY_VENUES_FROM', help: 'tests and demo: one origin serving every venue under /<venue> (the simulator)' },
 };
 
-export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--stale-after-sec S] [--body-limit B]\n${Object.entries(
+export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--workers N] [--stale-after-sec S] [--body-limit B]\n${Object.entries(
   FLAGS,
 )
   .map(([flag, { env, help }]) => `  ${flag.padEnd(18)} ${env.padEnd(22)} ${help}`)
@@ -73,11 +76,13 @@ export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<s
     if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) return { ok: false, error: `shard: expected i/n with 0 <= i < n, got "${shardText}"` };
     shard = { index: Number(m[1]), count: Number(m[2]) };
   }
+  const workers = whole(read('--workers') ?? '0', 'workers', 0, 64);
+  if (typeof workers === 'string') return { ok: false, error: workers };
   const staleAfterSec = whole(read('--stale-after-sec') ?? '900', 'stale-after-sec', 1, 7 * 86_400);
   if (typeof staleAfterSec === 'string') return { ok: false, error: staleAfterSec };
   const bodyLimitBytes = whole(read('--body-limit') ?? '65536', 'body-limit', 1024, 4 * 1024 * 1024);
   if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };
   const venuesFrom = read('--venues-from') ?? null;
   if (venuesFrom !== null && !/^https?:\/\/[^/?#\s]+$/.test(venuesFrom)) return { ok: false, error: `venues-from: expected an origin such as http://127.0.0.1:8780, got "${venuesFrom}"` };
-  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, staleAfterSec, bodyLimitBytes, venuesFrom } };
+  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, workers, staleAfterSec, bodyLimitBytes, venuesFrom } };
 }

@@ -35,6 +35,8 @@ export interface RelayPorts {
   readonly drainEveryMs?: number;
   /** The venues' mark feeds (default: shared/feed without credentials, at config.venuesFrom or the real venues). */
   readonly openFeed?: WatcherOptions['openFeed'];
+  /** A monitor worker thread died (main.ts exits, so that the supervisor restarts the relay). */
+  readonly onWorkerFailed?: (error: Error) => void;
   /** Told after each watcher batch (tests, bench). */
   readonly onBatch?: WatcherOptions['onBatch'];
 }
@@ -56,6 +58,8 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
     clock: ports.clock,
     timers: systemClock,
     shard: config.shard,
+    workers: config.workers,
+    onWorkerFailed: ports.onWorkerFailed ?? ((error) => ports.log.error('monitor worker failed; its devices are not watched until the relay restarts', { error: error.message })),
     staleAfterSec: config.staleAfterSec,
     openFeed: ports.openFeed ?? publicMarkFeed(config.venuesFrom),
     windowMs: (venue) => MARK_WINDOW_MS[venue],
@@ -94,7 +98,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
   drainSoon = () => void sender.drain();
   const drainTimer = setInterval(() => void sender.drain(), ports.drainEveryMs ?? 1_000);
   void sender.drain();
-  ports.log.info('relay started', { url: server.url, store: config.store === 'sqlite' ? 'sqlite' : 'postgres', shard: config.shard === null ? null : `${config.shard.index}/${config.shard.count}` });
+  ports.log.info('relay started', { url: server.url, workers: config.workers, store: config.store === 'sqlite' ? 'sqlite' : 'postgres', shard: config.shard === null ? null : `${config.shard.index}/${config.shard.count}` });
   return {
     url: server.url,
     store,

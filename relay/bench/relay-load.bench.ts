@@ -1,97 +1,252 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fork, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../shared/platform/system-clock.ts';
-import { startSimulator } from '../../tools/simulator/start-simulator.ts';
-import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import { demoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { silentLog } from '../relay-log.ts';
+import { startRelay } from '../start-relay.ts';
+import type { BatchReport } from '../watch/relay-watcher.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
-import { MARK_WINDOW_MS, publicMarkFeed } from '../watch/public-mark-feed.ts';
-import { relayWatcher, type BatchReport } from '../watch/relay-watcher.ts';
 
 /**
- * `npm run bench:relay [-- --quick]`: one relay watcher on loopback against the simulator's crash
- * (speed 60, so alerts fall within the run; marks still arrive at the venue's real rate, Binance
- * `@markPrice@1s`), N devices of 5 positions each written straight into the SQLite store (not over
- * HTTP), the push queue filled but not posted (the figure is frame to push enqueued). Reports, per
- * size: batch latency p50/p99 (first frame of a batch to its decisions and pushes committed; the
- * 1 s batch window included), the processing part alone (window closed to committed), CPU share
- * of one core and CPU per monitor step (the figure that survives a machine shared with other work:
- * wall-clock latencies there count the time spent waiting for a core), RSS and heap. Bounded:
- * `seconds` per size.
+ * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40]` (also
+ * `npm run bench:relay`): the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
+ * on loopback, against the simulator's crash at speed 60 (in a child process) on all four venues, marks at each venue's
+ * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms). N devices, 5 positions
+ * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
+ * two of ~100 other perpetuals instead of the shorts, so symbols differ between devices), written
+ * straight into the store, each with its own subscription at a local fake push service that checks
+ * VAPID and decrypts every push (tools/test-support/fake-push-process.ts, in a child process too).
+ *
+ * Reported per run: frame → push received by the push service p50/p99 (from the arrival of the
+ * oldest frame of the batch that decided it), frame → batch committed p50/p99 (every batch), monitor
+ * steps per second and CPU per step, CPU of the process and the busiest threads (share of one core),
+ * each core's busy share (machine-wide: other work included), RSS, and the load average, because on a
+ * shared machine wall-clock latencies count the time spent waiting for a core. Bounded: `seconds` of
+ * marks per run after the relay has loaded; pushes not posted by then are counted and dropped.
  */
+const argValue = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = process.argv.includes('--quick');
-const sizes = quick ? [200, 1_000] : [1_000, 5_000, 10_000];
-const seconds = quick ? 35 : 45;
+const sizes = argValue('sizes')?.split(',').map(Number) ?? (quick ? [1_000] : [1_000, 5_000, 10_000]);
+const workerCounts = argValue('workers')?.split(',').map(Number) ?? [availableParallelism()];
+const seconds = Number(argValue('seconds') ?? (quick ? 25 : 40));
+const speed = Number(argValue('speed') ?? 60);
 
-/** The Binance demo account scaled per device, plus two isolated shorts: five positions. */
-function deviceAccount(i: number): Record<string, unknown> {
-  const demo = binanceDemoAccountJson() as { walletBalance: number; positions: Record<string, unknown>[] };
+const VENUE_SHARE: readonly [VenueId, number][] = [
+  ['binance', 0.4],
+  ['bybit', 0.25],
+  ['okx', 0.2],
+  ['hyperliquid', 0.15],
+];
+const venueOf = (i: number): VenueId => {
+  const x = ((i * 7919) % 1000) / 1000;
+  let acc = 0;
+  for (const [venue, share] of VENUE_SHARE) if (x < (acc += share)) return venue;
+  return 'binance';
+};
+
+type Json = Record<string, unknown>;
+
+/** The venue's demo account scaled per device, plus two more positions: five. */
+function deviceAccount(i: number, venue: VenueId, extras: readonly { symbol: string; mark: number }[]): Json {
+  const demo = demoAccountJson(venue) as { walletBalance: number; positions: Json[] };
   const scale = 0.3 + ((i * 7919) % 1000) / 600;
-  const positions: Record<string, unknown>[] = demo.positions.map((p) => {
+  const positions: Json[] = demo.positions.map((p) => {
     const qty = Number(p['qty']) * scale;
     return { ...p, qty, ...(p['marginMode'] === 'isolated' ? { isolatedMargin: (qty * Number(p['entryPrice'])) / Number(p['leverage']) } : {}) };
   });
-  const shorts = positions.slice(0, 2).map((p) => {
-    const qty = Number(p['qty']) / 4;
-    return { ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty, isolatedMargin: (qty * Number(p['entryPrice'])) / 10 };
-  });
-  return { ...demo, walletBalance: demo.walletBalance * scale * (0.9 + ((i * 31) % 20) / 100), positions: [...positions, ...shorts] };
+  let more: Json[];
+  if (venue === 'binance' && extras.length >= 2) {
+    // Two of the other perpetuals, small, cross, at their mark now (BTC's brackets: the tables are alike).
+    more = [extras[i % extras.length]!, extras[(i * 13 + 7) % extras.length]!].map((x, k) => {
+      const qty = (300 * scale) / x.mark;
+      return { ...positions[0]!, symbol: x.symbol, side: k === 0 ? 'long' : 'short', marginMode: 'cross', leverage: 10, qty, entryPrice: x.mark, markPrice: x.mark };
+    });
+    if (more[0]!['symbol'] === more[1]!['symbol']) more = more.slice(0, 1).concat(positions.slice(1, 2).map((p) => ({ ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty: Number(p['qty']) / 4, isolatedMargin: (Number(p['qty']) / 4) * Number(p['entryPrice']) / 10 })));
+  } else if (venue === 'bybit') {
+    // Bybit's unified account margins everything together: two more cross positions, short.
+    more = positions.slice(0, 2).map((p) => ({ ...p, side: 'short', qty: Number(p['qty']) / 4 }));
+  } else {
+    more = positions.slice(0, 2).map((p) => {
+      const qty = Number(p['qty']) / 4;
+      return { ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty, isolatedMargin: (qty * Number(p['entryPrice'])) / 10 };
+    });
+  }
+  return { ...demo, walletBalance: demo.walletBalance * scale * (0.9 + ((i * 31) % 20) / 100), positions: [...positions, ...more] };
 }
 
 const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function run(devices: number): Promise<void> {
+/** CPU ticks per core (machine-wide) and per thread of this process, from /proc (Linux). */
+function cpuTicks(): { cores: { busy: number; total: number }[]; threads: Map<string, { name: string; ticks: number }> } {
+  const cores = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d/.test(l))
+    .map((l) => {
+      const f = l.split(/\s+/).slice(1).map(Number);
+      const idle = (f[3] ?? 0) + (f[4] ?? 0);
+      const total = f.reduce((a, b) => a + b, 0);
+      return { busy: total - idle, total };
+    });
+  const threads = new Map<string, { name: string; ticks: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(tid, { name, ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return { cores, threads };
+}
+
+/** The simulator in a process of its own (`npm run sim`), so that its CPU is not counted as the relay's. */
+async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../tools/simulator/main.ts'), '--scenario', 'crash', '--speed', String(speed), '--port', '0', '--quiet'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /simulator: (http:\/\/[\d.:]+)/.exec(out);
+      if (m !== null) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+interface PushServiceProcess {
+  readonly subscriptions: readonly { endpoint: string; keys: { p256dh: string; auth: string } }[];
+  readonly received: { subscriptionId: string; tag: string; receivedAtMs: number }[];
+  /** Waits for the last pushes, stops the service; resolves with how many requests it refused. */
+  close(): Promise<number>;
+}
+
+/** The fake push service in a process of its own (its checks and decryption are not the relay's CPU). */
+async function startPushServiceProcess(count: number): Promise<PushServiceProcess> {
+  const child = fork(join(import.meta.dirname, '../../tools/test-support/fake-push-process.ts'), [String(count)], { execArgv: ['--import', 'tsx'] });
+  const received: PushServiceProcess['received'] = [];
+  let refused = 0;
+  const subscriptions = await new Promise<PushServiceProcess['subscriptions']>((resolve, reject) => {
+    child.on('message', (m: { subscriptions?: PushServiceProcess['subscriptions']; received?: PushServiceProcess['received']; refused?: number }) => {
+      if (m.subscriptions !== undefined) resolve(m.subscriptions);
+      if (m.received !== undefined) received.push(...m.received);
+      if (m.refused !== undefined) refused = m.refused;
+    });
+    child.once('exit', (code) => reject(new Error(`the push service exited (${code})`)));
+  });
+  return {
+    subscriptions,
+    received,
+    close: () =>
+      new Promise<number>((resolve) => {
+        child.once('disconnect', () => resolve(refused));
+        child.send('close');
+      }),
+  };
+}
+
+async function run(devices: number, workers: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const sim = await startSimulatorProcess();
+  const service = await startPushServiceProcess(devices);
+  const index = (await (await fetch(`${sim.url}/binance/fapi/v1/premiumIndex`)).json()) as { symbol: string; markPrice: string }[];
+  const extras = index
+    .filter((x) => !['BTCUSDT', 'ETHUSDT', 'SOLUSDT'].includes(x.symbol))
+    .slice(0, 100)
+    .map((x) => ({ symbol: x.symbol, mark: Number(x.markPrice) }));
   const store = openSqliteStore(join(dir, 'relay.sqlite'));
   const now = Date.now();
+  const deviceOfSubscription = new Map<string, string>();
   for (let i = 0; i < devices; i += 1) {
     const id = `bench-${i}`;
-    await store.createDevice({ id, tokenHash: 'x', createdAtMs: now, subscription: null, vapidJwk: null, subject: 'mailto:bench@margin-sentry.test' });
-    await store.putSnapshot({ deviceId: id, body: JSON.stringify({ takenAtMs: now, accounts: [{ accountId: 'binance:main', account: deviceAccount(i) }] }), receivedAtMs: now });
+    const subscription = service.subscriptions[i]!;
+    deviceOfSubscription.set(subscription.endpoint.split('/').pop()!, id);
+    await store.createDevice({ id, tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify(subscription), vapidJwk: null, subject: 'mailto:bench@margin-sentry.test' });
+    const venue = venueOf(i);
+    await store.putSnapshot({ deviceId: id, body: JSON.stringify({ takenAtMs: now, accounts: [{ accountId: `${venue}:main`, account: deviceAccount(i, venue, extras) }] }), receivedAtMs: now });
   }
-  const sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
-  const reports: BatchReport[] = [];
-  const watcher = relayWatcher({
-    store,
-    log: silentLog,
-    clock: Date.now,
-    timers: systemClock,
-    shard: null,
-    staleAfterSec: 7 * 86_400,
-    openFeed: publicMarkFeed(sim.url),
-    windowMs: (venue) => MARK_WINDOW_MS[venue],
-    drain: () => undefined,
-    onBatch: (r) => reports.push(r),
-  });
-  const loadStart = performance.now();
-  await watcher.start();
-  const loadMs = performance.now() - loadStart;
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  await watcher.settled();
-  const cpu = process.cpuUsage(cpu0);
-  const wallMs = performance.now() - t0;
-  const mem = process.memoryUsage();
-  await watcher.stop();
-  await sim.close();
-  const queued = reports.reduce((n, r) => n + r.queued, 0);
-  const stepped = reports.filter((r) => r.monitors > 0);
-  const steps = stepped.reduce((n, r) => n + r.monitors, 0);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  const total = stepped.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
-  const work = stepped.map((r) => r.doneAtMs - r.handedAtMs).sort((a, b) => a - b);
-  const pushes = (await Promise.all(Array.from({ length: Math.min(devices, 200) }, (_, i) => store.pushes(`bench-${i}`)))).flat().length;
   await store.close();
+
+  const reports: BatchReport[] = [];
+  const loadStart = performance.now();
+  const relay = await startRelay(
+    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r) },
+  );
+  const loadMs = performance.now() - loadStart;
+  const counts = relay.watcher.counts();
+  const load0 = loadavg()[0]!;
+  const cpu0 = process.cpuUsage();
+  const ticks0 = cpuTicks();
+  const t0 = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const cpu = process.cpuUsage(cpu0);
+  const ticks1 = cpuTicks();
+  const wallMs = Date.now() - t0;
+  const mem = process.memoryUsage();
+  const load1 = loadavg()[0]!;
+  // Bounded: what the sender has not posted by the end of the run is counted and dropped, not drained.
+  const backlog = await relay.store.duePushes(Number.MAX_SAFE_INTEGER, 1_000_000, null);
+  for (const p of backlog) await relay.store.markPush(p.id, 'refused', p.attempts, Date.now());
+  await relay.stop();
+  const refused = await service.close();
+  await sim.close();
   rmSync(dir, { recursive: true, force: true });
+
+  // Frame → push: each received push matched with the batch that queued it (by device, alert id, in order).
+  const frameOf = new Map<string, number[]>();
+  for (const r of reports) {
+    for (const p of r.pushes) {
+      const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
+      frameOf.set(key, [...(frameOf.get(key) ?? []), r.firstEventAtMs]);
+    }
+  }
+  const toPush: number[] = [];
+  for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
+    const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
+    const frame = frames?.shift();
+    if (frame !== undefined) toPush.push(push.receivedAtMs - frame);
+  }
+  toPush.sort((a, b) => a - b);
+  const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
+  const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  const steps = inRun.reduce((n, r) => n + r.monitors, 0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const tickMs = 1000 / 100; // USER_HZ
+  const coreShares = ticks1.cores.map((c, i) => (100 * (c.busy - ticks0.cores[i]!.busy)) / Math.max(1, c.total - ticks0.cores[i]!.total));
+  const threads = [...ticks1.threads]
+    .map(([tid, t]) => ({ name: tid === String(process.pid) ? 'main' : `${t.name}:${tid}`, share: (100 * (t.ticks - (ticks0.threads.get(tid)?.ticks ?? 0)) * tickMs) / wallMs }))
+    .filter((t) => t.share >= 3)
+    .sort((a, b) => b.share - a.share);
+  const mainShare = threads.find((t) => t.name === 'main')?.share ?? 0;
+  const pushesInRun = service.received.filter((p) => p.receivedAtMs >= t0 && p.receivedAtMs <= t0 + wallMs).length;
+  const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
   console.log(
-    `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions | load ${(loadMs / 1000).toFixed(1)} s | ${stepped.length} batches | ` +
-      `frame→enqueued p50 ${percentile(total, 0.5).toFixed(0)} ms p99 ${percentile(total, 0.99).toFixed(0)} ms | processing p50 ${percentile(work, 0.5).toFixed(0)} ms p99 ${percentile(work, 0.99).toFixed(0)} ms | ` +
-      `CPU ${((cpuMs / wallMs) * 100).toFixed(0)} % of a core, ${((cpuMs * 1000) / Math.max(1, steps)).toFixed(0)} µs per monitor step (${steps} steps) | RSS ${(mem.rss / 2 ** 20).toFixed(0)} MB heap ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB | ` +
-      `pushes queued ${queued} (${pushes} for the first ${Math.min(devices, 200)} devices)`,
+    [
+      `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
+      `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
+      `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
+      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches)`,
+      `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
+      `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
+      `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
+      `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
+    ].join('\n'),
   );
 }
 
-console.log(`relay load bench: Binance marks @1s from the simulator (crash, speed 60), ${seconds} s per size, batch window ${MARK_WINDOW_MS.binance} ms`);
-for (const n of sizes) await run(n);
+console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run, ${new Date().toISOString()}`);
+for (const workers of workerCounts) for (const n of sizes) await run(n, workers);

@@ -21,7 +21,7 @@ beforeAll(async () => {
     return globalThis.fetch(input, init);
   };
   relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'relay-gw-')), store: 'sqlite', shard: null, staleAfterSec: 900, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'relay-gw-')), store: 'sqlite', shard: null, workers: 0, staleAfterSec: 900, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: counting },
   );
 });

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard } from './relay-store.ts';
+import type { DecisionSave, DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard } from './relay-store.ts';
 import { deviceHash } from './shard.ts';
 
 /**
@@ -146,6 +146,50 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
         }
         await c.query('COMMIT');
         return count;
+      } catch (error) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        c.release();
+      }
+    },
+    async saveBatch(saves: readonly DecisionSave[]) {
+      if (saves.length === 0) return 0;
+      // One statement per table over arrays (unnest), not one round trip per row. The same monitor
+      // twice in a batch would make ON CONFLICT touch a row twice: the later state wins here.
+      const monitors = [...new Map(saves.map((s) => [`${s.monitor.deviceId}\u0000${s.monitor.accountId}`, s.monitor])).values()];
+      const pushes = saves.flatMap((s) => s.pushes);
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        await c.query(
+          `INSERT INTO monitors (device_id, account_id, state, saved_at_ms)
+           SELECT u.d, u.a, u.s, u.t FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(d, a, s, t)
+           WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
+           ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+          [monitors.map((m) => m.deviceId), monitors.map((m) => m.accountId), monitors.map((m) => m.state), monitors.map((m) => m.savedAtMs)],
+        );
+        const r =
+          pushes.length === 0
+            ? null
+            : await c.query(
+                `INSERT INTO pushes (device_id, dedupe_key, payload, urgency, topic_key, ttl_sec, created_at_ms, status, attempts, next_at_ms)
+                 SELECT u.d, u.k, u.p, u.u, u.t, u.ttl, u.c, 'pending', 0, u.c
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::bigint[]) WITH ORDINALITY AS u(d, k, p, u, t, ttl, c, n)
+                 WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d) ORDER BY u.n
+                 ON CONFLICT (device_id, dedupe_key) DO NOTHING`,
+                [
+                  pushes.map((p) => p.deviceId),
+                  pushes.map((p) => p.dedupeKey),
+                  pushes.map((p) => p.payload),
+                  pushes.map((p) => p.urgency),
+                  pushes.map((p) => p.topicKey),
+                  pushes.map((p) => p.ttlSec),
+                  pushes.map((p) => p.createdAtMs),
+                ],
+              );
+        await c.query('COMMIT');
+        return r?.rowCount ?? 0;
       } catch (error) {
         await c.query('ROLLBACK').catch(() => undefined);
         throw error;

@@ -54,6 +54,23 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       expect(await store.monitors('a')).toEqual([]);
     });
 
+    it('a batch saves every monitor and its pushes in one go, skips a device deleted meanwhile, and queues a decision once', async () => {
+      await store.createDevice(dev('a'));
+      await store.createDevice(dev('b'));
+      const batch = [
+        { monitor: { deviceId: 'a', accountId: 'x', state: '{"n":1}', savedAtMs: 30 }, pushes: [push('a', 'k1'), push('a', 'k2')] },
+        { monitor: { deviceId: 'gone', accountId: 'x', state: '{"n":1}', savedAtMs: 30 }, pushes: [push('gone', 'k1')] },
+        { monitor: { deviceId: 'b', accountId: 'y', state: '{"n":1}', savedAtMs: 30 }, pushes: [] },
+      ];
+      expect(await store.saveBatch(batch)).toBe(2);
+      expect(await store.saveBatch([{ monitor: { deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }, pushes: [push('a', 'k1'), push('a', 'k3')] }])).toBe(1);
+      expect(await store.saveBatch([])).toBe(0);
+      expect(await store.monitors('a')).toEqual([{ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }]);
+      expect(await store.monitors('b')).toEqual([{ deviceId: 'b', accountId: 'y', state: '{"n":1}', savedAtMs: 30 }]);
+      expect(await store.monitors('gone')).toEqual([]);
+      expect((await store.pushes('a')).map((p) => [p.dedupeKey, p.status])).toEqual([['k1', 'pending'], ['k2', 'pending'], ['k3', 'pending']]);
+    });
+
     it('due pushes: pending only, by time; marking moves them on', async () => {
       await store.createDevice(dev('a'));
       await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'late', 9_000), push('a', 'early', 5_000)]);

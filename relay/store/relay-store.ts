@@ -34,6 +34,12 @@ export interface MonitorRecord {
   readonly savedAtMs: number;
 }
 
+/** A monitor's new state and the pushes its decisions cause: saved together. */
+export interface DecisionSave {
+  readonly monitor: MonitorRecord;
+  readonly pushes: readonly PushRecord[];
+}
+
 export type PushStatus = 'pending' | 'sent' | 'gone' | 'refused';
 
 export interface PushRecord {
@@ -74,6 +80,12 @@ export interface RelayStore {
 
   /** One transaction: the monitor's new state and the pushes its decisions cause (a push is never queued twice). */
   saveDecisions(monitor: MonitorRecord, pushes: readonly PushRecord[]): Promise<number>;
+  /**
+   * One transaction for a whole batch of monitors (the watcher's): every monitor's new state and its
+   * pushes, or nothing. A save whose device is gone meanwhile is skipped (its rows were deleted with it).
+   * Resolves with how many pushes were queued (a push already queued is not queued again).
+   */
+  saveBatch(saves: readonly DecisionSave[]): Promise<number>;
   monitors(deviceId: string): Promise<MonitorRecord[]>;
 
   /** Pending pushes due at `nowMs`, oldest first. */

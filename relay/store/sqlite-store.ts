@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
+import type { DecisionSave, DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
 import { deviceHash } from './shard.ts';
 
 /**
@@ -111,6 +111,22 @@ export function openSqliteStore(file: string): RelayStore {
     return queuedCount;
   });
 
+  // The batch's rows only for devices that still exist: a device deleted while its monitors stepped.
+  const upsertLiveMonitor = db.prepare(
+    `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) SELECT @d, @a, @s, @t WHERE EXISTS (SELECT 1 FROM devices WHERE id = @d)
+     ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+  );
+  const saveBatch = db.transaction((saves: readonly DecisionSave[]): number => {
+    let queuedCount = 0;
+    for (const { monitor, pushes } of saves) {
+      if (upsertLiveMonitor.run({ d: monitor.deviceId, a: monitor.accountId, s: monitor.state, t: monitor.savedAtMs }).changes === 0) continue;
+      for (const p of pushes) {
+        queuedCount += insertPush.run(p.deviceId, p.dedupeKey, p.payload, p.urgency, p.topicKey, p.ttlSec, p.createdAtMs, p.createdAtMs).changes;
+      }
+    }
+    return queuedCount;
+  });
+
   return {
     async createDevice(d) {
       db.prepare('INSERT INTO devices (id, shard_hash, token_hash, created_at_ms, subscription, vapid_jwk, subject) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
@@ -151,6 +167,9 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async saveDecisions(monitor, pushes) {
       return saveDecisions(monitor, pushes);
+    },
+    async saveBatch(saves) {
+      return saves.length === 0 ? 0 : saveBatch(saves);
     },
     async monitors(deviceId) {
       const rows = db.prepare('SELECT * FROM monitors WHERE device_id = ? ORDER BY account_id').all(deviceId) as {

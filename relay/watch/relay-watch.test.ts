@@ -12,7 +12,7 @@ import { isFieldError } from '../../shared/units/field-error.ts';
 import { price } from '../../shared/units/units.ts';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { startFakePushService, type FakePushService, type ReceivedPush } from '../../tools/test-support/fake-push-service.ts';
-import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
+import { binanceDemoAccountJson, demoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { repoRoot } from '../../tools/test-support/run-command.ts';
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { RelayConfig } from '../relay-config.ts';
@@ -49,6 +49,7 @@ const configFor = (dataDir: string, venuesFrom: string): RelayConfig => ({
   dataDir,
   store: 'sqlite',
   shard: null,
+  workers: 0,
   // Sim time runs 60 times faster than the phone's clock: only the stale test wants an old snapshot.
   staleAfterSec: 7 * 86_400,
   bodyLimitBytes: 65_536,
@@ -64,21 +65,28 @@ interface Message {
 
 const messageOf = (p: ReceivedPush): Message => (JSON.parse(p.text) as { notification: Message }).notification;
 
-async function pair(relayUrl: string, pushService: FakePushService, takenAtMs: number): Promise<{ id: string; token: string }> {
+async function pair(
+  relayUrl: string,
+  pushService: FakePushService,
+  takenAtMs: number,
+  account: Record<string, unknown> = binanceDemoAccountJson(),
+  accountId = ACCOUNT_ID,
+): Promise<{ id: string; token: string; endpoint: string }> {
+  const subscription = pushService.subscribe();
   const registered = await fetch(`${relayUrl}/v1/devices`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ subscription: pushService.subscribe(), subject: 'mailto:trader@margin-sentry.test' }),
+    body: JSON.stringify({ subscription, subject: 'mailto:trader@margin-sentry.test' }),
   });
   expect(registered.status).toBe(201);
   const device = (await registered.json()) as { id: string; token: string };
   const put = await fetch(`${relayUrl}/v1/devices/${device.id}/snapshot`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${device.token}` },
-    body: JSON.stringify({ takenAtMs, accounts: [{ accountId: ACCOUNT_ID, account: binanceDemoAccountJson() }] }),
+    body: JSON.stringify({ takenAtMs, accounts: [{ accountId, account }] }),
   });
   expect(put.status).toBe(200);
-  return device;
+  return { ...device, endpoint: subscription.endpoint };
 }
 
 /** The monitor the relay saved for the device, read back as a home would. */
@@ -169,6 +177,47 @@ describe('relay watcher, end to end against the simulator', () => {
     expect(service.received.every((p) => messageOf(p).title.length > 0 && messageOf(p).body.length > 0)).toBe(true);
   }, 120_000);
 
+  it('Bybit, OKX and Hyperliquid accounts through their own public mark streams: each gets its margin-call push, figures by its venue model', async () => {
+    sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
+    service = await startFakePushService();
+    const dataDir = mkdtempSync(join(tmpdir(), 'relay-venues-'));
+    relay = await startRelay({ ...configFor(dataDir, sim.url), workers: 2 }, { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 200 });
+    const venues = ['bybit', 'okx', 'hyperliquid'] as const;
+    const devices = new Map<(typeof venues)[number], { id: string; endpoint: string }>();
+    for (const venue of venues) devices.set(venue, await pair(relay.url, service, Date.now(), demoAccountJson(venue), `${venue}:demo`));
+    await waitFor('the watcher follows every device', () => venues.every((v) => relay?.watcher.counts()[v] === 1));
+
+    const pushes = service;
+    for (const venue of venues) {
+      const subscriptionId = devices.get(venue)!.endpoint.split('/').pop();
+      const critical = await waitFor(
+        `a Margin call or Critical push for the ${venue} cross pool`,
+        () =>
+          pushes.received
+            .filter((p) => p.subscriptionId === subscriptionId)
+            .map(messageOf)
+            .find((m) => new RegExp(`^(Margin call|Critical)( likely)? · cross margin · ${venue}:demo$`).test(m.title)),
+        90_000,
+      );
+      await relay.watcher.settled();
+      const monitor = await savedMonitor(dataDir, devices.get(venue)!.id);
+      const record = monitor?.state.alerts.history.find((a: AlertRecord) => a.id === critical.tag && a.reminder === 0);
+      expect(record, venue).toBeDefined();
+      expect(critical.body).toContain(`Add ${usdtText(record!.topUpUsdt!)}`);
+      // The record's figures are the snapshot's account at the marks the relay had from this venue's stream.
+      const input = parseAccountInput(demoAccountJson(venue));
+      if (isFieldError(input)) throw new Error(input.message);
+      expect(Object.keys(record!.marks).sort()).toEqual(input.account.positions.map((p) => p.symbol).sort());
+      const atMarks = { ...input.account, positions: input.account.positions.map((p) => ({ ...p, markPrice: price(record!.marks[p.symbol]!) })) };
+      const risk = evaluateAccount(atMarks, marginModels[venue]);
+      expect(record!.equityUsdt).toBeCloseTo(risk.equity, 6);
+      expect(record!.requirementUsdt).toBeCloseTo(risk.maintenanceMargin, 6);
+      const queued = await relay.store.pushes(devices.get(venue)!.id);
+      expect(new Set(queued.map((p) => p.dedupeKey)).size).toBe(queued.length);
+    }
+    expect(service.refused).toEqual([]);
+  }, 150_000);
+
   it('a snapshot older than staleAfterSec makes its alerts say how old the positions are', async () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
     service = await startFakePushService();
@@ -186,7 +235,7 @@ describe('relay watcher, end to end against the simulator', () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 30, seed: 1 });
     service = await startFakePushService();
     const dataDir = mkdtempSync(join(tmpdir(), 'relay-kill-'));
-    const args = ['--data', dataDir, '--port', '0', '--venues-from', sim.url, '--stale-after-sec', String(7 * 86_400)];
+    const args = ['--data', dataDir, '--port', '0', '--workers', '2', '--venues-from', sim.url, '--stale-after-sec', String(7 * 86_400)];
     const startChild = async (): Promise<{ child: ChildProcess; url: string }> => {
       // node itself (not npm or the tsx wrapper, which would leave an orphan behind a SIGKILL).
       const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'relay/main.ts'), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emptyAccountState, type AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
@@ -9,10 +10,11 @@ import { systemClock } from '../../shared/platform/system-clock.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
 import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { waitFor } from '../../tools/test-support/wait-for.ts';
-import { silentLog } from '../relay-log.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import { inShard } from '../store/shard.ts';
+import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/test-support/throwaway-postgres.ts';
 import { relayWatcher, type BatchReport, type MarkFeed, type RelayWatcher } from './relay-watcher.ts';
 
 /** The watcher's own bookkeeping, with a stand-in feed the test drives (the simulator runs in relay-watch.test.ts). */
@@ -29,15 +31,37 @@ let feeds: Map<VenueId, StubFeed>;
 let batches: BatchReport[];
 const shard = { index: 0, count: 2 };
 
-beforeEach(async () => {
-  store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
+/** Timers the test fires itself (`fire()`), so that what joins a batch is decided by the test, not the machine's load. */
+function manualTimers(): { setTimer: typeof systemClock.setTimer; fire(): void } {
+  let due: (() => void)[] = [];
+  return {
+    setTimer: (_ms, run) => {
+      let live = true;
+      due.push(() => live && run());
+      return { cancel: () => void (live = false) };
+    },
+    fire() {
+      const now = due;
+      due = [];
+      now.forEach((run) => run());
+    },
+  };
+}
+
+const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
+let openStore: () => Promise<RelayStore> = sqliteStore;
+
+async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000): Promise<void> {
+  store = await openStore();
   feeds = new Map();
   batches = [];
   watcher = relayWatcher({
     store,
-    log: silentLog,
+    log: { info: () => undefined, error: (message, fields) => console.error(message, fields) },
     clock: Date.now,
-    timers: systemClock,
+    timers,
+    saveEveryMs,
+    workers,
     shard,
     staleAfterSec: 900,
     openFeed: (venue, watch, onEvent) => {
@@ -58,7 +82,7 @@ beforeEach(async () => {
     onBatch: (r) => batches.push(r),
   });
   await watcher.start();
-});
+}
 afterEach(async () => {
   await watcher.stop();
   await store.close();
@@ -82,29 +106,33 @@ function mark(symbol: string, value: number, time: number): void {
   feed.emit({ kind: 'venue', event: { kind: 'mark', symbol, price: price(value), time: epochMs(time), source: 'mark' } });
 }
 
-describe('relayWatcher', () => {
-  it('watches only its shard, follows the union of symbols, and stops watching a deleted device', async () => {
-    await device(idIn(false));
-    expect(watcher.counts()).toEqual({});
-    const mine = idIn(true);
-    await device(mine);
-    expect(watcher.counts()).toEqual({ binance: 1 });
-    expect(feeds.get('binance')!.watched.sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+async function shardsAndDeletes(): Promise<void> {
+  await device(idIn(false));
+  expect(watcher.counts()).toEqual({});
+  const mine = idIn(true);
+  await device(mine);
+  expect(watcher.counts()).toEqual({ binance: 1 });
+  expect(feeds.get('binance')!.watched.sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
 
-    // The monitor starts from the snapshot at the feed's marks and is saved.
-    const t = 1_764_000_100_000;
-    for (const [s, p] of [['BTCUSDT', 97_000], ['ETHUSDT', 3_400], ['SOLUSDT', 190]] as const) mark(s, p, t);
-    await waitFor('a batch', () => batches.some((b) => b.monitors === 1));
-    await watcher.settled();
-    const saved = await store.monitors(mine);
-    expect(saved.map((m) => m.accountId)).toEqual(['binance:main']);
-    expect(JSON.parse(saved[0]!.state).state.marks).toEqual({ BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 });
+  // The monitor starts from the snapshot at the feed's marks and is saved.
+  const t = 1_764_000_100_000;
+  for (const [s, p] of [['BTCUSDT', 97_000], ['ETHUSDT', 3_400], ['SOLUSDT', 190]] as const) mark(s, p, t);
+  await waitFor('a batch', () => batches.some((b) => b.monitors === 1));
+  await watcher.settled();
+  const saved = await store.monitors(mine);
+  expect(saved.map((m) => m.accountId)).toEqual(['binance:main']);
+  expect(JSON.parse(saved[0]!.state).state.marks).toEqual({ BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 });
 
-    await store.deleteDevice(mine);
-    watcher.deviceChanged(mine);
-    await watcher.settled();
-    expect(watcher.counts()).toEqual({ binance: 0 });
-  });
+  await store.deleteDevice(mine);
+  watcher.deviceChanged(mine);
+  await watcher.settled();
+  expect(watcher.counts()).toEqual({ binance: 0 });
+}
+
+describe.each([0, 2])('relayWatcher with %i worker threads', (workers) => {
+  beforeEach(() => open(workers));
+
+  it('watches only its shard, follows the union of symbols, and stops watching a deleted device', shardsAndDeletes);
 
   it('a damaged stored snapshot is not watched; the next good one is', async () => {
     const id = idIn(true);
@@ -116,4 +144,77 @@ describe('relayWatcher', () => {
     await device(id);
     expect(watcher.counts()).toEqual({ binance: 1 });
   });
+});
+
+const solOnly = (): Record<string, unknown> => {
+  const doc = binanceDemoAccountJson() as { positions: { symbol: string }[] };
+  return { ...doc, positions: doc.positions.filter((p) => p.symbol === 'SOLUSDT') };
+};
+
+async function onlyTickedSymbols(workers: number): Promise<void> {
+  const timers = manualTimers();
+  await open(workers, timers, 0);
+  const all = idIn(true);
+  const solId = (() => {
+    for (let i = 0; ; i += 1) if (inShard(`sol-${i}`, shard)) return `sol-${i}`;
+  })();
+  await device(all);
+  await device(solId, solOnly());
+  expect(watcher.counts()).toEqual({ binance: 2 });
+  const t = 1_764_000_100_000;
+  // First batch: every symbol, both devices stepped once (each starts its monitor).
+  mark('SOLUSDT', 190, t);
+  mark('ETHUSDT', 3_400, t);
+  mark('BTCUSDT', 97_000, t);
+  // Each share of the monitors (one per worker thread) has its batch of every venue event.
+  const shares = Math.max(1, workers);
+  const stepped = (): number => batches.reduce((n, b) => n + b.monitors, 0);
+  timers.fire();
+  await waitFor('the first batch', () => batches.length >= shares);
+  await watcher.settled();
+  expect(stepped()).toBe(2);
+  // Second batch: two BTC marks and one ETH mark: one step for the full device, at the newer BTC mark; none for the SOL-only one.
+  mark('BTCUSDT', 96_000, t + 1_000);
+  mark('ETHUSDT', 3_390, t + 1_000);
+  mark('BTCUSDT', 95_500, t + 1_500);
+  timers.fire();
+  await waitFor('the second batch', () => batches.length >= 2 * shares);
+  expect(stepped()).toBe(3);
+  // The stepped monitor saw 95 500 (the newest), not 96 000 (saveEveryMs 0: every step is saved).
+  await watcher.settled();
+  const saved = await store.monitors(all);
+  expect(JSON.parse(saved[0]!.state).state.marks).toMatchObject({ BTCUSDT: 95_500, ETHUSDT: 3_390 });
+  expect(JSON.parse((await store.monitors(solId))[0]!.state).state.marks).toEqual({ SOLUSDT: 190 });
+}
+
+describe('relayWatcher batches', () => {
+  it.each([0, 2])('steps only the monitors holding a symbol that ticked, once per batch, at the newest mark of each symbol (%i worker threads)', onlyTickedSymbols);
+});
+
+// The same watcher on the PostgreSQL store (a throwaway cluster; see postgres-store.test.ts for when it skips).
+const postgres = postgresBinDir() !== null;
+describe.skipIf(!postgres)('relayWatcher on the PostgreSQL store', () => {
+  let server: ThrowawayPostgres;
+  let databases = 0;
+  beforeAll(async () => {
+    server = await startThrowawayPostgres();
+    openStore = async () => {
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      const name = `watcher_${++databases}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      return openPostgresStore(server.url.replace('/relay?', `/${name}?`));
+    };
+  }, 60_000);
+  afterAll(async () => {
+    openStore = sqliteStore;
+    await server?.stop();
+  });
+
+  it('watches only its shard and stops watching a deleted device (2 worker threads)', async () => {
+    await open(2);
+    await shardsAndDeletes();
+  });
+  it('steps only the monitors holding a symbol that ticked; every step saved in one transaction per batch', () => onlyTickedSymbols(2));
 });

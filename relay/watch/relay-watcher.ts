@@ -1,28 +1,29 @@
-import type { AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
+import type { AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
-import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
-import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
-import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
-import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
-import { marginModels } from '../../shared/exchanges/venues.ts';
-import { createEventBatcher, type EventBatcher } from '../../shared/feed/event-batcher.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
-import { isFieldError } from '../../shared/units/field-error.ts';
-import { epochMs } from '../../shared/units/units.ts';
+import { isFeedNotice } from '../../shared/engine/monitor/live-batch.ts';
+import type { Clock, Timer } from '../../shared/ports/clock.ts';
 import type { RelayLog } from '../relay-log.ts';
-import type { MonitorRecord, PushRecord, RelayStore, Shard } from '../store/relay-store.ts';
+import type { DecisionSave, RelayStore, Shard } from '../store/relay-store.ts';
 import { deviceHash } from '../store/shard.ts';
-import { alertPushes } from './alert-pushes.ts';
-import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
+import type { DeviceLoad, FeedPrices, LoadResult } from './monitor-shard.ts';
+import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.ts';
 
 /**
  * The relay's watcher: for the devices of this worker's shard, one public mark feed per venue (no
  * credentials; it follows the union of the snapshots' symbols) and one live monitor per device and
- * account, driven in batches. The account comes from the device's snapshot, the marks from the feed.
- * After each batch, a monitor's new state and the pushes its decisions cause are written in one
- * transaction, then the push queue is drained. Monitors are restored from the store on start, so a
- * relay killed and started again keeps its open alerts' ids and sends nothing twice.
+ * account (monitor-shard.ts), in this thread or split over worker threads by the device-id hash.
+ *
+ * Batches: per venue and share of monitors ("lane"), the feed's events wait `gatherMs` (a venue's
+ * marks of one tick arrive together) and then go to the share at most once per `windowMs` (the
+ * venue's mark interval). While a share is busy, new events pile up in its next batch, the marks
+ * coalesced per symbol (the newest wins, as shared/feed/event-batcher.ts keeps them): a slow relay
+ * steps each monitor less often, at the newest marks, instead of falling ever further behind. A feed
+ * notice (stale, fresh) starts a batch of its own, as liveMonitorBatch requires.
+ *
+ * After each batch the monitors' new states and the pushes their decisions cause are written in one
+ * transaction (store.saveBatch), then the push queue is drained. Monitors are restored from the store
+ * on start, so a relay killed and started again keeps its open alerts' ids and sends nothing twice.
  */
 
 /** A public mark feed for one venue (shared/feed without credentials, or a bench's stand-in). */
@@ -42,43 +43,58 @@ export interface WatcherOptions {
   readonly shard: Shard | null;
   readonly staleAfterSec: number;
   readonly openFeed: (venue: VenueId, watch: readonly string[], onEvent: (event: FeedEvent) => void) => MarkFeed;
-  /** Batch window per venue: at most its mark interval (shared/feed/event-batcher.ts). */
+  /** Per venue, at least this long between two batches of one share (its mark interval). */
   readonly windowMs: (venue: VenueId) => number;
+  /** How long a batch waits after its first event for the rest of the tick (default 20 ms). */
+  readonly gatherMs?: number;
+  /** Worker threads for the monitors (0, the default: all in this thread). */
+  readonly workers?: number;
+  /** A worker thread died (its monitors with it): the relay should exit and be restarted. */
+  readonly onWorkerFailed?: (error: Error) => void;
   /** Called after a batch queued pushes (the push sender's drain). */
   readonly drain: () => void;
   /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
   readonly saveEveryMs?: number;
-  /** Told after each batch: how many monitors stepped, pushes queued, and when the batch's newest frame arrived. */
+  /** Told after each batch is saved: monitors stepped, pushes queued, and when its oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
 
 export interface BatchReport {
   readonly venue: VenueId;
+  /** Which share of the monitors (worker thread) stepped it. */
+  readonly share: number;
   readonly monitors: number;
   readonly queued: number;
+  /** The pushes the batch's decisions asked for (queued now, or already queued before a restart). */
+  readonly pushes: readonly { readonly deviceId: string; readonly dedupeKey: string }[];
+  /** When the oldest frame of the batch arrived (its mark may since have been replaced by a newer one). */
   readonly firstEventAtMs: number;
-  /** When the batcher handed the batch on (its window closed). */
+  /** When the batch went to its share. */
   readonly handedAtMs: number;
+  /** When its decisions were committed. */
   readonly doneAtMs: number;
 }
 
-interface Watched {
-  readonly deviceId: string;
-  account: WatchedAccount;
-  takenAtMs: number;
-  config: LiveMonitorConfig;
-  live: LiveMonitor;
-  /** The snapshot changed: the next batch tells the monitor (an `account` step). */
-  accountChanged: boolean;
-  savedAtMs: number;
+/** A batch being gathered: its events in order, marks coalesced per symbol (newest wins). */
+interface Pending {
+  readonly events: FeedEvent[];
+  readonly markAt: Map<string, number>;
+  readonly firstEventAtMs: number;
+}
+
+/** One venue's batches for one share of the monitors. */
+interface Lane {
+  readonly share: number;
+  readonly pending: Pending[];
+  timer: Timer | null;
+  busy: boolean;
+  lastHandedAtMs: number;
 }
 
 interface VenueWatch {
   readonly feed: MarkFeed;
-  readonly batcher: EventBatcher<FeedEvent>;
   readonly symbols: Set<string>;
-  readonly monitors: Set<Watched>;
-  firstEventAtMs: number | null;
+  readonly lanes: readonly Lane[];
 }
 
 export interface RelayWatcher {
@@ -93,38 +109,43 @@ export interface RelayWatcher {
   counts(): Record<string, number>;
 }
 
-const configOf = (a: WatchedAccount): LiveMonitorConfig => ({ model: marginModels[a.venue], takerFeeRate: a.takerFeeRate, options: a.options });
+const pricesOf = (state: AccountState): FeedPrices => ({ marks: [...state.marks], mids: [...state.mids], funding: [...state.funding] });
 
-/** The events of a batch that concern an account: its symbols' marks, notices about its symbols. */
-function eventsFor(events: readonly FeedEvent[], symbols: readonly string[]): FeedEvent[] {
-  const mine: FeedEvent[] = [];
-  for (const event of events) {
-    if (event.kind === 'venue') {
-      if (event.event.kind === 'mark' && symbols.includes(event.event.symbol)) mine.push(event);
-    } else if (event.kind === 'stale' || event.kind === 'fresh') {
-      const concern = event.symbols.filter((s) => symbols.includes(s));
-      if (concern.length > 0) mine.push({ ...event, symbols: concern });
+/** Adds a feed event to a lane's batches: a notice opens a new batch, a mark replaces the same symbol's. */
+function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
+  let last = lane.pending.at(-1);
+  if (last === undefined || (isFeedNotice(event) && last.events.length > 0)) {
+    last = { events: [], markAt: new Map(), firstEventAtMs: nowMs };
+    lane.pending.push(last);
+  }
+  if (event.kind === 'venue' && event.event.kind === 'mark') {
+    const at = last.markAt.get(event.event.symbol);
+    if (at !== undefined) {
+      last.events[at] = event;
+      return;
     }
+    last.markAt.set(event.event.symbol, last.events.length);
   }
-  return mine;
+  last.events.push(event);
 }
-
-const newestTime = (events: readonly FeedEvent[]): number | null => {
-  let t: number | null = null;
-  for (const e of events) {
-    const et = e.kind === 'venue' ? ('time' in e.event ? e.event.time : null) : e.time;
-    if (et !== null && (t === null || et > t)) t = et;
-  }
-  return t;
-};
 
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
-  const staleAfterMs = options.staleAfterSec * 1000;
-  const saveEveryMs = options.saveEveryMs ?? 60_000;
+  const gatherMs = options.gatherMs ?? 20;
+  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000 };
+  const workers = options.workers ?? 0;
+  const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
+  const shares: ShardHandle[] =
+    workers === 0 ? [inThreadShard(shardOptions)] : Array.from({ length: workers }, () => workerShard({ ...shardOptions, onFailed: onWorkerFailed }));
+  // Within this process the shares split the devices by the same hash as the processes do, on its other digits.
+  const processCount = options.shard?.count ?? 1;
+  const shareOf = (deviceId: string): number => Math.floor(deviceHash(deviceId) / processCount) % shares.length;
   const venues = new Map<VenueId, VenueWatch>();
-  const byDevice = new Map<string, Watched[]>();
+  /** Devices watched, with the venue of each of their accounts. */
+  const watched = new Map<string, readonly VenueId[]>();
   let stopped = false;
+  /** Batches a share is stepping: stop waits for them (and their saves) before the shares close. */
+  const inFlight = new Set<Promise<void>>();
   // Loads and saves run one after another: a device's snapshot and its monitors' saves stay in order.
   let work: Promise<void> = Promise.resolve();
   const enqueue = (job: () => Promise<void>): void => {
@@ -134,15 +155,16 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   function venueWatch(venue: VenueId): VenueWatch {
     let v = venues.get(venue);
     if (v !== undefined) return v;
-    const batcher = createEventBatcher<FeedEvent>(options.timers, { windowMs: options.windowMs(venue), startsBatch: isFeedNotice }, (events) => onBatch(venue, events));
-    const symbols = new Set<string>();
+    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, busy: false, lastHandedAtMs: -Infinity }));
     const feed = options.openFeed(venue, [], (event) => {
-      const w = venues.get(venue);
-      if (w === undefined) return;
-      w.firstEventAtMs ??= clock();
-      batcher.push(event);
+      if (stopped) return;
+      const now = clock();
+      for (const lane of lanes) {
+        gather(lane, event, now);
+        schedule(venue, lane);
+      }
     });
-    v = { feed, batcher, symbols, monitors: new Set(), firstEventAtMs: null };
+    v = { feed, symbols: new Set(), lanes };
     venues.set(venue, v);
     if (!stopped) feed.start();
     log.info('venue feed opened', { venue });
@@ -157,145 +179,113 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     v.feed.watch(fresh);
   }
 
-  function onBatch(venue: VenueId, events: readonly FeedEvent[]): void {
-    const v = venues.get(venue);
-    if (v === undefined || stopped) return;
-    const handedAtMs = clock();
-    const firstEventAtMs = v.firstEventAtMs ?? handedAtMs;
-    v.firstEventAtMs = null;
-    const feedState = v.feed.state();
-    const saves: { monitor: MonitorRecord; pushes: PushRecord[] }[] = [];
-    let stepped = 0;
-    for (const w of v.monitors) {
-      const mine = eventsFor(events, w.account.symbols);
-      if (mine.length === 0) continue;
-      if (w.accountChanged) {
-        // The snapshot's positions as a venue's positions event, at the batch's time (never ahead of it).
-        const time = newestTime(mine);
-        if (time !== null) {
-          const open = [...w.account.base.positions.values()];
-          mine.push({ kind: 'venue', event: { kind: 'positions', mode: 'snapshot', open, closed: [], time: epochMs(time) } satisfies VenueEvent });
-        }
-        w.accountChanged = false;
-      }
-      const state: AccountState = { ...w.account.base, marks: feedState.marks, mids: feedState.mids, funding: feedState.funding };
-      let step;
-      try {
-        step = liveMonitorBatch(w.live, mine, state, w.config);
-      } catch (error) {
-        // One account's fault must not blind the relay to every other account on the venue.
-        log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
-        continue;
-      }
-      stepped += 1;
-      w.live = step.live;
-      const now = clock();
-      if (step.decisions.length === 0 && now - w.savedAtMs < saveEveryMs) continue;
-      const snapshot = snapshotLiveMonitor(w.live);
-      if (snapshot === null) continue;
-      w.savedAtMs = now;
-      const pushes = alertPushes(step.decisions, { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs: now });
-      saves.push({ monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: now }, pushes });
-    }
-    if (saves.length === 0) {
-      options.onBatch?.({ venue, monitors: stepped, queued: 0, firstEventAtMs, handedAtMs, doneAtMs: clock() });
-      return;
-    }
-    enqueue(async () => {
-      let queued = 0;
-      for (const s of saves) {
-        // A device deleted meanwhile: its rows are gone and the save would break the foreign key.
-        if (!byDevice.has(s.monitor.deviceId)) continue;
-        try {
-          queued += await store.saveDecisions(s.monitor, s.pushes);
-        } catch (error) {
-          log.error('decisions not saved', { deviceId: s.monitor.deviceId, accountId: s.monitor.accountId, error: String(error) });
-        }
-      }
-      options.onBatch?.({ venue, monitors: stepped, queued, firstEventAtMs, handedAtMs, doneAtMs: clock() });
-      if (queued > 0) options.drain();
+  function schedule(venue: VenueId, lane: Lane): void {
+    if (stopped || lane.busy || lane.timer !== null || lane.pending.length === 0) return;
+    const delay = Math.max(gatherMs, lane.lastHandedAtMs + options.windowMs(venue) - clock());
+    lane.timer = options.timers.setTimer(delay, () => {
+      lane.timer = null;
+      hand(venue, lane);
     });
   }
 
-  function unwatch(deviceId: string): void {
-    for (const w of byDevice.get(deviceId) ?? []) venues.get(w.account.venue)?.monitors.delete(w);
-    byDevice.delete(deviceId);
+  function hand(venue: VenueId, lane: Lane): void {
+    const v = venues.get(venue);
+    const batch = lane.pending.shift();
+    if (v === undefined || batch === undefined || stopped) return;
+    lane.busy = true;
+    const handedAtMs = clock();
+    lane.lastHandedAtMs = handedAtMs;
+    const share = shares[lane.share]!;
+    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs).then(
+      (result) => {
+        lane.busy = false;
+        schedule(venue, lane);
+        // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
+        const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
+        const report = { venue, share: lane.share, monitors: result.stepped, firstEventAtMs: batch.firstEventAtMs, handedAtMs };
+        if (saves.length === 0) {
+          options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
+          return;
+        }
+        enqueue(() => save(saves, report));
+      },
+      (error: unknown) => {
+        lane.busy = false;
+        log.error('batch failed', { venue, share: lane.share, error: String(error) });
+        schedule(venue, lane);
+      },
+    );
+    inFlight.add(stepping);
+    void stepping.finally(() => inFlight.delete(stepping));
   }
 
-  async function load(deviceId: string): Promise<void> {
-    const mine = options.shard === null || deviceHash(deviceId) % options.shard.count === options.shard.index;
-    const device = mine ? await store.device(deviceId) : null;
-    const snapshot = device === null ? null : await store.snapshot(deviceId);
-    if (device === null || snapshot === null) {
-      unwatch(deviceId);
+  async function save(saves: readonly DecisionSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): Promise<void> {
+    let queued = 0;
+    try {
+      queued = await store.saveBatch(saves);
+    } catch (error) {
+      log.error('decisions not saved', { venue: report.venue, monitors: saves.length, error: String(error) });
       return;
     }
-    const read = readDeviceAccounts(snapshot.body);
-    if ('error' in read) {
-      log.error('stored snapshot unreadable; device not watched', { deviceId, error: read.error });
-      unwatch(deviceId);
-      return;
+    const pushes = saves.flatMap((s) => s.pushes.map((p) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey })));
+    options.onBatch?.({ ...report, queued, pushes, doneAtMs: clock() });
+    if (queued > 0) options.drain();
+  }
+
+  /** Reads devices from the store and hands each to its share; follows the symbols they hold. */
+  async function load(deviceIds: readonly string[]): Promise<void> {
+    const byShare = shares.map((): DeviceLoad[] => []);
+    for (const deviceId of deviceIds) {
+      const mine = options.shard === null || deviceHash(deviceId) % options.shard.count === options.shard.index;
+      const device = mine ? await store.device(deviceId) : null;
+      const snapshot = device === null ? null : await store.snapshot(deviceId);
+      const monitors = snapshot === null || watched.has(deviceId) ? null : (await store.monitors(deviceId)).map((m) => ({ accountId: m.accountId, state: m.state }));
+      byShare[shareOf(deviceId)]!.push({ deviceId, body: snapshot?.body ?? null, monitors });
     }
-    const before = new Map((byDevice.get(deviceId) ?? []).map((w) => [w.account.accountId, w]));
-    const saved = before.size === 0 ? new Map((await store.monitors(deviceId)).map((m) => [m.accountId, m.state])) : new Map<string, string>();
-    const next: Watched[] = [];
-    for (const account of read.accounts) {
-      const known = before.get(account.accountId);
-      if (known !== undefined && known.account.venue === account.venue) {
-        before.delete(account.accountId);
-        known.account = account;
-        known.takenAtMs = read.takenAtMs;
-        known.config = configOf(account);
-        known.accountChanged = true;
-        next.push(known);
-        follow(account.venue, account.symbols);
-        continue;
-      }
-      let live = emptyLiveMonitor;
-      const text = saved.get(account.accountId);
-      if (text !== undefined) {
-        let parsed: unknown = null;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // Refused just below, with the others.
-        }
-        const snap = parseMonitorSnapshot(parsed);
-        if (isFieldError(snap)) log.error('saved monitor refused; starting afresh', { deviceId, accountId: account.accountId, field: snap.field, error: snap.message });
-        else if (snap.options.accountId !== account.accountId) log.error('saved monitor is for another account; starting afresh', { deviceId, accountId: account.accountId });
-        else live = liveMonitorFrom(snap);
-      }
-      const w: Watched = { deviceId, account, takenAtMs: read.takenAtMs, config: configOf(account), live, accountChanged: true, savedAtMs: clock() };
-      next.push(w);
-      venueWatch(account.venue).monitors.add(w);
-      follow(account.venue, account.symbols);
+    const results: LoadResult[] = (await Promise.all(byShare.map((loads, i) => (loads.length === 0 ? [] : shares[i]!.load(loads, clock()))))).flat();
+    for (const r of results) {
+      if (r.accounts.length === 0) watched.delete(r.deviceId);
+      else watched.set(r.deviceId, r.accounts.map((a) => a.venue));
+      for (const a of r.accounts) follow(a.venue, a.symbols);
     }
-    // Accounts the new snapshot no longer holds stop being watched (their saved state stays, unused).
-    for (const gone of before.values()) venues.get(gone.account.venue)?.monitors.delete(gone);
-    byDevice.set(deviceId, next);
   }
 
   return {
     async start() {
       const devices = await options.store.devices(options.shard);
-      for (const d of devices) await load(d.id).catch((error: unknown) => log.error('device not loaded', { deviceId: d.id, error: String(error) }));
-      log.info('watcher started', { devices: byDevice.size, monitors: [...byDevice.values()].reduce((n, ws) => n + ws.length, 0) });
+      // Every chunk is read and sent before any reply is awaited: a worker then loads them all before
+      // the first batch of marks (loads queued behind batches stepping the devices loaded so far took
+      // 18 times longer for 10,000 devices).
+      const chunks: Promise<void>[] = [];
+      for (let i = 0; i < devices.length; i += 500) {
+        chunks.push(load(devices.slice(i, i + 500).map((d) => d.id)).catch((error: unknown) => log.error('devices not loaded', { from: i, error: String(error) })));
+      }
+      await Promise.all(chunks);
+      log.info('watcher started', { devices: watched.size, monitors: [...watched.values()].reduce((n, vs) => n + vs.length, 0), threads: workers });
     },
     deviceChanged(deviceId) {
       if (stopped) return;
-      enqueue(() => load(deviceId));
+      enqueue(() => load([deviceId]));
     },
     settled: () => work,
     async stop() {
       stopped = true;
       for (const v of venues.values()) {
-        v.batcher.stop();
+        for (const lane of v.lanes) {
+          lane.timer?.cancel();
+          lane.timer = null;
+          lane.pending.length = 0;
+        }
         v.feed.stop();
       }
+      await Promise.all([...inFlight]);
       await work;
+      await Promise.all(shares.map((s) => s.close()));
     },
     counts() {
-      return Object.fromEntries([...venues.entries()].map(([venue, v]) => [venue, v.monitors.size]));
+      const counts: Record<string, number> = Object.fromEntries([...venues.keys()].map((venue) => [venue, 0]));
+      for (const vs of watched.values()) for (const venue of vs) counts[venue] = (counts[venue] ?? 0) + 1;
+      return counts;
     },
   };
 }

@@ -1,8 +1,11 @@
-import type { Account } from '../../shared/engine/positions/account.ts';
+import type { Account, Position, VenueId } from '../../shared/engine/positions/account.ts';
+import { defaultTakerFeeRate } from '../../shared/exchanges/venues.ts';
+import { price, qty, ratio, usdt } from '../../shared/units/units.ts';
 import { DEFAULT_START_PRICES, MARKET_COINS, scenarioMarket, type MarketCoin, type ScenarioName } from '../market-paths/scenarios.ts';
 import { DEMO_ACCOUNTS } from '../simulator/accounts/demo-accounts.ts';
 import { BINANCE_BRACKETS } from '../simulator/accounts/tier-tables.ts';
 import { COIN_LISTINGS } from '../simulator/market/coins.ts';
+import { engineTiers } from './engine-view.ts';
 
 /**
  * Replay documents built from the simulator's scenarios: the Binance demo account (the one the
@@ -33,6 +36,35 @@ export function binanceDemoAccountJson(): Record<string, unknown> {
       };
     }),
   };
+}
+
+/**
+ * A venue's demo account (the simulator's, opened at the scenario's start prices) in the calc format,
+ * under the venue's own symbols (BTCUSDT, BTC-USDT-SWAP, BTC) and tier tables as its wire serves them:
+ * what a phone would send the relay for that venue.
+ */
+export function demoAccountJson(venue: VenueId): Record<string, unknown> {
+  const demo = DEMO_ACCOUNTS[venue];
+  return accountJsonOf({
+    exchange: venue,
+    walletBalance: usdt(demo.walletBalance),
+    positions: demo.positions.map((p): Position => {
+      const mark = DEFAULT_START_PRICES[p.coin];
+      return {
+        symbol: COIN_LISTINGS[p.coin][venue],
+        side: p.side,
+        qty: qty(p.qty),
+        entryPrice: price(mark),
+        markPrice: price(mark),
+        marginMode: p.marginMode,
+        ...(p.marginMode === 'isolated' ? { isolatedMargin: usdt((p.qty * mark) / p.leverage) } : {}),
+        leverage: p.leverage,
+        ...(venue === 'bybit' ? { accountType: 'unified' as const } : {}),
+        tiers: engineTiers(venue, p.coin),
+        takerFeeRate: ratio(defaultTakerFeeRate[venue]),
+      };
+    }),
+  });
 }
 
 /** Any account in the calc format (what a home would write out to replay later). */

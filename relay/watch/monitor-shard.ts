@@ -1,0 +1,246 @@
+import type { AccountState, TimedPrice } from '../../shared/engine/positions/account-state.ts';
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
+import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
+import { liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
+import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
+import { marginModels } from '../../shared/exchanges/venues.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
+import { epochMs } from '../../shared/units/units.ts';
+import type { RelayLog } from '../relay-log.ts';
+import type { DecisionSave } from '../store/relay-store.ts';
+import { alertPushes } from './alert-pushes.ts';
+import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
+
+/**
+ * The live monitors of one share of the devices, and nothing else: no feed, no store, no timer. The
+ * watcher hands it stored snapshots and saved monitors (`load`) and the venue's batches (`step`), and
+ * writes what it answers; everything in and out is plain data, so a share runs in the watcher's thread
+ * or in a worker thread (monitor-worker.ts) alike. A batch steps only the monitors holding one of the
+ * batch's symbols (an index symbol -> monitors per venue), so a device costs nothing while its
+ * symbols are quiet.
+ */
+
+/** A device to (re)read: its stored snapshot body, or null when it is gone or not this worker's. */
+export interface DeviceLoad {
+  readonly deviceId: string;
+  readonly body: string | null;
+  /** The saved monitors, on the first load only (null afterwards: running monitors keep their state). */
+  readonly monitors: readonly { readonly accountId: string; readonly state: string }[] | null;
+}
+
+/** What a load left watched: one entry per account (empty: the device is not watched). */
+export interface LoadResult {
+  readonly deviceId: string;
+  readonly accounts: readonly { readonly venue: VenueId; readonly symbols: readonly string[] }[];
+}
+
+/** The feed's marks, mids and funding when the batch was handed on, as entry lists (plain data). */
+export interface FeedPrices {
+  readonly marks: readonly (readonly [string, TimedPrice])[];
+  readonly mids: readonly (readonly [string, TimedPrice])[];
+  readonly funding: readonly (readonly [string, AccountState['funding'] extends ReadonlyMap<string, infer F> ? F : never])[];
+}
+
+export interface StepResult {
+  /** Monitors stepped (those holding a symbol of the batch). */
+  readonly stepped: number;
+  readonly saves: readonly DecisionSave[];
+}
+
+export interface ShardOptions {
+  readonly log: RelayLog;
+  readonly staleAfterMs: number;
+  /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
+  readonly saveEveryMs: number;
+}
+
+export interface MonitorShard {
+  load(loads: readonly DeviceLoad[], nowMs: number): LoadResult[];
+  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number): StepResult;
+}
+
+interface Watched {
+  readonly deviceId: string;
+  account: WatchedAccount;
+  takenAtMs: number;
+  config: LiveMonitorConfig;
+  live: LiveMonitor;
+  /** The snapshot changed: the next batch tells the monitor (an `account` step). */
+  accountChanged: boolean;
+  savedAtMs: number;
+}
+
+const configOf = (a: WatchedAccount): LiveMonitorConfig => ({ model: marginModels[a.venue], takerFeeRate: a.takerFeeRate, options: a.options });
+
+/** The events of a batch that concern an account: its symbols' marks, notices about its symbols. */
+function eventsFor(events: readonly FeedEvent[], symbols: readonly string[]): FeedEvent[] {
+  const mine: FeedEvent[] = [];
+  for (const event of events) {
+    if (event.kind === 'venue') {
+      if (event.event.kind === 'mark' && symbols.includes(event.event.symbol)) mine.push(event);
+    } else if (event.kind === 'stale' || event.kind === 'fresh') {
+      const concern = event.symbols.filter((s) => symbols.includes(s));
+      if (concern.length > 0) mine.push({ ...event, symbols: concern });
+    }
+  }
+  return mine;
+}
+
+/** The symbols a batch is about (its marks, its stale and fresh notices). */
+function symbolsOf(events: readonly FeedEvent[]): Set<string> {
+  const symbols = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'venue') {
+      if (event.event.kind === 'mark') symbols.add(event.event.symbol);
+    } else if (event.kind === 'stale' || event.kind === 'fresh') {
+      for (const s of event.symbols) symbols.add(s);
+    }
+  }
+  return symbols;
+}
+
+const newestTime = (events: readonly FeedEvent[]): number | null => {
+  let t: number | null = null;
+  for (const e of events) {
+    const et = e.kind === 'venue' ? ('time' in e.event ? e.event.time : null) : e.time;
+    if (et !== null && (t === null || et > t)) t = et;
+  }
+  return t;
+};
+
+export function monitorShard(options: ShardOptions): MonitorShard {
+  const { log, staleAfterMs, saveEveryMs } = options;
+  const byDevice = new Map<string, Watched[]>();
+  /** venue -> symbol -> the monitors holding it. */
+  const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
+
+  const index = (w: Watched, add: boolean): void => {
+    let venue = bySymbol.get(w.account.venue);
+    if (venue === undefined) bySymbol.set(w.account.venue, (venue = new Map()));
+    for (const s of w.account.symbols) {
+      let set = venue.get(s);
+      if (set === undefined) venue.set(s, (set = new Set()));
+      if (add) set.add(w);
+      else set.delete(w);
+    }
+  };
+
+  const unwatch = (deviceId: string): void => {
+    for (const w of byDevice.get(deviceId) ?? []) index(w, false);
+    byDevice.delete(deviceId);
+  };
+
+  const restored = (deviceId: string, accountId: string, text: string | undefined): LiveMonitor => {
+    if (text === undefined) return emptyLiveMonitor;
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Refused just below, with the others.
+    }
+    const snap = parseMonitorSnapshot(parsed);
+    if (isFieldError(snap)) log.error('saved monitor refused; starting afresh', { deviceId, accountId, field: snap.field, error: snap.message });
+    else if (snap.options.accountId !== accountId) log.error('saved monitor is for another account; starting afresh', { deviceId, accountId });
+    else return liveMonitorFrom(snap);
+    return emptyLiveMonitor;
+  };
+
+  function loadOne(load: DeviceLoad, nowMs: number): LoadResult {
+    const { deviceId } = load;
+    const gone = { deviceId, accounts: [] };
+    if (load.body === null) {
+      unwatch(deviceId);
+      return gone;
+    }
+    const read = readDeviceAccounts(load.body);
+    if ('error' in read) {
+      log.error('stored snapshot unreadable; device not watched', { deviceId, error: read.error });
+      unwatch(deviceId);
+      return gone;
+    }
+    const before = new Map((byDevice.get(deviceId) ?? []).map((w) => [w.account.accountId, w]));
+    const saved = new Map((load.monitors ?? []).map((m) => [m.accountId, m.state]));
+    const next: Watched[] = [];
+    for (const account of read.accounts) {
+      const known = before.get(account.accountId);
+      if (known !== undefined && known.account.venue === account.venue) {
+        before.delete(account.accountId);
+        index(known, false);
+        known.account = account;
+        known.takenAtMs = read.takenAtMs;
+        known.config = configOf(account);
+        known.accountChanged = true;
+        index(known, true);
+        next.push(known);
+        continue;
+      }
+      const w: Watched = {
+        deviceId,
+        account,
+        takenAtMs: read.takenAtMs,
+        config: configOf(account),
+        live: restored(deviceId, account.accountId, saved.get(account.accountId)),
+        accountChanged: true,
+        savedAtMs: nowMs,
+      };
+      index(w, true);
+      next.push(w);
+    }
+    // Accounts the new snapshot no longer holds stop being watched (their saved state stays, unused).
+    for (const gone of before.values()) index(gone, false);
+    byDevice.set(deviceId, next);
+    return { deviceId, accounts: next.map((w) => ({ venue: w.account.venue, symbols: w.account.symbols })) };
+  }
+
+  return {
+    load(loads, nowMs) {
+      return loads.map((l) => loadOne(l, nowMs));
+    },
+    step(venue, events, prices, nowMs) {
+      const venueIndex = bySymbol.get(venue);
+      if (venueIndex === undefined) return { stepped: 0, saves: [] };
+      // Only the monitors holding a symbol the batch is about; each once.
+      const touched = new Set<Watched>();
+      for (const s of symbolsOf(events)) for (const w of venueIndex.get(s) ?? []) touched.add(w);
+      if (touched.size === 0) return { stepped: 0, saves: [] };
+      const marks = new Map(prices.marks);
+      const mids = new Map(prices.mids);
+      const funding = new Map(prices.funding);
+      const saves: DecisionSave[] = [];
+      let stepped = 0;
+      for (const w of touched) {
+        const mine = eventsFor(events, w.account.symbols);
+        if (mine.length === 0) continue;
+        if (w.accountChanged) {
+          // The snapshot's positions as a venue's positions event, at the batch's time (never ahead of it).
+          const time = newestTime(mine);
+          if (time !== null) {
+            const open = [...w.account.base.positions.values()];
+            mine.push({ kind: 'venue', event: { kind: 'positions', mode: 'snapshot', open, closed: [], time: epochMs(time) } satisfies VenueEvent });
+          }
+          w.accountChanged = false;
+        }
+        const state: AccountState = { ...w.account.base, marks, mids, funding };
+        let step;
+        try {
+          step = liveMonitorBatch(w.live, mine, state, w.config);
+        } catch (error) {
+          // One account's fault must not blind the relay to every other account on the venue.
+          log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
+          continue;
+        }
+        stepped += 1;
+        w.live = step.live;
+        if (step.decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) continue;
+        const snapshot = snapshotLiveMonitor(w.live);
+        if (snapshot === null) continue;
+        w.savedAtMs = nowMs;
+        const pushes = alertPushes(step.decisions, { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs });
+        saves.push({ monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs }, pushes });
+      }
+      return { stepped, saves };
+    },
+  };
+}

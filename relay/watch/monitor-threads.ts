@@ -1,0 +1,89 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
+import type { RelayLog } from '../relay-log.ts';
+import { monitorShard, type DeviceLoad, type FeedPrices, type LoadResult, type ShardOptions, type StepResult } from './monitor-shard.ts';
+
+/**
+ * Where a share of the monitors runs, seen from the watcher: in its own thread (`inThreadShard`) or
+ * in a worker thread (`workerShard`), behind the same asynchronous interface. Messages are plain data.
+ * A worker handles its requests in order, so a load sent before a step is in place for it.
+ */
+export interface ShardHandle {
+  load(loads: readonly DeviceLoad[], nowMs: number): Promise<LoadResult[]>;
+  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number): Promise<StepResult>;
+  close(): Promise<void>;
+}
+
+export type ShardRequest =
+  | { readonly kind: 'load'; readonly id: number; readonly loads: readonly DeviceLoad[]; readonly nowMs: number }
+  | { readonly kind: 'step'; readonly id: number; readonly venue: VenueId; readonly events: readonly FeedEvent[]; readonly prices: FeedPrices; readonly nowMs: number };
+
+export type ShardReply =
+  | { readonly kind: 'loaded'; readonly id: number; readonly results: LoadResult[] }
+  | { readonly kind: 'stepped'; readonly id: number; readonly result: StepResult }
+  | { readonly kind: 'failed'; readonly id: number; readonly error: string }
+  | { readonly kind: 'log'; readonly level: 'info' | 'error'; readonly message: string; readonly fields: Readonly<Record<string, string | number | boolean | null>> };
+
+export function inThreadShard(options: ShardOptions): ShardHandle {
+  const shard = monitorShard(options);
+  return {
+    load: async (loads, nowMs) => shard.load(loads, nowMs),
+    step: async (venue, events, prices, nowMs) => shard.step(venue, events, prices, nowMs),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * A worker thread running monitor-worker.ts. TypeScript is loaded with tsx, as the relay itself is
+ * (`npm run relay` and the tests' child processes run under it). A worker that dies takes its share
+ * of the devices with it: `onFailed` is told (the relay exits and its supervisor restarts it; the
+ * monitors come back from the store).
+ */
+// The worker registers tsx itself, then imports its module: a worker's `--import` flag is not applied
+// under every parent (vitest's), and the relay always runs its TypeScript through tsx anyway.
+// (the package's ESM entry; require.resolve finds its CommonJS twin beside it)
+const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const WORKER_MODULE = new URL('./monitor-worker.ts', import.meta.url).href;
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(WORKER_MODULE)}); })`;
+
+export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void }): ShardHandle {
+  const { log, onFailed, ...data } = options;
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, execArgv: [] });
+  const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let closing = false;
+  const fail = (error: Error): void => {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+    if (!closing) onFailed(error);
+  };
+  worker.on('message', (reply: ShardReply) => {
+    if (reply.kind === 'log') {
+      log[reply.level](reply.message, reply.fields);
+      return;
+    }
+    const w = waiting.get(reply.id);
+    waiting.delete(reply.id);
+    if (w === undefined) return;
+    if (reply.kind === 'failed') w.reject(new Error(reply.error));
+    else w.resolve((reply.kind === 'loaded' ? reply.results : reply.result) as never);
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`monitor worker exited with code ${code}`)));
+  const ask = <T>(request: ShardRequest): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      waiting.set(request.id, { resolve: resolve as (value: never) => void, reject });
+      worker.postMessage(request);
+    });
+  return {
+    load: (loads, nowMs) => ask<LoadResult[]>({ kind: 'load', id: nextId++, loads, nowMs }),
+    step: (venue, events, prices, nowMs) => ask<StepResult>({ kind: 'step', id: nextId++, venue, events, prices, nowMs }),
+    async close() {
+      closing = true;
+      await worker.terminate();
+    },
+  };
+}

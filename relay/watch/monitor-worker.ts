@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RelayLog } from '../relay-log.ts';
+import { monitorShard, type ShardOptions } from './monitor-shard.ts';
+import type { ShardReply, ShardRequest } from './monitor-threads.ts';
+
+/**
+ * A worker thread holding one share of the relay's monitors (monitor-shard.ts). It owns no socket and
+ * no store: requests and replies are plain data (monitor-threads.ts), logs go to the parent.
+ */
+const port = parentPort;
+if (port === null) throw new Error('monitor-worker.ts runs as a worker thread');
+const options = workerData as Omit<ShardOptions, 'log'>;
+const send = (reply: ShardReply): void => port.postMessage(reply);
+const log: RelayLog = {
+  info: (message, fields) => send({ kind: 'log', level: 'info', message, fields: fields ?? {} }),
+  error: (message, fields) => send({ kind: 'log', level: 'error', message, fields: fields ?? {} }),
+};
+const shard = monitorShard({ ...options, log });
+
+port.on('message', (request: ShardRequest) => {
+  try {
+    if (request.kind === 'load') send({ kind: 'loaded', id: request.id, results: shard.load(request.loads, request.nowMs) });
+    else send({ kind: 'stepped', id: request.id, result: shard.step(request.venue, request.events, request.prices, request.nowMs) });
+  } catch (error) {
+    send({ kind: 'failed', id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+});
