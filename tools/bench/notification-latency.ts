@@ -1,0 +1,341 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { DEFAULT_START_PRICES } from '../market-paths/scenarios.ts';
+import { DEMO_CREDENTIALS } from '../simulator/accounts/demo-credentials.ts';
+import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.ts';
+import { CHROMIUM_ARGS, ensureChromium } from '../test-support/chromium-path.ts';
+import { serveStatic } from '../test-support/static-server.ts';
+
+/**
+ * Issue 12's end-to-end figure: from the simulator sending the mark frames that take an account across
+ * a tier to the notification being shown, in the built PWA and in the unpacked extension, each in
+ * Debian's Chromium. `npm run bench:latency` (`--crossings=100 --homes=pwa,extension --json --no-build`),
+ * or with the rest of the suite: `npm run bench -- --json --browser`.
+ *
+ * The crossing. The simulator runs the calm scenario on a manual clock with every coin pinned
+ * (`pinMarks`); Binance's demo cross pool (BTC and ETH) is taken from rho 0.2 to rho 0.95, i.e. from
+ * below Watch straight into Critical, and back, by moving BTC and ETH together (prices found from the
+ * simulator's own margin formulas). Each crossing is one `advance(1 s)`: every venue's mark streams send
+ * their frame in that call; the time is taken just before it. The notification measured is the first
+ * notice of the Binance cross pool's Critical tier (id `binance:demo:cross|tier|0.9|<t>`).
+ *
+ * A fresh notice per crossing, with the default policy (the extension's options cannot change it):
+ * between two crossings the market goes back down to rho 0.2, far below the hysteresis band, one second
+ * after the crossing (before Critical's 10 min grace would bring a reminder); the notice is resolved (its
+ * notification closed), then the market is held there for 16 minutes of sim time, longer than Critical's
+ * re-entry period (its 15 min reminder cadence), before the next crossing is sent. The brief
+ * high lasts one second of sim time, shorter than the volatility estimate's minimum return span, so the
+ * estimate stays at its floor and the LEAVE_BAND test ("near in price") lets the tier go. The Binance
+ * listenKey (60 min of sim time) is kept alive with the venue's own PUT after each jump.
+ *
+ * The clock. Both ends stamp `performance.timeOrigin + performance.now()`: Node at the send, the browser
+ * when the notification API's promise resolves (the notification is shown), through a wrapper the bench
+ * installs with CDP Runtime.evaluate (`ServiceWorkerRegistration.prototype.showNotification` in the PWA
+ * page, `chrome.notifications.create` in the extension's service worker): no hook in production code.
+ * The offset between the two processes' clocks is measured by round trips and taken out.
+ */
+
+export type Home = 'pwa' | 'extension';
+
+export interface NotificationLatencyRow {
+  readonly home: Home;
+  /** Crossings whose notification was shown (warm-up crossings excluded). */
+  readonly crossings: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly meanMs: number;
+  /** Crossings with no notification within the timeout (not in the percentiles). */
+  readonly missed: number;
+  /** Browser clock minus Node clock, as measured and taken out, ms. */
+  readonly clockOffsetMs: number;
+}
+
+export interface LatencyOptions {
+  readonly crossings: number;
+  readonly homes: readonly Home[];
+  readonly build: boolean;
+  readonly log: (line: string) => void;
+}
+
+const root = join(import.meta.dirname, '../..');
+const WARM_UP = 3;
+const UP_RHO = 0.95;
+const DOWN_RHO = 0.2;
+/** Longer than Critical's re-entry period (15 min): each crossing is a fresh notice. */
+const DOWN_HOLD_MS = 16 * 60_000;
+const NOTICE_TIMEOUT_MS = 10_000;
+const CRITICAL_PREFIX = 'binance:demo:cross|tier|0.9|';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const nowMs = (): number => performance.timeOrigin + performance.now();
+
+/** What the browser side records: each notification shown, its id (tag) and when (its clock). */
+interface Shown {
+  readonly id: string;
+  readonly at: number;
+}
+
+/** A home in Chromium, instrumented: where its notifications are read and its clock is asked. */
+interface InstrumentedHome {
+  /** Notifications shown since the last call. */
+  take(): Promise<Shown[]>;
+  /** Ids of the notifications on screen now. */
+  onScreen(): Promise<string[]>;
+  /** The browser's clock (timeOrigin + now), ms. */
+  clock(): Promise<number>;
+  close(): Promise<void>;
+}
+
+// The wrappers: installed with Runtime.evaluate, they stamp the moment the API's promise resolves.
+const PAGE_WRAP = `(() => {
+  if (globalThis.__latencyShown !== undefined) return;
+  const shown = [];
+  globalThis.__latencyShown = shown;
+  const original = ServiceWorkerRegistration.prototype.showNotification;
+  ServiceWorkerRegistration.prototype.showNotification = function (title, options) {
+    return original.call(this, title, options).then((r) => {
+      shown.push({ id: String(options && options.tag), at: performance.timeOrigin + performance.now() });
+      return r;
+    });
+  };
+})()`;
+const WORKER_WRAP = `(() => {
+  if (globalThis.__latencyShown !== undefined) return;
+  const shown = [];
+  globalThis.__latencyShown = shown;
+  const original = chrome.notifications.create.bind(chrome.notifications);
+  chrome.notifications.create = (id, options) =>
+    original(id, options).then((r) => {
+      shown.push({ id: String(id), at: performance.timeOrigin + performance.now() });
+      return r;
+    });
+})()`;
+const TAKE = '(globalThis.__latencyShown === undefined ? null : globalThis.__latencyShown.splice(0))';
+const CLOCK = 'performance.timeOrigin + performance.now()';
+
+async function buildHomes(log: (line: string) => void): Promise<void> {
+  log('building the PWA and the extension (as npm run build does)...');
+  // NODE_ENV production: a development build would measure React's dev runtime.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  await promisify(execFile)(join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: root, env });
+  await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [join(root, 'extension/build/build-extension.ts'), '--quiet'], { cwd: root, env });
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Keeps the feeds fed (marks every 250 ms real, one sim second each) while a home starts. */
+function feedWhile(sim: RunningSimulator): () => void {
+  const timer = setInterval(() => sim.advance(1_000), 250);
+  return () => clearInterval(timer);
+}
+
+async function launch(profile: string, extra: readonly string[] = []): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, { executablePath: ensureChromium(), headless: true, args: [...CHROMIUM_ARGS, ...extra] });
+}
+
+async function startPwa(sim: RunningSimulator, log: (line: string) => void): Promise<InstrumentedHome> {
+  const server = await serveStatic(join(root, 'dist/pwa'));
+  const profile = mkdtempSync(join(tmpdir(), 'latency-pwa-'));
+  const context = await launch(profile);
+  await context.grantPermissions(['notifications'], { origin: server.origin });
+  const page: Page = await context.newPage();
+  await page.goto(`${server.origin}/?sim=${encodeURIComponent(sim.url)}`);
+  await page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 60_000 });
+  await page.waitForFunction('document.querySelectorAll(\'[data-testid="position-card"]\').length === 12', undefined, { timeout: 60_000 });
+  await page.evaluate(PAGE_WRAP);
+  log('  PWA: four demo accounts watched, showNotification wrapped');
+  return {
+    take: async () => ((await page.evaluate(TAKE)) as Shown[] | null) ?? [],
+    onScreen: async () => (await page.evaluate('navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) => ns.map((n) => n.tag))')) as string[],
+    clock: async () => (await page.evaluate(CLOCK)) as number,
+    close: async () => {
+      await context.close();
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startExtension(sim: RunningSimulator, log: (line: string) => void): Promise<InstrumentedHome> {
+  const dir = join(root, 'dist/extension');
+  const profile = mkdtempSync(join(tmpdir(), 'latency-ext-'));
+  const context = await launch(profile, [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`]);
+  const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const id = new URL(first.url()).host;
+  const worker = (): Worker => context.serviceWorkers().filter((w) => w.url().startsWith(`chrome-extension://${id}/`)).at(-1) ?? first;
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${id}/popup/popup.html`);
+  const ask = (message: unknown): Promise<unknown> => page.evaluate((m) => (globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage(m), message);
+  const current = (await ask({ kind: 'get-settings' })) as { settings: Record<string, unknown> };
+  await ask({ kind: 'save-settings', settings: { ...current.settings, demo: { enabled: true, simulatorUrl: sim.url } } });
+  await waitFor('four demo accounts in the extension', async () => ((await ask({ kind: 'get-reports' })) as { reports: unknown[] }).reports.length === 4, 60_000, 200);
+  const wrap = async (): Promise<void> => void (await worker().evaluate(WORKER_WRAP));
+  await wrap();
+  log('  extension: four demo accounts watched, chrome.notifications.create wrapped');
+  return {
+    async take() {
+      const shown = (await worker().evaluate(TAKE)) as Shown[] | null;
+      // A restarted worker lost the wrapper (and its record): wrap the new one; its crossing counts as missed.
+      if (shown === null) await wrap();
+      return shown ?? [];
+    },
+    onScreen: async () => Object.keys((await worker().evaluate('chrome.notifications.getAll()')) as Record<string, unknown>),
+    clock: async () => (await worker().evaluate(CLOCK)) as number,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Browser clock minus Node clock: the round trip with the least delay, its midpoint. */
+async function clockOffset(home: InstrumentedHome): Promise<number> {
+  let best = { rtt: Number.POSITIVE_INFINITY, offset: 0 };
+  for (let i = 0; i < 20; i += 1) {
+    const t0 = nowMs();
+    const b = await home.clock();
+    const t1 = nowMs();
+    if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: b - (t0 + t1) / 2 };
+  }
+  return best.offset;
+}
+
+/**
+ * BTC and ETH scaled together from their start prices until Binance's demo cross pool is at `rho`, by
+ * the simulator's own formulas (SOL, held isolated there, stays at its start price).
+ */
+function pricesFor(sim: RunningSimulator, rho: number): Record<'BTC' | 'ETH' | 'SOL', number> {
+  const at = (f: number) => ({ BTC: DEFAULT_START_PRICES.BTC * f, ETH: DEFAULT_START_PRICES.ETH * f, SOL: DEFAULT_START_PRICES.SOL });
+  const rhoAt = (f: number): number => {
+    sim.pinMarks(at(f));
+    sim.clock.advance(1); // the book caches its figures per instant
+    return sim.books.binance.figures(sim.clock.now()).crossRiskRatio;
+  };
+  let lo = 0.5; // rho past 1
+  let hi = 1.5; // rho tiny
+  for (let i = 0; i < 60; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (rhoAt(mid) > rho) lo = mid;
+    else hi = mid;
+  }
+  return at((lo + hi) / 2);
+}
+
+async function keepListenKey(sim: RunningSimulator): Promise<void> {
+  await fetch(`${sim.url}/binance/fapi/v1/listenKey`, { method: 'PUT', headers: { 'X-MBX-APIKEY': DEMO_CREDENTIALS.binance.apiKey } }).catch(() => undefined);
+}
+
+/** Nearest-rank percentile of sorted values. */
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+async function measureHome(home: Home, crossings: number, log: (line: string) => void): Promise<NotificationLatencyRow> {
+  // Sim time ahead of the wall clock, as the browser tests run it (REST receive times never sit between marks).
+  const sim = await startSimulator({ port: 0, scenario: 'calm', seed: 1, manualClock: true, liquidations: false, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 });
+  const up = pricesFor(sim, UP_RHO);
+  const down = pricesFor(sim, DOWN_RHO);
+  sim.pinMarks(down);
+  const stopFeeding = feedWhile(sim);
+  let instrumented: InstrumentedHome | null = null;
+  try {
+    instrumented = home === 'pwa' ? await startPwa(sim, log) : await startExtension(sim, log);
+  } finally {
+    stopFeeding();
+  }
+  const h = instrumented;
+  try {
+    const offset = await clockOffset(h);
+    const latencies: number[] = [];
+    let missed = 0;
+    let open: string | null = null;
+    for (let i = -WARM_UP; i < crossings; i += 1) {
+      // Down: one second (the tier is left before its 10 min grace brings a reminder), the notice resolved
+      // (its notification closed), then held for longer than Critical's re-entry period.
+      sim.pinMarks(down);
+      sim.advance(1_000);
+      const closing = open;
+      if (closing !== null) await waitFor('the Critical notice to close', async () => !(await h.onScreen()).includes(closing), NOTICE_TIMEOUT_MS).catch(() => log(`  ${home}: ${closing} still shown`));
+      sim.advance(DOWN_HOLD_MS);
+      await keepListenKey(sim);
+      await sleep(250); // longer than any batch window: the down marks are judged alone
+      await h.take();
+      // Up: one advance sends every venue's marks; the time is taken just before.
+      sim.pinMarks(up);
+      const sentAt = nowMs();
+      sim.advance(1_000);
+      const shown = await waitFor(
+        `crossing ${i}'s notification`,
+        async () => (await h.take()).find((s) => s.id.startsWith(CRITICAL_PREFIX)),
+        NOTICE_TIMEOUT_MS,
+        20,
+      ).catch(() => null);
+      if (shown === null) {
+        missed += i >= 0 ? 1 : 0;
+        log(`  ${home}: crossing ${i} raised no Critical notice within ${NOTICE_TIMEOUT_MS} ms`);
+        open = null;
+        continue;
+      }
+      open = shown.id;
+      const ms = shown.at - offset - sentAt;
+      if (i >= 0) latencies.push(ms);
+      if (i < 0 || (i + 1) % 20 === 0) log(`  ${home}: crossing ${i < 0 ? `warm-up ${i + WARM_UP + 1}` : i + 1}: ${ms.toFixed(1)} ms`);
+    }
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      home,
+      crossings: sorted.length,
+      p50Ms: round(percentile(sorted, 0.5)),
+      p99Ms: round(percentile(sorted, 0.99)),
+      maxMs: round(sorted.at(-1) ?? Number.NaN),
+      meanMs: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+      missed,
+      clockOffsetMs: round(offset),
+    };
+  } finally {
+    await h.close();
+    await sim.close();
+  }
+}
+
+/** Every home asked for, one after the other (one Chromium at a time). */
+export async function notificationLatency(options: LatencyOptions): Promise<NotificationLatencyRow[]> {
+  if (options.build) await buildHomes(options.log);
+  const rows: NotificationLatencyRow[] = [];
+  for (const home of options.homes) {
+    options.log(`notification latency, ${home}: ${options.crossings} crossings into Critical (after ${WARM_UP} to warm up)`);
+    const row = await measureHome(home, options.crossings, options.log);
+    options.log(`  ${home}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, max ${row.maxMs} ms over ${row.crossings} crossings (${row.missed} missed)`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+const optionValue = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+/** The options from the command line (`--crossings=`, `--homes=`, `--no-build`). */
+export function latencyOptions(log: (line: string) => void): LatencyOptions {
+  const homes = (optionValue('homes') ?? 'pwa,extension').split(',').filter((h): h is Home => h === 'pwa' || h === 'extension');
+  return { crossings: Number(optionValue('crossings') ?? 100), homes, build: !process.argv.includes('--no-build'), log };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const json = process.argv.includes('--json');
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtStart: loadavg().map((l) => Math.round(l * 10) / 10) };
+  const rows = await notificationLatency(latencyOptions(log));
+  if (json) process.stdout.write(`${JSON.stringify({ machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 10) / 10), notificationLatency: rows }, null, 2)}\n`);
+  else for (const r of rows) console.log(`${r.home}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, mean ${r.meanMs} ms over ${r.crossings} crossings; ${r.missed} missed; clock offset ${r.clockOffsetMs} ms`);
+}
