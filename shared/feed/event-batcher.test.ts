@@ -45,6 +45,23 @@ describe('event batcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('an event that ends its batch hands the batch on at once, itself included; the next event opens a new window', () => {
+    const timers = manualTimers();
+    const batches: string[][] = [];
+    const batcher = createEventBatcher<string>(timers, { windowMs: 100, endsBatch: (e) => e.endsWith('!') }, (b) => batches.push([...b]));
+    batcher.push('a');
+    batcher.push('b');
+    batcher.push('cross!');
+    expect(batches).toEqual([['a', 'b', 'cross!']]);
+    batcher.push('c');
+    timers.advance(60); // the window of the first batch (cancelled) would have ended here
+    expect(batches).toEqual([['a', 'b', 'cross!']]);
+    batcher.push('again!');
+    batcher.push('d');
+    timers.advance(100);
+    expect(batches).toEqual([['a', 'b', 'cross!'], ['c', 'again!'], ['d']]);
+  });
+
   it('window 0 is one turn: events pushed before the timer runs share a batch', () => {
     const timers = manualTimers();
     const batches: string[][] = [];

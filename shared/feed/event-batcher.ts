@@ -22,6 +22,11 @@ export interface BatchOptions<E> {
    * that a stale or fresh notice is stepped before the marks that follow it and after those before).
    */
   readonly startsBatch?: (event: E) => boolean;
+  /**
+   * Events that close the batch they join: it is handed on at once rather than at the window's end (the
+   * homes': a mark leaving its tier band, engine/monitor/tier-band.ts, so a crossing is judged now).
+   */
+  readonly endsBatch?: (event: E) => boolean;
 }
 
 export function createEventBatcher<E>(clock: Pick<Clock, 'setTimer'>, options: BatchOptions<E>, onBatch: (events: readonly E[]) => void): EventBatcher<E> {
@@ -39,7 +44,8 @@ export function createEventBatcher<E>(clock: Pick<Clock, 'setTimer'>, options: B
     push(event) {
       if (options.startsBatch?.(event) === true) flush();
       pending.push(event);
-      timer ??= clock.setTimer(Math.max(0, options.windowMs), flush);
+      if (options.endsBatch?.(event) === true) flush();
+      else timer ??= clock.setTimer(Math.max(0, options.windowMs), flush);
     },
     flush,
     stop() {
