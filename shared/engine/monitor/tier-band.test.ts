@@ -79,12 +79,12 @@ describe('tier band', () => {
   });
 
   it('reads only marks of held symbols; no evaluation, no band', () => {
-    const mark = (symbol: string, price: number): FeedEvent => ({ kind: 'venue', event: { kind: 'mark', source: 'mark', symbol, price, time: T0 } } as FeedEvent);
+    const mark = (symbol: string, price: number): FeedEvent => ({ kind: 'venue', event: { kind: 'mark', source: 'mark', symbol, price, time: T0 } } as unknown as FeedEvent);
     const btc = band['BTCUSDT']!;
     expect(isMarkLeavingBand(band, mark('BTCUSDT', btc.below! * 0.99))).toBe(true);
     expect(isMarkLeavingBand(band, mark('BTCUSDT', marks['BTCUSDT']!))).toBe(false);
     expect(isMarkLeavingBand(band, mark('DOGEUSDT', 0.0001))).toBe(false);
-    expect(isMarkLeavingBand(band, { kind: 'stale', symbols: ['BTCUSDT'], time: T0 } as FeedEvent)).toBe(false);
+    expect(isMarkLeavingBand(band, { kind: 'stale', symbols: ['BTCUSDT'], time: T0 } as unknown as FeedEvent)).toBe(false);
     expect(tierBand(null)).toEqual({});
     const onEdge: TierBand = { X: { below: 10, above: 10 } };
     expect(leavesTierBand(onEdge, 'X', 10)).toBe(true);
