@@ -80,7 +80,7 @@ export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
   let band: TierBand = {};
   const apply = (step: { live: LiveMonitor; decisions: readonly AlertDecision[] }): void => {
     live = step.live;
-    band = tierBand(live.monitor?.view ?? null);
+    band = tierBand(live.monitor);
     if (step.decisions.length === 0) return;
     log = logDecisions(log, step.decisions);
     setup.onDecisions(watch, step.decisions);

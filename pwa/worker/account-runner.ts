@@ -146,7 +146,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
     if (feed === null) return;
     const step = liveMonitorBatch(live, events, feed.state(), config);
     live = step.live;
-    band = tierBand(live.monitor?.view ?? null);
+    band = tierBand(live.monitor);
     hear(step.decisions);
     const m = batchMarks(events);
     if (m !== null) hooks.onMarks?.(m.marks, m.t);

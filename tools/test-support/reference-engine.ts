@@ -54,7 +54,7 @@ export function referenceEngine(sim: RunningSimulator, venue: VenueId): Referenc
   const batcher = createEventBatcher<FeedEvent>(systemClock, { windowMs: WINDOW_MS, startsBatch: isFeedNotice, endsBatch: (e) => isMarkLeavingBand(band, e) }, (events) => {
     const step = liveMonitorBatch(live, events, feed.state(), config);
     live = step.live;
-    band = tierBand(live.monitor?.view ?? null);
+    band = tierBand(live.monitor);
     decisions.push(...step.decisions);
     log = logDecisions(log, step.decisions);
   });

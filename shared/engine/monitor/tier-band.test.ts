@@ -10,8 +10,9 @@ import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
 import { isMarkLeavingBand, leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
 
 /**
- * The band against the engine itself: every mark strictly inside a symbol's band leaves every
- * position's tier where it was; a mark just past an edge moves one. Binance's demo account (BTC and ETH
+ * The band against the engine itself: marks anywhere inside their bands, moving together, leave every
+ * position's tier where it was; the pool's symbols all just past their edges (or an isolated position's
+ * alone) move one. Binance's demo account (BTC and ETH
  * in one cross pool, SOL isolated) taken down to where the cross pool sits between Watch and Margin call.
  */
 const parsed = parseAccountInput(binanceDemoAccountJson());
@@ -42,16 +43,16 @@ function marksAtRho(rho: number): Record<string, number> {
 
 describe('tier band', () => {
   const marks = marksAtRho(0.65);
-  const band = tierBand(monitorAt(marks).view);
+  const monitor = monitorAt(marks);
+  const band = tierBand(monitor);
   const before = tiersAt(marks);
+  const POOL = ['BTCUSDT', 'ETHUSDT'];
 
-  it('gives each held symbol its nearest tier prices on both sides of the mark', () => {
+  it('gives each held symbol a price on both sides of the mark for the pool between Watch and Margin call', () => {
+    expect(before).toEqual([0, 0, -1]); // the pool in Watch, SOL (isolated) below the ladder
     expect(Object.keys(band).sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
-    for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+    for (const symbol of POOL) {
       const b = band[symbol]!;
-      // Between Watch (above the mark, for these longs) and Margin call (below).
-      expect(b.below).not.toBeNull();
-      expect(b.above).not.toBeNull();
       expect(b.below!).toBeLessThan(marks[symbol]!);
       expect(b.above!).toBeGreaterThan(marks[symbol]!);
     }
@@ -60,26 +61,51 @@ describe('tier band', () => {
     expect(JSON.parse(JSON.stringify(band))).toEqual(band);
   });
 
-  it('no tier changes for any mark strictly inside a band, and one does just past each edge', () => {
-    for (const [symbol, b] of Object.entries(band)) {
+  it('no tier changes while every mark stays inside its band, the pool\'s symbols moving together', () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const inside = (symbol: string, u: number): number => {
+      const b = band[symbol]!;
       const lo = b.below ?? marks[symbol]! * 0.5;
       const hi = b.above ?? marks[symbol]! * 1.5;
-      for (let i = 1; i < 40; i += 1) {
-        const price = lo + ((hi - lo) * i) / 40;
-        expect(leavesTierBand(band, symbol, price)).toBe(false);
-        expect(tiersAt({ ...marks, [symbol]: price }), `${symbol} at ${price}`).toEqual(before);
-      }
-      for (const edge of [b.below, b.above]) {
-        if (edge === null) continue;
-        const past = edge === b.below ? edge * (1 - 1e-6) : edge * (1 + 1e-6);
-        expect(leavesTierBand(band, symbol, past)).toBe(true);
-        expect(tiersAt({ ...marks, [symbol]: past }), `${symbol} past ${edge}`).not.toEqual(before);
-      }
+      return lo + (hi - lo) * (0.001 + 0.998 * u);
+    };
+    const trials = [
+      ...Array.from({ length: 150 }, () => Object.keys(band).map(() => random())),
+      [0, 0, 0],
+      [1, 1, 1],
+      [0, 1, 0],
+      [1, 0, 1],
+    ];
+    for (const us of trials) {
+      const moved = { ...marks, ...Object.fromEntries(Object.keys(band).map((s, i) => [s, inside(s, us[i]!)])) };
+      for (const [symbol, price] of Object.entries(moved)) expect(leavesTierBand(band, symbol, price)).toBe(false);
+      expect(tiersAt(moved), JSON.stringify(moved)).toEqual(before);
     }
   });
 
-  it('reads only marks of held symbols; no evaluation, no band', () => {
-    const mark = (symbol: string, price: number): FeedEvent => ({ kind: 'venue', event: { kind: 'mark', source: 'mark', symbol, price, time: T0 } } as unknown as FeedEvent);
+  it('is no wider than it must be: every pool symbol just past its edge together, or one isolated one alone, moves a tier', () => {
+    for (const side of ['below', 'above'] as const) {
+      const past = Object.fromEntries(POOL.map((s) => [s, band[s]![side]! * (side === 'below' ? 1 - 1e-6 : 1 + 1e-6)]));
+      expect(tiersAt({ ...marks, ...past }), side).not.toEqual(before);
+    }
+    const sol = band['SOLUSDT']!;
+    expect(sol.below).not.toBeNull(); // SOL's own Watch price, below its mark
+    expect(tiersAt({ ...marks, SOLUSDT: sol.below! * (1 - 1e-6) })).not.toEqual(before);
+    expect(tiersAt({ ...marks, SOLUSDT: sol.below! * (1 + 1e-6) })).toEqual(before);
+  });
+
+  it('moving BTC and ETH 7 % together from rho 0.2 to 0.95 leaves the band though neither alone reaches Watch', () => {
+    const low = marksAtRho(0.2);
+    const high = marksAtRho(0.95);
+    const from = tierBand(monitorAt(low));
+    expect(POOL.some((s) => leavesTierBand(from, s, high[s]!))).toBe(true);
+    // Each alone stays below Watch: a band of tier prices with the other symbol held would not have fired.
+    for (const s of POOL) expect(tiersAt({ ...low, [s]: high[s]! })[0]).toBe(-1);
+  });
+
+  it('reads only marks of held symbols; no monitor, no band', () => {
+    const mark = (symbol: string, price: number): FeedEvent => ({ kind: 'venue', event: { kind: 'mark', source: 'mark', symbol, price, time: T0 } }) as unknown as FeedEvent;
     const btc = band['BTCUSDT']!;
     expect(isMarkLeavingBand(band, mark('BTCUSDT', btc.below! * 0.99))).toBe(true);
     expect(isMarkLeavingBand(band, mark('BTCUSDT', marks['BTCUSDT']!))).toBe(false);
