@@ -43,6 +43,8 @@ export type Home = 'pwa' | 'extension';
 
 export interface NotificationLatencyRow {
   readonly home: Home;
+  /** The dist folder the home was built into (this tree's, or `--against`'s). */
+  readonly build: string;
   /** Crossings whose notification was shown (warm-up crossings excluded). */
   readonly crossings: number;
   readonly p50Ms: number;
@@ -61,6 +63,8 @@ export interface NotificationLatencyRow {
 export interface LatencyOptions {
   readonly crossings: number;
   readonly homes: readonly Home[];
+  /** Another build's dist folder (`pwa/`, `extension/` inside) to alternate crossings with, or null. */
+  readonly against: string | null;
   readonly build: boolean;
   readonly log: (line: string) => void;
 }
@@ -155,8 +159,8 @@ async function launch(profile: string, extra: readonly string[] = []): Promise<B
   return chromium.launchPersistentContext(profile, { executablePath: ensureChromium(), headless: true, args: [...CHROMIUM_ARGS, ...extra] });
 }
 
-async function startPwa(sim: RunningSimulator, log: (line: string) => void): Promise<InstrumentedHome> {
-  const server = await serveStatic(join(root, 'dist/pwa'));
+async function startPwa(sim: RunningSimulator, dist: string, log: (line: string) => void): Promise<InstrumentedHome> {
+  const server = await serveStatic(join(dist, 'pwa'));
   const profile = mkdtempSync(join(tmpdir(), 'latency-pwa-'));
   const context = await launch(profile);
   await context.grantPermissions(['notifications'], { origin: server.origin });
@@ -178,8 +182,8 @@ async function startPwa(sim: RunningSimulator, log: (line: string) => void): Pro
   };
 }
 
-async function startExtension(sim: RunningSimulator, log: (line: string) => void): Promise<InstrumentedHome> {
-  const dir = join(root, 'dist/extension');
+async function startExtension(sim: RunningSimulator, dist: string, log: (line: string) => void): Promise<InstrumentedHome> {
+  const dir = join(dist, 'extension');
   const profile = mkdtempSync(join(tmpdir(), 'latency-ext-'));
   const context = await launch(profile, [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`]);
   const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
@@ -251,100 +255,130 @@ async function keepListenKey(sim: RunningSimulator): Promise<void> {
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-async function measureHome(home: Home, crossings: number, log: (line: string) => void): Promise<NotificationLatencyRow> {
+/** One home of one build, running: its simulator, its browser, and what was measured so far. */
+interface Run {
+  readonly dist: string;
+  readonly sim: RunningSimulator;
+  readonly home: InstrumentedHome;
+  readonly up: Record<'BTC' | 'ETH' | 'SOL', number>;
+  readonly down: Record<'BTC' | 'ETH' | 'SOL', number>;
+  readonly offset: number;
+  readonly latencies: number[];
+  readonly toCall: number[];
+  missed: number;
+  open: string | null;
+}
+
+async function startRun(home: Home, dist: string, log: (line: string) => void): Promise<Run> {
   // Sim time ahead of the wall clock, as the browser tests run it (REST receive times never sit between marks).
   const sim = await startSimulator({ port: 0, scenario: 'calm', seed: 1, manualClock: true, liquidations: false, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 });
   const up = pricesFor(sim, UP_RHO);
   const down = pricesFor(sim, DOWN_RHO);
   sim.pinMarks(down);
   const stopFeeding = feedWhile(sim);
-  let instrumented: InstrumentedHome | null = null;
   try {
-    instrumented = home === 'pwa' ? await startPwa(sim, log) : await startExtension(sim, log);
+    const h = home === 'pwa' ? await startPwa(sim, dist, log) : await startExtension(sim, dist, log);
+    return { dist, sim, home: h, up, down, offset: await clockOffset(h), latencies: [], toCall: [], missed: 0, open: null };
   } finally {
     stopFeeding();
   }
-  const h = instrumented;
+}
+
+/** One crossing (i < 0: warm-up, not counted): down and held, then up, timed to the notification. */
+async function cross(run: Run, i: number, label: string, log: (line: string) => void): Promise<void> {
+  const { sim, home: h } = run;
+  // Down: one second (the tier is left before its 10 min grace brings a reminder), the notice resolved
+  // (its notification closed), then held for longer than Critical's re-entry period.
+  sim.pinMarks(run.down);
+  sim.advance(1_000);
+  const closing = run.open;
+  if (closing !== null) await waitFor('the Critical notice to close', async () => !(await h.onScreen()).includes(closing), NOTICE_TIMEOUT_MS).catch(() => log(`  ${label}: ${closing} still shown`));
+  sim.advance(DOWN_HOLD_MS);
+  await keepListenKey(sim);
+  await sleep(250); // longer than any batch window: the down marks are judged alone
+  await h.take();
+  // Up: one advance sends every venue's marks; the time is taken just before.
+  sim.pinMarks(run.up);
+  const sentAt = nowMs();
+  sim.advance(1_000);
+  const shown = await waitFor(`crossing ${i}'s notification`, async () => (await h.take()).find((s) => s.id.startsWith(CRITICAL_PREFIX)), NOTICE_TIMEOUT_MS, 20).catch(() => null);
+  if (shown === null) {
+    run.missed += i >= 0 ? 1 : 0;
+    log(`  ${label}: crossing ${i} raised no Critical notice within ${NOTICE_TIMEOUT_MS} ms`);
+    run.open = null;
+    return;
+  }
+  run.open = shown.id;
+  const ms = shown.at - run.offset - sentAt;
+  if (i >= 0) {
+    run.latencies.push(ms);
+    run.toCall.push(shown.calledAt - run.offset - sentAt);
+  }
+  if (i < 0 || (i + 1) % 20 === 0) log(`  ${label}: crossing ${i < 0 ? `warm-up ${i + WARM_UP + 1}` : i + 1}: ${ms.toFixed(1)} ms`);
+}
+
+function rowOf(home: Home, run: Run): NotificationLatencyRow {
+  const sorted = [...run.latencies].sort((a, b) => a - b);
+  const calls = [...run.toCall].sort((a, b) => a - b);
+  return {
+    home,
+    build: run.dist,
+    crossings: sorted.length,
+    p50Ms: round(percentile(sorted, 0.5)),
+    p99Ms: round(percentile(sorted, 0.99)),
+    maxMs: round(sorted.at(-1) ?? Number.NaN),
+    meanMs: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+    toCallP50Ms: round(percentile(calls, 0.5)),
+    toCallP99Ms: round(percentile(calls, 0.99)),
+    missed: run.missed,
+    clockOffsetMs: round(run.offset),
+  };
+}
+
+/**
+ * One home, 100 crossings; with `against` (another tree's build, e.g. the commit before a change) that
+ * build runs beside it, each with its own simulator and Chromium, and their crossings alternate, so both
+ * see the same load (this machine's load moves more between runs than a change does).
+ */
+async function measureHome(home: Home, dists: readonly string[], crossings: number, log: (line: string) => void): Promise<NotificationLatencyRow[]> {
+  const runs: Run[] = [];
   try {
-    const offset = await clockOffset(h);
-    const latencies: number[] = [];
-    const toCall: number[] = [];
-    let missed = 0;
-    let open: string | null = null;
+    for (const dist of dists) runs.push(await startRun(home, dist, log));
     for (let i = -WARM_UP; i < crossings; i += 1) {
-      // Down: one second (the tier is left before its 10 min grace brings a reminder), the notice resolved
-      // (its notification closed), then held for longer than Critical's re-entry period.
-      sim.pinMarks(down);
-      sim.advance(1_000);
-      const closing = open;
-      if (closing !== null) await waitFor('the Critical notice to close', async () => !(await h.onScreen()).includes(closing), NOTICE_TIMEOUT_MS).catch(() => log(`  ${home}: ${closing} still shown`));
-      sim.advance(DOWN_HOLD_MS);
-      await keepListenKey(sim);
-      await sleep(250); // longer than any batch window: the down marks are judged alone
-      await h.take();
-      // Up: one advance sends every venue's marks; the time is taken just before.
-      sim.pinMarks(up);
-      const sentAt = nowMs();
-      sim.advance(1_000);
-      const shown = await waitFor(
-        `crossing ${i}'s notification`,
-        async () => (await h.take()).find((s) => s.id.startsWith(CRITICAL_PREFIX)),
-        NOTICE_TIMEOUT_MS,
-        20,
-      ).catch(() => null);
-      if (shown === null) {
-        missed += i >= 0 ? 1 : 0;
-        log(`  ${home}: crossing ${i} raised no Critical notice within ${NOTICE_TIMEOUT_MS} ms`);
-        open = null;
-        continue;
-      }
-      open = shown.id;
-      const ms = shown.at - offset - sentAt;
-      if (i >= 0) {
-        latencies.push(ms);
-        toCall.push(shown.calledAt - offset - sentAt);
-      }
-      if (i < 0 || (i + 1) % 20 === 0) log(`  ${home}: crossing ${i < 0 ? `warm-up ${i + WARM_UP + 1}` : i + 1}: ${ms.toFixed(1)} ms`);
+      // Alternate which build goes first, so neither always follows the other's notification work.
+      const order = i % 2 === 0 ? runs : [...runs].reverse();
+      for (const run of order) await cross(run, i, runs.length > 1 ? `${home} (${run.dist})` : home, log);
     }
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const calls = [...toCall].sort((a, b) => a - b);
-    return {
-      home,
-      crossings: sorted.length,
-      p50Ms: round(percentile(sorted, 0.5)),
-      p99Ms: round(percentile(sorted, 0.99)),
-      maxMs: round(sorted.at(-1) ?? Number.NaN),
-      meanMs: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
-      toCallP50Ms: round(percentile(calls, 0.5)),
-      toCallP99Ms: round(percentile(calls, 0.99)),
-      missed,
-      clockOffsetMs: round(offset),
-    };
+    return runs.map((run) => rowOf(home, run));
   } finally {
-    await h.close();
-    await sim.close();
+    for (const run of runs) {
+      await run.home.close();
+      await run.sim.close();
+    }
   }
 }
 
-/** Every home asked for, one after the other (one Chromium at a time). */
+/** Every home asked for, one after the other. */
 export async function notificationLatency(options: LatencyOptions): Promise<NotificationLatencyRow[]> {
   if (options.build) await buildHomes(options.log);
+  const dists = [join(root, 'dist'), ...(options.against === null ? [] : [options.against])];
   const rows: NotificationLatencyRow[] = [];
   for (const home of options.homes) {
-    options.log(`notification latency, ${home}: ${options.crossings} crossings into Critical (after ${WARM_UP} to warm up)`);
-    const row = await measureHome(home, options.crossings, options.log);
-    options.log(`  ${home}: p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, max ${row.maxMs} ms over ${row.crossings} crossings (${row.missed} missed); to the API call p50 ${row.toCallP50Ms} ms, p99 ${row.toCallP99Ms} ms`);
-    rows.push(row);
+    options.log(`notification latency, ${home}: ${options.crossings} crossings into Critical (after ${WARM_UP} to warm up)${dists.length > 1 ? `, alternating with ${options.against}` : ''}`);
+    for (const row of await measureHome(home, dists, options.crossings, options.log)) {
+      options.log(`  ${home} (${row.build}): p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, max ${row.maxMs} ms over ${row.crossings} crossings (${row.missed} missed); to the API call p50 ${row.toCallP50Ms} ms, p99 ${row.toCallP99Ms} ms`);
+      rows.push(row);
+    }
   }
   return rows;
 }
 
 const optionValue = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 
-/** The options from the command line (`--crossings=`, `--homes=`, `--no-build`). */
+/** The options from the command line (`--crossings=`, `--homes=`, `--against=<another dist folder>`, `--no-build`). */
 export function latencyOptions(log: (line: string) => void): LatencyOptions {
   const homes = (optionValue('homes') ?? 'pwa,extension').split(',').filter((h): h is Home => h === 'pwa' || h === 'extension');
-  return { crossings: Number(optionValue('crossings') ?? 100), homes, build: !process.argv.includes('--no-build'), log };
+  return { crossings: Number(optionValue('crossings') ?? 100), homes, against: optionValue('against') ?? null, build: !process.argv.includes('--no-build'), log };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -355,7 +389,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (json) process.stdout.write(`${JSON.stringify({ machine, loadAverageAtEnd: loadavg().map((l) => Math.round(l * 10) / 10), notificationLatency: rows }, null, 2)}\n`);
   else {
     for (const r of rows) {
-      console.log(`${r.home}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, mean ${r.meanMs} ms over ${r.crossings} crossings (to the API call: p50 ${r.toCallP50Ms} ms, p99 ${r.toCallP99Ms} ms); ${r.missed} missed; clock offset ${r.clockOffsetMs} ms`);
+      console.log(`${r.home} (${r.build}): p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms, mean ${r.meanMs} ms over ${r.crossings} crossings (to the API call: p50 ${r.toCallP50Ms} ms, p99 ${r.toCallP99Ms} ms); ${r.missed} missed; clock offset ${r.clockOffsetMs} ms`);
     }
   }
 }
