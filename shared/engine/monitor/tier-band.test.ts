@@ -95,7 +95,7 @@ describe('tier band', () => {
     expect(tiersAt({ ...marks, SOLUSDT: sol.below! * (1 + 1e-6) })).toEqual(before);
   });
 
-  it('moving BTC and ETH 7 % together from rho 0.2 to 0.95 leaves the band though neither alone reaches Watch', () => {
+  it('moving BTC and ETH 1.7 % together from rho 0.2 to 0.95 leaves the band though neither alone reaches Watch', () => {
     const low = marksAtRho(0.2);
     const high = marksAtRho(0.95);
     const from = tierBand(monitorAt(low));

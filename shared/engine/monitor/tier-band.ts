@@ -11,7 +11,7 @@ import type { Monitor } from './account-monitor.ts';
  * (shared/feed/event-batcher.ts, `endsBatch`) and the notice it raises does not wait for the window.
  *
  * Why not each symbol's tier prices with the others held: crypto marks move together, and in a cross
- * pool two symbols each short of its own tier price can cross a tier jointly (BTC and ETH down 7 %
+ * pool two symbols each short of its own tier price can cross a tier jointly (BTC and ETH down 1.7 %
  * together take the simulator's Binance demo pool from rho 0.2 to 0.95 while neither alone reaches
  * Watch). So the band shares out the pool's slack: rho = R / E crosses level L where R - L x E = 0, and
  * R - L x E is a sum of one term per symbol (its positions' requirement less L x their PnL); with m
