@@ -1,6 +1,7 @@
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import type { LiveMonitor, LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
+import { isMarkLeavingBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { monitorInput } from './monitor-input.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { AccountState } from '../../shared/engine/positions/account-state.ts';
@@ -22,6 +23,7 @@ import { logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts'
 /**
  * The batch window: at or below every venue's mark interval (Bybit tickers 100 ms, OKX 200 ms, Binance
  * and Hyperliquid 1 s), so a batch holds at most the newest mark of each symbol and no notice waits a tick.
+ * A mark that leaves its tier band (shared/engine/monitor/tier-band.ts) does not wait for it.
  */
 export const BATCH_WINDOW_MS = 100;
 export interface WatchedAccount {
@@ -74,14 +76,17 @@ export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
   let live = setup.restored.live;
   let log = setup.restored.log;
   const { config } = setup;
+  // Where the marks may move without crossing a tier: a mark that leaves it is judged at once, not after the window.
+  let band: TierBand = {};
   const apply = (step: { live: LiveMonitor; decisions: readonly AlertDecision[] }): void => {
     live = step.live;
+    band = tierBand(live.monitor);
     if (step.decisions.length === 0) return;
     log = logDecisions(log, step.decisions);
     setup.onDecisions(watch, step.decisions);
   };
   // A feed notice (stale, fresh) opens a batch of its own: stepped after the marks before it, before those after.
-  const batcher = createEventBatcher<FeedEvent>(setup.clock, { windowMs: BATCH_WINDOW_MS, startsBatch: isFeedNotice }, (events) =>
+  const batcher = createEventBatcher<FeedEvent>(setup.clock, { windowMs: BATCH_WINDOW_MS, startsBatch: isFeedNotice, endsBatch: (e) => isMarkLeavingBand(band, e) }, (events) =>
     apply(liveMonitorBatch(live, events, feed.state(), config)),
   );
   const feed = setup.feed((event) => {

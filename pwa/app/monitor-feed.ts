@@ -152,8 +152,9 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
       }
       case 'alert': {
         const item = { accountId: m.accountId, label: m.label, entry: m.entry };
-        upsertAlert(item);
+        // The notification before the screens' re-render: its call is queued ahead of React's work.
         void (m.action === 'notify' ? notify(item) : closeNotification(m.entry.id)).catch(() => undefined);
+        upsertAlert(item);
         return;
       }
       case 'problem':

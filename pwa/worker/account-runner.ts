@@ -5,6 +5,8 @@ import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import type { MonitorSnapshot } from '../../shared/engine/monitor/monitor-snapshot.ts';
 import type { Account, VenueId } from '../../shared/engine/positions/account.ts';
+import { isMarkLeavingBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
+import type { AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
 import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
@@ -97,6 +99,8 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
   let live: LiveMonitor = setup.restored?.monitor == null ? emptyLiveMonitor : liveMonitorFrom(setup.restored.monitor);
   let log: AlertLog = setup.restored?.log ?? emptyAlertLog;
   let feed: Feed | null = null;
+  // Where the marks may move without crossing a tier: a mark that leaves it is judged at once, not after the window.
+  let band: TierBand = {};
 
   const report = (): AccountReport | null => {
     const monitor = live.monitor;
@@ -141,13 +145,18 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
     if (feed === null) return;
     const step = liveMonitorBatch(live, events, feed.state(), config);
     live = step.live;
+    band = tierBand(live.monitor);
     hear(step.decisions);
     const m = batchMarks(events);
     if (m !== null) hooks.onMarks?.(m.marks, m.t);
     publish();
   };
 
-  const batcher = createEventBatcher<FeedEvent>(ports.clock, { windowMs: setup.batchMs ?? 100, startsBatch: isFeedNotice }, onBatch);
+  const batcher = createEventBatcher<FeedEvent>(
+    ports.clock,
+    { windowMs: setup.batchMs ?? 100, startsBatch: isFeedNotice, endsBatch: (e) => isMarkLeavingBand(band, e) },
+    onBatch,
+  );
   const applyToMonitor = (input: Parameters<typeof monitorStep>[1]): void => {
     if (live.monitor === null || live.now === null) return;
     const step = monitorStep(live.monitor, input, live.now);

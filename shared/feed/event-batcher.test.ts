@@ -45,6 +45,28 @@ describe('event batcher', () => {
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
 
+  it('an event that ends its batch hands it on at the end of the turn, with what else arrived in it; then a new window', () => {
+    const timers = manualTimers();
+    const batches: string[][] = [];
+    const batcher = createEventBatcher<string>(timers, { windowMs: 100, endsBatch: (e) => e.endsWith('!') }, (b) => batches.push([...b]));
+    batcher.push('a');
+    batcher.push('b');
+    timers.advance(10);
+    batcher.push('cross!');
+    batcher.push('same turn');
+    expect(batches).toEqual([]);
+    timers.advance(0);
+    expect(batches).toEqual([['a', 'b', 'cross!', 'same turn']]);
+    batcher.push('c');
+    timers.advance(60); // the first batch's window (cancelled) would have ended here
+    expect(batches).toEqual([['a', 'b', 'cross!', 'same turn']]);
+    batcher.push('again!');
+    timers.advance(0);
+    batcher.push('d');
+    timers.advance(100);
+    expect(batches).toEqual([['a', 'b', 'cross!', 'same turn'], ['c', 'again!'], ['d']]);
+  });
+
   it('window 0 is one turn: events pushed before the timer runs share a batch', () => {
     const timers = manualTimers();
     const batches: string[][] = [];

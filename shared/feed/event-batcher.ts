@@ -22,6 +22,12 @@ export interface BatchOptions<E> {
    * that a stale or fresh notice is stepped before the marks that follow it and after those before).
    */
   readonly startsBatch?: (event: E) => boolean;
+  /**
+   * Events that close the batch they join: it is handed on at the end of this task turn (with whatever
+   * else arrived in it, e.g. the other symbols' frames of the same tick) rather than at the window's end
+   * (the homes': a mark leaving its tier band, engine/monitor/tier-band.ts, so a crossing is judged now).
+   */
+  readonly endsBatch?: (event: E) => boolean;
 }
 
 export function createEventBatcher<E>(clock: Pick<Clock, 'setTimer'>, options: BatchOptions<E>, onBatch: (events: readonly E[]) => void): EventBatcher<E> {
@@ -39,7 +45,12 @@ export function createEventBatcher<E>(clock: Pick<Clock, 'setTimer'>, options: B
     push(event) {
       if (options.startsBatch?.(event) === true) flush();
       pending.push(event);
-      timer ??= clock.setTimer(Math.max(0, options.windowMs), flush);
+      if (options.endsBatch?.(event) === true && options.windowMs > 0) {
+        timer?.cancel();
+        timer = clock.setTimer(0, flush);
+      } else {
+        timer ??= clock.setTimer(Math.max(0, options.windowMs), flush);
+      }
     },
     flush,
     stop() {

@@ -7,6 +7,7 @@ import { buildSizes, type BuildSizes } from './bundle-sizes.ts';
 import { liveBench, liveBenchStream, type BenchVenue, type StreamOptions } from './live-path-frames.ts';
 import { jsonParseBySecond, livePaths, secondBySecond, WARM_SECONDS, warmLive, type Live } from './live-path-run.ts';
 import { cpuNs, pairedRatio } from './measure.ts';
+import { latencyOptions, notificationLatency } from './notification-latency.ts';
 import { checkBudgets } from './size-budgets.ts';
 
 /**
@@ -17,7 +18,9 @@ import { checkBudgets } from './size-budgets.ts';
  * - latency: tick to decision at 1,000 frames a second (50 positions), the batches formed as a home's
  *   event batcher with a window of one task turn forms them: whatever arrived while the last batch ran;
  * - heap: heap growth over a simulated day of one-second marks for 50 positions;
- * - sizes: the built bundles in gzip bytes, and issue 12's budgets.
+ * - sizes: the built bundles in gzip bytes, and issue 12's budgets;
+ * - notificationLatency, with --browser: simulator frame to notification shown, in the PWA and the
+ *   extension in Chromium (notification-latency.ts; it builds both first, so it runs before the sizes).
  * --quick (under a minute): fewer and shorter rounds, a simulated half hour for the heap.
  */
 const quick = process.argv.includes('--quick');
@@ -158,6 +161,7 @@ function heapGrowth(): HeapGrowth {
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 const started = Date.now();
+const notificationLatencyRows = process.argv.includes('--browser') ? await notificationLatency(latencyOptions(log)) : null;
 const sizeDetails: BuildSizes = buildSizes(join(import.meta.dirname, '../../dist'));
 const result = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -169,6 +173,7 @@ const result = {
   sizes: Object.fromEntries(Object.entries(sizeDetails).map(([k, v]) => [k, v.gzipBytes])) as Record<keyof BuildSizes, number | null>,
   sizeDetails,
   budgets: checkBudgets(sizeDetails),
+  notificationLatency: notificationLatencyRows,
   seconds: 0,
 };
 result.seconds = round((Date.now() - started) / 1000, 1);
@@ -182,5 +187,6 @@ else {
   const h = result.heap;
   console.log(`  heap over ${h.simulatedHours} h, ${h.positions} positions: ${(h.heapAfterWarmBytes / 1e6).toFixed(1)} MB after warm-up, ${(h.heapAtEndBytes / 1e6).toFixed(1)} MB at the end (${(h.growthBytes / 1024).toFixed(0)} KB)`);
   for (const b of result.budgets) console.log(`  ${b.size.padEnd(20)} ${b.gzipBytes === null ? '-' : `${(b.gzipBytes / 1024).toFixed(1)} KB`}  ${b.verdict}${b.reason === undefined ? '' : ` (${b.reason})`}`);
+  for (const r of result.notificationLatency ?? []) console.log(`  frame to notification, ${r.home}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (max ${r.maxMs} ms, ${r.crossings} crossings, ${r.missed} missed)`);
   console.log(`  (${result.seconds} s)`);
 }

@@ -29,6 +29,31 @@ describe('startSimulator', () => {
     expect(sa[0]).not.toEqual(sc[0]);
   });
 
+  it('holds pinned coins at the prices given, in streams, REST and the accounts, until unpinned', async () => {
+    const sim = await start(3);
+    sim.advance(60_000);
+    const client = await connect(`${sim.wsUrl}/binance/market/ws/btcusdt@markPrice@1s`);
+    const markOf = async (): Promise<number> => {
+      const row = (await (await fetch(`${sim.url}/binance/fapi/v1/premiumIndex?symbol=BTCUSDT`)).json()) as { markPrice: string };
+      return Number(row.markPrice);
+    };
+    const onPath = await markOf();
+    const rhoOnPath = sim.books.binance.figures(sim.clock.now()).crossRiskRatio;
+    sim.pinMarks({ BTC: 90_000 });
+    const since = client.mark();
+    sim.advance(1_000);
+    const frame = await client.waitForJson<{ p: string }>((m) => typeof m.p === 'string', since);
+    expect(Number(frame.p)).toBe(90_000);
+    expect(await markOf()).toBe(90_000);
+    expect(sim.books.binance.figures(sim.clock.now()).crossRiskRatio).toBeGreaterThan(rhoOnPath);
+    sim.pinMarks(null);
+    sim.advance(1_000);
+    expect(Math.abs((await markOf()) - onPath) / onPath).toBeLessThan(0.05);
+    expect(() => sim.pinMarks({ ETH: Number.NaN })).toThrow(/ETH must be a finite price/);
+    expect(() => sim.pinMarks({ SOL: 0 })).toThrow(/SOL/);
+    client.close();
+  });
+
   it('listens on loopback only and answers unknown paths with 404', async () => {
     await expect(startSimulator({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/loopback/);
     const sim = await start(1);

@@ -5,7 +5,8 @@ import { VENUE_IDS, type VenueId } from '../../shared/engine/positions/account.t
 import { AccountBook } from './accounts/account-book.ts';
 import { DEMO_ACCOUNTS } from './accounts/demo-accounts.ts';
 import { extraSymbols } from './market/extra-symbols.ts';
-import { createMarket } from './market/market.ts';
+import type { MarketCoin } from '../market-paths/scenarios.ts';
+import { createMarket, type Market } from './market/market.ts';
 import { restRoute } from './server/rest-routes.ts';
 import { socketPolicy, type SimContext, type StreamSession } from './server/sim-context.ts';
 import { SimSocket, type SimStats } from './server/sim-socket.ts';
@@ -30,6 +31,13 @@ export interface RunningSimulator {
   advance(simMs: number): void;
   /** Runs one tick now. */
   tick(): void;
+  /**
+   * Holds coins at the prices given (the rest follow the scenario) until pinned again, or lets every
+   * coin back onto the scenario's path with null: a tier crossed on command, on a manual clock the next
+   * `advance` sends it (tools/bench/notification-latency.ts). The accounts follow, liquidations
+   * included. A price that is not finite and above 0 is refused.
+   */
+  pinMarks(prices: Partial<Readonly<Record<MarketCoin, number>>> | null): void;
   close(): Promise<void>;
 }
 
@@ -46,7 +54,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const startMs = options.startMs ?? Math.floor(Date.now() / 1000) * 1000;
   const clock = simClock({ startMs, speed: options.speed ?? 1, manual: options.manualClock ?? false });
   const realNow = (): number => performance.now();
-  const market = createMarket({ scenario, seed, startMs });
+  const path = createMarket({ scenario, seed, startMs });
+  let pinned: Partial<Readonly<Record<MarketCoin, number>>> = {};
+  // The index keeps the path's basis under the mark (market.ts).
+  const market: Market = {
+    ...path,
+    mark: (coin, t) => pinned[coin] ?? path.mark(coin, t),
+    index: (coin, t) => {
+      const p = pinned[coin];
+      return p === undefined ? path.index(coin, t) : (p * path.index(coin, t)) / path.mark(coin, t);
+    },
+  };
   const books = Object.fromEntries(
     VENUE_IDS.map((venue) => [
       venue,
@@ -156,6 +174,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       tick();
     },
     tick,
+    pinMarks: (prices) => {
+      for (const [coin, p] of Object.entries(prices ?? {})) {
+        if (!(typeof p === 'number' && Number.isFinite(p) && p > 0)) throw new Error(`pinMarks: ${coin} must be a finite price above 0, got ${String(p)}`);
+      }
+      pinned = { ...prices };
+    },
     close: async () => {
       clearInterval(timer);
       for (const client of wss.clients) client.terminate();

@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, type LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
+import { isMarkLeavingBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
@@ -36,6 +37,7 @@ export function referenceEngine(sim: RunningSimulator, venue: VenueId): Referenc
   let live = emptyLiveMonitor;
   let log: AlertLog = emptyAlertLog;
   const decisions: AlertDecision[] = [];
+  let band: TierBand = {};
   const config = { model: venueAdapters[venue].margin, takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: `${venue}:demo` } };
   const feed: Feed = createFeed({
     adapter: venueAdapters[venue],
@@ -48,9 +50,11 @@ export function referenceEngine(sim: RunningSimulator, venue: VenueId): Referenc
     random: Math.random,
     onEvent: (event) => batcher.push(event),
   });
-  const batcher = createEventBatcher<FeedEvent>(systemClock, { windowMs: WINDOW_MS, startsBatch: isFeedNotice }, (events) => {
+  // Batched as the extension batches (its window, its tier band), so both judge the same batches.
+  const batcher = createEventBatcher<FeedEvent>(systemClock, { windowMs: WINDOW_MS, startsBatch: isFeedNotice, endsBatch: (e) => isMarkLeavingBand(band, e) }, (events) => {
     const step = liveMonitorBatch(live, events, feed.state(), config);
     live = step.live;
+    band = tierBand(live.monitor);
     decisions.push(...step.decisions);
     log = logDecisions(log, step.decisions);
   });

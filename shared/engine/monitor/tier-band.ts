@@ -1,0 +1,133 @@
+import { unrealisedPnl, type Position } from '../positions/account.ts';
+import type { FeedEvent } from '../positions/feed-notices.ts';
+import type { MarginModel } from '../margin/margin-model.ts';
+import type { Monitor } from './account-monitor.ts';
+
+/**
+ * The price band inside which no position's tier can change, per symbol: while every symbol's mark stays
+ * strictly inside its band, no risk subject's rho (the cross pool's, each isolated position's) reaches a
+ * ladder level it is not already past, nor falls below one it is at. The homes coalesce marks for up to
+ * a batch window; a mark that leaves its band may have crossed a tier, so its batch is handed on at once
+ * (shared/feed/event-batcher.ts, `endsBatch`) and the notice it raises does not wait for the window.
+ *
+ * Why not each symbol's tier prices with the others held: crypto marks move together, and in a cross
+ * pool two symbols each short of its own tier price can cross a tier jointly (BTC and ETH down 1.7 %
+ * together take the simulator's Binance demo pool from rho 0.2 to 0.95 while neither alone reaches
+ * Watch). So the band shares out the pool's slack: rho = R / E crosses level L where R - L x E = 0, and
+ * R - L x E is a sum of one term per symbol (its positions' requirement less L x their PnL); with m
+ * symbols in a subject, each symbol's edge is where its own term has used 1/m of the distance to 0.
+ * Inside every band the sum cannot reach 0; with every symbol at its edge it does (tier-band.test.ts).
+ * Only the nearest level each way counts (rho cannot reach a farther one without crossing it).
+ *
+ * Plain data, rebuilt after each evaluation from the monitor's account (valued at its marks) and model:
+ * per position a few requirement evaluations on the tier slices next to the mark.
+ *
+ * What it does not cover (each costs only the wait for the window, never a decision): leaving a tier
+ * happens below its level (hysteresis), so inside the band; the predictive alerts' odds move with
+ * volatility inside it; account events (positions, balance) are coalesced as before.
+ */
+export interface PriceBand {
+  /** Below the mark: at or under this price a tier may change; null: no price that way does. */
+  readonly below: number | null;
+  /** Above the mark: at or over this price a tier may change; null: none. */
+  readonly above: number | null;
+}
+
+/** Symbol -> its band. A symbol the account does not hold has none (its marks cannot move a tier). */
+export type TierBand = Readonly<Record<string, PriceBand>>;
+
+type Edges = { below: number | null; above: number | null };
+
+/** The band of the monitor's account at its marks (null, before the first evaluation: no band). */
+export function tierBand(monitor: Pick<Monitor, 'account' | 'config'> | null): TierBand {
+  const band: Record<string, Edges> = {};
+  if (monitor === null) return band;
+  const { account, config } = monitor;
+  const levels = [...new Set([...config.policy.ladder.map((r) => r.level), 1])].sort((a, b) => a - b);
+  const cross = account.positions.filter((p) => p.marginMode === 'cross');
+  if (cross.length > 0) narrow(band, cross, config.model, account.walletBalance, levels);
+  for (const p of account.positions) if (p.marginMode === 'isolated') narrow(band, [p], config.model, 0, levels);
+  return band;
+}
+
+/** Equity a position brings to its subject at `price`: PnL in the cross pool, its own equity isolated. */
+const equityOf = (p: Position, model: MarginModel, price: number): number =>
+  p.marginMode === 'isolated' ? model.isolatedEquity(p, price) : unrealisedPnl(p, price);
+
+/** Narrows the bands of one subject's symbols (the cross pool, or one isolated position). */
+function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[]): void {
+  let requirement = 0;
+  let equity = wallet;
+  const bySymbol = new Map<string, Position[]>();
+  for (const p of positions) {
+    requirement += model.requirement(p, p.markPrice);
+    equity += equityOf(p, model, p.markPrice);
+    const group = bySymbol.get(p.symbol);
+    if (group === undefined) bySymbol.set(p.symbol, [p]);
+    else group.push(p);
+  }
+  // No requirement: no risk, whatever the marks do. Past liquidation: only a recovery, which can wait.
+  if (!(requirement > 0 && equity > 0)) return;
+  const rho = requirement / equity;
+  const next = levels.find((l) => l > rho);
+  const current = [...levels].reverse().find((l) => l <= rho);
+  for (const level of [next, current]) {
+    if (level === undefined) continue;
+    // Each symbol may use 1/m of the way from R - L x E to 0.
+    const share = -(requirement - level * equity) / bySymbol.size;
+    for (const [symbol, movers] of bySymbol) {
+      const mark = movers[0]?.markPrice ?? 0;
+      const term = (price: number): number => movers.reduce((sum, p) => sum + model.requirement(p, price) - level * equityOf(p, model, price), 0);
+      const base = term(mark);
+      const gap = (price: number): number => term(price) - base - share;
+      const breakpoints = [...new Set(movers.flatMap((p) => model.priceBreakpoints(p)))].filter((b) => b > 0 && Number.isFinite(b)).sort((a, b) => a - b);
+      const edges = (band[symbol] ??= { below: null, above: null });
+      const above = firstRoot(gap, mark, breakpoints, +1);
+      const below = firstRoot(gap, mark, breakpoints, -1);
+      if (above !== null) edges.above = edges.above === null ? above : Math.min(edges.above, above);
+      if (below !== null) edges.below = edges.below === null ? below : Math.max(edges.below, below);
+    }
+  }
+}
+
+/**
+ * The price nearest `mark` in `direction` at which `gap` reaches 0 or changes sign, or null (none above,
+ * or none above 0). `gap` is linear between breakpoints and may jump at one (OKX charges a whole position
+ * its tier's rate), so each slice is fitted once and solved in closed form, nearest slice first.
+ */
+function firstRoot(gap: (price: number) => number, mark: number, breakpoints: readonly number[], direction: 1 | -1): number | null {
+  const start = gap(mark);
+  if (start === 0) return mark;
+  const outside = (v: number): boolean => v === 0 || v > 0 !== start > 0;
+  const ahead = direction > 0 ? breakpoints.filter((b) => b > mark) : breakpoints.filter((b) => b < mark).reverse();
+  const ends = [...ahead, direction > 0 ? Number.POSITIVE_INFINITY : 0];
+  let from = mark;
+  for (const to of ends) {
+    const span = Number.isFinite(to) ? to - from : Math.max(from, 1);
+    // Fitted inside the slice: a breakpoint's own value belongs to one side of it.
+    const x1 = from + span / 4;
+    const x2 = from + (3 * span) / 4;
+    const [g1, g2] = [gap(x1), gap(x2)];
+    const slope = (g2 - g1) / (x2 - x1);
+    const atFrom = g1 + slope * (from - x1);
+    if (outside(atFrom)) return from; // a jump at the slice's start
+    if (slope !== 0) {
+      const root = x1 - g1 / slope;
+      if ((root - from) * direction > 0 && (!Number.isFinite(to) || (to - root) * direction >= 0) && root > 0) return root;
+    }
+    if (!Number.isFinite(to) || to <= 0) return null;
+    from = to;
+  }
+  return null;
+}
+
+/** True when `price` is on or past an edge of the symbol's band: a tier may have been crossed. */
+export function leavesTierBand(band: TierBand, symbol: string, price: number): boolean {
+  const b = band[symbol];
+  if (b === undefined) return false;
+  return (b.below !== null && price <= b.below) || (b.above !== null && price >= b.above);
+}
+
+/** The batcher's `endsBatch` for a home: a mark that leaves its symbol's band. */
+export const isMarkLeavingBand = (band: TierBand, event: FeedEvent): boolean =>
+  event.kind === 'venue' && event.event.kind === 'mark' && leavesTierBand(band, event.event.symbol, event.event.price);
