@@ -4,14 +4,14 @@ import type { LiveMonitor, LiveMonitorConfig } from '../../shared/engine/monitor
 import { isMarkLeavingBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { monitorInput } from './monitor-input.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
-import type { AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
 import type { Feed } from '../../shared/feed/feed.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
-import type { AccountReport, VenueFigure } from '../../shared/protocol/account-report.ts';
+import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import { accountReport } from '../../shared/protocol/account-report-builder.ts';
 import { logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
+import { lastPriceAt, venueFigures } from '../../shared/protocol/feed-figures.ts';
 
 /**
  * One watched account: its feed, the live monitor stepped once per batch of feed events (the coalesced
@@ -55,21 +55,6 @@ export interface AccountWatchSetup {
   /** Builds the feed; its events must be handed to the `onEvent` given. */
   readonly feed: (onEvent: (event: FeedEvent) => void) => Feed;
   readonly onDecisions: (watch: AccountWatch, decisions: readonly AlertDecision[]) => void;
-}
-
-function venueFigures(feed: AccountState): Record<string, VenueFigure> {
-  const out: Record<string, VenueFigure> = {};
-  for (const p of feed.positions.values()) {
-    const at = feed.reportedAt.get(p.key);
-    if (p.venueLiquidationPrice !== undefined && at !== undefined) out[`${p.symbol}:${p.side}`] = { liquidationPrice: p.venueLiquidationPrice, at };
-  }
-  return out;
-}
-
-function lastPriceAt(feed: AccountState): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const prices of [feed.marks, feed.mids]) for (const [symbol, p] of prices) out[symbol] = Math.max(out[symbol] ?? 0, p.time);
-  return out;
 }
 
 export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {

@@ -5,7 +5,7 @@ import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
 import { TRADING_CREDENTIALS } from '../../tools/simulator/accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { checkAccess, keyCheckEndpoints } from './check-access.ts';
-import { SIMULATOR_DEMO_ACCESS, simulatorEndpoints } from './demo-accounts.ts';
+import { SIMULATOR_DEMO_ACCESS, simulatorEndpoints } from '../../shared/exchanges/simulator-access.ts';
 import { venueAdapters } from '../../shared/exchanges/venues.ts';
 
 let sim: RunningSimulator;

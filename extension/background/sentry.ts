@@ -11,7 +11,7 @@ import { alertPolicyOf, parseSettings, type ExtensionSettings } from '../setting
 import { createAccountWatch, type AccountWatch, type WatchedAccount } from './account-watch.ts';
 import { accountLabel, desktopNotification, venuePageUrl } from './alert-notification.ts';
 import { badgeLook } from './badge-look.ts';
-import { SIMULATOR_DEMO_ACCESS, simulatorEndpoints } from './demo-accounts.ts';
+import { SIMULATOR_DEMO_ACCESS, simulatorEndpoints } from '../../shared/exchanges/simulator-access.ts';
 import type { MonitorStore } from './monitor-store.ts';
 import type { Badge, KeyValueStore, Notifier, TabOpener } from './worker-ports.ts';
 import { accountIdOf, parseStoredAccounts, type AccountListing, type StoredAccount } from '../accounts.ts';

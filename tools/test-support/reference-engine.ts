@@ -15,7 +15,7 @@ import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
 import { accountReport } from '../../shared/protocol/account-report-builder.ts';
 import { emptyAlertLog, logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
-import { DEMO_ACCESS } from '../demo/demo-access.ts';
+import { SIMULATOR_DEMO_ACCESS } from '../../shared/exchanges/simulator-access.ts';
 import type { RunningSimulator } from '../simulator/start-simulator.ts';
 
 /**
@@ -42,7 +42,7 @@ export function referenceEngine(sim: RunningSimulator, venue: VenueId): Referenc
   const feed: Feed = createFeed({
     adapter: venueAdapters[venue],
     endpoints: { rest: `${sim.url}/${venue}`, ws: `${sim.wsUrl}/${venue}` },
-    access: DEMO_ACCESS[venue],
+    access: SIMULATOR_DEMO_ACCESS[venue],
     socketFactory: webSocketFactory(WebSocket),
     clock: systemClock,
     http: fetchHttp(),
