@@ -23,6 +23,15 @@ import {
 } from '../projection/correlation.ts';
 import { DEFAULT_HORIZONS_SEC } from '../projection/first-passage.ts';
 import {
+  DEFAULT_FORECAST_TERMS,
+  emptyMarketShape,
+  marketShape,
+  updateMarketShape,
+  type ForecastTerms,
+  type MarketShape,
+  type MarketShapeState,
+} from '../projection/market-shape.ts';
+import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
   updateVolatility,
@@ -63,6 +72,8 @@ export interface MonitorOptions {
   readonly target: number | null;
   /** The top-up also keeps P(liquidation within the horizon) at or below this; null = rho target only. */
   readonly liquidationOdds: LiquidationOdds | null;
+  /** Jump and trend terms of the forecast (market-shape.ts); each null = off. */
+  readonly forecastTerms: ForecastTerms;
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
@@ -73,6 +84,7 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   horizonsSec: DEFAULT_HORIZONS_SEC,
   target: null,
   liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 },
+  forecastTerms: DEFAULT_FORECAST_TERMS,
 };
 
 /** The options plus the venue's margin rules (a function record: kept beside the state, never in it). */
@@ -103,6 +115,8 @@ export interface MonitorState {
   /** Per-symbol volatility and the account's correlation: roughly rebuildable from history, saved so a restart moves no forecast. */
   readonly volatility: Readonly<Record<string, VolatilityState>>;
   readonly correlation: CorrelationState;
+  /** Per-symbol jump tail and trend (market-shape.ts): rebuildable like the volatility, saved for the same reason. */
+  readonly shape: Readonly<Record<string, MarketShapeState>>;
   readonly stale: StaleFact | null;
   /** Not rebuildable: open alerts (their ids carry the episode's start), snoozes, history. */
   readonly alerts: AlertPolicyState;
@@ -167,6 +181,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
     marks: marksOfAccount(setup.account),
     volatility: {},
     correlation: emptyCorrelation(setup.account.positions.map((p) => p.symbol)),
+    shape: {},
     stale: null,
     alerts: emptyAlertPolicyState,
     rejected: 0,
@@ -179,6 +194,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
 /** Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped. */
 function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonly<Record<string, number>>, now: number): MonitorState {
   const volatility = { ...state.volatility };
+  const shape = { ...state.shape };
   const latest = { ...state.marks };
   let rejected = state.rejected;
   for (const [symbol, price] of Object.entries(marks)) {
@@ -186,11 +202,15 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
       rejected += 1;
       continue;
     }
-    volatility[symbol] = updateVolatility(volatility[symbol] ?? emptyVolatility(config.volatility), price, now, config.volatility);
+    const before = volatility[symbol] ?? emptyVolatility(config.volatility);
+    // A jump is judged against the volatility before it (market-shape.ts).
+    const fastPerMs = varianceCurve(before, config.volatility).fastPerSec / 1000;
+    shape[symbol] = updateMarketShape(shape[symbol] ?? emptyMarketShape(), price, now, fastPerMs, config.forecastTerms);
+    volatility[symbol] = updateVolatility(before, price, now, config.volatility);
     latest[symbol] = price;
   }
   const correlation = updateCorrelation(state.correlation, latest, now, config.correlation);
-  return { ...state, volatility, marks: latest, correlation, rejected };
+  return { ...state, volatility, shape, marks: latest, correlation, rejected };
 }
 
 /** The display horizons plus every predict rule's horizon, so the policy finds its own, in order. */
@@ -200,7 +220,7 @@ const projectedHorizons = (config: MonitorOptions): number[] =>
 function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
   // The closures below live as long as the view's unread lazy figures: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
-  const { volatility, correlation } = state;
+  const { volatility, correlation, shape } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
@@ -216,7 +236,16 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     return curve;
   };
   const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
-  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec);
+  const shapes = new Map<string, MarketShape | null>();
+  const shapeOf = (symbol: string): MarketShape | null => {
+    let s = shapes.get(symbol);
+    if (s === undefined) {
+      s = marketShape(shape[symbol], curveOf(symbol).fastPerSec / 1000, config.forecastTerms);
+      shapes.set(symbol, s);
+    }
+    return s;
+  };
+  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec, shapeOf);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,

@@ -6,6 +6,7 @@ import type { VarianceSums, VolatilityState } from '../projection/volatility.ts'
 import type { MonitorState } from './account-monitor.ts';
 import { MONITOR_SNAPSHOT_VERSION, type LiveMonitorFacts, type MonitorSnapshot } from './monitor-snapshot.ts';
 import { readAlertState } from './read-alert-state.ts';
+import { readMarketShapes } from './read-market-shape.ts';
 import { readMonitorOptions } from './read-monitor-options.ts';
 import { count, epoch, exactObject, finite, listOf, namedRecord, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
 
@@ -88,12 +89,15 @@ function liveFacts(raw: unknown, path: string): LiveMonitorFacts {
 function snapshotAt(raw: unknown): MonitorSnapshot {
   const o = currentVersion(raw);
   const options = readMonitorOptions(o['options'], 'options');
-  const s = exactObject(o['state'], 'state', ['now', 'marks', 'volatility', 'correlation', 'stale', 'alerts', 'rejected']);
+  const known = ['now', 'marks', 'volatility', 'correlation', 'stale', 'alerts', 'rejected'];
+  // shape came later: optional, so an older snapshot still reads (read-market-shape.ts).
+  const s = exactObject(o['state'], 'state', Object.hasOwn(obj(o['state'], 'state'), 'shape') ? [...known, 'shape'] : known);
   const state: MonitorState = {
     now: orNull(epoch)(s['now'], 'state.now'),
     marks: namedRecord(s['marks'], 'state.marks', positive),
     volatility: namedRecord(s['volatility'], 'state.volatility', volatility),
     correlation: correlation(s['correlation'], 'state.correlation'),
+    shape: readMarketShapes(s['shape'], 'state.shape'),
     stale: orNull(staleFact)(s['stale'], 'state.stale'),
     alerts: readAlertState(s['alerts'], 'state.alerts', options.policy.ladder.length),
     rejected: count(s['rejected'], 'state.rejected'),

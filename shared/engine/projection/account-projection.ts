@@ -4,6 +4,7 @@ import type { Account } from '../positions/account.ts';
 import { bufferTierOutlook, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, type RiskGroup } from './equity-buffer.ts';
 import { once } from './lazy-field.ts';
+import type { ShapeOf } from './market-shape.ts';
 import { positionTierOutlook, type CurveOf, type PositionProjection, type PositionTierOutlook } from './position-projection.ts';
 
 export interface AccountProjection {
@@ -38,6 +39,7 @@ export function accountProjector(
   curveOf: CurveOf,
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
+  shapeOf: ShapeOf = () => null,
 ): AccountProjector {
   const { levels } = risk;
   const positionTiers = new Map<number, PositionTierOutlook>();
@@ -52,7 +54,7 @@ export function accountProjector(
     const p = risk.positions[i];
     const level = levels[k];
     if (outlook === undefined && p !== undefined && level !== undefined) {
-      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec);
+      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec, shapeOf(p.symbol));
       positionTiers.set(key, outlook);
     }
     return outlook;

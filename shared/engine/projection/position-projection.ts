@@ -1,4 +1,5 @@
 import type { PositionRisk } from '../margin/evaluate-account.ts';
+import { passageShapeOf, type MarketShape } from './market-shape.ts';
 import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
 import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
 
@@ -43,7 +44,13 @@ export function projectPosition(
 }
 
 /** One tier of `projectPosition`, for callers that need only some of them (the alert policy). */
-export function positionTierOutlook(risk: PositionRisk, level: number, curve: VarianceCurve, horizonsSec: readonly number[]): PositionTierOutlook {
+export function positionTierOutlook(
+  risk: PositionRisk,
+  level: number,
+  curve: VarianceCurve,
+  horizonsSec: readonly number[],
+  shape: MarketShape | null = null,
+): PositionTierOutlook {
   const tierPrice = risk.tierPrices[String(level)] ?? null;
   const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
   const d = Math.abs(logDistance ?? 0);
@@ -54,7 +61,12 @@ export function positionTierOutlook(risk: PositionRisk, level: number, curve: Va
         ? 'out-of-reach'
         : d === 0
           ? 'through'
-          : { distance: d, variance: (t) => integratedVariance(curve, t), rate: (t) => varianceRate(curve, t) };
+          : {
+              distance: d,
+              variance: (t) => integratedVariance(curve, t),
+              rate: (t) => varianceRate(curve, t),
+              shape: passageShapeOf(shape, logDistance),
+            };
   const outlook = tierOutlook(level, barrier, horizonsSec);
   // Written out, not spread: this runs for every tier on every tick.
   return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };

@@ -1,4 +1,5 @@
 import { barrierMedianSec, barrierSd, probabilityAtSd, type Barrier, type HorizonOutlook } from './first-passage.ts';
+import { hasShape, shapedMedianSec, shapedProbability, type PassageShape } from './shaped-passage.ts';
 
 /** How soon one tier (a level of rho) could be reached, in every form the product shows. */
 export interface TierOutlook {
@@ -11,7 +12,7 @@ export interface TierOutlook {
 }
 
 /** A tier's barrier, or the two cases that need none. */
-export type TierBarrier = Barrier | 'through' | 'out-of-reach';
+export type TierBarrier = (Barrier & { readonly shape?: PassageShape | null }) | 'through' | 'out-of-reach';
 
 /** The outlook of a tier: P and the distance in sd at each horizon, and the median time. */
 export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: readonly number[]): TierOutlook {
@@ -21,6 +22,13 @@ export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: re
   if (barrier === 'out-of-reach' || !(barrier.distance < Number.POSITIVE_INFINITY)) {
     const never = Number.POSITIVE_INFINITY;
     return { level, medianTimeSec: never, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 0, distanceSd: never })) };
+  }
+  const shape = barrier.shape;
+  if (hasShape(shape)) {
+    // Drift and jumps (market-shape.ts): the odds and the median move, the distance in sd is the diffusion's.
+    const shaped = { distance: barrier.distance, variance: barrier.variance, rate: barrier.rate, shape };
+    const horizons = horizonsSec.map((horizonSec) => ({ horizonSec, probability: shapedProbability(shaped, horizonSec), distanceSd: barrierSd(barrier, horizonSec) }));
+    return { level, medianTimeSec: shapedMedianSec(shaped), horizons };
   }
   const horizons = horizonsSec.map((horizonSec) => {
     const distanceSd = barrierSd(barrier, horizonSec);
