@@ -88,7 +88,8 @@ export function jumpRatePerSec(state: JumpTailState, logDistance: number): numbe
     if (!(a > 0)) return 0;
     // Log-linear in size between edges (tails fall off geometrically); past the largest jump seen, the
     // rate fades linearly to 0 at the next edge, since a jump's size between edges is not kept.
-    return b > 0 ? Math.exp((1 - w) * Math.log(a) + w * Math.log(b)) : a * (1 - w);
+    // Clamped to [b, a]: rounding must not make a larger jump look likelier than a smaller one.
+    return b > 0 ? Math.min(a, Math.max(b, Math.exp((1 - w) * Math.log(a) + w * Math.log(b)))) : a * (1 - w);
   }
   return 0;
 }
