@@ -186,6 +186,7 @@ export function stepSubject(
     reduction: facts.reduction,
     marks: facts.marks,
     reason: null,
+    ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),
   });
 
   let pushed = false;

@@ -40,6 +40,8 @@ import {
   type VolatilityOptions,
   type VolatilityState,
 } from '../projection/volatility.ts';
+import type { FundingNotice } from '../projection/funding-step.ts';
+import { fundingStepOf } from '../projection/funding-step.ts';
 import { subjectFacts, type LiquidationOdds } from './subject-facts.ts';
 import { withMarks } from './with-marks.ts';
 
@@ -117,6 +119,8 @@ export interface MonitorState {
   readonly correlation: CorrelationState;
   /** Per-symbol jump tail and trend (market-shape.ts): rebuildable like the volatility, saved for the same reason. */
   readonly shape: Readonly<Record<string, MarketShapeState>>;
+  /** Each symbol's next funding payment, as the venue last announced it (projection/funding-step.ts). */
+  readonly funding: Readonly<Record<string, FundingNotice>>;
   readonly stale: StaleFact | null;
   /** Not rebuildable: open alerts (their ids carry the episode's start), snoozes, history. */
   readonly alerts: AlertPolicyState;
@@ -135,8 +139,11 @@ export interface Monitor {
 }
 
 export type MonitorInput =
-  /** Mark prices at `now`, symbol -> price (one symbol or several). */
-  | { readonly kind: 'marks'; readonly marks: Readonly<Record<string, number>> }
+  /**
+   * Mark prices at `now`, symbol -> price (one symbol or several), and the next funding payment of
+   * the symbols whose stream announced one (Binance `r`/`T`, Bybit, OKX, Hyperliquid).
+   */
+  | { readonly kind: 'marks'; readonly marks: Readonly<Record<string, number>>; readonly funding?: Readonly<Record<string, FundingNotice>> }
   /** A full account snapshot (positions, balance); its marks give way to newer ticks. */
   | { readonly kind: 'account'; readonly account: Account }
   /** The feed lost its data; `since` is when it was last fresh (exchange time, part of the alert id). */
@@ -182,6 +189,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
     volatility: {},
     correlation: emptyCorrelation(setup.account.positions.map((p) => p.symbol)),
     shape: {},
+    funding: {},
     stale: null,
     alerts: emptyAlertPolicyState,
     rejected: 0,
@@ -213,6 +221,18 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
   return { ...state, volatility, shape, marks: latest, correlation, rejected };
 }
 
+/** Funding notices after a tick: a finite rate and time replace the symbol's notice; anything else is skipped. */
+function heardFunding(
+  known: Readonly<Record<string, FundingNotice>>,
+  heard: Readonly<Record<string, FundingNotice>>,
+): Readonly<Record<string, FundingNotice>> {
+  const next = { ...known };
+  for (const [symbol, n] of Object.entries(heard)) {
+    if (Number.isFinite(n.rate) && Math.abs(n.rate) < 1 && Number.isFinite(n.timeMs) && n.timeMs > 0) next[symbol] = { rate: n.rate, timeMs: n.timeMs };
+  }
+  return next;
+}
+
 /** The display horizons plus every predict rule's horizon, so the policy finds its own, in order. */
 const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
@@ -220,7 +240,7 @@ const projectedHorizons = (config: MonitorOptions): number[] =>
 function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
   // The closures below live as long as the view's unread lazy figures: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
-  const { volatility, correlation, shape } = state;
+  const { volatility, correlation, shape, funding } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
@@ -245,7 +265,8 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     }
     return s;
   };
-  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec, shapeOf);
+  const fundingOf = (symbol: string, side: 'long' | 'short') => fundingStepOf(side, funding[symbol], now);
+  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec, shapeOf, fundingOf);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
@@ -255,6 +276,8 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     curveOf,
     correlations,
     liquidationOdds: config.liquidationOdds,
+    funding,
+    now,
   });
   return new LazyMonitorView(now, risk, facts, projector.all);
 }
@@ -293,6 +316,7 @@ export function monitorStep(monitor: Monitor, input: MonitorInput, now: number):
   switch (input.kind) {
     case 'marks':
       next = observeMarks(next, config, input.marks, now);
+      if (input.funding !== undefined) next = { ...next, funding: heardFunding(next.funding, input.funding) };
       account = withMarks(account, next.marks);
       fresh = true;
       break;

@@ -6,6 +6,7 @@ import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type MarkHistory, type Monitor, type MonitorInput, type MonitorOptions } from './account-monitor.ts';
 import { restoreMonitor, snapshotMonitor, type MonitorSnapshot } from './monitor-snapshot.ts';
+import { markFunding } from './mark-funding.ts';
 
 /**
  * The live engine: a feed's events, in the order the feed emits them, through the account monitor.
@@ -83,7 +84,11 @@ function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState)
   if (event.kind === 'venue') {
     const e = event.event;
     // Before the account is whole, a mark may be the piece that completes it.
-    if (e.kind === 'mark') return { inputs: [live.monitor === null ? 'account' : { kind: 'marks', marks: { [e.symbol]: e.price } }], stale: live.stale };
+    if (e.kind === 'mark') {
+      const notice = markFunding(e);
+      const marks = { [e.symbol]: e.price };
+      return { inputs: [live.monitor === null ? 'account' : notice === null ? { kind: 'marks', marks } : { kind: 'marks', marks, funding: { [e.symbol]: notice } }], stale: live.stale };
+    }
     return { inputs: ACCOUNT_EVENTS.has(e.kind) ? ['account'] : [], stale: live.stale };
   }
   if (event.kind === 'stale') {

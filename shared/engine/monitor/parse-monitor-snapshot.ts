@@ -6,7 +6,7 @@ import type { VarianceSums, VolatilityState } from '../projection/volatility.ts'
 import type { MonitorState } from './account-monitor.ts';
 import { MONITOR_SNAPSHOT_VERSION, type LiveMonitorFacts, type MonitorSnapshot } from './monitor-snapshot.ts';
 import { readAlertState } from './read-alert-state.ts';
-import { readMarketShapes } from './read-market-shape.ts';
+import { readFundingNotices, readMarketShapes } from './read-market-shape.ts';
 import { readMonitorOptions } from './read-monitor-options.ts';
 import { count, epoch, exactObject, finite, listOf, namedRecord, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
 
@@ -90,14 +90,16 @@ function snapshotAt(raw: unknown): MonitorSnapshot {
   const o = currentVersion(raw);
   const options = readMonitorOptions(o['options'], 'options');
   const known = ['now', 'marks', 'volatility', 'correlation', 'stale', 'alerts', 'rejected'];
-  // shape came later: optional, so an older snapshot still reads (read-market-shape.ts).
-  const s = exactObject(o['state'], 'state', Object.hasOwn(obj(o['state'], 'state'), 'shape') ? [...known, 'shape'] : known);
+  // shape and funding came later: optional, so an older snapshot still reads (read-market-shape.ts).
+  const given = obj(o['state'], 'state');
+  const s = exactObject(given, 'state', [...known, ...['shape', 'funding'].filter((k) => Object.hasOwn(given, k))]);
   const state: MonitorState = {
     now: orNull(epoch)(s['now'], 'state.now'),
     marks: namedRecord(s['marks'], 'state.marks', positive),
     volatility: namedRecord(s['volatility'], 'state.volatility', volatility),
     correlation: correlation(s['correlation'], 'state.correlation'),
     shape: readMarketShapes(s['shape'], 'state.shape'),
+    funding: readFundingNotices(s['funding'], 'state.funding'),
     stale: orNull(staleFact)(s['stale'], 'state.stale'),
     alerts: readAlertState(s['alerts'], 'state.alerts', options.policy.ladder.length),
     rejected: count(s['rejected'], 'state.rejected'),

@@ -2,12 +2,13 @@ import { refuse } from '../../units/field-error.ts';
 import { obj } from '../../units/field-readers.ts';
 import { JUMP_EDGES, type JumpTailOptions, type JumpTailState } from '../projection/jump-tail.ts';
 import { DEFAULT_FORECAST_TERMS, type ForecastTerms, type MarketShapeState } from '../projection/market-shape.ts';
+import type { FundingNotice } from '../projection/funding-step.ts';
 import type { TrendOptions, TrendState } from '../projection/trend.ts';
 import { epoch, exactObject, finite, listOf, namedRecord, nonNegative, orNull, positive } from './snapshot-fields.ts';
 
 /**
- * Readers for the forecast's jump and trend terms in a saved monitor: the options and the per-symbol
- * state. Both came after the first snapshot format; a snapshot without them reads as the defaults and
+ * Readers for the forecast's jump and trend terms in a saved monitor (the options and the per-symbol
+ * state) and for the funding payments it knows of. All came after the first snapshot format; a snapshot without them reads as the defaults and
  * an empty state (rebuilt from the next marks, like a fresh volatility), so nothing older is refused.
  */
 
@@ -71,4 +72,14 @@ function shapeState(raw: unknown, path: string): MarketShapeState {
 /** `state.shape`; absent (an older snapshot) = empty. */
 export function readMarketShapes(raw: unknown, path: string): Record<string, MarketShapeState> {
   return raw === undefined ? {} : namedRecord(obj(raw, path), path, shapeState);
+}
+
+function fundingNotice(raw: unknown, path: string): FundingNotice {
+  const o = exactObject(raw, path, ['rate', 'timeMs']);
+  return { rate: finite(o['rate'], `${path}.rate`, (n) => Math.abs(n) < 1, 'a funding rate in (-1, 1)'), timeMs: epoch(o['timeMs'], `${path}.timeMs`) };
+}
+
+/** `state.funding`; absent (an older snapshot) = none known. */
+export function readFundingNotices(raw: unknown, path: string): Record<string, FundingNotice> {
+  return raw === undefined ? {} : namedRecord(obj(raw, path), path, fundingNotice);
 }

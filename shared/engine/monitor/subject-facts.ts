@@ -1,4 +1,4 @@
-import type { SubjectFacts, SuggestedReduction } from '../alerts/alert-decision.ts';
+import type { FundingFact, SubjectFacts, SuggestedReduction } from '../alerts/alert-decision.ts';
 import { levelKey } from '../alerts/alert-ladder.ts';
 import { crossSubject, isolatedSubject } from '../alerts/subject-key.ts';
 import type { AccountRisk, PositionRisk } from '../margin/evaluate-account.ts';
@@ -9,7 +9,9 @@ import { oddsTopUp, type CorrelationMatrixOf } from '../projection/buffer-reach.
 import { crossGroup, isolatedGroup } from '../projection/equity-buffer.ts';
 import { lazyRecord } from '../projection/lazy-field.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
+import type { FundingNotice } from '../projection/funding-step.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
+import { nextFundingFact } from './funding-facts.ts';
 
 /** The top-up also aims for P(liquidation within horizonSec) <= maxProbability (docs/alert-policy.md, Suggested actions). */
 export interface LiquidationOdds {
@@ -27,6 +29,9 @@ export interface FactInputs {
   readonly curveOf: CurveOf;
   readonly correlations: CorrelationMatrixOf;
   readonly liquidationOdds: LiquidationOdds | null;
+  /** Each symbol's next funding payment as announced, and the time of the evaluation (absent: no funding facts). */
+  readonly funding?: Readonly<Record<string, FundingNotice>>;
+  readonly now?: number;
 }
 
 /**
@@ -53,6 +58,7 @@ class LazyTopUpFacts implements SubjectFacts {
   readonly reach: SubjectFacts['reach'];
   readonly reduction: SuggestedReduction | null;
   readonly marks: Readonly<Record<string, number>>;
+  readonly funding: FundingFact | null;
   readonly #topUp: () => number;
   #topUpUsdt: number | undefined;
 
@@ -66,6 +72,7 @@ class LazyTopUpFacts implements SubjectFacts {
     this.reach = eager.reach;
     this.reduction = eager.reduction;
     this.marks = eager.marks;
+    this.funding = eager.funding ?? null;
     this.#topUp = topUp;
   }
 
@@ -86,6 +93,7 @@ class LazyTopUpFacts implements SubjectFacts {
       topUpUsdt: this.topUpUsdt,
       reduction: this.reduction,
       marks: this.marks,
+      funding: this.funding,
     };
   }
 }
@@ -105,6 +113,9 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const { account, model, risk, projector, curveOf, correlations, liquidationOdds: odds } = inputs;
   const marks = Object.fromEntries(account.positions.map((p) => [p.symbol, p.markPrice as number]));
   const facts: SubjectFacts[] = [];
+  const { funding, now } = inputs;
+  const fundingOf = (positions: Account['positions'], rho: number, equity: number): FundingFact | null =>
+    funding === undefined || now === undefined ? null : nextFundingFact(positions, funding, now, rho, equity);
   const levelKeys = risk.levels.map(levelKey);
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
   if (cross.length > 0) {
@@ -125,6 +136,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       reach: reachOf(levelKeys, (k) => projector.crossPoolTier(k)),
       reduction: reducible === undefined ? null : reductionOf(reducible),
       marks,
+      funding: fundingOf(account.positions.filter((p) => p.marginMode === 'cross'), risk.riskRatio, risk.equity),
     };
     facts.push(new LazyTopUpFacts(pool, () => Math.max(ruleTopUp, oddsUsdt())));
   }
@@ -143,6 +155,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       reach: reachOf(levelKeys, (k) => projector.positionTier(i, k)),
       reduction: reductionOf(pr),
       marks: { [p.symbol]: p.markPrice },
+      funding: fundingOf([p], pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
     };
     facts.push(new LazyTopUpFacts(own, () => Math.max(pr.topUp, Math.ceil(oddsUsdt() * 100 - 1e-9) / 100)));
   });
