@@ -144,6 +144,8 @@ export type MonitorInput =
    * the symbols whose stream announced one (Binance `r`/`T`, Bybit, OKX, Hyperliquid).
    */
   | { readonly kind: 'marks'; readonly marks: Readonly<Record<string, number>>; readonly funding?: Readonly<Record<string, FundingNotice>> }
+  /** Funding payments announced apart from the marks (OKX's funding-rate channel): the figures are re-evaluated. */
+  | { readonly kind: 'funding'; readonly funding: Readonly<Record<string, FundingNotice>> }
   /** A full account snapshot (positions, balance); its marks give way to newer ticks. */
   | { readonly kind: 'account'; readonly account: Account }
   /** The feed lost its data; `since` is when it was last fresh (exchange time, part of the alert id). */
@@ -318,6 +320,10 @@ export function monitorStep(monitor: Monitor, input: MonitorInput, now: number):
       next = observeMarks(next, config, input.marks, now);
       if (input.funding !== undefined) next = { ...next, funding: heardFunding(next.funding, input.funding) };
       account = withMarks(account, next.marks);
+      fresh = true;
+      break;
+    case 'funding':
+      next = { ...next, funding: heardFunding(next.funding, input.funding) };
       fresh = true;
       break;
     case 'account':

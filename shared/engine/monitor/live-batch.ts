@@ -73,6 +73,9 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
         const notice = markFunding(e);
         if (notice !== null) funding[e.symbol] = notice;
         marked = true;
+      } else if (e.kind === 'funding') {
+        const notice = markFunding(e);
+        if (notice !== null) funding[e.symbol] = notice;
       } else if (ACCOUNT_EVENTS.has(e.kind)) {
         accountChanged = true;
       }
@@ -102,6 +105,7 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
     }
   } else {
     if (marked) step(marksInput(marks, funding), t);
+    else if (Object.keys(funding).length > 0) step({ kind: 'funding', funding }, t);
     if (accountChanged) {
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (view.ok) step({ kind: 'account', account: view.account }, t);

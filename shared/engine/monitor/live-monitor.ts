@@ -89,6 +89,10 @@ function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState)
       const marks = { [e.symbol]: e.price };
       return { inputs: [live.monitor === null ? 'account' : notice === null ? { kind: 'marks', marks } : { kind: 'marks', marks, funding: { [e.symbol]: notice } }], stale: live.stale };
     }
+    if (e.kind === 'funding') {
+      const notice = markFunding(e);
+      return { inputs: live.monitor === null || notice === null ? [] : [{ kind: 'funding', funding: { [e.symbol]: notice } }], stale: live.stale };
+    }
     return { inputs: ACCOUNT_EVENTS.has(e.kind) ? ['account'] : [], stale: live.stale };
   }
   if (event.kind === 'stale') {

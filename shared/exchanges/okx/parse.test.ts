@@ -20,6 +20,17 @@ describe('okx frames from shared/exchanges/okx/fixtures/', () => {
     expect(eventsOf(frame(readFixtureJson('okx-ws-mark-price.json')))).toEqual([{ kind: 'mark', symbol: 'BTC-USDT', price: 42310.6, time: 1630049139746, source: 'mark' }]);
   });
 
+  it('funding-rate: the coming payment, its rate and time (not the one after)', () => {
+    expect(eventsOf(frame(readFixtureJson('okx-ws-funding-rate.json')))).toEqual([
+      { kind: 'funding', symbol: 'BTC-USDT-SWAP', fundingRate: 0.0001875391284828, nextFundingTime: 1700726400000, time: 1700724675402 },
+    ]);
+    const bad = readFixtureJson('okx-ws-funding-rate.json') as { data: Record<string, unknown>[] };
+    const row = bad.data[0] as Record<string, unknown>;
+    const refused = frame({ ...bad, data: [{ ...row, fundingTime: 'soon' }] });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.field).toBe('data[0].fundingTime');
+  });
+
   it('positions (docs example is an inverse future): skipped, the snapshot page still commits', () => {
     expect(eventsOf(frame(readFixtureJson('okx-ws-positions.json')))).toEqual([
       { kind: 'positions', mode: 'snapshot', open: [], closed: [], time: ctx.now, page: { index: 1, isLast: true } },
