@@ -10,6 +10,8 @@ import type { Account, Side } from '../positions/account.ts';
 import { fundingPaid } from '../projection/funding-step.ts';
 import { probabilityWithin } from '../projection/tier-outlook.ts';
 import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
+import { snapshotMonitor } from './monitor-snapshot.ts';
+import { parseMonitorSnapshot } from './parse-monitor-snapshot.ts';
 
 const NOW = Date.UTC(2026, 10, 26, 14, 0);
 const FUNDING_AT = Date.UTC(2026, 10, 26, 16, 0);
@@ -84,6 +86,10 @@ describe('a funding payment in the forecast and the alert', () => {
     const text = alertNotification(entry, { accountLabel: 'Binance main' }).body;
     const after = (alert?.funding?.riskRatioAfter as number).toFixed(2);
     expect(text).toContain(`Funding at 16:00 UTC costs 39 USDT: ρ ${rho.toFixed(2)} → ${after}.`);
+    // A saved monitor keeps it in its alert history, and reads it back.
+    const saved = JSON.parse(JSON.stringify(snapshotMonitor(withFunding.monitor)));
+    expect(parseMonitorSnapshot(saved)).toEqual(saved);
+    expect(saved.state.alerts.history.some((a: AlertRecord) => a.funding?.timeMs === FUNDING_AT)).toBe(true);
     // The log keeps it as plain data, and reads it back.
     const back = parseAlertLog(JSON.parse(JSON.stringify(log)));
     expect(back).toEqual(JSON.parse(JSON.stringify(log)));

@@ -1,3 +1,5 @@
+import { obj } from '../../units/field-readers.ts';
+import { readFundingFact } from './read-market-shape.ts';
 import type { AlertRecord, SuggestedReduction, TierForecast } from '../alerts/alert-decision.ts';
 import type { Severity } from '../alerts/alert-ladder.ts';
 import type { AlertPolicyState, StaleAlertState } from '../alerts/alert-policy.ts';
@@ -68,8 +70,11 @@ const RECORD_FIELDS = [
 ];
 
 function alertRecord(raw: unknown, path: string): AlertRecord {
-  const o = exactObject(raw, path, RECORD_FIELDS);
+  // funding came later and only when a payment was announced: optional (read-market-shape.ts reads it).
+  const given = obj(raw, path);
+  const o = exactObject(given, path, Object.hasOwn(given, 'funding') ? [...RECORD_FIELDS, 'funding'] : RECORD_FIELDS);
   return {
+    ...(Object.hasOwn(o, 'funding') ? { funding: readFundingFact(o['funding'], `${path}.funding`) } : {}),
     id: nonEmpty(o['id'], `${path}.id`),
     kind: oneOfText(o['kind'], `${path}.kind`, ['tier', 'predictive', 'stale'] as const),
     subject: nonEmpty(o['subject'], `${path}.subject`),

@@ -2,6 +2,7 @@ import { refuse } from '../../units/field-error.ts';
 import { obj } from '../../units/field-readers.ts';
 import { JUMP_EDGES, type JumpTailOptions, type JumpTailState } from '../projection/jump-tail.ts';
 import { DEFAULT_FORECAST_TERMS, type ForecastTerms, type MarketShapeState } from '../projection/market-shape.ts';
+import type { FundingFact } from '../alerts/alert-decision.ts';
 import type { FundingNotice } from '../projection/funding-step.ts';
 import type { TrendOptions, TrendState } from '../projection/trend.ts';
 import { epoch, exactObject, finite, listOf, namedRecord, nonNegative, orNull, positive } from './snapshot-fields.ts';
@@ -82,4 +83,15 @@ function fundingNotice(raw: unknown, path: string): FundingNotice {
 /** `state.funding`; absent (an older snapshot) = none known. */
 export function readFundingNotices(raw: unknown, path: string): Record<string, FundingNotice> {
   return raw === undefined ? {} : namedRecord(obj(raw, path), path, fundingNotice);
+}
+
+/** An alert record's `funding` (alert-decision.ts, FundingFact). */
+export function readFundingFact(raw: unknown, path: string): FundingFact {
+  const o = exactObject(raw, path, ['timeMs', 'costUsdt', 'riskRatioBefore', 'riskRatioAfter']);
+  return {
+    timeMs: epoch(o['timeMs'], `${path}.timeMs`),
+    costUsdt: finite(o['costUsdt'], `${path}.costUsdt`),
+    riskRatioBefore: orNull(nonNegative)(o['riskRatioBefore'], `${path}.riskRatioBefore`),
+    riskRatioAfter: orNull(nonNegative)(o['riskRatioAfter'], `${path}.riskRatioAfter`),
+  };
 }
