@@ -12,6 +12,7 @@ import {
   type AccountForm,
 } from './settings-model.ts';
 import { parsePolicyOverrides } from '../../../shared/engine/monitor/parse-policy-overrides.ts';
+import { DEFAULT_ALERT_POLICY } from '../../../shared/engine/alerts/alert-ladder.ts';
 
 const keys: AccountForm = { ...EMPTY_ACCOUNT_FORM, label: 'Main', venue: 'okx', apiKey: 'k1', apiSecret: 's1', passphrase: 'p1' };
 const manual: AccountForm = {
@@ -114,6 +115,6 @@ describe('the stored record', () => {
       ['Critical', true, true],
       ['Liquidation', true, true],
     ]);
-    expect(parsed.policy?.ladder[1]?.predict).toEqual({ horizonSec: 3600, threshold: 0.5 });
+    expect(parsed.policy?.ladder[1]?.predict).toEqual(DEFAULT_ALERT_POLICY.ladder[1]?.predict);
   });
 });

@@ -16,7 +16,7 @@ export const markPriceRow = (ctx: SimContext, l: CoinListing, t: number): Record
 });
 
 /**
- * A `funding-rate` push row, shaped like shared/exchanges/okx/fixtures/okx-ws-funding-rate.json: the
+ * A `funding-rate` push row, shaped like tools/test-support/venue-examples/okx-ws-funding-rate.json: the
  * coming payment (`fundingRate` at `fundingTime`) and the time of the one after.
  */
 export const fundingRateRow = (ctx: SimContext, l: CoinListing, t: number): Record<string, string> => {
