@@ -117,6 +117,27 @@ describe.each(VENUE_IDS)('%s adapter and feed against the simulator', (venue) =>
     expect(feed.health().counters.malformed).toBe(0);
   }, 30_000);
 
+  it('the next funding payment of every watched symbol arrives on the real wire, rate and time', async () => {
+    const start = 1_760_000_000_000;
+    const s = await simulator({ scenario: 'calm', manualClock: true, startMs: start });
+    const { feed } = feedFor(s, venue);
+    await waitFor('the demo account', () => matchesBook(feed, s, venue));
+    // OKX pushes its funding-rate channel every 60 s of sim time; the others carry it with every mark.
+    s.advance(60_000);
+    const announced = () => [...feed.state().positions.values()].every((p) => feed.state().funding.get(p.symbol)?.nextTime !== undefined);
+    await waitFor('a funding notice per position', announced);
+    // Hyperliquid's frames carry no time: its next hour is counted from the receive time (the real clock).
+    const from = venue === 'hyperliquid' ? Date.now() - 60_000 : start;
+    const periodMs = venue === 'hyperliquid' ? 3_600_000 : 8 * 3_600_000;
+    for (const p of feed.state().positions.values()) {
+      const notice = feed.state().funding.get(p.symbol);
+      expect(Math.abs(notice?.rate ?? 1)).toBeLessThan(0.001);
+      expect(notice?.nextTime).toBeGreaterThan(from);
+      expect((notice?.nextTime ?? Infinity) - from).toBeLessThanOrEqual(periodMs + 120_000);
+    }
+    expect(feed.health().counters.malformed).toBe(0);
+  }, 30_000);
+
   it('the server drops the sockets again and again: reconnect, resubscribe, re-snapshot, nothing lost or doubled', async () => {
     const s = await simulator({ scenario: 'disconnects', timing: { disconnectMeanMs: 250 } });
     const { feed } = feedFor(s, venue);

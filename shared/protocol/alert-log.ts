@@ -80,6 +80,16 @@ export interface AlertFigures {
   readonly protectiveStop: AlertStop | null;
   /** The marks the figures were computed at. */
   readonly marks: Readonly<Record<string, Price>>;
+  /** The subject's next funding payment and rho once it is paid (absent: none announced). */
+  readonly funding?: AlertFunding;
+}
+
+export interface AlertFunding {
+  readonly timeMs: EpochMs;
+  /** USDT paid (negative: received). */
+  readonly costUsdt: Usdt;
+  readonly riskRatioBefore: Ratio | null;
+  readonly riskRatioAfter: Ratio | null;
 }
 
 /** A protective stop as an alert carries it (engine: SuggestedStop). */
@@ -149,6 +159,16 @@ const figuresOf = (a: AlertRecord): AlertFigures => ({
           closesPosition: a.reduction.closesPosition,
         },
   marks: Object.fromEntries(Object.entries(a.marks).map(([s, m]) => [s, priceOf(m)])),
+  ...(a.funding === undefined
+    ? {}
+    : {
+        funding: {
+          timeMs: timeOf(a.funding.timeMs),
+          costUsdt: usdtOf(a.funding.costUsdt),
+          riskRatioBefore: maybeRatio(a.funding.riskRatioBefore),
+          riskRatioAfter: maybeRatio(a.funding.riskRatioAfter),
+        },
+      }),
 });
 
 function entryOf(a: AlertRecord, supersedes: readonly string[]): AlertEntry {

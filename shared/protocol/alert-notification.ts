@@ -1,4 +1,4 @@
-import type { AlertEntry } from './alert-log.ts';
+import type { AlertEntry, AlertFunding } from './alert-log.ts';
 
 /**
  * The words of one alert as every home shows it: a `chrome.notifications` card, a Web Push
@@ -40,6 +40,16 @@ export function subjectLabel(subject: string): string {
   return isolated === null ? 'cross margin' : `${isolated[1]} ${isolated[2]}`;
 }
 
+/** "Funding at 16:00 UTC costs 38 USDT: ρ 0.78 → 0.81." Only for a payment the subject makes and that moves rho. */
+export function fundingSentence(funding: AlertFunding): string | null {
+  const { costUsdt, riskRatioBefore: before, riskRatioAfter: after } = funding;
+  if (!(costUsdt > 0)) return null;
+  const at = new Date(funding.timeMs).toISOString().slice(11, 16);
+  const cost = costUsdt >= 10 ? `${Math.round(costUsdt).toLocaleString('en-US')} USDT` : usdtText(costUsdt);
+  const rho = before === null ? '' : after === null ? `: ρ ${before.toFixed(2)} → past liquidation` : `: ρ ${before.toFixed(2)} → ${after.toFixed(2)}`;
+  return `Funding at ${at} UTC costs ${cost}${rho}.`;
+}
+
 export function alertNotification(entry: AlertEntry, context: NotificationContext): AlertNotification {
   const where = `${subjectLabel(entry.subject)} · ${context.accountLabel}`;
   if (entry.kind === 'stale') {
@@ -60,6 +70,8 @@ export function alertNotification(entry: AlertEntry, context: NotificationContex
     const next = f.forecast === null ? '' : ` ${f.forecast.tierName}: ${Math.round(f.forecast.probability * 100)} % within ${durationText(f.forecast.horizonSec)}.`;
     lines.push(`${rho}.${next}`);
   }
+  const funding = f.funding === undefined ? null : fundingSentence(f.funding);
+  if (funding !== null) lines.push(funding);
   const actions: string[] = [];
   if (f.topUpUsdt > 0) actions.push(`add ${usdtText(f.topUpUsdt)}`);
   if (f.reduction !== null) {

@@ -80,7 +80,17 @@ function figures(raw: unknown, path: string): AlertFigures {
     };
   });
   const marks = obj(o['marks'], `${path}.marks`);
+  const funding =
+    o['funding'] === undefined
+      ? undefined
+      : ((f: FieldObject, p: string) => ({
+          timeMs: epochMs(time(f['timeMs'], `${p}.timeMs`)),
+          costUsdt: usdt(finite(f['costUsdt'], `${p}.costUsdt`)),
+          riskRatioBefore: nullable(f['riskRatioBefore'], `${p}.riskRatioBefore`, (r, q) => ratio(nonNegative(r, q))),
+          riskRatioAfter: nullable(f['riskRatioAfter'], `${p}.riskRatioAfter`, (r, q) => ratio(nonNegative(r, q))),
+        }))(obj(o['funding'], `${path}.funding`), `${path}.funding`);
   return {
+    ...(funding === undefined ? {} : { funding }),
     riskRatio: nullable(o['riskRatio'], `${path}.riskRatio`, (r, p) => ratio(nonNegative(r, p))),
     equityUsdt: usdt(finite(o['equityUsdt'], `${path}.equityUsdt`)),
     requirementUsdt: usdt(nonNegative(o['requirementUsdt'], `${path}.requirementUsdt`)),

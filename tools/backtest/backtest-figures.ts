@@ -1,3 +1,4 @@
+import { settingsOf, type ForecastSettings } from './forecast-settings.ts';
 import { PATH_FAMILIES } from './backtest-paths.ts';
 import type { AlertQuality, PathOutcome, PolicyOutcome, TraderRun } from './play-path.ts';
 
@@ -49,6 +50,8 @@ export interface BacktestReport {
   readonly paths: number;
   readonly seed: number;
   readonly delayMin: number;
+  /** What ours forecast with: the terms beside the diffusion and the predict rules (forecast-settings.ts). */
+  readonly forecast: ForecastSettings;
   readonly policies: readonly PolicyFigures[];
   readonly families: readonly FamilyFigures[];
   readonly frontiers: { readonly capital: readonly CapitalPoint[]; readonly forecast: readonly ForecastPoint[] };
@@ -123,7 +126,7 @@ const policiesOf = (outcomes: readonly PathOutcome[]): PolicyFigures[] => {
   return KEYS.map((key) => figures(key, outcomes.map((o) => o[key]), bases, events));
 };
 
-export function backtestReport(outcomes: readonly PathOutcome[], seed: number, delayMin: number): BacktestReport {
+export function backtestReport(outcomes: readonly PathOutcome[], seed: number, delayMin: number, forecast: ForecastSettings = settingsOf('both', null)): BacktestReport {
   const bases = outcomes.map((o) => o.ours.startCapitalUsdt);
   const targets = outcomes[0]?.sizing.map((s) => s.targetRho) ?? [];
   const capital = targets.map((targetRho, j): CapitalPoint => ({
@@ -134,7 +137,7 @@ export function backtestReport(outcomes: readonly PathOutcome[], seed: number, d
     }),
   }));
   const rules = outcomes[0]?.forecastRules.map((f) => f.rule) ?? [];
-  const forecast = rules.map((rule, j): ForecastPoint => {
+  const forecastFrontier = rules.map((rule, j): ForecastPoint => {
     const lead = leadFigures(outcomes.map((o) => o.forecastRules[j] as AlertQuality));
     return { ...rule, leadTimeP50Sec: lead.leadTimeP50Sec, leadTimeP10Sec: lead.leadTimeP10Sec, forecasts: lead.forecasts, falseForecastShare: lead.falseShare };
   });
@@ -142,5 +145,5 @@ export function backtestReport(outcomes: readonly PathOutcome[], seed: number, d
     const mine = outcomes.filter((o) => o.family === family);
     return mine.length === 0 ? [] : [{ family, paths: mine.length, events: mine.filter((o) => o.event !== null).length, policies: policiesOf(mine) }];
   });
-  return { paths: outcomes.length, seed, delayMin, policies: policiesOf(outcomes), families, frontiers: { capital, forecast } };
+  return { paths: outcomes.length, seed, delayMin, forecast, policies: policiesOf(outcomes), families, frontiers: { capital, forecast: forecastFrontier } };
 }

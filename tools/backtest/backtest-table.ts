@@ -46,6 +46,7 @@ export function backtestTable(report: BacktestReport, elapsedSec: number): strin
   ]);
   return [
     `${report.paths} paths, seed ${report.seed}, reaction delay ${report.delayMin} min, one trader for every policy (${elapsedSec.toFixed(1)} s)`,
+    `ours forecasts with terms: ${report.forecast.terms}; predict rules: ${report.forecast.predict.map((p) => `${p.level} at P(${p.horizonSec / 3600} h) >= ${p.threshold}`).join(', ')}`,
     '',
     ...columns([HEAD, ...report.policies.map((p) => row(p))]),
     '',

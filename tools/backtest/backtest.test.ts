@@ -18,7 +18,7 @@ describe('npm run backtest -- --json', () => {
     const r = await backtest(['--quick', '--paths', '6', '--seed', '7', '--delay-min', '5', '--workers', '2', '--json']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out).sort()).toEqual(['delayMin', 'families', 'frontiers', 'paths', 'policies', 'seed']);
+    expect(Object.keys(out).sort()).toEqual(['delayMin', 'families', 'forecast', 'frontiers', 'paths', 'policies', 'seed']);
     expect(out['paths']).toBe(6);
     expect(out['seed']).toBe(7);
     const policies = out['policies'] as Array<Record<string, unknown>>;

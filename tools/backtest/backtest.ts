@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { numberFlag, parseCommandLine, switchFlag, type FlagTable } from '../cli/cli-flags.ts';
+import { choiceFlag, numberFlag, parseCommandLine, switchFlag, textFlag, type FlagTable } from '../cli/cli-flags.ts';
 import { runCli } from '../cli/read-json-input.ts';
 import { backtestReport } from './backtest-figures.ts';
 import { backtestTable } from './backtest-table.ts';
+import { monitorOptionsFor, predictSpecProblem, settingsOf, TERM_CHOICES, type TermChoice } from './forecast-settings.ts';
 import type { PathOutcome } from './play-path.ts';
 import { playIndices, type BacktestOptions } from './run-backtest.ts';
 
@@ -31,6 +32,8 @@ const FLAGS = {
   seed: numberFlag('S', 'seed of the paths and accounts (default 1)', Number.isSafeInteger, 'an integer'),
   delayMin: numberFlag('M', 'minutes a trader needs to act (default 10)', (n) => n >= 0 && n <= 24 * 60, 'minutes in 0..1440'),
   workers: numberFlag('W', 'worker threads (default up to 2)', (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer in 1..64'),
+  terms: choiceFlag('T', `forecast terms beside the diffusion: ${TERM_CHOICES.join(', ')} (default both)`, TERM_CHOICES),
+  predict: textFlag('H:P[,H:P..]', "every predict rule (or each, in ladder order) at H hours, threshold P (default: the ladder's)", (s) => predictSpecProblem(s) === null, 'H:P or one H:P per predicting tier'),
   json: switchFlag('print the figures as JSON'),
   quick: switchFlag(`${QUICK_PATHS} paths (unless --paths), two sizing targets, two forecast rules: for tests`),
 } satisfies FlagTable;
@@ -42,6 +45,8 @@ interface Args {
   readonly workers: number;
   readonly json: boolean;
   readonly quick: boolean;
+  readonly terms: TermChoice;
+  readonly predict: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -53,6 +58,8 @@ function parseArgs(argv: readonly string[]): Args {
     workers: flags.workers ?? Math.min(2, availableParallelism()),
     json: flags.json ?? false,
     quick: flags.quick ?? false,
+    terms: flags.terms ?? 'both',
+    predict: flags.predict ?? null,
   };
 }
 
@@ -76,6 +83,7 @@ export async function runBacktest(args: Args): Promise<PathOutcome[]> {
     paths: args.paths,
     seed: args.seed,
     delayMs: args.delayMin * 60_000,
+    monitor: monitorOptionsFor(args.terms, args.predict),
     ...(args.quick ? { targets: QUICK_TARGETS, forecastRules: QUICK_RULES } : {}),
   };
   const all = Array.from({ length: args.paths }, (_, i) => i);
@@ -93,7 +101,7 @@ runCli(() => {
   const started = performance.now();
   runBacktest(args).then(
     (outcomes) => {
-      const report = backtestReport(outcomes, args.seed, args.delayMin);
+      const report = backtestReport(outcomes, args.seed, args.delayMin, settingsOf(args.terms, args.predict));
       const elapsedSec = (performance.now() - started) / 1000;
       const text = args.json ? JSON.stringify(report, null, 2) : backtestTable(report, elapsedSec);
       process.stdout.write(`${text}\n`);

@@ -41,8 +41,10 @@ export const FORECAST_RULES: readonly ForecastRule[] = [
   { horizonSec: 3600, threshold: 0.25 },
   { horizonSec: 3600, threshold: 0.5 },
   { horizonSec: 3600, threshold: 0.75 },
+  { horizonSec: 2 * 3600, threshold: 0.5 },
   { horizonSec: 4 * 3600, threshold: 0.25 },
   { horizonSec: 4 * 3600, threshold: 0.5 },
+  { horizonSec: 4 * 3600, threshold: 0.75 },
 ];
 
 export interface PlayOptions {

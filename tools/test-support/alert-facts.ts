@@ -4,12 +4,12 @@ import { alertPolicyStep, emptyAlertPolicyState, type AlertPolicyState } from '.
 import { diffusionTimeSec, medianPassageTimeSec } from '../../shared/engine/projection/first-passage.ts';
 import { normalQuantile } from '../../shared/engine/projection/normal-distribution.ts';
 
-/** The horizon the default ladder predicts over. */
-export const PREDICT_HORIZON_SEC = 3600;
+/** The horizon the default ladder predicts over (every predict rule shares it). */
+export const PREDICT_HORIZON_SEC = DEFAULT_ALERT_POLICY.ladder.find((r) => r.predict !== null)?.predict?.horizonSec ?? 3600;
 
 /**
- * A level's reach with P(touch within 1 h) = p under a flat volatility: the distance in sd over the
- * hour is z = Phi^-1(1 - p/2), so tau = z^2 x 3600 s and the median time is tau / Phi^-1(3/4)^2.
+ * A level's reach with P(touch within the predict horizon) = p under a flat volatility: the distance in sd over the
+ * horizon is z = Phi^-1(1 - p/2), so tau = z^2 x horizon and the median time is tau / Phi^-1(3/4)^2.
  */
 export function reachWithProbability(p: number): LevelReach {
   const z = p >= 1 ? 0 : p <= 0 ? Number.POSITIVE_INFINITY : normalQuantile(1 - p / 2);
@@ -19,7 +19,7 @@ export function reachWithProbability(p: number): LevelReach {
 
 /**
  * Facts for one subject as the policy tests need them: a risk ratio and, optionally, P(touch within
- * 1 h) of each level (0 when not given, so no prediction fires unless a test asks for one).
+ * the predict horizon) of each level (0 when not given, so no prediction fires unless a test asks for one).
  */
 export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, number>> = {}, subject = 'acct:cross'): SubjectFacts {
   const levels = DEFAULT_ALERT_POLICY.ladder.map((r) => r.level);

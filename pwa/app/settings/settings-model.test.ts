@@ -3,6 +3,7 @@ import { isFieldError } from '../../../shared/units/field-error.ts';
 import { EMPTY_ACCOUNT_FORM, EMPTY_POSITION, parseAccountForm, parseGeneralForm, type AccountForm } from './settings-model.ts';
 import { DEFAULT_SETTINGS, parseRelayUrl, parseSettings, policyOf } from '../../platform/settings-record.ts';
 import { parsePolicyOverrides } from '../../../shared/engine/monitor/parse-policy-overrides.ts';
+import { DEFAULT_ALERT_POLICY } from '../../../shared/engine/alerts/alert-ladder.ts';
 
 const keys: AccountForm = { ...EMPTY_ACCOUNT_FORM, label: 'Main', venue: 'okx', apiKey: 'k1', apiSecret: 's1', passphrase: 'p1' };
 const manual: AccountForm = {
@@ -105,6 +106,6 @@ describe('the stored record', () => {
       ['Critical', true, true],
       ['Liquidation', true, true],
     ]);
-    expect(parsed.policy?.ladder[1]?.predict).toEqual({ horizonSec: 3600, threshold: 0.5 });
+    expect(parsed.policy?.ladder[1]?.predict).toEqual(DEFAULT_ALERT_POLICY.ladder[1]?.predict);
   });
 });

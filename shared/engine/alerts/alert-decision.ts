@@ -73,6 +73,19 @@ export interface SubjectFacts {
   readonly odds: SuggestionOdds | null;
   /** The marks the figures were computed at. */
   readonly marks: Readonly<Record<string, number>>;
+  /** The subject's next funding payment, when a venue announced one (monitor/funding-facts.ts). */
+  readonly funding?: FundingFact | null;
+}
+
+/** A funding payment to come and what it does to rho: "funding at 16:00 UTC costs 38 USDT: rho 0.78 -> 0.81". */
+export interface FundingFact {
+  /** When it is paid, ms. */
+  readonly timeMs: number;
+  /** USDT the subject pays (negative: receives), cents. */
+  readonly costUsdt: number;
+  /** rho now and once paid (marks unchanged); null where rho is unbounded (past liquidation). */
+  readonly riskRatioBefore: number | null;
+  readonly riskRatioAfter: number | null;
 }
 
 /** The projection of one level as the policy reads it (projection/tier-outlook.ts has the full outlook). */
@@ -135,6 +148,8 @@ export interface AlertRecord {
   readonly marks: Readonly<Record<string, number>>;
   /** Stale alerts: why. */
   readonly reason: string | null;
+  /** The subject's next funding payment when the alert was made (absent: none announced). */
+  readonly funding?: FundingFact;
 }
 
 export type ResolveReason = 'recovered' | 'reached' | 'withdrawn' | 'closed' | 'data-fresh';

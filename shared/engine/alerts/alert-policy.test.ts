@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notices, pushes, reachWithProbability, runPolicy, subjectFactsAt } from '../../../tools/test-support/alert-facts.ts';
+import { notices, PREDICT_HORIZON_SEC, pushes, reachWithProbability, runPolicy, subjectFactsAt } from '../../../tools/test-support/alert-facts.ts';
 import type { AlertDecision } from './alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicyOptions } from './alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState, snoozeSubject } from './alert-policy.ts';
@@ -92,10 +92,10 @@ describe('predictive alerts', () => {
     expect(alert?.kind).toBe('predictive');
     expect(alert?.tier).toBe('0.8');
     expect(alert?.forecast?.probability).toBeCloseTo(0.6, 9);
-    expect(alert?.forecast?.horizonSec).toBe(3600);
+    expect(alert?.forecast?.horizonSec).toBe(PREDICT_HORIZON_SEC);
     expect(alert?.forecast?.medianTimeSec).toBe(reachWithProbability(likely).medianTimeSec);
     expect(alert?.forecast?.medianTimeSec).toBeGreaterThan(0);
-    expect(alert?.forecast?.medianTimeSec).toBeLessThan(3600);
+    expect(alert?.forecast?.medianTimeSec).toBeLessThan(PREDICT_HORIZON_SEC);
     expect(alert?.topUpUsdt).toBe(412.5);
   });
 
@@ -125,7 +125,7 @@ describe('predictive alerts', () => {
     const run = runPolicy([at(0, 0.5), at(1, 0.85, { 0.9: likely })]);
     const sent = pushes(run);
     expect(sent.map((a) => a.kind)).toEqual(['tier']);
-    expect(sent[0]?.forecast).toMatchObject({ tier: '0.9', horizonSec: 3600 });
+    expect(sent[0]?.forecast).toMatchObject({ tier: '0.9', horizonSec: PREDICT_HORIZON_SEC });
     expect(sent[0]?.forecast?.probability).toBeCloseTo(0.6, 9);
   });
 });

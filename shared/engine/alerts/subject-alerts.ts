@@ -188,6 +188,7 @@ export function stepSubject(
     protectiveStop: facts.protectiveStop,
     marks: facts.marks,
     reason: null,
+    ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),
   });
 
   let pushed = false;

@@ -23,6 +23,15 @@ import {
 } from '../projection/correlation.ts';
 import { DEFAULT_HORIZONS_SEC } from '../projection/first-passage.ts';
 import {
+  DEFAULT_FORECAST_TERMS,
+  emptyMarketShape,
+  marketShape,
+  updateMarketShape,
+  type ForecastTerms,
+  type MarketShape,
+  type MarketShapeState,
+} from '../projection/market-shape.ts';
+import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
   updateVolatility,
@@ -32,6 +41,8 @@ import {
   type VolatilityState,
 } from '../projection/volatility.ts';
 import { EMPTY_MINUTE_MOVE, updateMinuteMove, worstMinuteMove, type MinuteMoveState } from '../projection/minute-move.ts';
+import type { FundingNotice } from '../projection/funding-step.ts';
+import { fundingStepOf } from '../projection/funding-step.ts';
 import { subjectFacts, type LiquidationOdds } from './subject-facts.ts';
 import { withMarks } from './with-marks.ts';
 
@@ -64,6 +75,8 @@ export interface MonitorOptions {
   readonly target: number | null;
   /** The top-up also keeps P(liquidation within the horizon) at or below this; null = rho target only. */
   readonly liquidationOdds: LiquidationOdds | null;
+  /** Jump and trend terms of the forecast (market-shape.ts); each null = off. */
+  readonly forecastTerms: ForecastTerms;
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
@@ -74,6 +87,7 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   horizonsSec: DEFAULT_HORIZONS_SEC,
   target: null,
   liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 },
+  forecastTerms: DEFAULT_FORECAST_TERMS,
 };
 
 /** The options plus the venue's margin rules (a function record: kept beside the state, never in it). */
@@ -106,6 +120,10 @@ export interface MonitorState {
   readonly correlation: CorrelationState;
   /** Per-symbol worst one-minute move of the last day: the protective stop's buffer (minute-move.ts). */
   readonly minuteMoves: Readonly<Record<string, MinuteMoveState>>;
+  /** Per-symbol jump tail and trend (market-shape.ts): rebuildable like the volatility, saved for the same reason. */
+  readonly shape: Readonly<Record<string, MarketShapeState>>;
+  /** Each symbol's next funding payment, as the venue last announced it (projection/funding-step.ts). */
+  readonly funding: Readonly<Record<string, FundingNotice>>;
   readonly stale: StaleFact | null;
   /** Not rebuildable: open alerts (their ids carry the episode's start), snoozes, history. */
   readonly alerts: AlertPolicyState;
@@ -124,8 +142,13 @@ export interface Monitor {
 }
 
 export type MonitorInput =
-  /** Mark prices at `now`, symbol -> price (one symbol or several). */
-  | { readonly kind: 'marks'; readonly marks: Readonly<Record<string, number>> }
+  /**
+   * Mark prices at `now`, symbol -> price (one symbol or several), and the next funding payment of
+   * the symbols whose stream announced one (Binance `r`/`T`, Bybit, OKX, Hyperliquid).
+   */
+  | { readonly kind: 'marks'; readonly marks: Readonly<Record<string, number>>; readonly funding?: Readonly<Record<string, FundingNotice>> }
+  /** Funding payments announced apart from the marks (OKX's funding-rate channel): the figures are re-evaluated. */
+  | { readonly kind: 'funding'; readonly funding: Readonly<Record<string, FundingNotice>> }
   /** A full account snapshot (positions, balance); its marks give way to newer ticks. */
   | { readonly kind: 'account'; readonly account: Account }
   /** The feed lost its data; `since` is when it was last fresh (exchange time, part of the alert id). */
@@ -171,6 +194,8 @@ export function createMonitor(setup: MonitorSetup): Monitor {
     volatility: {},
     correlation: emptyCorrelation(setup.account.positions.map((p) => p.symbol)),
     minuteMoves: {},
+    shape: {},
+    funding: {},
     stale: null,
     alerts: emptyAlertPolicyState,
     rejected: 0,
@@ -184,6 +209,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
 function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonly<Record<string, number>>, now: number): MonitorState {
   const volatility = { ...state.volatility };
   const minuteMoves = { ...state.minuteMoves };
+  const shape = { ...state.shape };
   const latest = { ...state.marks };
   let rejected = state.rejected;
   // for...in, not Object.entries: the same keys in the same order, without a pair per symbol per tick.
@@ -194,12 +220,28 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
       rejected += 1;
       continue;
     }
-    volatility[symbol] = updateVolatility(volatility[symbol] ?? emptyVolatility(config.volatility), price, now, config.volatility);
+    const before = volatility[symbol] ?? emptyVolatility(config.volatility);
+    // A jump is judged against the volatility before it (market-shape.ts).
+    const fastPerMs = varianceCurve(before, config.volatility).fastPerSec / 1000;
+    shape[symbol] = updateMarketShape(shape[symbol] ?? emptyMarketShape(), price, now, fastPerMs, config.forecastTerms);
+    volatility[symbol] = updateVolatility(before, price, now, config.volatility);
     minuteMoves[symbol] = updateMinuteMove(minuteMoves[symbol] ?? EMPTY_MINUTE_MOVE, price, now);
     latest[symbol] = price;
   }
   const correlation = updateCorrelation(state.correlation, latest, now, config.correlation);
-  return { ...state, volatility, minuteMoves, marks: latest, correlation, rejected };
+  return { ...state, volatility, minuteMoves, shape, marks: latest, correlation, rejected };
+}
+
+/** Funding notices after a tick: a finite rate and time replace the symbol's notice; anything else is skipped. */
+function heardFunding(
+  known: Readonly<Record<string, FundingNotice>>,
+  heard: Readonly<Record<string, FundingNotice>>,
+): Readonly<Record<string, FundingNotice>> {
+  const next = { ...known };
+  for (const [symbol, n] of Object.entries(heard)) {
+    if (Number.isFinite(n.rate) && Math.abs(n.rate) < 1 && Number.isFinite(n.timeMs) && n.timeMs > 0) next[symbol] = { rate: n.rate, timeMs: n.timeMs };
+  }
+  return next;
 }
 
 /** The display horizons plus every predict rule's horizon, so the policy finds its own, in order. */
@@ -209,7 +251,7 @@ const projectedHorizons = (config: MonitorOptions): number[] =>
 function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
   // The closures below live as long as the view's unread lazy figures: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
-  const { volatility, correlation, minuteMoves } = state;
+  const { volatility, correlation, minuteMoves, shape, funding } = state;
   const risk = evaluateAccount(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
@@ -225,7 +267,17 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     return curve;
   };
   const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
-  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec);
+  const shapes = new Map<string, MarketShape | null>();
+  const shapeOf = (symbol: string): MarketShape | null => {
+    let s = shapes.get(symbol);
+    if (s === undefined) {
+      s = marketShape(shape[symbol], curveOf(symbol).fastPerSec / 1000, config.forecastTerms);
+      shapes.set(symbol, s);
+    }
+    return s;
+  };
+  const fundingOf = (symbol: string, side: 'long' | 'short') => fundingStepOf(side, funding[symbol], now);
+  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec, shapeOf, fundingOf);
   const facts = subjectFacts({
     accountId: config.accountId,
     account,
@@ -236,6 +288,8 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     correlations,
     liquidationOdds: config.liquidationOdds,
     worstMinuteMove: (symbol) => worstMinuteMove(minuteMoves[symbol], now),
+    funding,
+    now,
   });
   return new LazyMonitorView(now, risk, facts, projector.all);
 }
@@ -274,7 +328,12 @@ export function monitorStep(monitor: Monitor, input: MonitorInput, now: number):
   switch (input.kind) {
     case 'marks':
       next = observeMarks(next, config, input.marks, now);
+      if (input.funding !== undefined) next = { ...next, funding: heardFunding(next.funding, input.funding) };
       account = withMarks(account, next.marks);
+      fresh = true;
+      break;
+    case 'funding':
+      next = { ...next, funding: heardFunding(next.funding, input.funding) };
       fresh = true;
       break;
     case 'account':

@@ -1,7 +1,9 @@
 import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
+import type { FundingNotice } from '../projection/funding-step.ts';
 import { monitorStep, type MonitorInput } from './account-monitor.ts';
+import { markFunding } from './mark-funding.ts';
 import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestored, type LiveMonitor, type LiveMonitorConfig, type LiveStep } from './live-monitor.ts';
 
 /**
@@ -17,7 +19,8 @@ import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestor
  *  2. the feed going stale is stepped at the notice's own time, its `since` the batch time at which the
  *     quietest symbol's last mark was handed on (what a replay of the batches computes);
  *  3. the feed recovering is stepped at the batch time, before the marks it came with;
- *  4. one `marks` step with the newest mark of every symbol in the batch;
+ *  4. one `marks` step with the newest mark of every symbol in the batch, and the funding payments
+ *     the marks announced (monitor/mark-funding.ts);
  *  5. at most one `account` step, if positions, balance, tiers or modes changed.
  * The batch in which the feed's account becomes whole starts the monitor from it; its first step is
  * the batch's marks (so they are observed, as a replay's first tick), or the account without marks.
@@ -27,6 +30,10 @@ import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestor
  * and a wake-up timer (`liveMonitorClock`) hands on the pending batch before it runs. A batch of one
  * event behaves as `liveMonitorStep` (except that a mark completing the account is also observed).
  */
+/** The batch's marks, with the funding notices they carried (none: the plain marks input, as before). */
+const marksInput = (marks: Record<string, number>, funding: Record<string, FundingNotice>): MonitorInput =>
+  Object.keys(funding).length === 0 ? { kind: 'marks', marks } : { kind: 'marks', marks, funding };
+
 /** Feed notices (stale, fresh, connection...) start a batch of their own: see `liveMonitorBatch`. */
 export const isFeedNotice = (event: FeedEvent): boolean => event.kind !== 'venue';
 
@@ -53,6 +60,7 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
 
   // Latest mark per symbol, in arrival order (what per-event stepping would leave the monitor with).
   const marks: Record<string, number> = {};
+  const funding: Record<string, FundingNotice> = {};
   let marked = false;
   let accountChanged = false;
   let stale = live.stale;
@@ -71,7 +79,12 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
           stale = left;
         }
         marks[e.symbol] = e.price;
+        const notice = markFunding(e);
+        if (notice !== null) funding[e.symbol] = notice;
         marked = true;
+      } else if (e.kind === 'funding') {
+        const notice = markFunding(e);
+        if (notice !== null) funding[e.symbol] = notice;
       } else if (ACCOUNT_EVENTS.has(e.kind)) {
         accountChanged = true;
       }
@@ -97,10 +110,11 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
     const view = marked || accountChanged ? accountOf(feedState, { takerFeeRate: config.takerFeeRate }) : null;
     if (view?.ok === true) {
       monitor = startMonitor(view.account, config);
-      step(marked ? { kind: 'marks', marks } : { kind: 'account', account: view.account }, t);
+      step(marked ? marksInput(marks, funding) : { kind: 'account', account: view.account }, t);
     }
   } else {
-    if (marked) step({ kind: 'marks', marks }, t);
+    if (marked) step(marksInput(marks, funding), t);
+    else if (Object.keys(funding).length > 0) step({ kind: 'funding', funding }, t);
     if (accountChanged) {
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (view.ok) step({ kind: 'account', account: view.account }, t);

@@ -236,3 +236,33 @@ describe('live monitor, coalesced: one evaluation per batch of feed events', () 
     expect(replayLines(doc, run.ticks, 10 * 60_000)).toEqual(run.lines);
   });
 });
+
+describe('funding notices on the live path', () => {
+  test('a mark with a rate and a time, or an OKX-style funding event, reaches the monitor as plain data, batched or one by one', () => {
+    const t0 = CRASH_START;
+    const [first, second] = SYMBOLS;
+    if (first === undefined || second === undefined) throw new Error('the demo account has two symbols');
+    const start: FeedEvent[] = accountEvents(epochMs(t0)).map((event) => ({ kind: 'venue', event }));
+    const withFunding: FeedEvent = {
+      kind: 'venue',
+      event: { kind: 'mark', symbol: first, price: asPrice(account.positions[0]!.markPrice), time: epochMs(t0 + 1000), source: 'mark', fundingRate: 0.0003 as never, nextFundingTime: epochMs(t0 + 3_600_000) },
+    };
+    const fundingOnly: FeedEvent = {
+      kind: 'venue',
+      event: { kind: 'funding', symbol: second, fundingRate: -0.0002 as never, nextFundingTime: epochMs(t0 + 7_200_000), time: epochMs(t0 + 2000) },
+    };
+    const rateless = markEvent(first, account.positions[0]!.markPrice, t0 + 3000);
+    let feedState = emptyAccountState('binance');
+    let batched: LiveMonitor = emptyLiveMonitor;
+    let each: LiveMonitor = emptyLiveMonitor;
+    for (const batch of [[...start, markEvent(first, account.positions[0]!.markPrice, t0)], [withFunding], [fundingOnly], [rateless]]) {
+      for (const e of batch) if (e.kind === 'venue') feedState = applyVenueEvent(feedState, e.event);
+      batched = liveMonitorBatch(batched, batch, feedState, config).live;
+      for (const e of batch) each = liveMonitorStep(each, e, feedState, config).live;
+    }
+    const expected = { [first]: { rate: 0.0003, timeMs: t0 + 3_600_000 }, [second]: { rate: -0.0002, timeMs: t0 + 7_200_000 } };
+    expect(batched.monitor?.state.funding).toEqual(expected);
+    expect(each.monitor?.state.funding).toEqual(expected);
+    expect(JSON.parse(JSON.stringify(batched.monitor?.state.funding))).toEqual(expected);
+  });
+});

@@ -6,6 +6,7 @@ import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type MarkHistory, type Monitor, type MonitorInput, type MonitorOptions } from './account-monitor.ts';
 import { restoreMonitor, snapshotMonitor, type MonitorSnapshot } from './monitor-snapshot.ts';
+import { markFunding } from './mark-funding.ts';
 
 /**
  * The live engine: a feed's events, in the order the feed emits them, through the account monitor.
@@ -91,11 +92,17 @@ function inputsFor(live: LiveMonitor, event: FeedEvent, feedState: AccountState)
     const e = event.event;
     if (e.kind === 'mark') {
       // Before the account is whole, a mark may be the piece that completes it.
-      const markInput: LiveInput = live.monitor === null ? 'account' : { kind: 'marks', marks: { [e.symbol]: e.price } };
+      const notice = markFunding(e);
+      const marks = { [e.symbol]: e.price };
+      const markInput: LiveInput = live.monitor === null ? 'account' : notice === null ? { kind: 'marks', marks } : { kind: 'marks', marks, funding: { [e.symbol]: notice } };
       if (!live.restoredStale.includes(e.symbol)) return { inputs: [markInput], stale: live.stale };
       // Stale since before a restart: this first mark is the fresh notice the new feed never sends.
       const stale = live.stale.filter((s) => s !== e.symbol);
       return { inputs: stale.length === 0 && live.stale.length > 0 ? [{ kind: 'recovered' }, markInput] : [markInput], stale };
+    }
+    if (e.kind === 'funding') {
+      const notice = markFunding(e);
+      return { inputs: live.monitor === null || notice === null ? [] : [{ kind: 'funding', funding: { [e.symbol]: notice } }], stale: live.stale };
     }
     return { inputs: ACCOUNT_EVENTS.has(e.kind) ? ['account'] : [], stale: live.stale };
   }

@@ -40,8 +40,8 @@ export interface LiveMonitorFacts {
 
 /** The options alone: the config without the model and the horizons derived from the options. */
 export function optionsOf(config: MonitorConfig): MonitorOptions {
-  const { accountId, policy, volatility, correlation, horizonsSec, target, liquidationOdds } = config;
-  return { accountId, policy, volatility, correlation, horizonsSec, target, liquidationOdds };
+  const { accountId, policy, volatility, correlation, horizonsSec, target, liquidationOdds, forecastTerms } = config;
+  return { accountId, policy, volatility, correlation, horizonsSec, target, liquidationOdds, forecastTerms };
 }
 
 /** The monitor as plain data (shares the state's objects: the state is immutable; serialise it to keep it). */

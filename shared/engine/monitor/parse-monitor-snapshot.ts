@@ -7,6 +7,7 @@ import type { VarianceSums, VolatilityState } from '../projection/volatility.ts'
 import type { MonitorState } from './account-monitor.ts';
 import { MONITOR_SNAPSHOT_VERSION, type LiveMonitorFacts, type MonitorSnapshot } from './monitor-snapshot.ts';
 import { readAlertState } from './read-alert-state.ts';
+import { readFundingNotices, readMarketShapes } from './read-market-shape.ts';
 import { readMonitorOptions } from './read-monitor-options.ts';
 import { count, epoch, exactObject, finite, listOf, namedRecord, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
 
@@ -102,15 +103,20 @@ function minuteMove(raw: unknown, path: string): MinuteMoveState {
 function snapshotAt(raw: unknown): MonitorSnapshot {
   const o = currentVersion(raw);
   const options = readMonitorOptions(o['options'], 'options');
-  // minuteMoves came with the protective stop; a snapshot saved before it has none (= {}).
-  const rawState = Object.hasOwn(obj(o['state'], 'state'), 'minuteMoves') ? o['state'] : { ...obj(o['state'], 'state'), minuteMoves: {} };
-  const s = exactObject(rawState, 'state', ['now', 'marks', 'volatility', 'correlation', 'minuteMoves', 'stale', 'alerts', 'rejected']);
+  const known = ['now', 'marks', 'volatility', 'correlation', 'minuteMoves', 'stale', 'alerts', 'rejected'];
+  // minuteMoves came with the protective stop (a snapshot saved before it has none: {}); shape and
+  // funding with the forecast terms (optional, read-market-shape.ts): an older snapshot still reads.
+  const stateObj = obj(o['state'], 'state');
+  const given = Object.hasOwn(stateObj, 'minuteMoves') ? stateObj : { ...stateObj, minuteMoves: {} };
+  const s = exactObject(given, 'state', [...known, ...['shape', 'funding'].filter((k) => Object.hasOwn(given, k))]);
   const state: MonitorState = {
     now: orNull(epoch)(s['now'], 'state.now'),
     marks: namedRecord(s['marks'], 'state.marks', positive),
     volatility: namedRecord(s['volatility'], 'state.volatility', volatility),
     correlation: correlation(s['correlation'], 'state.correlation'),
     minuteMoves: namedRecord(s['minuteMoves'], 'state.minuteMoves', minuteMove),
+    shape: readMarketShapes(s['shape'], 'state.shape'),
+    funding: readFundingNotices(s['funding'], 'state.funding'),
     stale: orNull(staleFact)(s['stale'], 'state.stale'),
     alerts: readAlertState(s['alerts'], 'state.alerts', options.policy.ladder.length),
     rejected: count(s['rejected'], 'state.rejected'),

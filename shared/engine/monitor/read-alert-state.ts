@@ -1,8 +1,8 @@
+import { readFundingFact } from './read-market-shape.ts';
 import type { AlertRecord, SuggestedReduction, SuggestedStop, TierForecast } from '../alerts/alert-decision.ts';
 import type { Severity } from '../alerts/alert-ladder.ts';
 import type { AlertPolicyState, StaleAlertState } from '../alerts/alert-policy.ts';
 import type { OpenAlert, Snooze, SubjectAlertState } from '../alerts/subject-alerts.ts';
-import { obj } from '../../units/field-readers.ts';
 import {
   bool,
   count,
@@ -16,7 +16,7 @@ import {
   orNull,
   positive,
 } from './snapshot-fields.ts';
-import { oneOf } from '../../units/field-readers.ts';
+import { obj, oneOf } from '../../units/field-readers.ts';
 
 /**
  * The alert policy's state as saved (alert-policy.ts, subject-alerts.ts): open alerts with their ids
@@ -89,8 +89,11 @@ const withSuggestionFields = (raw: unknown, path: string): unknown => {
 };
 
 function alertRecord(raw: unknown, path: string): AlertRecord {
-  const o = exactObject(withSuggestionFields(raw, path), path, RECORD_FIELDS);
+  // funding came later and only when a payment was announced: optional (read-market-shape.ts reads it).
+  const given = obj(withSuggestionFields(raw, path), path);
+  const o = exactObject(given, path, Object.hasOwn(given, 'funding') ? [...RECORD_FIELDS, 'funding'] : RECORD_FIELDS);
   return {
+    ...(Object.hasOwn(o, 'funding') ? { funding: readFundingFact(o['funding'], `${path}.funding`) } : {}),
     id: nonEmpty(o['id'], `${path}.id`),
     kind: oneOf(o['kind'], `${path}.kind`, ['tier', 'predictive', 'stale'] as const),
     subject: nonEmpty(o['subject'], `${path}.subject`),

@@ -1,8 +1,10 @@
 import { refuse } from '../../units/field-error.ts';
+import { obj } from '../../units/field-readers.ts';
 import { ladderProblem, type AlertPolicyOptions, type QuietHours, type Severity, type TierRule } from '../alerts/alert-ladder.ts';
 import type { CorrelationOptions } from '../projection/correlation.ts';
 import type { VolatilityOptions } from '../projection/volatility.ts';
 import type { MonitorOptions } from './account-monitor.ts';
+import { readForecastTerms } from './read-market-shape.ts';
 import type { LiquidationOdds } from './subject-facts.ts';
 import { oneOf } from '../../units/field-readers.ts';
 import { bool, exactObject, finite, listOf, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
@@ -95,7 +97,9 @@ function liquidationOdds(raw: unknown, path: string): LiquidationOdds {
 
 /** Reads a saved monitor's options; stops the walk at the first bad field (refuse, shared/units/field-error.ts). */
 export function readMonitorOptions(raw: unknown, path: string): MonitorOptions {
-  const o = exactObject(raw, path, ['accountId', 'policy', 'volatility', 'correlation', 'horizonsSec', 'target', 'liquidationOdds']);
+  // forecastTerms came later: optional, so an older snapshot still reads (read-market-shape.ts).
+  const known = ['accountId', 'policy', 'volatility', 'correlation', 'horizonsSec', 'target', 'liquidationOdds'];
+  const o = exactObject(raw, path, Object.hasOwn(obj(raw, path), 'forecastTerms') ? [...known, 'forecastTerms'] : known);
   const horizonsSec = listOf(o['horizonsSec'], `${path}.horizonsSec`, positive);
   if (horizonsSec.length === 0) refuse(`${path}.horizonsSec`, 'expected at least one horizon');
   return {
@@ -106,5 +110,6 @@ export function readMonitorOptions(raw: unknown, path: string): MonitorOptions {
     horizonsSec,
     target: orNull((v, f) => finite(v, f, (n) => n > 0 && n <= 1, 'a target rho in (0, 1]'))(o['target'], `${path}.target`),
     liquidationOdds: orNull(liquidationOdds)(o['liquidationOdds'], `${path}.liquidationOdds`),
+    forecastTerms: readForecastTerms(o['forecastTerms'], `${path}.forecastTerms`),
   };
 }

@@ -1,4 +1,4 @@
-import type { SubjectFacts, SuggestedReduction, SuggestedStop, SuggestionOdds } from '../alerts/alert-decision.ts';
+import type { FundingFact, SubjectFacts, SuggestedReduction, SuggestedStop, SuggestionOdds } from '../alerts/alert-decision.ts';
 import { levelKey } from '../alerts/alert-ladder.ts';
 import { crossSubject, isolatedSubject } from '../alerts/subject-key.ts';
 import type { AccountRisk, PositionRisk } from '../margin/evaluate-account.ts';
@@ -11,7 +11,9 @@ import { bufferTierOutlook, oddsTopUp, type CorrelationMatrixOf } from '../proje
 import { crossGroup, isolatedGroup, type RiskGroup } from '../projection/equity-buffer.ts';
 import { lazyRecord } from '../projection/lazy-field.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
+import type { FundingNotice } from '../projection/funding-step.ts';
 import type { TierOutlook } from '../projection/tier-outlook.ts';
+import { nextFundingFact } from './funding-facts.ts';
 
 /** The top-up also aims for P(liquidation within horizonSec) <= maxProbability (docs/alert-policy.md, Suggested actions). */
 export interface LiquidationOdds {
@@ -31,6 +33,9 @@ export interface FactInputs {
   readonly liquidationOdds: LiquidationOdds | null;
   /** The symbol's recent worst one-minute move (minute-move.ts), for the protective stop's buffer; absent: unknown. */
   readonly worstMinuteMove?: (symbol: string) => number | null;
+  /** Each symbol's next funding payment as announced, and the time of the evaluation (absent: no funding facts). */
+  readonly funding?: Readonly<Record<string, FundingNotice>>;
+  readonly now?: number;
 }
 
 /**
@@ -65,6 +70,7 @@ class LazySuggestionFacts implements SubjectFacts {
   readonly topUpUsdt: number;
   readonly reduction: SuggestedReduction | null;
   readonly marks: Readonly<Record<string, number>>;
+  readonly funding: FundingFact | null;
   readonly #lazy: LazyParts;
   #oddsTopUpUsdt: number | undefined;
   #protectiveStop: SuggestedStop | null | undefined;
@@ -82,6 +88,7 @@ class LazySuggestionFacts implements SubjectFacts {
     this.reduction = eager.reduction;
     this.marks = eager.marks;
     this.#lazy = lazy;
+    this.funding = eager.funding ?? null;
   }
 
   get oddsTopUpUsdt(): number {
@@ -114,6 +121,7 @@ class LazySuggestionFacts implements SubjectFacts {
       protectiveStop: this.protectiveStop,
       odds: this.odds,
       marks: this.marks,
+      funding: this.funding,
     };
   }
 }
@@ -144,6 +152,9 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const marks: Record<string, number> = {};
   for (const p of account.positions) marks[p.symbol] = p.markPrice;
   const facts: SubjectFacts[] = [];
+  const { funding, now } = inputs;
+  const fundingOf = (positions: Account['positions'], rho: number, equity: number): FundingFact | null =>
+    funding === undefined || now === undefined ? null : nextFundingFact(positions, funding, now, rho, equity);
   const levelKeys = risk.levels.map(levelKey);
   const pOf = (group: RiskGroup, horizonSec: number): number => bufferTierOutlook(group, 1, curveOf, correlations, [horizonSec]).horizons[0]?.probability ?? 0;
   const cross = risk.positions.filter((p) => p.marginMode === 'cross');
@@ -166,6 +177,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       topUpUsdt,
       reduction: reducible === undefined ? null : reductionOf(reducible),
       marks,
+      funding: fundingOf(account.positions.filter((p) => p.marginMode === 'cross'), risk.riskRatio, risk.equity),
     };
     facts.push(
       new LazySuggestionFacts(pool, {
@@ -202,6 +214,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       topUpUsdt: pr.topUp,
       reduction: reductionOf(pr),
       marks: { [p.symbol]: p.markPrice },
+      funding: fundingOf([p], pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
     };
     facts.push(
       new LazySuggestionFacts(own, {

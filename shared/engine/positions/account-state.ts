@@ -106,6 +106,8 @@ export function applyVenueEvent(state: AccountState, event: VenueEvent): Account
       });
       return { ...withMark, funding };
     }
+    case 'funding':
+      return { ...state, funding: new Map(state.funding).set(event.symbol, { rate: event.fundingRate, nextTime: event.nextFundingTime }) };
     case 'positions':
       return withPositions(state, event);
     case 'balance':

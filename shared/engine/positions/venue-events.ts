@@ -22,6 +22,20 @@ export interface MarkEvent {
 }
 
 /**
+ * The coming funding payment of a symbol, from a stream of its own (OKX `funding-rate`); the venues
+ * that announce it in their mark stream put it on the `MarkEvent` instead.
+ */
+export interface FundingEvent {
+  readonly kind: 'funding';
+  readonly symbol: string;
+  /** The rate of the coming payment, a signed fraction. */
+  readonly fundingRate: Ratio;
+  /** When it is paid. */
+  readonly nextFundingTime: EpochMs;
+  readonly time: EpochMs;
+}
+
+/**
  * One open position as the venue reports it, already in base units with an unsigned size.
  * `key` names the venue's position slot (symbol plus Binance `ps`, Bybit `positionIdx`, OKX
  * `mgnMode`/`posSide`, Hyperliquid coin), so that a hedge-mode long and short are two entries.
@@ -136,6 +150,7 @@ export interface VenueErrorEvent {
 
 export type VenueEvent =
   | MarkEvent
+  | FundingEvent
   | PositionsEvent
   | BalanceEvent
   | AccountModeEvent

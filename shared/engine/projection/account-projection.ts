@@ -1,9 +1,11 @@
-import { tierPriceOf, type AccountRisk } from '../margin/evaluate-account.ts';
+import { tierPriceOf, type AccountRisk, type PositionRisk } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import { bufferTierOutlook, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, type RiskGroup } from './equity-buffer.ts';
 import { once } from './lazy-field.ts';
+import type { FundingStep } from './funding-step.ts';
+import type { ShapeOf } from './market-shape.ts';
 import { positionTierOutlook, type CurveOf, type PositionProjection, type PositionTierOutlook } from './position-projection.ts';
 
 export interface AccountProjection {
@@ -38,6 +40,8 @@ export function accountProjector(
   curveOf: CurveOf,
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
+  shapeOf: ShapeOf = () => null,
+  fundingOf: (symbol: string, side: PositionRisk['side']) => FundingStep | null = () => null,
 ): AccountProjector {
   const { levels } = risk;
   const positionTiers = new Map<number, PositionTierOutlook>();
@@ -52,7 +56,7 @@ export function accountProjector(
     const p = risk.positions[i];
     const level = levels[k];
     if (outlook === undefined && p !== undefined && level !== undefined) {
-      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec, tierPriceOf(p, levels, level));
+      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec, shapeOf(p.symbol), fundingOf(p.symbol, p.side), tierPriceOf(p, levels, level));
       positionTiers.set(key, outlook);
     }
     return outlook;

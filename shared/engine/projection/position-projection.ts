@@ -1,4 +1,6 @@
 import type { PositionRisk } from '../margin/evaluate-account.ts';
+import type { FundingStep } from './funding-step.ts';
+import { passageShapeOf, type MarketShape } from './market-shape.ts';
 import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
 import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
 
@@ -51,6 +53,8 @@ export function positionTierOutlook(
   level: number,
   curve: VarianceCurve,
   horizonsSec: readonly number[],
+  shape: MarketShape | null = null,
+  funding: FundingStep | null = null,
   knownTierPrice?: number | null,
 ): PositionTierOutlook {
   const tierPrice = knownTierPrice === undefined ? (risk.tierPrices[String(level)] ?? null) : knownTierPrice;
@@ -63,8 +67,18 @@ export function positionTierOutlook(
         ? 'out-of-reach'
         : d === 0
           ? 'through'
-          : { distance: d, variance: (t) => integratedVariance(curve, t), rate: (t) => varianceRate(curve, t) };
-  const outlook = tierOutlook(level, barrier, horizonsSec);
+          : {
+              distance: d,
+              variance: (t) => integratedVariance(curve, t),
+              rate: (t) => varianceRate(curve, t),
+              shape: passageShapeOf(shape, logDistance),
+            };
+  // A funding step moves the tier towards the mark only when the tier is on the side a payment pushes to.
+  const outlook = tierOutlook(level, barrier, horizonsSec, funding !== null && towardsTier(risk.side, logDistance) ? funding : null);
   // Written out, not spread: this runs for every tier on every tick.
   return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
 }
+
+/** A payment lowers equity: for a long that is the way down, for a short the way up. */
+const towardsTier = (side: PositionRisk['side'], logDistance: number | null): boolean =>
+  logDistance !== null && (side === 'long' ? logDistance < 0 : logDistance > 0);

@@ -1,4 +1,6 @@
 import { barrierMedianSec, barrierSd, probabilityAtSd, type Barrier, type HorizonOutlook } from './first-passage.ts';
+import type { FundingStep } from './funding-step.ts';
+import { hasShape, shapedMedianSec, shapedProbability, type PassageShape } from './shaped-passage.ts';
 
 /** How soon one tier (a level of rho) could be reached, in every form the product shows. */
 export interface TierOutlook {
@@ -11,10 +13,10 @@ export interface TierOutlook {
 }
 
 /** A tier's barrier, or the two cases that need none. */
-export type TierBarrier = Barrier | 'through' | 'out-of-reach';
+export type TierBarrier = (Barrier & { readonly shape?: PassageShape | null }) | 'through' | 'out-of-reach';
 
 /** The outlook of a tier: P and the distance in sd at each horizon, and the median time. */
-export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: readonly number[]): TierOutlook {
+export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: readonly number[], step: FundingStep | null = null): TierOutlook {
   if (barrier === 'through') {
     return { level, medianTimeSec: 0, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 1, distanceSd: 0 })) };
   }
@@ -22,11 +24,36 @@ export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: re
     const never = Number.POSITIVE_INFINITY;
     return { level, medianTimeSec: never, horizons: horizonsSec.map((horizonSec) => ({ horizonSec, probability: 0, distanceSd: never })) };
   }
-  const horizons = horizonsSec.map((horizonSec) => {
-    const distanceSd = barrierSd(barrier, horizonSec);
-    return { horizonSec, probability: probabilityAtSd(distanceSd), distanceSd };
-  });
-  return { level, medianTimeSec: barrierMedianSec(barrier), horizons };
+  if (step === null || !(step.closerBy > 0)) return { level, medianTimeSec: medianOf(barrier), horizons: horizonsSec.map((h) => horizonOf(barrier, h)) };
+  // A funding payment (funding-step.ts): horizons past it see the tier nearer by the payment, over their
+  // whole span (an upper bound on P: before the payment the tier is in fact that much further).
+  const nearer = moved(barrier, barrier.distance - step.closerBy);
+  const crossed = !(nearer.distance > 0);
+  const horizons = horizonsSec.map((h) =>
+    h < step.atSec ? horizonOf(barrier, h) : crossed ? { horizonSec: h, probability: 1, distanceSd: 0 } : horizonOf(nearer, h),
+  );
+  const before = medianOf(barrier);
+  const medianTimeSec = before <= step.atSec ? before : crossed ? step.atSec : Math.max(step.atSec, medianOf(nearer));
+  return { level, medianTimeSec, horizons };
+}
+
+type OpenBarrier = Exclude<TierBarrier, 'through' | 'out-of-reach'>;
+
+/** The barrier at another distance (written out: a barrier may keep its variance on a prototype). */
+const moved = (b: OpenBarrier, distance: number): OpenBarrier => ({ distance, variance: (t) => b.variance(t), rate: (t) => b.rate(t), shape: b.shape ?? null });
+const shaped = (b: OpenBarrier, shape: PassageShape) => ({ distance: b.distance, variance: (t: number) => b.variance(t), rate: (t: number) => b.rate(t), shape });
+
+function horizonOf(barrier: OpenBarrier, horizonSec: number): HorizonOutlook {
+  const distanceSd = barrierSd(barrier, horizonSec);
+  const shape = barrier.shape;
+  // Drift and jumps (market-shape.ts): the odds move, the distance in sd is the diffusion's.
+  const probability = hasShape(shape) ? shapedProbability(shaped(barrier, shape), horizonSec) : probabilityAtSd(distanceSd);
+  return { horizonSec, probability, distanceSd };
+}
+
+function medianOf(barrier: OpenBarrier): number {
+  const shape = barrier.shape;
+  return hasShape(shape) ? shapedMedianSec(shaped(barrier, shape)) : barrierMedianSec(barrier);
 }
 
 /** P(touch within horizonSec) read off an outlook; 0 if that horizon was not projected. */

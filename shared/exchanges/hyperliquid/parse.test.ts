@@ -15,10 +15,13 @@ const docsState = readFixtureJson('hyperliquid-rest-clearinghouseState.docs-exam
 const crossState = readFixtureJson('hyperliquid-rest-clearinghouseState.cross-live-capture.json');
 
 describe('hyperliquid frames from shared/exchanges/hyperliquid/fixtures/', () => {
-  it('activeAssetCtx (live capture): markPx, funding, receive time', () => {
+  it('activeAssetCtx (live capture): markPx, funding paid on the next full hour, receive time', () => {
+    const nextHour = (Math.floor(ctx.now / 3_600_000) + 1) * 3_600_000;
     expect(eventsOf(frame(readFixtureJson('hyperliquid-ws-activeAssetCtx.live-capture.json')))).toEqual([
-      { kind: 'mark', symbol: 'BTC', price: 83757, time: ctx.now, source: 'mark', fundingRate: 0.0000125 },
+      { kind: 'mark', symbol: 'BTC', price: 83757, time: ctx.now, source: 'mark', fundingRate: 0.0000125, nextFundingTime: nextHour },
     ]);
+    expect(nextHour).toBeGreaterThan(ctx.now);
+    expect(nextHour - ctx.now).toBeLessThanOrEqual(3_600_000);
   });
 
   it('clearinghouseState (docs example, isolated): margin without uPnL, mark from positionValue', () => {

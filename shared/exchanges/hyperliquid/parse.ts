@@ -11,7 +11,7 @@ import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
 import { checkedTierTable } from '../../engine/margin/tier-table-check.ts';
 import type { TierTable } from '../../engine/positions/account.ts';
 import { refuse } from '../../units/field-error.ts';
-import { qty, type EpochMs } from '../../units/units.ts';
+import { epochMs, qty, type EpochMs } from '../../units/units.ts';
 import {
   arr,
   at,
@@ -43,8 +43,12 @@ import { hyperliquidTierRows, type MarginTier } from './margin.ts';
 /**
  * Subscriptions › activeAssetCtx, https://hyperliquid.gitbook.io/hyperliquid-docs/for-developers/api/websocket/subscriptions
  *   {"channel":"activeAssetCtx","data":{"coin":"BTC","ctx":{"funding":"0.0000125","markPx":"83757.0","oraclePx":"83778.1"}}}
- * No time in the frame: the receive time stands in.
+ * No time in the frame: the receive time stands in. `funding` is the hourly rate of the payment made
+ * on the next full hour (Hyperliquid pays funding every hour, https://hyperliquid.gitbook.io/hyperliquid-docs/trading/funding),
+ * so the next funding time is that hour.
  */
+const HOUR_MS = 3_600_000;
+
 function activeAssetCtx(data: FieldObject, now: EpochMs): VenueEvent[] {
   const ctx = field(data, 'ctx', 'data', obj);
   const funding = optional(ctx, 'funding', 'data.ctx', signedRateOf);
@@ -55,7 +59,7 @@ function activeAssetCtx(data: FieldObject, now: EpochMs): VenueEvent[] {
       price: field(ctx, 'markPx', 'data.ctx', priceOf),
       time: now,
       source: 'mark',
-      ...(funding === undefined ? {} : { fundingRate: funding }),
+      ...(funding === undefined ? {} : { fundingRate: funding, nextFundingTime: epochMs(Math.floor(now / HOUR_MS + 1) * HOUR_MS) }),
     },
   ];
 }

@@ -7,7 +7,7 @@ import {
   balanceRequest,
   instFamilyOf,
   instrumentsRequest,
-  markPriceArg,
+  marketArgs,
   PING,
   positionsRequest,
   positionTiersRequest,
@@ -39,8 +39,8 @@ export const okxAdapter: VenueAdapter = {
   },
   needs: ['apiKey', 'apiSecret', 'passphrase'],
   publicUrl: (wsBase) => publicUrl(wsBase),
-  publicOpening: (symbols, id) => (symbols.length === 0 ? [] : [subscribeFrame(symbols.map(markPriceArg), id)]),
-  subscribeMarks: (symbols, id) => [subscribeFrame(symbols.map(markPriceArg), id)],
+  publicOpening: (symbols, id) => (symbols.length === 0 ? [] : [subscribeFrame(marketArgs(symbols), id)]),
+  subscribeMarks: (symbols, id) => [subscribeFrame(marketArgs(symbols), id)],
   privateUrl: (wsBase) => privateUrl(wsBase),
   async privateOpening(access, now, hmac) {
     const keys = keysOf(access);

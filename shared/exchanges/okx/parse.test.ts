@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventsOf, expectSurvivesHostile, onlyEvent } from '../../../tools/test-support/hostile-frames.ts';
 import { parseContext } from '../../../tools/test-support/parse-context.ts';
 import { readFixtureJson } from '../../../tools/test-support/shared-design.ts';
 import { parseFrame, parseRest } from './parse.ts';
+
+/** The docs-shaped funding-rate push (not a capture, so kept apart from fixtures/: see its README). */
+const fundingPush = (): unknown => JSON.parse(readFileSync(new URL('../../../tools/test-support/venue-examples/okx-ws-funding-rate.json', import.meta.url), 'utf8'));
 
 const ctx = parseContext(1_700_000_000_000, { 'ETH-USDT-SWAP': 0.1, 'BTC-USDT-SWAP': 0.01 });
 const frame = (json: unknown) => parseFrame(JSON.stringify(json), ctx);
@@ -18,6 +22,17 @@ function swapPositions(overrides: Record<string, unknown>): unknown {
 describe('okx frames from shared/exchanges/okx/fixtures/', () => {
   it('mark-price', () => {
     expect(eventsOf(frame(readFixtureJson('okx-ws-mark-price.json')))).toEqual([{ kind: 'mark', symbol: 'BTC-USDT', price: 42310.6, time: 1630049139746, source: 'mark' }]);
+  });
+
+  it('funding-rate: the coming payment, its rate and time (not the one after)', () => {
+    expect(eventsOf(frame(fundingPush()))).toEqual([
+      { kind: 'funding', symbol: 'BTC-USDT-SWAP', fundingRate: 0.0001875391284828, nextFundingTime: 1700726400000, time: 1700724675402 },
+    ]);
+    const bad = fundingPush() as { data: Record<string, unknown>[] };
+    const row = bad.data[0] as Record<string, unknown>;
+    const refused = frame({ ...bad, data: [{ ...row, fundingTime: 'soon' }] });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.field).toBe('data[0].fundingTime');
   });
 
   it('positions (docs example is an inverse future): skipped, the snapshot page still commits', () => {

@@ -29,6 +29,7 @@ import {
   parseJsonText,
   priceOf,
   rateOf,
+  signedRateOf,
   signedSizeOf,
   sizeOf,
   str,
@@ -52,6 +53,26 @@ function markPrices(o: FieldObject): VenueEvent[] {
     const p = `data[${i}]`;
     const d = obj(raw, p);
     return { kind: 'mark', symbol: field(d, 'instId', p, name), price: field(d, 'markPx', p, priceOf), time: field(d, 'ts', p, epochOf), source: 'mark' };
+  });
+}
+
+/**
+ * Funding rate channel, https://www.okx.com/docs-v5/en/#public-data-websocket-funding-rate-channel
+ *   {"arg":{"channel":"funding-rate","instId":"BTC-USDT-SWAP"},"data":[{"fundingRate":"0.0001875391284828",
+ *    "fundingTime":"1700726400000","instId":"BTC-USDT-SWAP","nextFundingTime":"1700755200000",...,"ts":"1700724675402"}]}
+ * `fundingRate` is paid at `fundingTime` (the coming payment); `nextFundingTime` is the one after.
+ */
+function fundingRates(o: FieldObject): VenueEvent[] {
+  return field(o, 'data', '', arr).map((raw, i) => {
+    const p = `data[${i}]`;
+    const d = obj(raw, p);
+    return {
+      kind: 'funding',
+      symbol: field(d, 'instId', p, name),
+      fundingRate: field(d, 'fundingRate', p, signedRateOf),
+      nextFundingTime: field(d, 'fundingTime', p, epochOf),
+      time: field(d, 'ts', p, epochOf),
+    };
   });
 }
 
@@ -208,6 +229,8 @@ export function parseFrame(text: string, ctx: ParseContext): ParseResult {
     switch (channel) {
       case 'mark-price':
         return markPrices(o);
+      case 'funding-rate':
+        return fundingRates(o);
       case 'positions':
         return positionsPush(o, ctx);
       case 'balance_and_position':

@@ -11,6 +11,12 @@ export const privateUrl = (wsBase: string): string => `${wsBase}/ws/v5/private`;
 
 export const markPriceArg = (instId: string) => ({ channel: 'mark-price', instId });
 
+/** The coming funding payment of a swap (rate and time), pushed every 30 to 90 s. */
+export const fundingRateArg = (instId: string) => ({ channel: 'funding-rate', instId });
+
+/** Each watched swap's mark and funding channels. */
+export const marketArgs = (instIds: readonly string[]) => instIds.flatMap((id) => [markPriceArg(id), fundingRateArg(id)]);
+
 /** Account channels: positions (events only, no periodic snapshots) and balances. */
 export const PRIVATE_ARGS = [
   { channel: 'positions', instType: 'SWAP', extraParams: '{"updateInterval":"0"}' },

@@ -15,6 +15,29 @@ export const markPriceRow = (ctx: SimContext, l: CoinListing, t: number): Record
   ts: String(t),
 });
 
+/**
+ * A `funding-rate` push row, shaped like tools/test-support/venue-examples/okx-ws-funding-rate.json: the
+ * coming payment (`fundingRate` at `fundingTime`) and the time of the one after.
+ */
+export const fundingRateRow = (ctx: SimContext, l: CoinListing, t: number): Record<string, string> => {
+  const at = ctx.books.okx.nextFundingMs(t);
+  return {
+    fundingRate: fixed(ctx.market.fundingRate(l.coin, t), 10),
+    fundingTime: String(at),
+    instId: l.okx,
+    instType: 'SWAP',
+    method: 'current_period',
+    maxFundingRate: '0.00375',
+    minFundingRate: '-0.00375',
+    nextFundingRate: '',
+    nextFundingTime: String(ctx.books.okx.nextFundingMs(at)),
+    premium: '0',
+    settFundingRate: '0',
+    settState: 'settled',
+    ts: String(t),
+  };
+};
+
 export const instrumentRow = (l: CoinListing): Record<string, string> => {
   const lot = l.okxCtVal >= 1 ? '1' : '0.01';
   return {

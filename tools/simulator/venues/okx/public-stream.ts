@@ -4,12 +4,13 @@ import type { SimContext, StreamSession } from '../../server/sim-context.ts';
 import type { SimSocket } from '../../server/sim-socket.ts';
 import { connectionId } from '../../server/upgrade-route.ts';
 import { argObjects, okxKeepAlive, parseOkxRequest } from './keep-alive.ts';
-import { markPriceRow } from './market-views.ts';
+import { fundingRateRow, markPriceRow } from './market-views.ts';
 
 /**
- * `/okx/ws/v5/public`: the `mark-price` channel for the SWAP instruments. After the subscribe ack
- * the current mark is pushed, then every 200 ms of sim time when it changed and every 10 s when it
- * did not (OKX's documented cadence). Text `ping` gets text `pong`.
+ * `/okx/ws/v5/public`: the `mark-price` and `funding-rate` channels for the SWAP instruments. After
+ * the subscribe ack the current mark is pushed, then every 200 ms of sim time when it changed and every
+ * 10 s when it did not (OKX's documented cadence); the funding rate at once and then every 60 s (OKX
+ * says 30 to 90 s). Text `ping` gets text `pong`.
  */
 interface MarkSub {
   readonly listing: CoinListing;
@@ -20,6 +21,7 @@ interface MarkSub {
 
 export class OkxPublicSession implements StreamSession {
   private readonly subs = new Map<string, MarkSub>();
+  private readonly fundingSubs = new Map<string, { readonly listing: CoinListing; sent: boolean; readonly due: (now: number) => boolean }>();
   private readonly connId: string;
   private readonly keepAlive: (realNow: number) => void;
 
@@ -45,7 +47,8 @@ export class OkxPublicSession implements StreamSession {
     }
     for (const arg of argObjects(req.args)) {
       const instId = typeof arg['instId'] === 'string' ? arg['instId'] : '';
-      const listing = arg['channel'] === 'mark-price' ? listingBySymbol('okx', instId) : undefined;
+      const channel = arg['channel'];
+      const listing = channel === 'mark-price' || channel === 'funding-rate' ? listingBySymbol('okx', instId) : undefined;
       if (listing === undefined) {
         this.socket.sendControl({
           ...idEcho,
@@ -56,8 +59,11 @@ export class OkxPublicSession implements StreamSession {
         });
         continue;
       }
-      this.socket.sendControl({ ...idEcho, event: req.op, arg: { channel: 'mark-price', instId }, connId: this.connId });
-      if (req.op === 'unsubscribe') this.subs.delete(instId);
+      this.socket.sendControl({ ...idEcho, event: req.op, arg: { channel: String(channel), instId }, connId: this.connId });
+      if (channel === 'funding-rate') {
+        if (req.op === 'unsubscribe') this.fundingSubs.delete(instId);
+        else if (!this.fundingSubs.has(instId)) this.fundingSubs.set(instId, { listing, sent: false, due: cadence(60_000) });
+      } else if (req.op === 'unsubscribe') this.subs.delete(instId);
       else if (!this.subs.has(instId)) this.subs.set(instId, { listing, lastPx: undefined, lastPushSim: 0, due: cadence(200) });
     }
   }
@@ -71,6 +77,11 @@ export class OkxPublicSession implements StreamSession {
       sub.lastPx = row['markPx'];
       sub.lastPushSim = simNow;
       this.socket.sendData({ arg: { channel: 'mark-price', instId }, data: [row] });
+    }
+    for (const [instId, sub] of this.fundingSubs) {
+      if (sub.sent && !sub.due(simNow)) continue;
+      sub.sent = true;
+      this.socket.sendData({ arg: { channel: 'funding-rate', instId }, data: [fundingRateRow(this.ctx, sub.listing, simNow)] });
     }
     this.keepAlive(realNow);
   }
