@@ -55,11 +55,26 @@ describe('protectedRun', () => {
     expect(r.liquidatedAt).toBe(START + 2 * MIN);
   });
 
-  it('placed when first warned: nothing is placed before a notice, and none when the mark is already inside the buffer', () => {
+  it('placed when first warned: nothing is placed before a notice; a steady fall is warned early enough to place and fill it', () => {
     const monitor = createMonitor({ account: isolated, model, history, options: { accountId: 'b' } });
     const calm = protectedRun(pathOf(Array.from({ length: 30 }, () => 97_000)), monitor, rule, { kind: 'after-notice', delayMs: 0 });
     expect(calm.stopsPlaced).toBe(0);
+    // With the 4 h forecast rule and the trend term the first notice comes while the mark is still
+    // outside the buffer (with the old 1 h rule it came inside it and nothing could be placed).
     const prices = Array.from({ length: 60 }, (_, k) => 97_000 * (1 - 0.002 * k));
+    const warned = protectedRun(pathOf(prices), monitor, rule, { kind: 'after-notice', delayMs: 0 });
+    expect(warned.stopsPlaced).toBe(1);
+    expect(warned.stopsFilled).toBe(1);
+    expect(warned.liquidatedAt).toBeNull();
+  });
+
+  it('placed when first warned: none when the first notice finds the mark already inside the buffer', () => {
+    const monitor = createMonitor({ account: isolated, model, history, options: { accountId: 'b' } });
+    const stop = protectiveStop(isolated, model, isolated.positions[0]!, { worstMinuteMove: 0.001 });
+    if (stop.kind !== 'stop') throw new Error(`expected a stop, got ${stop.kind}`);
+    // Flat, then one step to between the liquidation price and the trigger, then down past liquidation.
+    const inside = (stop.liquidationPrice + stop.triggerPrice) / 2;
+    const prices = [...Array.from({ length: 5 }, () => 97_000), ...Array.from({ length: 20 }, (_, k) => inside * (1 - 0.002 * k))];
     const warned = protectedRun(pathOf(prices), monitor, rule, { kind: 'after-notice', delayMs: 0 });
     expect(warned.stopsPlaced).toBe(0);
     expect(warned.liquidatedAt).not.toBeNull();
