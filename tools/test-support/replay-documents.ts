@@ -6,6 +6,7 @@ import { DEMO_ACCOUNTS } from '../simulator/accounts/demo-accounts.ts';
 import { BINANCE_BRACKETS } from '../simulator/accounts/tier-tables.ts';
 import { COIN_LISTINGS } from '../simulator/market/coins.ts';
 import { engineTiers } from './engine-view.ts';
+import { accountDocument } from '../../shared/protocol/account-document.ts';
 
 /**
  * Replay documents built from the simulator's scenarios: the Binance demo account (the one the
@@ -67,27 +68,8 @@ export function demoAccountJson(venue: VenueId): Record<string, unknown> {
   });
 }
 
-/** Any account in the calc format (what a home would write out to replay later). */
-export function accountJsonOf(account: Account): Record<string, unknown> {
-  return {
-    exchange: account.exchange,
-    walletBalance: account.walletBalance,
-    positions: account.positions.map((p) => ({
-      symbol: p.symbol,
-      side: p.side,
-      qty: p.qty,
-      entryPrice: p.entryPrice,
-      markPrice: p.markPrice,
-      marginMode: p.marginMode,
-      ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
-      ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
-      ...(p.accountType === undefined ? {} : { accountType: p.accountType }),
-      takerFeeRate: p.takerFeeRate,
-      tierBasis: p.tiers.basis,
-      tiers: p.tiers.tiers.map((t) => ({ floor: t.floor, ...(Number.isFinite(t.cap) ? { cap: t.cap } : {}), mmr: t.mmr, deduction: t.deduction })),
-    })),
-  };
-}
+/** Any account in the calc format (what a home would write out to replay later): the homes' own writer. */
+export const accountJsonOf = (account: Account): Record<string, unknown> => ({ ...accountDocument(account) });
 
 export interface MarketSpan {
   readonly startMs: number;
