@@ -117,14 +117,60 @@ export async function unlockVault(db: IDBPDatabase<SentryDb>, passphrase?: strin
   return secretStore(db, key);
 }
 
+/**
+ * Protects the saved secrets with a passphrase (`passphrase` given) or with this device's key (null):
+ * every secret is decrypted with the open vault and sealed again under the new key, and only then, in
+ * one IndexedDB transaction, the vault record and all sealed secrets are replaced. A failure before that
+ * (a damaged secret, a weak passphrase) changes nothing, and the transaction writes all or nothing.
+ */
+export async function changeVaultProtection(
+  db: IDBPDatabase<SentryDb>,
+  current: SecretStore,
+  passphrase: string | null,
+  iterations = MIN_PBKDF2_ITERATIONS,
+): Promise<SecretStore | VaultError> {
+  if (passphrase !== null && passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    return vaultError('weak-passphrase', `The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+  }
+  if (iterations < MIN_PBKDF2_ITERATIONS) throw new RangeError(`PBKDF2 needs at least ${MIN_PBKDF2_ITERATIONS} iterations`);
+  const names = (await db.getAllKeys('secrets')).map(String);
+  const plain: Array<[string, string]> = [];
+  for (const name of names) {
+    try {
+      const value = await current.get(name);
+      if (value !== undefined) plain.push([name, value]);
+    } catch {
+      return vaultError('damaged', `The saved secret "${name}" cannot be decrypted, so the keys were not moved: remove that account, then try again.`);
+    }
+  }
+  let key: CryptoKey;
+  let record: VaultRecord;
+  if (passphrase === null) {
+    key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    record = { id: 'vault', kind: 'device', key, check: await seal(key, CHECK_TEXT, CHECK_AAD) };
+  } else {
+    const salt = randomBytes(16);
+    key = await derivePassphraseKey(passphrase, salt, iterations);
+    record = { id: 'vault', kind: 'passphrase', salt, iterations, check: await seal(key, CHECK_TEXT, CHECK_AAD) };
+  }
+  const sealed = await Promise.all(plain.map(async ([name, value]) => ({ name, ...(await seal(key, value, secretAad(name))) })));
+  // No await between the writes but the transaction's end: IndexedDB commits them together or not at all.
+  const tx = db.transaction(['vault', 'secrets'], 'readwrite');
+  const writes = [tx.objectStore('vault').put(record), ...sealed.map((s) => tx.objectStore('secrets').put(s))];
+  await Promise.all([...writes, tx.done]);
+  return secretStore(db, key);
+}
+
 /** Forgets the vault and every secret in it (the way out of a forgotten passphrase). */
 export async function resetVault(db: IDBPDatabase<SentryDb>): Promise<void> {
   const tx = db.transaction(['vault', 'secrets'], 'readwrite');
   await Promise.all([tx.objectStore('vault').clear(), tx.objectStore('secrets').clear(), tx.done]);
 }
 
+const secretAad = (name: string): string => `secret:${name}`;
+
 function secretStore(db: IDBPDatabase<SentryDb>, key: CryptoKey): SecretStore {
-  const aad = (name: string): string => `secret:${name}`;
+  const aad = secretAad;
   return {
     async get(name) {
       const record = await db.get('secrets', name);
