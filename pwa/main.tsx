@@ -3,7 +3,7 @@ import { AppShell } from './app/app-shell.tsx';
 import { ErrorBoundary } from './app/error-boundary.tsx';
 import { simulatorOrigin, startMonitorFeed, type MonitorFeed } from './app/monitor-feed.ts';
 import { openStore, type OpenedStore } from './platform/open-store.ts';
-import { isVaultError, unlockVault } from './platform/secret-vault.ts';
+import { vaultSession } from './app/vault-session.ts';
 import { registerServiceWorker, type UpdateChannel } from './platform/sw-updates.ts';
 import './app/shell.css';
 
@@ -23,17 +23,16 @@ const startFeed = (opened: OpenedStore): MonitorFeed => {
     storage = null;
   }
   const db = opened.db;
-  return startMonitorFeed(worker, db, {
+  const feed = startMonitorFeed(worker, db, {
     simulatorOrigin: simulatorOrigin(location, storage),
     pageOrigin: location.origin,
     fetch: (url, init) => fetch(url, init),
-    vault: async () => {
-      if (db === null) return 'this browser keeps no data here';
-      const vault = await unlockVault(db);
-      // A passphrase vault stays locked until the passphrase is given; a device vault opens by itself.
-      return isVaultError(vault) ? vault.message : vault;
-    },
+    // A passphrase vault stays locked until the passphrase is given; a device vault opens by itself.
+    vault: async () => (db === null ? 'this browser keeps no data here' : vaultSession(db).open()),
   });
+  // Unlocked, or moved under a passphrase: the worker gets its keyed accounts without a reload.
+  if (db !== null) vaultSession(db).onChange(() => feed.settingsChanged());
+  return feed;
 };
 
 const root = document.getElementById('root');

@@ -9,6 +9,8 @@ import { ROUTES, routeOf } from './routes.tsx';
 import { formatSavedAt } from './saved-at.ts';
 import { OfflineBanner, StoreBanner, UpdateBanner } from './status-banners.tsx';
 import { useHash, useOnline, useSecondClock, useUpdateReady } from './use-browser-state.ts';
+import { UnlockBanner } from './unlock-banner.tsx';
+import { vaultSession } from './vault-session.ts';
 
 /**
  * The frame every screen sits in: the header with the navigation, the banners that concern the whole
@@ -81,6 +83,7 @@ export function AppShell({ opening, updates, startFeed }: { opening: Promise<Ope
           </div>
         )}
         {store !== null && store.report.problems.length > 0 && <StoreBanner report={store.report} />}
+        {store?.db != null && <UnlockBanner session={vaultSession(store.db)} />}
         {data.problems.length > 0 && (
           <div className="banner banner-error" role="alert" data-testid="monitor-problems">
             <ul>

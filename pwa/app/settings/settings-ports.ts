@@ -8,15 +8,15 @@ import type { SecretStore } from '../../../shared/ports/secret-store.ts';
 import { getSetting, putSetting } from '../../platform/app-records.ts';
 import type { SentryDb } from '../../platform/db-schema.ts';
 import type { PlainData } from '../../platform/plain-data.ts';
-import { createDeviceVault, isVaultError, unlockVault } from '../../platform/secret-vault.ts';
+import { vaultSession } from '../vault-session.ts';
 import type { SettingsPorts } from './settings-actions.ts';
 import type { NotificationPort, RelayPort } from './settings-screen.tsx';
 import { SETTINGS_NAME } from '../../platform/settings-record.ts';
 
 /**
  * The Settings screen's ports on the real platform: the settings record in IndexedDB, the vault
- * (a device vault is made on the first key when none exists; a passphrase vault must be unlocked by
- * the app first and handed in), the key check on fetch and WebCrypto against `restBase(venue)`
+ * (the page's one vault session: a device vault is made on the first key when none exists; a passphrase
+ * vault is unlocked once, from the banner or Settings' Key protection), the key check on fetch and WebCrypto against `restBase(venue)`
  * (the venue itself, or the simulator's `<origin>/<venue>` in demo and tests).
  */
 export const liveRestBase = (venue: VenueId): KeyCheckEndpoints =>
@@ -39,14 +39,7 @@ export function browserSettingsPorts(
       // The record is plain data by construction (settings-model.ts); putSetting checks it again.
       save: (settings) => putSetting(db, SETTINGS_NAME, settings as unknown as PlainData),
     },
-    async vault() {
-      if (unlocked !== null) return unlocked;
-      const opened = await unlockVault(db);
-      if (!isVaultError(opened)) return opened;
-      if (opened.reason !== 'no-vault') return opened.message;
-      const made = await createDeviceVault(db);
-      return isVaultError(made) ? made.message : made;
-    },
+    vault: () => (unlocked !== null ? Promise.resolve(unlocked) : vaultSession(db).open()),
     checkKey: (venue, access) => checkKey(venue, access, restBase(venue), { http, hmac, now: () => Date.now() }),
   };
 }

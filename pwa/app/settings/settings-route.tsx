@@ -4,6 +4,8 @@ import type { ScreenProps } from '../screen-props.ts';
 import { browserNotifications, browserRelay, browserSettingsPorts, liveRestBase, simulatorRestBase } from './settings-ports.ts';
 import type { SettingsPorts } from './settings-actions.ts';
 import { SettingsScreen } from './settings-screen.tsx';
+import { KeyProtectionCard } from './key-protection-card.tsx';
+import { vaultSession } from '../vault-session.ts';
 
 function storage(): Storage | null {
   try {
@@ -41,6 +43,7 @@ export default function SettingsRoute({ db, feed }: Pick<ScreenProps, 'db' | 'fe
         Settings
       </h2>
       <SettingsScreen ports={ports} notifications={browserNotifications} relay={browserRelay} />
+      {db !== null && <KeyProtectionCard session={vaultSession(db)} />}
     </section>
   );
 }
