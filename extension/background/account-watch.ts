@@ -9,9 +9,8 @@ import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
 import type { Feed } from '../../shared/feed/feed.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
-import { accountReport } from '../../shared/protocol/account-report-builder.ts';
 import { logDecisions, type AlertLog } from '../../shared/protocol/alert-log.ts';
-import { lastPriceAt, venueFigures } from '../../shared/protocol/feed-figures.ts';
+import { liveAccountReport } from '../../shared/protocol/feed-figures.ts';
 
 /**
  * One watched account: its feed, the live monitor stepped once per batch of feed events (the coalesced
@@ -90,22 +89,16 @@ export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
     log: () => log,
     report(now) {
       const monitor = live.monitor;
-      if (monitor === null || monitor.view === null) return null;
-      const state = feed.state();
-      const health = feed.health();
-      return accountReport({
+      if (monitor === null) return null;
+      return liveAccountReport({
         accountId: setup.account.accountId,
         mode: setup.account.mode,
-        account: monitor.account,
+        monitor,
         model: config.model,
-        view: monitor.view,
         ladder: monitor.config.policy.ladder,
-        alertState: monitor.state.alerts,
         alertLog: log,
-        stale: monitor.state.stale,
-        feed: { connections: health.connections, staleSymbols: health.stale, lastMarkAt: lastPriceAt(state) },
-        venueFigures: venueFigures(state),
-      minuteMoves: monitor.state.minuteMoves,
+        feedState: feed.state(),
+        health: feed.health(),
         now,
       });
     },

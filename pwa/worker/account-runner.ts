@@ -13,9 +13,8 @@ import { createEventBatcher } from '../../shared/feed/event-batcher.ts';
 import { createFeed, type Feed, type FeedOptions } from '../../shared/feed/feed.ts';
 import { createManualFeed, manualSymbols } from '../../shared/feed/manual-feed.ts';
 import type { AccountReport } from '../../shared/protocol/account-report.ts';
-import { accountReport } from '../../shared/protocol/account-report-builder.ts';
 import { emptyAlertLog, logDecisions, type AlertEntry, type AlertLog } from '../../shared/protocol/alert-log.ts';
-import { lastPriceAt, venueFigures } from '../../shared/protocol/feed-figures.ts';
+import { liveAccountReport } from '../../shared/protocol/feed-figures.ts';
 
 /**
  * One account's data path, platform-free so it runs in the worker and in a Node test alike: its feed
@@ -104,22 +103,16 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
 
   const report = (): AccountReport | null => {
     const monitor = live.monitor;
-    if (feed === null || monitor === null || monitor.view === null) return null;
-    const state = feed.state();
-    const health = feed.health();
-    return accountReport({
+    if (feed === null || monitor === null) return null;
+    return liveAccountReport({
       accountId: account.id,
       mode: account.mode,
-      account: monitor.account,
+      monitor,
       model: adapter.margin,
-      view: monitor.view,
       ladder,
-      alertState: monitor.state.alerts,
       alertLog: log,
-      stale: monitor.state.stale,
-      feed: { connections: health.connections, staleSymbols: health.stale, lastMarkAt: lastPriceAt(state) },
-      venueFigures: venueFigures(state),
-      minuteMoves: monitor.state.minuteMoves,
+      feedState: feed.state(),
+      health: feed.health(),
       // The venue's clock (the simulator's runs faster than ours): figures are aged against the data.
       now: live.now ?? monitor.state.now ?? ports.clock.now(),
     });
