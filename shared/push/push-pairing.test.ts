@@ -37,6 +37,8 @@ describe('push pairing: builder, link and parser', () => {
     expect(parsePushPairing(`  ${text.split('#pair-sender=')[1]!}\n`)).toEqual(p);
     expect(parsePushPairing(JSON.stringify(p))).toEqual(p);
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    // chrome.storage and postMessage hand it on by structured clone.
+    expect(structuredClone(p)).toStrictEqual(p);
   });
 
   it('signs with the phone key: the push service that checks the subscription key accepts the push and decrypts it', async () => {

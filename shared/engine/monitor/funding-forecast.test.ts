@@ -90,6 +90,10 @@ describe('a funding payment in the forecast and the alert', () => {
     const saved = JSON.parse(JSON.stringify(snapshotMonitor(withFunding.monitor)));
     expect(parseMonitorSnapshot(saved)).toEqual(saved);
     expect(saved.state.alerts.history.some((a: AlertRecord) => a.funding?.timeMs === FUNDING_AT)).toBe(true);
+    // The state with its funding notice (and shape, minute moves) is plain data: the same after a clone and JSON.
+    expect(withFunding.monitor.state.funding['BTCUSDT']?.timeMs).toBe(FUNDING_AT);
+    expect(structuredClone(withFunding.monitor.state)).toStrictEqual(withFunding.monitor.state);
+    expect(JSON.parse(JSON.stringify(withFunding.monitor.state))).toStrictEqual(withFunding.monitor.state);
     // The log keeps it as plain data, and reads it back.
     const back = parseAlertLog(JSON.parse(JSON.stringify(log)));
     expect(back).toEqual(JSON.parse(JSON.stringify(log)));
