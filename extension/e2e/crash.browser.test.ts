@@ -135,9 +135,16 @@ describe('the extension through the crash scenario', () => {
     // The badge climbed the ladder in order (a stale "?" may ride along while a socket reconnects).
     const tiers = badges.map((b) => b.replace('?', ''));
     expect(tiers.indexOf('W'), badges.join(' > ')).toBeGreaterThanOrEqual(0);
-    expect(tiers.indexOf('MC'), badges.join(' > ')).toBeGreaterThan(tiers.indexOf('W'));
-    expect(tiers.indexOf('CR'), badges.join(' > ')).toBeGreaterThan(tiers.indexOf('MC'));
+    expect(tiers.indexOf('CR'), badges.join(' > ')).toBeGreaterThan(tiers.indexOf('W'));
     const all = await waitUntil('the notification log after the restart', () => notifications());
+    // Margin call can come and go between two reads of the badge (15 s of sim time, the batches now handed on
+    // at once when a tier is crossed): where the badge showed it, it is between; it was announced either way.
+    if (tiers.includes('MC')) {
+      expect(tiers.indexOf('MC'), badges.join(' > ')).toBeGreaterThan(tiers.indexOf('W'));
+      expect(tiers.indexOf('CR'), badges.join(' > ')).toBeGreaterThan(tiers.indexOf('MC'));
+    } else {
+      expect(all.some((n) => /^Margin call/.test(n.title)), all.map((n) => n.title).join(' | ')).toBe(true);
+    }
     expect(all.length).toBeGreaterThan(killedAt!.notifiedBefore.length);
     const firstNotices = all.filter((n) => n.reminder === 0).map((n) => n.id);
     expect(new Set(firstNotices).size).toBe(firstNotices.length);
