@@ -13,6 +13,7 @@ import { DEFAULT_VOLATILITY_OPTIONS, type VolatilityOptions } from '../projectio
 import { readFields, refuse, type FieldError } from '../../units/field-error.ts';
 import { at, bool, checked, item, jsonNumber, nonEmptyArr, oneOf, shown, str, strictObj, type FieldObject } from '../../units/field-readers.ts';
 import type { MonitorOptions } from './account-monitor.ts';
+import { OPTION_BOUNDS as B, type OptionBound } from './option-bounds.ts';
 
 /**
  * The monitor's settings as plain JSON: the `policy` object of a replay document (docs/replay-and-calc.md), a
@@ -41,10 +42,14 @@ export type PolicyOverrides = Partial<Omit<MonitorOptions, 'accountId'>>;
 type Obj = FieldObject;
 type Reader<V> = (raw: unknown, field: string) => V;
 
-const numberWhere = (raw: unknown, field: string, ok: (n: number) => boolean, rule: string): number => checked(jsonNumber(raw, field), field, ok, rule);
-const positive = (raw: unknown, field: string): number => numberWhere(raw, field, (n) => n > 0, 'a number > 0');
-const fraction = (raw: unknown, field: string): number => numberWhere(raw, field, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
-const probability = (raw: unknown, field: string): number => numberWhere(raw, field, (n) => n > 0 && n <= 1, 'a probability in (0, 1]');
+const numberWhere = (raw: unknown, field: string, bound: OptionBound): number => checked(jsonNumber(raw, field), field, bound.ok, bound.rule);
+const within =
+  (bound: OptionBound): Reader<number> =>
+  (raw, field) =>
+    numberWhere(raw, field, bound);
+const positive = within(B.duration);
+const fraction = within(B.hysteresis);
+const probability = within(B.threshold);
 const durationOrNull = (raw: unknown, field: string): number | null => (raw === null ? null : positive(raw, field));
 
 /**
@@ -75,7 +80,7 @@ function predictAt(raw: unknown, field: string): PredictRule | null {
 
 function tierAt(raw: unknown, field: string): TierRule {
   const o = strictObj(raw, field, TIER_FIELDS);
-  const level = numberWhere(o['level'], `${field}.level`, (n) => n > 0 && n <= 1, 'a level in (0, 1]');
+  const level = numberWhere(o['level'], `${field}.level`, B.level);
   const preset = DEFAULT_LADDER.find((r) => r.level === level);
   if (preset === undefined) {
     // A new level has no default to start from: say what it is called and how loud it is.
@@ -137,7 +142,7 @@ function quietHoursAt(raw: unknown, field: string): QuietHours | null {
     utcOffsetMinutes:
       o['utcOffsetMinutes'] === undefined
         ? 0
-        : numberWhere(o['utcOffsetMinutes'], `${field}.utcOffsetMinutes`, (n) => Number.isInteger(n) && n >= -720 && n <= 840, 'whole minutes in [-720, 840]'),
+        : numberWhere(o['utcOffsetMinutes'], `${field}.utcOffsetMinutes`, B.utcOffsetMinutes),
   };
 }
 
@@ -174,7 +179,7 @@ export function policyOverridesAt(raw: unknown, field: string): PolicyOverrides 
   if (POLICY_FIELDS.slice(0, 5).some((k) => o[k] !== undefined)) out.policy = policy;
   if (o['horizonsSec'] !== undefined) out.horizonsSec = horizonsAt(o['horizonsSec'], `${field}.horizonsSec`);
   if (o['target'] !== undefined) {
-    out.target = o['target'] === null ? null : numberWhere(o['target'], `${field}.target`, (n) => n > 0 && n <= 1, 'a target rho in (0, 1]');
+    out.target = o['target'] === null ? null : numberWhere(o['target'], `${field}.target`, B.target);
   }
   if (o['liquidationOdds'] !== undefined) {
     const f = `${field}.liquidationOdds`;
@@ -184,7 +189,7 @@ export function policyOverridesAt(raw: unknown, field: string): PolicyOverrides 
         ? null
         : {
             horizonSec: positive(odds['horizonSec'], `${f}.horizonSec`),
-            maxProbability: numberWhere(odds['maxProbability'], `${f}.maxProbability`, (n) => n > 0 && n < 1, 'a probability in (0, 1)'),
+            maxProbability: numberWhere(odds['maxProbability'], `${f}.maxProbability`, B.maxProbability),
           };
   }
   if (o['volatility'] !== undefined) {
@@ -192,9 +197,9 @@ export function policyOverridesAt(raw: unknown, field: string): PolicyOverrides 
     out.volatility = overridesOf<VolatilityOptions>(o['volatility'], f, DEFAULT_VOLATILITY_OPTIONS, {
       halfLifeMs: positive,
       slowHalfLifeMs: positive,
-      minReturnMs: (v, g) => numberWhere(v, g, (n) => n >= 0, 'a duration >= 0'),
-      floorSigmaAnnual: (v, g) => numberWhere(v, g, (n) => n >= 0 && n < 100, 'an annualised sigma in [0, 100)'),
-      priorSigmaAnnual: (v, g) => numberWhere(v, g, (n) => n > 0 && n < 100, 'an annualised sigma in (0, 100)'),
+      minReturnMs: within(B.durationOrZero),
+      floorSigmaAnnual: within(B.floorSigmaAnnual),
+      priorSigmaAnnual: within(B.priorSigmaAnnual),
       priorWeightMs: positive,
     });
     if (out.volatility.slowHalfLifeMs < out.volatility.halfLifeMs) {
@@ -206,9 +211,8 @@ export function policyOverridesAt(raw: unknown, field: string): PolicyOverrides 
     out.correlation = overridesOf<CorrelationOptions>(o['correlation'], f, DEFAULT_CORRELATION_OPTIONS, {
       sampleEveryMs: positive,
       halfLifeMs: positive,
-      // Non-negative keeps the prior matrix positive semi-definite for any number of symbols.
-      priorCorrelation: (v, g) => numberWhere(v, g, (n) => n >= 0 && n < 1, 'a correlation in [0, 1)'),
-      priorWeightMs: (v, g) => numberWhere(v, g, (n) => n >= 0, 'a duration >= 0'),
+      priorCorrelation: within(B.priorCorrelation),
+      priorWeightMs: within(B.durationOrZero),
     });
   }
   return out;

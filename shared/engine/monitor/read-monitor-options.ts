@@ -7,24 +7,31 @@ import type { MonitorOptions } from './account-monitor.ts';
 import { readForecastTerms } from './read-market-shape.ts';
 import type { LiquidationOdds } from './subject-facts.ts';
 import { oneOf } from '../../units/field-readers.ts';
-import { bool, exactObject, finite, listOf, nonEmpty, nonNegative, orNull, positive } from './snapshot-fields.ts';
+import { bool, exactObject, finite, listOf, nonEmpty, orNull } from './snapshot-fields.ts';
+import { OPTION_BOUNDS as B, type OptionBound } from './option-bounds.ts';
 
 /**
  * The whole of a saved monitor's options (every field present, in the engine's own shape: quiet hours
- * as minutes of the day), held to the same bounds as a replay document's `policy`
+ * as minutes of the day), held to the bounds of option-bounds.ts, as a replay document's `policy` is
  * (parse-policy-overrides.ts), so a saved monitor can hold nothing a user could not set.
  */
 
 const SEVERITIES: readonly Severity[] = ['watch', 'margin-call', 'critical', 'liquidation'];
-const probability = (raw: unknown, path: string): number => finite(raw, path, (n) => n > 0 && n <= 1, 'a probability in (0, 1]');
-const fraction = (raw: unknown, path: string): number => finite(raw, path, (n) => n >= 0 && n < 1, 'a number in [0, 1)');
+const within =
+  (bound: OptionBound) =>
+  (raw: unknown, path: string): number =>
+    finite(raw, path, bound.ok, bound.rule);
+const positive = within(B.duration);
+const nonNegative = within(B.durationOrZero);
+const probability = within(B.threshold);
+const fraction = within(B.hysteresis);
 const durationOrNull = orNull(positive);
 const minute = (raw: unknown, path: string): number => finite(raw, path, (n) => Number.isInteger(n) && n >= 0 && n < 1440, 'a minute of the day, 0..1439');
 
 function tierRule(raw: unknown, path: string): TierRule {
   const o = exactObject(raw, path, ['level', 'name', 'severity', 'push', 'bypassesQuietHours', 'graceMs', 'remindEveryMs', 'predict']);
   return {
-    level: finite(o['level'], `${path}.level`, (n) => n > 0 && n <= 1, 'a level in (0, 1]'),
+    level: within(B.level)(o['level'], `${path}.level`),
     name: nonEmpty(o['name'], `${path}.name`),
     severity: oneOf(o['severity'], `${path}.severity`, SEVERITIES),
     push: bool(o['push'], `${path}.push`),
@@ -43,7 +50,7 @@ function quietHours(raw: unknown, path: string): QuietHours {
   return {
     startMinute: minute(o['startMinute'], `${path}.startMinute`),
     endMinute: minute(o['endMinute'], `${path}.endMinute`),
-    utcOffsetMinutes: finite(o['utcOffsetMinutes'], `${path}.utcOffsetMinutes`, (n) => Number.isInteger(n) && n >= -720 && n <= 840, 'whole minutes in [-720, 840]'),
+    utcOffsetMinutes: within(B.utcOffsetMinutes)(o['utcOffsetMinutes'], `${path}.utcOffsetMinutes`),
   };
 }
 
@@ -69,8 +76,8 @@ function volatility(raw: unknown, path: string): VolatilityOptions {
     halfLifeMs: positive(o['halfLifeMs'], `${path}.halfLifeMs`),
     slowHalfLifeMs: positive(o['slowHalfLifeMs'], `${path}.slowHalfLifeMs`),
     minReturnMs: nonNegative(o['minReturnMs'], `${path}.minReturnMs`),
-    floorSigmaAnnual: finite(o['floorSigmaAnnual'], `${path}.floorSigmaAnnual`, (n) => n >= 0 && n < 100, 'an annualised sigma in [0, 100)'),
-    priorSigmaAnnual: finite(o['priorSigmaAnnual'], `${path}.priorSigmaAnnual`, (n) => n > 0 && n < 100, 'an annualised sigma in (0, 100)'),
+    floorSigmaAnnual: within(B.floorSigmaAnnual)(o['floorSigmaAnnual'], `${path}.floorSigmaAnnual`),
+    priorSigmaAnnual: within(B.priorSigmaAnnual)(o['priorSigmaAnnual'], `${path}.priorSigmaAnnual`),
     priorWeightMs: positive(o['priorWeightMs'], `${path}.priorWeightMs`),
   };
   if (options.slowHalfLifeMs < options.halfLifeMs) refuse(`${path}.slowHalfLifeMs`, `the slow half-life must be at least the fast one (${options.halfLifeMs} ms)`);
@@ -82,7 +89,7 @@ function correlation(raw: unknown, path: string): CorrelationOptions {
   return {
     sampleEveryMs: positive(o['sampleEveryMs'], `${path}.sampleEveryMs`),
     halfLifeMs: positive(o['halfLifeMs'], `${path}.halfLifeMs`),
-    priorCorrelation: fraction(o['priorCorrelation'], `${path}.priorCorrelation`),
+    priorCorrelation: within(B.priorCorrelation)(o['priorCorrelation'], `${path}.priorCorrelation`),
     priorWeightMs: nonNegative(o['priorWeightMs'], `${path}.priorWeightMs`),
   };
 }
@@ -91,7 +98,7 @@ function liquidationOdds(raw: unknown, path: string): LiquidationOdds {
   const o = exactObject(raw, path, ['horizonSec', 'maxProbability']);
   return {
     horizonSec: positive(o['horizonSec'], `${path}.horizonSec`),
-    maxProbability: finite(o['maxProbability'], `${path}.maxProbability`, (n) => n > 0 && n < 1, 'a probability in (0, 1)'),
+    maxProbability: within(B.maxProbability)(o['maxProbability'], `${path}.maxProbability`),
   };
 }
 
@@ -108,7 +115,7 @@ export function readMonitorOptions(raw: unknown, path: string): MonitorOptions {
     volatility: volatility(o['volatility'], `${path}.volatility`),
     correlation: correlation(o['correlation'], `${path}.correlation`),
     horizonsSec,
-    target: orNull((v, f) => finite(v, f, (n) => n > 0 && n <= 1, 'a target rho in (0, 1]'))(o['target'], `${path}.target`),
+    target: orNull(within(B.target))(o['target'], `${path}.target`),
     liquidationOdds: orNull(liquidationOdds)(o['liquidationOdds'], `${path}.liquidationOdds`),
     forecastTerms: readForecastTerms(o['forecastTerms'], `${path}.forecastTerms`),
   };
