@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SecretStore } from '../../shared/ports/secret-store.ts';
 import { DEFAULT_SETTINGS, secretName, type AccountSettings, type PwaSettings } from '../platform/settings-record.ts';
-import { watchList } from './watch-list.ts';
+import { watchedSimulator, watchList } from './watch-list.ts';
 
 const memoryVault = (entries: Record<string, string>): SecretStore => ({
   get: async (name) => entries[name],
@@ -56,5 +56,12 @@ describe('watchList', () => {
     expect(half.accounts).toEqual([]);
     expect(half.problems[0]).toMatch(/keys are not on this device/);
     expect(half.problems.join(' ')).not.toContain('secret-key-text');
+  });
+
+  it("the simulator (for watching and for Settings' key check): the page's ?sim= wins, then the record's, else none", () => {
+    const named = { simulatorOrigin: 'http://127.0.0.1:8780' };
+    expect(watchedSimulator('http://127.0.0.1:9000', named)).toBe('http://127.0.0.1:9000');
+    expect(watchedSimulator(null, named)).toBe('http://127.0.0.1:8780');
+    expect(watchedSimulator(null, { simulatorOrigin: null })).toBeNull();
   });
 });

@@ -33,12 +33,15 @@ export const DEMO_WATCH: readonly WatchedAccount[] = VENUE_IDS.map((venue) => ({
   manual: null,
 }));
 
+/** The simulator accounts are watched on (and keys checked against): the page's `?sim=`, else the record's, else none. */
+export const watchedSimulator = (pageSim: string | null, settings: Pick<PwaSettings, 'simulatorOrigin'>): string | null => pageSim ?? settings.simulatorOrigin;
+
 export async function watchList(
   settings: PwaSettings,
   origins: { readonly sim: string | null; readonly page: string },
   vault: () => Promise<SecretStore | string>,
 ): Promise<WatchList> {
-  const sim = origins.sim ?? settings.simulatorOrigin;
+  const sim = watchedSimulator(origins.sim, settings);
   // The demo accounts exist only on a simulator: without one named, the page's own origin serves it (npm start).
   if (settings.demoMode) return { simulatorOrigin: sim ?? origins.page, accounts: [...DEMO_WATCH], problems: [] };
   const accounts: WatchedAccount[] = [];

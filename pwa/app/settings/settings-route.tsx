@@ -6,6 +6,9 @@ import type { SettingsPorts } from './settings-actions.ts';
 import { SettingsScreen } from './settings-screen.tsx';
 import { KeyProtectionCard } from './key-protection-card.tsx';
 import { vaultSession } from '../vault-session.ts';
+import { isFieldError } from '../../../shared/units/field-error.ts';
+import { parseSettings } from '../../platform/settings-record.ts';
+import { watchedSimulator } from '../watch-list.ts';
 
 function storage(): Storage | null {
   try {
@@ -17,16 +20,22 @@ function storage(): Storage | null {
 
 /**
  * The Settings screen as the app's route renders it: the browser's ports over the app's database,
- * keys checked against the simulator when the page was opened on one (`?sim=`), else the venues; each
- * save tells the monitor feed, so the watched accounts follow without a reload.
+ * keys checked where the watch list will watch them: the simulator the page was opened on (`?sim=`),
+ * else the one the settings record names, else the venues; each save tells the monitor feed, so the
+ * watched accounts follow without a reload.
  */
 export default function SettingsRoute({ db, feed }: Pick<ScreenProps, 'db' | 'feed'>) {
   const ports = useMemo((): SettingsPorts | null => {
     if (db === null) return null;
-    const sim = simulatorOrigin(location, storage());
-    const base = browserSettingsPorts(db, sim === null ? liveRestBase : simulatorRestBase(sim));
+    const pageSim = simulatorOrigin(location, storage());
+    const base = browserSettingsPorts(db);
     return {
       ...base,
+      checkKey: async (venue, access) => {
+        const saved = parseSettings(await base.store.load());
+        const sim = isFieldError(saved) ? pageSim : watchedSimulator(pageSim, saved);
+        return browserSettingsPorts(db, sim === null ? liveRestBase : simulatorRestBase(sim)).checkKey(venue, access);
+      },
       store: {
         load: () => base.store.load(),
         save: async (settings) => {
