@@ -1,6 +1,6 @@
 import { emptyAccountState, type AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { Account, VenueId } from '../../shared/engine/positions/account.ts';
-import type { VenuePosition } from '../../shared/engine/positions/venue-events.ts';
+import { reportedPosition, type VenuePosition } from '../../shared/engine/positions/venue-events.ts';
 import type { MonitorOptions } from '../../shared/engine/monitor/account-monitor.ts';
 import { parsePolicyOverrides } from '../../shared/engine/monitor/parse-policy-overrides.ts';
 import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
@@ -40,17 +40,7 @@ export function baseStateOf(account: Account, takenAt: number): AccountState {
   for (const p of account.positions) {
     // One slot per symbol, side and mode: what a hedge-mode venue would key it by.
     const key = `${p.symbol}:${p.side}:${p.marginMode}`;
-    positions.set(key, {
-      key,
-      symbol: p.symbol,
-      side: p.side,
-      qty: p.qty,
-      entryPrice: p.entryPrice,
-      marginMode: p.marginMode,
-      markPrice: p.markPrice,
-      ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
-      ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
-    });
+    positions.set(key, reportedPosition(p, key));
     tiers.set(p.symbol, { table: p.tiers, fetchedAt: takenAtMs });
     reportedAt.set(key, takenAtMs);
   }

@@ -1,7 +1,7 @@
 import { applyVenueEvents, type AccountState } from '../engine/positions/account-state.ts';
 import type { Account } from '../engine/positions/account.ts';
 import type { FeedEvent } from '../engine/positions/feed-notices.ts';
-import type { VenueEvent, VenuePosition } from '../engine/positions/venue-events.ts';
+import { reportedPosition, type VenueEvent, type VenuePosition } from '../engine/positions/venue-events.ts';
 import type { EpochMs } from '../units/units.ts';
 import type { Feed } from './feed.ts';
 
@@ -21,17 +21,7 @@ export const manualPositionKey = (p: { readonly symbol: string; readonly side: s
 export const manualSymbols = (account: Account): string[] => [...new Set(account.positions.map((p) => p.symbol))];
 
 export function manualAccountEvents(account: Account, time: EpochMs): VenueEvent[] {
-  const open: VenuePosition[] = account.positions.map((p, i, all) => ({
-    key: manualPositionKey(p, i, all),
-    symbol: p.symbol,
-    side: p.side,
-    qty: p.qty,
-    entryPrice: p.entryPrice,
-    marginMode: p.marginMode,
-    markPrice: p.markPrice,
-    ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
-    ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
-  }));
+  const open: VenuePosition[] = account.positions.map((p, i, all) => reportedPosition(p, manualPositionKey(p, i, all)));
   return [
     { kind: 'positions', mode: 'snapshot', open, closed: [], time },
     { kind: 'balance', walletBalance: account.walletBalance, includesIsolatedMargin: false, time },

@@ -1,6 +1,6 @@
 import type { EpochMs, Price, Qty, Ratio, Usdt } from '../../units/units.ts';
 import { isFieldError, readFields } from '../../units/field-error.ts';
-import type { MarginMode, Side, TierTable } from './account.ts';
+import type { MarginMode, Position, Side, TierTable } from './account.ts';
 
 /**
  * What every venue adapter turns its frames and REST replies into. The account-state reducer
@@ -57,6 +57,19 @@ export interface VenuePosition {
   /** The venue's own liquidation price estimate, for comparison only. */
   readonly venueLiquidationPrice?: Price;
 }
+
+/** A position the user typed or a device sent, as a venue would report it in slot `key`. */
+export const reportedPosition = (p: Position, key: string): VenuePosition => ({
+  key,
+  symbol: p.symbol,
+  side: p.side,
+  qty: p.qty,
+  entryPrice: p.entryPrice,
+  marginMode: p.marginMode,
+  markPrice: p.markPrice,
+  ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
+  ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
+});
 
 /**
  * Positions from a snapshot (REST, or a venue's snapshot push) or from a stream update. A snapshot
