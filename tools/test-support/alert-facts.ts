@@ -1,4 +1,4 @@
-import type { AlertDecision, AlertRecord, LevelReach, SubjectFacts } from '../../shared/engine/alerts/alert-decision.ts';
+import type { AlertDecision, AlertRecord, LevelReach, SubjectFacts, SubjectSearches, SuggestedStop, SuggestionOdds } from '../../shared/engine/alerts/alert-decision.ts';
 import { DEFAULT_ALERT_POLICY, levelKey, type AlertPolicyOptions } from '../../shared/engine/alerts/alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState, type AlertPolicyState } from '../../shared/engine/alerts/alert-policy.ts';
 import { diffusionTimeSec, medianPassageTimeSec } from '../../shared/engine/projection/first-passage.ts';
@@ -17,6 +17,27 @@ export function reachWithProbability(p: number): LevelReach {
   return { medianTimeSec: medianPassageTimeSec(tau), horizons: [{ horizonSec: PREDICT_HORIZON_SEC, probability: Math.min(1, Math.max(0, p)) }] };
 }
 
+/** Searches whose answers are known already (a test's facts): the same calls the monitor's answer by searching. */
+export function knownSearches(known: {
+  readonly reach: Readonly<Record<string, LevelReach>>;
+  readonly oddsTopUpUsdt: number;
+  readonly protectiveStop: SuggestedStop | null;
+  readonly odds: SuggestionOdds | null;
+}): SubjectSearches {
+  return { reach: (key) => known.reach[key], oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds };
+}
+
+/** Facts with every search answered (at `levelKeys`), as plain data: what two evaluations are compared by. */
+export function answeredFacts(facts: readonly SubjectFacts[], levelKeys: readonly string[]) {
+  return facts.map(({ searches, ...plain }) => ({
+    ...plain,
+    reach: Object.fromEntries(levelKeys.map((key) => [key, searches.reach(key)])),
+    oddsTopUpUsdt: searches.oddsTopUpUsdt(),
+    protectiveStop: searches.protectiveStop(),
+    odds: searches.odds(),
+  }));
+}
+
 /**
  * Facts for one subject as the policy tests need them: a risk ratio and, optionally, P(touch within
  * the predict horizon) of each level (0 when not given, so no prediction fires unless a test asks for one).
@@ -30,13 +51,15 @@ export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, 
     riskRatio,
     equityUsdt: 1000,
     requirementUsdt: 1000 * riskRatio,
-    reach: Object.fromEntries(levels.map((l) => [levelKey(l), reachWithProbability(riskRatio >= l ? 1 : (reach[l] ?? 0))])),
     topUpUsdt: 412.5,
-    oddsTopUpUsdt: 1_250,
     reduction: { symbol: 'BTCUSDT', side: 'long', qty: 0.18, feeUsdt: 3.9, closesPosition: false },
-    protectiveStop: { symbol: 'BTCUSDT', side: 'long', triggerPrice: 93_100, fillPrice: 92_820, qty: 0.4, feeUsdt: 18.56, closesPosition: false, liquidationPrice: 91_500 },
-    odds: { horizonSec: 86_400, now: 0.2, afterTopUp: 0.08, afterOddsTopUp: 0.01, afterReduction: 0.09 },
     marks: { BTCUSDT: 97_000 },
+    searches: knownSearches({
+      reach: Object.fromEntries(levels.map((l) => [levelKey(l), reachWithProbability(riskRatio >= l ? 1 : (reach[l] ?? 0))])),
+      oddsTopUpUsdt: 1_250,
+      protectiveStop: { symbol: 'BTCUSDT', side: 'long', triggerPrice: 93_100, fillPrice: 92_820, qty: 0.4, feeUsdt: 18.56, closesPosition: false, liquidationPrice: 91_500 },
+      odds: { horizonSec: 86_400, now: 0.2, afterTopUp: 0.08, afterOddsTopUp: 0.01, afterReduction: 0.09 },
+    }),
   };
 }
 

@@ -16,7 +16,8 @@ const T0 = Date.UTC(2026, 10, 24, 12, 0);
 function nearLiquidation(rho: number, p15: number): SubjectFacts {
   const facts = subjectFactsAt(rho);
   const horizons = [{ horizonSec: LEAVE_BAND.horizonSec, probability: rho >= 1 ? 1 : p15 }];
-  return { ...facts, reach: { ...facts.reach, '1': { medianTimeSec: 600, horizons } } };
+  const reach = facts.searches.reach;
+  return { ...facts, searches: { ...facts.searches, reach: (key) => (key === '1' ? { medianTimeSec: 600, horizons } : reach(key)) } };
 }
 
 describe('the hysteresis band in price (issue 13, ask 7)', () => {

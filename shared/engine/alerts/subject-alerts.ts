@@ -54,7 +54,7 @@ export interface SubjectStep {
 /** A record is notified, kept in the history and saved: its numbers are finite or null (never Infinity). */
 const finiteOrNull = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
 
-const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.reach[levelKey(rule.level)];
+const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.searches.reach(levelKey(rule.level));
 
 /** The next tier above `tierIndex` that has a predict rule. */
 function predictionTarget(ladder: readonly TierRule[], tierIndex: number): number | null {
@@ -183,9 +183,9 @@ export function stepSubject(
     symbol: facts.symbol,
     side: facts.side,
     topUpUsdt: finiteOrNull(facts.topUpUsdt),
-    oddsTopUpUsdt: finiteOrNull(facts.oddsTopUpUsdt),
+    oddsTopUpUsdt: finiteOrNull(facts.searches.oddsTopUpUsdt()),
     reduction: facts.reduction,
-    protectiveStop: facts.protectiveStop,
+    protectiveStop: facts.searches.protectiveStop(),
     marks: facts.marks,
     reason: null,
     ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),

@@ -1,9 +1,9 @@
-import { tierPriceOf, type AccountRisk, type PositionRisk } from '../margin/evaluate-account.ts';
+import { riskSearches, tierPriceOf, type AccountRisk, type PositionRisk, type RiskSearches } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import { bufferTierOutlook, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, type RiskGroup } from './equity-buffer.ts';
-import { once } from './lazy-field.ts';
+import { once } from './once.ts';
 import type { FundingStep } from './funding-step.ts';
 import type { ShapeOf } from './market-shape.ts';
 import { positionTierOutlook, type CurveOf, type PositionProjection, type PositionTierOutlook } from './position-projection.ts';
@@ -30,19 +30,19 @@ export interface AccountProjector {
 }
 
 /**
- * See AccountProjector. A pool that holds one symbol takes tau from that symbol's tier price, which is
+ * See AccountProjector; the tier prices are the evaluation's searches (`searches`, shared with its
+ * other readers). A pool that holds one symbol takes tau from that symbol's tier price, which is
  * exact and computed anyway for its position.
  */
 export function accountProjector(
-  account: Account,
-  model: MarginModel,
-  risk: AccountRisk,
+  searches: RiskSearches,
   curveOf: CurveOf,
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
   shapeOf: ShapeOf = () => null,
   fundingOf: (symbol: string, side: PositionRisk['side']) => FundingStep | null = () => null,
 ): AccountProjector {
+  const { account, model, risk } = searches;
   const { levels } = risk;
   const positionTiers = new Map<number, PositionTierOutlook>();
   const poolTiers = new Map<number, BufferTierOutlook>();
@@ -56,7 +56,7 @@ export function accountProjector(
     const p = risk.positions[i];
     const level = levels[k];
     if (outlook === undefined && p !== undefined && level !== undefined) {
-      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec, shapeOf(p.symbol), fundingOf(p.symbol, p.side), tierPriceOf(p, levels, level));
+      outlook = positionTierOutlook(p, level, curveOf(p.symbol), horizonsSec, shapeOf(p.symbol), fundingOf(p.symbol, p.side), tierPriceOf(searches, i, level));
       positionTiers.set(key, outlook);
     }
     return outlook;
@@ -101,5 +101,5 @@ export function projectAccount(
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
 ): AccountProjection {
-  return accountProjector(account, model, risk, curveOf, correlations, horizonsSec).all();
+  return accountProjector(riskSearches(account, model, risk), curveOf, correlations, horizonsSec).all();
 }

@@ -1,4 +1,4 @@
-import type { PositionRisk } from '../margin/evaluate-account.ts';
+import type { PositionFigures, PositionRisk } from '../margin/evaluate-account.ts';
 import type { FundingStep } from './funding-step.ts';
 import { passageShapeOf, type MarketShape } from './market-shape.ts';
 import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
@@ -34,19 +34,19 @@ export type CurveOf = (symbol: string) => VarianceCurve;
  * moved", and the pool's own figure is buffer-reach.ts.
  */
 export function projectPosition(
-  risk: PositionRisk,
+  risk: PositionFigures,
   levels: readonly number[],
   curveOf: CurveOf,
   horizonsSec: readonly number[],
 ): PositionProjection {
   const curve = curveOf(risk.symbol);
-  const tiers = levels.map((level) => positionTierOutlook(risk, level, curve, horizonsSec));
+  const tiers = levels.map((level) => positionTierOutlook(risk, level, curve, horizonsSec, null, null, risk.tierPrices[String(level)] ?? null));
   return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(curve.fastPerSec), tiers };
 }
 
 /**
- * One tier of `projectPosition`, for callers that need only some of them (the alert policy), which
- * may pass the tier price they solved for that level alone (evaluate-account.ts, tierPriceOf).
+ * One tier of `projectPosition`, for callers that need only some of them (the alert policy), given the
+ * position's tier price at that level (evaluate-account.ts, tierPriceOf: solved for that level alone).
  */
 export function positionTierOutlook(
   risk: PositionRisk,
@@ -54,10 +54,9 @@ export function positionTierOutlook(
   curve: VarianceCurve,
   horizonsSec: readonly number[],
   shape: MarketShape | null = null,
-  funding: FundingStep | null = null,
-  knownTierPrice?: number | null,
+  funding: FundingStep | null,
+  tierPrice: number | null,
 ): PositionTierOutlook {
-  const tierPrice = knownTierPrice === undefined ? (risk.tierPrices[String(level)] ?? null) : knownTierPrice;
   const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
   const d = Math.abs(logDistance ?? 0);
   const barrier: TierBarrier =
