@@ -3,6 +3,7 @@ import { DEFAULT_ALERT_POLICY, levelKey, type AlertPolicyOptions } from '../../s
 import { alertPolicyStep, emptyAlertPolicyState, type AlertPolicyState } from '../../shared/engine/alerts/alert-policy.ts';
 import { diffusionTimeSec, medianPassageTimeSec } from '../../shared/engine/projection/first-passage.ts';
 import { normalQuantile } from '../../shared/engine/projection/normal-distribution.ts';
+import { probabilityWithin } from '../../shared/engine/projection/tier-outlook.ts';
 
 /** The horizon the default ladder predicts over (every predict rule shares it). */
 export const PREDICT_HORIZON_SEC = DEFAULT_ALERT_POLICY.ladder.find((r) => r.predict !== null)?.predict?.horizonSec ?? 3600;
@@ -24,7 +25,7 @@ export function knownSearches(known: {
   readonly protectiveStop: SuggestedStop | null;
   readonly odds: SuggestionOdds | null;
 }): SubjectSearches {
-  return { reach: (key) => known.reach[key], oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds };
+  return { reach: (key) => known.reach[key], probability: (key, h) => probabilityWithin(known.reach[key], h), oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds };
 }
 
 /** Facts with every search answered (at `levelKeys`), as plain data: what two evaluations are compared by. */

@@ -79,6 +79,8 @@ export interface SubjectSearches {
    * means "unknown": no prediction fires on it.
    */
   readonly reach: (key: string) => LevelReach | undefined;
+  /** P(touch level `key` within horizonSec): `probabilityWithin(reach(key), horizonSec)`, computed alone when reach(key) was not asked for yet. */
+  readonly probability: (key: string, horizonSec: number) => number;
   /** The top-up that brings P(liquidation within the odds horizon) down to the odds limit, shown beside `topUpUsdt`, never capped; 0: none needed or no odds target. */
   readonly oddsTopUpUsdt: () => number;
   /** The stop to set in advance (isolated: its position; cross: the position the reduction names, else the largest requirement). null: none to set. */

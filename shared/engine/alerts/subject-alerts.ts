@@ -55,6 +55,7 @@ export interface SubjectStep {
 const finiteOrNull = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
 
 const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.searches.reach(levelKey(rule.level));
+const probabilityOf = (facts: SubjectFacts, rule: TierRule, horizonSec: number): number => facts.searches.probability(levelKey(rule.level), horizonSec);
 
 /** The next tier above `tierIndex` that has a predict rule. */
 function predictionTarget(ladder: readonly TierRule[], tierIndex: number): number | null {
@@ -109,7 +110,7 @@ export function stepSubject(
   // 1. Tier episodes: escalate at once, leave through the hysteresis band (in rho, then in price).
   const isNear = (i: number): boolean => {
     const rule = ladder[i];
-    return rule !== undefined && probabilityWithin(reachOf(facts, rule), LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
+    return rule !== undefined && probabilityOf(facts, rule, LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
   };
   const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis, isNear);
   let tiers: OpenAlert[] = [...prev.tiers];
@@ -152,7 +153,7 @@ export function stepSubject(
   }
   const targetRule = target === null ? undefined : ladder[target];
   if (target !== null && targetRule?.predict != null) {
-    const p = probabilityWithin(reachOf(facts, targetRule), targetRule.predict.horizonSec);
+    const p = probabilityOf(facts, targetRule, targetRule.predict.horizonSec);
     if (prediction === null && p >= targetRule.predict.threshold) {
       prediction = { id: predictiveAlertId(facts.subject, levelKey(targetRule.level), now), tierIndex: target, since: now, notified: false, reminders: 0, dueAt: now };
     } else if (prediction !== null && p < targetRule.predict.threshold - options.predictionHysteresis) {

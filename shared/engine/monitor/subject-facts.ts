@@ -48,6 +48,7 @@ type PlainFacts = Omit<SubjectFacts, 'searches'>;
 function subjectSearches(
   levelKeys: readonly string[],
   reachAt: (k: number) => LevelReach | undefined,
+  probabilityAt: (k: number, horizonSec: number) => number,
   oddsTopUpUsdt: () => number,
   protectiveStop: () => SuggestedStop | null,
   odds: (oddsTopUpUsdt: number) => SuggestionOdds | null,
@@ -57,6 +58,10 @@ function subjectSearches(
     reach: (key) => {
       const k = levelKeys.indexOf(key);
       return k < 0 ? undefined : reachAt(k);
+    },
+    probability: (key, horizonSec) => {
+      const k = levelKeys.indexOf(key);
+      return k < 0 ? 0 : probabilityAt(k, horizonSec);
     },
     oddsTopUpUsdt: topUp,
     protectiveStop: once(protectiveStop),
@@ -125,6 +130,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       searches: subjectSearches(
         levelKeys,
         (k) => projector.crossPoolTier(k),
+        (k, h) => projector.crossPoolTierProbability(k, h),
         () => (odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlations, odds.horizonSec, odds.maxProbability)),
         () => stopOf(account, model, shownPosition, worstMove),
         (oddsUsdt) => {
@@ -164,6 +170,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       searches: subjectSearches(
         levelKeys,
         (k) => projector.positionTier(i, k),
+        (k, h) => projector.positionTierProbability(i, k, h),
         () =>
           // Rounded up to the cent; max(0, ...) so that nothing needed is 0, not ceil(-1e-9) = -0.
           odds === null ? 0 : Math.max(0, Math.ceil((oddsTopUp(isolatedGroup(p, model), curveOf, correlations, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p)) * 100 - 1e-9) / 100),
