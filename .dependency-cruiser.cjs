@@ -71,10 +71,10 @@ module.exports = {
     {
       name: 'homes-read-the-monitor-as-protocol-data',
       comment:
-        "The engine's figures are class instances whose figures are prototype getters (structuredClone, spreads and IndexedDB drop them); a home reads them only as protocol data, through shared/protocol/account-report-builder.ts.",
+        "The engine's evaluation holds working memory and computes its searches on demand (it is not data to clone or store); a home reads it only as protocol data, through shared/protocol/account-report-builder.ts.",
       severity: 'error',
       from: { path: `^(extension|pwa|relay)/.*${prod}` },
-      to: { path: ['^shared/engine/margin/evaluate-account[.]ts$', '^shared/engine/monitor/subject-facts[.]ts$', '^shared/engine/projection/lazy-field[.]ts$'] },
+      to: { path: ['^shared/engine/margin/evaluate-account[.]ts$', '^shared/engine/monitor/subject-facts[.]ts$'] },
     },
     {
       name: 'homes-do-not-import-tools',

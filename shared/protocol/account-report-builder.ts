@@ -2,9 +2,9 @@ import type { StaleFact, SubjectFacts } from '../engine/alerts/alert-decision.ts
 import { levelKey, type TierRule } from '../engine/alerts/alert-ladder.ts';
 import type { AlertPolicyState } from '../engine/alerts/alert-policy.ts';
 import { crossSubject, isolatedSubject } from '../engine/alerts/subject-key.ts';
-import type { PositionRisk } from '../engine/margin/evaluate-account.ts';
+import { positionFigures, type PositionFigures } from '../engine/margin/evaluate-account.ts';
 import type { MarginModel } from '../engine/margin/margin-model.ts';
-import type { MonitorState, MonitorView } from '../engine/monitor/account-monitor.ts';
+import { viewProjection, type MonitorState, type MonitorView } from '../engine/monitor/account-monitor.ts';
 import { worstMinuteMove } from '../engine/projection/minute-move.ts';
 import type { Account, Position } from '../engine/positions/account.ts';
 import type { ConnectionState, SocketName } from '../engine/positions/feed-notices.ts';
@@ -29,9 +29,9 @@ import { protectiveStopReport } from './protective-stop-report.ts';
 import { positionKey, probabilityOrNull, reductionSuggestion, topUpSuggestion } from './suggestion-effects.ts';
 
 /**
- * The one function that reads the monitor's evaluation (whose figures are computed on first read, by
- * prototype getters that structuredClone and spreads do not see) and writes it out as protocol data.
- * Nothing outside the engine reads PositionRisk, SubjectFacts or MonitorView but this: a home passes
+ * The one function that reads the monitor's evaluation (whose searches run when asked for: tier prices,
+ * reductions, the projection, the facts' `searches`) and writes it out as protocol data.
+ * Nothing outside the engine reads PositionFigures, SubjectFacts or MonitorView but this: a home passes
  * the report on, never the view. Every input is explicit (no MonitorState), so the monitor's own shape
  * may change without touching the screens.
  */
@@ -91,7 +91,7 @@ const nextTierOf = (rho: number, levels: readonly number[]): string | null => {
 };
 
 /** The pool's reduction: the position with the largest requirement that a reduction helps, as the facts choose it. */
-function poolReduction(account: Account, model: MarginModel, cross: ReadonlyArray<{ p: Position; risk: PositionRisk }>, oddsAfter: number | null): ReductionSuggestion {
+function poolReduction(account: Account, model: MarginModel, cross: ReadonlyArray<{ p: Position; risk: PositionFigures }>, oddsAfter: number | null): ReductionSuggestion {
   const lead = [...cross].sort((a, b) => b.risk.maintenanceMargin - a.risk.maintenanceMargin);
   const reducible = lead.find((c) => c.risk.reduction.kind === 'reduce');
   const shown = reducible ?? lead[0];
@@ -101,7 +101,7 @@ function poolReduction(account: Account, model: MarginModel, cross: ReadonlyArra
 export function accountReport(inputs: ReportInputs): AccountReport {
   const { account, model, view, ladder, alertState, accountId } = inputs;
   const { risk } = view;
-  const projection = view.projection;
+  const projection = viewProjection(view);
   const levels = risk.levels;
   const ladderLevels: LadderLevel[] = levels.map((l) => {
     const rule = ladder.find((r) => levelKey(r.level) === levelKey(l));
@@ -109,10 +109,10 @@ export function accountReport(inputs: ReportInputs): AccountReport {
   });
   const poolSubject = crossSubject(accountId);
   const pairs = account.positions.map((p, i) => {
-    const pr = risk.positions[i];
+    const known = risk.positions[i];
     // A programming error, not bad data: the figures would belong to other positions.
-    if (pr === undefined || pr.symbol !== p.symbol || pr.side !== p.side) throw new Error('accountReport: the account is not the one the view was evaluated from');
-    return { p, risk: pr, i };
+    if (known === undefined || known.symbol !== p.symbol || known.side !== p.side) throw new Error('accountReport: the account is not the one the view was evaluated from');
+    return { p, risk: positionFigures(view.searches, i), i };
   });
 
   const positions = pairs.map(({ p, risk: pr, i }): PositionReport => {
@@ -209,7 +209,7 @@ const positivePrice = (n: number | null | undefined): Price | null => {
 function subjectReport(
   inputs: ReportInputs,
   f: SubjectFacts,
-  pairs: ReadonlyArray<{ p: Position; risk: PositionRisk; i: number }>,
+  pairs: ReadonlyArray<{ p: Position; risk: PositionFigures; i: number }>,
   ladderLevels: readonly LadderLevel[],
   poolSubject: string,
 ): SubjectReport {
@@ -219,14 +219,15 @@ function subjectReport(
     ? pairs.filter((c) => c.p.marginMode === 'cross')
     : pairs.filter((c) => c.p.marginMode === 'isolated' && c.p.symbol === f.symbol && c.p.side === f.side);
   const own = members[0];
+  const projection = viewProjection(view);
   const outlooks: readonly (TierOutlook | undefined)[] = isPool
-    ? (view.projection.crossPool?.tiers ?? [])
+    ? (projection.crossPool?.tiers ?? [])
     : own === undefined
       ? []
-      : (view.projection.positions[own.i]?.tiers ?? []);
+      : (projection.positions[own.i]?.tiers ?? []);
   const state = alertState.subjects[f.subject];
   const alertRule = state === undefined ? undefined : ladder[state.tierIndex];
-  const odds = f.odds;
+  const odds = f.searches.odds();
   return {
     subject: f.subject,
     kind: isPool ? 'cross-pool' : 'isolated',
@@ -243,7 +244,7 @@ function subjectReport(
       reach: reachOf(outlooks[k], isPool ? 'no move of the pool’s marks reaches this level' : 'no positive mark of this symbol reaches this level'),
     })),
     topUp: topUpSuggestion(account, model, isPool || own === undefined ? null : own.p, f.topUpUsdt, odds?.afterTopUp ?? null),
-    oddsTopUp: topUpSuggestion(account, model, isPool || own === undefined ? null : own.p, f.oddsTopUpUsdt, odds?.afterOddsTopUp ?? null),
+    oddsTopUp: topUpSuggestion(account, model, isPool || own === undefined ? null : own.p, f.searches.oddsTopUpUsdt(), odds?.afterOddsTopUp ?? null),
     reduction: isPool
       ? poolReduction(account, model, members, odds?.afterReduction ?? null)
       : own === undefined

@@ -3,7 +3,7 @@ import { CRASH_ACCOUNT_ID, crashRun, reportOf } from '../../tools/test-support/c
 import { callLevelsOf, DEFAULT_ALERT_POLICY } from '../engine/alerts/alert-ladder.ts';
 import { evaluateAccount } from '../engine/margin/evaluate-account.ts';
 import { buildTierTable } from '../engine/margin/maintenance-tiers.ts';
-import { createMonitor, monitorStep, type Monitor } from '../engine/monitor/account-monitor.ts';
+import { createMonitor, monitorStep, viewProjection, type Monitor } from '../engine/monitor/account-monitor.ts';
 import type { Account, Position } from '../engine/positions/account.ts';
 import { marginModels } from '../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../units/units.ts';
@@ -54,11 +54,11 @@ function expectEngineFigures(state: Monitor, report: AccountReport): number {
     expect(s.topUp.kind === 'top-up' ? s.topUp.amountUsdt : 0).toBe(f.topUpUsdt);
     expect(s.reduction.kind === 'reduce' ? s.reduction.qty : null).toBe(f.reduction?.qty ?? null);
     // Version 2: the odds top-up beside the first, with the odds each buys.
-    expect(s.oddsTopUp.kind === 'top-up' ? s.oddsTopUp.amountUsdt : 0).toBe(f.oddsTopUpUsdt);
+    expect(s.oddsTopUp.kind === 'top-up' ? s.oddsTopUp.amountUsdt : 0).toBe(f.searches.oddsTopUpUsdt());
     if (s.oddsTopUp.kind === 'top-up') expect(s.oddsTopUp.liquidationOddsAfter).toBeLessThanOrEqual(0.01 + 1e-9);
     // (+ 0: the protocol writes an engine -0 as 0.)
-    if (s.topUp.kind === 'top-up') expect(s.topUp.liquidationOddsAfter).toBe(f.odds === null ? null : f.odds.afterTopUp + 0);
-    expect(s.liquidationOdds?.probability ?? null).toBe(f.odds === null ? null : f.odds.now + 0);
+    if (s.topUp.kind === 'top-up') expect(s.topUp.liquidationOddsAfter).toBe(f.searches.odds() === null ? null : f.searches.odds()!.afterTopUp + 0);
+    expect(s.liquidationOdds?.probability ?? null).toBe(f.searches.odds() === null ? null : f.searches.odds()!.now + 0);
     compared += 1;
   }
   return compared;
@@ -132,9 +132,9 @@ describe('the account report carries the engine’s figures', () => {
     // A long whose isolated margin exceeds its notional: no positive mark liquidates it.
     const safe = position({ marginMode: 'isolated', isolatedMargin: usdt(70_000) });
     const { state, log } = monitored(account(0, [safe]));
-    const engineTier = state.view!.projection.positions[0]!.tiers[3]!;
+    const engineTier = viewProjection(state.view!).positions[0]!.tiers[3]!;
     expect(engineTier.medianTimeSec).toBe(Number.POSITIVE_INFINITY);
-    expect(JSON.parse(JSON.stringify(state.view)).projection.positions[0].tiers[3].medianTimeSec).toBe(null);
+    expect(JSON.parse(JSON.stringify(viewProjection(state.view!))).positions[0].tiers[3].medianTimeSec).toBe(null);
     const report = reportOf(state, log, 2_000);
     const liq = report.positions[0]!.tiers[3]!;
     expect(report.positions[0]!.liquidationPrice).toBe(null);

@@ -1,6 +1,6 @@
 import { callLevelsOf, DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
 import { alertPolicyStep, emptyAlertPolicyState } from '../../shared/engine/alerts/alert-policy.ts';
-import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
+import { accountRisk, evaluateAccount, riskSearches } from '../../shared/engine/margin/evaluate-account.ts';
 import { reduction } from '../../shared/engine/margin/suggested-actions.ts';
 import { tierPrices } from '../../shared/engine/margin/tier-price.ts';
 import { createMonitor, monitorStep, type Monitor } from '../../shared/engine/monitor/account-monitor.ts';
@@ -65,22 +65,23 @@ const curveOf = (symbol: string): VarianceCurve => curves.get(symbol) ?? varianc
 const correlations = (symbols: readonly string[]) => correlationMatrix(mid.state.correlation, symbols, config.correlation);
 const horizons = config.projectedHorizonsSec;
 const callLevels = callLevelsOf(DEFAULT_ALERT_POLICY.ladder);
+const figures = evaluateAccount(mid.account, model, { callLevels });
 
 report(`Replay: ${TICKS} ticks, 5-position Binance account (4 cross, 1 isolated; 3 brackets each)`, baseline, [
   { name: 'replay, per tick (parsed document; monitor, stale watch, due times)', ns: replayNs / TICKS },
   { name: 'parse + validate the replay document, per tick', ns: nsPerCall(() => (sink += isFieldError(parseReplayDocument(document)) ? 0 : 1), 3, 50) / TICKS },
   { name: 'monitorStep: a clock input (the policy on the last facts)', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'clock' }, nextTick[0]).decisions.length)) },
   { name: 'monitorStep: one marks tick', ns: nsPerCall(() => (sink += monitorStep(mid, { kind: 'marks', marks: nextTick[1] }, nextTick[0]).decisions.length)) },
-  { name: '  evaluateAccount (eager figures; searches on first read)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).riskRatio)) },
-  { name: '  evaluateAccount, every figure read (tiers, reduction)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).positions.reduce((a, p) => a + (p.liquidationPrice ?? 0) + p.reduction.kind.length, 0))) },
+  { name: '  accountRisk (the figures every tick computes; searches on demand)', ns: nsPerCall(() => (sink += accountRisk(mid.account, model, { callLevels }).riskRatio)) },
+  { name: '  evaluateAccount: every figure (tiers, reduction)', ns: nsPerCall(() => (sink += evaluateAccount(mid.account, model, { callLevels }).positions.reduce((a, p) => a + (p.liquidationPrice ?? 0) + p.reduction.kind.length, 0))) },
   { name: '    tierPrices: 5 positions, 4 levels each', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += tierPrices(mid.account, model, p, view.risk.levels).length))) },
   { name: '    reduction: 5 positions', ns: nsPerCall(() => mid.account.positions.forEach((p) => (sink += reduction(mid.account, model, p, 0.5).kind.length))) },
   { name: '  projectAccount (per-position tiers, cross-pool reach)', ns: nsPerCall(() => (sink += projectAccount(mid.account, model, view.risk, curveOf, correlations, horizons).positions.length)) },
-  { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => view.risk.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
+  { name: '    projectPosition: 5 positions x 4 levels x 4 horizons', ns: nsPerCall(() => figures.positions.forEach((p) => (sink += projectPosition(p, view.risk.levels, curveOf, horizons).tiers.length))) },
   { name: '    bufferTierOutlook of the cross pool: 4 levels', ns: nsPerCall(() => view.risk.levels.forEach((l) => (sink += bufferTierOutlook(crossGroup(mid.account, model), l, curveOf, correlations, horizons).medianTimeSec))) },
   {
-    name: '  subjectFacts (reach and odds top-up on first read)',
-    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', account: mid.account, model, risk: view.risk, projector: accountProjector(mid.account, model, view.risk, curveOf, correlations, horizons), curveOf, correlations, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
+    name: '  subjectFacts (reach and odds top-up on demand)',
+    ns: nsPerCall(() => (sink += subjectFacts({ accountId: 'a', searches: riskSearches(mid.account, model, view.risk), projector: accountProjector(riskSearches(mid.account, model, view.risk), curveOf, correlations, horizons), curveOf, correlations, liquidationOdds: { horizonSec: 86_400, maxProbability: 0.01 } }).length)),
   },
   { name: '  alertPolicyStep', ns: nsPerCall(() => (sink += alertPolicyStep(emptyAlertPolicyState, { subjects: view.facts, stale: null }, nextTick[0], DEFAULT_ALERT_POLICY).decisions.length)) },
 ]);

@@ -1,10 +1,10 @@
-import type { AccountRisk } from '../../shared/engine/margin/evaluate-account.ts';
+import type { AccountFigures } from '../../shared/engine/margin/evaluate-account.ts';
 
 /**
  * The JSON `calc` prints (README "The calc command"). A ratio past liquidation (equity <= 0) is
  * Infinity in the engine and prints as null with `liquidated: true`.
  */
-export function calcOutput(risk: AccountRisk) {
+export function calcOutput(risk: AccountFigures) {
   return {
     exchange: risk.exchange,
     account: {

@@ -1,4 +1,4 @@
-import { evaluateAccount, type AccountRisk } from '../../shared/engine/margin/evaluate-account.ts';
+import { evaluateAccount, type AccountFigures } from '../../shared/engine/margin/evaluate-account.ts';
 import { buildTierTable } from '../../shared/engine/margin/maintenance-tiers.ts';
 import type { Account, Position, TierTable, VenueId } from '../../shared/engine/positions/account.ts';
 import { hyperliquidTierTable } from '../../shared/exchanges/hyperliquid/margin.ts';
@@ -57,4 +57,4 @@ export function engineAccount(book: AccountBook, t: number): Account {
 }
 
 /** evaluateAccount with the venue's margin model on the book at time t. */
-export const engineRisk = (book: AccountBook, t: number): AccountRisk => evaluateAccount(engineAccount(book, t), marginModels[book.venue]);
+export const engineRisk = (book: AccountBook, t: number): AccountFigures => evaluateAccount(engineAccount(book, t), marginModels[book.venue]);

@@ -44,7 +44,12 @@ export interface SuggestionOdds {
   readonly afterReduction: number | null;
 }
 
-/** Everything the policy knows about one risk subject at one instant. */
+/**
+ * Everything the policy knows about one risk subject at one instant: plain data for the figures every
+ * evaluation computes, and `searches` for the ones that are searches (a first-passage projection, a
+ * top-up or stop search), each run when the policy or a screen calls for it. An alert record copies
+ * the answers it needs; `searches` itself is working memory, never kept or sent.
+ */
 export interface SubjectFacts {
   /** Stable key: `<account>:cross` or `<account>:isolated:<symbol>:<side>` (see subject-key.ts). */
   readonly subject: string;
@@ -55,26 +60,33 @@ export interface SubjectFacts {
   readonly riskRatio: number;
   readonly equityUsdt: number;
   readonly requirementUsdt: number;
-  /**
-   * How soon each ladder level could be reached, keyed by levelKey: the median time and P(touch) at the
-   * projected horizons, which include every predict rule's horizon. A missing level or horizon means
-   * "unknown": no prediction fires on it.
-   */
-  readonly reach: Readonly<Record<string, LevelReach>>;
   /** The smallest top-up back to the target rho, USDT (to the wallet if cross, to the position if isolated); 0: none needed. */
   readonly topUpUsdt: number;
-  /** The top-up that brings P(liquidation within the odds horizon) down to the odds limit, shown beside the first, never capped; 0: none needed or no odds target. */
-  readonly oddsTopUpUsdt: number;
   /** The smallest reduction back to the target rho. */
   readonly reduction: SuggestedReduction | null;
-  /** The stop to set in advance (isolated: its position; cross: the position the reduction names, else the largest requirement). null: none to set. */
-  readonly protectiveStop: SuggestedStop | null;
-  /** What each suggestion does to P(liquidation within the odds horizon). null: no odds target. */
-  readonly odds: SuggestionOdds | null;
   /** The marks the figures were computed at. */
   readonly marks: Readonly<Record<string, number>>;
   /** The subject's next funding payment, when a venue announced one (monitor/funding-facts.ts). */
   readonly funding?: FundingFact | null;
+  readonly searches: SubjectSearches;
+}
+
+/** A subject's figures that are searches; each call after the first returns the first answer. */
+export interface SubjectSearches {
+  /**
+   * How soon ladder level `key` (levelKey) could be reached: the median time and P(touch) at the
+   * projected horizons, which include every predict rule's horizon. undefined, or a missing horizon,
+   * means "unknown": no prediction fires on it.
+   */
+  readonly reach: (key: string) => LevelReach | undefined;
+  /** P(touch level `key` within horizonSec): `probabilityWithin(reach(key), horizonSec)`, computed alone when reach(key) was not asked for yet. */
+  readonly probability: (key: string, horizonSec: number) => number;
+  /** The top-up that brings P(liquidation within the odds horizon) down to the odds limit, shown beside `topUpUsdt`, never capped; 0: none needed or no odds target. */
+  readonly oddsTopUpUsdt: () => number;
+  /** The stop to set in advance (isolated: its position; cross: the position the reduction names, else the largest requirement). null: none to set. */
+  readonly protectiveStop: () => SuggestedStop | null;
+  /** What each suggestion does to P(liquidation within the odds horizon). null: no odds target. */
+  readonly odds: () => SuggestionOdds | null;
 }
 
 /** A funding payment to come and what it does to rho: "funding at 16:00 UTC costs 38 USDT: rho 0.78 -> 0.81". */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMonitor, monitorStep } from '../monitor/account-monitor.ts';
 import { marginModels } from '../../exchanges/venues.ts';
+import { probabilityWithin } from '../projection/tier-outlook.ts';
 import { pushes, runPolicy, subjectFactsAt } from '../../../tools/test-support/alert-facts.ts';
 import { accountFor } from '../../../tools/backtest/backtest-accounts.ts';
 import { backtestPath } from '../../../tools/backtest/backtest-paths.ts';
@@ -16,7 +17,16 @@ const T0 = Date.UTC(2026, 10, 24, 12, 0);
 function nearLiquidation(rho: number, p15: number): SubjectFacts {
   const facts = subjectFactsAt(rho);
   const horizons = [{ horizonSec: LEAVE_BAND.horizonSec, probability: rho >= 1 ? 1 : p15 }];
-  return { ...facts, reach: { ...facts.reach, '1': { medianTimeSec: 600, horizons } } };
+  const { reach, probability } = facts.searches;
+  const liquidation = { medianTimeSec: 600, horizons };
+  return {
+    ...facts,
+    searches: {
+      ...facts.searches,
+      reach: (key) => (key === '1' ? liquidation : reach(key)),
+      probability: (key, h) => (key === '1' ? probabilityWithin(liquidation, h) : probability(key, h)),
+    },
+  };
 }
 
 describe('the hysteresis band in price (issue 13, ask 7)', () => {

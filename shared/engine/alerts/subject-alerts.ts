@@ -54,7 +54,8 @@ export interface SubjectStep {
 /** A record is notified, kept in the history and saved: its numbers are finite or null (never Infinity). */
 const finiteOrNull = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
 
-const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.reach[levelKey(rule.level)];
+const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.searches.reach(levelKey(rule.level));
+const probabilityOf = (facts: SubjectFacts, rule: TierRule, horizonSec: number): number => facts.searches.probability(levelKey(rule.level), horizonSec);
 
 /** The next tier above `tierIndex` that has a predict rule. */
 function predictionTarget(ladder: readonly TierRule[], tierIndex: number): number | null {
@@ -109,7 +110,7 @@ export function stepSubject(
   // 1. Tier episodes: escalate at once, leave through the hysteresis band (in rho, then in price).
   const isNear = (i: number): boolean => {
     const rule = ladder[i];
-    return rule !== undefined && probabilityWithin(reachOf(facts, rule), LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
+    return rule !== undefined && probabilityOf(facts, rule, LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
   };
   const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis, isNear);
   let tiers: OpenAlert[] = [...prev.tiers];
@@ -152,7 +153,7 @@ export function stepSubject(
   }
   const targetRule = target === null ? undefined : ladder[target];
   if (target !== null && targetRule?.predict != null) {
-    const p = probabilityWithin(reachOf(facts, targetRule), targetRule.predict.horizonSec);
+    const p = probabilityOf(facts, targetRule, targetRule.predict.horizonSec);
     if (prediction === null && p >= targetRule.predict.threshold) {
       prediction = { id: predictiveAlertId(facts.subject, levelKey(targetRule.level), now), tierIndex: target, since: now, notified: false, reminders: 0, dueAt: now };
     } else if (prediction !== null && p < targetRule.predict.threshold - options.predictionHysteresis) {
@@ -183,9 +184,9 @@ export function stepSubject(
     symbol: facts.symbol,
     side: facts.side,
     topUpUsdt: finiteOrNull(facts.topUpUsdt),
-    oddsTopUpUsdt: finiteOrNull(facts.oddsTopUpUsdt),
+    oddsTopUpUsdt: finiteOrNull(facts.searches.oddsTopUpUsdt()),
     reduction: facts.reduction,
-    protectiveStop: facts.protectiveStop,
+    protectiveStop: facts.searches.protectiveStop(),
     marks: facts.marks,
     reason: null,
     ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),

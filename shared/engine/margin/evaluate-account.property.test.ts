@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { marginModels } from '../../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { unrealisedPnl, VENUE_IDS, type Account, type Position, type VenueId } from '../positions/account.ts';
-import { evaluateAccount, tierPriceOf } from './evaluate-account.ts';
+import { accountRisk, evaluateAccount, positionFigures, riskSearches, tierPriceOf } from './evaluate-account.ts';
 import { buildTierTable } from './maintenance-tiers.ts';
 import { crossParts, partsFor, riskRatio } from './risk-parts.ts';
 
@@ -331,12 +331,13 @@ describe('margin engine invariants (fast-check)', () => {
       fc.property(anyAccountArb(4), fc.nat(), (a, pick) => {
         const model = marginModels[a.exchange];
         // Two evaluations of the same account: one asked a single level first, one every level at once.
-        const alone = evaluateAccount(a, model);
+        const risk = accountRisk(a, model);
+        const alone = riskSearches(a, model, risk);
         const all = evaluateAccount(a, model);
-        alone.positions.forEach((pr, i) => {
-          const level = alone.levels[(pick + i) % alone.levels.length]!;
-          expect(tierPriceOf(pr, alone.levels, level)).toBe(all.positions[i]!.tierPrices[String(level)]);
-          expect(pr.tierPrices).toEqual(all.positions[i]!.tierPrices);
+        risk.positions.forEach((_, i) => {
+          const level = risk.levels[(pick + i) % risk.levels.length]!;
+          expect(tierPriceOf(alone, i, level)).toBe(all.positions[i]!.tierPrices[String(level)]);
+          expect(positionFigures(alone, i)).toEqual(all.positions[i]);
           compared += 1;
         });
       }),

@@ -15,6 +15,7 @@ export interface EvaluateOptions {
   readonly target?: number;
 }
 
+/** The figures of one position that every evaluation computes: plain data. */
 export interface PositionRisk {
   readonly symbol: string;
   readonly side: Side;
@@ -28,13 +29,17 @@ export interface PositionRisk {
   readonly maintenanceMargin: number;
   /** Isolated: the position's own rho; cross: the cross pool's rho. Infinity past liquidation. */
   readonly riskRatio: number;
+  /** USDT to add (to the wallet if cross, to the position if isolated) to bring rho to the target. */
+  readonly topUp: number;
+}
+
+/** A position's every figure, searches included (`evaluateAccount`, `positionFigures`): plain data. */
+export interface PositionFigures extends PositionRisk {
   readonly liquidationPrice: number | null;
   /** Mark price at which rho reaches each level, keyed by the level as written ("0.8", "1"). */
   readonly tierPrices: Readonly<Record<string, number | null>>;
   /** (tier price - mark) / mark for each level: negative means the price must fall to reach it. */
   readonly tierDistances: Readonly<Record<string, number | null>>;
-  /** USDT to add (to the wallet if cross, to the position if isolated) to bring rho to the target. */
-  readonly topUp: number;
   readonly reduction: Reduction;
 }
 
@@ -54,135 +59,18 @@ export interface AccountRisk {
   readonly positions: readonly PositionRisk[];
 }
 
-type EagerFigures = Omit<PositionRisk, 'liquidationPrice' | 'tierPrices' | 'tierDistances' | 'reduction'>;
-
-/**
- * A PositionRisk whose searches (tier prices, reduction) run on first read and are kept. The monitor
- * evaluates every tick but its policy reads the tier prices of isolated positions and the reduction of
- * one or two; a screen reads them all. Prototype getters rather than per-object defineProperty: the
- * lazy part costs four fields, not four closures. Not a plain object: do not spread it; JSON.stringify
- * sees every figure through toJSON.
- */
-class LazyPositionRisk implements PositionRisk {
-  readonly symbol: string;
-  readonly side: Side;
-  readonly marginMode: Position['marginMode'];
-  readonly qty: number;
-  readonly markPrice: number;
-  readonly notional: number;
-  readonly unrealisedPnl: number;
-  readonly maintenanceMargin: number;
-  readonly riskRatio: number;
-  readonly topUp: number;
-  // The inputs of the deferred searches (the account and model are already the evaluation's).
-  readonly #account: Account;
-  readonly #model: MarginModel;
-  readonly #position: Position;
-  readonly #levels: readonly number[];
-  readonly #target: number;
-  readonly #pool: RiskParts;
-  #tierPrices: Record<string, number | null> | undefined;
-  #tierDistances: Record<string, number | null> | undefined;
-  #reduction: Reduction | undefined;
-  #solve: ((level: number) => number | null) | undefined;
-  // Tier prices solved one level at a time (`tierPriceOf`), by index in #levels.
-  #solved: (number | null | undefined)[] | undefined;
-
-  constructor(account: Account, model: MarginModel, p: Position, levels: readonly number[], target: number, pool: RiskParts, eager: EagerFigures) {
-    this.symbol = eager.symbol;
-    this.side = eager.side;
-    this.marginMode = eager.marginMode;
-    this.qty = eager.qty;
-    this.markPrice = eager.markPrice;
-    this.notional = eager.notional;
-    this.unrealisedPnl = eager.unrealisedPnl;
-    this.maintenanceMargin = eager.maintenanceMargin;
-    this.riskRatio = eager.riskRatio;
-    this.topUp = eager.topUp;
-    this.#account = account;
-    this.#model = model;
-    this.#position = p;
-    this.#levels = levels;
-    this.#target = target;
-    this.#pool = pool;
-  }
-
-  /** The tier price of one of the levels (index k), solved alone and kept. */
-  tierPriceAt(k: number): number | null {
-    this.#solved ??= [];
-    let price = this.#solved[k];
-    if (price === undefined) {
-      const level = this.#levels[k];
-      this.#solve ??= tierPriceSolver(this.#account, this.#model, this.#position);
-      price = level === undefined ? null : this.#solve(level);
-      this.#solved[k] = price;
-    }
-    return price;
-  }
-
-  get tierPrices(): Readonly<Record<string, number | null>> {
-    if (this.#tierPrices === undefined) {
-      const p = this.#position;
-      const tierPrices: Record<string, number | null> = {};
-      const tierDistances: Record<string, number | null> = {};
-      this.#levels.forEach((level, k) => {
-        const price = this.tierPriceAt(k);
-        tierPrices[String(level)] = price;
-        tierDistances[String(level)] = price === null ? null : (price - p.markPrice) / p.markPrice;
-      });
-      this.#tierPrices = tierPrices;
-      this.#tierDistances = tierDistances;
-    }
-    return this.#tierPrices;
-  }
-
-  get tierDistances(): Readonly<Record<string, number | null>> {
-    if (this.#tierDistances === undefined) void this.tierPrices;
-    return this.#tierDistances as Readonly<Record<string, number | null>>;
-  }
-
-  get liquidationPrice(): number | null {
-    return this.tierPrices['1'] ?? null;
-  }
-
-  get reduction(): Reduction {
-    this.#reduction ??= reduction(this.#account, this.#model, this.#position, this.#target, this.#pool);
-    return this.#reduction;
-  }
-
-  /** Every figure, in the interface's order, as a plain object. */
-  toJSON(): PositionRisk {
-    return {
-      symbol: this.symbol,
-      side: this.side,
-      marginMode: this.marginMode,
-      qty: this.qty,
-      markPrice: this.markPrice,
-      notional: this.notional,
-      unrealisedPnl: this.unrealisedPnl,
-      maintenanceMargin: this.maintenanceMargin,
-      riskRatio: this.riskRatio,
-      liquidationPrice: this.liquidationPrice,
-      tierPrices: this.tierPrices,
-      tierDistances: this.tierDistances,
-      topUp: this.topUp,
-      reduction: this.reduction,
-    };
-  }
+/** An account's every figure, each position's searches included: what a screen, the CLI or a test reads. Plain data. */
+export interface AccountFigures extends Omit<AccountRisk, 'positions'> {
+  readonly positions: readonly PositionFigures[];
 }
 
 /**
- * The tier price of `risk` at `level` (one of its account's `levels`): `risk.tierPrices[String(level)]`,
- * but from an evaluation's own figures it solves that level alone (the alert policy reads one or two
- * levels of an isolated position per tick, a screen all of them).
+ * The figures of one account at its current marks that every evaluation computes: rho, requirement,
+ * equity, top-up. The searches (tier prices, reductions) are not in it: ask for them with
+ * `tierPriceOf`, `reductionOf` or `positionFigures` on the evaluation's `RiskSearches`, or take
+ * `evaluateAccount` for every figure at once. Pure; no clock needed.
  */
-export function tierPriceOf(risk: PositionRisk, levels: readonly number[], level: number): number | null {
-  const k = levels.indexOf(level);
-  return risk instanceof LazyPositionRisk && k >= 0 ? risk.tierPriceAt(k) : (risk.tierPrices[String(level)] ?? null);
-}
-
-/** Every figure the product shows for one account at its current marks. Pure; no clock needed. */
-export function evaluateAccount(account: Account, model: MarginModel, options: EvaluateOptions = {}): AccountRisk {
+export function accountRisk(account: Account, model: MarginModel, options: EvaluateOptions = {}): AccountRisk {
   const callLevels = options.callLevels ?? DEFAULT_CALL_LEVELS;
   const levels = [...new Set([...callLevels, 1])].sort((a, b) => a - b);
   const target = options.target ?? Math.min(...callLevels, 1);
@@ -191,7 +79,7 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
   const positions = account.positions.map((p): PositionRisk => {
     const isolated = p.marginMode === 'isolated';
     const parts = isolated ? isolatedParts(p, model) : pool;
-    return new LazyPositionRisk(account, model, p, levels, target, pool, {
+    return {
       symbol: p.symbol,
       side: p.side,
       marginMode: p.marginMode,
@@ -202,7 +90,7 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
       maintenanceMargin: model.requirement(p, p.markPrice),
       riskRatio: isolated ? riskRatio(parts) : poolRho,
       topUp: topUpAmount(parts, target, isolated ? model.isolatedTopUpGain(p) : 1),
-    });
+    };
   });
   const worstRiskRatio = Math.max(poolRho, ...positions.map((p) => p.riskRatio));
   return {
@@ -216,4 +104,86 @@ export function evaluateAccount(account: Account, model: MarginModel, options: E
     levels,
     positions,
   };
+}
+
+/**
+ * One evaluation's searches, each run on the first ask and kept: the monitor evaluates every tick but its
+ * policy reads the tier price of an isolated position at one or two levels and the reduction of one or two
+ * positions; a screen reads them all. Engine-internal working memory (it holds the solvers), never data to
+ * keep or send: what leaves the engine is `positionFigures`' plain answer.
+ */
+export interface RiskSearches {
+  readonly account: Account;
+  readonly model: MarginModel;
+  readonly risk: AccountRisk;
+  readonly pool: RiskParts;
+  /** Per position: its tier-price solver, and the tier price of each level by index in `risk.levels`. */
+  readonly solvers: (((level: number) => number | null) | undefined)[];
+  readonly solved: ((number | null | undefined)[] | undefined)[];
+  readonly reductions: (Reduction | undefined)[];
+}
+
+/** The searches of `risk`, the evaluation of `account` with `model` (`accountRisk`); nothing is run yet. */
+export function riskSearches(account: Account, model: MarginModel, risk: AccountRisk): RiskSearches {
+  // The cross pool's sums as accountRisk took them (crossParts), for the cross reductions.
+  return { account, model, risk, pool: { requirement: risk.maintenanceMargin, equity: risk.equity }, solvers: [], solved: [], reductions: [] };
+}
+
+/** Position i's tier price at `level` (one of `risk.levels`; null for any other), solved alone and kept. */
+export function tierPriceOf(searches: RiskSearches, i: number, level: number): number | null {
+  const k = searches.risk.levels.indexOf(level);
+  const p = searches.account.positions[i];
+  if (k < 0 || p === undefined) return null;
+  const solved = (searches.solved[i] ??= []);
+  let price = solved[k];
+  if (price === undefined) {
+    const solve = (searches.solvers[i] ??= tierPriceSolver(searches.account, searches.model, p));
+    price = solve(level);
+    solved[k] = price;
+  }
+  return price;
+}
+
+/** Position i's reduction back to the evaluation's target rho, searched once and kept. */
+export function reductionOf(searches: RiskSearches, i: number): Reduction {
+  const p = searches.account.positions[i];
+  if (p === undefined) return { kind: 'none-needed' };
+  searches.reductions[i] ??= reduction(searches.account, searches.model, p, searches.risk.target, searches.pool);
+  return searches.reductions[i];
+}
+
+/** Position i's every figure, searches included, as plain data (what a screen shows). */
+export function positionFigures(searches: RiskSearches, i: number): PositionFigures {
+  const r = searches.risk.positions[i];
+  if (r === undefined) throw new RangeError(`positionFigures: no position ${i}`);
+  const tierPrices: Record<string, number | null> = {};
+  const tierDistances: Record<string, number | null> = {};
+  for (const level of searches.risk.levels) {
+    const price = tierPriceOf(searches, i, level);
+    tierPrices[String(level)] = price;
+    tierDistances[String(level)] = price === null ? null : (price - r.markPrice) / r.markPrice;
+  }
+  return {
+    symbol: r.symbol,
+    side: r.side,
+    marginMode: r.marginMode,
+    qty: r.qty,
+    markPrice: r.markPrice,
+    notional: r.notional,
+    unrealisedPnl: r.unrealisedPnl,
+    maintenanceMargin: r.maintenanceMargin,
+    riskRatio: r.riskRatio,
+    liquidationPrice: tierPrices['1'] ?? null,
+    tierPrices,
+    tierDistances,
+    topUp: r.topUp,
+    reduction: reductionOf(searches, i),
+  };
+}
+
+/** Every figure the product shows for one account at its current marks, as plain data. Pure; no clock needed. */
+export function evaluateAccount(account: Account, model: MarginModel, options: EvaluateOptions = {}): AccountFigures {
+  const risk = accountRisk(account, model, options);
+  const searches = riskSearches(account, model, risk);
+  return { ...risk, positions: risk.positions.map((_, i) => positionFigures(searches, i)) };
 }

@@ -13,7 +13,7 @@ import {
   sigmaPerSqrtSec,
   warmVolatility,
 } from '../projection/volatility.ts';
-import { createMonitor, monitorStep, type Monitor, type MonitorInput } from './account-monitor.ts';
+import { createMonitor, monitorStep, viewProjection, type Monitor, type MonitorInput } from './account-monitor.ts';
 
 const START = Date.UTC(2026, 10, 24, 9, 0);
 const btc = btcusdtBrackets();
@@ -202,7 +202,7 @@ describe('cross accounts: the pool is one subject, projected with the coins corr
     };
     const s = monitorStep(createMonitor({ account, model, history, options }), { kind: 'clock' }, START).monitor;
     expect(s.view?.facts.map((f) => f.subject)).toEqual(['account:cross']);
-    return s.view?.projection.crossPool?.tiers.find((t) => t.level === 1)?.horizons.find((h) => h.horizonSec === 86_400)?.probability ?? Number.NaN;
+    return (s.view === null ? undefined : viewProjection(s.view))?.crossPool?.tiers.find((t) => t.level === 1)?.horizons.find((h) => h.horizonSec === 86_400)?.probability ?? Number.NaN;
   }
 
   it('the two ETH histories have the same volatility', () => {

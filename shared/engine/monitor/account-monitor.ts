@@ -8,10 +8,10 @@ import {
   type AlertPolicyState,
 } from '../alerts/alert-policy.ts';
 import { feedSubject } from '../alerts/subject-key.ts';
-import { evaluateAccount, type AccountRisk } from '../margin/evaluate-account.ts';
+import { accountRisk, riskSearches, type AccountRisk, type RiskSearches } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
-import { accountProjector, type AccountProjection } from '../projection/account-projection.ts';
+import { accountProjector, type AccountProjection, type AccountProjector } from '../projection/account-projection.ts';
 import {
   correlationFor,
   correlationMatrix,
@@ -98,16 +98,23 @@ export interface MonitorConfig extends MonitorOptions {
 }
 
 /**
- * The last evaluation: what a screen shows and what the replay reads (rho, liquidation). The
- * projection and the facts' figures are computed when first read: the policy needs only a few of them
- * per tick, and the full projection only when a screen asks.
+ * The last evaluation: what a screen shows and what the replay reads (rho, liquidation). `risk` and the
+ * facts' plain fields are computed every tick; the searches (tier prices, reductions, the projection,
+ * the facts' `searches`) run when first asked for: the policy needs only a few of them per tick, a
+ * screen the rest (`viewProjection`, `positionFigures(view.searches, i)`). A cache, never saved or sent.
  */
 export interface MonitorView {
   readonly t: number;
   readonly risk: AccountRisk;
-  readonly projection: AccountProjection;
   readonly facts: readonly SubjectFacts[];
+  /** The evaluation's searches: tier prices and reductions, on demand (evaluate-account.ts). */
+  readonly searches: RiskSearches;
+  /** The evaluation's projection, figure by figure on demand. */
+  readonly projector: AccountProjector;
 }
+
+/** Every projection figure of the view (per position and tier, and the cross pool's), as plain data. */
+export const viewProjection = (view: MonitorView): AccountProjection => view.projector.all();
 
 /** What the monitor remembers between inputs: plain data, every number finite (or null where typed so). */
 export interface MonitorState {
@@ -249,10 +256,10 @@ const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
 
 function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
-  // The closures below live as long as the view's unread lazy figures: they must hold only this
+  // The closures below live as long as the view's unread searches: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
   const { volatility, correlation, minuteMoves, shape, funding } = state;
-  const risk = evaluateAccount(account, config.model, {
+  const risk = accountRisk(account, config.model, {
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
   });
@@ -277,12 +284,11 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     return s;
   };
   const fundingOf = (symbol: string, side: 'long' | 'short') => fundingStepOf(side, funding[symbol], now);
-  const projector = accountProjector(account, config.model, risk, curveOf, correlations, config.projectedHorizonsSec, shapeOf, fundingOf);
+  const searches = riskSearches(account, config.model, risk);
+  const projector = accountProjector(searches, curveOf, correlations, config.projectedHorizonsSec, shapeOf, fundingOf);
   const facts = subjectFacts({
     accountId: config.accountId,
-    account,
-    model: config.model,
-    risk,
+    searches,
     projector,
     curveOf,
     correlations,
@@ -291,30 +297,7 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     funding,
     now,
   });
-  return new LazyMonitorView(now, risk, facts, projector.all);
-}
-
-/** The view with its projection computed on first read (a prototype getter: no per-tick accessor). */
-class LazyMonitorView implements MonitorView {
-  readonly t: number;
-  readonly risk: AccountRisk;
-  readonly facts: readonly SubjectFacts[];
-  readonly #projection: () => AccountProjection;
-
-  constructor(t: number, risk: AccountRisk, facts: readonly SubjectFacts[], projection: () => AccountProjection) {
-    this.t = t;
-    this.risk = risk;
-    this.facts = facts;
-    this.#projection = projection;
-  }
-
-  get projection(): AccountProjection {
-    return this.#projection();
-  }
-
-  toJSON(): MonitorView {
-    return { t: this.t, risk: this.risk, projection: this.projection, facts: this.facts };
-  }
+  return { t: now, risk, facts, searches, projector };
 }
 
 export function monitorStep(monitor: Monitor, input: MonitorInput, now: number): MonitorStep {

@@ -39,7 +39,7 @@ function played(history: MarkHistory, ticks: MarkHistory, terms = DEFAULT_FORECA
   return monitor;
 }
 
-const pLiquidation = (m: Monitor, horizonSec: number): number => probabilityWithin(m.view?.facts[0]?.reach['1'], horizonSec);
+const pLiquidation = (m: Monitor, horizonSec: number): number => probabilityWithin(m.view?.facts[0]?.searches.reach('1'), horizonSec);
 
 describe('jump and trend terms in the monitor', () => {
   it('a falling market raises the odds of the tier below; off, the figures are the diffusion alone', () => {
@@ -56,7 +56,7 @@ describe('jump and trend terms in the monitor', () => {
     expect(pLiquidation(withTrend, 86_400)).toBeGreaterThan(0.8);
     expect(pLiquidation(withTrend, 3600)).toBeGreaterThan(pLiquidation(without, 3600));
     expect(pLiquidation(jumpsOnly, 86_400)).toBe(pLiquidation(without, 86_400)); // no jump in this history
-    expect(withTrend.view?.facts[0]?.reach['1']?.medianTimeSec).toBeLessThan(without.view?.facts[0]?.reach['1']?.medianTimeSec as number);
+    expect(withTrend.view?.facts[0]?.searches.reach('1')?.medianTimeSec).toBeLessThan(without.view?.facts[0]?.searches.reach('1')?.medianTimeSec as number);
   });
 
   it('a -3.5 % minute in the history raises the odds of a tier that far away, not of one beyond the jumps seen', () => {

@@ -68,7 +68,7 @@ describe('a funding payment in the forecast and the alert', () => {
     const acct = account('long', 551);
     const without = heard(acct, null);
     const withFunding = heard(acct, { rate: 0.0004, timeMs: FUNDING_AT });
-    const reach = (m: Monitor) => m.view?.facts[0]?.reach['0.8'];
+    const reach = (m: Monitor) => m.view?.facts[0]?.searches.reach('0.8');
     const rho = without.monitor.view?.facts[0]?.riskRatio as number;
     expect(rho).toBeGreaterThan(0.78);
     expect(rho).toBeLessThan(0.8);
@@ -103,7 +103,7 @@ describe('a funding payment in the forecast and the alert', () => {
     const acct = account('short', 551);
     const received = heard(acct, { rate: 0.0004, timeMs: FUNDING_AT });
     const none = heard(acct, null);
-    expect(probabilityWithin(received.monitor.view?.facts[0]?.reach['0.8'], 14_400)).toBe(probabilityWithin(none.monitor.view?.facts[0]?.reach['0.8'], 14_400));
+    expect(probabilityWithin(received.monitor.view?.facts[0]?.searches.reach('0.8'), 14_400)).toBe(probabilityWithin(none.monitor.view?.facts[0]?.searches.reach('0.8'), 14_400));
     expect(received.monitor.view?.facts[0]?.funding?.costUsdt).toBeCloseTo(-38.8, 9);
   });
 });

@@ -34,8 +34,8 @@ describe('subject facts: two top-ups side by side, the stop, and what each buys'
     const parts = crossParts(account, model);
     // The smallest top-up back to 0.5: requirement / 0.5 - equity, to the cent.
     expect(facts.topUpUsdt).toBeCloseTo(parts.requirement / 0.5 - parts.equity, 1);
-    expect(facts.oddsTopUpUsdt).toBeGreaterThan(facts.topUpUsdt);
-    const odds = facts.odds!;
+    expect(facts.searches.oddsTopUpUsdt()).toBeGreaterThan(facts.topUpUsdt);
+    const odds = facts.searches.odds()!;
     expect(odds.horizonSec).toBe(86_400);
     expect(odds.afterTopUp).toBeLessThanOrEqual(odds.now);
     expect(odds.afterOddsTopUp).toBeLessThanOrEqual(0.01 + 1e-9);
@@ -45,13 +45,13 @@ describe('subject facts: two top-ups side by side, the stop, and what each buys'
     const after = crossParts({ ...account, walletBalance: usdt(account.walletBalance + facts.topUpUsdt) }, model);
     expect(riskRatio(after)).toBeLessThanOrEqual(0.5 + 1e-9);
     // The liquidation price is within the crash's worst minute of the mark: too close for a stop.
-    expect(facts.protectiveStop).toBeNull();
+    expect(facts.searches.protectiveStop()).toBeNull();
   });
 
   it('the stop sits between the liquidation price and the mark, a buffer wider than the worst minute seen', () => {
     const account: Account = { exchange: 'binance', walletBalance: usdt(model.requirement(btc(), 97_000) / 0.1), positions: [btc()] };
     const monitor = warmed(account, 'calm');
-    const stop = monitor.view!.facts[0]!.protectiveStop!;
+    const stop = monitor.view!.facts[0]!.searches.protectiveStop()!;
     expect(stop.triggerPrice).toBeLessThan(97_000);
     expect(stop.triggerPrice).toBeGreaterThan(stop.liquidationPrice);
     const worst = Math.max(...monitor.state.minuteMoves['BTCUSDT']!.hours.map(([, m]) => m));
@@ -63,8 +63,8 @@ describe('subject facts: two top-ups side by side, the stop, and what each buys'
     const facts = warmed(account).view!.facts[0]!;
     expect(riskRatio(crossParts(account, model))).toBeLessThan(0.5);
     expect(facts.topUpUsdt).toBe(0);
-    expect(facts.odds!.afterTopUp).toBe(facts.odds!.now);
-    if (facts.oddsTopUpUsdt > 0) expect(facts.odds!.afterOddsTopUp).toBeLessThanOrEqual(0.01 + 1e-9);
+    expect(facts.searches.odds()!.afterTopUp).toBe(facts.searches.odds()!.now);
+    if (facts.searches.oddsTopUpUsdt() > 0) expect(facts.searches.odds()!.afterOddsTopUp).toBeLessThanOrEqual(0.01 + 1e-9);
   });
 
   it('isolated: the same split on the position, and its stop closes it (margin leaves with the quantity)', () => {
@@ -73,10 +73,10 @@ describe('subject facts: two top-ups side by side, the stop, and what each buys'
     const facts = warmed(account).view!.facts.find((f) => f.subject.includes('isolated'))!;
     const parts = isolatedParts(p, model);
     expect(facts.topUpUsdt).toBeCloseTo(parts.requirement / 0.5 - parts.equity, 1);
-    expect(facts.oddsTopUpUsdt).toBeGreaterThan(0);
-    expect(JSON.parse(JSON.stringify(facts))).toMatchObject({ oddsTopUpUsdt: facts.oddsTopUpUsdt, odds: { horizonSec: 86_400 } });
+    expect(facts.searches.oddsTopUpUsdt()).toBeGreaterThan(0);
+    expect(facts.searches.odds()).toMatchObject({ horizonSec: 86_400 });
     const far = btc({ marginMode: 'isolated', isolatedMargin: usdt(model.requirement(btc(), 97_000) / 0.1) });
-    const stop = warmed({ exchange: 'binance', walletBalance: usdt(0), positions: [far] }, 'calm').view!.facts.find((f) => f.subject.includes('isolated'))!.protectiveStop;
+    const stop = warmed({ exchange: 'binance', walletBalance: usdt(0), positions: [far] }, 'calm').view!.facts.find((f) => f.subject.includes('isolated'))!.searches.protectiveStop();
     expect(stop).toMatchObject({ closesPosition: true, qty: 1 });
   });
 });

@@ -282,18 +282,47 @@ export function bufferTierOutlook(
   horizonsSec: readonly number[],
   known?: TierOutlook,
 ): BufferTierOutlook {
+  if (known !== undefined && group.symbols.length === 1) {
+    // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
+    const buffer = bufferAtVector(group, level, group.markVector);
+    const reference = adverse(prepare(group, curveOf, correlations), bufferGradientVector(group, level), REFERENCE_HORIZON_SEC);
+    return { level, medianTimeSec: known.medianTimeSec, horizons: known.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
+  }
+  return outlookOfBufferTier(bufferTierBarrier(group, level, curveOf, correlations, horizonsSec), horizonsSec);
+}
+
+/** One tier of a risk group as a first-passage barrier on its buffer, before any horizon is projected. */
+export interface BufferTierBarrier {
+  readonly level: number;
+  readonly barrier: TierBarrier;
+  readonly bufferUsdt: number;
+  readonly sigmaUsdtPerSqrtSec: number;
+}
+
+/** The outlook of a buffer's tier barrier at `horizonsSec` (bufferTierOutlook). */
+export function outlookOfBufferTier(b: BufferTierBarrier, horizonsSec: readonly number[]): BufferTierOutlook {
+  const o = tierOutlook(b.level, b.barrier, horizonsSec);
+  return { level: b.level, medianTimeSec: o.medianTimeSec, horizons: o.horizons, bufferUsdt: b.bufferUsdt, sigmaUsdtPerSqrtSec: b.sigmaUsdtPerSqrtSec };
+}
+
+/**
+ * See `bufferTierOutlook` (a group of several symbols, or one without its position's outlook): the
+ * barrier it projects. `horizonsSec` decides only whether the tier is far enough out to skip the exact
+ * distance (P below 1e-15 at the longest of them).
+ */
+export function bufferTierBarrier(
+  group: RiskGroup,
+  level: number,
+  curveOf: CurveOf,
+  correlations: CorrelationMatrixOf,
+  horizonsSec: readonly number[],
+): BufferTierBarrier {
   // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
   const buffer = bufferAtVector(group, level, group.markVector);
   const prepared = prepare(group, curveOf, correlations);
   const grad = bufferGradientVector(group, level);
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
-  if (known !== undefined && group.symbols.length === 1) {
-    return { level, medianTimeSec: known.medianTimeSec, horizons: known.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
-  }
-  const done = (barrier: TierBarrier): BufferTierOutlook => {
-    const o = tierOutlook(level, barrier, horizonsSec);
-    return { level, medianTimeSec: o.medianTimeSec, horizons: o.horizons, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB };
-  };
+  const done = (barrier: TierBarrier): BufferTierBarrier => ({ level, barrier, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB });
   if (!(buffer > 0)) return done('through');
   if (!(reference.sigmaB > 0)) return done('out-of-reach');
   const linear = bufferBarrier(prepared, grad, buffer);

@@ -1,7 +1,7 @@
-import type { PositionRisk } from '../margin/evaluate-account.ts';
+import type { PositionFigures, PositionRisk } from '../margin/evaluate-account.ts';
 import type { FundingStep } from './funding-step.ts';
 import { passageShapeOf, type MarketShape } from './market-shape.ts';
-import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
+import { tierOutlook, tierProbability, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
 import { integratedVariance, varianceRate, type VarianceCurve } from './volatility.ts';
 
 /** A tier outlook measured on one position's price axis. */
@@ -34,19 +34,19 @@ export type CurveOf = (symbol: string) => VarianceCurve;
  * moved", and the pool's own figure is buffer-reach.ts.
  */
 export function projectPosition(
-  risk: PositionRisk,
+  risk: PositionFigures,
   levels: readonly number[],
   curveOf: CurveOf,
   horizonsSec: readonly number[],
 ): PositionProjection {
   const curve = curveOf(risk.symbol);
-  const tiers = levels.map((level) => positionTierOutlook(risk, level, curve, horizonsSec));
+  const tiers = levels.map((level) => positionTierOutlook(risk, level, curve, horizonsSec, null, null, risk.tierPrices[String(level)] ?? null));
   return { symbol: risk.symbol, side: risk.side, marginMode: risk.marginMode, sigmaPerSqrtSec: Math.sqrt(curve.fastPerSec), tiers };
 }
 
 /**
- * One tier of `projectPosition`, for callers that need only some of them (the alert policy), which
- * may pass the tier price they solved for that level alone (evaluate-account.ts, tierPriceOf).
+ * One tier of `projectPosition`, for callers that need only some of them (the alert policy), given the
+ * position's tier price at that level (evaluate-account.ts, tierPriceOf: solved for that level alone).
  */
 export function positionTierOutlook(
   risk: PositionRisk,
@@ -54,10 +54,31 @@ export function positionTierOutlook(
   curve: VarianceCurve,
   horizonsSec: readonly number[],
   shape: MarketShape | null = null,
-  funding: FundingStep | null = null,
-  knownTierPrice?: number | null,
+  funding: FundingStep | null,
+  tierPrice: number | null,
 ): PositionTierOutlook {
-  const tierPrice = knownTierPrice === undefined ? (risk.tierPrices[String(level)] ?? null) : knownTierPrice;
+  return outlookOfPositionTier(positionTierBarrier(risk, level, curve, shape, funding, tierPrice), horizonsSec);
+}
+
+/** One tier of a position as a first-passage barrier on its log price, before any horizon is projected. */
+export interface PositionTierBarrier {
+  readonly level: number;
+  readonly tierPrice: number | null;
+  readonly logDistance: number | null;
+  readonly barrier: TierBarrier;
+  /** The funding payment that moves the tier towards the mark; null: none does. */
+  readonly step: FundingStep | null;
+}
+
+/** See `positionTierOutlook`: the barrier it projects. */
+export function positionTierBarrier(
+  risk: PositionRisk,
+  level: number,
+  curve: VarianceCurve,
+  shape: MarketShape | null,
+  funding: FundingStep | null,
+  tierPrice: number | null,
+): PositionTierBarrier {
   const logDistance = tierPrice === null ? null : Math.log(tierPrice / risk.markPrice);
   const d = Math.abs(logDistance ?? 0);
   const barrier: TierBarrier =
@@ -74,10 +95,19 @@ export function positionTierOutlook(
               shape: passageShapeOf(shape, logDistance),
             };
   // A funding step moves the tier towards the mark only when the tier is on the side a payment pushes to.
-  const outlook = tierOutlook(level, barrier, horizonsSec, funding !== null && towardsTier(risk.side, logDistance) ? funding : null);
-  // Written out, not spread: this runs for every tier on every tick.
-  return { level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice, logDistance };
+  return { level, tierPrice, logDistance, barrier, step: funding !== null && towardsTier(risk.side, logDistance) ? funding : null };
 }
+
+/** The outlook of a position's tier barrier at `horizonsSec` (positionTierOutlook). */
+export function outlookOfPositionTier(b: PositionTierBarrier, horizonsSec: readonly number[]): PositionTierOutlook {
+  const outlook = tierOutlook(b.level, b.barrier, horizonsSec, b.step);
+  // Written out, not spread: this runs for every tier on every tick.
+  return { level: b.level, medianTimeSec: outlook.medianTimeSec, horizons: outlook.horizons, tierPrice: b.tierPrice, logDistance: b.logDistance };
+}
+
+/** P(touch within horizonSec) of `outlookOfPositionTier(b, horizonsSec)`, computed alone (tierProbability). */
+export const positionBarrierProbability = (b: PositionTierBarrier, horizonsSec: readonly number[], horizonSec: number): number =>
+  tierProbability(b.barrier, horizonsSec, horizonSec, b.step);
 
 /** A payment lowers equity: for a long that is the way down, for a short the way up. */
 const towardsTier = (side: PositionRisk['side'], logDistance: number | null): boolean =>

@@ -37,6 +37,21 @@ export function tierOutlook(level: number, barrier: TierBarrier, horizonsSec: re
   return { level, medianTimeSec, horizons };
 }
 
+/**
+ * P(touch within horizonSec) of `tierOutlook(level, barrier, horizonsSec, step)`, computed alone: the
+ * same expression for that one horizon, without the median time or the other horizons (the alert policy
+ * reads one probability per subject a tick; the rest is for a screen or an alert being recorded). 0 where
+ * horizonSec is not one of horizonsSec, as `probabilityWithin` reads the outlook.
+ */
+export function tierProbability(barrier: TierBarrier, horizonsSec: readonly number[], horizonSec: number, step: FundingStep | null = null): number {
+  if (!horizonsSec.includes(horizonSec)) return 0;
+  if (barrier === 'through') return 1;
+  if (barrier === 'out-of-reach' || !(barrier.distance < Number.POSITIVE_INFINITY)) return 0;
+  if (step === null || !(step.closerBy > 0) || horizonSec < step.atSec) return horizonOf(barrier, horizonSec).probability;
+  const nearer = moved(barrier, barrier.distance - step.closerBy);
+  return nearer.distance > 0 ? horizonOf(nearer, horizonSec).probability : 1;
+}
+
 type OpenBarrier = Exclude<TierBarrier, 'through' | 'out-of-reach'>;
 
 /** The barrier at another distance (written out: a barrier may keep its variance on a prototype). */
