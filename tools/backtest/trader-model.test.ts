@@ -4,7 +4,7 @@ import { SYMBOLS } from './backtest-paths.ts';
 import { usdt } from '../../shared/units/units.ts';
 import { act, hear, isDue, NEW_TRADER, observe, topUpTo } from './trader-model.ts';
 
-const rule = { delayMs: 600_000, targetRho: 0.5 };
+const rule = { delayMs: 600_000, targetRho: 0.5, sizing: 'topup' } as const;
 const MIN = 60_000;
 
 describe('the one trader model', () => {
