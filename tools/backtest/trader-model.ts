@@ -2,6 +2,7 @@ import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts'
 import { DEFAULT_STOP_SLIPPAGE, stopFill } from '../../shared/engine/margin/protective-stop.ts';
 import type { Account, Position } from '../../shared/engine/positions/account.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
+import { ratio } from '../../shared/units/units.ts';
 import { withTopUp } from './backtest-accounts.ts';
 
 /**
@@ -19,8 +20,8 @@ import { withTopUp } from './backtest-accounts.ts';
  *     suggestion (which adds the 24 h odds part) is not used, so no policy buys its result with a larger
  *     cheque.
  *   - `reduce`: close the engine's reduction that brings the worst subject back to `targetRho`
- *     (reductionTo), at the mark moved by the stop's slippage, taker fee paid; the realised PnL stays in
- *     the account. No money is added, so every policy of this trader is at equal capital by construction.
+ *     (reductionTo), at the mark moved by the stop's slippage, taker fee paid (the reduction is sized
+ *     with both); the realised PnL stays in the account. No money is added, so every policy of this trader is at equal capital by construction.
  */
 
 const model = marginModels.binance;
@@ -81,7 +82,10 @@ export function reductionTo(account: Account, targetRho: number, slippage = DEFA
   const closed: Record<string, number> = {};
   const done = new Set<string>();
   for (let pass = 0; pass <= account.positions.length; pass += 1) {
-    const risk = evaluateAccount(current, model, { callLevels: [targetRho], target: targetRho });
+    // The engine's reduction pays the fee on what it closes at the mark; slippage is a cost of the same
+    // form (a fraction of the notional closed), so sizing with fee + slippage reaches the target after both.
+    const priced = { ...current, positions: current.positions.map((p) => ({ ...p, takerFeeRate: ratio(p.takerFeeRate + slippage) })) };
+    const risk = evaluateAccount(priced, model, { callLevels: [targetRho], target: targetRho });
     const subjects = [
       ...(risk.riskRatio > targetRho && !done.has('cross') ? [{ key: 'cross', rho: risk.riskRatio }] : []),
       ...risk.positions.flatMap((r, i) => (r.marginMode === 'isolated' && r.riskRatio > targetRho && !done.has(`isolated:${i}`) ? [{ key: `isolated:${i}`, rho: r.riskRatio }] : [])),
