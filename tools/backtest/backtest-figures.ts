@@ -17,6 +17,8 @@ export interface PolicyFigures {
   readonly pushesPerPositionDay: number;
   /** Share of forecasts (predictive pushes) whose tier did not come within their horizon; null without forecasts. */
   readonly falseAlarmShare: number | null;
+  /** Share of the trader's actions that fell due with nothing to do (rho already at or below the target); null without actions or for the pairs. */
+  readonly idleActionShare: number | null;
   /** Collateral the trader added, mean per path (USDT); prefunded: what it was given up front; 0 for the reducing trader. */
   readonly topUpPerPath: number;
   /** The reducing trader: share of the starting position it closed (notional at entry), mean per path; null for the top-up trader. */
@@ -118,6 +120,12 @@ function leadFigures(qualities: readonly AlertQuality[]) {
 
 const mean = (runs: readonly TraderRun[], f: (o: TraderRun) => number): number => (runs.length === 0 ? 0 : runs.reduce((s, o) => s + f(o), 0) / runs.length);
 
+function idleShare(runs: readonly TraderRun[]): number | null {
+  const idle = runs.reduce((s, o) => s + o.idleActions, 0);
+  const all = idle + runs.reduce((s, o) => s + o.actions, 0);
+  return all > 0 ? idle / all : null;
+}
+
 function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: readonly number[], events: readonly (string | null)[]): PolicyFigures {
   const withStops = outcomes.some((o) => o.stops !== null);
   const n = Math.max(1, outcomes.length);
@@ -134,6 +142,7 @@ function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: read
     leadTimeP10Sec: lead.leadTimeP10Sec,
     pushesPerPositionDay: positionDays > 0 ? outcomes.reduce((s, o) => s + o.pushes, 0) / positionDays : 0,
     falseAlarmShare: key !== 'static' && key !== 'staticReduce' && !pair ? lead.falseShare : null,
+    idleActionShare: idleShare(pair ? [] : outcomes),
     topUpPerPath: meanSpend(key, outcomes, bases),
     closedSharePerPath: reduce ? mean(outcomes, (o) => o.closedShare) : null,
     reducedPnlPerPath: reduce ? mean(outcomes, (o) => o.reducedPnlUsdt) : null,

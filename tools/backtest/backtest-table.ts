@@ -9,7 +9,7 @@ function columns(rows: string[][]): string[] {
   return [line(rows[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
 }
 
-const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path', 'closed/path', 'reduce PnL/path', 'stop PnL/path', 'stopped', 'needless'];
+const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'idle actions', 'top-up USDT/path', 'closed/path', 'reduce PnL/path', 'stop PnL/path', 'stopped', 'needless'];
 const row = (p: PolicyFigures, label = p.name) => [
   label,
   percent(p.liquidatedShare),
@@ -17,6 +17,7 @@ const row = (p: PolicyFigures, label = p.name) => [
   minutes(p.leadTimeP10Sec),
   p.pushesPerPositionDay.toFixed(2),
   percent(p.falseAlarmShare),
+  percent(p.idleActionShare),
   p.topUpPerPath.toFixed(0),
   percent(p.closedSharePerPath),
   p.reducedPnlPerPath === null ? 'n/a' : p.reducedPnlPerPath.toFixed(0),

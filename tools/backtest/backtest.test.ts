@@ -44,7 +44,7 @@ describe('npm run backtest -- --json', () => {
     ]);
     for (const p of policies) {
       expect(Object.keys(p).sort()).toEqual([
-        'closedSharePerPath', 'falseAlarmShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'needlessStopShare', 'pushesPerPositionDay', 'reducedPnlPerPath',
+        'closedSharePerPath', 'falseAlarmShare', 'idleActionShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'needlessStopShare', 'pushesPerPositionDay', 'reducedPnlPerPath',
         'stopRealisedPerPath', 'stoppedShare', 'topUpPerPath', 'trader',
       ]);
       // The reducing trader adds no capital and says what it closed; the top-up trader closes nothing.

@@ -63,6 +63,8 @@ export interface TraderRun {
   readonly liquidated: boolean;
   readonly pushes: number;
   readonly actions: number;
+  /** Actions that fell due with the worst subject already at or below the target: nothing done. */
+  readonly idleActions: number;
   readonly positionDays: number;
   readonly topUpUsdt: number;
   /** PnL (fees included) the trader's protective stops realised; 0 without stops. */
@@ -219,6 +221,7 @@ function runOf(
     liquidated: liquidatedAt !== null,
     pushes: trader.pushes,
     actions: trader.actions,
+    idleActions: trader.idleActions,
     positionDays: (account0.positions.length * ((liquidatedAt ?? tEnd) - t0)) / DAY_MS,
     topUpUsdt: trader.topUpUsdt,
     realisedUsdt: stops?.realisedUsdt ?? 0,

@@ -79,6 +79,12 @@ describe('the one trader model', () => {
     expect(done.amount).toBe(0);
     expect(done.state).toMatchObject({ actions: 1, topUpUsdt: 0, closed: r.closed, reducedPnlUsdt: r.realisedUsdt });
     expect(done.account).toEqual(r.account);
+    // An action that falls due below the target does nothing, and is counted as idle (both traders).
+    for (const sizing of ['reduce', 'topup'] as const) {
+      const idle = act({ ...NEW_TRADER, pending: { at: 0, level: 0.8 } }, r.account, { ...rule, targetRho: 0.9, sizing });
+      expect(idle.account).toBe(r.account);
+      expect(idle.state).toMatchObject({ actions: 0, idleActions: 1, actedLevel: 0.8 });
+    }
   });
 
   it('a hedged pool neither leg can bring back alone: the larger requirement is closed, then the pool judged again', () => {

@@ -130,6 +130,8 @@ export const qtyOf = (account: Account): number => account.positions.reduce((s, 
 export interface TraderState {
   readonly pushes: number;
   readonly actions: number;
+  /** Actions that fell due with nothing to do: the worst subject already at or below the target. */
+  readonly idleActions: number;
   readonly topUpUsdt: number;
   /** The reducing trader: base quantity closed by `symbol:side`, and the PnL those closes realised (USDT). */
   readonly closed: Readonly<Record<string, number>>;
@@ -140,7 +142,7 @@ export interface TraderState {
   readonly actedLevel: number | null;
 }
 
-export const NEW_TRADER: TraderState = { pushes: 0, actions: 0, topUpUsdt: 0, closed: {}, reducedPnlUsdt: 0, pending: null, actedLevel: null };
+export const NEW_TRADER: TraderState = { pushes: 0, actions: 0, idleActions: 0, topUpUsdt: 0, closed: {}, reducedPnlUsdt: 0, pending: null, actedLevel: null };
 
 /** The trader hears pushes about these levels at t. */
 export function hear(state: TraderState, levels: readonly number[], t: number, rule: TraderRule): TraderState {
@@ -175,13 +177,13 @@ export function act(state: TraderState, account: Account, rule: TraderRule): { a
     return {
       account: acted ? r.account : account,
       amount: 0,
-      state: { ...after, actions: state.actions + (acted ? 1 : 0), closed, reducedPnlUsdt: state.reducedPnlUsdt + r.realisedUsdt },
+      state: { ...after, actions: state.actions + (acted ? 1 : 0), idleActions: state.idleActions + (acted ? 0 : 1), closed, reducedPnlUsdt: state.reducedPnlUsdt + r.realisedUsdt },
     };
   }
   const amount = topUpTo(account, rule.targetRho);
   return {
     account: amount > 0 ? withTopUp(account, amount) : account,
     amount,
-    state: { ...after, actions: state.actions + (amount > 0 ? 1 : 0), topUpUsdt: state.topUpUsdt + amount },
+    state: { ...after, actions: state.actions + (amount > 0 ? 1 : 0), idleActions: state.idleActions + (amount > 0 ? 0 : 1), topUpUsdt: state.topUpUsdt + amount },
   };
 }
