@@ -102,4 +102,21 @@ describe('the one trader model', () => {
     expect(Object.keys(r.closed).length).toBe(2);
     expect(evaluateAccount(r.account, model).riskRatio).toBeLessThanOrEqual(0.1);
   });
+
+  it('an isolated position is reduced by its own reduction; released margin moves to the wallet, the capital by what closing realised', () => {
+    const iso = accountFor({ leverage: 20, shape: 'isolated-long' }, { [SYMBOLS.BTC]: 97_000, [SYMBOLS.ETH]: 3_400 });
+    // 4.2 % down at 20x (5 % margin): the isolated position's own rho above 0.5.
+    const account = { ...iso, positions: iso.positions.map((p) => ({ ...p, markPrice: (p.entryPrice * 0.958) as typeof p.markPrice })) };
+    const model = marginModels.binance;
+    const before = evaluateAccount(account, model, { callLevels: [0.5], target: 0.5 });
+    expect(before.worstRiskRatio).toBeGreaterThan(0.5);
+    const r = reductionTo(account, 0.5);
+    const q = r.closed[`${SYMBOLS.BTC}:long`] ?? 0;
+    expect(q).toBeGreaterThan(0);
+    expect(qtyOf(r.account)).toBeCloseTo(1 - q, 12);
+    expect(r.account.walletBalance).toBeGreaterThan(0); // the released margin, less the loss and the fee
+    expect(capitalOf(r.account) - capitalOf(account)).toBeCloseTo(r.realisedUsdt, 9);
+    expect(r.realisedUsdt).toBeLessThan(0);
+    expect(evaluateAccount(r.account, model).worstRiskRatio).toBeLessThanOrEqual(0.5);
+  });
 });

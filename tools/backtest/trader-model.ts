@@ -88,7 +88,7 @@ export function reductionTo(account: Account, targetRho: number, slippage = DEFA
     const risk = evaluateAccount(priced, model, { callLevels: [targetRho], target: targetRho });
     const subjects = [
       ...(risk.riskRatio > targetRho && !done.has('cross') ? [{ key: 'cross', rho: risk.riskRatio }] : []),
-      ...risk.positions.flatMap((r, i) => (r.marginMode === 'isolated' && r.riskRatio > targetRho && !done.has(`isolated:${i}`) ? [{ key: `isolated:${i}`, rho: r.riskRatio }] : [])),
+      ...risk.positions.flatMap((r) => (r.marginMode === 'isolated' && r.riskRatio > targetRho && !done.has(positionKey(r)) ? [{ key: positionKey(r), rho: r.riskRatio }] : [])),
     ].sort((a, b) => b.rho - a.rho);
     const worst = subjects[0];
     if (worst === undefined) break;
@@ -110,7 +110,7 @@ export function reductionTo(account: Account, targetRho: number, slippage = DEFA
       }
     } else {
       done.add(worst.key);
-      index = Number(worst.key.slice('isolated:'.length));
+      index = risk.positions.findIndex((o) => o.marginMode === 'isolated' && positionKey(o) === worst.key);
       const r = risk.positions[index]?.reduction;
       if (r?.kind !== 'reduce') continue;
       qty = r.qty;
