@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../settings.ts';
 import { monitorStore } from './monitor-store.ts';
 import { checkAccess } from './check-access.ts';
 import { createSentry, type Sentry } from './sentry.ts';
+import type { AlertNotice } from './phone-push.ts';
 import type { BadgeLook, KeyValueStore, NotificationRequest } from './worker-ports.ts';
 
 /**
@@ -55,12 +56,14 @@ function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore 
   const cleared: string[] = [];
   const badges: BadgeLook[] = [];
   const opened: string[] = [];
+  const phone: AlertNotice[] = [];
   const sentry: Sentry = createSentry({
     kv,
     store: monitorStore(kv),
     notifier: { show: async (n) => void shown.push(n), clear: async (id) => void cleared.push(id) },
     badge: { show: async (b) => void badges.push(b) },
     tabs: { open: async (url) => void opened.push(url) },
+    onNotified: (notice) => void phone.push(notice),
     now: () => Date.now(),
     clock,
     feed: (venue, endpoints, access, onEvent) => {
@@ -79,6 +82,7 @@ function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore 
     cleared,
     badges,
     opened,
+    phone,
     stop: () => {
       feeds.splice(0).forEach((f) => f.stop());
       clock.stop();
@@ -101,6 +105,10 @@ describe('the worker with fake chrome ports against the simulator', () => {
       await sleep(60);
     }
     expect(first.shown.length).toBeGreaterThan(0);
+    // The phone hears the pushes only: the in-app Watch notice is shown here, not sent on.
+    const channelOf = new Map(first.sentry.reports().flatMap((r) => r.alerts).map((a) => [a.id, a.channel]));
+    expect(first.shown.some((s) => channelOf.get(s.id) === 'in-app')).toBe(true);
+    expect(first.phone.map((p) => p.entry.id)).toEqual(first.shown.filter((s) => channelOf.get(s.id) === 'push').map((s) => s.id));
     const n = first.shown[0]!;
     expect(n.buttons).toEqual(['Open position', 'Snooze 1 h']);
     expect(n.message).toMatch(/Add [\d,]+\.\d\d USDT|(reduce|close) \w+/i);

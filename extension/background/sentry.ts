@@ -42,7 +42,7 @@ export interface SentryPorts {
   readonly session: KeyValueStore;
   /** Asks the venue whether it accepts these keys (check-access.ts). */
   readonly checkAccess: (venue: VenueId, endpoints: VenueEndpoints, access: VenueAccess) => Promise<AccessCheck>;
-  /** Each notice shown on the desktop (first notice or reminder; never a resolve), for the paired phone. */
+  /** Each pushed notice shown on the desktop (first notice or reminder; never a resolve, never an in-app one), for the paired phone. */
   readonly onNotified?: (notice: AlertNotice) => void;
 }
 
@@ -127,7 +127,9 @@ export function createSentry(ports: SentryPorts): Sentry {
         for (const old of d.supersedes) void ports.notifier.clear(old);
         shown.push({ id: n.id, reminder: d.alert.reminder, at: ports.now(), title: n.title, message: n.message, venue, subject: d.alert.subject, symbol: d.alert.symbol });
         const entry = log.entries.find((e) => e.id === d.alert.id);
-        if (entry !== undefined) ports.onNotified?.({ entry, reminder: d.alert.reminder, accountLabel: label });
+        // The phone hears what is pushed; an in-app notice (Watch, a forecast raised again within its
+        // reminder period) stays on this computer's screens, as the relay does.
+        if (entry !== undefined && d.alert.channel === 'push') ports.onNotified?.({ entry, reminder: d.alert.reminder, accountLabel: label });
       }
       if (d.kind === 'resolve') void ports.notifier.clear(d.id);
     }

@@ -1,10 +1,13 @@
 import { settingsOf, type ForecastSettings } from './forecast-settings.ts';
 import { PATH_FAMILIES } from './backtest-paths.ts';
-import type { AlertQuality, PathOutcome, PolicyOutcome, TraderRun } from './play-path.ts';
+import { FRONTIER_KEYS, REDUCE_KEYS, TOPUP_KEYS, type AlertQuality, type FrontierKey, type PathOutcome, type PolicyKey, type PolicyOutcome, type TraderRun } from './play-path.ts';
+import type { Sizing } from './trader-model.ts';
 
 /** The figures issue 13 asks for, per policy (the JSON shape of `npm run backtest -- --json`). */
 export interface PolicyFigures {
   readonly name: string;
+  /** The trader who acted on this policy's pushes: topping up or reducing (trader-model.ts). */
+  readonly trader: Sizing;
   /** Share of paths on which the account was liquidated, with the trader acting on the alerts. */
   readonly liquidatedShare: number;
   /** Median and 10th percentile of the lead time (first alert to liquidation, or to the 0.8 tier); null without events. */
@@ -14,8 +17,14 @@ export interface PolicyFigures {
   readonly pushesPerPositionDay: number;
   /** Share of forecasts (predictive pushes) whose tier did not come within their horizon; null without forecasts. */
   readonly falseAlarmShare: number | null;
-  /** Collateral the trader added, mean per path (USDT); prefunded: what it was given up front. */
+  /** Share of the trader's actions that fell due with nothing to do (rho already at or below the target); null without actions or for the pairs. */
+  readonly idleActionShare: number | null;
+  /** Collateral the trader added, mean per path (USDT); prefunded: what it was given up front; 0 for the reducing trader. */
   readonly topUpPerPath: number;
+  /** The reducing trader: share of the starting position it closed (notional at entry), mean per path; null for the top-up trader. */
+  readonly closedSharePerPath: number | null;
+  /** The reducing trader: PnL its reductions realised (fee and slippage included), mean per path, USDT; null for the top-up trader. */
+  readonly reducedPnlPerPath: number | null;
   /** Protective stops: PnL they realised (fees included), mean per path, USDT (negative: a loss). null: no stops in this policy. */
   readonly stopRealisedPerPath: number | null;
   /** Share of paths on which a stop filled; and of paths on which one filled though nobody acting would not have been liquidated (a stop that cost money for nothing). null: no stops. */
@@ -36,6 +45,12 @@ export interface CapitalPoint {
   readonly policies: ReadonlyArray<{ readonly name: string; readonly liquidatedShare: number; readonly topUpPerPath: number }>;
 }
 
+/** One point of the reducing trader's frontier: its target and what each policy closed for what it kept. */
+export interface SizingPoint {
+  readonly targetRho: number;
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly liquidatedShare: number; readonly closedSharePerPath: number; readonly reducedPnlPerPath: number }>;
+}
+
 /** One point of the forecast frontier: our policy with every predict rule set to (horizon, threshold). */
 export interface ForecastPoint {
   readonly horizonSec: number;
@@ -54,7 +69,8 @@ export interface BacktestReport {
   readonly forecast: ForecastSettings;
   readonly policies: readonly PolicyFigures[];
   readonly families: readonly FamilyFigures[];
-  readonly frontiers: { readonly capital: readonly CapitalPoint[]; readonly forecast: readonly ForecastPoint[] };
+  /** capital: the top-up trader (empty without it); sizing: the reducing trader (empty without it). */
+  readonly frontiers: { readonly capital: readonly CapitalPoint[]; readonly sizing: readonly SizingPoint[]; readonly forecast: readonly ForecastPoint[] };
 }
 
 export const POLICY_NAMES = {
@@ -65,11 +81,13 @@ export const POLICY_NAMES = {
   stopLossAtOpen: 'ours + whole-position stop with the position',
   protected: 'ours + protective stop when first warned',
   protectedLate: 'ours + protective stop after the delay',
-} as const;
-type PolicyKey = keyof typeof POLICY_NAMES;
-const KEYS: readonly PolicyKey[] = ['static', 'ours', 'prefunded', 'protectedAtOpen', 'stopLossAtOpen', 'protected', 'protectedLate'];
-/** The capital frontier compares what money buys; the stop traders play the main target only. */
-const CAPITAL_KEYS = ['static', 'ours', 'prefunded'] as const;
+  staticReduce: 'static margin call (rho 0.8), reducing',
+  oursReduce: 'predictive monitor (ours), reducing',
+  preReduced: "no alerts, ours' reductions up front",
+  protectedReduce: 'ours + protective stop when first warned, reducing',
+} as const satisfies Record<PolicyKey, string>;
+const KEYS: readonly PolicyKey[] = [...TOPUP_KEYS, ...REDUCE_KEYS];
+const isReduce = (key: PolicyKey): boolean => (REDUCE_KEYS as readonly PolicyKey[]).includes(key);
 
 /** Percentile by linear interpolation between order statistics (the "type 7" rule of R and NumPy). */
 export function percentile(values: readonly number[], p: number): number | null {
@@ -100,42 +118,76 @@ function leadFigures(qualities: readonly AlertQuality[]) {
   };
 }
 
+const mean = (runs: readonly TraderRun[], f: (o: TraderRun) => number): number => (runs.length === 0 ? 0 : runs.reduce((s, o) => s + f(o), 0) / runs.length);
+
+function idleShare(runs: readonly TraderRun[]): number | null {
+  const idle = runs.reduce((s, o) => s + o.idleActions, 0);
+  const all = idle + runs.reduce((s, o) => s + o.actions, 0);
+  return all > 0 ? idle / all : null;
+}
+
 function figures(key: PolicyKey, outcomes: readonly PolicyOutcome[], bases: readonly number[], events: readonly (string | null)[]): PolicyFigures {
   const withStops = outcomes.some((o) => o.stops !== null);
   const n = Math.max(1, outcomes.length);
   const stopped = outcomes.map((o) => (o.stops?.filled ?? 0) > 0);
   const positionDays = outcomes.reduce((s, o) => s + o.positionDays, 0);
-  const lead = leadFigures(key === 'prefunded' ? [] : outcomes);
+  const pair = key === 'prefunded' || key === 'preReduced';
+  const lead = leadFigures(pair ? [] : outcomes);
+  const reduce = isReduce(key);
   return {
     name: POLICY_NAMES[key],
+    trader: reduce ? 'reduce' : 'topup',
     liquidatedShare: share(outcomes),
     leadTimeP50Sec: lead.leadTimeP50Sec,
     leadTimeP10Sec: lead.leadTimeP10Sec,
     pushesPerPositionDay: positionDays > 0 ? outcomes.reduce((s, o) => s + o.pushes, 0) / positionDays : 0,
-    falseAlarmShare: key !== 'static' && key !== 'prefunded' ? lead.falseShare : null,
+    falseAlarmShare: key !== 'static' && key !== 'staticReduce' && !pair ? lead.falseShare : null,
+    idleActionShare: idleShare(pair ? [] : outcomes),
     topUpPerPath: meanSpend(key, outcomes, bases),
+    closedSharePerPath: reduce ? mean(outcomes, (o) => o.closedShare) : null,
+    reducedPnlPerPath: reduce ? mean(outcomes, (o) => o.reducedPnlUsdt) : null,
     stopRealisedPerPath: withStops ? outcomes.reduce((s, o) => s + o.realisedUsdt, 0) / n : null,
     stoppedShare: withStops ? stopped.filter(Boolean).length / n : null,
     needlessStopShare: withStops ? stopped.filter((x, i) => x && events[i] !== 'liquidation').length / n : null,
   };
 }
 
+/** The capital each path's account started with (any run but the prefunded pair's). */
+const basesOf = (outcomes: readonly PathOutcome[]): number[] => outcomes.map((o) => (o.runs.static ?? o.runs.staticReduce)?.startCapitalUsdt ?? 0);
+/** The policies played: those every path has (a run plays the top-up trader, the reducing one, or both). */
+const playedOf = <K extends string>(keys: readonly K[], has: (key: K) => boolean): K[] => keys.filter(has);
+
 const policiesOf = (outcomes: readonly PathOutcome[]): PolicyFigures[] => {
-  const bases = outcomes.map((o) => o.ours.startCapitalUsdt);
+  const bases = basesOf(outcomes);
   const events = outcomes.map((o) => o.event);
-  return KEYS.map((key) => figures(key, outcomes.map((o) => o[key]), bases, events));
+  return playedOf(KEYS, (key) => outcomes.length > 0 && outcomes.every((o) => o.runs[key] !== undefined)).map((key) =>
+    figures(key, outcomes.map((o) => o.runs[key] as PolicyOutcome), bases, events),
+  );
 };
 
 export function backtestReport(outcomes: readonly PathOutcome[], seed: number, delayMin: number, forecast: ForecastSettings = settingsOf('both', null)): BacktestReport {
-  const bases = outcomes.map((o) => o.ours.startCapitalUsdt);
+  const bases = basesOf(outcomes);
   const targets = outcomes[0]?.sizing.map((s) => s.targetRho) ?? [];
-  const capital = targets.map((targetRho, j): CapitalPoint => ({
-    targetRho,
-    policies: CAPITAL_KEYS.map((key) => {
-      const runs = outcomes.map((o) => o.sizing[j]?.[key] as TraderRun);
-      return { name: POLICY_NAMES[key], liquidatedShare: share(runs), topUpPerPath: meanSpend(key, runs, bases) };
-    }),
-  }));
+  const runsAt = (j: number, key: FrontierKey): TraderRun[] | null => {
+    const runs = outcomes.flatMap((o) => (o.sizing[j]?.[key] === undefined ? [] : [o.sizing[j]?.[key] as TraderRun]));
+    return runs.length === outcomes.length && runs.length > 0 ? runs : null;
+  };
+  const capital = targets.flatMap((targetRho, j): CapitalPoint[] => {
+    const policies = FRONTIER_KEYS.filter((k) => !isReduce(k)).flatMap((key) => {
+      const runs = runsAt(j, key);
+      return runs === null ? [] : [{ name: POLICY_NAMES[key], liquidatedShare: share(runs), topUpPerPath: meanSpend(key, runs, bases) }];
+    });
+    return policies.length === 0 ? [] : [{ targetRho, policies }];
+  });
+  const sizingFrontier = targets.flatMap((targetRho, j): SizingPoint[] => {
+    const policies = FRONTIER_KEYS.filter(isReduce).flatMap((key) => {
+      const runs = runsAt(j, key);
+      return runs === null
+        ? []
+        : [{ name: POLICY_NAMES[key], liquidatedShare: share(runs), closedSharePerPath: mean(runs, (o) => o.closedShare), reducedPnlPerPath: mean(runs, (o) => o.reducedPnlUsdt) }];
+    });
+    return policies.length === 0 ? [] : [{ targetRho, policies }];
+  });
   const rules = outcomes[0]?.forecastRules.map((f) => f.rule) ?? [];
   const forecastFrontier = rules.map((rule, j): ForecastPoint => {
     const lead = leadFigures(outcomes.map((o) => o.forecastRules[j] as AlertQuality));
@@ -145,5 +197,5 @@ export function backtestReport(outcomes: readonly PathOutcome[], seed: number, d
     const mine = outcomes.filter((o) => o.family === family);
     return mine.length === 0 ? [] : [{ family, paths: mine.length, events: mine.filter((o) => o.event !== null).length, policies: policiesOf(mine) }];
   });
-  return { paths: outcomes.length, seed, delayMin, forecast, policies: policiesOf(outcomes), families, frontiers: { capital, forecast: forecastFrontier } };
+  return { paths: outcomes.length, seed, delayMin, forecast, policies: policiesOf(outcomes), families, frontiers: { capital, sizing: sizingFrontier, forecast: forecastFrontier } };
 }

@@ -1,4 +1,4 @@
-import type { BacktestReport, PolicyFigures } from './backtest-figures.ts';
+import { POLICY_NAMES, type BacktestReport, type PolicyFigures } from './backtest-figures.ts';
 
 const minutes = (sec: number | null): string => (sec === null ? 'n/a' : `${(sec / 60).toFixed(1)} min`);
 const percent = (x: number | null): string => (x === null ? 'n/a' : `${(100 * x).toFixed(1)} %`);
@@ -9,7 +9,7 @@ function columns(rows: string[][]): string[] {
   return [line(rows[0] ?? []), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
 }
 
-const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'top-up USDT/path', 'stop PnL/path', 'stopped', 'needless'];
+const HEAD = ['policy', 'liquidated', 'lead P50', 'lead P10', 'pushes/pos-day', 'false forecasts', 'idle actions', 'top-up USDT/path', 'closed/path', 'reduce PnL/path', 'stop PnL/path', 'stopped', 'needless'];
 const row = (p: PolicyFigures, label = p.name) => [
   label,
   percent(p.liquidatedShare),
@@ -17,22 +17,44 @@ const row = (p: PolicyFigures, label = p.name) => [
   minutes(p.leadTimeP10Sec),
   p.pushesPerPositionDay.toFixed(2),
   percent(p.falseAlarmShare),
+  percent(p.idleActionShare),
   p.topUpPerPath.toFixed(0),
+  percent(p.closedSharePerPath),
+  p.reducedPnlPerPath === null ? 'n/a' : p.reducedPnlPerPath.toFixed(0),
   p.stopRealisedPerPath === null ? 'n/a' : p.stopRealisedPerPath.toFixed(0),
   percent(p.stoppedShare),
   percent(p.needlessStopShare),
 ];
 
+const SHORT: Readonly<Record<string, string>> = {
+  [POLICY_NAMES.static]: 'static',
+  [POLICY_NAMES.ours]: 'ours',
+  [POLICY_NAMES.prefunded]: 'prefunded',
+  [POLICY_NAMES.protectedAtOpen]: 'stop with position',
+  [POLICY_NAMES.stopLossAtOpen]: 'full stop with position',
+  [POLICY_NAMES.protected]: 'stop when warned',
+  [POLICY_NAMES.protectedLate]: 'stop +delay',
+  [POLICY_NAMES.staticReduce]: 'static, reducing',
+  [POLICY_NAMES.oursReduce]: 'ours, reducing',
+  [POLICY_NAMES.preReduced]: 'pre-reduced',
+  [POLICY_NAMES.protectedReduce]: 'stop when warned, reducing',
+};
+
 /** The report as fixed-width tables: the policies, per family, and the two frontiers. */
 export function backtestTable(report: BacktestReport, elapsedSec: number): string {
-  const short = ['static', 'ours', 'prefunded', 'stop with position', 'full stop with position', 'stop when warned', 'stop +delay'];
   const families = columns([
     ['family / policy', ...HEAD.slice(1)],
-    ...report.families.flatMap((f) => f.policies.map((p, i) => row(p, `${i === 0 ? `${f.family} (${f.paths}, ${f.events} events)` : ''.padEnd(2)} ${short[i] ?? ''}`))),
+    ...report.families.flatMap((f) => f.policies.map((p, i) => row(p, `${i === 0 ? `${f.family} (${f.paths}, ${f.events} events)` : ''.padEnd(2)} ${SHORT[p.name] ?? p.name}`))),
   ]);
+  const capitalNames = report.frontiers.capital[0]?.policies.map((p) => SHORT[p.name] ?? p.name) ?? [];
   const capital = columns([
-    ['target rho', ...short.slice(0, 3).flatMap((s) => [`liq ${s}`, `USDT/path ${s}`])],
+    ['target rho', ...capitalNames.flatMap((s) => [`liq ${s}`, `USDT/path ${s}`])],
     ...report.frontiers.capital.map((c) => [c.targetRho.toFixed(2), ...c.policies.flatMap((p) => [percent(p.liquidatedShare), p.topUpPerPath.toFixed(0)])]),
+  ]);
+  const sizingNames = report.frontiers.sizing[0]?.policies.map((p) => SHORT[p.name] ?? p.name) ?? [];
+  const sizing = columns([
+    ['target rho', ...sizingNames.flatMap((s) => [`liq ${s}`, `closed ${s}`])],
+    ...report.frontiers.sizing.map((c) => [c.targetRho.toFixed(2), ...c.policies.flatMap((p) => [percent(p.liquidatedShare), percent(p.closedSharePerPath)])]),
   ]);
   const forecast = columns([
     ['forecast rule', 'lead P50', 'lead P10', 'forecasts', 'false'],
@@ -47,14 +69,18 @@ export function backtestTable(report: BacktestReport, elapsedSec: number): strin
   return [
     `${report.paths} paths, seed ${report.seed}, reaction delay ${report.delayMin} min, one trader for every policy (${elapsedSec.toFixed(1)} s)`,
     `ours forecasts with terms: ${report.forecast.terms}; predict rules: ${report.forecast.predict.map((p) => `${p.level} at P(${p.horizonSec / 3600} h) >= ${p.threshold}`).join(', ')}`,
+    ...(report.policies.some((p) => p.trader === 'reduce')
+      ? ['reducing trader: no policy adds capital (equal capital by construction); closed = share of the starting position closed, reduce PnL = what closing realised']
+      : []),
     '',
     ...columns([HEAD, ...report.policies.map((p) => row(p))]),
     '',
     ...families,
     '',
-    'capital frontier: the trader tops up to the target rho (prefunded: ours\' spend, up front)',
-    ...capital,
-    '',
+    ...(report.frontiers.capital.length === 0 ? [] : ['capital frontier: the trader tops up to the target rho (prefunded: ours\' spend, up front)', ...capital, '']),
+    ...(report.frontiers.sizing.length === 0
+      ? []
+      : ['sizing frontier: the trader closes the engine\'s reduction to the target rho, no capital added (pre-reduced: ours\' reductions, up front)', ...sizing, '']),
     'forecast frontier: every predict rule of the ladder set to the rule (passive runs)',
     ...forecast,
   ].join('\n');

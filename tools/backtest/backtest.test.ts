@@ -5,9 +5,16 @@ import { playIndices, type BacktestOptions } from './run-backtest.ts';
 import { deriveSeed } from '../market-paths/seeded-random.ts';
 import { accountFor } from './backtest-accounts.ts';
 import { backtestPath } from './backtest-paths.ts';
-import { accountDigest, pathDigest } from './play-path.ts';
+import { accountDigest, pathDigest, type PathOutcome, type PolicyKey, type PolicyOutcome } from './play-path.ts';
 import { staticCallStep } from './static-margin-call.ts';
-import { capitalOf } from './trader-model.ts';
+import { capitalOf, qtyOf } from './trader-model.ts';
+
+/** A policy's run on a path; the test fails if it was not played. */
+const run = (o: PathOutcome, key: PolicyKey): PolicyOutcome => {
+  const r = o.runs[key];
+  if (r === undefined) throw new Error(`${key} was not played`);
+  return r;
+};
 
 const backtest = (args: string[]) => runCommand('tools/backtest/backtest.ts', args);
 
@@ -22,19 +29,28 @@ describe('npm run backtest -- --json', () => {
     expect(out['paths']).toBe(6);
     expect(out['seed']).toBe(7);
     const policies = out['policies'] as Array<Record<string, unknown>>;
-    expect(policies.map((p) => p['name'])).toEqual([
-      POLICY_NAMES.static,
-      POLICY_NAMES.ours,
-      POLICY_NAMES.prefunded,
-      POLICY_NAMES.protectedAtOpen,
-      POLICY_NAMES.stopLossAtOpen,
-      POLICY_NAMES.protected,
-      POLICY_NAMES.protectedLate,
+    expect(policies.map((p) => [p['name'], p['trader']])).toEqual([
+      [POLICY_NAMES.static, 'topup'],
+      [POLICY_NAMES.ours, 'topup'],
+      [POLICY_NAMES.prefunded, 'topup'],
+      [POLICY_NAMES.protectedAtOpen, 'topup'],
+      [POLICY_NAMES.stopLossAtOpen, 'topup'],
+      [POLICY_NAMES.protected, 'topup'],
+      [POLICY_NAMES.protectedLate, 'topup'],
+      [POLICY_NAMES.staticReduce, 'reduce'],
+      [POLICY_NAMES.oursReduce, 'reduce'],
+      [POLICY_NAMES.preReduced, 'reduce'],
+      [POLICY_NAMES.protectedReduce, 'reduce'],
     ]);
     for (const p of policies) {
       expect(Object.keys(p).sort()).toEqual([
-        'falseAlarmShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'needlessStopShare', 'pushesPerPositionDay', 'stopRealisedPerPath', 'stoppedShare', 'topUpPerPath',
+        'closedSharePerPath', 'falseAlarmShare', 'idleActionShare', 'leadTimeP10Sec', 'leadTimeP50Sec', 'liquidatedShare', 'name', 'needlessStopShare', 'pushesPerPositionDay', 'reducedPnlPerPath',
+        'stopRealisedPerPath', 'stoppedShare', 'topUpPerPath', 'trader',
       ]);
+      // The reducing trader adds no capital and says what it closed; the top-up trader closes nothing.
+      const reduce = p['trader'] === 'reduce';
+      if (reduce) expect(p['topUpPerPath']).toBe(0);
+      expect(p['closedSharePerPath'] === null).toBe(!reduce);
       // Stop figures only for the traders who place stops; a stop fill realises a loss or a gain, but what it realised is finite.
       const stops = String(p['name']).includes('stop');
       expect(p['stoppedShare'] === null).toBe(!stops);
@@ -47,12 +63,12 @@ describe('npm run backtest -- --json', () => {
       if (p50 !== null) expect(p['leadTimeP10Sec'] as number).toBeLessThanOrEqual(p50 as number);
     }
     // Only forecasts can be false: the static call and the prefunded trader have none.
-    expect(policies[0]?.['falseAlarmShare']).toBeNull();
-    expect(policies[2]?.['falseAlarmShare']).toBeNull();
+    for (const i of [0, 2, 7, 9]) expect(policies[i]?.['falseAlarmShare']).toBeNull();
     const families = out['families'] as Array<Record<string, unknown>>;
     expect(families.map((f) => f['family'])).toEqual(['storm', 'calm', 'trend', 'crash', 'wick']);
-    const frontiers = out['frontiers'] as { capital: Array<Record<string, unknown>>; forecast: Array<Record<string, unknown>> };
+    const frontiers = out['frontiers'] as { capital: Array<Record<string, unknown>>; sizing: Array<Record<string, unknown>>; forecast: Array<Record<string, unknown>> };
     expect(frontiers.capital.map((c) => c['targetRho'])).toEqual([0.3, 0.5]);
+    expect(frontiers.sizing.map((c) => c['targetRho'])).toEqual([0.3, 0.5]);
     expect(frontiers.forecast.map((f) => f['threshold'])).toEqual([0.25, 0.5]);
     // The same run in one process gives the same figures: the split across workers changes nothing.
     const quick = { targets: [0.3, 0.5], forecastRules: [{ horizonSec: 3600, threshold: 0.25 }, { horizonSec: 3600, threshold: 0.5 }] };
@@ -90,7 +106,7 @@ describe('the backtest itself', () => {
   it('warns earlier than the static margin call on crash paths', () => {
     const withEvents = crashOutcomes.filter((o) => o.event !== null);
     expect(withEvents.length).toBeGreaterThanOrEqual(4);
-    for (const o of withEvents) expect(o.ours.leadTimeSec ?? -1).toBeGreaterThanOrEqual(o.static.leadTimeSec ?? Infinity);
+    for (const o of withEvents) expect(run(o, 'ours').leadTimeSec ?? -1).toBeGreaterThanOrEqual(run(o, 'static').leadTimeSec ?? Infinity);
     const [stat, ours] = backtestReport(crashOutcomes, crash.seed, 10).policies;
     expect(stat?.name).toBe(POLICY_NAMES.static);
     expect(ours?.leadTimeP50Sec ?? 0).toBeGreaterThan(stat?.leadTimeP50Sec ?? Infinity);
@@ -105,44 +121,79 @@ describe('the backtest itself', () => {
   it('faces every policy with the same path and account, and no money but the top-ups', { timeout: 60_000 }, () => {
     // Checked against the path and the account rebuilt here, not against each other only.
     // Trend and crash paths, 3x to 50x, a one-minute reaction: where both traders act and spend.
-    const mixed: BacktestOptions = { paths: 10, seed: 11, delayMs: 60_000, families: ['trend', 'crash'], targets: [0.1, 0.5], forecastRules: [] };
+    const mixed: BacktestOptions = { paths: 10, seed: 11, delayMs: 60_000, families: ['trend', 'crash'], targets: [0.1, 0.5], forecastRules: [], traders: ['topup'] };
     const outcomes = playIndices(indices(10), mixed);
     outcomes.forEach((o, i) => {
       const path = backtestPath(o.family, deriveSeed(mixed.seed, `path-${i}`));
       expect(o.family).toBe(i % 2 === 0 ? 'trend' : 'crash');
       const account = accountFor(o.recipe, path.ticks[0]?.[1] ?? {});
       const capital = capitalOf(account);
-      const guarded = [o.protectedAtOpen, o.stopLossAtOpen, o.protected, o.protectedLate];
-      const runs = [o.static, o.ours, o.prefunded, ...guarded, ...o.sizing.flatMap((s) => [s.static, s.ours, s.prefunded])];
-      for (const run of runs) {
-        expect(run.pathDigest).toBe(pathDigest(path));
-        expect(run.accountDigest).toBe(accountDigest(account));
+      const guarded = (['protectedAtOpen', 'stopLossAtOpen', 'protected', 'protectedLate'] as const).map((k) => run(o, k));
+      const sizing = o.sizing.map((s) => ({ static: s.static as PolicyOutcome, ours: s.ours as PolicyOutcome, prefunded: s.prefunded as PolicyOutcome }));
+      const main = { static: run(o, 'static'), ours: run(o, 'ours'), prefunded: run(o, 'prefunded') };
+      const runs = [main.static, main.ours, main.prefunded, ...guarded, ...sizing.flatMap((s) => [s.static, s.ours, s.prefunded])];
+      for (const r of runs) {
+        expect(r.pathDigest).toBe(pathDigest(path));
+        expect(r.accountDigest).toBe(accountDigest(account));
+        expect(r.trader).toBe('topup');
       }
-      for (const s of [o, ...o.sizing]) {
-        for (const run of [s.static, s.ours]) {
-          expect(run.startCapitalUsdt).toBe(capital);
-          expect(run.endCapitalUsdt - run.startCapitalUsdt).toBeCloseTo(run.topUpUsdt, 6);
+      for (const s of [main, ...sizing]) {
+        for (const r of [s.static, s.ours]) {
+          expect(r.startCapitalUsdt).toBe(capital);
+          expect(r.endCapitalUsdt - r.startCapitalUsdt).toBeCloseTo(r.topUpUsdt, 6);
+          expect(r.realisedUsdt).toBe(0);
+          expect(r.endQty).toBe(r.startQty);
         }
-        for (const run of [s.static, s.ours]) expect(run.realisedUsdt).toBe(0);
         // The equal-capital pair: ours' spend on this path, up front, and nothing after.
         expect(s.prefunded.startCapitalUsdt).toBeCloseTo(capital + s.ours.topUpUsdt, 6);
         expect(s.prefunded.endCapitalUsdt).toBe(s.prefunded.startCapitalUsdt);
         expect(s.prefunded.topUpUsdt).toBe(0);
       }
-    });
-    // The stop traders: same start; what the capital did is their top-ups and what their stops realised.
-    for (const o of outcomes) {
-      const capital = capitalOf(accountFor(o.recipe, backtestPath(o.family, deriveSeed(mixed.seed, `path-${outcomes.indexOf(o)}`)).ticks[0]?.[1] ?? {}));
-      for (const run of [o.protectedAtOpen, o.stopLossAtOpen, o.protected, o.protectedLate]) {
-        expect(run.startCapitalUsdt).toBe(capital);
-        expect(run.endCapitalUsdt - run.startCapitalUsdt).toBeCloseTo(run.topUpUsdt + run.realisedUsdt, 6);
-        expect(run.stops).not.toBeNull();
+      // The stop traders: same start; what the capital did is their top-ups and what their stops realised.
+      for (const r of guarded) {
+        expect(r.startCapitalUsdt).toBe(capital);
+        expect(r.endCapitalUsdt - r.startCapitalUsdt).toBeCloseTo(r.topUpUsdt + r.realisedUsdt, 6);
+        expect(r.stops).not.toBeNull();
+        expect(r.endQty).toBeCloseTo(r.startQty - (r.stops?.closedQty ?? 0), 9);
       }
-    }
-    expect(outcomes.some((o) => (o.stopLossAtOpen.stops?.filled ?? 0) > 0 && o.stopLossAtOpen.realisedUsdt < 0)).toBe(true);
+    });
+    expect(outcomes.some((o) => (run(o, 'stopLossAtOpen').stops?.filled ?? 0) > 0 && run(o, 'stopLossAtOpen').realisedUsdt < 0)).toBe(true);
     // Something happened: the check is not about runs where nobody spent anything.
-    expect(outcomes.some((o) => o.ours.topUpUsdt > 0)).toBe(true);
-    expect(outcomes.some((o) => o.sizing.some((s) => s.static.topUpUsdt > 0))).toBe(true);
+    expect(outcomes.some((o) => run(o, 'ours').topUpUsdt > 0)).toBe(true);
+    expect(outcomes.some((o) => o.sizing.some((s) => (s.static?.topUpUsdt ?? 0) > 0))).toBe(true);
+  });
+
+  it('the reducing trader: same path and account for every policy, no capital added, and every quantity and USDT explained', { timeout: 60_000 }, () => {
+    const mixed: BacktestOptions = { paths: 10, seed: 11, delayMs: 60_000, families: ['trend', 'crash'], targets: [0.1, 0.5], forecastRules: [], traders: ['reduce'] };
+    const outcomes = playIndices(indices(10), mixed);
+    outcomes.forEach((o, i) => {
+      const path = backtestPath(o.family, deriveSeed(mixed.seed, `path-${i}`));
+      const account = accountFor(o.recipe, path.ticks[0]?.[1] ?? {});
+      const capital = capitalOf(account);
+      expect(o.runs.ours).toBeUndefined();
+      const sizing = o.sizing.map((s) => ({ static: s.staticReduce as PolicyOutcome, ours: s.oursReduce as PolicyOutcome, pre: s.preReduced as PolicyOutcome }));
+      const main = { static: run(o, 'staticReduce'), ours: run(o, 'oursReduce'), pre: run(o, 'preReduced') };
+      const guarded = run(o, 'protectedReduce');
+      for (const r of [main.static, main.ours, main.pre, guarded, ...sizing.flatMap((s) => [s.static, s.ours, s.pre])]) {
+        expect(r.pathDigest).toBe(pathDigest(path));
+        expect(r.accountDigest).toBe(accountDigest(account));
+        expect(r.trader).toBe('reduce');
+        // Equal capital by construction: nobody adds any; the capital moves only by what closing realised.
+        expect(r.topUpUsdt).toBe(0);
+        expect(r.startCapitalUsdt).toBe(capital);
+        expect(r.startQty).toBe(qtyOf(account));
+        expect(r.endCapitalUsdt - r.startCapitalUsdt).toBeCloseTo(r.reducedPnlUsdt + r.realisedUsdt, 6);
+        expect(r.endQty).toBeCloseTo(r.startQty - r.closedQty - (r.stops?.closedQty ?? 0), 9);
+        expect(r.closedShare).toBeGreaterThanOrEqual(0);
+        expect(r.closedShare).toBeLessThanOrEqual(1 + 1e-9);
+      }
+      // The equal-size pair closed, at the first tick, exactly what ours closed on the path.
+      for (const s of [main, ...sizing]) expect(s.pre.closed).toEqual(s.ours.closed);
+    });
+    // Something happened: both policies' traders closed something, and closing realised money.
+    expect(outcomes.some((o) => run(o, 'oursReduce').closedQty > 0)).toBe(true);
+    expect(outcomes.some((o) => o.sizing.some((s) => (s.staticReduce?.closedQty ?? 0) > 0))).toBe(true);
+    expect(outcomes.some((o) => run(o, 'oursReduce').reducedPnlUsdt !== 0)).toBe(true);
   });
 
   it('a longer reaction delay never saves more accounts (same paths, same alerts)', { timeout: 60_000 }, () => {
@@ -154,7 +205,7 @@ describe('the backtest itself', () => {
     expect(at(slow, POLICY_NAMES.ours)).toBeGreaterThanOrEqual(at(quick, POLICY_NAMES.ours));
     expect(at(slow, POLICY_NAMES.static)).toBeGreaterThanOrEqual(at(quick, POLICY_NAMES.static));
     // With a top-up to rho 0.1 (the frontier's largest), acting at once saves what acting an hour late does not.
-    const share = (o: ReturnType<typeof playIndices>, key: 'ours' | 'static') => o.filter((x) => x.sizing[0]?.[key].liquidated).length;
+    const share = (o: ReturnType<typeof playIndices>, key: 'ours' | 'static') => o.filter((x) => x.sizing[0]?.[key]?.liquidated).length;
     const quickRuns = playIndices(indices(5), trend);
     const slowRuns = playIndices(indices(5), { ...trend, delayMs: 60 * 60_000 });
     expect(share(slowRuns, 'ours')).toBeGreaterThan(share(quickRuns, 'ours'));

@@ -9,10 +9,10 @@ import type { PathOutcome } from './play-path.ts';
 import { playIndices, type BacktestOptions } from './run-backtest.ts';
 
 /**
- * `npm run backtest -- [--paths N] [--seed S] [--delay-min M] [--workers W] [--quick] [--json]`
+ * `npm run backtest -- [--paths N] [--seed S] [--delay-min M] [--workers W] [--trader topup|reduce|both] [--quick] [--json]`
  * Plays N seeded paths against varied accounts for the static exchange-style margin call, our monitor and
- * the equal-capital pair (ours' money up front, no alerts), one trader for all, and prints the figures
- * and the two frontiers (docs/backtest.md). The outcome depends
+ * the equal pairs (ours' money, or ours' reductions, up front, no alerts), one trader model for all (it
+ * tops up or reduces), and prints the figures and the frontiers (docs/backtest.md). The outcome depends
  * only on N, S and M: paths are split across worker threads by index and put back in order.
  */
 
@@ -26,12 +26,16 @@ const QUICK_RULES = [
   { horizonSec: 3600, threshold: 0.5 },
 ];
 
+const TRADER_CHOICES = ['topup', 'reduce', 'both'] as const;
+type TraderChoice = (typeof TRADER_CHOICES)[number];
+
 /** The backtest's flags: one line each (tools/cli/cli-flags.ts). */
 const FLAGS = {
   paths: numberFlag('N', `paths to play (default ${DEFAULT_PATHS})`, (n) => Number.isInteger(n) && n > 0 && n <= 100_000, 'an integer in 1..100000'),
   seed: numberFlag('S', 'seed of the paths and accounts (default 1)', Number.isSafeInteger, 'an integer'),
   delayMin: numberFlag('M', 'minutes a trader needs to act (default 10)', (n) => n >= 0 && n <= 24 * 60, 'minutes in 0..1440'),
   workers: numberFlag('W', 'worker threads (default up to 2)', (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'an integer in 1..64'),
+  trader: choiceFlag('WHO', 'the trader: topup (adds collateral), reduce (closes the engine\'s reduction) or both (default)', TRADER_CHOICES),
   terms: choiceFlag('T', `forecast terms beside the diffusion: ${TERM_CHOICES.join(', ')} (default both)`, TERM_CHOICES),
   predict: textFlag('H:P[,H:P..]', "every predict rule (or each, in ladder order) at H hours, threshold P (default: the ladder's)", (s) => predictSpecProblem(s) === null, 'H:P or one H:P per predicting tier'),
   json: switchFlag('print the figures as JSON'),
@@ -47,6 +51,7 @@ interface Args {
   readonly quick: boolean;
   readonly terms: TermChoice;
   readonly predict: string | null;
+  readonly trader: TraderChoice;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -60,6 +65,7 @@ function parseArgs(argv: readonly string[]): Args {
     quick: flags.quick ?? false,
     terms: flags.terms ?? 'both',
     predict: flags.predict ?? null,
+    trader: flags.trader ?? 'both',
   };
 }
 
@@ -84,6 +90,7 @@ export async function runBacktest(args: Args): Promise<PathOutcome[]> {
     seed: args.seed,
     delayMs: args.delayMin * 60_000,
     monitor: monitorOptionsFor(args.terms, args.predict),
+    traders: args.trader === 'both' ? ['topup', 'reduce'] : [args.trader],
     ...(args.quick ? { targets: QUICK_TARGETS, forecastRules: QUICK_RULES } : {}),
   };
   const all = Array.from({ length: args.paths }, (_, i) => i);

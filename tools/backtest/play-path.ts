@@ -9,7 +9,7 @@ import { accountFor, withTopUp, type AccountRecipe } from './backtest-accounts.t
 import type { BacktestPath, PathFamily } from './backtest-paths.ts';
 import { staticCallStep, STATIC_LEVEL, worstRiskRatio } from './static-margin-call.ts';
 import { protectedRun, type StopPlacement } from './protected-run.ts';
-import { act, capitalOf, hear, isDue, NEW_TRADER, observe, type TraderRule, type TraderState } from './trader-model.ts';
+import { act, capitalOf, closeAtMark, hear, isDue, NEW_TRADER, observe, positionKey, qtyOf, type Sizing, type TraderRule, type TraderState } from './trader-model.ts';
 
 /**
  * One path, one account, three policies, one trader (trader-model.ts):
@@ -49,6 +49,8 @@ export const FORECAST_RULES: readonly ForecastRule[] = [
 
 export interface PlayOptions {
   readonly delayMs: number;
+  /** The traders to play (both by default): topping up, reducing. */
+  readonly traders?: readonly Sizing[];
   readonly monitor?: Partial<MonitorOptions>;
   /** Sizing targets (rho); DEFAULT_TARGET is always played. */
   readonly targets?: readonly number[];
@@ -57,17 +59,30 @@ export interface PlayOptions {
 
 /** What one policy's trader did on the path. */
 export interface TraderRun {
+  readonly trader: Sizing;
   readonly liquidated: boolean;
   readonly pushes: number;
   readonly actions: number;
+  /** Actions that fell due with the worst subject already at or below the target: nothing done. */
+  readonly idleActions: number;
   readonly positionDays: number;
   readonly topUpUsdt: number;
   /** PnL (fees included) the trader's protective stops realised; 0 without stops. */
   readonly realisedUsdt: number;
-  /** Protective stops placed and filled; null for a trader who places none. */
-  readonly stops: { readonly placed: number; readonly filled: number } | null;
+  /** Protective stops placed and filled, and the base quantity they closed; null for a trader who places none. */
+  readonly stops: { readonly placed: number; readonly filled: number; readonly closedQty: number } | null;
+  /** The reducing trader: base quantity its reductions closed (all positions), the share of the starting
+   * position that is (notional at entry), and the PnL they realised, fee and slippage included (USDT). */
+  readonly closedQty: number;
+  readonly closedShare: number;
+  /** The same by position (`symbol:side`). */
+  readonly closed: Readonly<Record<string, number>>;
+  readonly reducedPnlUsdt: number;
   readonly startCapitalUsdt: number;
   readonly endCapitalUsdt: number;
+  /** Base quantity held at the start and the end, all positions together. */
+  readonly startQty: number;
+  readonly endQty: number;
   readonly pathDigest: string;
   readonly accountDigest: string;
 }
@@ -83,28 +98,33 @@ export interface AlertQuality {
 
 export type PolicyOutcome = TraderRun & AlertQuality;
 
-export interface SizingOutcome {
-  readonly targetRho: number;
-  readonly static: TraderRun;
-  readonly ours: TraderRun;
-  readonly prefunded: TraderRun;
-}
+/**
+ * Every policy the backtest plays, by trader. Top-up trader: the static call, ours, the equal-capital pair
+ * (ours' money up front) and ours with the protective stop placed four ways. Reducing trader: the static
+ * call, ours, the equal-size pair (ours' reductions made at the first tick, no alerts) and ours with the
+ * stop placed when first warned.
+ */
+export const TOPUP_KEYS = ['static', 'ours', 'prefunded', 'protectedAtOpen', 'stopLossAtOpen', 'protected', 'protectedLate'] as const;
+export const REDUCE_KEYS = ['staticReduce', 'oursReduce', 'preReduced', 'protectedReduce'] as const;
+export type PolicyKey = (typeof TOPUP_KEYS)[number] | (typeof REDUCE_KEYS)[number];
+/** The policies of the capital (top-up) and sizing (reduce) frontiers: the stop traders play the main target only. */
+export const FRONTIER_KEYS = ['static', 'ours', 'prefunded', 'staticReduce', 'oursReduce', 'preReduced'] as const;
+export type FrontierKey = (typeof FRONTIER_KEYS)[number];
+
+export type SizingOutcome = { readonly targetRho: number } & { readonly [K in FrontierKey]?: TraderRun };
 
 export interface PathOutcome {
   readonly family: PathFamily;
   readonly recipe: AccountRecipe;
   /** What the passive run met: liquidation, else the 0.8 tier, else nothing. */
   readonly event: 'liquidation' | 'margin-call' | null;
-  /** The main rows, at DEFAULT_TARGET. */
-  readonly static: PolicyOutcome;
-  readonly ours: PolicyOutcome;
-  readonly prefunded: PolicyOutcome;
-  /** Ours' trader who also places the protective stops (protected-run.ts): with the position, when first warned, and the reaction delay after that. */
-  readonly protectedAtOpen: PolicyOutcome;
-  /** The same with a plain stop-loss: the whole position closed at the engine's trigger. */
-  readonly stopLossAtOpen: PolicyOutcome;
-  readonly protected: PolicyOutcome;
-  readonly protectedLate: PolicyOutcome;
+  /**
+   * The main rows, at DEFAULT_TARGET, for the traders played. protectedAtOpen, stopLossAtOpen, protected,
+   * protectedLate: ours' top-up trader who also places the protective stops (protected-run.ts) with the
+   * position (the engine's quantity, or the whole position), when first warned, and the reaction delay
+   * after that; protectedReduce: the reducing trader with the stop placed when first warned.
+   */
+  readonly runs: { readonly [K in PolicyKey]?: PolicyOutcome };
   readonly sizing: readonly SizingOutcome[];
   readonly forecastRules: ReadonlyArray<{ readonly rule: ForecastRule } & AlertQuality>;
 }
@@ -159,7 +179,8 @@ function passiveRun(path: BacktestPath, account: Account, options: PlayOptions, 
   let trader = NEW_TRADER;
   let liquidatedAt: number | null = null;
   let fork: Passive['fork'] = null;
-  const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET };
+  // Until the first action nothing depends on the sizing rule: one prefix serves both traders.
+  const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET, sizing: 'topup' } as const;
   for (let k = 0; k < path.ticks.length; k += 1) {
     const [t, marks] = path.ticks[k] ?? [0, {}];
     const step = monitorStep(monitor, { kind: 'marks', marks }, t);
@@ -179,26 +200,40 @@ function passiveRun(path: BacktestPath, account: Account, options: PlayOptions, 
   return { run: { times, rhos, notices, resolves }, trader, liquidatedAt, fork };
 }
 
+const entryNotional = (account: Account, closed: Readonly<Record<string, number>>): number =>
+  account.positions.reduce((s, p) => s + (closed[positionKey(p)] ?? 0) * p.entryPrice, 0);
+
 function runOf(
   path: BacktestPath,
   account0: Account,
+  rule: Pick<TraderRule, 'sizing'>,
   trader: TraderState,
   liquidatedAt: number | null,
   endAccount: Account,
-  stops: { readonly placed: number; readonly filled: number; readonly realisedUsdt: number } | null = null,
+  stops: { readonly placed: number; readonly filled: number; readonly closedQty: number; readonly realisedUsdt: number } | null = null,
 ): TraderRun {
   const t0 = path.ticks[0]?.[0] ?? 0;
   const tEnd = path.ticks[path.ticks.length - 1]?.[0] ?? t0;
+  const held = Object.fromEntries(account0.positions.map((p) => [positionKey(p), p.qty]));
+  const closedQty = Object.values(trader.closed).reduce((s, q) => s + q, 0);
   return {
+    trader: rule.sizing,
     liquidated: liquidatedAt !== null,
     pushes: trader.pushes,
     actions: trader.actions,
+    idleActions: trader.idleActions,
     positionDays: (account0.positions.length * ((liquidatedAt ?? tEnd) - t0)) / DAY_MS,
     topUpUsdt: trader.topUpUsdt,
     realisedUsdt: stops?.realisedUsdt ?? 0,
-    stops: stops === null ? null : { placed: stops.placed, filled: stops.filled },
+    stops: stops === null ? null : { placed: stops.placed, filled: stops.filled, closedQty: stops.closedQty },
+    closedQty,
+    closed: trader.closed,
+    closedShare: entryNotional(account0, trader.closed) / Math.max(1e-9, entryNotional(account0, held)),
+    reducedPnlUsdt: trader.reducedPnlUsdt,
     startCapitalUsdt: capitalOf(account0),
     endCapitalUsdt: capitalOf(endAccount),
+    startQty: qtyOf(account0),
+    endQty: qtyOf(endAccount),
     pathDigest: pathDigest(path),
     accountDigest: accountDigest(account0),
   };
@@ -207,15 +242,15 @@ function runOf(
 /** Our active run at one sizing target, from the fork on: the trader tops up, the monitor hears of it. */
 function oursActive(path: BacktestPath, account0: Account, passive: Passive, rule: TraderRule): TraderRun {
   const { fork } = passive;
-  if (fork === null) return runOf(path, account0, passive.trader, passive.liquidatedAt, account0);
+  if (fork === null) return runOf(path, account0, rule, passive.trader, passive.liquidatedAt, account0);
   let monitor = fork.monitor;
   let trader = fork.trader;
   let liquidatedAt: number | null = null;
   const actNow = (t: number) => {
     const done = act(trader, monitor.account, rule);
     trader = done.state;
-    if (done.amount <= 0) return;
-    const step = monitorStep(monitor, { kind: 'account', account: withTopUp(monitor.account, done.amount) }, t);
+    if (done.account === monitor.account) return;
+    const step = monitorStep(monitor, { kind: 'account', account: done.account }, t);
     monitor = step.monitor;
     trader = hear(trader, pushedLevels(step.decisions), t, rule);
   };
@@ -232,7 +267,7 @@ function oursActive(path: BacktestPath, account0: Account, passive: Passive, rul
     }
     if (isDue(trader, t)) actNow(t);
   }
-  return runOf(path, account0, trader, liquidatedAt, monitor.account);
+  return runOf(path, account0, rule, trader, liquidatedAt, monitor.account);
 }
 
 /** The static call's active run: no monitor, the account and the call's one bit of state. */
@@ -254,25 +289,44 @@ function staticActive(path: BacktestPath, account0: Account, rule: TraderRule): 
     if (isDue(trader, t)) {
       const done = act(trader, account, rule);
       trader = done.state;
-      if (done.amount > 0) account = withTopUp(account, done.amount);
+      account = done.account;
     }
   }
-  return runOf(path, account0, trader, liquidatedAt, account);
+  return runOf(path, account0, rule, trader, liquidatedAt, account);
+}
+
+/** Nobody acts on the path from `start` on: the first liquidation, if any, and the account at the end. */
+function untouched(path: BacktestPath, start: Account): { liquidatedAt: number | null; account: Account } {
+  let account = start;
+  for (const [t, marks] of path.ticks) {
+    account = withMarks(account, marks);
+    if (worstRiskRatio(account, model) >= 1) return { liquidatedAt: t, account };
+  }
+  return { liquidatedAt: null, account };
 }
 
 /** No alerts: `capital` added before the first tick, then nobody acts. */
 function prefundedRun(path: BacktestPath, account0: Account, capital: number): TraderRun {
   const start = capital > 0 ? withTopUp(account0, capital) : account0;
-  let account = start;
-  let liquidatedAt: number | null = null;
-  for (const [t, marks] of path.ticks) {
-    account = withMarks(account, marks);
-    if (worstRiskRatio(account, model) >= 1) {
-      liquidatedAt = t;
-      break;
-    }
+  const end = untouched(path, start);
+  return runOf(path, start, { sizing: 'topup' }, NEW_TRADER, end.liquidatedAt, end.account);
+}
+
+/**
+ * No alerts: what ours' reducing trader closed on this path (by position), closed at the first tick at
+ * the mark with the slippage and the fee, then nobody acts. The equal-size pair: the same reduction
+ * without the timing.
+ */
+function preReducedRun(path: BacktestPath, account0: Account, closed: Readonly<Record<string, number>>): TraderRun {
+  let start = account0;
+  for (const p of account0.positions) {
+    const q = closed[positionKey(p)] ?? 0;
+    const now = start.positions.find((o) => positionKey(o) === positionKey(p));
+    if (q > 0 && now !== undefined) start = closeAtMark(start, now, q);
   }
-  return runOf(path, start, NEW_TRADER, liquidatedAt, account);
+  const trader = { ...NEW_TRADER, closed, reducedPnlUsdt: capitalOf(start) - capitalOf(account0) };
+  const end = untouched(path, start);
+  return runOf(path, account0, { sizing: 'reduce' }, trader, end.liquidatedAt, end.account);
 }
 
 /** The index of the path's event in the passive run: first liquidation, else first margin call. */
@@ -332,13 +386,22 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
   const first = path.ticks[0];
   if (first === undefined) throw new Error('empty path');
   const account = accountFor(recipe, first[1]);
+  const traders = options.traders ?? ['topup', 'reduce'];
   const passive = passiveRun(path, account, options, true);
   const { index, kind } = eventIndex(passive.run.rhos);
   const targets = [...new Set([...(options.targets ?? SIZING_TARGETS), DEFAULT_TARGET])].sort((a, b) => a - b);
   const sizing = targets.map((targetRho): SizingOutcome => {
-    const rule = { delayMs: options.delayMs, targetRho };
-    const ours = oursActive(path, account, passive, rule);
-    return { targetRho, static: staticActive(path, account, rule), ours, prefunded: prefundedRun(path, account, ours.topUpUsdt) };
+    const topup = { delayMs: options.delayMs, targetRho, sizing: 'topup' } as const;
+    const reduce = { delayMs: options.delayMs, targetRho, sizing: 'reduce' } as const;
+    const ours = traders.includes('topup') ? oursActive(path, account, passive, topup) : null;
+    const oursReduce = traders.includes('reduce') ? oursActive(path, account, passive, reduce) : null;
+    return {
+      targetRho,
+      ...(ours === null ? {} : { static: staticActive(path, account, topup), ours, prefunded: prefundedRun(path, account, ours.topUpUsdt) }),
+      ...(oursReduce === null
+        ? {}
+        : { staticReduce: staticActive(path, account, reduce), oursReduce, preReduced: preReducedRun(path, account, oursReduce.closed) }),
+    };
   });
   const main = sizing.find((s) => s.targetRho === DEFAULT_TARGET) as SizingOutcome;
   const policy = options.monitor?.policy ?? DEFAULT_ALERT_POLICY;
@@ -349,22 +412,35 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
   });
   const none: AlertQuality = { leadTimeSec: null, forecasts: 0, falseForecasts: 0 };
   const oursQ = oursQuality(passive.run, index);
-  const guarded = (placement: StopPlacement): PolicyOutcome => {
-    const r = protectedRun(path, newMonitor(path, account, options.monitor), { delayMs: options.delayMs, targetRho: DEFAULT_TARGET }, placement);
-    return { ...runOf(path, account, r.trader, r.liquidatedAt, r.account, { placed: r.stopsPlaced, filled: r.stopsFilled, realisedUsdt: r.realisedUsdt }), ...oursQ };
+  const staticQ = staticQuality(passive.run, index);
+  const guarded = (placement: StopPlacement, sizingRule: Sizing): PolicyOutcome => {
+    const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET, sizing: sizingRule };
+    const r = protectedRun(path, newMonitor(path, account, options.monitor), rule, placement);
+    const stops = { placed: r.stopsPlaced, filled: r.stopsFilled, closedQty: r.stopsClosedQty, realisedUsdt: r.realisedUsdt };
+    return { ...runOf(path, account, rule, r.trader, r.liquidatedAt, r.account, stops), ...oursQ };
   };
-  return {
-    family: path.family,
-    recipe,
-    event: kind,
-    static: { ...main.static, ...staticQuality(passive.run, index) },
-    ours: { ...main.ours, ...oursQ },
-    prefunded: { ...main.prefunded, ...none },
-    protectedAtOpen: guarded({ kind: 'with-position' }),
-    stopLossAtOpen: guarded({ kind: 'with-position', closeAll: true }),
-    protected: guarded({ kind: 'after-notice', delayMs: 0 }),
-    protectedLate: guarded({ kind: 'after-notice', delayMs: options.delayMs }),
-    sizing,
-    forecastRules,
+  const with_ = (run: TraderRun | undefined, quality: AlertQuality): PolicyOutcome => {
+    if (run === undefined) throw new Error('a trader that was not played');
+    return { ...run, ...quality };
   };
+  const runs: PathOutcome['runs'] = traders.includes('topup')
+    ? {
+        static: with_(main.static, staticQ),
+        ours: with_(main.ours, oursQ),
+        prefunded: with_(main.prefunded, none),
+        protectedAtOpen: guarded({ kind: 'with-position' }, 'topup'),
+        stopLossAtOpen: guarded({ kind: 'with-position', closeAll: true }, 'topup'),
+        protected: guarded({ kind: 'after-notice', delayMs: 0 }, 'topup'),
+        protectedLate: guarded({ kind: 'after-notice', delayMs: options.delayMs }, 'topup'),
+      }
+    : {};
+  const reducing: PathOutcome['runs'] = traders.includes('reduce')
+    ? {
+        staticReduce: with_(main.staticReduce, staticQ),
+        oursReduce: with_(main.oursReduce, oursQ),
+        preReduced: with_(main.preReduced, none),
+        protectedReduce: guarded({ kind: 'after-notice', delayMs: 0 }, 'reduce'),
+      }
+    : {};
+  return { family: path.family, recipe, event: kind, runs: { ...runs, ...reducing }, sizing, forecastRules };
 }

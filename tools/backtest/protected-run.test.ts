@@ -23,7 +23,7 @@ const pathOf = (prices: readonly number[]): BacktestPath => ({
   history,
   ticks: prices.map((p, k) => [START + k * MIN, { BTCUSDT: p, ETHUSDT: 3_000 }] as const),
 });
-const rule = { delayMs: 10 * MIN, targetRho: 0.5 };
+const rule = { delayMs: 10 * MIN, targetRho: 0.5, sizing: 'topup' } as const;
 const isolated = accountFor({ leverage: 20, shape: 'isolated-long' }, { BTCUSDT: 97_000, ETHUSDT: 3_000 });
 
 describe('protectedRun', () => {

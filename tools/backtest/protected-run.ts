@@ -4,12 +4,12 @@ import { protectiveStop, stopFill, DEFAULT_STOP_SLIPPAGE } from '../../shared/en
 import type { Account, Position } from '../../shared/engine/positions/account.ts';
 import { worstMinuteMove } from '../../shared/engine/projection/minute-move.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
-import { withTopUp } from './backtest-accounts.ts';
 import type { BacktestPath } from './backtest-paths.ts';
 import { act, capitalOf, hear, isDue, NEW_TRADER, observe, type TraderRule, type TraderState } from './trader-model.ts';
 
 /**
- * Issue 13, ask 4 in the backtest: ours' trader (same pushes, same action and sizing rule) who also
+ * Issue 13, ask 4 in the backtest: ours' trader (same pushes, same action and sizing rule, topping up
+ * or reducing as `rule.sizing` says) who also
  * places the engine's protective stop (shared/engine/margin/protective-stop.ts) on every position when
  * first warned: at the first notice of any kind (the in-app Watch notice included), or `delayMs` after it
  * for a trader who needs the same reaction time as for a top-up; or with the position, on the first
@@ -32,6 +32,8 @@ export interface ProtectedOutcome {
   /** Stops placed, stops filled, and the PnL they realised (fees included), USDT. */
   readonly stopsPlaced: number;
   readonly stopsFilled: number;
+  /** Base quantity the stops closed. */
+  readonly stopsClosedQty: number;
   readonly realisedUsdt: number;
 }
 
@@ -71,6 +73,7 @@ export function protectedRun(path: BacktestPath, monitor0: Monitor, rule: Trader
   let stops: Placed[] = [];
   let stopsPlaced = 0;
   let stopsFilled = 0;
+  let stopsClosedQty = 0;
   let realisedUsdt = 0;
   const rhoOf = (m: Monitor): number => m.view?.risk.worstRiskRatio ?? 0;
   for (const [t, marks] of path.ticks) {
@@ -93,9 +96,11 @@ export function protectedRun(path: BacktestPath, monitor0: Monitor, rule: Trader
       // Released isolated margin only moves to the wallet; what changes the capital is the PnL and the fee.
       realisedUsdt += capitalOf(after.account) - capitalOf(monitor.account);
       stopsFilled += 1;
+      stopsClosedQty += p.qty - (after.rest?.qty ?? 0);
       monitor = monitorStep(monitor, { kind: 'account', account: after.account }, t).monitor;
     }
-    stops = stops.filter((s) => monitor.account.positions.some((o) => o.symbol === s.symbol && o.side === s.side && o.qty >= s.qty - 1e-12) && !filledAt(s, marks));
+    // A reduce-only stop stays while its position does (a reduction since leaves it closing what is left).
+    stops = stops.filter((s) => monitor.account.positions.some((o) => o.symbol === s.symbol && o.side === s.side && o.qty > 0) && !filledAt(s, marks));
     if (rhoOf(monitor) >= 1) {
       liquidatedAt = t;
       break;
@@ -108,14 +113,14 @@ export function protectedRun(path: BacktestPath, monitor0: Monitor, rule: Trader
     if (isDue(trader, t)) {
       const done = act(trader, monitor.account, rule);
       trader = done.state;
-      if (done.amount > 0) {
-        const s2 = monitorStep(monitor, { kind: 'account', account: withTopUp(monitor.account, done.amount) }, t);
+      if (done.account !== monitor.account) {
+        const s2 = monitorStep(monitor, { kind: 'account', account: done.account }, t);
         monitor = s2.monitor;
         trader = hear(trader, pushedLevels(s2.decisions), t, rule);
       }
     }
   }
-  return { trader, liquidatedAt, account: monitor.account, stopsPlaced, stopsFilled, realisedUsdt };
+  return { trader, liquidatedAt, account: monitor.account, stopsPlaced, stopsFilled, stopsClosedQty, realisedUsdt };
 }
 
 const filledAt = (stop: Placed, marks: Readonly<Record<string, number>>): boolean => {

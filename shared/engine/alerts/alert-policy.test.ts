@@ -116,6 +116,22 @@ describe('predictive alerts', () => {
     expect(resolves(run.log).map((r) => r.reason)).toEqual(['withdrawn']);
   });
 
+  it('a forecast withdrawn and raised again within its reminder period is shown in the app, not pushed (ask 2)', () => {
+    const wellBelow = 0.5 - policy.predictionHysteresis - 0.02;
+    // Margin call's period is 60 min: raised at 0, withdrawn at 10, raised at 20 and 50, then at 70.
+    const flaps = [0, 20, 50, 70].flatMap((m) => [at(m, 0.65, { 0.8: likely }), at(m + 10, 0.6, { 0.8: wellBelow })]);
+    const run = runPolicy(flaps);
+    const forecasts = notices(run).filter((a) => a.kind === 'predictive');
+    expect(forecasts.map((a) => [(a.t - T0) / MIN, a.channel])).toEqual([[0, 'push'], [20, 'in-app'], [50, 'in-app'], [70, 'push']]);
+    // Each is its own alert, resolved when withdrawn: what the screens list comes and goes with it.
+    expect(new Set(forecasts.map((a) => a.id)).size).toBe(4);
+    expect(resolves(run.log).map((r) => r.reason)).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'withdrawn']);
+    // Critical's forecast has its own, shorter period (15 min).
+    const critical = [0, 10, 20].flatMap((m) => [at(m, 0.85, { 0.9: likely }), at(m + 5, 0.84, { 0.9: wellBelow })]);
+    const raised = notices(runPolicy([at(-1, 0.85), ...critical])).filter((a) => a.kind === 'predictive');
+    expect(raised.map((a) => [(a.t - T0) / MIN, a.channel])).toEqual([[0, 'push'], [10, 'in-app'], [20, 'push']]);
+  });
+
   it('does not predict a tier the episode already reached', () => {
     const run = runPolicy([at(0, 0.85), at(1, 0.92), at(2, 0.85, { 0.9: likely, 1: unlikely })]);
     expect(pushes(run).filter((a) => a.kind === 'predictive')).toEqual([]);

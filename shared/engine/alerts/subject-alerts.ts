@@ -96,8 +96,11 @@ export function stepSubject(
   now: number,
   options: AlertPolicyOptions,
   isQuiet: boolean,
-  /** When this subject's tier was last notified (the policy's history), or null: re-entries wait a period. */
-  lastNoticeAt: (tierIndex: number) => number | null = () => null,
+  /**
+   * When this subject's tier was last notified, or its forecast last pushed (the policy's history), or
+   * null: a re-entry waits a period, a forecast raised again within one is shown, not pushed.
+   */
+  lastNoticeAt: (tierIndex: number, kind: 'tier' | 'predictive') => number | null = () => null,
 ): SubjectStep {
   const { ladder } = options;
   const prev = previous ?? emptySubjectState;
@@ -122,7 +125,7 @@ export function stepSubject(
       if (rule === undefined) continue;
       // Only the worst new tier is announced; the ones jumped over are covered by it. Back in a tier
       // announced less than a reminder period ago, the notice waits until that period is over.
-      const last = i === tierIndex ? lastNoticeAt(i) : null;
+      const last = i === tierIndex ? lastNoticeAt(i, 'tier') : null;
       const dueAt = i !== tierIndex ? null : last === null ? now : Math.max(now, last + reentryPeriodMs(ladder, i));
       tiers.push({ id: tierAlertId(facts.subject, levelKey(rule.level), now), tierIndex: i, since: now, notified: false, reminders: 0, dueAt });
     }
@@ -167,7 +170,7 @@ export function stepSubject(
   // 3. Deliver what is due, unless quiet hours or a snooze hold it (held notices stay due).
   const isHeld = (alert: OpenAlert, rule: TierRule): boolean =>
     rule.push && ((isQuiet && !rule.bypassesQuietHours) || (snooze !== null && alert.tierIndex <= snooze.tierIndex));
-  const record = (alert: OpenAlert, kind: 'tier' | 'predictive', rule: TierRule): AlertRecord => ({
+  const record = (alert: OpenAlert, kind: 'tier' | 'predictive', rule: TierRule, shownOnly = false): AlertRecord => ({
     id: alert.id,
     kind,
     subject: facts.subject,
@@ -175,7 +178,7 @@ export function stepSubject(
     severity: rule.severity,
     tier: levelKey(rule.level),
     tierName: rule.name,
-    channel: rule.push ? 'push' : 'in-app',
+    channel: rule.push && !shownOnly ? 'push' : 'in-app',
     reminder: alert.notified ? alert.reminders + 1 : 0,
     riskRatio: finiteOrNull(facts.riskRatio),
     equityUsdt: finiteOrNull(facts.equityUsdt),
@@ -212,9 +215,15 @@ export function stepSubject(
     if (pushed) {
       // The tier alert just pushed carries this forecast; a second push in the same instant is noise.
       prediction = { ...prediction, dueAt: null };
-    } else if (!isHeld(prediction, targetRule)) {
-      decisions.push({ kind: 'notify', alert: record(prediction, 'predictive', targetRule), supersedes: [] });
-      prediction = { ...prediction, notified: true, dueAt: null };
+    } else {
+      // A forecast withdrawn and raised again less than a reminder period after its last push is shown
+      // in the app but not pushed (issue 13, ask 2: a trend re-fires forecasts; the trader heard it).
+      const last = lastNoticeAt(prediction.tierIndex, 'predictive');
+      const shownOnly = last !== null && now < last + reentryPeriodMs(ladder, prediction.tierIndex);
+      if (shownOnly || !isHeld(prediction, targetRule)) {
+        decisions.push({ kind: 'notify', alert: record(prediction, 'predictive', targetRule, shownOnly), supersedes: [] });
+        prediction = { ...prediction, notified: true, dueAt: null };
+      }
     }
   }
 
