@@ -106,9 +106,15 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
   const documents = new Map<string, RelaySnapshotAccount>();
   let relay: { readonly url: string; readonly deviceId: string; readonly sync: ReturnType<typeof relaySync> } | null = null;
   const listeners = new Set<() => void>();
+  // The screens hear of a burst of messages once, one task later: a re-render per message (React renders
+  // a store change at once) sat between the worker's alert messages and their showNotification calls.
+  let telling: ReturnType<typeof setTimeout> | null = null;
   const set = (next: MonitorData): void => {
     data = next;
-    listeners.forEach((l) => l());
+    telling ??= setTimeout(() => {
+      telling = null;
+      listeners.forEach((l) => l());
+    }, 0);
   };
   const upsertAlert = (item: AlertItem): void => {
     const others = data.alerts.filter((a) => a.entry.id !== item.entry.id);
