@@ -8,7 +8,8 @@ import { startMonitorFeed } from './monitor-feed.ts';
  * The page's end of the monitor worker, in Node with a stand-in worker and a stand-in notification
  * API: the frames of one tick reach the page as a burst of messages (reports, then the alerts the
  * worker posts first since deferred-work.ts, and the other accounts' reports); each alert is handed to
- * showNotification as its message is read, and the screens hear of the burst once, after it.
+ * showNotification as its message is read, and the screens hear of the burst once, after it (at most
+ * every 100 ms).
  */
 afterEach(() => vi.unstubAllGlobals());
 
@@ -32,7 +33,7 @@ const report = (accountId: string, evaluatedAt: number): WorkerToPage =>
   ({ kind: 'report', report: { account: { accountId }, positions: [], evaluatedAt }, restored: false, savedAt: null, label: accountId }) as unknown as WorkerToPage;
 
 describe('the monitor feed (page side)', () => {
-  it("shows a burst's alert before the screens re-render, and re-renders once for the burst", async () => {
+  it("shows a burst's alert before the screens re-render, and re-renders once for the burst (at most every 100 ms)", async () => {
     const order: string[] = [];
     vi.stubGlobal('Notification', { permission: 'granted' });
     vi.stubGlobal('navigator', { serviceWorker: { ready: Promise.resolve({ showNotification: async (_title: string, o: { tag: string }) => void order.push(`show ${o.tag}`) }) } });
@@ -50,7 +51,10 @@ describe('the monitor feed (page side)', () => {
     for (let i = 0; i < 5; i += 1) await Promise.resolve();
     expect(order).toEqual([`show ${entry.id}`]);
     await new Promise((r) => setTimeout(r, 20));
-    expect(order).toEqual([`show ${entry.id}`, 'render 3 accounts, 1 alerts']);
+    hear({ data: report('bybit:demo', 1) });
+    expect(order).toEqual([`show ${entry.id}`]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(order).toEqual([`show ${entry.id}`, 'render 4 accounts, 1 alerts']);
     expect(feed.get().alerts.map((a) => a.entry.id)).toEqual([entry.id]);
   });
 });

@@ -34,7 +34,7 @@ export interface RunnerHooks {
   /** Each batch's newest mark per symbol, venue time (for the rolling mark history). */
   readonly onMarks?: (marks: Readonly<Record<string, number>>, t: number) => void;
   /**
-   * Where the report is built and handed to `onReport`: the worker's deferred work (deferred-work.ts),
+   * Where the report is built and handed to `onReport`: the worker's deferred work (shared/feed/deferred-work.ts),
    * after the alerts of every batch of the same burst are out; a job passed again before it ran may
    * replace the older one (the report is read when the job runs). Default: at once, in the batch.
    */
@@ -148,8 +148,9 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
     if (feed === null) return;
     const step = liveMonitorBatch(live, events, feed.state(), config);
     live = step.live;
-    band = tierBand(live.monitor);
+    // The notices first, then the band the next marks are judged against.
     hear(step.decisions);
+    band = tierBand(live.monitor);
     const m = batchMarks(events);
     if (m !== null) hooks.onMarks?.(m.marks, m.t);
     publish();

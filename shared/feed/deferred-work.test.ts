@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Timer } from '../../shared/ports/clock.ts';
+import type { Timer } from '../ports/clock.ts';
 import { createDeferredWork } from './deferred-work.ts';
 
 /** Timers of 0 that run when told to, in the order they were set. */
@@ -18,7 +18,7 @@ function heldTimers() {
   };
 }
 
-describe('deferred work (the worker: reports and saves after the alerts)', () => {
+describe('deferred work (the homes: reports and saves after the alerts)', () => {
   it('runs nothing at once, then every key once, the newest job in the place of the first', () => {
     const timers = heldTimers();
     const ran: string[] = [];

@@ -1,12 +1,13 @@
-import type { Clock, Timer } from '../../shared/ports/clock.ts';
+import type { Clock, Timer } from '../ports/clock.ts';
 
 /**
- * Work the monitor worker does after a batch that can wait for the alerts: building and posting the
- * accounts' reports, saving their snapshots. The four demo accounts share one worker, and the frames
- * of one tick reach it together; done at once, each account's report and save sat between the
- * evaluation of one account's crossing and the next's, and the page re-rendered for every report before
- * it read the alert behind it. Queued here, it runs one task later (a timer of 0), after every batch
- * already due in this burst has been evaluated and its alerts posted.
+ * Work a home does after a batch that can wait for the alerts: building and posting the accounts'
+ * reports, saving their snapshots. A home's accounts share one thread (the PWA's monitor worker, the
+ * extension's service worker), and the frames of one tick reach it together; done at once, each
+ * account's report and save sat between the evaluation of one account's crossing and the next's (and
+ * in the PWA the page re-rendered for every report before it read the alert behind it). Queued here,
+ * it runs one task later (a timer of 0), after the batches already due in this burst have been
+ * evaluated and their notices handed on.
  *
  * A key holds one job: queued again before it ran, the newer job replaces it in its place (an
  * account's latest report, one save of its latest state).
