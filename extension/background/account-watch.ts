@@ -64,10 +64,12 @@ export function createAccountWatch(setup: AccountWatchSetup): AccountWatch {
   let band: TierBand = {};
   const apply = (step: { live: LiveMonitor; decisions: readonly AlertDecision[] }): void => {
     live = step.live;
+    // The notices first, then the band the next marks are judged against.
+    if (step.decisions.length > 0) {
+      log = logDecisions(log, step.decisions);
+      setup.onDecisions(watch, step.decisions);
+    }
     band = tierBand(live.monitor);
-    if (step.decisions.length === 0) return;
-    log = logDecisions(log, step.decisions);
-    setup.onDecisions(watch, step.decisions);
   };
   // A feed notice (stale, fresh) opens a batch of its own: stepped after the marks before it, before those after.
   const batcher = createEventBatcher<FeedEvent>(setup.clock, { windowMs: BATCH_WINDOW_MS, startsBatch: isFeedNotice, endsBatch: (e) => isMarkLeavingBand(band, e) }, (events) =>

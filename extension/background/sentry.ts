@@ -2,6 +2,7 @@ import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts
 import { VENUE_IDS, type VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { defaultTakerFeeRate, venueAdapters } from '../../shared/exchanges/venues.ts';
+import { createDeferredWork } from '../../shared/feed/deferred-work.ts';
 import type { Feed } from '../../shared/feed/feed.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import type { VenueAccess, VenueEndpoints } from '../../shared/ports/venue-adapter.ts';
@@ -110,6 +111,10 @@ export function createSentry(ports: SentryPorts): Sentry {
     pending ??= setTimeout(publish, REPORT_THROTTLE_MS);
   };
 
+  const deferred = createDeferredWork(ports.clock, (e) => ports.log(`save not queued: ${String(e)}`));
+  /** Notices shown whose log entries wait for their account's deferred save. */
+  let unlogged: LoggedNotification[] = [];
+
   const readLog = async (): Promise<LoggedNotification[]> => {
     const raw = await ports.kv.get(NOTIFICATION_LOG_KEY);
     return Array.isArray(raw) ? (raw as LoggedNotification[]) : [];
@@ -133,10 +138,18 @@ export function createSentry(ports: SentryPorts): Sentry {
       }
       if (d.kind === 'resolve') void ports.notifier.clear(d.id);
     }
-    const live = watch.live();
-    void queue(async () => {
-      if (shown.length > 0) await ports.kv.set(NOTIFICATION_LOG_KEY, [...(await readLog()), ...shown].slice(-NOTIFICATION_LOG_LIMIT));
-      await ports.store.save(watch.account.accountId, live, log, ports.now());
+    unlogged.push(...shown);
+    // Written one task later (shared/feed/deferred-work.ts): a crossing of another account in the same
+    // burst of frames is judged and notified before this account's snapshot is serialised.
+    deferred.later(`save:${watch.account.accountId}`, () => {
+      const logged = unlogged;
+      unlogged = [];
+      const live = watch.live();
+      const latest = watch.log();
+      void queue(async () => {
+        if (logged.length > 0) await ports.kv.set(NOTIFICATION_LOG_KEY, [...(await readLog()), ...logged].slice(-NOTIFICATION_LOG_LIMIT));
+        await ports.store.save(watch.account.accountId, live, latest, ports.now());
+      });
     });
     changed();
   };

@@ -41,6 +41,8 @@ export interface TrailPoint {
 }
 
 const MAX_TRAIL = 2_000;
+/** Ten screen updates a second at most: a tick's messages (four accounts' reports and alerts) arrive within it. */
+const SCREEN_EVERY_MS = 100;
 
 export interface MonitorData {
   readonly accounts: readonly AccountEntry[];
@@ -106,9 +108,16 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
   const documents = new Map<string, RelaySnapshotAccount>();
   let relay: { readonly url: string; readonly deviceId: string; readonly sync: ReturnType<typeof relaySync> } | null = null;
   const listeners = new Set<() => void>();
+  // The screens hear of changes at most every SCREEN_EVERY_MS, after the burst of messages one tick
+  // brings: a re-render per message (React renders a store change at once) sat between the worker's alert
+  // messages and their showNotification calls, and a re-render in the middle of the burst still did.
+  let telling: ReturnType<typeof setTimeout> | null = null;
   const set = (next: MonitorData): void => {
     data = next;
-    listeners.forEach((l) => l());
+    telling ??= setTimeout(() => {
+      telling = null;
+      listeners.forEach((l) => l());
+    }, SCREEN_EVERY_MS);
   };
   const upsertAlert = (item: AlertItem): void => {
     const others = data.alerts.filter((a) => a.entry.id !== item.entry.id);

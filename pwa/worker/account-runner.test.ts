@@ -16,6 +16,7 @@ import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts
 import { SIMULATOR_DEMO_ACCESS as DEMO_ACCESS } from '../../shared/exchanges/simulator-access.ts';
 import { venueAdapters } from '../../shared/exchanges/venues.ts';
 import { plainDataProblem } from '../platform/plain-data.ts';
+import { pricesAtRho } from '../../tools/bench/crossing-prices.ts';
 import { createAccountRunner, type AccountRunner, type RunnerPorts } from './account-runner.ts';
 
 /** The worker's account runner in Node on the simulator (the same code the worker runs, with `ws`). */
@@ -103,4 +104,71 @@ describe('createAccountRunner', () => {
     expect(r.account.riskRatio).toBeCloseTo(engine.riskRatio, 9);
     expect(r.positions.find((p) => p.symbol === 'BTCUSDT')!.maintenanceMarginUsdt).toBeCloseTo(0.5 * marks.get('BTCUSDT')! * 0.01, 6);
   }, 40_000);
+
+  it("with a later hook, hears a crossing's alerts in the batch and builds the report only when the queued job runs; same alerts as at once", async () => {
+    // The latency bench's crossing (tools/bench/notification-latency.ts): the demo cross pool from rho 0.2 to 0.95, Critical.
+    const s = (sim = await startSimulator({ port: 0, scenario: 'calm', seed: 1, manualClock: true, liquidations: false, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 }));
+    const down = pricesAtRho(s, 0.2);
+    s.pinMarks(down);
+    const jobs: Array<() => void> = [];
+    const runJobs = (): void => jobs.splice(0).forEach((job) => job());
+    const seen: string[] = [];
+    const deferredAlerts: string[] = [];
+    const atOnceAlerts: string[] = [];
+    const deferred = createAccountRunner({ account, options: {}, restored: null }, ports(s, 'binance', DEMO_ACCESS.binance), {
+      onReport: (r) => seen.push(`report ${r.evaluatedAt}`),
+      onAlert: (entry, action) => {
+        seen.push(`${action} ${entry.id}`);
+        deferredAlerts.push(`${action} ${entry.id}`);
+      },
+      onDecisions: () => undefined,
+      later: (job) => jobs.push(job),
+    });
+    const atOnce = createAccountRunner({ account, options: {}, restored: null }, ports(s, 'binance', DEMO_ACCESS.binance), {
+      onReport: () => undefined,
+      onAlert: (entry, action) => atOnceAlerts.push(`${action} ${entry.id}`),
+      onDecisions: () => undefined,
+    });
+    runners.push(deferred, atOnce);
+    deferred.start();
+    atOnce.start();
+    const feeding = setInterval(() => s.advance(1_000), 100);
+    try {
+      await waitFor('both runners with a whole account', () => deferred.report() !== null && atOnce.report() !== null, 20_000);
+    } finally {
+      clearInterval(feeding);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    runJobs();
+    expect(seen.some((x) => x.startsWith('report '))).toBe(true);
+    seen.splice(0);
+
+    s.advance(16 * 60_000);
+    const up = pricesAtRho(s, 0.95);
+    s.pinMarks(up);
+    s.advance(1_000);
+    const critical = await waitFor('the Critical notice', () => seen.find((x) => x.startsWith('notify binance:demo:cross|tier|0.9|')), 10_000);
+    await waitFor('the same notice at once', () => atOnceAlerts.includes(critical), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    // Every batch of the burst evaluated and its alerts heard, no report built yet: it waits for the queued job.
+    expect(seen.filter((x) => x.startsWith('report '))).toEqual([]);
+    expect(jobs.length).toBeGreaterThan(0);
+    const now = deferred.report();
+    runJobs();
+    // A job reads the report when it runs: the newest, whichever batch queued it.
+    expect(seen.filter((x) => x.startsWith('report ')).at(-1)).toBe(`report ${now!.evaluatedAt}`);
+
+    // Back down: the notice resolved by both, the same decisions in the same order.
+    s.pinMarks(pricesAtRho(s, 0.2));
+    s.advance(1_000);
+    await waitFor('the resolve', () => deferredAlerts.some((x) => x.startsWith('resolve binance:demo:cross|tier|0.9|')) && atOnceAlerts.some((x) => x.startsWith('resolve binance:demo:cross|tier|0.9|')), 10_000);
+    const tiers = (xs: readonly string[]) => xs.filter((x) => x.includes('|tier|'));
+    expect(tiers(deferredAlerts)).toEqual(tiers(atOnceAlerts));
+
+    // Stopped while its report waited (removed, or edited and restarted): the job posts nothing.
+    const before = seen.length;
+    deferred.stop();
+    runJobs();
+    expect(seen.length).toBe(before);
+  }, 60_000);
 });

@@ -33,6 +33,12 @@ export interface RunnerHooks {
   readonly onDecisions: () => void;
   /** Each batch's newest mark per symbol, venue time (for the rolling mark history). */
   readonly onMarks?: (marks: Readonly<Record<string, number>>, t: number) => void;
+  /**
+   * Where the report is built and handed to `onReport`: the worker's deferred work (shared/feed/deferred-work.ts),
+   * after the alerts of every batch of the same burst are out; a job passed again before it ran may
+   * replace the older one (the report is read when the job runs). Default: at once, in the batch.
+   */
+  readonly later?: (job: () => void) => void;
 }
 
 export interface SavedAccount {
@@ -98,6 +104,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
   let live: LiveMonitor = setup.restored?.monitor == null ? emptyLiveMonitor : liveMonitorFrom(setup.restored.monitor);
   let log: AlertLog = setup.restored?.log ?? emptyAlertLog;
   let feed: Feed | null = null;
+  let stopped = false;
   // Where the marks may move without crossing a tier: a mark that leaves it is judged at once, not after the window.
   let band: TierBand = {};
 
@@ -129,17 +136,21 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
     hooks.onDecisions();
   };
 
-  const publish = (): void => {
+  const publishNow = (): void => {
+    // Stopped (removed or edited) while its report waited: the page must not see it again.
+    if (stopped) return;
     const r = report();
     if (r !== null) hooks.onReport(r);
   };
+  const publish = (): void => (hooks.later === undefined ? publishNow() : hooks.later(publishNow));
 
   const onBatch = (events: readonly FeedEvent[]): void => {
     if (feed === null) return;
     const step = liveMonitorBatch(live, events, feed.state(), config);
     live = step.live;
-    band = tierBand(live.monitor);
+    // The notices first, then the band the next marks are judged against.
     hear(step.decisions);
+    band = tierBand(live.monitor);
     const m = batchMarks(events);
     if (m !== null) hooks.onMarks?.(m.marks, m.t);
     publish();
@@ -160,6 +171,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
 
   return {
     start() {
+      stopped = false;
       const onEvent = (e: FeedEvent): void => batcher.push(e);
       const manual = setup.manual ?? null;
       // A manual account reads no private stream: the public marks only, with the typed account laid over them.
@@ -167,6 +179,7 @@ export function createAccountRunner(setup: RunnerSetup, ports: RunnerPorts, hook
       feed.start();
     },
     stop() {
+      stopped = true;
       feed?.stop();
       batcher.stop();
     },

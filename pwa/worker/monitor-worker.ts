@@ -20,6 +20,7 @@ import { idbMarkHistory } from '../platform/idb-mark-history.ts';
 import { openStore } from '../platform/open-store.ts';
 import type { PlainData } from '../platform/plain-data.ts';
 import { createAccountRunner, type AccountRunner, type SavedAccount } from './account-runner.ts';
+import { createDeferredWork } from '../../shared/feed/deferred-work.ts';
 import type { PageToWorker, WatchedAccount, WorkerToPage } from './worker-messages.ts';
 import type { IDBPDatabase } from 'idb';
 
@@ -96,6 +97,8 @@ async function start(): Promise<(m: PageToWorker) => void> {
   const lastMarkSaved = new Map<string, number>();
   /** Per account, what its last `positions` message said (marks left out). */
   const documentKeys = new Map<string, string>();
+  // Reports and saves wait for the alerts of the burst (shared/feed/deferred-work.ts): a crossing is not queued behind them.
+  const deferred = createDeferredWork(systemClock, (e) => problem(null, e instanceof Error ? e.message : String(e)));
 
   const save = async (accountId: string): Promise<void> => {
     const entry = runners.get(accountId);
@@ -148,7 +151,8 @@ async function start(): Promise<(m: PageToWorker) => void> {
             );
           }
         },
-        onDecisions: () => queueMicrotask(() => void save(account.id)),
+        onDecisions: () => deferred.later(`save:${account.id}`, () => void save(account.id)),
+        later: (job) => deferred.later(`report:${account.id}`, job),
         onMarks: (marks, t) => {
           if (history === null) return;
           for (const [symbol, price] of Object.entries(marks)) {

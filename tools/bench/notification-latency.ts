@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_START_PRICES } from '../market-paths/scenarios.ts';
 import { DEMO_CREDENTIALS } from '../simulator/accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.ts';
+import { pricesAtRho } from './crossing-prices.ts';
 import { clockOffset, nowMs, sleep, startExtension, startPwa, waitFor, type InstrumentedHome } from './instrumented-homes.ts';
 
 /**
@@ -89,27 +89,6 @@ function feedWhile(sim: RunningSimulator): () => void {
   return () => clearInterval(timer);
 }
 
-/**
- * BTC and ETH scaled together from their start prices until Binance's demo cross pool is at `rho`, by
- * the simulator's own formulas (SOL, held isolated there, stays at its start price).
- */
-function pricesFor(sim: RunningSimulator, rho: number): Record<'BTC' | 'ETH' | 'SOL', number> {
-  const at = (f: number) => ({ BTC: DEFAULT_START_PRICES.BTC * f, ETH: DEFAULT_START_PRICES.ETH * f, SOL: DEFAULT_START_PRICES.SOL });
-  const rhoAt = (f: number): number => {
-    sim.pinMarks(at(f));
-    sim.clock.advance(1); // the book caches its figures per instant
-    return sim.books.binance.figures(sim.clock.now()).crossRiskRatio;
-  };
-  let lo = 0.5; // rho past 1
-  let hi = 1.5; // rho tiny
-  for (let i = 0; i < 60; i += 1) {
-    const mid = (lo + hi) / 2;
-    if (rhoAt(mid) > rho) lo = mid;
-    else hi = mid;
-  }
-  return at((lo + hi) / 2);
-}
-
 async function keepListenKey(sim: RunningSimulator): Promise<void> {
   await fetch(`${sim.url}/binance/fapi/v1/listenKey`, { method: 'PUT', headers: { 'X-MBX-APIKEY': DEMO_CREDENTIALS.binance.apiKey } }).catch(() => undefined);
 }
@@ -123,8 +102,6 @@ interface Run {
   readonly dist: string;
   readonly sim: RunningSimulator;
   readonly home: InstrumentedHome;
-  readonly up: Record<'BTC' | 'ETH' | 'SOL', number>;
-  readonly down: Record<'BTC' | 'ETH' | 'SOL', number>;
   readonly offset: number;
   readonly latencies: number[];
   readonly toCall: number[];
@@ -135,13 +112,11 @@ interface Run {
 async function startRun(home: Home, dist: string, log: (line: string) => void): Promise<Run> {
   // Sim time ahead of the wall clock, as the browser tests run it (REST receive times never sit between marks).
   const sim = await startSimulator({ port: 0, scenario: 'calm', seed: 1, manualClock: true, liquidations: false, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 });
-  const up = pricesFor(sim, UP_RHO);
-  const down = pricesFor(sim, DOWN_RHO);
-  sim.pinMarks(down);
+  sim.pinMarks(pricesAtRho(sim, DOWN_RHO));
   const stopFeeding = feedWhile(sim);
   try {
     const h = home === 'pwa' ? await startPwa(sim, dist, log) : await startExtension(sim, dist, log);
-    return { dist, sim, home: h, up, down, offset: await clockOffset(h), latencies: [], toCall: [], missed: 0, open: null };
+    return { dist, sim, home: h, offset: await clockOffset(h), latencies: [], toCall: [], missed: 0, open: null };
   } finally {
     stopFeeding();
   }
@@ -152,16 +127,20 @@ async function cross(run: Run, i: number, label: string, log: (line: string) => 
   const { sim, home: h } = run;
   // Down: one second (the tier is left before its 10 min grace brings a reminder), the notice resolved
   // (its notification closed), then held for longer than Critical's re-entry period.
-  sim.pinMarks(run.down);
+  // The prices are found again each time: the funding the simulator pays every 8 h moves them.
+  const down = pricesAtRho(sim, DOWN_RHO);
+  sim.pinMarks(down);
   sim.advance(1_000);
   const closing = run.open;
   if (closing !== null) await waitFor('the Critical notice to close', async () => !(await h.onScreen()).includes(closing), NOTICE_TIMEOUT_MS).catch(() => log(`  ${label}: ${closing} still shown`));
   sim.advance(DOWN_HOLD_MS);
   await keepListenKey(sim);
+  const up = pricesAtRho(sim, UP_RHO);
+  sim.pinMarks(down); // until the send, REST answers at the down marks too
   await sleep(250); // longer than any batch window: the down marks are judged alone
   await h.take();
   // Up: one advance sends every venue's marks; the time is taken just before.
-  sim.pinMarks(run.up);
+  sim.pinMarks(up);
   const sentAt = nowMs();
   sim.advance(1_000);
   const shown = await waitFor(`crossing ${i}'s notification`, async () => (await h.take()).find((s) => s.id.startsWith(CRITICAL_PREFIX)), NOTICE_TIMEOUT_MS, 20).catch(() => null);
