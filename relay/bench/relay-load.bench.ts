@@ -200,7 +200,7 @@ async function run(devices: number, workers: number): Promise<void> {
   const load1 = loadavg()[0]!;
   // Bounded: what the sender has not posted by the end of the run is counted and dropped, not drained.
   const backlog = await relay.store.duePushes(Number.MAX_SAFE_INTEGER, 1_000_000, null);
-  for (const p of backlog) await relay.store.markPush(p.id, 'refused', p.attempts, Date.now());
+  await relay.store.markPushes(backlog.map((p) => ({ id: p.id, status: 'refused', attempts: p.attempts, nextAtMs: Date.now() })));
   await relay.stop();
   const refused = await service.close();
   await sim.close();
