@@ -8,10 +8,11 @@ import { silentLog } from '../relay-log.ts';
 import { startRelay } from '../start-relay.ts';
 import type { BatchReport } from '../watch/relay-watcher.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { pushCostBench } from './push-cost.bench.ts';
 
 /**
- * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40]` (also
- * `npm run bench:relay`): the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
+ * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost]` (also
+ * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
  * on loopback, against the simulator's crash at speed 60 (in a child process) on all four venues, marks at each venue's
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms). N devices, 5 positions
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
@@ -248,5 +249,9 @@ async function run(devices: number, workers: number): Promise<void> {
   );
 }
 
-console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run, ${new Date().toISOString()}`);
-for (const workers of workerCounts) for (const n of sizes) await run(n, workers);
+console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
+await pushCostBench();
+if (!process.argv.includes('--push-cost')) {
+  console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run`);
+  for (const workers of workerCounts) for (const n of sizes) await run(n, workers);
+}
