@@ -224,6 +224,8 @@ async function run(devices: number, workers: number): Promise<void> {
   toPush.sort((a, b) => a - b);
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
   const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  // The lane's part: the 20 ms gather, the rest of the venue's window, and a share still busy with the batch before.
+  const handed = inRun.map((r) => r.handedAtMs - r.firstEventAtMs).sort((a, b) => a - b);
   const steps = inRun.reduce((n, r) => n + r.monitors, 0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const tickMs = 1000 / 100; // USER_HZ
@@ -240,7 +242,7 @@ async function run(devices: number, workers: number): Promise<void> {
       `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
-      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches)`,
+      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
