@@ -199,6 +199,9 @@ async function run(devices: number, workers: number): Promise<void> {
   const wallMs = Date.now() - t0;
   const mem = process.memoryUsage();
   const load1 = loadavg()[0]!;
+  // What became of the queued pushes by the end of the run (replaced: a newer one for the same Topic came first).
+  const statuses = new Map<string, number>();
+  for (let i = 0; i < devices; i += 1) for (const p of await relay.store.pushes(`bench-${i}`)) statuses.set(p.status, (statuses.get(p.status) ?? 0) + 1);
   // Bounded: what the sender has not posted by the end of the run is counted and dropped, not drained.
   const backlog = await relay.store.duePushes(Number.MAX_SAFE_INTEGER, 1_000_000, null);
   await relay.store.markPushes(backlog.map((p) => ({ id: p.id, status: 'refused', attempts: p.attempts, nextAtMs: Date.now() })));
@@ -242,6 +245,7 @@ async function run(devices: number, workers: number): Promise<void> {
       `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
+      `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,

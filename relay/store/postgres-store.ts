@@ -26,6 +26,9 @@ const MIGRATIONS: readonly string[] = [
      created_at_ms BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at_ms BIGINT NOT NULL,
      UNIQUE (device_id, dedupe_key));
    CREATE INDEX pushes_due ON pushes (status, next_at_ms);`,
+  // A new push replaces its device's pending ones with its Topic: found by this index, not by scanning
+  // every pending push (which made queueing quadratic in the backlog: 11 ms of CPU a push at 10,000 devices).
+  `CREATE INDEX pushes_topic ON pushes (device_id, topic_key, status);`,
 ];
 
 const MIGRATION_LOCK = 7_204_519;
