@@ -3,6 +3,7 @@ import { pushRequest, pushRequestCache, type PushSubscriptionData } from '../../
 import type { VapidKeys } from '../../shared/push/vapid.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DeviceRecord, PushMark, QueuedPush, RelayStore, Shard } from '../store/relay-store.ts';
+import { nodeMessageCrypto } from './node-message-crypto.ts';
 import type { PushPost } from './push-post.ts';
 import { importVapidJwk } from './relay-vapid-keys.ts';
 
@@ -14,9 +15,9 @@ import { importVapidJwk } from './relay-vapid-keys.ts';
  * relay picks up where it stopped: a push posted but not yet marked may go out twice, and the Topic
  * header and the notification tag (the alert id) make the phone show it once.
  *
- * Per push only what must be new is made new: the message's key pair and salt. The VAPID token (per
- * key pair and push service), each subscription's imported key and each device's row (per round)
- * are kept, and a round's outcomes are marked in one transaction (relay/README.md, Load).
+ * Per push only what must be new is made new: the message's key pair and salt (on node:crypto,
+ * node-message-crypto.ts). The VAPID token (per key pair and push service) and each device's row (per
+ * round) are kept, and a round's outcomes are marked in one transaction (relay/README.md, Load).
  */
 
 export interface PushSenderOptions {
@@ -45,7 +46,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const maxAttempts = options.maxAttempts ?? 8;
   const roundSize = options.roundSize ?? 64;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
-  const cache = pushRequestCache();
+  const cache = pushRequestCache(globalThis.crypto.subtle, nodeMessageCrypto());
   let running: Promise<number> | null = null;
 
   const keysFor = (deviceId: string, jwk: string | null): Promise<VapidKeys> => {

@@ -1,4 +1,4 @@
-import { buffered, concatBytes, utf8 } from './base64url.ts';
+import { buffered, concatBytes, encodeBase64url, utf8 } from './base64url.ts';
 import { hmacSha256 } from './hmac-sha256.ts';
 
 /**
@@ -42,8 +42,24 @@ export interface EncryptInput {
   readonly salt?: Uint8Array;
   /** Fixed only by tests; otherwise a fresh key pair per message, as RFC 8291 §3.1 requires. */
   readonly senderKeys?: SenderKeys;
-  /** `uaPublic` already imported for ECDH (recipientKey), kept by a sender that pushes to it again. */
-  readonly uaKey?: Key;
+  /** The per-message operations (default: WebCrypto, `webCryptoMessage`). */
+  readonly message?: MessageCrypto;
+}
+
+/**
+ * RFC 8291's per-message operations, behind a port so that a home with a faster implementation of the
+ * same primitives uses it (the relay: node:crypto, ~170 µs against ~420 µs on Node's WebCrypto) while
+ * the format, the key schedule and the checks stay here, one implementation for every sender.
+ */
+export interface MessageCrypto {
+  /**
+   * A new P-256 key pair for this message and its ECDH secret with the subscription's key: the sender's
+   * public key (uncompressed, 65 octets) and the 32-octet secret. Rejects when `uaPublic` is no point on
+   * the curve.
+   */
+  agree(uaPublic: Uint8Array): Promise<{ readonly asPublic: Uint8Array; readonly secret: Uint8Array }>;
+  /** AES-128-GCM of `record` under `cek` and `nonce`, the 16-octet tag appended. */
+  seal(cek: Uint8Array, nonce: Uint8Array, record: Uint8Array): Promise<Uint8Array>;
 }
 
 export type PushCryptoResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
@@ -83,6 +99,37 @@ export async function generateP256KeyPair(subtle: Subtle, usage: 'ecdh' | 'ecdsa
   return { publicKey: new Uint8Array(await subtle.exportKey('raw', pair.publicKey)), privateKey: pair.privateKey };
 }
 
+/**
+ * The per-message operations on WebCrypto: the extension's and the PWA's, and the default. A sender that
+ * pushes to the same subscriptions again keeps up to `keepRecipients` imported `p256dh` keys (~50 µs
+ * each time otherwise); a key that does not import is not kept.
+ */
+export function webCryptoMessage(subtle: Subtle = globalThis.crypto.subtle, keepRecipients = 0): MessageCrypto {
+  const recipients = new Map<string, Promise<Key>>();
+  const peer = (uaPublic: Uint8Array): Promise<Key> => {
+    if (keepRecipients === 0) return recipientKey(uaPublic, subtle);
+    const id = encodeBase64url(uaPublic);
+    let key = recipients.get(id);
+    if (key === undefined) {
+      key = recipientKey(uaPublic, subtle);
+      key.catch(() => recipients.delete(id));
+      if (recipients.size >= keepRecipients) recipients.delete(recipients.keys().next().value!);
+      recipients.set(id, key);
+    }
+    return key;
+  };
+  return {
+    async agree(uaPublic) {
+      const sender = await generateP256KeyPair(subtle, 'ecdh');
+      return { asPublic: sender.publicKey, secret: await ecdh(subtle, sender.privateKey, await peer(uaPublic)) };
+    },
+    async seal(cek, nonce, record) {
+      const key = await subtle.importKey('raw', buffered(cek), { name: 'AES-GCM' }, false, ['encrypt']);
+      return new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: buffered(nonce) }, key, buffered(record)));
+    },
+  };
+}
+
 /** The `aes128gcm` body for one push message, or why not (bad key sizes, payload too large). */
 export async function encryptPush(input: EncryptInput, subtle: Subtle = globalThis.crypto.subtle): Promise<PushCryptoResult<Uint8Array>> {
   if (!isPoint(input.uaPublic)) return fail('p256dh: not an uncompressed P-256 public key (65 octets, 0x04 first)');
@@ -92,22 +139,25 @@ export async function encryptPush(input: EncryptInput, subtle: Subtle = globalTh
   }
   const salt = input.salt ?? globalThis.crypto.getRandomValues(new Uint8Array(16));
   if (salt.length !== 16) return fail('salt: must be 16 octets');
-  const sender = input.senderKeys ?? (await generateP256KeyPair(subtle, 'ecdh'));
-  let secret: Uint8Array;
+  const message = input.message ?? webCryptoMessage(subtle);
+  const fixed = input.senderKeys;
+  let agreed: { readonly asPublic: Uint8Array; readonly secret: Uint8Array };
   try {
-    secret = await ecdh(subtle, sender.privateKey, input.uaKey ?? (await recipientKey(input.uaPublic, subtle)));
+    agreed =
+      fixed === undefined
+        ? await message.agree(input.uaPublic)
+        : { asPublic: fixed.publicKey, secret: await ecdh(subtle, fixed.privateKey, await recipientKey(input.uaPublic, subtle)) };
   } catch {
     return fail('p256dh: not a point on P-256');
   }
-  const { cek, nonce } = contentKeys(secret, input.authSecret, input.uaPublic, sender.publicKey, salt);
-  const key = await subtle.importKey('raw', buffered(cek), { name: 'AES-GCM' }, false, ['encrypt']);
-  const record = concatBytes(input.plaintext, Uint8Array.of(2));
-  const ciphertext = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: buffered(nonce) }, key, buffered(record)));
+  if (!isPoint(agreed.asPublic) || agreed.secret.length !== 32) return fail('sender key: the message crypto gave no P-256 key and 32-octet secret');
+  const { cek, nonce } = contentKeys(agreed.secret, input.authSecret, input.uaPublic, agreed.asPublic, salt);
+  const ciphertext = await message.seal(cek, nonce, concatBytes(input.plaintext, Uint8Array.of(2)));
   const header = new Uint8Array(HEADER_BYTES);
   header.set(salt, 0);
   new DataView(header.buffer).setUint32(16, RECORD_SIZE);
   header[20] = 65;
-  header.set(sender.publicKey, 21);
+  header.set(agreed.asPublic, 21);
   return ok(concatBytes(header, ciphertext));
 }
 

@@ -1,6 +1,6 @@
 import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
 import { sha256 } from './hmac-sha256.ts';
-import { encryptPush, recipientKey } from './push-encryption.ts';
+import { encryptPush, webCryptoMessage, type MessageCrypto } from './push-encryption.ts';
 import { vapidAuthorization, vapidCache, type VapidCache, type VapidKeys } from './vapid.ts';
 
 /**
@@ -10,7 +10,6 @@ import { vapidAuthorization, vapidCache, type VapidCache, type VapidKeys } from 
  */
 
 type Subtle = typeof globalThis.crypto.subtle;
-type Key = VapidKeys['privateKey'];
 
 export type PushUrgency = 'very-low' | 'low' | 'normal' | 'high';
 
@@ -72,34 +71,19 @@ export function pushTopic(key: string): string {
 }
 
 /**
- * What a sender that pushes again and again keeps between pushes: the VAPID token per key pair and
- * push service (vapid.ts), and each subscription's `p256dh` imported once (~50 µs a push otherwise).
- * The message's own key pair and salt are never kept: they are new for every message.
+ * What a sender that pushes again and again keeps between pushes, and the per-message operations it
+ * uses: the VAPID token per key pair and push service (vapid.ts), and by default WebCrypto keeping each
+ * subscription's imported `p256dh` (a relay's devices, with room). The message's own key pair and salt
+ * are never kept: they are new for every message.
  */
 export interface PushRequestCache {
   readonly vapid: VapidCache;
-  recipient(p256dh: string, uaPublic: Uint8Array): Promise<Key>;
+  /** The per-message operations this sender uses (push-encryption.ts, MessageCrypto). */
+  readonly message: MessageCrypto;
 }
 
-/** Subscriptions whose imported key is kept; the oldest is dropped past this (a relay's devices, with room). */
-const MAX_RECIPIENTS = 50_000;
-
-export function pushRequestCache(subtle: Subtle = globalThis.crypto.subtle): PushRequestCache {
-  const recipients = new Map<string, Promise<Key>>();
-  return {
-    vapid: vapidCache(subtle),
-    recipient(p256dh, uaPublic) {
-      let key = recipients.get(p256dh);
-      if (key === undefined) {
-        key = recipientKey(uaPublic, subtle);
-        // A key that does not import is not kept: encryptPush names it each time.
-        key.catch(() => recipients.delete(p256dh));
-        if (recipients.size >= MAX_RECIPIENTS) recipients.delete(recipients.keys().next().value!);
-        recipients.set(p256dh, key);
-      }
-      return key;
-    },
-  };
+export function pushRequestCache(subtle: Subtle = globalThis.crypto.subtle, message: MessageCrypto = webCryptoMessage(subtle, 50_000)): PushRequestCache {
+  return { vapid: vapidCache(subtle), message };
 }
 
 export async function pushRequest(
@@ -110,16 +94,15 @@ export async function pushRequest(
   const checked = parsePushSubscription(input.subscription);
   if (!checked.ok) return { ok: false, error: checked.error };
   if (!(Number.isInteger(input.ttlSec) && input.ttlSec >= 0)) return { ok: false, error: 'ttl: a whole number of seconds, 0 or more' };
-  const uaPublic = decodeBase64url(checked.value.keys.p256dh)!;
-  let uaKey: Key | undefined;
-  if (cache !== null) {
-    try {
-      uaKey = await cache.recipient(checked.value.keys.p256dh, uaPublic);
-    } catch {
-      return { ok: false, error: 'p256dh: not a point on P-256' };
-    }
-  }
-  const body = await encryptPush({ plaintext: utf8(input.payload), uaPublic, authSecret: decodeBase64url(checked.value.keys.auth)!, ...(uaKey === undefined ? {} : { uaKey }) }, subtle);
+  const body = await encryptPush(
+    {
+      plaintext: utf8(input.payload),
+      uaPublic: decodeBase64url(checked.value.keys.p256dh)!,
+      authSecret: decodeBase64url(checked.value.keys.auth)!,
+      ...(cache === null ? {} : { message: cache.message }),
+    },
+    subtle,
+  );
   if (!body.ok) return body;
   const vapid = { endpoint: checked.value.endpoint, subject: input.vapid.subject, keys: input.vapid.keys, nowSec: input.nowSec };
   const auth = cache === null ? await vapidAuthorization(vapid, subtle) : await cache.vapid.authorization(vapid);
