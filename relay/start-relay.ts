@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDeviceSnapshot } from './devices/device-snapshot.ts';
 import { startRelayServer, type RunningServer } from './http/relay-server.ts';
+import { httpPushPost, type PushPost } from './push/push-post.ts';
 import { pushSender } from './push/push-sender.ts';
 import { loadOrCreateVapidKeys } from './push/relay-vapid-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
@@ -30,7 +31,10 @@ export interface Relay {
 export interface RelayPorts {
   readonly log: RelayLog;
   readonly clock: () => number;
+  /** The venue gateway's upstream requests. */
   readonly fetch: typeof globalThis.fetch;
+  /** How pushes reach the push services (default: keep-alive HTTP, push-post.ts). */
+  readonly postPush?: PushPost;
   /** How often the push queue is drained even when nothing new was queued (retries fall due). */
   readonly drainEveryMs?: number;
   /** The venues' mark feeds (default: shared/feed without credentials, at config.venuesFrom or the real venues). */
@@ -50,7 +54,8 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const vapid = await loadOrCreateVapidKeys(config.dataDir);
   const store = await openStore(config);
-  const sender = pushSender({ store, log: ports.log, clock: ports.clock, relayKeys: vapid.keys, fetch: ports.fetch, shard: config.shard });
+  const http = ports.postPush === undefined ? httpPushPost() : null;
+  const sender = pushSender({ store, log: ports.log, clock: ports.clock, relayKeys: vapid.keys, post: ports.postPush ?? http!.post, shard: config.shard });
   let drainSoon: () => void = () => undefined;
   const watcher = relayWatcher({
     store,
@@ -93,6 +98,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
   } catch (error) {
     await watcher.stop();
     await store.close();
+    http?.close();
     throw error;
   }
   drainSoon = () => void sender.drain();
@@ -109,6 +115,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
       await watcher.stop();
       await sender.drain();
       await store.close();
+      http?.close();
       ports.log.info('relay stopped');
     },
   };

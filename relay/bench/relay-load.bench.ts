@@ -8,10 +8,11 @@ import { silentLog } from '../relay-log.ts';
 import { startRelay } from '../start-relay.ts';
 import type { BatchReport } from '../watch/relay-watcher.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { pushCostBench } from './push-cost.bench.ts';
 
 /**
- * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40]` (also
- * `npm run bench:relay`): the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
+ * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost]` (also
+ * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
  * on loopback, against the simulator's crash at speed 60 (in a child process) on all four venues, marks at each venue's
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms). N devices, 5 positions
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
@@ -198,9 +199,12 @@ async function run(devices: number, workers: number): Promise<void> {
   const wallMs = Date.now() - t0;
   const mem = process.memoryUsage();
   const load1 = loadavg()[0]!;
+  // What became of the queued pushes by the end of the run (replaced: a newer one for the same Topic came first).
+  const statuses = new Map<string, number>();
+  for (let i = 0; i < devices; i += 1) for (const p of await relay.store.pushes(`bench-${i}`)) statuses.set(p.status, (statuses.get(p.status) ?? 0) + 1);
   // Bounded: what the sender has not posted by the end of the run is counted and dropped, not drained.
   const backlog = await relay.store.duePushes(Number.MAX_SAFE_INTEGER, 1_000_000, null);
-  for (const p of backlog) await relay.store.markPush(p.id, 'refused', p.attempts, Date.now());
+  await relay.store.markPushes(backlog.map((p) => ({ id: p.id, status: 'refused', attempts: p.attempts, nextAtMs: Date.now() })));
   await relay.stop();
   const refused = await service.close();
   await sim.close();
@@ -223,6 +227,10 @@ async function run(devices: number, workers: number): Promise<void> {
   toPush.sort((a, b) => a - b);
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
   const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  // The lane's part: the 20 ms gather, the rest of the venue's window, and a share still busy with the batch before.
+  const handed = inRun.map((r) => r.handedAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  // The venue window's part of that: the most a tier band (hand a crossing mark on at once) could save.
+  const held = inRun.map((r) => r.windowHeldMs).sort((a, b) => a - b);
   const steps = inRun.reduce((n, r) => n + r.monitors, 0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const tickMs = 1000 / 100; // USER_HZ
@@ -239,7 +247,8 @@ async function run(devices: number, workers: number): Promise<void> {
       `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
-      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches)`,
+      `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
+      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
@@ -248,5 +257,9 @@ async function run(devices: number, workers: number): Promise<void> {
   );
 }
 
-console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run, ${new Date().toISOString()}`);
-for (const workers of workerCounts) for (const n of sizes) await run(n, workers);
+console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
+await pushCostBench();
+if (!process.argv.includes('--push-cost')) {
+  console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run`);
+  for (const workers of workerCounts) for (const n of sizes) await run(n, workers);
+}

@@ -6,23 +6,28 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../shared/push/base64url.ts';
 import { startFakePushService, type FakePushService } from '../../tools/test-support/fake-push-service.ts';
 import { silentLog } from '../relay-log.ts';
-import type { PushRecord, RelayStore } from '../store/relay-store.ts';
+import { createServer } from 'node:http';
+import type { PushMark, PushRecord, RelayStore } from '../store/relay-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { httpPushPost, type HttpPushPost } from './push-post.ts';
 import { pushSender } from './push-sender.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
 
 let service: FakePushService;
 let store: RelayStore;
 let now: number;
+let http: HttpPushPost;
 const dataDir = () => mkdtempSync(join(tmpdir(), 'relay-push-'));
 
 beforeEach(async () => {
   now = Date.now();
+  http = httpPushPost();
   service = await startFakePushService(() => now);
   const dir = dataDir();
   store = openSqliteStore(join(dir, 'relay.sqlite'));
 });
 afterEach(async () => {
+  http.close();
   await service.close();
   await store.close();
 });
@@ -45,7 +50,7 @@ async function device(id: string, vapidJwk: string | null = null) {
 
 async function sender() {
   const relay = await loadOrCreateVapidKeys(dataDir());
-  return pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, fetch: globalThis.fetch, shard: null });
+  return pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null });
 }
 
 describe('pushSender', () => {
@@ -97,5 +102,51 @@ describe('pushSender', () => {
     await store.saveDecisions({ deviceId: 'd4', accountId: 'a', state: '{}', savedAtMs: now }, [push('d4', 'k')]);
     await (await sender()).drain();
     expect((await store.pushes('d4'))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('a newer alert for the same subject replaces the queued older one: only the newer is posted', async () => {
+    await device('d5');
+    const topic = (key: string, topicKey: string): PushRecord => ({ ...push('d5', key), topicKey });
+    await store.saveDecisions({ deviceId: 'd5', accountId: 'a', state: '{}', savedAtMs: now }, [topic('watch#0', 'acct/pool'), topic('btc#0', 'acct/BTC')]);
+    await store.saveBatch([{ monitor: { deviceId: 'd5', accountId: 'a', state: '{}', savedAtMs: now }, pushes: [topic('margin-call#0', 'acct/pool')] }]);
+    expect(await (await sender()).drain()).toBe(2);
+    expect(service.received.map((r) => JSON.parse(r.text).notification.title).sort()).toEqual(['Margin call btc#0', 'Margin call margin-call#0']);
+    expect((await store.pushes('d5')).map((p) => [p.dedupeKey, p.status])).toEqual([
+      ['watch#0', 'replaced'],
+      ['btc#0', 'sent'],
+      ['margin-call#0', 'sent'],
+    ]);
+  });
+
+  it('marks each round of posts in one store call, and signs one VAPID token for them all', async () => {
+    await device('d6');
+    const many = Array.from({ length: 70 }, (_, i) => push('d6', `k${i}`));
+    await store.saveDecisions({ deviceId: 'd6', accountId: 'a', state: '{}', savedAtMs: now }, many);
+    const rounds: number[] = [];
+    const counting: RelayStore = { ...store, markPushes: (marks: readonly PushMark[]) => (rounds.push(marks.length), store.markPushes(marks)) };
+    const relay = await loadOrCreateVapidKeys(dataDir());
+    expect(await pushSender({ store: counting, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, roundSize: 64 }).drain()).toBe(70);
+    expect(rounds).toEqual([64, 6]);
+    expect((await store.pushes('d6')).every((p) => p.status === 'sent')).toBe(true);
+    expect(service.refused).toEqual([]);
+    expect(new Set(service.received.map((r) => r.headers['authorization'])).size).toBe(1);
+  });
+
+  it('a push service that takes the connection and never answers times out: retried later', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      await store.createDevice({ id: 'd7', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: `http://127.0.0.1:${port}/push/s1` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+      await store.saveDecisions({ deviceId: 'd7', accountId: 'a', state: '{}', savedAtMs: now }, [push('d7', 'k')]);
+      const relay = await loadOrCreateVapidKeys(dataDir());
+      await pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, timeoutMs: 300 }).drain();
+      expect((await store.pushes('d7'))[0]).toMatchObject({ status: 'pending', attempts: 1 });
+      expect((await store.pushes('d7'))[0]!.nextAtMs).toBeGreaterThan(now);
+    } finally {
+      http.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { pushOutcome, type RetryPolicy, DEFAULT_RETRY_POLICY } from '../../shared/push/push-outcome.ts';
-import { pushRequest, type PushSubscriptionData } from '../../shared/push/push-request.ts';
+import { pushRequest, pushRequestCache, type PushSubscriptionData } from '../../shared/push/push-request.ts';
 import type { VapidKeys } from '../../shared/push/vapid.ts';
 import type { RelayLog } from '../relay-log.ts';
-import type { QueuedPush, RelayStore, Shard } from '../store/relay-store.ts';
+import type { DeviceRecord, PushMark, QueuedPush, RelayStore, Shard } from '../store/relay-store.ts';
+import { nodeMessageCrypto } from './node-message-crypto.ts';
+import type { PushPost } from './push-post.ts';
 import { importVapidJwk } from './relay-vapid-keys.ts';
 
 /**
@@ -12,6 +14,10 @@ import { importVapidJwk } from './relay-vapid-keys.ts';
  * Retry-After or with backoff; other refusals are final. The queue lives in the store, so a killed
  * relay picks up where it stopped: a push posted but not yet marked may go out twice, and the Topic
  * header and the notification tag (the alert id) make the phone show it once.
+ *
+ * Per push only what must be new is made new: the message's key pair and salt (on node:crypto,
+ * node-message-crypto.ts). The VAPID token (per key pair and push service) and each device's row (per
+ * round) are kept, and a round's outcomes are marked in one transaction (relay/README.md, Load).
  */
 
 export interface PushSenderOptions {
@@ -19,12 +25,15 @@ export interface PushSenderOptions {
   readonly log: RelayLog;
   readonly clock: () => number;
   readonly relayKeys: VapidKeys;
-  readonly fetch: typeof globalThis.fetch;
+  /** How a request reaches the push service (push-post.ts: keep-alive connections per origin). */
+  readonly post: PushPost;
   readonly shard: Shard | null;
   readonly retry?: RetryPolicy;
   /** Give up after this many tries (the margin call is stale by then). */
   readonly maxAttempts?: number;
   readonly timeoutMs?: number;
+  /** Pushes read and posted together; their outcomes are marked in one transaction. */
+  readonly roundSize?: number;
 }
 
 export interface PushSender {
@@ -35,7 +44,9 @@ export interface PushSender {
 export function pushSender(options: PushSenderOptions): PushSender {
   const { store, log, clock } = options;
   const maxAttempts = options.maxAttempts ?? 8;
+  const roundSize = options.roundSize ?? 64;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
+  const cache = pushRequestCache(globalThis.crypto.subtle, nodeMessageCrypto());
   let running: Promise<number> | null = null;
 
   const keysFor = (deviceId: string, jwk: string | null): Promise<VapidKeys> => {
@@ -48,61 +59,51 @@ export function pushSender(options: PushSenderOptions): PushSender {
     return keys;
   };
 
-  async function sendOne(push: QueuedPush): Promise<void> {
-    const device = await store.device(push.deviceId);
-    if (device === null || device.subscription === null) {
-      await store.markPush(push.id, 'gone', push.attempts, clock());
-      return;
-    }
+  /** Posts one push; resolves with what to mark (the subscription is dropped here when it is gone). */
+  async function sendOne(push: QueuedPush, device: DeviceRecord | null): Promise<PushMark> {
+    const mark = (status: PushMark['status'], attempts: number, nextAtMs: number): PushMark => ({ id: push.id, status, attempts, nextAtMs });
+    if (device === null || device.subscription === null) return mark('gone', push.attempts, clock());
     const subscription = JSON.parse(device.subscription) as PushSubscriptionData;
-    const request = await pushRequest({
-      subscription,
-      payload: push.payload,
-      ttlSec: push.ttlSec,
-      urgency: push.urgency,
-      topicKey: push.topicKey,
-      vapid: { keys: await keysFor(device.id, device.vapidJwk), subject: device.subject },
-      nowSec: Math.floor(clock() / 1000),
-    });
+    const request = await pushRequest(
+      {
+        subscription,
+        payload: push.payload,
+        ttlSec: push.ttlSec,
+        urgency: push.urgency,
+        topicKey: push.topicKey,
+        vapid: { keys: await keysFor(device.id, device.vapidJwk), subject: device.subject },
+        nowSec: Math.floor(clock() / 1000),
+      },
+      globalThis.crypto.subtle,
+      cache,
+    );
     if (!request.ok) {
       log.error('push not sendable', { deviceId: device.id, pushId: push.id, reason: request.error });
-      await store.markPush(push.id, 'refused', push.attempts, clock());
-      return;
+      return mark('refused', push.attempts, clock());
     }
     const attempts = push.attempts + 1;
     let status: number;
     let retryAfter: string | null = null;
     try {
-      const response = await options.fetch(request.value.url, {
-        method: 'POST',
-        headers: request.value.headers,
-        body: request.value.body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      status = response.status;
-      retryAfter = response.headers.get('retry-after');
-      await response.arrayBuffer().catch(() => undefined);
+      ({ status, retryAfter } = await options.post(request.value, options.timeoutMs ?? 10_000));
     } catch {
       status = 503; // no answer: the same as a service that is down
     }
     const outcome = pushOutcome(status, retryAfter, attempts - 1, clock(), options.retry ?? DEFAULT_RETRY_POLICY);
     switch (outcome.kind) {
       case 'sent':
-        await store.markPush(push.id, 'sent', attempts, clock());
         log.info('push sent', { deviceId: device.id, pushId: push.id, attempts });
-        return;
+        return mark('sent', attempts, clock());
       case 'gone':
         await store.updateSubscription(device.id, null);
-        await store.markPush(push.id, 'gone', attempts, clock());
         log.info('subscription gone; device must re-pair', { deviceId: device.id, status: outcome.status });
-        return;
+        return mark('gone', attempts, clock());
       case 'retry':
-        await store.markPush(push.id, attempts >= maxAttempts ? 'refused' : 'pending', attempts, outcome.atMs);
         log.info('push deferred', { deviceId: device.id, pushId: push.id, status: outcome.status, attempts, atMs: outcome.atMs });
-        return;
+        return mark(attempts >= maxAttempts ? 'refused' : 'pending', attempts, outcome.atMs);
       case 'refused':
-        await store.markPush(push.id, 'refused', attempts, clock());
         log.error('push refused by the push service', { deviceId: device.id, pushId: push.id, status: outcome.status });
+        return mark('refused', attempts, clock());
     }
   }
 
@@ -112,10 +113,24 @@ export function pushSender(options: PushSenderOptions): PushSender {
     const tried = new Set<number>();
     try {
       for (;;) {
-        const due = (await store.duePushes(clock(), 50, options.shard)).filter((p) => !tried.has(p.id));
+        const due = (await store.duePushes(clock(), roundSize, options.shard)).filter((p) => !tried.has(p.id));
         if (due.length === 0) return posted;
         for (const p of due) tried.add(p.id);
-        await Promise.all(due.map((p) => sendOne(p).catch((error: unknown) => log.error('push failed', { pushId: p.id, error: String(error) }))));
+        const devices = new Map<string, Promise<DeviceRecord | null>>();
+        for (const p of due) if (!devices.has(p.deviceId)) devices.set(p.deviceId, store.device(p.deviceId));
+        const marks = await Promise.all(
+          due.map((p) =>
+            devices
+              .get(p.deviceId)!
+              .then((device) => sendOne(p, device))
+              .catch((error: unknown): null => {
+                // Left pending: it is tried again at the next drain.
+                log.error('push failed', { pushId: p.id, error: String(error) });
+                return null;
+              }),
+          ),
+        );
+        await store.markPushes(marks.filter((m): m is PushMark => m !== null));
         posted += due.length;
       }
     } catch (error) {

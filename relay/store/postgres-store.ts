@@ -26,6 +26,9 @@ const MIGRATIONS: readonly string[] = [
      created_at_ms BIGINT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at_ms BIGINT NOT NULL,
      UNIQUE (device_id, dedupe_key));
    CREATE INDEX pushes_due ON pushes (status, next_at_ms);`,
+  // A new push replaces its device's pending ones with its Topic: found by this index, not by scanning
+  // every pending push (which made queueing quadratic in the backlog: 11 ms of CPU a push at 10,000 devices).
+  `CREATE INDEX pushes_topic ON pushes (device_id, topic_key, status);`,
 ];
 
 const MIGRATION_LOCK = 7_204_519;
@@ -89,6 +92,14 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
   client.release();
 
   const query = async (text: string, values: unknown[] = []): Promise<Row[]> => (await pool.query(text, values)).rows as Row[];
+  /** A pending push with a newer one for its device and Topic is replaced (RelayStore.saveDecisions). */
+  const replaceOlder = (c: pg.PoolClient, deviceIds: readonly string[]) =>
+    c.query(
+      `UPDATE pushes o SET status = 'replaced'
+       WHERE o.status = 'pending' AND o.topic_key IS NOT NULL AND o.device_id = ANY($1::text[])
+         AND EXISTS (SELECT 1 FROM pushes n WHERE n.device_id = o.device_id AND n.topic_key = o.topic_key AND n.id > o.id)`,
+      [deviceIds],
+    );
 
   return {
     async createDevice(d) {
@@ -144,6 +155,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
           );
           count += r.rowCount ?? 0;
         }
+        if (count > 0) await replaceOlder(c, [monitor.deviceId]);
         await c.query('COMMIT');
         return count;
       } catch (error) {
@@ -188,6 +200,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
                   pushes.map((p) => p.createdAtMs),
                 ],
               );
+        if ((r?.rowCount ?? 0) > 0) await replaceOlder(c, [...new Set(pushes.map((p) => p.deviceId))]);
         await c.query('COMMIT');
         return r?.rowCount ?? 0;
       } catch (error) {
@@ -214,8 +227,14 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
       );
       return rows.map(queued);
     },
-    async markPush(id, status, attempts, nextAtMs) {
-      await query('UPDATE pushes SET status = $1, attempts = $2, next_at_ms = $3 WHERE id = $4', [status, attempts, nextAtMs, id]);
+    async markPushes(marks) {
+      if (marks.length === 0) return;
+      await query(
+        `UPDATE pushes p SET status = u.s, attempts = u.a, next_at_ms = u.n
+         FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[]) AS u(id, s, a, n)
+         WHERE p.id = u.id AND (p.status = 'pending' OR u.s = 'sent')`,
+        [marks.map((m) => m.id), marks.map((m) => m.status), marks.map((m) => m.attempts), marks.map((m) => m.nextAtMs)],
+      );
     },
     async pushes(deviceId) {
       return (await query('SELECT * FROM pushes WHERE device_id = $1 ORDER BY id', [deviceId])).map(queued);

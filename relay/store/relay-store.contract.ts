@@ -18,7 +18,7 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
     });
 
     const dev = (id: string): DeviceRecord => ({ id, tokenHash: `h-${id}`, createdAtMs: 1_000, subscription: `{"endpoint":"https://p.test/${id}"}`, vapidJwk: null, subject: 'mailto:a@b.test' });
-    const push = (deviceId: string, key: string, at = 5_000): PushRecord => ({ deviceId, dedupeKey: key, payload: `{"k":"${key}"}`, urgency: 'high', topicKey: 't', ttlSec: 300, createdAtMs: at });
+    const push = (deviceId: string, key: string, at = 5_000, topicKey: string | null = `t-${key}`): PushRecord => ({ deviceId, dedupeKey: key, payload: `{"k":"${key}"}`, urgency: 'high', topicKey, ttlSec: 300, createdAtMs: at });
 
     it('keeps devices and gives them back as stored; an unknown id is null', async () => {
       await store.createDevice(dev('a'));
@@ -76,12 +76,61 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'late', 9_000), push('a', 'early', 5_000)]);
       expect((await store.duePushes(6_000, 10, null)).map((p) => p.dedupeKey)).toEqual(['early']);
       const [early] = await store.duePushes(6_000, 10, null);
-      await store.markPush(early!.id, 'pending', 1, 20_000);
+      await store.markPushes([{ id: early!.id, status: 'pending', attempts: 1, nextAtMs: 20_000 }]);
       expect((await store.duePushes(10_000, 10, null)).map((p) => p.dedupeKey)).toEqual(['late']);
       const [late] = await store.duePushes(10_000, 10, null);
-      await store.markPush(late!.id, 'sent', 1, 10_000);
+      await store.markPushes([{ id: late!.id, status: 'sent', attempts: 1, nextAtMs: 10_000 }]);
       expect((await store.duePushes(30_000, 10, null)).map((p) => [p.dedupeKey, p.attempts])).toEqual([['early', 1]]);
       expect((await store.pushes('a')).map((p) => [p.dedupeKey, p.status])).toEqual([['late', 'sent'], ['early', 'pending']]);
+    });
+
+    it('a newer push for the same device and Topic replaces the pending one, in a batch and in saveDecisions; other devices, Topics and none are left alone', async () => {
+      await store.createDevice(dev('a'));
+      await store.createDevice(dev('b'));
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'watch', 5_000, 'pool'), push('a', 'other', 5_000, 'BTC'), push('a', 'plain', 5_000, null)]);
+      await store.saveDecisions({ deviceId: 'b', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('b', 'watch', 5_000, 'pool')]);
+      const [sentEarlier] = (await store.duePushes(6_000, 10, null)).filter((p) => p.dedupeKey === 'other');
+      await store.markPushes([{ id: sentEarlier!.id, status: 'sent', attempts: 1, nextAtMs: 6_000 }]);
+      expect(
+        await store.saveBatch([
+          { monitor: { deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 2 }, pushes: [push('a', 'margin-call', 7_000, 'pool'), push('a', 'other-2', 7_000, 'BTC'), push('a', 'plain-2', 7_000, null)] },
+        ]),
+      ).toBe(3);
+      expect((await store.pushes('a')).map((p) => [p.dedupeKey, p.status])).toEqual([
+        ['watch', 'replaced'],
+        ['other', 'sent'],
+        ['plain', 'pending'],
+        ['margin-call', 'pending'],
+        ['other-2', 'pending'],
+        ['plain-2', 'pending'],
+      ]);
+      expect((await store.pushes('b')).map((p) => p.status)).toEqual(['pending']);
+      // A decision made again (after a restart) is not queued again and replaces nothing.
+      expect(await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 3 }, [push('a', 'watch', 8_000, 'pool')])).toBe(0);
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 3 }, [push('a', 'liquidation', 8_000, 'pool')]);
+      expect((await store.duePushes(9_000, 10, null)).map((p) => `${p.deviceId}/${p.dedupeKey}`)).toEqual(['a/plain', 'b/watch', 'a/other-2', 'a/plain-2', 'a/liquidation']);
+    });
+
+    it('marks a round of pushes at once; a replaced push stays replaced unless it was sent', async () => {
+      await store.createDevice(dev('a'));
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'k1', 5_000, 'p1'), push('a', 'k2', 5_000, 'p2'), push('a', 'k3', 5_000, 'p3')]);
+      const [k1, k2, k3] = await store.duePushes(6_000, 10, null);
+      // All three are being posted when newer pushes replace them.
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 2 }, [push('a', 'n1', 6_000, 'p1'), push('a', 'n2', 6_000, 'p2'), push('a', 'n3', 6_000, 'p3')]);
+      await store.markPushes([
+        { id: k1!.id, status: 'sent', attempts: 1, nextAtMs: 6_000 },
+        { id: k2!.id, status: 'pending', attempts: 1, nextAtMs: 7_000 },
+        { id: k3!.id, status: 'refused', attempts: 1, nextAtMs: 6_000 },
+      ]);
+      expect((await store.pushes('a')).map((p) => [p.dedupeKey, p.status, p.attempts])).toEqual([
+        ['k1', 'sent', 1],
+        ['k2', 'replaced', 0],
+        ['k3', 'replaced', 0],
+        ['n1', 'pending', 0],
+        ['n2', 'pending', 0],
+        ['n3', 'pending', 0],
+      ]);
+      await store.markPushes([]);
     });
 
     it('shards split devices and their pushes with no overlap and nothing left out', async () => {

@@ -40,7 +40,8 @@ export interface DecisionSave {
   readonly pushes: readonly PushRecord[];
 }
 
-export type PushStatus = 'pending' | 'sent' | 'gone' | 'refused';
+/** `replaced`: a newer push for the same device and Topic was queued before this one was posted. */
+export type PushStatus = 'pending' | 'sent' | 'gone' | 'refused' | 'replaced';
 
 export interface PushRecord {
   readonly deviceId: string;
@@ -55,6 +56,14 @@ export interface PushRecord {
 }
 
 export interface QueuedPush extends PushRecord {
+  readonly id: number;
+  readonly status: PushStatus;
+  readonly attempts: number;
+  readonly nextAtMs: number;
+}
+
+/** What became of one posted push (the sender marks a round of them in one transaction). */
+export interface PushMark {
   readonly id: number;
   readonly status: PushStatus;
   readonly attempts: number;
@@ -78,11 +87,16 @@ export interface RelayStore {
   putSnapshot(snapshot: SnapshotRecord): Promise<void>;
   snapshot(deviceId: string): Promise<SnapshotRecord | null>;
 
-  /** One transaction: the monitor's new state and the pushes its decisions cause (a push is never queued twice). */
+  /**
+   * One transaction: the monitor's new state and the pushes its decisions cause (a push is never queued
+   * twice). A push with a Topic replaces the same device's pending pushes with that Topic (status
+   * `replaced`): the push service would replace an undelivered one anyway, so the stale one is not posted.
+   */
   saveDecisions(monitor: MonitorRecord, pushes: readonly PushRecord[]): Promise<number>;
   /**
    * One transaction for a whole batch of monitors (the watcher's): every monitor's new state and its
-   * pushes, or nothing. A save whose device is gone meanwhile is skipped (its rows were deleted with it).
+   * pushes, or nothing, Topics replacing as in saveDecisions. A save whose device is gone meanwhile is
+   * skipped (its rows were deleted with it).
    * Resolves with how many pushes were queued (a push already queued is not queued again).
    */
   saveBatch(saves: readonly DecisionSave[]): Promise<number>;
@@ -90,7 +104,11 @@ export interface RelayStore {
 
   /** Pending pushes due at `nowMs`, oldest first. */
   duePushes(nowMs: number, limit: number, shard: Shard | null): Promise<QueuedPush[]>;
-  markPush(id: number, status: PushStatus, attempts: number, nextAtMs: number): Promise<void>;
+  /**
+   * One transaction for a round of posted pushes. A mark changes only a pending push, except `sent`,
+   * which is always recorded: a push replaced while it was being posted is not revived by a retry.
+   */
+  markPushes(marks: readonly PushMark[]): Promise<void>;
   pushes(deviceId: string): Promise<QueuedPush[]>;
 
   close(): Promise<void>;

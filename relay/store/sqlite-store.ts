@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DecisionSave, DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
+import type { DecisionSave, DeviceRecord, MonitorRecord, PushMark, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
 import { deviceHash } from './shard.ts';
 
 /**
@@ -25,6 +25,9 @@ const MIGRATIONS: readonly string[] = [
      created_at_ms INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_at_ms INTEGER NOT NULL,
      UNIQUE (device_id, dedupe_key));
    CREATE INDEX pushes_due ON pushes (status, next_at_ms);`,
+  // A new push replaces its device's pending ones with its Topic: found by this index, not by scanning
+  // every pending push (which made queueing quadratic in the backlog: 11 ms of CPU a push at 10,000 devices).
+  `CREATE INDEX pushes_topic ON pushes (device_id, topic_key, status);`,
 ];
 
 interface PushRow {
@@ -102,12 +105,17 @@ export function openSqliteStore(file: string): RelayStore {
     `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) VALUES (?, ?, ?, ?)
      ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
   );
+  const replaceOlder = db.prepare(`UPDATE pushes SET status = 'replaced' WHERE device_id = ? AND topic_key = ? AND status = 'pending' AND id < ?`);
+  /** Queues a push (once per dedupe key); a new one replaces the device's pending pushes with its Topic. */
+  const queuePush = (p: PushRecord): number => {
+    const inserted = insertPush.run(p.deviceId, p.dedupeKey, p.payload, p.urgency, p.topicKey, p.ttlSec, p.createdAtMs, p.createdAtMs);
+    if (inserted.changes > 0 && p.topicKey !== null) replaceOlder.run(p.deviceId, p.topicKey, inserted.lastInsertRowid);
+    return inserted.changes;
+  };
   const saveDecisions = db.transaction((monitor: MonitorRecord, pushes: readonly PushRecord[]): number => {
     upsertMonitor.run(monitor.deviceId, monitor.accountId, monitor.state, monitor.savedAtMs);
     let queuedCount = 0;
-    for (const p of pushes) {
-      queuedCount += insertPush.run(p.deviceId, p.dedupeKey, p.payload, p.urgency, p.topicKey, p.ttlSec, p.createdAtMs, p.createdAtMs).changes;
-    }
+    for (const p of pushes) queuedCount += queuePush(p);
     return queuedCount;
   });
 
@@ -120,11 +128,13 @@ export function openSqliteStore(file: string): RelayStore {
     let queuedCount = 0;
     for (const { monitor, pushes } of saves) {
       if (upsertLiveMonitor.run({ d: monitor.deviceId, a: monitor.accountId, s: monitor.state, t: monitor.savedAtMs }).changes === 0) continue;
-      for (const p of pushes) {
-        queuedCount += insertPush.run(p.deviceId, p.dedupeKey, p.payload, p.urgency, p.topicKey, p.ttlSec, p.createdAtMs, p.createdAtMs).changes;
-      }
+      for (const p of pushes) queuedCount += queuePush(p);
     }
     return queuedCount;
+  });
+  const markPush = db.prepare(`UPDATE pushes SET status = @status, attempts = @attempts, next_at_ms = @nextAtMs WHERE id = @id AND (status = 'pending' OR @status = 'sent')`);
+  const markPushes = db.transaction((marks: readonly PushMark[]): void => {
+    for (const m of marks) markPush.run(m);
   });
 
   return {
@@ -190,8 +200,8 @@ export function openSqliteStore(file: string): RelayStore {
         .all(nowMs, ...shardArgs(shard), limit) as PushRow[];
       return rows.map(queued);
     },
-    async markPush(id, status, attempts, nextAtMs) {
-      db.prepare('UPDATE pushes SET status = ?, attempts = ?, next_at_ms = ? WHERE id = ?').run(status, attempts, nextAtMs, id);
+    async markPushes(marks) {
+      if (marks.length > 0) markPushes(marks);
     },
     async pushes(deviceId) {
       return (db.prepare('SELECT * FROM pushes WHERE device_id = ? ORDER BY id').all(deviceId) as PushRow[]).map(queued);

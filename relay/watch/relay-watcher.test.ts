@@ -51,7 +51,7 @@ function manualTimers(): { setTimer: typeof systemClock.setTimer; fire(): void }
 const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
 let openStore: () => Promise<RelayStore> = sqliteStore;
 
-async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000): Promise<void> {
+async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000, windowMs = 0): Promise<void> {
   store = await openStore();
   feeds = new Map();
   batches = [];
@@ -77,7 +77,7 @@ async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'
       feeds.set(venue, feed);
       return feed;
     },
-    windowMs: () => 0,
+    windowMs: () => windowMs,
     drain: () => undefined,
     onBatch: (r) => batches.push(r),
   });
@@ -189,6 +189,23 @@ async function onlyTickedSymbols(workers: number): Promise<void> {
 
 describe('relayWatcher batches', () => {
   it.each([0, 2])('steps only the monitors holding a symbol that ticked, once per batch, at the newest mark of each symbol (%i worker threads)', onlyTickedSymbols);
+
+  it('reports how long the venue window held a batch beyond its gather (what a tier band could save)', async () => {
+    const timers = manualTimers();
+    await open(0, timers, 60_000, 60_000);
+    await device(idIn(true));
+    const t = 1_764_000_100_000;
+    mark('BTCUSDT', 97_000, t);
+    timers.fire();
+    await waitFor('the first batch', () => batches.length >= 1);
+    // The first batch only waited for its gather; the next tick comes well inside the 60 s window.
+    expect(batches[0]!.windowHeldMs).toBe(0);
+    mark('BTCUSDT', 96_000, t + 1_000);
+    timers.fire();
+    await waitFor('the second batch', () => batches.length >= 2);
+    expect(batches[1]!.windowHeldMs).toBeGreaterThan(50_000);
+    expect(batches[1]!.windowHeldMs).toBeLessThanOrEqual(60_000 - 20);
+  });
 });
 
 // The same watcher on the PostgreSQL store (a throwaway cluster; see postgres-store.test.ts for when it skips).

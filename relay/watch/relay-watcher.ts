@@ -71,6 +71,11 @@ export interface BatchReport {
   readonly firstEventAtMs: number;
   /** When the batch went to its share. */
   readonly handedAtMs: number;
+  /**
+   * How long the venue's window held it beyond the gather (0: handed as soon as gathered, or later
+   * only because the share was busy): what handing a tier-crossing mark on at once could save.
+   */
+  readonly windowHeldMs: number;
   /** When its decisions were committed. */
   readonly doneAtMs: number;
 }
@@ -87,6 +92,8 @@ interface Lane {
   readonly share: number;
   readonly pending: Pending[];
   timer: Timer | null;
+  /** What the window added to the running timer's delay (BatchReport.windowHeldMs). */
+  timerHeldMs: number;
   busy: boolean;
   lastHandedAtMs: number;
 }
@@ -155,7 +162,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   function venueWatch(venue: VenueId): VenueWatch {
     let v = venues.get(venue);
     if (v !== undefined) return v;
-    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, busy: false, lastHandedAtMs: -Infinity }));
+    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, timerHeldMs: 0, busy: false, lastHandedAtMs: -Infinity }));
     const feed = options.openFeed(venue, [], (event) => {
       if (stopped) return;
       const now = clock();
@@ -181,14 +188,17 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
 
   function schedule(venue: VenueId, lane: Lane): void {
     if (stopped || lane.busy || lane.timer !== null || lane.pending.length === 0) return;
-    const delay = Math.max(gatherMs, lane.lastHandedAtMs + options.windowMs(venue) - clock());
+    const now = clock();
+    const delay = Math.max(gatherMs, lane.lastHandedAtMs + options.windowMs(venue) - now);
+    // What the window adds beyond the gather of the batch's first event (or beyond now, after a busy share).
+    lane.timerHeldMs = Math.max(0, lane.lastHandedAtMs + options.windowMs(venue) - Math.max(now, (lane.pending[0]?.firstEventAtMs ?? now) + gatherMs));
     lane.timer = options.timers.setTimer(delay, () => {
       lane.timer = null;
-      hand(venue, lane);
+      hand(venue, lane, lane.timerHeldMs);
     });
   }
 
-  function hand(venue: VenueId, lane: Lane): void {
+  function hand(venue: VenueId, lane: Lane, windowHeldMs: number): void {
     const v = venues.get(venue);
     const batch = lane.pending.shift();
     if (v === undefined || batch === undefined || stopped) return;
@@ -202,7 +212,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
         schedule(venue, lane);
         // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
         const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
-        const report = { venue, share: lane.share, monitors: result.stepped, firstEventAtMs: batch.firstEventAtMs, handedAtMs };
+        const report = { venue, share: lane.share, monitors: result.stepped, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
         if (saves.length === 0) {
           options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
           return;

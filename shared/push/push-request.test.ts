@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakePushService, type FakePushService } from '../../tools/test-support/fake-push-service.ts';
 import { decodeBase64url, encodeBase64url } from './base64url.ts';
 import { generateP256KeyPair } from './push-encryption.ts';
-import { parsePushSubscription, pushRequest, pushTopic, type PushSendInput } from './push-request.ts';
-import { vapidAuthorization, vapidSubjectProblem } from './vapid.ts';
+import { parsePushSubscription, pushRequest, pushRequestCache, pushTopic, type PushSendInput } from './push-request.ts';
+import { vapidAuthorization, vapidCache, vapidSubjectProblem, VAPID_LIFETIME_SEC } from './vapid.ts';
 
 const subtle = globalThis.crypto.subtle;
 let service: FakePushService;
@@ -86,10 +86,64 @@ describe('pushRequest through a push service that checks like the real ones', ()
   });
 
   it('the topic is 32 base64url characters, the same for the same subject, different for another', async () => {
-    const a = await pushTopic('binance:main/BTCUSDT', subtle);
+    const a = await pushTopic('binance:main/BTCUSDT');
     expect(a).toMatch(/^[\w-]{32}$/);
-    expect(await pushTopic('binance:main/BTCUSDT', subtle)).toBe(a);
-    expect(await pushTopic('binance:main/ETHUSDT', subtle)).not.toBe(a);
+    expect(await pushTopic('binance:main/BTCUSDT')).toBe(a);
+    expect(await pushTopic('binance:main/ETHUSDT')).not.toBe(a);
+  });
+});
+
+describe('a sender that pushes again and again (pushRequestCache)', () => {
+  it('signs one VAPID token per key pair and push service, and signs again before it is half spent or when the clock went back', async () => {
+    const cache = vapidCache(subtle);
+    const i = await input();
+    const at = (nowSec: number, endpoint = i.subscription.endpoint) => cache.authorization({ endpoint, subject: i.vapid.subject, keys: i.vapid.keys, nowSec });
+    const first = await at(i.nowSec);
+    if (!first.ok) throw new Error(first.error);
+    expect(first.expiresAtSec).toBe(i.nowSec + VAPID_LIFETIME_SEC);
+    // Concurrent callers share one signature; later ones reuse it while at least half its life is left.
+    const [a, b] = await Promise.all([at(i.nowSec + 10), at(i.nowSec + 20)]);
+    expect(a).toBe(first);
+    expect(b).toBe(first);
+    expect(await at(i.nowSec + VAPID_LIFETIME_SEC / 2)).toBe(first);
+    const renewed = await at(i.nowSec + VAPID_LIFETIME_SEC / 2 + 1);
+    expect(renewed.ok && renewed.expiresAtSec).toBe(i.nowSec + VAPID_LIFETIME_SEC * 1.5 + 1);
+    // A clock set back 13 h: the cached token would end more than 24 h ahead (Apple refuses it).
+    const back = await at(i.nowSec - 13 * 3600);
+    expect(back.ok && back.expiresAtSec).toBe(i.nowSec - 13 * 3600 + VAPID_LIFETIME_SEC);
+    const other = await at(i.nowSec - 13 * 3600, 'https://web.push.apple.com/abc');
+    expect(other.ok && other.header).not.toBe(back.ok && back.header);
+    // Another key pair for the same service is signed for with that pair.
+    const otherKeys = await generateP256KeyPair(subtle, 'ecdsa');
+    const theirs = await cache.authorization({ endpoint: i.subscription.endpoint, subject: i.vapid.subject, keys: otherKeys, nowSec: i.nowSec });
+    expect(theirs.ok && theirs.header).toContain(`k=${encodeBase64url(otherKeys.publicKey)}`);
+  });
+
+  it('pushes made with the cache are accepted and decrypted, each with its own sender key and salt', async () => {
+    const cache = pushRequestCache(subtle);
+    const i = await input();
+    const before = service.received.length;
+    const bodies: Uint8Array[] = [];
+    for (const payload of ['{"n":1}', '{"n":2}', '{"n":3}']) {
+      const request = await pushRequest({ ...i, payload }, subtle, cache);
+      if (!request.ok) throw new Error(request.error);
+      bodies.push(request.value.body);
+      expect((await send(request.value)).status).toBe(201);
+    }
+    expect(service.received.slice(before).map((r) => r.text)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    // The header's salt (0-16) and sender key (21-86) are new for every message (RFC 8291 §2).
+    const headers = bodies.map((b) => encodeBase64url(b.slice(0, 16)) + encodeBase64url(b.slice(21, 86)));
+    expect(new Set(headers).size).toBe(3);
+    expect(new Set(bodies.map((b) => encodeBase64url(b.slice(21, 86)))).size).toBe(3);
+  });
+
+  it('a p256dh that is no point on the curve is refused with the field named, and not kept', async () => {
+    const cache = pushRequestCache(subtle);
+    const i = await input();
+    const bad = { ...i.subscription, keys: { ...i.subscription.keys, p256dh: encodeBase64url(Uint8Array.of(4, ...new Uint8Array(64).fill(7))) } };
+    expect(await pushRequest({ ...i, subscription: bad }, subtle, cache)).toEqual({ ok: false, error: 'p256dh: not a point on P-256' });
+    expect(await pushRequest({ ...i, subscription: bad }, subtle, cache)).toEqual({ ok: false, error: 'p256dh: not a point on P-256' });
+    expect((await pushRequest(i, subtle, cache)).ok).toBe(true);
   });
 });
 

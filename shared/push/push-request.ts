@@ -1,6 +1,7 @@
-import { buffered, decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
-import { encryptPush } from './push-encryption.ts';
-import { vapidAuthorization, type VapidKeys } from './vapid.ts';
+import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts';
+import { sha256 } from './hmac-sha256.ts';
+import { encryptPush, webCryptoMessage, type MessageCrypto } from './push-encryption.ts';
+import { vapidAuthorization, vapidCache, type VapidCache, type VapidKeys } from './vapid.ts';
 
 /**
  * One RFC 8030 push as plain data (URL, headers, body) for whatever `fetch` the home has: the relay's
@@ -65,21 +66,46 @@ export function parsePushSubscription(value: unknown): { ok: true; value: PushSu
 }
 
 /** RFC 8030 §5.4: at most 32 characters of the base64url alphabet. 24 octets of SHA-256 make exactly 32. */
-export async function pushTopic(key: string, subtle: Subtle = globalThis.crypto.subtle): Promise<string> {
-  const digest = new Uint8Array(await subtle.digest('SHA-256', buffered(utf8(key))));
-  return encodeBase64url(digest.slice(0, 24));
+export function pushTopic(key: string): string {
+  return encodeBase64url(sha256(utf8(key)).slice(0, 24));
 }
 
-export async function pushRequest(input: PushSendInput, subtle: Subtle = globalThis.crypto.subtle): Promise<{ ok: true; value: PushRequest } | { ok: false; error: string }> {
+/**
+ * What a sender that pushes again and again keeps between pushes, and the per-message operations it
+ * uses: the VAPID token per key pair and push service (vapid.ts), and by default WebCrypto keeping each
+ * subscription's imported `p256dh` (a relay's devices, with room). The message's own key pair and salt
+ * are never kept: they are new for every message.
+ */
+export interface PushRequestCache {
+  readonly vapid: VapidCache;
+  /** The per-message operations this sender uses (push-encryption.ts, MessageCrypto). */
+  readonly message: MessageCrypto;
+}
+
+export function pushRequestCache(subtle: Subtle = globalThis.crypto.subtle, message: MessageCrypto = webCryptoMessage(subtle, 50_000)): PushRequestCache {
+  return { vapid: vapidCache(subtle), message };
+}
+
+export async function pushRequest(
+  input: PushSendInput,
+  subtle: Subtle = globalThis.crypto.subtle,
+  cache: PushRequestCache | null = null,
+): Promise<{ ok: true; value: PushRequest } | { ok: false; error: string }> {
   const checked = parsePushSubscription(input.subscription);
   if (!checked.ok) return { ok: false, error: checked.error };
   if (!(Number.isInteger(input.ttlSec) && input.ttlSec >= 0)) return { ok: false, error: 'ttl: a whole number of seconds, 0 or more' };
   const body = await encryptPush(
-    { plaintext: utf8(input.payload), uaPublic: decodeBase64url(checked.value.keys.p256dh)!, authSecret: decodeBase64url(checked.value.keys.auth)! },
+    {
+      plaintext: utf8(input.payload),
+      uaPublic: decodeBase64url(checked.value.keys.p256dh)!,
+      authSecret: decodeBase64url(checked.value.keys.auth)!,
+      ...(cache === null ? {} : { message: cache.message }),
+    },
     subtle,
   );
   if (!body.ok) return body;
-  const auth = await vapidAuthorization({ endpoint: checked.value.endpoint, subject: input.vapid.subject, keys: input.vapid.keys, nowSec: input.nowSec }, subtle);
+  const vapid = { endpoint: checked.value.endpoint, subject: input.vapid.subject, keys: input.vapid.keys, nowSec: input.nowSec };
+  const auth = cache === null ? await vapidAuthorization(vapid, subtle) : await cache.vapid.authorization(vapid);
   if (!auth.ok) return auth;
   const headers: Record<string, string> = {
     TTL: String(input.ttlSec),
@@ -88,6 +114,6 @@ export async function pushRequest(input: PushSendInput, subtle: Subtle = globalT
     'Content-Type': 'application/octet-stream',
     Authorization: auth.header,
   };
-  if (input.topicKey !== null) headers['Topic'] = await pushTopic(input.topicKey, subtle);
+  if (input.topicKey !== null) headers['Topic'] = pushTopic(input.topicKey);
   return { ok: true, value: { url: checked.value.endpoint, method: 'POST', headers, body: body.value } };
 }

@@ -13,6 +13,7 @@ import type { SenderKeys } from './push-encryption.ts';
  */
 
 type Subtle = typeof globalThis.crypto.subtle;
+type Key = VapidKeys['privateKey'];
 
 /** Longest lifetime a push service accepts (RFC 8292 §2: at most 24 h from the request). */
 export const MAX_VAPID_LIFETIME_SEC = 24 * 3600;
@@ -71,4 +72,43 @@ export async function vapidAuthorization(input: VapidInput, subtle: Subtle = glo
   const signingInput = `${header}.${claims}`;
   const signature = new Uint8Array(await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.keys.privateKey, buffered(utf8(signingInput))));
   return { ok: true, header: `vapid t=${signingInput}.${encodeBase64url(signature)}, k=${encodeBase64url(input.keys.publicKey)}`, expiresAtSec: exp };
+}
+
+export interface VapidCache {
+  /** `vapidAuthorization`, signed once per key pair, audience and contact while the token is fresh. */
+  authorization(input: VapidInput): Promise<VapidResult>;
+}
+
+/**
+ * A token is one ECDSA signature (~60-90 µs of CPU, a tenth of a push) and says only who signs for
+ * which push service until when, so one serves every push to that service. It is handed out while at
+ * least half its lifetime is left (6 of the 12 h): never near its expiry, however long a push waits or
+ * a service's clock runs ahead, and never more than 24 h ahead of the caller's clock (one set back is
+ * signed for again), which is what Apple checks.
+ */
+export function vapidCache(subtle: Subtle = globalThis.crypto.subtle): VapidCache {
+  const byKey = new WeakMap<Key, Map<string, Promise<VapidResult>>>();
+  const authorization = async (input: VapidInput): Promise<VapidResult> => {
+    const lifetime = input.lifetimeSec ?? VAPID_LIFETIME_SEC;
+    let tokens = byKey.get(input.keys.privateKey);
+    if (tokens === undefined) {
+      tokens = new Map();
+      byKey.set(input.keys.privateKey, tokens);
+    }
+    const id = `${pushAudience(input.endpoint) ?? input.endpoint}\n${input.subject}\n${lifetime}`;
+    const cached = tokens.get(id);
+    if (cached !== undefined) {
+      const token = await cached;
+      const left = token.ok ? token.expiresAtSec - input.nowSec : 0;
+      if (left >= lifetime / 2 && left <= MAX_VAPID_LIFETIME_SEC) return token;
+      // Another caller renewed it meanwhile: take theirs.
+      if (tokens.get(id) !== cached) return authorization(input);
+    }
+    const signing = vapidAuthorization(input, subtle);
+    tokens.set(id, signing);
+    const token = await signing;
+    if (!token.ok && tokens.get(id) === signing) tokens.delete(id);
+    return token;
+  };
+  return { authorization };
 }

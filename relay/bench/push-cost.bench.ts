@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeBase64url } from '../../shared/push/base64url.ts';
+import { generateP256KeyPair } from '../../shared/push/push-encryption.ts';
+import { nodeMessageCrypto } from '../push/node-message-crypto.ts';
+import { pushRequest, pushRequestCache, type PushRequest, type PushSendInput } from '../../shared/push/push-request.ts';
+import { silentLog } from '../relay-log.ts';
+import { httpPushPost } from '../push/push-post.ts';
+import { pushSender } from '../push/push-sender.ts';
+import { openSqliteStore } from '../store/sqlite-store.ts';
+
+/**
+ * `npm run bench -- relay --push-cost` (and first in every relay bench run): the CPU of one push,
+ * in this process (its thread pool included), as a ratio to JSON.stringify of the same payload
+ * measured in the same run. 64 pushes at a time, as the sender posts them; the push service is a
+ * sink in another process (201, nothing checked) so that its CPU is not counted.
+ *
+ * - encrypt + sign, fresh: `pushRequest` with nothing kept (the extension's path: a new VAPID
+ *   signature and key import every push);
+ * - encrypt + sign, kept: with `pushRequestCache` (one token per push service, keys imported once),
+ *   on WebCrypto and with node:crypto's per-message operations (the relay's, node-message-crypto.ts);
+ * - post: the same request by `fetch` and by the keep-alive `httpPushPost`;
+ * - the sender: `pushSender.drain` over a SQLite queue of pushes to distinct devices (read, encrypt,
+ *   sign, post, mark in one transaction per round): what a push costs the relay's main thread and
+ *   its thread pool.
+ */
+
+const CONCURRENCY = 64;
+
+async function cpuPerOp(count: number, op: (i: number) => Promise<unknown> | unknown): Promise<number> {
+  const warm = Math.min(200, count);
+  for (let i = 0; i < warm; i += CONCURRENCY) await Promise.all(Array.from({ length: Math.min(CONCURRENCY, warm - i) }, (_, k) => op(i + k)));
+  const before = process.cpuUsage();
+  for (let i = 0; i < count; i += CONCURRENCY) await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - i) }, (_, k) => op(i + k)));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / count;
+}
+
+/** A push service that answers 201 to everything, in a process of its own. */
+async function startSink(): Promise<{ origin: string; close(): void }> {
+  const script = `require('node:http').createServer({ keepAliveTimeout: 60000 }, (q, s) => { q.resume(); q.on('end', () => { s.writeHead(201); s.end(); }); }).listen(0, '127.0.0.1', function () { console.log('sink ' + this.address().port); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      const m = /sink (\d+)/.exec(d.toString());
+      if (m !== null) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the sink exited (${code})`)));
+  });
+  return { origin: `http://127.0.0.1:${port}`, close: () => void child.kill('SIGTERM') };
+}
+
+export async function pushCostBench(count = 2_000): Promise<void> {
+  const subtle = globalThis.crypto.subtle;
+  const sink = await startSink();
+  const payloadObject = {
+    web_push: 8030,
+    notification: {
+      title: 'Margin call · cross margin · binance:main',
+      body: 'rho 0.93: requirement 9,312.40 USDT, equity 10,013.22 USDT. Add 8,611.58 USDT to get back under Watch. For 1 % odds of liquidation in 24 h: add 12,400 USDT.',
+      navigate: '/?alert=binance%3Amain%7Cpool%7Ccall',
+      tag: 'binance:main|pool|call',
+      app_badge: 3,
+    },
+  };
+  const payload = JSON.stringify(payloadObject);
+  const subscriptions = await Promise.all(
+    Array.from({ length: 256 }, async (_, i) => {
+      const ua = await generateP256KeyPair(subtle, 'ecdh', true);
+      return { endpoint: `${sink.origin}/push/s${i}`, keys: { p256dh: encodeBase64url(ua.publicKey), auth: encodeBase64url(globalThis.crypto.getRandomValues(new Uint8Array(16))) } };
+    }),
+  );
+  const vapid = { keys: await generateP256KeyPair(subtle, 'ecdsa'), subject: 'mailto:bench@margin-sentry.test' };
+  const input = (i: number): PushSendInput => ({ subscription: subscriptions[i % subscriptions.length]!, payload, ttlSec: 300, urgency: 'high', topicKey: `binance:main|pool|${i % 7}`, vapid, nowSec: Math.floor(Date.now() / 1000) });
+  const request = async (i: number, cache: ReturnType<typeof pushRequestCache> | null): Promise<PushRequest> => {
+    const r = await pushRequest(input(i), subtle, cache);
+    if (!r.ok) throw new Error(r.error);
+    return r.value;
+  };
+
+  const baseline = await cpuPerOp(count * 10, () => JSON.stringify(payloadObject));
+  const pushRequestCacheOnce = pushRequestCache(subtle);
+  const fresh = await cpuPerOp(count, (i) => request(i, null));
+  const kept = await cpuPerOp(count, (i) => request(i, pushRequestCacheOnce));
+  const cache = pushRequestCache(subtle, nodeMessageCrypto());
+  const keptNode = await cpuPerOp(count, (i) => request(i, cache));
+  const requests = await Promise.all(Array.from({ length: 256 }, (_, i) => request(i, cache)));
+  const viaFetch = await cpuPerOp(count, async (i) => {
+    const r = requests[i % requests.length]!;
+    const response = await fetch(r.url, { method: 'POST', headers: r.headers, body: r.body, signal: AbortSignal.timeout(10_000) });
+    await response.arrayBuffer();
+  });
+  const http = httpPushPost();
+  const viaHttp = await cpuPerOp(count, (i) => http.post(requests[i % requests.length]!, 10_000));
+
+  // The sender's whole path, from a queue in SQLite.
+  const dir = mkdtempSync(join(tmpdir(), 'relay-push-cost-'));
+  const store = openSqliteStore(join(dir, 'relay.sqlite'));
+  const now = Date.now();
+  for (let d = 0; d < subscriptions.length; d += 1) {
+    await store.createDevice({ id: `d${d}`, tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify(subscriptions[d]), vapidJwk: null, subject: vapid.subject });
+  }
+  const queue = async (round: number): Promise<void> => {
+    for (let d = 0; d < subscriptions.length; d += 1) {
+      const pushes = Array.from({ length: Math.ceil(count / subscriptions.length) }, (_, k) => ({
+        deviceId: `d${d}`,
+        dedupeKey: `r${round}-${k}#0`,
+        payload,
+        urgency: 'high' as const,
+        topicKey: `t${k}`,
+        ttlSec: 300,
+        createdAtMs: now,
+      }));
+      await store.saveDecisions({ deviceId: `d${d}`, accountId: 'a', state: '{}', savedAtMs: now }, pushes);
+    }
+  };
+  const sender = pushSender({ store, log: silentLog, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: null });
+  await queue(0);
+  await sender.drain(); // warm: connections open, tokens signed, keys imported
+  await queue(1);
+  const before = process.cpuUsage();
+  const posted = await sender.drain();
+  const used = process.cpuUsage(before);
+  const viaSender = (used.user + used.system) / Math.max(1, posted);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  http.close();
+  sink.close();
+
+  const row = (name: string, us: number): string => `  ${name.padEnd(44)} ${us.toFixed(0).padStart(5)} µs CPU  ${(us / baseline).toFixed(0).padStart(4)} x JSON.stringify`;
+  console.log(
+    [
+      `push cost (CPU of this process per push, ${CONCURRENCY} at a time; JSON.stringify of the ${payload.length}-octet payload = ${baseline.toFixed(1)} µs)`,
+      row('encrypt + sign, nothing kept (extension)', fresh),
+      row('encrypt + sign, token and key kept', kept),
+      row('the same, node:crypto per message (relay)', keptNode),
+      row('post by fetch (loopback sink)', viaFetch),
+      row('post by keep-alive http (loopback sink)', viaHttp),
+      row(`the relay's sender, queue to marked (${posted})`, viaSender),
+    ].join('\n'),
+  );
+}
+
+if (process.argv[1] === import.meta.filename) await pushCostBench(Number(process.argv.find((a) => a.startsWith('--pushes='))?.slice(9) ?? 2_000));

@@ -1,0 +1,57 @@
+import { createECDH } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { encodeBase64url, utf8 } from '../../shared/push/base64url.ts';
+import { decryptPush, encryptPush, webCryptoMessage } from '../../shared/push/push-encryption.ts';
+import { nodeMessageCrypto } from './node-message-crypto.ts';
+
+const subtle = globalThis.crypto.subtle;
+const ece = createRequire(import.meta.url)('http_ece') as { decrypt(buffer: Buffer, params: Record<string, unknown>): Buffer };
+
+/** A browser-side subscription: its Node ECDH key (for http_ece) and the same key in WebCrypto (for decryptPush). */
+async function subscription() {
+  const ua = createECDH('prime256v1');
+  ua.generateKeys();
+  const uaPublic = new Uint8Array(ua.getPublicKey());
+  const jwk = { kty: 'EC', crv: 'P-256', d: encodeBase64url(new Uint8Array(ua.getPrivateKey())), x: encodeBase64url(uaPublic.slice(1, 33)), y: encodeBase64url(uaPublic.slice(33)) };
+  const uaPrivateKey = await subtle.importKey('jwk', jwk, { name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+  return { ua, uaPublic, uaPrivateKey, authSecret: globalThis.crypto.getRandomValues(new Uint8Array(16)) };
+}
+
+describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
+  const message = nodeMessageCrypto();
+
+  it('agrees the secret the subscription derives from the new sender key, a new key every message', async () => {
+    const s = await subscription();
+    const a = await message.agree(s.uaPublic);
+    const b = await message.agree(s.uaPublic);
+    expect(a.asPublic.length).toBe(65);
+    expect(a.asPublic[0]).toBe(4);
+    expect(encodeBase64url(a.asPublic)).not.toBe(encodeBase64url(b.asPublic));
+    const peer = await subtle.importKey('raw', a.asPublic, { name: 'ECDH', namedCurve: 'P-256' }, false, []);
+    const theirs = new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer }, s.uaPrivateKey, 256));
+    expect(encodeBase64url(a.secret)).toBe(encodeBase64url(theirs));
+  });
+
+  it('seals as WebCrypto AES-128-GCM does, tag included', async () => {
+    const cek = globalThis.crypto.getRandomValues(new Uint8Array(16));
+    const nonce = globalThis.crypto.getRandomValues(new Uint8Array(12));
+    for (const n of [0, 1, 17, 360, 3994]) {
+      const record = globalThis.crypto.getRandomValues(new Uint8Array(n));
+      expect(encodeBase64url(await message.seal(cek, nonce, record)), `record of ${n}`).toBe(encodeBase64url(await webCryptoMessage(subtle).seal(cek, nonce, record)));
+    }
+  });
+
+  it('bodies made with it are decrypted by http_ece and by decryptPush; a key off the curve is refused with the field named', async () => {
+    const s = await subscription();
+    const text = JSON.stringify({ web_push: 8030, notification: { title: 'Margin call', body: 'add 412 USDT', navigate: '/' } });
+    const body = await encryptPush({ plaintext: utf8(text), uaPublic: s.uaPublic, authSecret: s.authSecret, message }, subtle);
+    if (!body.ok) throw new Error(body.error);
+    expect(ece.decrypt(Buffer.from(body.value), { version: 'aes128gcm', privateKey: s.ua, authSecret: Buffer.from(s.authSecret) }).toString('utf8')).toBe(text);
+    const plain = await decryptPush({ body: body.value, uaPrivateKey: s.uaPrivateKey, uaPublic: s.uaPublic, authSecret: s.authSecret }, subtle);
+    expect(plain.ok && new TextDecoder().decode(plain.value)).toBe(text);
+    const offCurve = s.uaPublic.slice();
+    offCurve[40] = offCurve[40]! ^ 1;
+    expect(await encryptPush({ plaintext: utf8('x'), uaPublic: offCurve, authSecret: s.authSecret, message }, subtle)).toEqual({ ok: false, error: 'p256dh: not a point on P-256' });
+  });
+});
