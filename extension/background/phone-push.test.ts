@@ -6,7 +6,7 @@ import { parseDeclarativePush } from '../../shared/protocol/declarative-push.ts'
 import { encodeBase64url } from '../../shared/push/base64url.ts';
 import { buildPushPairing, pushPairingLink } from '../../shared/push/push-pairing.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
-import { epochMs, price, ratio, usdt } from '../../shared/units/units.ts';
+import { tierAlertEntry } from '../../tools/test-support/tier-alert-entry.ts';
 import { createPhonePush, OUTBOX_KEY, PAIRING_KEY, type PhonePushPorts } from './phone-push.ts';
 import type { KeyValueStore } from './worker-ports.ts';
 
@@ -24,21 +24,8 @@ const memory = (): KeyValueStore & { data: Map<string, unknown> } => {
   return { data, get: async (k) => (data.has(k) ? JSON.parse(JSON.stringify(data.get(k))) : undefined), set: async (k, v) => void data.set(k, JSON.parse(JSON.stringify(v ?? null))) };
 };
 
-const entry = (severity: 'margin-call' | 'critical', id = `binance:main:cross|tier|${severity}|1000`): RiskAlertEntry => ({
-  kind: 'tier',
-  id,
-  subject: 'binance:main:cross',
-  severity,
-  channel: 'push',
-  openedAt: epochMs(1000),
-  lastNotifiedAt: epochMs(1000),
-  reminders: 0,
-  supersedes: [],
-  resolved: null,
-  tier: '0.9',
-  tierName: severity === 'critical' ? 'Critical' : 'Margin call',
-  figures: { riskRatio: ratio(0.93), equityUsdt: usdt(1000), requirementUsdt: usdt(930), forecast: null, topUpUsdt: usdt(412.5), oddsTopUpUsdt: usdt(0), reduction: null, protectiveStop: null, marks: { BTCUSDT: price(58000) } },
-});
+const entry = (severity: 'margin-call' | 'critical', id = `binance:main:cross|tier|${severity}|1000`): RiskAlertEntry =>
+  tierAlertEntry({ id, subject: 'binance:main:cross', tier: '0.9', tierName: severity === 'critical' ? 'Critical' : 'Margin call', severity, riskRatio: 0.93, topUpUsdt: 412.5, markPrice: 58000 });
 
 async function phoneLink(): Promise<{ link: string; endpoint: string }> {
   const pair = (await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as { publicKey: Parameters<typeof subtle.exportKey>[1]; privateKey: Parameters<typeof subtle.exportKey>[1] };

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RiskAlertEntry } from '../../shared/protocol/alert-log.ts';
-import { epochMs, price, ratio, usdt } from '../../shared/units/units.ts';
 import type { PageToWorker, WorkerToPage } from '../worker/worker-messages.ts';
 import { startMonitorFeed } from './monitor-feed.ts';
+import { tierAlertEntry } from '../../tools/test-support/tier-alert-entry.ts';
 
 /**
  * The page's end of the monitor worker, in Node with a stand-in worker and a stand-in notification
@@ -13,21 +12,7 @@ import { startMonitorFeed } from './monitor-feed.ts';
  */
 afterEach(() => vi.unstubAllGlobals());
 
-const entry: RiskAlertEntry = {
-  kind: 'tier',
-  id: 'binance:demo:cross|tier|0.9|1000',
-  subject: 'binance:demo:cross',
-  severity: 'critical',
-  channel: 'push',
-  openedAt: epochMs(1000),
-  lastNotifiedAt: epochMs(1000),
-  reminders: 0,
-  supersedes: [],
-  resolved: null,
-  tier: '0.9',
-  tierName: 'Critical',
-  figures: { riskRatio: ratio(0.95), equityUsdt: usdt(1000), requirementUsdt: usdt(950), forecast: null, topUpUsdt: usdt(400), oddsTopUpUsdt: usdt(0), reduction: null, protectiveStop: null, marks: { BTCUSDT: price(95000) } },
-};
+const entry = tierAlertEntry({ subject: 'binance:demo:cross', tier: '0.9', tierName: 'Critical', severity: 'critical', riskRatio: 0.95, topUpUsdt: 400, markPrice: 95000 });
 
 const report = (accountId: string, evaluatedAt: number): WorkerToPage =>
   ({ kind: 'report', report: { account: { accountId }, positions: [], evaluatedAt }, restored: false, savedAt: null, label: accountId }) as unknown as WorkerToPage;

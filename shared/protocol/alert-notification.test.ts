@@ -1,34 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../tools/test-support/crash-reports.ts';
-import type { RiskAlertEntry } from './alert-log.ts';
+import { tierAlertEntry } from '../../tools/test-support/tier-alert-entry.ts';
 import { alertNotification, subjectLabel } from './alert-notification.ts';
-import { epochMs, price, qty, ratio, usdt } from '../units/units.ts';
+import { price, qty, usdt } from '../units/units.ts';
 
-const entry: RiskAlertEntry = {
-  kind: 'tier',
-  id: 'binance:main:isolated:BTCUSDT:long|tier|0.8|1000',
+const entry = tierAlertEntry({
   subject: 'binance:main:isolated:BTCUSDT:long',
-  severity: 'margin-call',
-  channel: 'push',
-  openedAt: epochMs(1000),
-  lastNotifiedAt: epochMs(1000),
-  reminders: 0,
-  supersedes: [],
-  resolved: null,
   tier: '0.8',
   tierName: 'Margin call',
+  severity: 'margin-call',
+  riskRatio: 0.8234,
+  topUpUsdt: 412,
+  markPrice: 58000,
   figures: {
-    riskRatio: ratio(0.8234),
-    equityUsdt: usdt(1000),
-    requirementUsdt: usdt(823.4),
     forecast: { tier: '0.9', tierName: 'Critical', probability: 0.634, horizonSec: 3600, medianTimeSec: 2460 },
-    topUpUsdt: usdt(412),
-    oddsTopUpUsdt: usdt(0),
     reduction: { symbol: 'BTCUSDT', side: 'long', qty: qty(0.18000000000000002), feeUsdt: usdt(3.1), closesPosition: false },
-    protectiveStop: null,
-    marks: { BTCUSDT: price(58000) },
   },
-};
+});
 
 describe('alertNotification', () => {
   it('says the tier, where, rho, the next tier’s odds and both suggestions with their numbers', () => {
