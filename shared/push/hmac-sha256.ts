@@ -4,8 +4,9 @@
  * Why not WebCrypto: every `subtle` call is a trip through a thread pool and a promise, ~25-40 µs of
  * CPU on Node 20 even for a 60-octet HMAC, and a push needs five HMACs (RFC 8291's HKDF steps) and one
  * digest (its Topic): about 200 µs of the ~1.3 ms a push cost. Here one HMAC of that size is four
- * compression rounds, a few µs. Nothing secret is compared here, so timing does not matter; the ECDH,
- * the AES-GCM and the ECDSA signature stay on WebCrypto. Checked against WebCrypto on random inputs of
+ * compression rounds, a few µs. Nothing secret is compared here, so timing does not matter; the ECDH
+ * and the AES-GCM stay behind push-encryption.ts's `MessageCrypto` (WebCrypto by default, node:crypto in
+ * the relay), the ECDSA signature on WebCrypto. Checked against WebCrypto on random inputs of
  * every length around the block edges and against RFC 4231 (hmac-sha256.test.ts), and through the
  * RFC 8291 vector (push-encryption.test.ts).
  */
