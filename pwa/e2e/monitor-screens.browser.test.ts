@@ -146,6 +146,10 @@ describe('the PWA on the simulator', () => {
     await page.waitForTimeout(500);
     expect(await page.locator('body').textContent()).not.toMatch(/NaN|Infinity|undefined/);
     await shoot(page, 'position');
+    // The forecast fits its card on a phone: every horizon visible without scrolling sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const forecastOverflow = await page.locator('.table-wrap').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(forecastOverflow, 'forecast table wider than its card at 390 px').toBeLessThanOrEqual(0);
     await page.goto(`${server.origin}/#/settings`);
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     await shoot(page, 'settings');

@@ -77,7 +77,6 @@ export default function PositionScreen({ data, db, accountId, positionKey }: { d
                     {fmtDuration(h)}
                   </th>
                 ))}
-                <th scope="col">Median</th>
               </tr>
             </thead>
             <tbody>
@@ -87,22 +86,33 @@ export default function PositionScreen({ data, db, accountId, positionKey }: { d
                     {f.tier}
                     <br />
                     <span className="muted small">{f.price}</span>
+                    {f.whole === null && (
+                      <>
+                        <br />
+                        <span className="muted small">median {f.median}</span>
+                      </>
+                    )}
                   </th>
-                  {f.cells.map((c, i) => {
-                    const [p, sd] = c.split(' · ');
-                    return (
-                      <td key={view.horizons[i]}>
-                        {p}
-                        {sd !== undefined && (
-                          <>
-                            <br />
-                            <span className="muted small">{sd}</span>
-                          </>
-                        )}
-                      </td>
-                    );
-                  })}
-                  <td>{f.median}</td>
+                  {f.whole !== null ? (
+                    <td colSpan={view.horizons.length}>{f.whole}</td>
+                  ) : (
+                    <>
+                      {f.cells.map((c, i) => {
+                        const [p, sd] = c.split(' · ');
+                        return (
+                          <td key={view.horizons[i]}>
+                            {p}
+                            {sd !== undefined && (
+                              <>
+                                <br />
+                                <span className="muted small">{sd}</span>
+                              </>
+                            )}
+                          </td>
+                        );
+                      })}
+                    </>
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -117,7 +127,7 @@ export default function PositionScreen({ data, db, accountId, positionKey }: { d
             <li key={s.what} data-testid="suggestion-line">
               <strong>{s.what}</strong>
               <br />
-              <span className="muted">buys {s.buys}</span>
+              <span className="muted">{s.detail}</span>
             </li>
           ))}
         </ul>

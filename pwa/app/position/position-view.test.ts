@@ -23,6 +23,10 @@ describe('positionView', () => {
     expect(view.horizons.length).toBeGreaterThan(0);
     for (const row of view.forecast) expect(row.cells).toHaveLength(view.horizons.length);
     expect(JSON.stringify(view.forecast)).not.toMatch(/NaN|Infinity/);
+    // A tier reached (or out of reach) reads so across the row; a projected one per horizon.
+    p.tiers.forEach((t, i) => expect(view.forecast[i]!.whole).toBe(t.reach.kind === 'reached' ? 'reached' : t.reach.kind === 'out-of-reach' ? 'out of reach' : null));
+    const reached = { ...report, positions: report.positions.map((q) => (q.key === p.key ? { ...q, tiers: q.tiers.map((t) => ({ ...t, reach: { kind: 'reached' as const } })) } : q)) };
+    expect(positionView([{ ...entries[0]!, report: reached }], report.account.accountId, p.key)!.forecast.every((f) => f.whole === 'reached')).toBe(true);
   });
 
   it('suggestions say what they buy, from the report', () => {
@@ -31,7 +35,7 @@ describe('positionView', () => {
     const subject = report.subjects.find((s) => s.subject === p.subject)!;
     if (subject.topUp.kind !== 'top-up') throw new Error('fixture');
     expect(view.suggestions[0]?.what).toContain(subject.topUp.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-    expect(view.suggestions[0]?.buys).toMatch(/^ρ \d\.\d{3}; liquidation/);
+    expect(view.suggestions[0]?.detail).toMatch(/^buys ρ \d\.\d{3}; liquidation/);
   });
 
   it('the odds top-up after the smallest actions, as large as it is, and the stop to set in advance, with what each buys', () => {
@@ -54,14 +58,17 @@ describe('positionView', () => {
     expect(oddsAt).toBeGreaterThanOrEqual(0);
     expect(whats.slice(0, oddsAt).every((w) => /^(Add|Reduce|Close|No reduction)/.test(w))).toBe(true);
     expect(whats[oddsAt]).toContain(odds.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
-    expect(view.suggestions[oddsAt]?.buys).toContain('P(liquidation within 24 h) 1');
+    expect(view.suggestions[oddsAt]?.detail).toContain('P(liquidation within 24 h) 1');
     const last = view.suggestions.at(-1)!;
     expect(last.what).toMatch(/^Stop in advance: reduce-only (sell|buy) 0\.25 /);
-    expect(last.buys).toContain('1.80 % before liquidation');
-    expect(last.buys).toContain('ρ 0.800');
+    expect(last.detail).toContain('1.80 % before liquidation');
+    expect(last.detail).toContain('ρ 0.800');
     expect(JSON.stringify(view.suggestions)).not.toMatch(/NaN|Infinity|undefined|null/);
     const tooClose = { ...changed, positions: changed.positions.map((q) => (q.key === p.key ? { ...q, protectiveStop: { kind: 'too-close' as const, liquidationPrice: price(1), triggerPrice: null, bufferPercent: 2 } } : q)) };
-    expect(positionView([{ ...entries[0]!, report: tooClose }], report.account.accountId, p.key)!.suggestions.at(-1)?.what).toBe('Too close for a stop in advance');
+    const closeLine = positionView([{ ...entries[0]!, report: tooClose }], report.account.accountId, p.key)!.suggestions.at(-1)!;
+    expect(closeLine.what).toBe('Too close for a stop in advance');
+    // A stop that cannot be set buys nothing: the line says why, not "buys ...".
+    expect(closeLine.detail).toMatch(/^liquidation at [\d,.]+ is within the 2\.00 % buffer: reduce or add now$/);
   });
 
   it('an unknown position gives null, and each venue has its trading page', () => {

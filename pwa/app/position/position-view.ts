@@ -10,11 +10,15 @@ export interface ForecastRow {
   /** One cell per horizon, same order as `horizons`: probability and distance in sigma. */
   readonly cells: readonly string[];
   readonly median: string;
+  /** 'reached' or 'out of reach' when that holds at every horizon: one cell across the row (with the
+   * median under the tier's name, this keeps the table within a 390 px card). Null: per horizon. */
+  readonly whole: string | null;
 }
 
 export interface SuggestionLine {
   readonly what: string;
-  readonly buys: string;
+  /** What the action buys ("buys ρ 0.500; ..."), or why there is none: a sentence of its own. */
+  readonly detail: string;
 }
 
 export interface PositionView {
@@ -64,7 +68,7 @@ export function suggestionLines(subject: SubjectReport | undefined, position: Po
     const liq = t.liquidationPricesAfter.find((l) => l.key === position.key);
     out.push({
       what: `${what} ${fmtUsdt(t.amountUsdt)} to the ${t.to}`,
-      buys: `ρ ${t.riskRatioAfter === null ? 'still past liquidation' : fmtRho(t.riskRatioAfter)}; liquidation ${liq === undefined || liq.price === null ? 'none' : fmtPrice(liq.price, decimals)}${oddsAfter(t.liquidationOddsAfter, horizon)}`,
+      detail: `buys ρ ${t.riskRatioAfter === null ? 'still past liquidation' : fmtRho(t.riskRatioAfter)}; liquidation ${liq === undefined || liq.price === null ? 'none' : fmtPrice(liq.price, decimals)}${oddsAfter(t.liquidationOddsAfter, horizon)}`,
     });
   };
   topUpLine(subject.topUp, 'Add');
@@ -72,10 +76,10 @@ export function suggestionLines(subject: SubjectReport | undefined, position: Po
   if (r.kind === 'reduce') {
     out.push({
       what: `${r.closesPosition ? 'Close' : 'Reduce'} ${r.symbol} ${r.side}${r.closesPosition ? '' : ` by ${fmtQty(r.qty)}`} (fee ${fmtUsdt(r.feeUsdt)})`,
-      buys: `ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation of ${r.symbol} ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, reduced === undefined ? decimals : priceDecimals(reduced.markPrice))}${oddsAfter(r.liquidationOddsAfter, horizon)}`,
+      detail: `buys ρ ${r.riskRatioAfter === null ? 'still past liquidation' : fmtRho(r.riskRatioAfter)}; liquidation of ${r.symbol} ${r.liquidationPriceAfter === null ? 'none' : fmtPrice(r.liquidationPriceAfter, reduced === undefined ? decimals : priceDecimals(reduced.markPrice))}${oddsAfter(r.liquidationOddsAfter, horizon)}`,
     });
   } else if (r.kind === 'unreachable') {
-    out.push({ what: 'No reduction reaches the target', buys: r.reason });
+    out.push({ what: 'No reduction reaches the target', detail: r.reason });
   }
   const small = subject.topUp.kind === 'top-up' ? subject.topUp.amountUsdt : 0;
   if (subject.oddsTopUp.kind === 'top-up' && subject.oddsTopUp.amountUsdt > small) {
@@ -85,10 +89,10 @@ export function suggestionLines(subject: SubjectReport | undefined, position: Po
   if (s.kind === 'stop') {
     out.push({
       what: `Stop in advance: reduce-only ${position.side === 'long' ? 'sell' : 'buy'} ${s.closesPosition ? 'all' : fmtQty(s.qty)} ${position.symbol} at ${fmtPrice(s.triggerPrice, decimals)}`,
-      buys: `fills near ${fmtPrice(s.fillPrice, decimals)} (slippage; fee ${fmtUsdt(s.feeUsdt)}), ${s.bufferPercent.toFixed(2)} % before liquidation at ${fmtPrice(s.liquidationPrice, decimals)}${s.worstMinuteMovePercent === null ? '' : ` (worst minute of the last day ${s.worstMinuteMovePercent.toFixed(2)} %)`}; ${s.closesPosition ? 'closes the position' : `the rest at ρ ${fmtRho(s.restRiskRatio)} there, liquidation ${fmtPrice(s.restLiquidationPrice, decimals)}`}; a gap past liquidation in one move is not covered`,
+      detail: `fills near ${fmtPrice(s.fillPrice, decimals)} (slippage; fee ${fmtUsdt(s.feeUsdt)}), ${s.bufferPercent.toFixed(2)} % before liquidation at ${fmtPrice(s.liquidationPrice, decimals)}${s.worstMinuteMovePercent === null ? '' : ` (worst minute of the last day ${s.worstMinuteMovePercent.toFixed(2)} %)`}; ${s.closesPosition ? 'closes the position' : `the rest at ρ ${fmtRho(s.restRiskRatio)} there, liquidation ${fmtPrice(s.restLiquidationPrice, decimals)}`}; a gap past liquidation in one move is not covered`,
     });
   } else if (s.kind === 'too-close') {
-    out.push({ what: 'Too close for a stop in advance', buys: `liquidation at ${fmtPrice(s.liquidationPrice, decimals)} is within the ${s.bufferPercent.toFixed(2)} % buffer: reduce or add now` });
+    out.push({ what: 'Too close for a stop in advance', detail: `liquidation at ${fmtPrice(s.liquidationPrice, decimals)} is within the ${s.bufferPercent.toFixed(2)} % buffer: reduce or add now` });
   }
   return out;
 }
@@ -109,7 +113,8 @@ export function positionView(entries: readonly AccountEntry[], accountId: string
       return x === undefined ? '—' : `${fmtProbability(x.probability)} · ${fmtSigma(x.distanceSd)}`;
     });
     const median = t.reach.kind === 'projected' ? (t.reach.medianTimeSec === null ? 'beyond the model' : fmtDuration(t.reach.medianTimeSec)) : t.reach.kind === 'reached' ? 'now' : 'never';
-    return { tier: t.name, price: fmtPrice(t.price, decimals), cells, median };
+    const whole = t.reach.kind === 'reached' ? 'reached' : t.reach.kind === 'out-of-reach' ? 'out of reach' : null;
+    return { tier: t.name, price: fmtPrice(t.price, decimals), cells, median, whole };
   });
   const lines: PositionView['lines'][number][] = [{ title: 'Entry', price: position.entryPrice, kind: 'entry' }];
   for (const t of position.tiers) if (t.price !== null && t.level !== '1') lines.push({ title: t.name, price: t.price, kind: 'tier' });
