@@ -1,58 +1,38 @@
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../tools/simulator/accounts/demo-credentials.ts';
-import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
-import { artifactDir, launchPersistentChromium } from '../../tools/test-support/browser.ts';
-import { serveStatic, type StaticServer } from '../../tools/test-support/static-server.ts';
+import { artifactDir } from '../../tools/test-support/browser.ts';
 import { axeViolations } from './axe-check.ts';
+import { accountsOnScreen, fillBinanceKey, leaveDemoMode, startPwaOnSimulator, type PwaOnSimulator } from '../../tools/test-support/pwa-on-simulator.ts';
 
 /**
  * The saved keys moved under a passphrase, in Chromium's real IndexedDB against the simulator: after a
  * reload the keyed account is not watched and the app asks for the passphrase; a wrong one is refused;
  * the right one unlocks and the account is watched again, without a reload.
  */
-let sim: RunningSimulator;
-let server: StaticServer;
-let context: BrowserContext;
-let drive: ReturnType<typeof setInterval> | undefined;
+let pwa: PwaOnSimulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, scenario: 'crash', seed: 5, manualClock: true });
-  server = await serveStatic(inject('pwaDist'));
-  context = await launchPersistentChromium({ viewport: { width: 390, height: 844 } });
-  drive = setInterval(() => sim.advance(200), 100);
+  pwa = await startPwaOnSimulator(inject('pwaDist'), 5, (sim) => sim.advance(200));
 });
 afterAll(async () => {
-  clearInterval(drive);
-  await context?.close();
-  await server?.close();
-  await sim?.close();
+  await pwa?.close();
 });
-
-const accountsOnScreen = async (page: Page): Promise<string[]> =>
-  [...new Set(await page.getByTestId('position-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-account') ?? '')))].sort();
 
 const PASSPHRASE = 'margin sentry passphrase';
 
 describe('key protection', () => {
   it('moves the keys under a passphrase; after a reload the app asks for it, refuses a wrong one and watches the account again', async () => {
+    const { sim, server, context } = pwa;
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${server.origin}/?sim=${encodeURIComponent(sim.url)}#/`);
     await expect.poll(() => accountsOnScreen(page), { timeout: 30_000 }).toContain('binance:demo');
 
-    await page.goto(`${server.origin}/#/settings`);
-    const general = page.getByTestId('general-form');
-    await general.getByLabel(/Demo mode/).uncheck();
-    await general.getByRole('button', { name: 'Save alert settings' }).click();
-    await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Alert settings saved.');
+    await leaveDemoMode(page, server.origin);
     const form = page.getByTestId('account-form');
-    await form.getByLabel('Name').fill('Main');
-    await form.getByLabel('Venue', { exact: true }).selectOption('binance');
-    await form.getByLabel('API key (read-only)').fill(DEMO_CREDENTIALS.binance.apiKey);
-    await form.getByLabel('API secret').fill(DEMO_CREDENTIALS.binance.secret);
+    await fillBinanceKey(form, 'Main');
     await form.getByRole('button', { name: 'Save account' }).click();
     await expect.poll(() => page.getByTestId('settings-notice').textContent(), { timeout: 15_000 }).toMatch(/^Main saved\./);
 

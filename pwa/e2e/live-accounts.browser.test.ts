@@ -1,15 +1,14 @@
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { evaluateAccount } from '../../shared/engine/margin/evaluate-account.ts';
 import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
 import { venueAdapters } from '../../shared/exchanges/venues.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
 import { DEMO_CREDENTIALS } from '../../tools/simulator/accounts/demo-credentials.ts';
-import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
-import { artifactDir, launchPersistentChromium } from '../../tools/test-support/browser.ts';
-import { serveStatic, type StaticServer } from '../../tools/test-support/static-server.ts';
+import { artifactDir } from '../../tools/test-support/browser.ts';
 import { axeViolations } from './axe-check.ts';
+import { accountsOnScreen, fillBinanceKey, leaveDemoMode, startPwaOnSimulator, type PwaOnSimulator } from '../../tools/test-support/pwa-on-simulator.ts';
 
 /**
  * Demo mode off: the accounts typed into Settings are what the worker watches, in Chromium's real
@@ -17,23 +16,14 @@ import { axeViolations } from './axe-check.ts';
  * a Binance read-only key (out of the vault, handed to the worker), a manual what-if account valued at
  * Binance's public marks. Each appears on the Overview without a reload; removing one removes it.
  */
-let sim: RunningSimulator;
-let server: StaticServer;
-let context: BrowserContext;
-let drive: ReturnType<typeof setInterval> | undefined;
+let pwa: PwaOnSimulator;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, scenario: 'crash', seed: 3, manualClock: true });
-  server = await serveStatic(inject('pwaDist'));
-  context = await launchPersistentChromium({ viewport: { width: 390, height: 844 } });
   // Slow time: the market moves (marks change) but stays before the crash.
-  drive = setInterval(() => sim.advance(200), 100);
+  pwa = await startPwaOnSimulator(inject('pwaDist'), 3, (sim) => sim.advance(200));
 });
 afterAll(async () => {
-  clearInterval(drive);
-  await context?.close();
-  await server?.close();
-  await sim?.close();
+  await pwa?.close();
 });
 
 const cards = (page: Page): Promise<Array<{ account: string; key: string; mark: number; rho: string; text: string }>> =>
@@ -41,7 +31,6 @@ const cards = (page: Page): Promise<Array<{ account: string; key: string; mark: 
     els.map((e) => ({ account: e.getAttribute('data-account') ?? '', key: e.getAttribute('data-key') ?? '', mark: Number(e.getAttribute('data-mark')), rho: e.getAttribute('data-rho') ?? '', text: e.textContent ?? '' })),
   );
 
-const accountsOnScreen = async (page: Page): Promise<string[]> => [...new Set((await cards(page)).map((c) => c.account))].sort();
 
 const storedSnapshotIds = (page: Page): Promise<string[]> =>
   page.evaluate(async () => {
@@ -74,6 +63,7 @@ const MANUAL = { symbol: 'BTCUSDT', qty: '0.8', entryPrice: '97000', markPrice: 
 
 describe('the PWA watches the accounts in Settings', () => {
   it('adds a Hyperliquid address, a Binance read-only key and a manual account, shows each live, and drops a removed one', async () => {
+    const { sim, server, context } = pwa;
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -81,11 +71,7 @@ describe('the PWA watches the accounts in Settings', () => {
     // Demo mode first (a fresh install): the simulator's four demo accounts.
     await expect.poll(() => accountsOnScreen(page), { timeout: 30_000 }).toEqual(['binance:demo', 'bybit:demo', 'hyperliquid:demo', 'okx:demo']);
 
-    await page.goto(`${server.origin}/#/settings`);
-    const general = page.getByTestId('general-form');
-    await general.getByLabel(/Demo mode/).uncheck();
-    await general.getByRole('button', { name: 'Save alert settings' }).click();
-    await expect.poll(() => page.getByTestId('settings-notice').textContent()).toBe('Alert settings saved.');
+    await leaveDemoMode(page, server.origin);
 
     const form = page.getByTestId('account-form');
     const save = async (notice: RegExp): Promise<void> => {
@@ -97,10 +83,7 @@ describe('the PWA watches the accounts in Settings', () => {
     await form.getByLabel('Account address').fill(DEMO_CREDENTIALS.hyperliquid.address);
     await save(/^HL saved\./);
 
-    await form.getByLabel('Name').fill('Main');
-    await form.getByLabel('Venue', { exact: true }).selectOption('binance');
-    await form.getByLabel('API key (read-only)').fill(DEMO_CREDENTIALS.binance.apiKey);
-    await form.getByLabel('API secret').fill(DEMO_CREDENTIALS.binance.secret);
+    await fillBinanceKey(form, 'Main');
     await form.getByLabel(/Call ladder/).fill('0.4, 0.7, 0.9, 1');
     await save(/^Main saved\. Binance accepted the key/);
 

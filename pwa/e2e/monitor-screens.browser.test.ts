@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
-import { artifactDir, launchPersistentChromium } from '../../tools/test-support/browser.ts';
-import { serveStatic, type StaticServer } from '../../tools/test-support/static-server.ts';
+import { artifactDir } from '../../tools/test-support/browser.ts';
+import { startPwaOnSimulator, type PwaOnSimulator } from '../../tools/test-support/pwa-on-simulator.ts';
 
 /**
  * The built PWA against the exchange simulator on loopback, in headless Chromium: the worker runs the
@@ -11,25 +10,16 @@ import { serveStatic, type StaticServer } from '../../tools/test-support/static-
  * service worker's registration. The simulator's clock is stepped by this test (manual clock), so the
  * crash is walked through the tiers and can be held mid-episode for a reload.
  */
-let sim: RunningSimulator;
-let server: StaticServer;
-let context: BrowserContext;
-let drive: ReturnType<typeof setInterval> | undefined;
+let pwa: PwaOnSimulator;
 /** Sim ms added every 100 ms of real time; 0 holds the market (marks keep coming at the same time). */
 let step = 0;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, scenario: 'crash', seed: 1, manualClock: true });
-  server = await serveStatic(inject('pwaDist'));
-  context = await launchPersistentChromium({ viewport: { width: 390, height: 844 } });
-  await context.grantPermissions(['notifications'], { origin: server.origin });
-  drive = setInterval(() => (step > 0 ? sim.advance(step) : sim.tick()), 100);
+  pwa = await startPwaOnSimulator(inject('pwaDist'), 1, (sim) => (step > 0 ? sim.advance(step) : sim.tick()));
+  await pwa.context.grantPermissions(['notifications'], { origin: pwa.server.origin });
 });
 afterAll(async () => {
-  clearInterval(drive);
-  await context?.close();
-  await server?.close();
-  await sim?.close();
+  await pwa?.close();
 });
 
 interface Shown {
@@ -83,6 +73,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
 describe('the PWA on the simulator', () => {
   it('walks the crash through Watch, Margin call and Critical, notifies with the engine top-up, keeps the alert id across a reload, and shows the last state stale offline', async () => {
+    const { sim, server, context } = pwa;
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
