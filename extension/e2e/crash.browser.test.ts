@@ -8,6 +8,7 @@ import { usdtText } from '../background/alert-notification.ts';
 import type { NotificationLogEntry } from '../messages.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
 import { referenceEngine, type ReferenceEngine } from '../../tools/test-support/reference-engine.ts';
+import { waitUntil } from '../../tools/test-support/wait-for.ts';
 
 /**
  * The unpacked extension in Debian's Chromium against the simulator's crash, on a manual sim clock the
@@ -37,16 +38,6 @@ afterAll(async () => {
 });
 
 const ask = async <T>(page: import('playwright-core').Page, message: unknown): Promise<T> => (await page.evaluate((m) => chrome.runtime.sendMessage(m), message)) as T;
-
-async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('the extension through the crash scenario', () => {
   it('badge through the tiers, notification with the engine top-up, popup figures, a worker stopped mid-episode resumes its alerts, its volatility and its stale episode', async () => {

@@ -11,6 +11,7 @@ import { serveStatic, type StaticServer } from '../../tools/test-support/static-
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import type { NotificationLogEntry, PhonePairingStatus } from '../messages.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
+import { waitUntil } from '../../tools/test-support/wait-for.ts';
 
 /**
  * The extension as a push sender, end to end on loopback: the built PWA makes the pairing with its own
@@ -41,16 +42,6 @@ afterAll(async () => {
   await pwa?.close();
   await service?.close();
 });
-
-async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const ask = async <T>(page: Page, message: unknown): Promise<T> => (await page.evaluate((m) => chrome.runtime.sendMessage(m), message)) as T;
 
