@@ -61,8 +61,6 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   // Latest mark per symbol, in arrival order (what per-event stepping would leave the monitor with).
   const marks: Record<string, number> = {};
   const funding: Record<string, FundingNotice> = {};
-  // The notices the monitor holds as the batch begins (none before it starts): nothing in a batch but its marks step changes them.
-  const known = live.monitor?.state.funding;
   let marked = false;
   let accountChanged = false;
   let stale = live.stale;
@@ -81,15 +79,8 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
           stale = left;
         }
         marks[e.symbol] = e.price;
-        // A venue repeats a symbol's funding notice on every ticker for hours: one the monitor already
-        // holds is left out (the monitor would keep its own), unless this batch heard another for the
-        // symbol first, which it then replaces in place.
-        if (e.fundingRate !== undefined && e.nextFundingTime !== undefined) {
-          const held = known?.[e.symbol];
-          const same = held !== undefined && held.rate === e.fundingRate && held.timeMs === e.nextFundingTime && Object.hasOwn(known!, e.symbol);
-          if (!same) funding[e.symbol] = { rate: e.fundingRate, timeMs: e.nextFundingTime };
-          else if (Object.hasOwn(funding, e.symbol)) funding[e.symbol] = held;
-        }
+        const notice = markFunding(e);
+        if (notice !== null) funding[e.symbol] = notice;
         marked = true;
       } else if (e.kind === 'funding') {
         const notice = markFunding(e);
