@@ -74,7 +74,9 @@ export function createFeed(options: FeedOptions): Feed {
     emit(n);
   };
 
-  const parseContext = (): ParseContext => ({ now: clock.now(), contractSize: (s) => state.contractSizes.get(s) });
+  // One lookup for the feed's life: a closure made per frame would be an allocation per frame.
+  const contractSize = (symbol: string): number | undefined => state.contractSizes.get(symbol);
+  const parseContext = (): ParseContext => ({ now: clock.now(), contractSize });
 
   function apply(events: readonly VenueEvent[]): void {
     let positionsChanged = false;

@@ -75,6 +75,43 @@ export function oneOf<T extends string>(raw: unknown, path: string, allowed: rea
   return refuse(path, `expected one of ${allowed.join('|')}, got ${describe(raw)}`);
 }
 
+/** What `decimal` accepts in a string, once trimmed. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * DECIMAL on the string as it is, by hand: the venues send every price and rate as a string, and this
+ * runs for each. True only where DECIMAL holds (a string it accepts has nothing to trim); false sends
+ * the string to DECIMAL after a trim, so the strings accepted and refused are exactly DECIMAL's.
+ */
+export function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i += 1; // + -
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i += 1;
+  const intDigits = i - intStart;
+  if (i < n && s.charCodeAt(i) === 46) {
+    // "."
+    i += 1;
+    const fracStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i += 1;
+    if (intDigits === 0 && i === fracStart) return false;
+  } else if (intDigits === 0) {
+    return false;
+  }
+  if (i < n && (s.charCodeAt(i) === 101 || s.charCodeAt(i) === 69)) {
+    // e E
+    i += 1;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i += 1;
+    const expStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i += 1;
+    if (i === expStart) return false;
+  }
+  return i === n;
+}
+
 /**
  * A JSON number or a decimal string (the wire sends both) as a finite number. Refuses NaN, Infinity,
  * empty strings, hex, and anything that is not a plain decimal.
@@ -85,7 +122,7 @@ export function decimal(raw: unknown, path: string): number {
     return raw;
   }
   if (typeof raw === 'string') {
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) refuse(path, `expected a decimal number, got ${describe(raw)}`);
+    if (!isPlainDecimal(raw) && !DECIMAL.test(raw.trim())) refuse(path, `expected a decimal number, got ${describe(raw)}`);
     const n = Number(raw);
     if (!Number.isFinite(n)) refuse(path, `number out of range: ${raw.slice(0, 40)}`);
     return n;

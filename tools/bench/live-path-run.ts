@@ -26,9 +26,11 @@ export let decisionsMade = 0;
 export function livePaths(venue: BenchVenue) {
   const adapter = venueAdapters[venue];
   const config: LiveMonitorConfig = { model: marginModels[venue], takerFeeRate: defaultTakerFeeRate[venue], options: { accountId: `${venue}:bench` } };
-  // Hyperliquid's frames carry no time: the parser stamps the arrival, as the feed's context does.
+  // Hyperliquid's frames carry no time: the parser stamps the arrival, as the feed's context does
+  // (one context object per frame, its lookup made once, as shared/feed/feed.ts does).
+  const contractSize = (): number => 1;
   const parse = (frame: BenchFrame): readonly VenueEvent[] => {
-    const ctx: ParseContext = { now: epochMs(frame.at), contractSize: () => 1 };
+    const ctx: ParseContext = { now: epochMs(frame.at), contractSize };
     const parsed = adapter.parseFrame(frame.text, ctx);
     if (!parsed.ok) throw new Error(parsed.error.message);
     return parsed.events;

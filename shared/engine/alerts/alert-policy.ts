@@ -36,18 +36,7 @@ export function alertPolicyStep(state: AlertPolicyState, facts: PolicyFacts, now
   const decisions: AlertDecision[] = [];
   const subjects: Record<string, SubjectAlertState> = {};
   for (const f of facts.subjects) {
-    // A tier's last notice of any channel; a forecast's last push (one shown in the app only does not count).
-    const lastNoticeAt = (tierIndex: number, kind: 'tier' | 'predictive'): number | null => {
-      const rule = options.ladder[tierIndex];
-      const tier = rule === undefined ? null : levelKey(rule.level);
-      for (let i = state.history.length - 1; i >= 0; i -= 1) {
-        const a = state.history[i];
-        if (a === undefined || a.kind !== kind || a.subject !== f.subject || a.tier !== tier) continue;
-        if (kind === 'tier' || a.channel === 'push') return a.t;
-      }
-      return null;
-    };
-    const step = stepSubject(state.subjects[f.subject], f, now, options, quiet, lastNoticeAt);
+    const step = stepSubject(state.subjects[f.subject], f, now, options, quiet, state.history);
     subjects[f.subject] = step.state;
     decisions.push(...step.decisions);
   }

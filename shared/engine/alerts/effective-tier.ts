@@ -3,9 +3,7 @@ import type { TierRule } from './alert-ladder.ts';
 /** The highest tier whose level rho has reached, or -1 below the whole ladder. */
 export function rawTierIndex(ladder: readonly TierRule[], riskRatio: number): number {
   let index = -1;
-  ladder.forEach((rule, i) => {
-    if (riskRatio >= rule.level) index = i;
-  });
+  for (let i = 0; i < ladder.length; i += 1) if (riskRatio >= ladder[i]!.level) index = i;
   return index;
 }
 

@@ -90,6 +90,71 @@ export function reentryPeriodMs(ladder: readonly TierRule[], tierIndex: number):
   return rule?.remindEveryMs ?? rule?.graceMs ?? (Number.isFinite(shortest) ? shortest : 0);
 }
 
+/**
+ * When `subject`'s tier was last notified (any channel), or its forecast last pushed (one shown in the
+ * app only does not count), in the policy's history; null if never.
+ */
+export function lastNoticeAt(history: readonly AlertRecord[], ladder: readonly TierRule[], subject: string, tierIndex: number, kind: 'tier' | 'predictive'): number | null {
+  const rule = ladder[tierIndex];
+  const tier = rule === undefined ? null : levelKey(rule.level);
+  for (let i = history.length - 1; i >= 0; i -= 1) {
+    const a = history[i];
+    if (a === undefined || a.kind !== kind || a.subject !== subject || a.tier !== tier) continue;
+    if (kind === 'tier' || a.channel === 'push') return a.t;
+  }
+  return null;
+}
+
+// The helpers below are module functions, not closures made in stepSubject: it runs for every subject
+// on every tick, and a closure per call is an allocation (and, under tsx, a defineProperty) per call.
+
+function resolveInto(decisions: AlertDecision[], alert: OpenAlert, subject: string, now: number, reason: 'recovered' | 'reached' | 'withdrawn'): void {
+  if (alert.notified) decisions.push({ kind: 'resolve', id: alert.id, subject, t: now, reason });
+}
+
+/** A due notice held by quiet hours (unless its tier bypasses them) or by a snooze at or above its tier. */
+const isHeld = (alert: OpenAlert, rule: TierRule, isQuiet: boolean, snooze: Snooze | null): boolean =>
+  rule.push && ((isQuiet && !rule.bypassesQuietHours) || (snooze !== null && alert.tierIndex <= snooze.tierIndex));
+
+/** The notice for `alert`: what the trader is shown, every number finite or null. */
+function alertRecord(
+  facts: SubjectFacts,
+  ladder: readonly TierRule[],
+  now: number,
+  alert: OpenAlert,
+  kind: 'tier' | 'predictive',
+  rule: TierRule,
+  forecastTarget: number | null,
+  shownOnly: boolean,
+): AlertRecord {
+  return {
+    id: alert.id,
+    kind,
+    subject: facts.subject,
+    t: now,
+    severity: rule.severity,
+    tier: levelKey(rule.level),
+    tierName: rule.name,
+    channel: rule.push && !shownOnly ? 'push' : 'in-app',
+    reminder: alert.notified ? alert.reminders + 1 : 0,
+    riskRatio: finiteOrNull(facts.riskRatio),
+    equityUsdt: finiteOrNull(facts.equityUsdt),
+    requirementUsdt: finiteOrNull(facts.requirementUsdt),
+    forecast: forecastFor(facts, ladder, kind === 'predictive' ? alert.tierIndex : forecastTarget),
+    symbol: facts.symbol,
+    side: facts.side,
+    topUpUsdt: finiteOrNull(facts.topUpUsdt),
+    oddsTopUpUsdt: finiteOrNull(facts.searches.oddsTopUpUsdt()),
+    reduction: facts.reduction,
+    protectiveStop: facts.searches.protectiveStop(),
+    marks: facts.marks,
+    reason: null,
+    ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),
+  };
+}
+
+const NO_HISTORY: readonly AlertRecord[] = [];
+
 export function stepSubject(
   previous: SubjectAlertState | undefined,
   facts: SubjectFacts,
@@ -97,24 +162,26 @@ export function stepSubject(
   options: AlertPolicyOptions,
   isQuiet: boolean,
   /**
-   * When this subject's tier was last notified, or its forecast last pushed (the policy's history), or
-   * null: a re-entry waits a period, a forecast raised again within one is shown, not pushed.
+   * The policy's history (notified alerts, oldest first): a re-entry waits a period after the tier's
+   * last notice, a forecast raised again within one of its last push is shown, not pushed.
    */
-  lastNoticeAt: (tierIndex: number, kind: 'tier' | 'predictive') => number | null = () => null,
+  history: readonly AlertRecord[] = NO_HISTORY,
 ): SubjectStep {
   const { ladder } = options;
   const prev = previous ?? emptySubjectState;
   const decisions: AlertDecision[] = [];
-  const resolve = (alert: OpenAlert, reason: 'recovered' | 'reached' | 'withdrawn') => {
-    if (alert.notified) decisions.push({ kind: 'resolve', id: alert.id, subject: facts.subject, t: now, reason });
-  };
+  const subject = facts.subject;
   let snooze = prev.snooze !== null && prev.snooze.untilMs !== null && now >= prev.snooze.untilMs ? null : prev.snooze;
 
   // 1. Tier episodes: escalate at once, leave through the hysteresis band (in rho, then in price).
-  const isNear = (i: number): boolean => {
-    const rule = ladder[i];
-    return rule !== undefined && probabilityOf(facts, rule, LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
-  };
+  // Below every tier there is nothing to leave, and the band is never asked: no closure for it then.
+  const isNear =
+    prev.tierIndex < 0
+      ? undefined
+      : (i: number): boolean => {
+          const rule = ladder[i];
+          return rule !== undefined && probabilityOf(facts, rule, LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
+        };
   const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis, isNear);
   let tiers: OpenAlert[] = [...prev.tiers];
   const reached: string[] = [];
@@ -125,12 +192,12 @@ export function stepSubject(
       if (rule === undefined) continue;
       // Only the worst new tier is announced; the ones jumped over are covered by it. Back in a tier
       // announced less than a reminder period ago, the notice waits until that period is over.
-      const last = i === tierIndex ? lastNoticeAt(i, 'tier') : null;
+      const last = i === tierIndex ? lastNoticeAt(history, ladder, subject, i, 'tier') : null;
       const dueAt = i !== tierIndex ? null : last === null ? now : Math.max(now, last + reentryPeriodMs(ladder, i));
       tiers.push({ id: tierAlertId(facts.subject, levelKey(rule.level), now), tierIndex: i, since: now, notified: false, reminders: 0, dueAt });
     }
   } else if (tierIndex < prev.tierIndex) {
-    for (const a of tiers) if (a.tierIndex > tierIndex) resolve(a, 'recovered');
+    for (const a of tiers) if (a.tierIndex > tierIndex) resolveInto(decisions, a, subject, now, 'recovered');
     tiers = tiers.filter((a) => a.tierIndex <= tierIndex);
     const top = tiers[tiers.length - 1];
     const rule = top === undefined ? undefined : ladder[top.tierIndex];
@@ -147,10 +214,10 @@ export function stepSubject(
   let prediction = prev.prediction;
   if (prediction !== null && prediction.tierIndex !== target) {
     if (prediction.tierIndex <= tierIndex) {
-      resolve(prediction, 'reached');
+      resolveInto(decisions, prediction, subject, now, 'reached');
       if (prediction.notified) reached.push(prediction.id);
     } else {
-      resolve(prediction, 'withdrawn');
+      resolveInto(decisions, prediction, subject, now, 'withdrawn');
     }
     prediction = null;
   }
@@ -160,7 +227,7 @@ export function stepSubject(
     if (prediction === null && p >= targetRule.predict.threshold) {
       prediction = { id: predictiveAlertId(facts.subject, levelKey(targetRule.level), now), tierIndex: target, since: now, notified: false, reminders: 0, dueAt: now };
     } else if (prediction !== null && p < targetRule.predict.threshold - options.predictionHysteresis) {
-      resolve(prediction, 'withdrawn');
+      resolveInto(decisions, prediction, subject, now, 'withdrawn');
       prediction = null;
     }
   }
@@ -168,40 +235,13 @@ export function stepSubject(
   if (snooze?.untilMs === null && hasRecovered(ladder, tiers, prediction)) snooze = null;
 
   // 3. Deliver what is due, unless quiet hours or a snooze hold it (held notices stay due).
-  const isHeld = (alert: OpenAlert, rule: TierRule): boolean =>
-    rule.push && ((isQuiet && !rule.bypassesQuietHours) || (snooze !== null && alert.tierIndex <= snooze.tierIndex));
-  const record = (alert: OpenAlert, kind: 'tier' | 'predictive', rule: TierRule, shownOnly = false): AlertRecord => ({
-    id: alert.id,
-    kind,
-    subject: facts.subject,
-    t: now,
-    severity: rule.severity,
-    tier: levelKey(rule.level),
-    tierName: rule.name,
-    channel: rule.push && !shownOnly ? 'push' : 'in-app',
-    reminder: alert.notified ? alert.reminders + 1 : 0,
-    riskRatio: finiteOrNull(facts.riskRatio),
-    equityUsdt: finiteOrNull(facts.equityUsdt),
-    requirementUsdt: finiteOrNull(facts.requirementUsdt),
-    forecast: kind === 'predictive' ? forecastFor(facts, ladder, alert.tierIndex) : forecastFor(facts, ladder, target),
-    symbol: facts.symbol,
-    side: facts.side,
-    topUpUsdt: finiteOrNull(facts.topUpUsdt),
-    oddsTopUpUsdt: finiteOrNull(facts.searches.oddsTopUpUsdt()),
-    reduction: facts.reduction,
-    protectiveStop: facts.searches.protectiveStop(),
-    marks: facts.marks,
-    reason: null,
-    ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),
-  });
-
   let pushed = false;
   const top = tiers[tiers.length - 1];
   const topRule = top === undefined ? undefined : ladder[top.tierIndex];
-  if (top !== undefined && topRule !== undefined && top.dueAt !== null && top.dueAt <= now && !isHeld(top, topRule)) {
+  if (top !== undefined && topRule !== undefined && top.dueAt !== null && top.dueAt <= now && !isHeld(top, topRule, isQuiet, snooze)) {
     // A first notice replaces the notifications of the milder tiers it covers and of a prediction it fulfils.
     const supersedes = top.notified ? [] : [...tiers.filter((a) => a !== top && a.notified).map((a) => a.id), ...reached];
-    decisions.push({ kind: 'notify', alert: record(top, 'tier', topRule), supersedes });
+    decisions.push({ kind: 'notify', alert: alertRecord(facts, ladder, now, top, 'tier', topRule, target, false), supersedes });
     pushed = topRule.push;
     const interval = top.notified ? topRule.remindEveryMs : topRule.graceMs;
     tiers[tiers.length - 1] = {
@@ -218,10 +258,10 @@ export function stepSubject(
     } else {
       // A forecast withdrawn and raised again less than a reminder period after its last push is shown
       // in the app but not pushed (issue 13, ask 2: a trend re-fires forecasts; the trader heard it).
-      const last = lastNoticeAt(prediction.tierIndex, 'predictive');
+      const last = lastNoticeAt(history, ladder, subject, prediction.tierIndex, 'predictive');
       const shownOnly = last !== null && now < last + reentryPeriodMs(ladder, prediction.tierIndex);
-      if (shownOnly || !isHeld(prediction, targetRule)) {
-        decisions.push({ kind: 'notify', alert: record(prediction, 'predictive', targetRule, shownOnly), supersedes: [] });
+      if (shownOnly || !isHeld(prediction, targetRule, isQuiet, snooze)) {
+        decisions.push({ kind: 'notify', alert: alertRecord(facts, ladder, now, prediction, 'predictive', targetRule, target, shownOnly), supersedes: [] });
         prediction = { ...prediction, notified: true, dueAt: null };
       }
     }

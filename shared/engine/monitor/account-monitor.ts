@@ -239,16 +239,26 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
   return { ...state, volatility, minuteMoves, shape, marks: latest, correlation, rejected };
 }
 
-/** Funding notices after a tick: a finite rate and time replace the symbol's notice; anything else is skipped. */
-function heardFunding(
+/**
+ * Funding notices after a tick: a finite rate and time replace the symbol's notice; anything else is
+ * skipped. Copy on write: a venue repeats the same notice on every ticker (Bybit, OKX) for hours, so
+ * a tick that changes no notice returns `known` itself and copies nothing.
+ */
+export function heardFunding(
   known: Readonly<Record<string, FundingNotice>>,
   heard: Readonly<Record<string, FundingNotice>>,
 ): Readonly<Record<string, FundingNotice>> {
-  const next = { ...known };
-  for (const [symbol, n] of Object.entries(heard)) {
-    if (Number.isFinite(n.rate) && Math.abs(n.rate) < 1 && Number.isFinite(n.timeMs) && n.timeMs > 0) next[symbol] = { rate: n.rate, timeMs: n.timeMs };
+  let next: Record<string, FundingNotice> | null = null;
+  for (const symbol in heard) {
+    if (!Object.hasOwn(heard, symbol)) continue;
+    const n = heard[symbol]!;
+    if (!(Number.isFinite(n.rate) && Math.abs(n.rate) < 1 && Number.isFinite(n.timeMs) && n.timeMs > 0)) continue;
+    const was = (next ?? known)[symbol];
+    if (was !== undefined && Object.hasOwn(next ?? known, symbol) && was.rate === n.rate && was.timeMs === n.timeMs) continue;
+    next ??= { ...known };
+    next[symbol] = { rate: n.rate, timeMs: n.timeMs };
   }
-  return next;
+  return next ?? known;
 }
 
 /** The display horizons plus every predict rule's horizon, so the policy finds its own, in order. */

@@ -10,7 +10,6 @@ import { usdt } from '../../units/units.ts';
 import type { AccountProjector } from '../projection/account-projection.ts';
 import { bufferTierOutlook, oddsTopUp, type CorrelationMatrixOf } from '../projection/buffer-reach.ts';
 import { crossGroup, isolatedGroup, type RiskGroup } from '../projection/equity-buffer.ts';
-import { once } from '../projection/once.ts';
 import type { CurveOf } from '../projection/position-projection.ts';
 import type { FundingNotice } from '../projection/funding-step.ts';
 import { nextFundingFact } from './funding-facts.ts';
@@ -39,35 +38,116 @@ export interface FactInputs {
 
 type PlainFacts = Omit<SubjectFacts, 'searches'>;
 
+/** What every subject's searches of one evaluation share. */
+interface SearchInputs {
+  readonly account: Account;
+  readonly model: MarginModel;
+  readonly levelKeys: readonly string[];
+  readonly projector: AccountProjector;
+  readonly curveOf: CurveOf;
+  readonly correlations: CorrelationMatrixOf;
+  readonly odds: LiquidationOdds | null;
+  readonly worstMove: (symbol: string) => number | null;
+}
+
+/** Whose searches: the cross pool (`shown` is the position its reduction and stop name) or isolated position `i`. */
+type SearchSubject =
+  | { readonly kind: 'pool'; readonly shown: Position | undefined; readonly reduction: SuggestedReduction | null; readonly topUpUsdt: number }
+  | { readonly kind: 'position'; readonly i: number; readonly p: Position; readonly own: PlainFacts };
+
+/** A memo slot: not asked yet, or the answer (null included). */
+const UNASKED: unique symbol = Symbol('unasked');
+
 /**
  * A subject's searches, each run on its first call and kept: the odds top-up is a search along the
  * fall-fastest direction, the stop a tier-price and quantity search, the odds four projections, and
  * only an alert being recorded, a screen or a trader acting asks for them; the policy asks for the
- * reach of the next tier up (and of the one a prediction is about).
+ * reach of the next tier up (and of the one a prediction is about). A class, not a record of closures:
+ * one object per subject per tick instead of eight functions (the policy runs this every tick).
+ * Methods only, no getters; the facts never cross a boundary, the answers (plain data) do.
  */
-function subjectSearches(
-  levelKeys: readonly string[],
-  reachAt: (k: number) => LevelReach | undefined,
-  probabilityAt: (k: number, horizonSec: number) => number,
-  oddsTopUpUsdt: () => number,
-  protectiveStop: () => SuggestedStop | null,
-  odds: (oddsTopUpUsdt: number) => SuggestionOdds | null,
-): SubjectSearches {
-  const topUp = once(oddsTopUpUsdt);
+class SearchesOf implements SubjectSearches {
+  private topUpAnswer: number | typeof UNASKED = UNASKED;
+  private stopAnswer: SuggestedStop | null | typeof UNASKED = UNASKED;
+  private oddsAnswer: SuggestionOdds | null | typeof UNASKED = UNASKED;
+
+  constructor(
+    private readonly inputs: SearchInputs,
+    private readonly subject: SearchSubject,
+  ) {}
+
+  reach(key: string): LevelReach | undefined {
+    const k = this.inputs.levelKeys.indexOf(key);
+    if (k < 0) return undefined;
+    const s = this.subject;
+    return s.kind === 'pool' ? this.inputs.projector.crossPoolTier(k) : this.inputs.projector.positionTier(s.i, k);
+  }
+
+  probability(key: string, horizonSec: number): number {
+    const k = this.inputs.levelKeys.indexOf(key);
+    if (k < 0) return 0;
+    const s = this.subject;
+    return s.kind === 'pool' ? this.inputs.projector.crossPoolTierProbability(k, horizonSec) : this.inputs.projector.positionTierProbability(s.i, k, horizonSec);
+  }
+
+  oddsTopUpUsdt(): number {
+    if (this.topUpAnswer === UNASKED) this.topUpAnswer = this.inputs.odds === null ? 0 : oddsTopUpOf(this.inputs, this.subject, this.inputs.odds);
+    return this.topUpAnswer;
+  }
+
+  protectiveStop(): SuggestedStop | null {
+    if (this.stopAnswer === UNASKED) {
+      const { account, model, worstMove } = this.inputs;
+      this.stopAnswer = stopOf(account, model, this.subject.kind === 'pool' ? this.subject.shown : this.subject.p, worstMove);
+    }
+    return this.stopAnswer;
+  }
+
+  odds(): SuggestionOdds | null {
+    if (this.oddsAnswer === UNASKED) this.oddsAnswer = this.inputs.odds === null ? null : oddsOf(this.inputs, this.subject, this.inputs.odds, this.oddsTopUpUsdt());
+    return this.oddsAnswer;
+  }
+}
+
+function oddsTopUpOf(inputs: SearchInputs, s: SearchSubject, odds: LiquidationOdds): number {
+  const { account, model, curveOf, correlations } = inputs;
+  if (s.kind === 'pool') return oddsTopUp(crossGroup(account, model), curveOf, correlations, odds.horizonSec, odds.maxProbability);
+  // Rounded up to the cent; max(0, ...) so that nothing needed is 0, not ceil(-1e-9) = -0.
+  return Math.max(0, Math.ceil((oddsTopUp(isolatedGroup(s.p, model), curveOf, correlations, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(s.p)) * 100 - 1e-9) / 100);
+}
+
+/** What each suggestion does to P(liquidation within the odds horizon). */
+function oddsOf(inputs: SearchInputs, s: SearchSubject, odds: LiquidationOdds, oddsUsdt: number): SuggestionOdds {
+  const { account, model, curveOf, correlations } = inputs;
+  const h = odds.horizonSec;
+  const pOf = (group: RiskGroup): number => bufferTierOutlook(group, 1, curveOf, correlations, [h]).horizons[0]?.probability ?? 0;
+  if (s.kind === 'pool') {
+    const { shown, reduction, topUpUsdt } = s;
+    const withWallet = (extra: number): RiskGroup => crossGroup({ ...account, walletBalance: usdt(account.walletBalance + extra) }, model);
+    const now = pOf(crossGroup(account, model));
+    const reduced = reduction === null || shown === undefined ? null : stopFill(account, shown, shown.markPrice, reduction.qty).account;
+    return {
+      horizonSec: h,
+      now,
+      afterTopUp: topUpUsdt > 0 ? pOf(withWallet(topUpUsdt)) : now,
+      afterOddsTopUp: oddsUsdt > 0 ? pOf(withWallet(oddsUsdt)) : now,
+      afterReduction: reduced === null ? null : pOf(crossGroup(reduced, model)),
+    };
+  }
+  const { p, own } = s;
+  const withMargin = (extra: number): RiskGroup => isolatedGroup({ ...p, isolatedMargin: usdt((p.isolatedMargin ?? 0) + extra) }, model);
+  const now = pOf(isolatedGroup(p, model));
+  const rest = own.reduction === null ? undefined : stopFill(account, p, p.markPrice, own.reduction.qty).rest;
   return {
-    reach: (key) => {
-      const k = levelKeys.indexOf(key);
-      return k < 0 ? undefined : reachAt(k);
-    },
-    probability: (key, horizonSec) => {
-      const k = levelKeys.indexOf(key);
-      return k < 0 ? 0 : probabilityAt(k, horizonSec);
-    },
-    oddsTopUpUsdt: topUp,
-    protectiveStop: once(protectiveStop),
-    odds: once(() => odds(topUp())),
+    horizonSec: h,
+    now,
+    afterTopUp: own.topUpUsdt > 0 ? pOf(withMargin(own.topUpUsdt)) : now,
+    afterOddsTopUp: oddsUsdt > 0 ? pOf(withMargin(oddsUsdt)) : now,
+    afterReduction: rest === undefined ? null : rest === null ? 0 : pOf(isolatedGroup(rest, model)),
   };
 }
+
+const NO_MOVE = (): null => null;
 
 const suggestedReduction = (p: Position, r: Reduction): SuggestedReduction | null =>
   r.kind === 'reduce' ? { symbol: p.symbol, side: p.side, qty: r.qty, feeUsdt: r.feeUsdt, closesPosition: r.closesPosition } : null;
@@ -90,19 +170,16 @@ const stopOf = (account: Account, model: MarginModel, p: Position | undefined, w
 export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const { searches, projector, curveOf, correlations, liquidationOdds: odds } = inputs;
   const { account, model, risk } = searches;
-  const worstMove = inputs.worstMinuteMove ?? (() => null);
+  const worstMove = inputs.worstMinuteMove ?? NO_MOVE;
   const marks: Record<string, number> = {};
   for (const p of account.positions) marks[p.symbol] = p.markPrice;
   const facts: SubjectFacts[] = [];
   const { funding, now } = inputs;
   const fundingOf = (positions: Account['positions'], rho: number, equity: number): FundingFact | null =>
     funding === undefined || now === undefined ? null : nextFundingFact(positions, funding, now, rho, equity);
-  const levelKeys = risk.levels.map(levelKey);
-  const pOf = (group: RiskGroup, horizonSec: number): number => bufferTierOutlook(group, 1, curveOf, correlations, [horizonSec]).horizons[0]?.probability ?? 0;
+  const shared: SearchInputs = { account, model, levelKeys: risk.levels.map(levelKey), projector, curveOf, correlations, odds, worstMove };
   const cross: number[] = [];
-  risk.positions.forEach((p, i) => {
-    if (p.marginMode === 'cross') cross.push(i);
-  });
+  for (let i = 0; i < risk.positions.length; i += 1) if (risk.positions[i]!.marginMode === 'cross') cross.push(i);
   if (cross.length > 0) {
     // The reduction suggested for the pool: the position that carries the largest requirement.
     const requirementOf = (i: number): number => risk.positions[i]?.maintenanceMargin ?? 0;
@@ -111,7 +188,6 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     const shownIndex = reducible ?? lead[0];
     const shownPosition = shownIndex === undefined ? undefined : account.positions[shownIndex];
     const topUpUsdt = risk.positions[cross[0] ?? -1]?.topUp ?? 0;
-    const withWallet = (extra: number): RiskGroup => crossGroup({ ...account, walletBalance: usdt(account.walletBalance + extra) }, model);
     const reduction = reducible === undefined || shownPosition === undefined ? null : suggestedReduction(shownPosition, reductionOf(searches, reducible));
     const pool: PlainFacts = {
       subject: crossSubject(inputs.accountId),
@@ -125,34 +201,12 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       marks,
       funding: fundingOf(account.positions.filter((p) => p.marginMode === 'cross'), risk.riskRatio, risk.equity),
     };
-    facts.push({
-      ...pool,
-      searches: subjectSearches(
-        levelKeys,
-        (k) => projector.crossPoolTier(k),
-        (k, h) => projector.crossPoolTierProbability(k, h),
-        () => (odds === null ? 0 : oddsTopUp(crossGroup(account, model), curveOf, correlations, odds.horizonSec, odds.maxProbability)),
-        () => stopOf(account, model, shownPosition, worstMove),
-        (oddsUsdt) => {
-          if (odds === null) return null;
-          const h = odds.horizonSec;
-          const now = pOf(crossGroup(account, model), h);
-          const reduced = reduction === null || shownPosition === undefined ? null : stopFill(account, shownPosition, shownPosition.markPrice, reduction.qty).account;
-          return {
-            horizonSec: h,
-            now,
-            afterTopUp: topUpUsdt > 0 ? pOf(withWallet(topUpUsdt), h) : now,
-            afterOddsTopUp: oddsUsdt > 0 ? pOf(withWallet(oddsUsdt), h) : now,
-            afterReduction: reduced === null ? null : pOf(crossGroup(reduced, model), h),
-          };
-        },
-      ),
-    });
+    facts.push({ ...pool, searches: new SearchesOf(shared, { kind: 'pool', shown: shownPosition, reduction, topUpUsdt }) });
   }
-  account.positions.forEach((p, i) => {
+  for (let i = 0; i < account.positions.length; i += 1) {
+    const p = account.positions[i]!;
     const pr = risk.positions[i];
-    if (p.marginMode !== 'isolated' || pr === undefined) return;
-    const withMargin = (extra: number): RiskGroup => isolatedGroup({ ...p, isolatedMargin: usdt((p.isolatedMargin ?? 0) + extra) }, model);
+    if (p.marginMode !== 'isolated' || pr === undefined) continue;
     const own: PlainFacts = {
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,
@@ -165,31 +219,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       marks: { [p.symbol]: p.markPrice },
       funding: fundingOf([p], pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
     };
-    facts.push({
-      ...own,
-      searches: subjectSearches(
-        levelKeys,
-        (k) => projector.positionTier(i, k),
-        (k, h) => projector.positionTierProbability(i, k, h),
-        () =>
-          // Rounded up to the cent; max(0, ...) so that nothing needed is 0, not ceil(-1e-9) = -0.
-          odds === null ? 0 : Math.max(0, Math.ceil((oddsTopUp(isolatedGroup(p, model), curveOf, correlations, odds.horizonSec, odds.maxProbability) / model.isolatedTopUpGain(p)) * 100 - 1e-9) / 100),
-        () => stopOf(account, model, p, worstMove),
-        (oddsUsdt) => {
-          if (odds === null) return null;
-          const h = odds.horizonSec;
-          const now = pOf(isolatedGroup(p, model), h);
-          const rest = own.reduction === null ? undefined : stopFill(account, p, p.markPrice, own.reduction.qty).rest;
-          return {
-            horizonSec: h,
-            now,
-            afterTopUp: own.topUpUsdt > 0 ? pOf(withMargin(own.topUpUsdt), h) : now,
-            afterOddsTopUp: oddsUsdt > 0 ? pOf(withMargin(oddsUsdt), h) : now,
-            afterReduction: rest === undefined ? null : rest === null ? 0 : pOf(isolatedGroup(rest, model), h),
-          };
-        },
-      ),
-    });
-  });
+    facts.push({ ...own, searches: new SearchesOf(shared, { kind: 'position', i, p, own }) });
+  }
   return facts;
 }

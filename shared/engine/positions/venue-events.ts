@@ -22,6 +22,20 @@ export interface MarkEvent {
 }
 
 /**
+ * A mark event with the funding fields the frame carried, as one of four object literals: the same
+ * keys in the same order as a spread of the optional fields, without two throwaway objects per frame
+ * (this runs for every mark frame of every venue).
+ */
+export function markEvent(symbol: string, price: Price, time: EpochMs, source: MarkEvent['source'], fundingRate?: Ratio, nextFundingTime?: EpochMs): MarkEvent {
+  if (fundingRate === undefined) {
+    return nextFundingTime === undefined ? { kind: 'mark', symbol, price, time, source } : { kind: 'mark', symbol, price, time, source, nextFundingTime };
+  }
+  return nextFundingTime === undefined
+    ? { kind: 'mark', symbol, price, time, source, fundingRate }
+    : { kind: 'mark', symbol, price, time, source, fundingRate, nextFundingTime };
+}
+
+/**
  * The coming funding payment of a symbol, from a stream of its own (OKX `funding-rate`); the venues
  * that announce it in their mark stream put it on the `MarkEvent` instead.
  */

@@ -3,6 +3,7 @@ import type { MarginMode, Side } from '../../engine/positions/account.ts';
 import {
   guardParse,
   malformed,
+  markEvent,
   parsed,
   unknownFrame,
   type MarginCallEvent,
@@ -58,15 +59,10 @@ const sideOf = (ps: PositionSide, amount: number): Side => (ps === 'LONG' ? 'lon
 function markPriceUpdate(o: FieldObject, path: string): VenueEvent {
   const nextFunding = optional(o, 'T', path, epochOf);
   const fundingRate = optional(o, 'r', path, signedRateOf);
-  return {
-    kind: 'mark',
-    symbol: field(o, 's', path, name),
-    price: field(o, 'p', path, priceOf),
-    time: field(o, 'E', path, epochOf),
-    source: 'mark',
-    ...(fundingRate === undefined ? {} : { fundingRate }),
-    ...(nextFunding === undefined || nextFunding === 0 ? {} : { nextFundingTime: nextFunding }),
-  };
+  const symbol = field(o, 's', path, name);
+  const price = field(o, 'p', path, priceOf);
+  const time = field(o, 'E', path, epochOf);
+  return markEvent(symbol, price, time, 'mark', fundingRate, nextFunding === undefined || nextFunding === 0 ? undefined : nextFunding);
 }
 
 /**

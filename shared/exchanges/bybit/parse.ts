@@ -2,6 +2,7 @@ import { checkedTierTable } from '../../engine/margin/tier-table-check.ts';
 import {
   guardParse,
   malformed,
+  markEvent,
   parsed,
   unknownFrame,
   type ParseResult,
@@ -53,17 +54,7 @@ function ticker(o: FieldObject): VenueEvent[] {
   const fundingRate = optional(data, 'fundingRate', 'data', signedRateOf);
   const nextFundingTime = optional(data, 'nextFundingTime', 'data', epochOf);
   if (markPrice === undefined) return [];
-  return [
-    {
-      kind: 'mark',
-      symbol,
-      price: markPrice,
-      time,
-      source: 'mark',
-      ...(fundingRate === undefined ? {} : { fundingRate }),
-      ...(nextFundingTime === undefined ? {} : { nextFundingTime }),
-    },
-  ];
+  return [markEvent(symbol, markPrice, time, 'mark', fundingRate, nextFundingTime)];
 }
 
 const POSITION_IDX = [0, 1, 2] as const;
