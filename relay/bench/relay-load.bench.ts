@@ -11,14 +11,15 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import { pushCostBench } from './push-cost.bench.ts';
 
 /**
- * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost]` (also
+ * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost | --load-only]` (also
  * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
  * on loopback, against the simulator's crash at speed 60 (in a child process) on all four venues, marks at each venue's
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms). N devices, 5 positions
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
  * two of ~100 other perpetuals instead of the shorts, so symbols differ between devices), written
  * straight into the store, each with its own subscription at a local fake push service that checks
- * VAPID and decrypts every push (tools/test-support/fake-push-process.ts, in a child process too).
+ * VAPID at once and decrypts every push after the run (tools/test-support/fake-push-process.ts, in a
+ * child process too); a push refused or not decrypting fails the bench.
  *
  * Reported per run: frame → push received by the push service p50/p99 (from the arrival of the
  * oldest frame of the batch that decided it), frame → batch committed p50/p99 (every batch), monitor
@@ -131,7 +132,11 @@ async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<
 interface PushServiceProcess {
   readonly subscriptions: readonly { endpoint: string; keys: { p256dh: string; auth: string } }[];
   readonly received: { subscriptionId: string; tag: string; receivedAtMs: number }[];
-  /** Waits for the last pushes, stops the service; resolves with how many requests it refused. */
+  /**
+   * Stops the service, which then decrypts every push it accepted (after the measured window: the
+   * decryption is the push service's work, not the relay's) and reports them; resolves with how many
+   * requests it refused, pushes that did not decrypt included.
+   */
   close(): Promise<number>;
 }
 
@@ -141,10 +146,11 @@ async function startPushServiceProcess(count: number): Promise<PushServiceProces
   const received: PushServiceProcess['received'] = [];
   let refused = 0;
   const subscriptions = await new Promise<PushServiceProcess['subscriptions']>((resolve, reject) => {
-    child.on('message', (m: { subscriptions?: PushServiceProcess['subscriptions']; received?: PushServiceProcess['received']; refused?: number }) => {
+    child.on('message', (m: { subscriptions?: PushServiceProcess['subscriptions']; received?: PushServiceProcess['received']; refused?: number; reasons?: string[] }) => {
       if (m.subscriptions !== undefined) resolve(m.subscriptions);
       if (m.received !== undefined) received.push(...m.received);
       if (m.refused !== undefined) refused = m.refused;
+      if (m.reasons !== undefined && m.reasons.length > 0) console.error(`the push service refused: ${m.reasons.join('; ')}`);
     });
     child.once('exit', (code) => reject(new Error(`the push service exited (${code})`)));
   });
@@ -255,10 +261,12 @@ async function run(devices: number, workers: number): Promise<void> {
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
     ].join('\n'),
   );
+  if (refused > 0) throw new Error(`the push service refused ${refused} requests (or could not decrypt them)`);
+  if (service.received.length === 0) throw new Error('no push reached the push service');
 }
 
 console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
-await pushCostBench();
+if (!process.argv.includes('--load-only')) await pushCostBench();
 if (!process.argv.includes('--push-cost')) {
   console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run`);
   for (const workers of workerCounts) for (const n of sizes) await run(n, workers);
