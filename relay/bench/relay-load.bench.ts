@@ -34,6 +34,8 @@ const sizes = argValue('sizes')?.split(',').map(Number) ?? (quick ? [1_000] : [1
 const workerCounts = argValue('workers')?.split(',').map(Number) ?? [availableParallelism()];
 const seconds = Number(argValue('seconds') ?? (quick ? 25 : 40));
 const speed = Number(argValue('speed') ?? 60);
+/** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
+const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
 
 const VENUE_SHARE: readonly [VenueId, number][] = [
   ['binance', 0.4],
@@ -190,7 +192,7 @@ async function run(devices: number, workers: number): Promise<void> {
   const reports: BatchReport[] = [];
   const loadStart = performance.now();
   const relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r) },
   );
   const loadMs = performance.now() - loadStart;
@@ -216,21 +218,26 @@ async function run(devices: number, workers: number): Promise<void> {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
 
-  // Frame → push: each received push matched with the batch that queued it (by device, alert id, in order).
-  const frameOf = new Map<string, number[]>();
+  // Frame → push: each received push matched with the step that queued it (by device, alert id, in
+  // order), from the oldest frame that step handed its monitor (an earlier batch's, for held marks).
+  const frameOf = new Map<string, { atMs: number; kind: string }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
-      frameOf.set(key, [...(frameOf.get(key) ?? []), r.firstEventAtMs]);
+      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind }]);
     }
   }
   const toPush: number[] = [];
+  const toPushOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
   for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
     const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
     const frame = frames?.shift();
-    if (frame !== undefined) toPush.push(push.receivedAtMs - frame);
+    if (frame === undefined) continue;
+    toPush.push(push.receivedAtMs - frame.atMs);
+    (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
   }
   toPush.sort((a, b) => a - b);
+  for (const list of Object.values(toPushOf)) list.sort((a, b) => a - b);
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
   const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
   // The lane's part: the 20 ms gather, the rest of the venue's window, and a share still busy with the batch before.
@@ -238,6 +245,8 @@ async function run(devices: number, workers: number): Promise<void> {
   // The venue window's part of that: the most a tier band (hand a crossing mark on at once) could save.
   const held = inRun.map((r) => r.windowHeldMs).sort((a, b) => a - b);
   const steps = inRun.reduce((n, r) => n + r.monitors, 0);
+  const earlySteps = inRun.reduce((n, r) => n + r.early, 0);
+  const heldSteps = inRun.reduce((n, r) => n + r.held, 0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const tickMs = 1000 / 100; // USER_HZ
   const coreShares = ticks1.cores.map((c, i) => (100 * (c.busy - ticks0.cores[i]!.busy)) / Math.max(1, c.total - ticks0.cores[i]!.total));
@@ -253,8 +262,10 @@ async function run(devices: number, workers: number): Promise<void> {
       `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
+      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
+      `  calm cadence ${calmEveryMs} ms: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
