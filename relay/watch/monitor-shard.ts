@@ -274,7 +274,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       for (const w of touched) {
         const mine = eventsFor(events, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
-        const leaves = w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price));
+        const leaves = calmEveryMs > 0 && (w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price)));
         const due = nowMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK;
         if (!leaves && !due && !w.accountChanged && !mine.some(isFeedNotice)) {
           // Inside its band and not due: the marks wait for its next step, the newest per symbol.
@@ -311,7 +311,8 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             w.live = step.live;
             decisions.push(...step.decisions);
           }
-          w.band = w.live.monitor === null ? null : tierBand(w.live.monitor);
+          // Without a calm cadence every batch steps the monitor anyway: no band needed.
+          w.band = w.live.monitor === null || calmEveryMs === 0 ? null : tierBand(w.live.monitor);
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
           log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
