@@ -246,7 +246,8 @@ async function run(devices: number, workers: number): Promise<void> {
   const held = inRun.map((r) => r.windowHeldMs).sort((a, b) => a - b);
   const steps = inRun.reduce((n, r) => n + r.monitors, 0);
   const earlySteps = inRun.reduce((n, r) => n + r.early, 0);
-  const heldSteps = inRun.reduce((n, r) => n + r.held, 0);
+  // Every batch of the run, those in which no monitor was due or left its band included.
+  const heldSteps = reports.filter((r) => r.handedAtMs >= t0).reduce((n, r) => n + r.held, 0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const tickMs = 1000 / 100; // USER_HZ
   const coreShares = ticks1.cores.map((c, i) => (100 * (c.busy - ticks0.cores[i]!.busy)) / Math.max(1, c.total - ticks0.cores[i]!.total));
