@@ -18,6 +18,8 @@ export interface RelayConfig {
   readonly staleAfterSec: number;
   /** A monitor whose marks stay inside its tier band is stepped at most this often (0: every batch). */
   readonly calmEveryMs?: number;
+  /** Benches: per batch, at most about this long on calm monitors (default 100 ms; see relay-watcher.ts). */
+  readonly calmBudgetMs?: number;
   readonly bodyLimitBytes: number;
   /**
    * Where the venues live: null for the real exchanges, or one origin serving every venue under

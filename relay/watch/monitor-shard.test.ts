@@ -11,10 +11,10 @@ import { monitorShard, type FeedPrices, type MonitorShard, type StepResult } fro
  */
 const T = 1_764_000_100_000;
 
-function shardWithDemo(calmEveryMs: number): MonitorShard {
-  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs });
+function shardWithDemo(calmEveryMs: number, calmBudgetMs?: number, devices = ['dev']): MonitorShard {
+  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs, ...(calmBudgetMs === undefined ? {} : { calmBudgetMs }) });
   const body = JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account: binanceDemoAccountJson() }] });
-  shard.load([{ deviceId: 'dev', body, monitors: null }], 0);
+  shard.load(devices.map((deviceId) => ({ deviceId, body, monitors: null })), 0);
   return shard;
 }
 
@@ -30,9 +30,10 @@ function batch(shard: MonitorShard, nowMs: number, marks: Record<string, number>
 }
 
 /** What the monitor was last handed: its marks and when each symbol's newest mark reached it (batch time). */
-function handed(result: StepResult): { marks: Record<string, number>; markedAt: Record<string, number> } {
-  expect(result.saves).toHaveLength(1);
-  const state = JSON.parse(result.saves[0]!.monitor.state) as { state: { marks: Record<string, number> }; live: { markedAt: Record<string, number> } };
+function handed(result: StepResult, deviceId = 'dev'): { marks: Record<string, number>; markedAt: Record<string, number> } {
+  const saves = result.saves.filter((s) => s.monitor.deviceId === deviceId);
+  expect(saves).toHaveLength(1);
+  const state = JSON.parse(saves[0]!.monitor.state) as { state: { marks: Record<string, number> }; live: { markedAt: Record<string, number> } };
   return { marks: state.state.marks, markedAt: state.live.markedAt };
 }
 
@@ -76,6 +77,23 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
     expect(quiet).toMatchObject({ stepped: 1 });
     expect(handed(quiet).marks).toMatchObject({ BTCUSDT: 96_980 });
     expect(handed(quiet).markedAt).toMatchObject({ BTCUSDT: T + 1_400 });
+  });
+
+  it('past its budget a batch leaves the calm steps to the next one, band-leaving marks first, marks kept', () => {
+    feedMarks.clear();
+    // Budget 0: every urgent monitor, and one calm step a batch.
+    const shard = shardWithDemo(1_000, 0, ['a', 'b', 'c']);
+    expect(batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T)).toMatchObject({ stepped: 3, early: 3 });
+    // All three due: one stepped, two keep the marks.
+    const first = batch(shard, 1_000, { BTCUSDT: 96_990 }, T + 1_000);
+    expect(first).toMatchObject({ stepped: 1, early: 0, held: 2 });
+    const [stepped] = first.saves.map((s) => s.monitor.deviceId);
+    const waiting = ['a', 'b', 'c'].filter((d) => d !== stepped);
+    // A crossing comes: stepped for all three at once (urgent), each with its held marks; nothing waits.
+    const crossing = batch(shard, 1_100, { ETHUSDT: 2_900 }, T + 1_100);
+    expect(crossing).toMatchObject({ stepped: 3, early: 3, held: 0 });
+    for (const d of waiting) expect(handed(crossing, d).marks).toMatchObject({ BTCUSDT: 96_990, ETHUSDT: 2_900 });
+    expect(handed(crossing, stepped).markedAt).toMatchObject({ BTCUSDT: T + 1_000, ETHUSDT: T + 1_100 });
   });
 
   it('with calmEveryMs 0 steps every monitor of the batch, as before', () => {

@@ -83,6 +83,11 @@ export interface ShardOptions {
    * reminders move at this pace); 0: every batch steps every monitor of its symbols (as before).
    */
   readonly calmEveryMs: number;
+  /**
+   * Per batch, at most about this much time on monitors due at the calm cadence (the urgent ones are
+   * always stepped); the others wait for the next batch. Default: no limit.
+   */
+  readonly calmBudgetMs?: number;
 }
 
 export interface MonitorShard {
@@ -152,6 +157,7 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
 
 export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
+  const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
   const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
@@ -271,19 +277,14 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       let stepped = 0;
       let early = 0;
       let kept = 0;
-      for (const w of touched) {
-        const mine = eventsFor(events, w.account.symbols);
-        if (mine.length === 0 && w.held.size === 0) continue;
-        const leaves = calmEveryMs > 0 && (w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price)));
-        const due = nowMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK;
-        if (!leaves && !due && !w.accountChanged && !mine.some(isFeedNotice)) {
-          // Inside its band and not due: the marks wait for its next step, the newest per symbol.
-          if (w.held.size === 0) w.heldSinceMs = firstEventAtMs;
-          for (const e of mine) if (e.kind === 'venue' && e.event.kind === 'mark') w.held.set(e.event.symbol, e);
-          held.add(w);
-          kept += 1;
-          continue;
-        }
+      /** Inside its band and not due (or past the batch's budget): the marks wait for its next step, the newest per symbol. */
+      const hold = (w: Watched, mine: readonly FeedEvent[]): void => {
+        if (w.held.size === 0) w.heldSinceMs = firstEventAtMs;
+        for (const e of mine) if (e.kind === 'venue' && e.event.kind === 'mark') w.held.set(e.event.symbol, e);
+        held.add(w);
+        kept += 1;
+      };
+      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean): void => {
         // Held marks first, as an earlier batch; a notice opens a batch of its own (liveMonitorBatch).
         const batches: FeedEvent[][] = [];
         const frameAtMs = w.held.size > 0 ? Math.min(w.heldSinceMs, firstEventAtMs) : firstEventAtMs;
@@ -316,14 +317,14 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
           log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
-          continue;
+          return;
         }
         stepped += 1;
         if (leaves) early += 1;
         w.steppedAtMs = nowMs;
-        if (decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) continue;
+        if (decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
         const snapshot = snapshotLiveMonitor(w.live);
-        if (snapshot === null) continue;
+        if (snapshot === null) return;
         w.savedAtMs = nowMs;
         const context = { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs };
         const pushes = alertPushes(decisions, context);
@@ -335,6 +336,28 @@ export function monitorShard(options: ShardOptions): MonitorShard {
           early: leaves,
           alertKinds: pushes.map((p) => kinds.get(p.dedupeKey) ?? 'tier'),
         });
+      };
+      // Urgent first (a mark left the band, no band yet, a changed snapshot, a feed notice): all of them.
+      // Then those due at the calm cadence, while the batch's budget lasts; the rest keep their marks for
+      // the next batch (held monitors come first in it), so that a busy share still answers within its
+      // budget and the next band-leaving mark is not queued behind a whole pass.
+      const due: [Watched, FeedEvent[]][] = [];
+      for (const w of touched) {
+        const mine = eventsFor(events, w.account.symbols);
+        if (mine.length === 0 && w.held.size === 0) continue;
+        const leaves = calmEveryMs > 0 && (w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price)));
+        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves);
+        else if (nowMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
+        else hold(w, mine);
+      }
+      // At least one a batch, so that a tight budget slows the calm cadence but never stops it.
+      const started = performance.now();
+      let calm = 0;
+      for (const [w, mine] of due) {
+        if (calm === 0 || performance.now() - started < calmBudgetMs) {
+          stepOne(w, mine, false);
+          calm += 1;
+        } else hold(w, mine);
       }
       return { stepped, early, held: kept, saves };
     },

@@ -60,6 +60,12 @@ export interface WatcherOptions {
    * 0: at every batch of its symbols); a mark leaving its band is stepped in its batch (monitor-shard.ts).
    */
   readonly calmEveryMs?: number;
+  /**
+   * Per batch, about this much of a share's time at most for monitors due at the calm cadence (default
+   * 100 ms); the rest wait for the next batch, so that a band-leaving mark is not queued behind a whole
+   * pass over the share's monitors.
+   */
+  readonly calmBudgetMs?: number;
   /** Told after each batch is saved: monitors stepped, pushes queued, and when its oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
@@ -152,7 +158,7 @@ function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
   const gatherMs = options.gatherMs ?? 20;
-  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 1_000 };
+  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 1_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =
