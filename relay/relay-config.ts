@@ -16,6 +16,10 @@ export interface RelayConfig {
   readonly workers: number;
   /** A device snapshot older than this makes the alerts it causes say so. */
   readonly staleAfterSec: number;
+  /** A monitor whose marks stay inside its tier band is stepped at most this often (0: every batch). */
+  readonly calmEveryMs?: number;
+  /** Benches: per batch, at most about this long on calm monitors (default 100 ms; see relay-watcher.ts). */
+  readonly calmBudgetMs?: number;
   readonly bodyLimitBytes: number;
   /**
    * Where the venues live: null for the real exchanges, or one origin serving every venue under
@@ -32,11 +36,12 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   '--shard': { env: 'RELAY_SHARD', help: 'this worker’s share of the devices, i/n (e.g. 0/3)' },
   '--workers': { env: 'RELAY_WORKERS', help: 'worker threads for the monitors (default 0: the main thread; one per core pays past ~2,000 devices)' },
   '--stale-after-sec': { env: 'RELAY_STALE_AFTER_SEC', help: 'snapshot age after which alerts say it is old (default 900)' },
+  '--calm-every-ms': { env: 'RELAY_CALM_EVERY_MS', help: 'a monitor whose marks stay inside its tier band is stepped this often (default 1000; 0: at every batch)' },
   '--body-limit': { env: 'RELAY_BODY_LIMIT', help: 'largest request body in bytes (default 65536)' },
   '--venues-from': { env: 'RELAY_VENUES_FROM', help: 'tests and demo: one origin serving every venue under /<venue> (the simulator)' },
 };
 
-export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--workers N] [--stale-after-sec S] [--body-limit B]\n${Object.entries(
+export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--workers N] [--stale-after-sec S] [--calm-every-ms M] [--body-limit B]\n${Object.entries(
   FLAGS,
 )
   .map(([flag, { env, help }]) => `  ${flag.padEnd(18)} ${env.padEnd(22)} ${help}`)
@@ -80,9 +85,11 @@ export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<s
   if (typeof workers === 'string') return { ok: false, error: workers };
   const staleAfterSec = whole(read('--stale-after-sec') ?? '900', 'stale-after-sec', 1, 7 * 86_400);
   if (typeof staleAfterSec === 'string') return { ok: false, error: staleAfterSec };
+  const calmEveryMs = whole(read('--calm-every-ms') ?? '1000', 'calm-every-ms', 0, 60_000);
+  if (typeof calmEveryMs === 'string') return { ok: false, error: calmEveryMs };
   const bodyLimitBytes = whole(read('--body-limit') ?? '65536', 'body-limit', 1024, 4 * 1024 * 1024);
   if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };
   const venuesFrom = read('--venues-from') ?? null;
   if (venuesFrom !== null && !/^https?:\/\/[^/?#\s]+$/.test(venuesFrom)) return { ok: false, error: `venues-from: expected an origin such as http://127.0.0.1:8780, got "${venuesFrom}"` };
-  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, workers, staleAfterSec, bodyLimitBytes, venuesFrom } };
+  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, workers, staleAfterSec, calmEveryMs, bodyLimitBytes, venuesFrom } };
 }

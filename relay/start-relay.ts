@@ -66,6 +66,8 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
     workers: config.workers,
     onWorkerFailed: ports.onWorkerFailed ?? ((error) => ports.log.error('monitor worker failed; its devices are not watched until the relay restarts', { error: error.message })),
     staleAfterSec: config.staleAfterSec,
+    ...(config.calmEveryMs === undefined ? {} : { calmEveryMs: config.calmEveryMs }),
+    ...(config.calmBudgetMs === undefined ? {} : { calmBudgetMs: config.calmBudgetMs }),
     openFeed: ports.openFeed ?? publicMarkFeed(config.venuesFrom),
     windowMs: (venue) => MARK_WINDOW_MS[venue],
     drain: () => drainSoon(),

@@ -11,14 +11,15 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import { pushCostBench } from './push-cost.bench.ts';
 
 /**
- * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost]` (also
+ * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost | --load-only]` (also
  * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
  * on loopback, against the simulator's crash at speed 60 (in a child process) on all four venues, marks at each venue's
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms). N devices, 5 positions
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
  * two of ~100 other perpetuals instead of the shorts, so symbols differ between devices), written
  * straight into the store, each with its own subscription at a local fake push service that checks
- * VAPID and decrypts every push (tools/test-support/fake-push-process.ts, in a child process too).
+ * VAPID at once and decrypts every push after the run (tools/test-support/fake-push-process.ts, in a
+ * child process too); a push refused or not decrypting fails the bench.
  *
  * Reported per run: frame → push received by the push service p50/p99 (from the arrival of the
  * oldest frame of the batch that decided it), frame → batch committed p50/p99 (every batch), monitor
@@ -33,6 +34,10 @@ const sizes = argValue('sizes')?.split(',').map(Number) ?? (quick ? [1_000] : [1
 const workerCounts = argValue('workers')?.split(',').map(Number) ?? [availableParallelism()];
 const seconds = Number(argValue('seconds') ?? (quick ? 25 : 40));
 const speed = Number(argValue('speed') ?? 60);
+/** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
+const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
+/** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
+const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
 
 const VENUE_SHARE: readonly [VenueId, number][] = [
   ['binance', 0.4],
@@ -131,7 +136,11 @@ async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<
 interface PushServiceProcess {
   readonly subscriptions: readonly { endpoint: string; keys: { p256dh: string; auth: string } }[];
   readonly received: { subscriptionId: string; tag: string; receivedAtMs: number }[];
-  /** Waits for the last pushes, stops the service; resolves with how many requests it refused. */
+  /**
+   * Stops the service, which then decrypts every push it accepted (after the measured window: the
+   * decryption is the push service's work, not the relay's) and reports them; resolves with how many
+   * requests it refused, pushes that did not decrypt included.
+   */
   close(): Promise<number>;
 }
 
@@ -141,10 +150,11 @@ async function startPushServiceProcess(count: number): Promise<PushServiceProces
   const received: PushServiceProcess['received'] = [];
   let refused = 0;
   const subscriptions = await new Promise<PushServiceProcess['subscriptions']>((resolve, reject) => {
-    child.on('message', (m: { subscriptions?: PushServiceProcess['subscriptions']; received?: PushServiceProcess['received']; refused?: number }) => {
+    child.on('message', (m: { subscriptions?: PushServiceProcess['subscriptions']; received?: PushServiceProcess['received']; refused?: number; reasons?: string[] }) => {
       if (m.subscriptions !== undefined) resolve(m.subscriptions);
       if (m.received !== undefined) received.push(...m.received);
       if (m.refused !== undefined) refused = m.refused;
+      if (m.reasons !== undefined && m.reasons.length > 0) console.error(`the push service refused: ${m.reasons.join('; ')}`);
     });
     child.once('exit', (code) => reject(new Error(`the push service exited (${code})`)));
   });
@@ -184,7 +194,7 @@ async function run(devices: number, workers: number): Promise<void> {
   const reports: BatchReport[] = [];
   const loadStart = performance.now();
   const relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, calmBudgetMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r) },
   );
   const loadMs = performance.now() - loadStart;
@@ -210,21 +220,26 @@ async function run(devices: number, workers: number): Promise<void> {
   await sim.close();
   rmSync(dir, { recursive: true, force: true });
 
-  // Frame → push: each received push matched with the batch that queued it (by device, alert id, in order).
-  const frameOf = new Map<string, number[]>();
+  // Frame → push: each received push matched with the step that queued it (by device, alert id, in
+  // order), from the oldest frame that step handed its monitor (an earlier batch's, for held marks).
+  const frameOf = new Map<string, { atMs: number; kind: string }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
-      frameOf.set(key, [...(frameOf.get(key) ?? []), r.firstEventAtMs]);
+      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind }]);
     }
   }
   const toPush: number[] = [];
+  const toPushOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
   for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
     const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
     const frame = frames?.shift();
-    if (frame !== undefined) toPush.push(push.receivedAtMs - frame);
+    if (frame === undefined) continue;
+    toPush.push(push.receivedAtMs - frame.atMs);
+    (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
   }
   toPush.sort((a, b) => a - b);
+  for (const list of Object.values(toPushOf)) list.sort((a, b) => a - b);
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
   const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
   // The lane's part: the 20 ms gather, the rest of the venue's window, and a share still busy with the batch before.
@@ -232,6 +247,9 @@ async function run(devices: number, workers: number): Promise<void> {
   // The venue window's part of that: the most a tier band (hand a crossing mark on at once) could save.
   const held = inRun.map((r) => r.windowHeldMs).sort((a, b) => a - b);
   const steps = inRun.reduce((n, r) => n + r.monitors, 0);
+  const earlySteps = inRun.reduce((n, r) => n + r.early, 0);
+  // Every batch of the run, those in which no monitor was due or left its band included.
+  const heldSteps = reports.filter((r) => r.handedAtMs >= t0).reduce((n, r) => n + r.held, 0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const tickMs = 1000 / 100; // USER_HZ
   const coreShares = ticks1.cores.map((c, i) => (100 * (c.busy - ticks0.cores[i]!.busy)) / Math.max(1, c.total - ticks0.cores[i]!.total));
@@ -247,18 +265,22 @@ async function run(devices: number, workers: number): Promise<void> {
       `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
+      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
+      `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
     ].join('\n'),
   );
+  if (refused > 0) throw new Error(`the push service refused ${refused} requests (or could not decrypt them)`);
+  if (service.received.length === 0) throw new Error('no push reached the push service');
 }
 
 console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
-await pushCostBench();
+if (!process.argv.includes('--load-only')) await pushCostBench();
 if (!process.argv.includes('--push-cost')) {
   console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run`);
   for (const workers of workerCounts) for (const n of sizes) await run(n, workers);

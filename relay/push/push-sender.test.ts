@@ -22,7 +22,7 @@ const dataDir = () => mkdtempSync(join(tmpdir(), 'relay-push-'));
 beforeEach(async () => {
   now = Date.now();
   http = httpPushPost();
-  service = await startFakePushService(() => now);
+  service = await startFakePushService({ clock: () => now });
   const dir = dataDir();
   store = openSqliteStore(join(dir, 'relay.sqlite'));
 });

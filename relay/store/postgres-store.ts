@@ -222,7 +222,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
       const rows = await query(
         `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
          WHERE p.status = 'pending' AND p.next_at_ms <= $1 AND d.shard_hash % $2 = $3
-         ORDER BY p.next_at_ms, p.id LIMIT $4`,
+         ORDER BY CASE p.urgency WHEN 'high' THEN 0 ELSE 1 END, p.next_at_ms, p.id LIMIT $4`,
         [nowMs, ...shardArgs(shard), limit],
       );
       return rows.map(queued);

@@ -111,6 +111,19 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       expect((await store.duePushes(9_000, 10, null)).map((p) => `${p.deviceId}/${p.dedupeKey}`)).toEqual(['a/plain', 'b/watch', 'a/other-2', 'a/plain-2', 'a/liquidation']);
     });
 
+    it('gives urgent pushes first, then the oldest first', async () => {
+      await store.createDevice(dev('a'));
+      await store.createDevice(dev('b'));
+      const normal = (deviceId: string, key: string, at: number): PushRecord => ({ ...push(deviceId, key, at), urgency: 'normal' });
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [normal('a', 'forecast-1', 5_000), normal('a', 'forecast-2', 5_500)]);
+      await store.saveDecisions({ deviceId: 'b', accountId: 'x', state: '{}', savedAtMs: 1 }, [normal('b', 'forecast-3', 5_200), push('b', 'margin-call', 6_000)]);
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 2 }, [push('a', 'liquidation', 6_500)]);
+      expect((await store.duePushes(7_000, 10, null)).map((p) => p.dedupeKey)).toEqual(['margin-call', 'liquidation', 'forecast-1', 'forecast-3', 'forecast-2']);
+      // Not yet due stays out, urgent or not.
+      expect((await store.duePushes(6_200, 10, null)).map((p) => p.dedupeKey)).toEqual(['margin-call', 'forecast-1', 'forecast-3', 'forecast-2']);
+      expect((await store.duePushes(7_000, 2, null)).map((p) => p.dedupeKey)).toEqual(['margin-call', 'liquidation']);
+    });
+
     it('marks a round of pushes at once; a replaced push stays replaced unless it was sent', async () => {
       await store.createDevice(dev('a'));
       await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'k1', 5_000, 'p1'), push('a', 'k2', 5_000, 'p2'), push('a', 'k3', 5_000, 'p3')]);

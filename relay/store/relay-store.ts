@@ -102,7 +102,10 @@ export interface RelayStore {
   saveBatch(saves: readonly DecisionSave[]): Promise<number>;
   monitors(deviceId: string): Promise<MonitorRecord[]>;
 
-  /** Pending pushes due at `nowMs`, oldest first. */
+  /**
+   * Pending pushes due at `nowMs`: urgency `high` first (Critical, Liquidation: a sender that is behind
+   * posts the margin calls before the forecasts queued ahead of them), then oldest first.
+   */
   duePushes(nowMs: number, limit: number, shard: Shard | null): Promise<QueuedPush[]>;
   /**
    * One transaction for a round of posted pushes. A mark changes only a pending push, except `sent`,

@@ -195,7 +195,7 @@ export function openSqliteStore(file: string): RelayStore {
         .prepare(
           `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
            WHERE p.status = 'pending' AND p.next_at_ms <= ? AND (? = 0 OR d.shard_hash % ? = ?)
-           ORDER BY p.next_at_ms, p.id LIMIT ?`,
+           ORDER BY CASE p.urgency WHEN 'high' THEN 0 ELSE 1 END, p.next_at_ms, p.id LIMIT ?`,
         )
         .all(nowMs, ...shardArgs(shard), limit) as PushRow[];
       return rows.map(queued);

@@ -1,10 +1,12 @@
+import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
 import type { AccountState, TimedPrice } from '../../shared/engine/positions/account-state.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
-import { liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
+import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
+import { leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
@@ -20,6 +22,14 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * or in a worker thread (monitor-worker.ts) alike. A batch steps only the monitors holding one of the
  * batch's symbols (an index symbol -> monitors per venue), so a device costs nothing while its
  * symbols are quiet.
+ *
+ * And of those, only the ones that need it now (`calmEveryMs`): each monitor keeps its own tier band
+ * (shared/engine/monitor/tier-band.ts, rebuilt after each of its steps). A mark that leaves the band
+ * may have crossed a tier: that monitor is stepped in this batch. So is one whose snapshot changed,
+ * one that has not been evaluated yet, one a feed notice (stale, fresh) concerns, and one whose last
+ * step is `calmEveryMs` old. The others keep the batch's marks (folded per symbol, the newest wins, as
+ * the batcher folds them) and get them with their next step, which a later batch of the venue makes:
+ * a mark is handed to a monitor once, and none is lost.
  */
 
 /** A device to (re)read: its stored snapshot body, or null when it is gone or not this worker's. */
@@ -43,10 +53,24 @@ export interface FeedPrices {
   readonly funding: readonly (readonly [string, AccountState['funding'] extends ReadonlyMap<string, infer F> ? F : never])[];
 }
 
+/** A monitor's save, with what a report needs to know about its pushes (extra fields the store ignores). */
+export interface ShareSave extends DecisionSave {
+  /** When the oldest frame this step handed the monitor arrived (an earlier batch's, for held marks). */
+  readonly firstEventAtMs: number;
+  /** Stepped in its batch because a mark left its band (or it had no band yet): not at the calm cadence. */
+  readonly early: boolean;
+  /** The alert kind of each push, in order (`tier`, `predictive`, `stale`). */
+  readonly alertKinds: readonly string[];
+}
+
 export interface StepResult {
-  /** Monitors stepped (those holding a symbol of the batch). */
+  /** Monitors stepped (holding a symbol of the batch, and due, or with held marks now due). */
   readonly stepped: number;
-  readonly saves: readonly DecisionSave[];
+  /** Of those, stepped because a mark left their band (or they had none yet). */
+  readonly early: number;
+  /** Monitors of the batch's symbols that only kept its marks for a later step. */
+  readonly held: number;
+  readonly saves: readonly ShareSave[];
 }
 
 export interface ShardOptions {
@@ -54,11 +78,22 @@ export interface ShardOptions {
   readonly staleAfterMs: number;
   /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
   readonly saveEveryMs: number;
+  /**
+   * A monitor whose marks stay inside its tier band is stepped at most this often (its forecasts and
+   * reminders move at this pace); 0: every batch steps every monitor of its symbols (as before).
+   */
+  readonly calmEveryMs: number;
+  /**
+   * Per batch, at most about this much time on monitors due at the calm cadence (the urgent ones are
+   * always stepped); the others wait for the next batch. Default: no limit.
+   */
+  readonly calmBudgetMs?: number;
 }
 
 export interface MonitorShard {
   load(loads: readonly DeviceLoad[], nowMs: number): LoadResult[];
-  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number): StepResult;
+  /** `firstEventAtMs`: when the batch's oldest frame arrived (relay clock), for the saves' reports. */
+  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs?: number): StepResult;
 }
 
 interface Watched {
@@ -70,6 +105,13 @@ interface Watched {
   /** The snapshot changed: the next batch tells the monitor (an `account` step). */
   accountChanged: boolean;
   savedAtMs: number;
+  /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
+  band: TierBand | null;
+  /** Marks of batches it was not stepped in, newest per symbol, to hand with its next step. */
+  readonly held: Map<string, FeedEvent>;
+  /** When the oldest of the held marks' batches arrived. */
+  heldSinceMs: number;
+  steppedAtMs: number;
 }
 
 const configOf = (a: WatchedAccount): LiveMonitorConfig => ({ model: marginModels[a.venue], takerFeeRate: a.takerFeeRate, options: a.options });
@@ -101,6 +143,9 @@ function symbolsOf(events: readonly FeedEvent[]): Set<string> {
   return symbols;
 }
 
+/** A monitor is due at the calm cadence a little early rather than a whole window late (batches jitter). */
+const CALM_SLACK = 0.9;
+
 const newestTime = (events: readonly FeedEvent[]): number | null => {
   let t: number | null = null;
   for (const e of events) {
@@ -111,10 +156,18 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
 };
 
 export function monitorShard(options: ShardOptions): MonitorShard {
-  const { log, staleAfterMs, saveEveryMs } = options;
+  const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
+  const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
   const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
+  /** venue -> the monitors holding marks for a later step. */
+  const holding = new Map<VenueId, Set<Watched>>();
+  const holdingOf = (venue: VenueId): Set<Watched> => {
+    let set = holding.get(venue);
+    if (set === undefined) holding.set(venue, (set = new Set()));
+    return set;
+  };
 
   const index = (w: Watched, add: boolean): void => {
     let venue = bySymbol.get(w.account.venue);
@@ -128,7 +181,10 @@ export function monitorShard(options: ShardOptions): MonitorShard {
   };
 
   const unwatch = (deviceId: string): void => {
-    for (const w of byDevice.get(deviceId) ?? []) index(w, false);
+    for (const w of byDevice.get(deviceId) ?? []) {
+      index(w, false);
+      holding.get(w.account.venue)?.delete(w);
+    }
     byDevice.delete(deviceId);
   };
 
@@ -168,6 +224,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       if (known !== undefined && known.account.venue === account.venue) {
         before.delete(account.accountId);
         index(known, false);
+        // Its held marks stay: the changed account is stepped with the next batch, and gets them then.
         known.account = account;
         known.takenAtMs = read.takenAtMs;
         known.config = configOf(account);
@@ -184,12 +241,19 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         live: restored(deviceId, account.accountId, saved.get(account.accountId)),
         accountChanged: true,
         savedAtMs: nowMs,
+        band: null,
+        held: new Map(),
+        heldSinceMs: nowMs,
+        steppedAtMs: -Infinity,
       };
       index(w, true);
       next.push(w);
     }
     // Accounts the new snapshot no longer holds stop being watched (their saved state stays, unused).
-    for (const gone of before.values()) index(gone, false);
+    for (const gone of before.values()) {
+      index(gone, false);
+      holding.get(gone.account.venue)?.delete(gone);
+    }
     byDevice.set(deviceId, next);
     return { deviceId, accounts: next.map((w) => ({ venue: w.account.venue, symbols: w.account.symbols })) };
   }
@@ -198,49 +262,104 @@ export function monitorShard(options: ShardOptions): MonitorShard {
     load(loads, nowMs) {
       return loads.map((l) => loadOne(l, nowMs));
     },
-    step(venue, events, prices, nowMs) {
+    step(venue, events, prices, nowMs, firstEventAtMs = nowMs) {
       const venueIndex = bySymbol.get(venue);
-      if (venueIndex === undefined) return { stepped: 0, saves: [] };
-      // Only the monitors holding a symbol the batch is about; each once.
-      const touched = new Set<Watched>();
+      const held = holdingOf(venue);
+      if (venueIndex === undefined) return { stepped: 0, early: 0, held: 0, saves: [] };
+      // The monitors holding a symbol the batch is about, and those holding marks from earlier batches; each once.
+      const touched = new Set<Watched>(held);
       for (const s of symbolsOf(events)) for (const w of venueIndex.get(s) ?? []) touched.add(w);
-      if (touched.size === 0) return { stepped: 0, saves: [] };
+      if (touched.size === 0) return { stepped: 0, early: 0, held: 0, saves: [] };
       const marks = new Map(prices.marks);
       const mids = new Map(prices.mids);
       const funding = new Map(prices.funding);
-      const saves: DecisionSave[] = [];
+      const saves: ShareSave[] = [];
       let stepped = 0;
-      for (const w of touched) {
-        const mine = eventsFor(events, w.account.symbols);
-        if (mine.length === 0) continue;
+      let early = 0;
+      let kept = 0;
+      /** Inside its band and not due (or past the batch's budget): the marks wait for its next step, the newest per symbol. */
+      const hold = (w: Watched, mine: readonly FeedEvent[]): void => {
+        if (w.held.size === 0) w.heldSinceMs = firstEventAtMs;
+        for (const e of mine) if (e.kind === 'venue' && e.event.kind === 'mark') w.held.set(e.event.symbol, e);
+        held.add(w);
+        kept += 1;
+      };
+      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean): void => {
+        // Held marks first, as an earlier batch; a notice opens a batch of its own (liveMonitorBatch).
+        const batches: FeedEvent[][] = [];
+        const frameAtMs = w.held.size > 0 ? Math.min(w.heldSinceMs, firstEventAtMs) : firstEventAtMs;
+        if (w.held.size > 0) {
+          if (mine.length > 0 && isFeedNotice(mine[0]!)) batches.push([...w.held.values()], mine);
+          else batches.push([...w.held.values(), ...mine]);
+          w.held.clear();
+          held.delete(w);
+        } else batches.push(mine);
+        const last = batches.at(-1)!;
         if (w.accountChanged) {
           // The snapshot's positions as a venue's positions event, at the batch's time (never ahead of it).
-          const time = newestTime(mine);
+          const time = newestTime(batches.flat());
           if (time !== null) {
             const open = [...w.account.base.positions.values()];
-            mine.push({ kind: 'venue', event: { kind: 'positions', mode: 'snapshot', open, closed: [], time: epochMs(time) } satisfies VenueEvent });
+            last.push({ kind: 'venue', event: { kind: 'positions', mode: 'snapshot', open, closed: [], time: epochMs(time) } satisfies VenueEvent });
           }
           w.accountChanged = false;
         }
         const state: AccountState = { ...w.account.base, marks, mids, funding };
-        let step;
+        const decisions: AlertDecision[] = [];
         try {
-          step = liveMonitorBatch(w.live, mine, state, w.config);
+          for (const batch of batches) {
+            const step = liveMonitorBatch(w.live, batch, state, w.config);
+            w.live = step.live;
+            decisions.push(...step.decisions);
+          }
+          // Without a calm cadence every batch steps the monitor anyway: no band needed.
+          w.band = w.live.monitor === null || calmEveryMs === 0 ? null : tierBand(w.live.monitor);
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
           log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
-          continue;
+          return;
         }
         stepped += 1;
-        w.live = step.live;
-        if (step.decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) continue;
+        if (leaves) early += 1;
+        w.steppedAtMs = nowMs;
+        if (decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
         const snapshot = snapshotLiveMonitor(w.live);
-        if (snapshot === null) continue;
+        if (snapshot === null) return;
         w.savedAtMs = nowMs;
-        const pushes = alertPushes(step.decisions, { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs });
-        saves.push({ monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs }, pushes });
+        const context = { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs };
+        const pushes = alertPushes(decisions, context);
+        const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
+        saves.push({
+          monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs },
+          pushes,
+          firstEventAtMs: frameAtMs,
+          early: leaves,
+          alertKinds: pushes.map((p) => kinds.get(p.dedupeKey) ?? 'tier'),
+        });
+      };
+      // Urgent first (a mark left the band, no band yet, a changed snapshot, a feed notice): all of them.
+      // Then those due at the calm cadence, while the batch's budget lasts; the rest keep their marks for
+      // the next batch (held monitors come first in it), so that a busy share still answers within its
+      // budget and the next band-leaving mark is not queued behind a whole pass.
+      const due: [Watched, FeedEvent[]][] = [];
+      for (const w of touched) {
+        const mine = eventsFor(events, w.account.symbols);
+        if (mine.length === 0 && w.held.size === 0) continue;
+        const leaves = calmEveryMs > 0 && (w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price)));
+        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves);
+        else if (nowMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
+        else hold(w, mine);
       }
-      return { stepped, saves };
+      // At least one a batch, so that a tight budget slows the calm cadence but never stops it.
+      const started = performance.now();
+      let calm = 0;
+      for (const [w, mine] of due) {
+        if (calm === 0 || performance.now() - started < calmBudgetMs) {
+          stepOne(w, mine, false);
+          calm += 1;
+        } else hold(w, mine);
+      }
+      return { stepped, early, held: kept, saves };
     },
   };
 }

@@ -13,13 +13,13 @@ import { monitorShard, type DeviceLoad, type FeedPrices, type LoadResult, type S
  */
 export interface ShardHandle {
   load(loads: readonly DeviceLoad[], nowMs: number): Promise<LoadResult[]>;
-  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number): Promise<StepResult>;
+  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs: number): Promise<StepResult>;
   close(): Promise<void>;
 }
 
 export type ShardRequest =
   | { readonly kind: 'load'; readonly id: number; readonly loads: readonly DeviceLoad[]; readonly nowMs: number }
-  | { readonly kind: 'step'; readonly id: number; readonly venue: VenueId; readonly events: readonly FeedEvent[]; readonly prices: FeedPrices; readonly nowMs: number };
+  | { readonly kind: 'step'; readonly id: number; readonly venue: VenueId; readonly events: readonly FeedEvent[]; readonly prices: FeedPrices; readonly nowMs: number; readonly firstEventAtMs: number };
 
 export type ShardReply =
   | { readonly kind: 'loaded'; readonly id: number; readonly results: LoadResult[] }
@@ -31,7 +31,7 @@ export function inThreadShard(options: ShardOptions): ShardHandle {
   const shard = monitorShard(options);
   return {
     load: async (loads, nowMs) => shard.load(loads, nowMs),
-    step: async (venue, events, prices, nowMs) => shard.step(venue, events, prices, nowMs),
+    step: async (venue, events, prices, nowMs, firstEventAtMs) => shard.step(venue, events, prices, nowMs, firstEventAtMs),
     close: async () => undefined,
   };
 }
@@ -80,7 +80,7 @@ export function workerShard(options: ShardOptions & { readonly onFailed: (error:
     });
   return {
     load: (loads, nowMs) => ask<LoadResult[]>({ kind: 'load', id: nextId++, loads, nowMs }),
-    step: (venue, events, prices, nowMs) => ask<StepResult>({ kind: 'step', id: nextId++, venue, events, prices, nowMs }),
+    step: (venue, events, prices, nowMs, firstEventAtMs) => ask<StepResult>({ kind: 'step', id: nextId++, venue, events, prices, nowMs, firstEventAtMs }),
     async close() {
       closing = true;
       await worker.terminate();

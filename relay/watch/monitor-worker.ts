@@ -20,7 +20,7 @@ const shard = monitorShard({ ...options, log });
 port.on('message', (request: ShardRequest) => {
   try {
     if (request.kind === 'load') send({ kind: 'loaded', id: request.id, results: shard.load(request.loads, request.nowMs) });
-    else send({ kind: 'stepped', id: request.id, result: shard.step(request.venue, request.events, request.prices, request.nowMs) });
+    else send({ kind: 'stepped', id: request.id, result: shard.step(request.venue, request.events, request.prices, request.nowMs, request.firstEventAtMs) });
   } catch (error) {
     send({ kind: 'failed', id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }

@@ -51,7 +51,8 @@ function manualTimers(): { setTimer: typeof systemClock.setTimer; fire(): void }
 const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
 let openStore: () => Promise<RelayStore> = sqliteStore;
 
-async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000, windowMs = 0): Promise<void> {
+// calmEveryMs 0: every batch steps every monitor of its symbols (the calm cadence has its own tests, monitor-shard.test.ts).
+async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000, windowMs = 0, calmEveryMs = 0): Promise<void> {
   store = await openStore();
   feeds = new Map();
   batches = [];
@@ -61,6 +62,7 @@ async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'
     clock: Date.now,
     timers,
     saveEveryMs,
+    calmEveryMs,
     workers,
     shard,
     staleAfterSec: 900,

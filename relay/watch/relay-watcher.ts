@@ -6,7 +6,7 @@ import type { Clock, Timer } from '../../shared/ports/clock.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave, RelayStore, Shard } from '../store/relay-store.ts';
 import { deviceHash } from '../store/shard.ts';
-import type { DeviceLoad, FeedPrices, LoadResult } from './monitor-shard.ts';
+import type { DeviceLoad, FeedPrices, LoadResult, ShareSave } from './monitor-shard.ts';
 import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.ts';
 
 /**
@@ -55,6 +55,17 @@ export interface WatcherOptions {
   readonly drain: () => void;
   /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
   readonly saveEveryMs?: number;
+  /**
+   * A monitor whose marks stay inside its tier band is stepped at most this often (default 1,000 ms;
+   * 0: at every batch of its symbols); a mark leaving its band is stepped in its batch (monitor-shard.ts).
+   */
+  readonly calmEveryMs?: number;
+  /**
+   * Per batch, about this much of a share's time at most for monitors due at the calm cadence (default
+   * 100 ms); the rest wait for the next batch, so that a band-leaving mark is not queued behind a whole
+   * pass over the share's monitors.
+   */
+  readonly calmBudgetMs?: number;
   /** Told after each batch is saved: monitors stepped, pushes queued, and when its oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
@@ -64,9 +75,17 @@ export interface BatchReport {
   /** Which share of the monitors (worker thread) stepped it. */
   readonly share: number;
   readonly monitors: number;
+  /** Of those, stepped because a mark left their tier band (or they had none yet). */
+  readonly early: number;
+  /** Monitors of the batch's symbols that kept its marks for a later step (inside their band, not due). */
+  readonly held: number;
   readonly queued: number;
-  /** The pushes the batch's decisions asked for (queued now, or already queued before a restart). */
-  readonly pushes: readonly { readonly deviceId: string; readonly dedupeKey: string }[];
+  /**
+   * The pushes the batch's decisions asked for (queued now, or already queued before a restart), with
+   * the alert's kind, whether its monitor was stepped early, and when the oldest frame its step was
+   * handed arrived (an earlier batch's for marks it held).
+   */
+  readonly pushes: readonly { readonly deviceId: string; readonly dedupeKey: string; readonly alertKind: string; readonly early: boolean; readonly firstEventAtMs: number }[];
   /** When the oldest frame of the batch arrived (its mark may since have been replaced by a newer one). */
   readonly firstEventAtMs: number;
   /** When the batch went to its share. */
@@ -139,7 +158,7 @@ function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
   const gatherMs = options.gatherMs ?? 20;
-  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000 };
+  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 1_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =
@@ -206,13 +225,13 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     const handedAtMs = clock();
     lane.lastHandedAtMs = handedAtMs;
     const share = shares[lane.share]!;
-    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs).then(
+    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs).then(
       (result) => {
         lane.busy = false;
         schedule(venue, lane);
         // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
         const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
-        const report = { venue, share: lane.share, monitors: result.stepped, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
+        const report = { venue, share: lane.share, monitors: result.stepped, early: result.early, held: result.held, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
         if (saves.length === 0) {
           options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
           return;
@@ -229,7 +248,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     void stepping.finally(() => inFlight.delete(stepping));
   }
 
-  async function save(saves: readonly DecisionSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): Promise<void> {
+  async function save(saves: readonly ShareSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): Promise<void> {
     let queued = 0;
     try {
       queued = await store.saveBatch(saves);
@@ -237,7 +256,9 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
       log.error('decisions not saved', { venue: report.venue, monitors: saves.length, error: String(error) });
       return;
     }
-    const pushes = saves.flatMap((s) => s.pushes.map((p) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey })));
+    const pushes = saves.flatMap((s) =>
+      s.pushes.map((p, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, alertKind: s.alertKinds[i] ?? 'tier', early: s.early, firstEventAtMs: s.firstEventAtMs })),
+    );
     options.onBatch?.({ ...report, queued, pushes, doneAtMs: clock() });
     if (queued > 0) options.drain();
   }

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
+import { epochMs, price } from '../../shared/units/units.ts';
+import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
+import { silentLog } from '../relay-log.ts';
+import { monitorShard, type FeedPrices, type MonitorShard, type StepResult } from './monitor-shard.ts';
+
+/**
+ * The share's calm cadence, driven by hand (no feed, no timers: the relay clock is the `nowMs` each
+ * batch is handed with). The simulator's Binance demo account: BTC, ETH and SOL in one cross pool.
+ */
+const T = 1_764_000_100_000;
+
+function shardWithDemo(calmEveryMs: number, calmBudgetMs?: number, devices = ['dev']): MonitorShard {
+  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs, ...(calmBudgetMs === undefined ? {} : { calmBudgetMs }) });
+  const body = JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account: binanceDemoAccountJson() }] });
+  shard.load(devices.map((deviceId) => ({ deviceId, body, monitors: null })), 0);
+  return shard;
+}
+
+/** The feed's marks now: every symbol's newest (what `feed.state()` gives the share). */
+const feedMarks = new Map<string, { price: number; time: number }>();
+function batch(shard: MonitorShard, nowMs: number, marks: Record<string, number>, atMs: number): StepResult {
+  const events: FeedEvent[] = Object.entries(marks).map(([symbol, p]) => {
+    feedMarks.set(symbol, { price: p, time: atMs });
+    return { kind: 'venue', event: { kind: 'mark', symbol, price: price(p), time: epochMs(atMs), source: 'mark' } };
+  });
+  const prices: FeedPrices = { marks: [...feedMarks].map(([s, m]) => [s, { price: price(m.price), time: epochMs(m.time) }] as const), mids: [], funding: [] };
+  return shard.step('binance', events, prices, nowMs, nowMs);
+}
+
+/** What the monitor was last handed: its marks and when each symbol's newest mark reached it (batch time). */
+function handed(result: StepResult, deviceId = 'dev'): { marks: Record<string, number>; markedAt: Record<string, number> } {
+  const saves = result.saves.filter((s) => s.monitor.deviceId === deviceId);
+  expect(saves).toHaveLength(1);
+  const state = JSON.parse(saves[0]!.monitor.state) as { state: { marks: Record<string, number> }; live: { markedAt: Record<string, number> } };
+  return { marks: state.state.marks, markedAt: state.live.markedAt };
+}
+
+describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
+  it('steps at once a monitor whose band a mark left; one inside its band waits for the calm cadence', () => {
+    feedMarks.clear();
+    const shard = shardWithDemo(1_000);
+    // No band yet: stepped at once.
+    expect(batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T)).toMatchObject({ stepped: 1, early: 1, held: 0 });
+    // A tick inside the band, 100 ms later: kept for later, not stepped.
+    expect(batch(shard, 100, { BTCUSDT: 96_990 }, T + 100)).toMatchObject({ stepped: 0, held: 1, saves: [] });
+    // BTC down 12 %: out of the band (the pool's rho crosses a tier): stepped in this batch, 200 ms after the last step.
+    const crossing = batch(shard, 200, { BTCUSDT: 85_000 }, T + 200);
+    expect(crossing).toMatchObject({ stepped: 1, early: 1, held: 0 });
+    expect(crossing.saves[0]!.early).toBe(true);
+    expect(handed(crossing).marks).toMatchObject({ BTCUSDT: 85_000 });
+  });
+
+  it('hands every held mark with the next step, newest per symbol, and never hands one twice', () => {
+    feedMarks.clear();
+    const shard = shardWithDemo(1_000);
+    batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
+    // Inside the band: both kept.
+    expect(batch(shard, 100, { BTCUSDT: 96_995 }, T + 100)).toMatchObject({ stepped: 0, held: 1 });
+    expect(batch(shard, 150, { BTCUSDT: 96_990 }, T + 150)).toMatchObject({ stepped: 0, held: 1 });
+    // ETH leaves the band: the early step also hands the held BTC mark (the newest of the two).
+    const early = batch(shard, 200, { ETHUSDT: 2_900 }, T + 200);
+    expect(early).toMatchObject({ stepped: 1, early: 1 });
+    expect(handed(early).marks).toMatchObject({ BTCUSDT: 96_990, ETHUSDT: 2_900, SOLUSDT: 190 });
+    expect(handed(early).markedAt).toEqual({ BTCUSDT: T + 200, ETHUSDT: T + 200, SOLUSDT: T });
+    // Its band is rebuilt at the new marks: a small SOL move is kept...
+    expect(batch(shard, 300, { SOLUSDT: 190.1 }, T + 300)).toMatchObject({ stepped: 0, held: 1 });
+    // ...and handed with the step the cadence makes (1 s after the early one); BTC and ETH are not handed again.
+    const calm = batch(shard, 1_250, { SOLUSDT: 190.2 }, T + 1_250);
+    expect(calm).toMatchObject({ stepped: 1, early: 0 });
+    expect(handed(calm).marks).toMatchObject({ BTCUSDT: 96_990, ETHUSDT: 2_900, SOLUSDT: 190.2 });
+    expect(handed(calm).markedAt).toEqual({ BTCUSDT: T + 200, ETHUSDT: T + 200, SOLUSDT: T + 1_250 });
+    // A held mark whose symbol then goes quiet is still handed once the monitor is due, by a batch of other symbols' devices.
+    expect(batch(shard, 1_400, { BTCUSDT: 96_980 }, T + 1_400)).toMatchObject({ stepped: 0, held: 1 });
+    const quiet = batch(shard, 2_400, {}, T + 2_400);
+    expect(quiet).toMatchObject({ stepped: 1 });
+    expect(handed(quiet).marks).toMatchObject({ BTCUSDT: 96_980 });
+    expect(handed(quiet).markedAt).toMatchObject({ BTCUSDT: T + 1_400 });
+  });
+
+  it('past its budget a batch leaves the calm steps to the next one, band-leaving marks first, marks kept', () => {
+    feedMarks.clear();
+    // Budget 0: every urgent monitor, and one calm step a batch.
+    const shard = shardWithDemo(1_000, 0, ['a', 'b', 'c']);
+    expect(batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T)).toMatchObject({ stepped: 3, early: 3 });
+    // All three due: one stepped, two keep the marks.
+    const first = batch(shard, 1_000, { BTCUSDT: 96_990 }, T + 1_000);
+    expect(first).toMatchObject({ stepped: 1, early: 0, held: 2 });
+    const [stepped] = first.saves.map((s) => s.monitor.deviceId);
+    const waiting = ['a', 'b', 'c'].filter((d) => d !== stepped);
+    // A crossing comes: stepped for all three at once (urgent), each with its held marks; nothing waits.
+    const crossing = batch(shard, 1_100, { ETHUSDT: 2_900 }, T + 1_100);
+    expect(crossing).toMatchObject({ stepped: 3, early: 3, held: 0 });
+    for (const d of waiting) expect(handed(crossing, d).marks).toMatchObject({ BTCUSDT: 96_990, ETHUSDT: 2_900 });
+    expect(handed(crossing, stepped).markedAt).toMatchObject({ BTCUSDT: T + 1_000, ETHUSDT: T + 1_100 });
+  });
+
+  it('with calmEveryMs 0 steps every monitor of the batch, as before', () => {
+    feedMarks.clear();
+    const shard = shardWithDemo(0);
+    batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
+    expect(batch(shard, 100, { BTCUSDT: 96_990 }, T + 100)).toMatchObject({ stepped: 1, early: 0, held: 0 });
+  });
+});
