@@ -85,6 +85,10 @@ export const POLICY_NAMES = {
   oursReduce: 'predictive monitor (ours), reducing',
   preReduced: "no alerts, ours' reductions up front",
   protectedReduce: 'ours + protective stop when first warned, reducing',
+  oracle: 'hindsight oracle: best warning times (a bound, not a policy)',
+  oracleStop: 'hindsight oracle + protective stop at the best time (a bound)',
+  oracleReduce: 'hindsight oracle: best warning times, reducing (a bound)',
+  oracleStopReduce: 'hindsight oracle + protective stop at the best time, reducing (a bound)',
 } as const satisfies Record<PolicyKey, string>;
 const KEYS: readonly PolicyKey[] = [...TOPUP_KEYS, ...REDUCE_KEYS];
 const isReduce = (key: PolicyKey): boolean => (REDUCE_KEYS as readonly PolicyKey[]).includes(key);

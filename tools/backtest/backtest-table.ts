@@ -38,6 +38,10 @@ const SHORT: Readonly<Record<string, string>> = {
   [POLICY_NAMES.oursReduce]: 'ours, reducing',
   [POLICY_NAMES.preReduced]: 'pre-reduced',
   [POLICY_NAMES.protectedReduce]: 'stop when warned, reducing',
+  [POLICY_NAMES.oracle]: 'oracle (hindsight)',
+  [POLICY_NAMES.oracleStop]: 'oracle + stop (hindsight)',
+  [POLICY_NAMES.oracleReduce]: 'oracle, reducing (hindsight)',
+  [POLICY_NAMES.oracleStopReduce]: 'oracle + stop, reducing (hindsight)',
 };
 
 /** The report as fixed-width tables: the policies, per family, and the two frontiers. */
