@@ -195,20 +195,34 @@ function better(ctx: OracleContext, a: OracleOutcome, b: OracleOutcome): boolean
   return ca < cb - 1e-9;
 }
 
+/** The best schedule, and the first and last minute (ms) a first push could come and still save the account; null if none can. */
+export interface OracleSearch {
+  readonly best: OracleOutcome;
+  readonly saveWindow: { readonly firstMs: number; readonly lastMs: number } | null;
+}
+
 /** The best warning schedule for this trader on this path (module comment). */
-export function oracleTrader(ctx: OracleContext, rule: TraderRule): OracleOutcome {
+export function oracleTrader(ctx: OracleContext, rule: TraderRule): OracleSearch {
   let best = replayPlan(ctx, NO_PUSH, rule);
-  if (ctx.liquidation === null) return best;
+  if (ctx.liquidation === null) return { best, saveWindow: null };
+  let saveWindow: OracleSearch['saveWindow'] = null;
+  let firstSave: number | null = null;
   for (let k0 = 0; k0 < ctx.liquidation; k0 += 1) {
     const due = dueIndex(ctx, k0, rule.delayMs);
     if (due === null || due >= ctx.liquidation) break;
     if ((ctx.rhos[due] ?? 0) <= rule.targetRho) continue;
     for (const repeat of [false, true]) {
       const o = replayPlan(ctx, { firstPush: k0, repeat, stopAt: null }, rule);
+      if (o.liquidatedAt === null) {
+        const t = ctx.times[k0] ?? 0;
+        // k0 only grows: the first saving push is the first one found, the last the latest.
+        saveWindow = { firstMs: firstSave ?? t, lastMs: t };
+        firstSave = firstSave ?? t;
+      }
       if (better(ctx, o, best)) best = o;
     }
   }
-  return best;
+  return { best, saveWindow };
 }
 
 /** The best schedule with the engine's stop placed once at the best minute (or none, if none helps). */

@@ -114,6 +114,14 @@ export type PolicyKey = (typeof TOPUP_KEYS)[number] | (typeof REDUCE_KEYS)[numbe
 export const FRONTIER_KEYS = ['static', 'ours', 'prefunded', 'staticReduce', 'oursReduce', 'preReduced'] as const;
 export type FrontierKey = (typeof FRONTIER_KEYS)[number];
 
+/**
+ * The path under one trader, read against the hindsight bound: survives untouched; unsaveable (liquidated
+ * whatever the warning times); saved by ours; or saved by the bound but not by ours, because ours' first
+ * push came after the last minute a first push could still save it (late), or came in time and its
+ * trader's actions, sized by the rule, were not enough (in time).
+ */
+export type HindsightVerdict = 'survives' | 'unsaveable' | 'ours-saves' | 'ours-late' | 'ours-in-time';
+
 export type SizingOutcome = { readonly targetRho: number } & { readonly [K in FrontierKey]?: TraderRun };
 
 export interface PathOutcome {
@@ -131,6 +139,8 @@ export interface PathOutcome {
    */
   readonly runs: { readonly [K in PolicyKey]?: PolicyOutcome };
   readonly sizing: readonly SizingOutcome[];
+  /** Per trader played, what the hindsight bound says of this path (hindsight-oracle.ts). */
+  readonly hindsight: { readonly [S in Sizing]?: HindsightVerdict };
   readonly forecastRules: ReadonlyArray<{ readonly rule: ForecastRule } & AlertQuality>;
 }
 
@@ -425,19 +435,30 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
     return { ...runOf(path, account, rule, r.trader, r.liquidatedAt, r.account, stops), ...oursQ };
   };
   const oracleCtx = oracleContext(path, account);
-  const hindsight = (sizingRule: Sizing): { oracle: PolicyOutcome; withStop: PolicyOutcome } => {
+  const hindsight = (sizingRule: Sizing): { oracle: PolicyOutcome; withStop: PolicyOutcome; verdict: HindsightVerdict } => {
     const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET, sizing: sizingRule };
-    const best = oracleTrader(oracleCtx, rule);
+    const { best, saveWindow } = oracleTrader(oracleCtx, rule);
     const asRun = (o: OracleOutcome, stops: boolean): PolicyOutcome => {
       const placed = stops ? { placed: o.stopsPlaced, filled: o.stopsFilled, closedQty: o.stopsClosedQty, realisedUsdt: o.stopRealisedUsdt } : null;
-      return { ...runOf(path, account, rule, o.trader, o.liquidatedAt, o.account, placed), ...none };
+      // The path and account the oracle itself played, so the fairness test sees what it met.
+      return { ...runOf(oracleCtx.path, oracleCtx.account0, rule, o.trader, o.liquidatedAt, o.account, placed), ...none };
     };
-    return { oracle: asRun(best, false), withStop: asRun(oracleWithStop(oracleCtx, rule, best), true) };
+    const ours = sizingRule === 'topup' ? main.ours : main.oursReduce;
+    const verdict: HindsightVerdict =
+      oracleCtx.liquidation === null ? 'survives'
+      : saveWindow === null ? 'unsaveable'
+      : ours?.liquidated === false ? 'ours-saves'
+      : oursFirstPushMs !== null && oursFirstPushMs <= saveWindow.lastMs ? 'ours-in-time'
+      : 'ours-late';
+    return { oracle: asRun(best, false), withStop: asRun(oracleWithStop(oracleCtx, rule, best), true), verdict };
   };
+  const firstPush = passive.run.notices[0];
+  const oursFirstPushMs = firstPush === undefined ? null : (passive.run.times[firstPush.k] ?? null);
   const with_ = (run: TraderRun | undefined, quality: AlertQuality): PolicyOutcome => {
     if (run === undefined) throw new Error('a trader that was not played');
     return { ...run, ...quality };
   };
+  const bound = { topup: traders.includes('topup') ? hindsight('topup') : null, reduce: traders.includes('reduce') ? hindsight('reduce') : null };
   const runs: PathOutcome['runs'] = traders.includes('topup')
     ? {
         static: with_(main.static, staticQ),
@@ -447,7 +468,7 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
         stopLossAtOpen: guarded({ kind: 'with-position', closeAll: true }, 'topup'),
         protected: guarded({ kind: 'after-notice', delayMs: 0 }, 'topup'),
         protectedLate: guarded({ kind: 'after-notice', delayMs: options.delayMs }, 'topup'),
-        ...((o) => ({ oracle: o.oracle, oracleStop: o.withStop }))(hindsight('topup')),
+        ...(bound.topup === null ? {} : { oracle: bound.topup.oracle, oracleStop: bound.topup.withStop }),
       }
     : {};
   const reducing: PathOutcome['runs'] = traders.includes('reduce')
@@ -456,8 +477,9 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
         oursReduce: with_(main.oursReduce, oursQ),
         preReduced: with_(main.preReduced, none),
         protectedReduce: guarded({ kind: 'after-notice', delayMs: 0 }, 'reduce'),
-        ...((o) => ({ oracleReduce: o.oracle, oracleStopReduce: o.withStop }))(hindsight('reduce')),
+        ...(bound.reduce === null ? {} : { oracleReduce: bound.reduce.oracle, oracleStopReduce: bound.reduce.withStop }),
       }
     : {};
-  return { family: path.family, recipe, event: kind, runs: { ...runs, ...reducing }, sizing, forecastRules };
+  const hindsightVerdicts = { ...(bound.topup === null ? {} : { topup: bound.topup.verdict }), ...(bound.reduce === null ? {} : { reduce: bound.reduce.verdict }) };
+  return { family: path.family, recipe, event: kind, runs: { ...runs, ...reducing }, sizing, hindsight: hindsightVerdicts, forecastRules };
 }
