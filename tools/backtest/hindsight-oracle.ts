@@ -202,7 +202,7 @@ export interface OracleSearch {
 }
 
 /** The best warning schedule for this trader on this path (module comment). */
-export function oracleTrader(ctx: OracleContext, rule: TraderRule): OracleSearch {
+export function oracleTrader(ctx: OracleContext, rule: TraderRule, schedules: readonly ('once' | 'repeat')[] = ['once', 'repeat']): OracleSearch {
   let best = replayPlan(ctx, NO_PUSH, rule);
   if (ctx.liquidation === null) return { best, saveWindow: null };
   let saveWindow: OracleSearch['saveWindow'] = null;
@@ -211,7 +211,7 @@ export function oracleTrader(ctx: OracleContext, rule: TraderRule): OracleSearch
     const due = dueIndex(ctx, k0, rule.delayMs);
     if (due === null || due >= ctx.liquidation) break;
     if ((ctx.rhos[due] ?? 0) <= rule.targetRho) continue;
-    for (const repeat of [false, true]) {
+    for (const repeat of schedules.map((x) => x === 'repeat')) {
       const o = replayPlan(ctx, { firstPush: k0, repeat, stopAt: null }, rule);
       if (o.liquidatedAt === null) {
         const t = ctx.times[k0] ?? 0;
