@@ -446,8 +446,8 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
     const ours = sizingRule === 'topup' ? main.ours : main.oursReduce;
     const verdict: HindsightVerdict =
       oracleCtx.liquidation === null ? 'survives'
-      : saveWindow === null ? 'unsaveable'
       : ours?.liquidated === false ? 'ours-saves'
+      : saveWindow === null ? 'unsaveable'
       : oursFirstPushMs !== null && oursFirstPushMs <= saveWindow.lastMs ? 'ours-in-time'
       : 'ours-late';
     return { oracle: asRun(best, false), withStop: asRun(oracleWithStop(oracleCtx, rule, best), true), verdict };
