@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { deriveSeed } from '../market-paths/seeded-random.ts';
 import { accountFor } from './backtest-accounts.ts';
 import { backtestPath } from './backtest-paths.ts';
+import { oracleContext, replayPlan } from './hindsight-oracle.ts';
+import { STATIC_LEVEL } from './static-margin-call.ts';
 import { accountDigest, ORACLE_KEYS, pathDigest, type PathOutcome, type PolicyKey, type PolicyOutcome } from './play-path.ts';
 import { playIndices, type BacktestOptions } from './run-backtest.ts';
 import { capitalOf, qtyOf } from './trader-model.ts';
@@ -72,5 +74,25 @@ describe('the hindsight oracle (a bound, not a policy)', () => {
         expect(run(o, key).topUpUsdt + run(o, key).closedQty).toBe(0);
       }
     }
+  });
+
+  it("replays the static call's own push through the same trader: the same action, the same money, the same fate", () => {
+    // The oracle's machinery (valuation, delay, sizing, fills) is the other policies' trader: given the
+    // static call's one push, it must do exactly what the static call's trader did.
+    const rule = { delayMs: options.delayMs, targetRho: 0.5, sizing: 'topup' } as const;
+    let checked = 0;
+    outcomes.forEach((o, i) => {
+      const st = run(o, 'static');
+      if (st.pushes !== 1) return;
+      const path = backtestPath(o.family, deriveSeed(options.seed, `path-${i}`));
+      const ctx = oracleContext(path, accountFor(o.recipe, path.ticks[0]?.[1] ?? {}));
+      const k = ctx.rhos.findIndex((r) => r >= STATIC_LEVEL);
+      const replayed = replayPlan(ctx, { firstPush: k, repeat: false, stopAt: null }, rule);
+      expect(replayed.trader.topUpUsdt).toBeCloseTo(st.topUpUsdt, 6);
+      expect(replayed.trader.actions).toBe(st.actions);
+      expect(replayed.liquidatedAt !== null).toBe(st.liquidated);
+      checked += st.actions;
+    });
+    expect(checked).toBeGreaterThan(0);
   });
 });
