@@ -61,6 +61,22 @@ export interface ForecastPoint {
   readonly falseForecastShare: number | null;
 }
 
+/**
+ * The paths of one family (or `all`) under one trader, read against the hindsight bound (play-path.ts,
+ * HindsightVerdict): how many survive untouched, how many no warning can save, how many ours saves, and
+ * of those the bound saves and ours does not, whether ours' first push came too late or in time.
+ */
+export interface HindsightCounts {
+  readonly family: string;
+  readonly trader: Sizing;
+  readonly paths: number;
+  readonly survives: number;
+  readonly unsaveable: number;
+  readonly oursSaves: number;
+  readonly oursLate: number;
+  readonly oursInTime: number;
+}
+
 export interface BacktestReport {
   readonly paths: number;
   readonly seed: number;
@@ -71,6 +87,8 @@ export interface BacktestReport {
   readonly families: readonly FamilyFigures[];
   /** capital: the top-up trader (empty without it); sizing: the reducing trader (empty without it). */
   readonly frontiers: { readonly capital: readonly CapitalPoint[]; readonly sizing: readonly SizingPoint[]; readonly forecast: readonly ForecastPoint[] };
+  /** The hindsight bound, path by path (all families first, then each). */
+  readonly hindsight: readonly HindsightCounts[];
 }
 
 export const POLICY_NAMES = {
@@ -85,6 +103,10 @@ export const POLICY_NAMES = {
   oursReduce: 'predictive monitor (ours), reducing',
   preReduced: "no alerts, ours' reductions up front",
   protectedReduce: 'ours + protective stop when first warned, reducing',
+  oracle: 'hindsight oracle: best warning times (a bound, not a policy)',
+  oracleStop: 'hindsight oracle + protective stop at the best time (a bound)',
+  oracleReduce: 'hindsight oracle: best warning times, reducing (a bound)',
+  oracleStopReduce: 'hindsight oracle + protective stop at the best time, reducing (a bound)',
 } as const satisfies Record<PolicyKey, string>;
 const KEYS: readonly PolicyKey[] = [...TOPUP_KEYS, ...REDUCE_KEYS];
 const isReduce = (key: PolicyKey): boolean => (REDUCE_KEYS as readonly PolicyKey[]).includes(key);
@@ -165,6 +187,15 @@ const policiesOf = (outcomes: readonly PathOutcome[]): PolicyFigures[] => {
   );
 };
 
+function hindsightOf(family: string, outcomes: readonly PathOutcome[]): HindsightCounts[] {
+  return (['topup', 'reduce'] as const).flatMap((trader): HindsightCounts[] => {
+    const verdicts = outcomes.flatMap((o) => (o.hindsight[trader] === undefined ? [] : [o.hindsight[trader]]));
+    if (verdicts.length === 0) return [];
+    const count = (v: string) => verdicts.filter((x) => x === v).length;
+    return [{ family, trader, paths: verdicts.length, survives: count('survives'), unsaveable: count('unsaveable'), oursSaves: count('ours-saves'), oursLate: count('ours-late'), oursInTime: count('ours-in-time') }];
+  });
+}
+
 export function backtestReport(outcomes: readonly PathOutcome[], seed: number, delayMin: number, forecast: ForecastSettings = settingsOf('both', null)): BacktestReport {
   const bases = basesOf(outcomes);
   const targets = outcomes[0]?.sizing.map((s) => s.targetRho) ?? [];
@@ -197,5 +228,6 @@ export function backtestReport(outcomes: readonly PathOutcome[], seed: number, d
     const mine = outcomes.filter((o) => o.family === family);
     return mine.length === 0 ? [] : [{ family, paths: mine.length, events: mine.filter((o) => o.event !== null).length, policies: policiesOf(mine) }];
   });
-  return { paths: outcomes.length, seed, delayMin, forecast, policies: policiesOf(outcomes), families, frontiers: { capital, sizing: sizingFrontier, forecast: forecastFrontier } };
+  const hindsight = [...hindsightOf('all', outcomes), ...PATH_FAMILIES.flatMap((f) => hindsightOf(f, outcomes.filter((o) => o.family === f)))];
+  return { paths: outcomes.length, seed, delayMin, forecast, policies: policiesOf(outcomes), families, frontiers: { capital, sizing: sizingFrontier, forecast: forecastFrontier }, hindsight };
 }

@@ -38,6 +38,10 @@ const SHORT: Readonly<Record<string, string>> = {
   [POLICY_NAMES.oursReduce]: 'ours, reducing',
   [POLICY_NAMES.preReduced]: 'pre-reduced',
   [POLICY_NAMES.protectedReduce]: 'stop when warned, reducing',
+  [POLICY_NAMES.oracle]: 'oracle (hindsight)',
+  [POLICY_NAMES.oracleStop]: 'oracle + stop (hindsight)',
+  [POLICY_NAMES.oracleReduce]: 'oracle, reducing (hindsight)',
+  [POLICY_NAMES.oracleStopReduce]: 'oracle + stop, reducing (hindsight)',
 };
 
 /** The report as fixed-width tables: the policies, per family, and the two frontiers. */
@@ -66,6 +70,10 @@ export function backtestTable(report: BacktestReport, elapsedSec: number): strin
       percent(f.falseForecastShare),
     ]),
   ]);
+  const hindsight = columns([
+    ['family', 'trader', 'paths', 'survive untouched', 'no warning saves', 'ours saves', 'bound saves, ours late', 'bound saves, ours in time'],
+    ...report.hindsight.map((h) => [h.family, h.trader, String(h.paths), String(h.survives), String(h.unsaveable), String(h.oursSaves), String(h.oursLate), String(h.oursInTime)]),
+  ]);
   return [
     `${report.paths} paths, seed ${report.seed}, reaction delay ${report.delayMin} min, one trader for every policy (${elapsedSec.toFixed(1)} s)`,
     `ours forecasts with terms: ${report.forecast.terms}; predict rules: ${report.forecast.predict.map((p) => `${p.level} at P(${p.horizonSec / 3600} h) >= ${p.threshold}`).join(', ')}`,
@@ -83,5 +91,8 @@ export function backtestTable(report: BacktestReport, elapsedSec: number): strin
       : ['sizing frontier: the trader closes the engine\'s reduction to the target rho, no capital added (pre-reduced: ours\' reductions, up front)', ...sizing, '']),
     'forecast frontier: every predict rule of the ladder set to the rule (passive runs)',
     ...forecast,
+    '',
+    'hindsight bound (not a policy): paths by what the best warning times could do for the same trader',
+    ...hindsight,
   ].join('\n');
 }

@@ -25,7 +25,7 @@ describe('npm run backtest -- --json', () => {
     const r = await backtest(['--quick', '--paths', '6', '--seed', '7', '--delay-min', '5', '--workers', '2', '--json']);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(Object.keys(out).sort()).toEqual(['delayMin', 'families', 'forecast', 'frontiers', 'paths', 'policies', 'seed']);
+    expect(Object.keys(out).sort()).toEqual(['delayMin', 'families', 'forecast', 'frontiers', 'hindsight', 'paths', 'policies', 'seed']);
     expect(out['paths']).toBe(6);
     expect(out['seed']).toBe(7);
     const policies = out['policies'] as Array<Record<string, unknown>>;
@@ -37,10 +37,14 @@ describe('npm run backtest -- --json', () => {
       [POLICY_NAMES.stopLossAtOpen, 'topup'],
       [POLICY_NAMES.protected, 'topup'],
       [POLICY_NAMES.protectedLate, 'topup'],
+      [POLICY_NAMES.oracle, 'topup'],
+      [POLICY_NAMES.oracleStop, 'topup'],
       [POLICY_NAMES.staticReduce, 'reduce'],
       [POLICY_NAMES.oursReduce, 'reduce'],
       [POLICY_NAMES.preReduced, 'reduce'],
       [POLICY_NAMES.protectedReduce, 'reduce'],
+      [POLICY_NAMES.oracleReduce, 'reduce'],
+      [POLICY_NAMES.oracleStopReduce, 'reduce'],
     ]);
     for (const p of policies) {
       expect(Object.keys(p).sort()).toEqual([

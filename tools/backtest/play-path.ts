@@ -8,6 +8,7 @@ import { marginModels } from '../../shared/exchanges/venues.ts';
 import { accountFor, withTopUp, type AccountRecipe } from './backtest-accounts.ts';
 import type { BacktestPath, PathFamily } from './backtest-paths.ts';
 import { staticCallStep, STATIC_LEVEL, worstRiskRatio } from './static-margin-call.ts';
+import { oracleContext, oracleTrader, oracleWithStop, type OracleOutcome } from './hindsight-oracle.ts';
 import { protectedRun, type StopPlacement } from './protected-run.ts';
 import { act, capitalOf, closeAtMark, hear, isDue, NEW_TRADER, observe, positionKey, qtyOf, type Sizing, type TraderRule, type TraderState } from './trader-model.ts';
 
@@ -104,12 +105,22 @@ export type PolicyOutcome = TraderRun & AlertQuality;
  * call, ours, the equal-size pair (ours' reductions made at the first tick, no alerts) and ours with the
  * stop placed when first warned.
  */
-export const TOPUP_KEYS = ['static', 'ours', 'prefunded', 'protectedAtOpen', 'stopLossAtOpen', 'protected', 'protectedLate'] as const;
-export const REDUCE_KEYS = ['staticReduce', 'oursReduce', 'preReduced', 'protectedReduce'] as const;
+export const TOPUP_KEYS = ['static', 'ours', 'prefunded', 'protectedAtOpen', 'stopLossAtOpen', 'protected', 'protectedLate', 'oracle', 'oracleStop'] as const;
+export const REDUCE_KEYS = ['staticReduce', 'oursReduce', 'preReduced', 'protectedReduce', 'oracleReduce', 'oracleStopReduce'] as const;
+/** The hindsight rows (hindsight-oracle.ts): bounds, never product policies. */
+export const ORACLE_KEYS = ['oracle', 'oracleStop', 'oracleReduce', 'oracleStopReduce'] as const;
 export type PolicyKey = (typeof TOPUP_KEYS)[number] | (typeof REDUCE_KEYS)[number];
 /** The policies of the capital (top-up) and sizing (reduce) frontiers: the stop traders play the main target only. */
 export const FRONTIER_KEYS = ['static', 'ours', 'prefunded', 'staticReduce', 'oursReduce', 'preReduced'] as const;
 export type FrontierKey = (typeof FRONTIER_KEYS)[number];
+
+/**
+ * The path under one trader, read against the hindsight bound: survives untouched; unsaveable (liquidated
+ * whatever the warning times); saved by ours; or saved by the bound but not by ours, because ours' first
+ * push came after the last minute a first push could still save it (late), or came in time and its
+ * trader's actions, sized by the rule, were not enough (in time).
+ */
+export type HindsightVerdict = 'survives' | 'unsaveable' | 'ours-saves' | 'ours-late' | 'ours-in-time';
 
 export type SizingOutcome = { readonly targetRho: number } & { readonly [K in FrontierKey]?: TraderRun };
 
@@ -122,10 +133,14 @@ export interface PathOutcome {
    * The main rows, at DEFAULT_TARGET, for the traders played. protectedAtOpen, stopLossAtOpen, protected,
    * protectedLate: ours' top-up trader who also places the protective stops (protected-run.ts) with the
    * position (the engine's quantity, or the whole position), when first warned, and the reaction delay
-   * after that; protectedReduce: the reducing trader with the stop placed when first warned.
+   * after that; protectedReduce: the reducing trader with the stop placed when first warned. oracle,
+   * oracleReduce: the hindsight bound, each trader warned at the best minutes of this path; oracleStop,
+   * oracleStopReduce: the same with the engine's stop placed at the best minute (hindsight-oracle.ts).
    */
   readonly runs: { readonly [K in PolicyKey]?: PolicyOutcome };
   readonly sizing: readonly SizingOutcome[];
+  /** Per trader played, what the hindsight bound says of this path (hindsight-oracle.ts). */
+  readonly hindsight: { readonly [S in Sizing]?: HindsightVerdict };
   readonly forecastRules: ReadonlyArray<{ readonly rule: ForecastRule } & AlertQuality>;
 }
 
@@ -419,10 +434,31 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
     const stops = { placed: r.stopsPlaced, filled: r.stopsFilled, closedQty: r.stopsClosedQty, realisedUsdt: r.realisedUsdt };
     return { ...runOf(path, account, rule, r.trader, r.liquidatedAt, r.account, stops), ...oursQ };
   };
+  const oracleCtx = oracleContext(path, account);
+  const hindsight = (sizingRule: Sizing): { oracle: PolicyOutcome; withStop: PolicyOutcome; verdict: HindsightVerdict } => {
+    const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET, sizing: sizingRule };
+    const { best, saveWindow } = oracleTrader(oracleCtx, rule);
+    const asRun = (o: OracleOutcome, stops: boolean): PolicyOutcome => {
+      const placed = stops ? { placed: o.stopsPlaced, filled: o.stopsFilled, closedQty: o.stopsClosedQty, realisedUsdt: o.stopRealisedUsdt } : null;
+      // The path and account the oracle itself played, so the fairness test sees what it met.
+      return { ...runOf(oracleCtx.path, oracleCtx.account0, rule, o.trader, o.liquidatedAt, o.account, placed), ...none };
+    };
+    const ours = sizingRule === 'topup' ? main.ours : main.oursReduce;
+    const verdict: HindsightVerdict =
+      oracleCtx.liquidation === null ? 'survives'
+      : ours?.liquidated === false ? 'ours-saves'
+      : saveWindow === null ? 'unsaveable'
+      : oursFirstPushMs !== null && oursFirstPushMs <= saveWindow.lastMs ? 'ours-in-time'
+      : 'ours-late';
+    return { oracle: asRun(best, false), withStop: asRun(oracleWithStop(oracleCtx, rule, best), true), verdict };
+  };
+  const firstPush = passive.run.notices[0];
+  const oursFirstPushMs = firstPush === undefined ? null : (passive.run.times[firstPush.k] ?? null);
   const with_ = (run: TraderRun | undefined, quality: AlertQuality): PolicyOutcome => {
     if (run === undefined) throw new Error('a trader that was not played');
     return { ...run, ...quality };
   };
+  const bound = { topup: traders.includes('topup') ? hindsight('topup') : null, reduce: traders.includes('reduce') ? hindsight('reduce') : null };
   const runs: PathOutcome['runs'] = traders.includes('topup')
     ? {
         static: with_(main.static, staticQ),
@@ -432,6 +468,7 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
         stopLossAtOpen: guarded({ kind: 'with-position', closeAll: true }, 'topup'),
         protected: guarded({ kind: 'after-notice', delayMs: 0 }, 'topup'),
         protectedLate: guarded({ kind: 'after-notice', delayMs: options.delayMs }, 'topup'),
+        ...(bound.topup === null ? {} : { oracle: bound.topup.oracle, oracleStop: bound.topup.withStop }),
       }
     : {};
   const reducing: PathOutcome['runs'] = traders.includes('reduce')
@@ -440,7 +477,9 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
         oursReduce: with_(main.oursReduce, oursQ),
         preReduced: with_(main.preReduced, none),
         protectedReduce: guarded({ kind: 'after-notice', delayMs: 0 }, 'reduce'),
+        ...(bound.reduce === null ? {} : { oracleReduce: bound.reduce.oracle, oracleStopReduce: bound.reduce.withStop }),
       }
     : {};
-  return { family: path.family, recipe, event: kind, runs: { ...runs, ...reducing }, sizing, forecastRules };
+  const hindsightVerdicts = { ...(bound.topup === null ? {} : { topup: bound.topup.verdict }), ...(bound.reduce === null ? {} : { reduce: bound.reduce.verdict }) };
+  return { family: path.family, recipe, event: kind, runs: { ...runs, ...reducing }, sizing, hindsight: hindsightVerdicts, forecastRules };
 }
