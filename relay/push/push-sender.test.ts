@@ -132,6 +132,43 @@ describe('pushSender', () => {
     expect(new Set(service.received.map((r) => r.headers['authorization'])).size).toBe(1);
   });
 
+  it('a slow post does not hold the others: the window keeps posting and marking while it waits', async () => {
+    // One push to a push service that holds its answer until released, queued first, then 100 to a quick one.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = createServer((req, res) => {
+      req.resume();
+      void held.then(() => res.writeHead(201).end());
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const { port } = slow.address() as { port: number };
+    try {
+      await store.createDevice({ id: 'slow', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: `http://127.0.0.1:${port}/push/s1` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+      await store.saveDecisions({ deviceId: 'slow', accountId: 'a', state: '{}', savedAtMs: now }, [push('slow', 'first')]);
+      await device('quick');
+      await store.saveDecisions({ deviceId: 'quick', accountId: 'b', state: '{}', savedAtMs: now }, Array.from({ length: 100 }, (_, i) => push('quick', `q${i}`)));
+      const relay = await loadOrCreateVapidKeys(dataDir());
+      const draining = pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, roundSize: 64, timeoutMs: 60_000 }).drain();
+      // In rounds of 64 the slow post held the other 36 back until it answered; in a window they all go
+      // out and are marked (64 at a time) while it waits.
+      const marked = async (): Promise<number> => (await store.pushes('quick')).filter((p) => p.status === 'sent').length;
+      for (const deadline = Date.now() + 5_000; (await marked()) < 64 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      for (const deadline = Date.now() + 5_000; service.received.length < 100 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(service.received.length).toBe(100);
+      expect(await marked()).toBeGreaterThanOrEqual(64);
+      expect((await store.pushes('slow'))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+      release();
+      expect(await draining).toBe(101);
+      expect((await store.pushes('slow'))[0]).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(await marked()).toBe(100);
+    } finally {
+      release();
+      http.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
   it('a push service that takes the connection and never answers times out: retried later', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

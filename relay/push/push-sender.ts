@@ -32,8 +32,10 @@ export interface PushSenderOptions {
   /** Give up after this many tries (the margin call is stale by then). */
   readonly maxAttempts?: number;
   readonly timeoutMs?: number;
-  /** Pushes read and posted together; their outcomes are marked in one transaction. */
+  /** Outcomes marked together, in one transaction. */
   readonly roundSize?: number;
+  /** Posts in flight at most (the HTTP agent queues what its sockets cannot take yet). */
+  readonly window?: number;
 }
 
 export interface PushSender {
@@ -45,6 +47,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const { store, log, clock } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   const roundSize = options.roundSize ?? 64;
+  const windowSize = options.window ?? 128;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
   const cache = pushRequestCache(globalThis.crypto.subtle, nodeMessageCrypto());
   let running: Promise<number> | null = null;
@@ -107,34 +110,63 @@ export function pushSender(options: PushSenderOptions): PushSender {
     }
   }
 
+  /**
+   * A sliding window of posts, not rounds: a round of 64 waited for its slowest post before the next was
+   * read, so the sockets idled while the queue grew (10,000 devices: thousands left queued while the
+   * sender's thread was 11-17 % busy). The window is refilled whenever half of it is free, each refill
+   * reads its devices' rows once, and outcomes are still marked `roundSize` at a time in one transaction
+   * (so a SIGKILL re-posts at most a window and a round: at least once, as before).
+   */
   async function drainOnce(): Promise<number> {
     let posted = 0;
     // A push retried "now" (Retry-After: 0) waits for the next drain rather than spinning in this one.
     const tried = new Set<number>();
+    const inFlight = new Set<Promise<void>>();
+    const done: PushMark[] = [];
+    let retried = 0;
+    const mark = async (count: number): Promise<void> => {
+      const marks = done.splice(0, count);
+      retried += marks.filter((m) => m.status === 'pending').length;
+      if (marks.length > 0) await store.markPushes(marks);
+    };
+    const start = (push: QueuedPush, device: Promise<DeviceRecord | null>): void => {
+      const task: Promise<void> = device
+        .then((d) => sendOne(push, d))
+        .then(
+          (m) => void done.push(m),
+          (error: unknown) => {
+            // Left pending: it is tried again at the next drain.
+            log.error('push failed', { pushId: push.id, error: String(error) });
+          },
+        )
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    };
     try {
       for (;;) {
-        const due = (await store.duePushes(clock(), roundSize, options.shard)).filter((p) => !tried.has(p.id));
-        if (due.length === 0) return posted;
-        for (const p of due) tried.add(p.id);
-        const devices = new Map<string, Promise<DeviceRecord | null>>();
-        for (const p of due) if (!devices.has(p.deviceId)) devices.set(p.deviceId, store.device(p.deviceId));
-        const marks = await Promise.all(
-          due.map((p) =>
-            devices
-              .get(p.deviceId)!
-              .then((device) => sendOne(p, device))
-              .catch((error: unknown): null => {
-                // Left pending: it is tried again at the next drain.
-                log.error('push failed', { pushId: p.id, error: String(error) });
-                return null;
-              }),
-          ),
-        );
-        await store.markPushes(marks.filter((m): m is PushMark => m !== null));
-        posted += due.length;
+        if (inFlight.size <= windowSize / 2) {
+          const want = windowSize - inFlight.size;
+          // What is posted but not yet marked is still pending in the store, so read past it.
+          const due = (await store.duePushes(clock(), want + inFlight.size + done.length + retried, options.shard)).filter((p) => !tried.has(p.id)).slice(0, want);
+          const devices = new Map<string, Promise<DeviceRecord | null>>();
+          for (const p of due) {
+            tried.add(p.id);
+            if (!devices.has(p.deviceId)) devices.set(p.deviceId, store.device(p.deviceId));
+            start(p, devices.get(p.deviceId)!);
+          }
+          posted += due.length;
+        }
+        if (inFlight.size === 0) {
+          await mark(done.length);
+          return posted;
+        }
+        await Promise.race(inFlight);
+        while (done.length >= roundSize) await mark(roundSize);
       }
     } catch (error) {
       log.error('push queue unreadable', { error: String(error) });
+      await Promise.allSettled([...inFlight]);
+      await mark(done.length).catch(() => undefined);
       return posted;
     }
   }
