@@ -211,7 +211,16 @@ async function run(devices: number, workers: number): Promise<void> {
   const load1 = loadavg()[0]!;
   // What became of the queued pushes by the end of the run (replaced: a newer one for the same Topic came first).
   const statuses = new Map<string, number>();
-  for (let i = 0; i < devices; i += 1) for (const p of await relay.store.pushes(`bench-${i}`)) statuses.set(p.status, (statuses.get(p.status) ?? 0) + 1);
+  // Pushes a newer one of their Topic replaced were never posted: left out of the frame → push matching,
+  // which pairs a received push with the queued ones of its alert in order (a replaced reminder #0 would
+  // otherwise lend its older frame to the #1 that was posted).
+  const replaced = new Set<string>();
+  for (let i = 0; i < devices; i += 1) {
+    for (const p of await relay.store.pushes(`bench-${i}`)) {
+      statuses.set(p.status, (statuses.get(p.status) ?? 0) + 1);
+      if (p.status === 'replaced') replaced.add(`${p.deviceId} ${p.dedupeKey}`);
+    }
+  }
   // Bounded: what the sender has not posted by the end of the run is counted and dropped, not drained.
   const backlog = await relay.store.duePushes(Number.MAX_SAFE_INTEGER, 1_000_000, null);
   await relay.store.markPushes(backlog.map((p) => ({ id: p.id, status: 'refused', attempts: p.attempts, nextAtMs: Date.now() })));
@@ -222,13 +231,20 @@ async function run(devices: number, workers: number): Promise<void> {
 
   // Frame → push: each received push matched with the step that queued it (by device, alert id, in
   // order), from the oldest frame that step handed its monitor (an earlier batch's, for held marks).
-  const frameOf = new Map<string, { atMs: number; kind: string }[]>();
+  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
+      if (replaced.has(`${p.deviceId} ${p.dedupeKey}`)) continue;
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
-      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind }]);
+      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early && p.alertKind === 'tier' ? r.firstEventAtMs : null }]);
     }
   }
+  // The sender's part alone: from the batch's save (the push queued) to the push service's receipt.
+  const queuedToPush: number[] = [];
+  // A tier alert of a monitor stepped early: its band was left by a mark of this batch, and the marks it
+  // held from earlier batches were inside the band (they crossed nothing), so the crossing's latency runs
+  // from this batch's first frame. The strict figure above counts from the oldest held mark.
+  const crossingToPush: number[] = [];
   const toPush: number[] = [];
   const toPushOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
   for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
@@ -236,9 +252,13 @@ async function run(devices: number, workers: number): Promise<void> {
     const frame = frames?.shift();
     if (frame === undefined) continue;
     toPush.push(push.receivedAtMs - frame.atMs);
+    queuedToPush.push(push.receivedAtMs - frame.queuedAtMs);
+    if (frame.crossingBatchAtMs !== null) crossingToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
     (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
   }
   toPush.sort((a, b) => a - b);
+  queuedToPush.sort((a, b) => a - b);
+  crossingToPush.sort((a, b) => a - b);
   for (const list of Object.values(toPushOf)) list.sort((a, b) => a - b);
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
   const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
@@ -266,6 +286,7 @@ async function run(devices: number, workers: number): Promise<void> {
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
+      `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length})`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
       `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
