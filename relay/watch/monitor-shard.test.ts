@@ -50,6 +50,9 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
     expect(crossing).toMatchObject({ stepped: 1, early: 1, held: 0 });
     expect(crossing.saves[0]!.early).toBe(true);
     expect(handed(crossing).marks).toMatchObject({ BTCUSDT: 85_000 });
+    // A step's result crosses the worker boundary (postMessage) with its new fields: plain data.
+    expect(structuredClone(crossing)).toEqual(crossing);
+    expect(JSON.parse(JSON.stringify(crossing))).toEqual(crossing);
   });
 
   it('hands every held mark with the next step, newest per symbol, and never hands one twice', () => {
