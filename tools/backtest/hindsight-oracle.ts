@@ -4,6 +4,7 @@ import type { Account, Position } from '../../shared/engine/positions/account.ts
 import { EMPTY_MINUTE_MOVE, updateMinuteMove, worstMinuteMove, type MinuteMoveState } from '../../shared/engine/projection/minute-move.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import type { BacktestPath } from './backtest-paths.ts';
+import type { ProtectedOutcome } from './protected-run.ts';
 import { worstRiskRatio } from './static-margin-call.ts';
 import { act, capitalOf, EPISODE_MARGIN, hear, isDue, NEW_TRADER, observe, positionKey, type TraderRule, type TraderState } from './trader-model.ts';
 
@@ -85,15 +86,9 @@ export interface OraclePlan {
   readonly stopAt: number | null;
 }
 
-export interface OracleOutcome {
+/** What the protected trader's run reports (protected-run.ts), and the plan that gave it. */
+export interface OracleOutcome extends ProtectedOutcome {
   readonly plan: OraclePlan;
-  readonly trader: TraderState;
-  readonly liquidatedAt: number | null;
-  readonly account: Account;
-  readonly stopsPlaced: number;
-  readonly stopsFilled: number;
-  readonly stopsClosedQty: number;
-  readonly stopRealisedUsdt: number;
 }
 
 const NO_PUSH: OraclePlan = { firstPush: null, repeat: false, stopAt: null };
@@ -135,11 +130,11 @@ export function replayPlan(ctx: OracleContext, plan: OraclePlan, rule: TraderRul
   let stopsPlaced = 0;
   let stopsFilled = 0;
   let stopsClosedQty = 0;
-  let stopRealisedUsdt = 0;
+  let realisedUsdt = 0;
   if (start >= n || (ctx.liquidation !== null && ctx.liquidation <= start) || (due === null && plan.stopAt === null)) {
     const end = ctx.liquidation ?? n - 1;
     const liquidatedAt = ctx.liquidation === null ? null : (ctx.times[end] ?? 0);
-    return { plan, trader, liquidatedAt, account: ctx.accounts[end] ?? ctx.account0, stopsPlaced, stopsFilled, stopsClosedQty, stopRealisedUsdt };
+    return { plan, trader, liquidatedAt, account: ctx.accounts[end] ?? ctx.account0, stopsPlaced, stopsFilled, stopsClosedQty, realisedUsdt };
   }
   let account = ctx.accounts[start] ?? ctx.account0;
   for (let k = start; k < n; k += 1) {
@@ -149,7 +144,7 @@ export function replayPlan(ctx: OracleContext, plan: OraclePlan, rule: TraderRul
     const rho = worstRiskRatio(account, model);
     const level = plan.firstPush === null || k < plan.firstPush ? null : k === plan.firstPush ? PUSHED_LEVELS[0] : plan.repeat ? repeatLevel(trader, rho) : null;
     trader = observe(hear(trader, level === null ? [] : [level], t, rule), rho);
-    if (rho >= 1) return { plan, trader, liquidatedAt: t, account, stopsPlaced, stopsFilled, stopsClosedQty, stopRealisedUsdt };
+    if (rho >= 1) return { plan, trader, liquidatedAt: t, account, stopsPlaced, stopsFilled, stopsClosedQty, realisedUsdt };
     for (const stop of stops) {
       const mark = marks[stop.symbol];
       if (mark === undefined || (stop.falls ? mark > stop.trigger : mark < stop.trigger)) continue;
@@ -157,7 +152,7 @@ export function replayPlan(ctx: OracleContext, plan: OraclePlan, rule: TraderRul
       if (p === undefined) continue;
       const fill = stop.falls ? mark * (1 - DEFAULT_STOP_SLIPPAGE) : mark * (1 + DEFAULT_STOP_SLIPPAGE);
       const after = stopFill(account, p, fill, stop.qty);
-      stopRealisedUsdt += capitalOf(after.account) - capitalOf(account);
+      realisedUsdt += capitalOf(after.account) - capitalOf(account);
       stopsFilled += 1;
       stopsClosedQty += p.qty - (after.rest?.qty ?? 0);
       account = after.account;
@@ -167,7 +162,7 @@ export function replayPlan(ctx: OracleContext, plan: OraclePlan, rule: TraderRul
       const filled = mark !== undefined && (s.falls ? mark <= s.trigger : mark >= s.trigger);
       return !filled && account.positions.some((o) => o.symbol === s.symbol && o.side === s.side && o.qty > 0);
     });
-    if (stopsFilled > 0 && worstRiskRatio(account, model) >= 1) return { plan, trader, liquidatedAt: t, account, stopsPlaced, stopsFilled, stopsClosedQty, stopRealisedUsdt };
+    if (stopsFilled > 0 && worstRiskRatio(account, model) >= 1) return { plan, trader, liquidatedAt: t, account, stopsPlaced, stopsFilled, stopsClosedQty, realisedUsdt };
     if (k === plan.stopAt) {
       stops = stopsOn(account, ctx.moves[k] ?? {});
       stopsPlaced = stops.length;
@@ -178,7 +173,7 @@ export function replayPlan(ctx: OracleContext, plan: OraclePlan, rule: TraderRul
       account = done.account;
     }
   }
-  return { plan, trader, liquidatedAt: null, account, stopsPlaced, stopsFilled, stopsClosedQty, stopRealisedUsdt };
+  return { plan, trader, liquidatedAt: null, account, stopsPlaced, stopsFilled, stopsClosedQty, realisedUsdt };
 }
 
 /** What the trader gave: collateral added (top-up), or notional at entry closed by its reductions (reduce). */
@@ -190,8 +185,8 @@ function cost(ctx: OracleContext, o: OracleOutcome): number {
 /** Not liquidated first, then the cheapest; among stops, the one that realised the smallest loss. */
 function better(ctx: OracleContext, a: OracleOutcome, b: OracleOutcome): boolean {
   if ((a.liquidatedAt === null) !== (b.liquidatedAt === null)) return a.liquidatedAt === null;
-  const ca = cost(ctx, a) - a.stopRealisedUsdt;
-  const cb = cost(ctx, b) - b.stopRealisedUsdt;
+  const ca = cost(ctx, a) - a.realisedUsdt;
+  const cb = cost(ctx, b) - b.realisedUsdt;
   return ca < cb - 1e-9;
 }
 

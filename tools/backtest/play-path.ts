@@ -439,7 +439,7 @@ export function playPath(path: BacktestPath, recipe: AccountRecipe, options: Pla
     const rule = { delayMs: options.delayMs, targetRho: DEFAULT_TARGET, sizing: sizingRule };
     const { best, saveWindow } = oracleTrader(oracleCtx, rule);
     const asRun = (o: OracleOutcome, stops: boolean): PolicyOutcome => {
-      const placed = stops ? { placed: o.stopsPlaced, filled: o.stopsFilled, closedQty: o.stopsClosedQty, realisedUsdt: o.stopRealisedUsdt } : null;
+      const placed = stops ? { placed: o.stopsPlaced, filled: o.stopsFilled, closedQty: o.stopsClosedQty, realisedUsdt: o.realisedUsdt } : null;
       // The path and account the oracle itself played, so the fairness test sees what it met.
       return { ...runOf(oracleCtx.path, oracleCtx.account0, rule, o.trader, o.liquidatedAt, o.account, placed), ...none };
     };
