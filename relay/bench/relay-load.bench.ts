@@ -1,8 +1,9 @@
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
+import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../../tools/market-paths/scenarios.ts';
 import { demoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { silentLog } from '../relay-log.ts';
 import { startRelay } from '../start-relay.ts';
@@ -13,8 +14,11 @@ import { pushCostBench } from './push-cost.bench.ts';
 /**
  * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost | --load-only]` (also
  * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
- * on loopback, against the simulator's crash at speed 60 (in a child process) on all four venues, marks at each venue's
- * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms). N devices, 5 positions
+ * on loopback, against the simulator (in a child process) on all four venues, marks at each venue's
+ * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms), in two markets (`--markets=`):
+ * `stress`, the crash at speed 60 (a 12 % fall over 45 market minutes played in 45 s: every second's
+ * mark moves as far as a real minute's), and `flash`, the wick at real pace (8 % down within one real
+ * minute and back within three; the window opens half a minute before it). N devices, 5 positions
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
  * two of ~100 other perpetuals instead of the shorts, so symbols differ between devices), written
  * straight into the store, each with its own subscription at a local fake push service that checks
@@ -32,8 +36,31 @@ const argValue = (name: string): string | undefined => process.argv.find((a) => 
 const quick = process.argv.includes('--quick');
 const sizes = argValue('sizes')?.split(',').map(Number) ?? (quick ? [1_000] : [1_000, 5_000, 10_000]);
 const workerCounts = argValue('workers')?.split(',').map(Number) ?? [availableParallelism()];
-const seconds = Number(argValue('seconds') ?? (quick ? 25 : 40));
-const speed = Number(argValue('speed') ?? 60);
+/** A market the relay is measured in: a scenario, how fast it plays, and where the measured window opens. */
+interface Market {
+  readonly name: string;
+  readonly scenario: ScenarioName;
+  readonly speed: number;
+  /** At the window's start the simulator jumps to this minute of the scenario; null: it plays on from its start. */
+  readonly fromMin: number | null;
+  readonly seconds: number;
+  readonly what: string;
+}
+const MARKETS: Readonly<Record<string, Market>> = {
+  stress: { name: 'stress', scenario: 'crash', speed: 60, fromMin: null, seconds: quick ? 25 : 40, what: "the simulator's crash at speed 60 (a 12 % fall over 45 market minutes in 45 s)" },
+  flash: { name: 'flash', scenario: 'wick', speed: 1, fromMin: 9.5, seconds: 90, what: "the simulator's wick at real pace (8 % down within one minute, from half a minute before it)" },
+};
+const customScenario = argValue('scenario');
+if (customScenario !== undefined && !isScenarioName(customScenario)) throw new Error(`--scenario: one of ${SCENARIO_NAMES.join(', ')}`);
+/** `--scenario`, `--speed` or `--from-min` make one market of their own (defaults: the stress market's). */
+const markets: readonly Market[] =
+  customScenario !== undefined || argValue('speed') !== undefined || argValue('from-min') !== undefined
+    ? [{ name: 'custom', scenario: customScenario ?? 'crash', speed: Number(argValue('speed') ?? 60), fromMin: argValue('from-min') === undefined ? null : Number(argValue('from-min')), seconds: Number(argValue('seconds') ?? 40), what: 'as the flags say' }]
+    : (argValue('markets')?.split(',') ?? (quick ? ['stress'] : ['stress', 'flash'])).map((name) => {
+        const market = MARKETS[name];
+        if (market === undefined) throw new Error(`--markets: ${Object.keys(MARKETS).join(', ')}`);
+        return argValue('seconds') === undefined ? market : { ...market, seconds: Number(argValue('seconds')) };
+      });
 /** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
 const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
@@ -109,26 +136,24 @@ function cpuTicks(): { cores: { busy: number; total: number }[]; threads: Map<st
   return { cores, threads };
 }
 
-/** The simulator in a process of its own (`npm run sim`), so that its CPU is not counted as the relay's. */
-async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../../tools/simulator/main.ts'), '--scenario', 'crash', '--speed', String(speed), '--port', '0', '--quiet'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** The simulator in a process of its own (tools/test-support/simulator-process.ts), so that its CPU is not counted as the relay's. */
+async function startSimulatorProcess(market: Market): Promise<{ url: string; jumpToMin(minute: number): Promise<void>; close(): Promise<void> }> {
+  const child = fork(join(import.meta.dirname, '../../tools/test-support/simulator-process.ts'), [market.scenario, String(market.speed)], { execArgv: ['--import', 'tsx'] });
   const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /simulator: (http:\/\/[\d.:]+)/.exec(out);
-      if (m !== null) resolve(m[1]!);
-    });
+    child.once('message', (m: { url?: string }) => m.url !== undefined && resolve(m.url));
     child.once('exit', (code) => reject(new Error(`the simulator exited (${code})`)));
   });
   return {
     url,
+    jumpToMin: (minute) =>
+      new Promise<void>((resolve) => {
+        child.once('message', () => resolve());
+        child.send({ jumpToMin: minute });
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        child.send('close');
       }),
   };
 }
@@ -169,9 +194,10 @@ async function startPushServiceProcess(count: number): Promise<PushServiceProces
   };
 }
 
-async function run(devices: number, workers: number): Promise<void> {
+async function run(devices: number, workers: number, market: Market): Promise<void> {
+  const { seconds } = market;
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
-  const sim = await startSimulatorProcess();
+  const sim = await startSimulatorProcess(market);
   const service = await startPushServiceProcess(devices);
   const index = (await (await fetch(`${sim.url}/binance/fapi/v1/premiumIndex`)).json()) as { symbol: string; markPrice: string }[];
   const extras = index
@@ -199,6 +225,7 @@ async function run(devices: number, workers: number): Promise<void> {
   );
   const loadMs = performance.now() - loadStart;
   const counts = relay.watcher.counts();
+  if (market.fromMin !== null) await sim.jumpToMin(market.fromMin);
   const load0 = loadavg()[0]!;
   const cpu0 = process.cpuUsage();
   const ticks0 = cpuTicks();
@@ -282,7 +309,7 @@ async function run(devices: number, workers: number): Promise<void> {
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
   console.log(
     [
-      `${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
+      `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
@@ -303,6 +330,8 @@ async function run(devices: number, workers: number): Promise<void> {
 console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
 if (!process.argv.includes('--load-only')) await pushCostBench();
 if (!process.argv.includes('--push-cost')) {
-  console.log(`relay load bench: the simulator's crash at speed ${speed}, four venues at their mark rates, ${seconds} s per run`);
-  for (const workers of workerCounts) for (const n of sizes) await run(n, workers);
+  for (const market of markets) {
+    console.log(`relay load bench, market ${market.name}: ${market.what}, four venues at their mark rates, ${market.seconds} s per run`);
+    for (const workers of workerCounts) for (const n of sizes) await run(n, workers, market);
+  }
 }

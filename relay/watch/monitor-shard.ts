@@ -111,6 +111,11 @@ interface Watched {
   readonly held: Map<string, FeedEvent>;
   /** When the oldest of the held marks' batches arrived. */
   heldSinceMs: number;
+  /**
+   * When the first frame of the batch it was last stepped with arrived. The calm cadence counts in the
+   * venue's ticks, not in hand-off times, which jitter with the shares' load: a hand-off 0.85 s after
+   * the one before would otherwise hold a due monitor's marks for a whole extra second.
+   */
   steppedAtMs: number;
 }
 
@@ -321,7 +326,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         }
         stepped += 1;
         if (leaves) early += 1;
-        w.steppedAtMs = nowMs;
+        w.steppedAtMs = firstEventAtMs;
         if (decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
         const snapshot = snapshotLiveMonitor(w.live);
         if (snapshot === null) return;
@@ -347,7 +352,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         if (mine.length === 0 && w.held.size === 0) continue;
         const leaves = calmEveryMs > 0 && (w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price)));
         if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves);
-        else if (nowMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
+        else if (firstEventAtMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
         else hold(w, mine);
       }
       // At least one a batch, so that a tight budget slows the calm cadence but never stops it.

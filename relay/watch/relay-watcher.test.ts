@@ -52,14 +52,14 @@ const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtem
 let openStore: () => Promise<RelayStore> = sqliteStore;
 
 // calmEveryMs 0: every batch steps every monitor of its symbols (the calm cadence has its own tests, monitor-shard.test.ts).
-async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000, windowMs = 0, calmEveryMs = 0): Promise<void> {
+async function open(workers: number, timers: Pick<typeof systemClock, 'setTimer'> = systemClock, saveEveryMs = 60_000, windowMs = 0, calmEveryMs = 0, clock: () => number = Date.now): Promise<void> {
   store = await openStore();
   feeds = new Map();
   batches = [];
   watcher = relayWatcher({
     store,
     log: { info: () => undefined, error: (message, fields) => console.error(message, fields) },
-    clock: Date.now,
+    clock,
     timers,
     saveEveryMs,
     calmEveryMs,
@@ -207,6 +207,25 @@ describe('relayWatcher batches', () => {
     await waitFor('the second batch', () => batches.length >= 2);
     expect(batches[1]!.windowHeldMs).toBeGreaterThan(50_000);
     expect(batches[1]!.windowHeldMs).toBeLessThanOrEqual(60_000 - 20);
+  });
+
+  it('counts the window from the venue tick of the batch before, so a late hand-off does not hold the next tick back', async () => {
+    const timers = manualTimers();
+    let now = 1_000_000;
+    await open(0, timers, 60_000, 1_000, 0, () => now);
+    await device(idIn(true));
+    const t = 1_764_000_100_000;
+    mark('BTCUSDT', 97_000, t);
+    // The share takes the first tick 600 ms late (busy with the batch before, or a slow machine).
+    now += 600;
+    timers.fire();
+    await waitFor('the first batch', () => batches.length >= 1);
+    // The next tick, one venue interval after the first: the window opened with it.
+    now += 400;
+    mark('BTCUSDT', 96_000, t + 1_000);
+    timers.fire();
+    await waitFor('the second batch', () => batches.length >= 2);
+    expect(batches[1]!.windowHeldMs).toBe(0);
   });
 });
 

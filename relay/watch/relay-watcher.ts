@@ -114,7 +114,12 @@ interface Lane {
   /** What the window added to the running timer's delay (BatchReport.windowHeldMs). */
   timerHeldMs: number;
   busy: boolean;
-  lastHandedAtMs: number;
+  /**
+   * The first event of the batch handed last. The window runs from the venue's tick, not from when the
+   * share took the batch: counted from a late hand-off (a busy share), it held every later tick back by
+   * as much, a phase lag that lasted (up to a whole window in the load bench).
+   */
+  lastFirstEventAtMs: number;
 }
 
 interface VenueWatch {
@@ -181,7 +186,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   function venueWatch(venue: VenueId): VenueWatch {
     let v = venues.get(venue);
     if (v !== undefined) return v;
-    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, timerHeldMs: 0, busy: false, lastHandedAtMs: -Infinity }));
+    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, timerHeldMs: 0, busy: false, lastFirstEventAtMs: -Infinity }));
     const feed = options.openFeed(venue, [], (event) => {
       if (stopped) return;
       const now = clock();
@@ -208,9 +213,10 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   function schedule(venue: VenueId, lane: Lane): void {
     if (stopped || lane.busy || lane.timer !== null || lane.pending.length === 0) return;
     const now = clock();
-    const delay = Math.max(gatherMs, lane.lastHandedAtMs + options.windowMs(venue) - now);
+    const opensAtMs = lane.lastFirstEventAtMs + options.windowMs(venue);
+    const delay = Math.max(gatherMs, opensAtMs - now);
     // What the window adds beyond the gather of the batch's first event (or beyond now, after a busy share).
-    lane.timerHeldMs = Math.max(0, lane.lastHandedAtMs + options.windowMs(venue) - Math.max(now, (lane.pending[0]?.firstEventAtMs ?? now) + gatherMs));
+    lane.timerHeldMs = Math.max(0, opensAtMs - Math.max(now, (lane.pending[0]?.firstEventAtMs ?? now) + gatherMs));
     lane.timer = options.timers.setTimer(delay, () => {
       lane.timer = null;
       hand(venue, lane, lane.timerHeldMs);
@@ -223,7 +229,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     if (v === undefined || batch === undefined || stopped) return;
     lane.busy = true;
     const handedAtMs = clock();
-    lane.lastHandedAtMs = handedAtMs;
+    lane.lastFirstEventAtMs = batch.firstEventAtMs;
     const share = shares[lane.share]!;
     const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs).then(
       (result) => {
