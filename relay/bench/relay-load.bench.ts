@@ -18,7 +18,7 @@ import { pushCostBench } from './push-cost.bench.ts';
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms), in two markets (`--markets=`):
  * `stress`, the crash at speed 60 (a 12 % fall over 45 market minutes played in 45 s: every second's
  * mark moves as far as a real minute's), and `flash`, the wick at real pace (8 % down within one real
- * minute and back within three; the window opens half a minute before it). N devices, 5 positions
+ * minute and back within three; the window opens 15 s before it). N devices, 5 positions
  * each (the venue's demo account scaled per device, plus two isolated shorts; Binance devices hold
  * two of ~100 other perpetuals instead of the shorts, so symbols differ between devices), written
  * straight into the store, each with its own subscription at a local fake push service that checks
@@ -48,7 +48,7 @@ interface Market {
 }
 const MARKETS: Readonly<Record<string, Market>> = {
   stress: { name: 'stress', scenario: 'crash', speed: 60, fromMin: null, seconds: quick ? 25 : 40, what: "the simulator's crash at speed 60 (a 12 % fall over 45 market minutes in 45 s)" },
-  flash: { name: 'flash', scenario: 'wick', speed: 1, fromMin: 9.5, seconds: 90, what: "the simulator's wick at real pace (8 % down within one minute, from half a minute before it)" },
+  flash: { name: 'flash', scenario: 'wick', speed: 1, fromMin: 9.75, seconds: 120, what: "the simulator's wick at real pace (8 % down within one minute and back within three; the window opens 15 s before it)" },
 };
 const customScenario = argValue('scenario');
 if (customScenario !== undefined && !isScenarioName(customScenario)) throw new Error(`--scenario: one of ${SCENARIO_NAMES.join(', ')}`);
@@ -305,6 +305,10 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     .filter((t) => t.share >= 3)
     .sort((a, b) => b.share - a.share);
   const mainShare = threads.find((t) => t.name === 'main')?.share ?? 0;
+  // The queue over the run, per 10 s: pushes queued by the batches, and received by the push service.
+  const buckets = Array.from({ length: Math.ceil(wallMs / 10_000) }, () => ({ queued: 0, received: 0 }));
+  for (const r of reports) if (r.doneAtMs >= t0 && r.doneAtMs < t0 + wallMs) buckets[Math.floor((r.doneAtMs - t0) / 10_000)]!.queued += r.queued;
+  for (const p of service.received) if (p.receivedAtMs >= t0 && p.receivedAtMs < t0 + wallMs) buckets[Math.floor((p.receivedAtMs - t0) / 10_000)]!.received += 1;
   const pushesInRun = service.received.filter((p) => p.receivedAtMs >= t0 && p.receivedAtMs <= t0 + wallMs).length;
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
   console.log(
@@ -314,6 +318,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
       `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length})`,
+      `  per 10 s, queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
       `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
