@@ -65,6 +65,8 @@ const markets: readonly Market[] =
 const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
 const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
+/** Over time, calm steps take at most this share of a monitor thread (monitor-shard.ts). */
+const calmShare = Number(argValue('calm-share') ?? 1);
 
 const VENUE_SHARE: readonly [VenueId, number][] = [
   ['binance', 0.4],
@@ -220,7 +222,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const reports: BatchReport[] = [];
   const loadStart = performance.now();
   const relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, calmBudgetMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, calmBudgetMs, calmShare, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r) },
   );
   const loadMs = performance.now() - loadStart;
@@ -230,7 +232,14 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const cpu0 = process.cpuUsage();
   const ticks0 = cpuTicks();
   const t0 = Date.now();
+  // The process's CPU at every 10 s of the run: the averages hide the burst, when the cores are busiest.
+  const cpuAt: number[] = [];
+  const sampler = setInterval(() => {
+    const c = process.cpuUsage(cpu0);
+    cpuAt.push((c.user + c.system) / 1000);
+  }, 10_000);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
   const ticks1 = cpuTicks();
   const wallMs = Date.now() - t0;
@@ -306,8 +315,11 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     .sort((a, b) => b.share - a.share);
   const mainShare = threads.find((t) => t.name === 'main')?.share ?? 0;
   // The queue over the run, per 10 s: pushes queued by the batches, and received by the push service.
-  const buckets = Array.from({ length: Math.ceil(wallMs / 10_000) }, () => ({ queued: 0, received: 0 }));
-  for (const r of reports) if (r.doneAtMs >= t0 && r.doneAtMs < t0 + wallMs) buckets[Math.floor((r.doneAtMs - t0) / 10_000)]!.queued += r.queued;
+  const buckets = Array.from({ length: Math.ceil(wallMs / 10_000) }, (_, i) => ({ queued: 0, received: 0, steps: 0, cpuMs: (cpuAt[i] ?? NaN) - (i === 0 ? 0 : (cpuAt[i - 1] ?? NaN)) }));
+  for (const r of reports) {
+    if (r.doneAtMs >= t0 && r.doneAtMs < t0 + wallMs) buckets[Math.floor((r.doneAtMs - t0) / 10_000)]!.queued += r.queued;
+    if (r.handedAtMs >= t0 && r.handedAtMs < t0 + wallMs) buckets[Math.floor((r.handedAtMs - t0) / 10_000)]!.steps += r.monitors;
+  }
   for (const p of service.received) if (p.receivedAtMs >= t0 && p.receivedAtMs < t0 + wallMs) buckets[Math.floor((p.receivedAtMs - t0) / 10_000)]!.received += 1;
   const pushesInRun = service.received.filter((p) => p.receivedAtMs >= t0 && p.receivedAtMs <= t0 + wallMs).length;
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
@@ -318,10 +330,11 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
       `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length})`,
-      `  per 10 s, queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
+      `  per 10 s, pushes queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
+      `  per 10 s, monitor steps / process CPU (% of a core): ${buckets.map((b) => `${b.steps}/${f(b.cpuMs / 100)}`).join(', ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
-      `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
+      `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch, ${calmShare} of a thread: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
