@@ -51,7 +51,9 @@ const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((api) => { (api.regis
 
 export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void }): ShardHandle {
   const { log, onFailed, ...data } = options;
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, execArgv: [] });
+  // Profiling flags pass on (`node --cpu-prof --cpu-prof-dir=D`: one profile per thread); nothing else does.
+  const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
+  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, execArgv });
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let closing = false;
