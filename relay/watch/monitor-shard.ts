@@ -233,14 +233,16 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         next.push(known);
         continue;
       }
+      const savedState = saved.get(account.accountId);
       const w: Watched = {
         deviceId,
         account,
         takenAtMs: read.takenAtMs,
         config: configOf(account),
-        live: restored(deviceId, account.accountId, saved.get(account.accountId)),
+        live: restored(deviceId, account.accountId, savedState),
         accountChanged: true,
-        savedAtMs: nowMs,
+        // A monitor with nothing in the store is saved at its first step, pushes or not.
+        savedAtMs: savedState === undefined ? Number.NEGATIVE_INFINITY : nowMs,
         band: null,
         held: new Map(),
         heldSinceMs: nowMs,
@@ -322,12 +324,16 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         stepped += 1;
         if (leaves) early += 1;
         w.steppedAtMs = nowMs;
-        if (decisions.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
+        const context = { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs };
+        const pushes = decisions.length === 0 ? [] : alertPushes(decisions, context);
+        // Only what is pushed must be durable before the push (with it, in one transaction). A step whose
+        // decisions push nothing (a badge, a resolve: 40 % of the saves in the crash, 6 KB each) waits for
+        // the periodic save: a restart restores the last pushed state and the next marks make those
+        // decisions again, under the same ids, and they push nothing either.
+        if (pushes.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
         const snapshot = snapshotLiveMonitor(w.live);
         if (snapshot === null) return;
         w.savedAtMs = nowMs;
-        const context = { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs };
-        const pushes = alertPushes(decisions, context);
         const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
         saves.push({
           monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs },
