@@ -99,6 +99,17 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
     expect(handed(crossing, stepped).markedAt).toMatchObject({ BTCUSDT: T + 1_000, ETHUSDT: T + 1_100 });
   });
 
+  it('keeps its band through calm steps (same exposure, marks inside it) and rebuilds it after a band-leaving one', () => {
+    feedMarks.clear();
+    const shard = shardWithDemo(1_000);
+    batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
+    // A calm step (due at the cadence, the mark inside the band): the band is kept, so a crossing is still seen.
+    expect(batch(shard, 1_000, { BTCUSDT: 96_990 }, T + 1_000)).toMatchObject({ stepped: 1, early: 0 });
+    expect(batch(shard, 1_100, { BTCUSDT: 85_000 }, T + 1_100)).toMatchObject({ stepped: 1, early: 1 });
+    // The band is rebuilt at 85 000: a tick next to it is inside, kept for the calm step (the old band would step it again).
+    expect(batch(shard, 1_200, { BTCUSDT: 84_990 }, T + 1_200)).toMatchObject({ stepped: 0, held: 1 });
+  });
+
   it('with calmEveryMs 0 steps every monitor of the batch, as before', () => {
     feedMarks.clear();
     const shard = shardWithDemo(0);
