@@ -122,6 +122,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
     // A push retried "now" (Retry-After: 0) waits for the next drain rather than spinning in this one.
     const tried = new Set<number>();
     const inFlight = new Set<Promise<void>>();
+    let wake: (() => void) | null = null;
     const done: PushMark[] = [];
     let retried = 0;
     const mark = async (count: number): Promise<void> => {
@@ -139,7 +140,10 @@ export function pushSender(options: PushSenderOptions): PushSender {
             log.error('push failed', { pushId: push.id, error: String(error) });
           },
         )
-        .finally(() => inFlight.delete(task));
+        .finally(() => {
+          inFlight.delete(task);
+          wake?.();
+        });
       inFlight.add(task);
     };
     try {
@@ -160,7 +164,10 @@ export function pushSender(options: PushSenderOptions): PushSender {
           await mark(done.length);
           return posted;
         }
-        await Promise.race(inFlight);
+        // Woken by the next post to finish (not Promise.race over the window: that hangs one more
+        // reaction on every post in flight at each finish, ~128 per push in a backlog).
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
         while (done.length >= roundSize) await mark(roundSize);
       }
     } catch (error) {

@@ -29,6 +29,10 @@ const MIGRATIONS: readonly string[] = [
   // A new push replaces its device's pending ones with its Topic: found by this index, not by scanning
   // every pending push (which made queueing quadratic in the backlog: 11 ms of CPU a push at 10,000 devices).
   `CREATE INDEX pushes_topic ON pushes (device_id, topic_key, status);`,
+  // Due pushes are read urgent first, then oldest (`duePushes`): in that order from this index, instead of
+  // every pending push sorted at each read (4-11 ms a read with a backlog of thousands at 10,000 devices).
+  `DROP INDEX pushes_due;
+   CREATE INDEX pushes_due_order ON pushes (status, (CASE urgency WHEN 'high' THEN 0 ELSE 1 END), next_at_ms, id);`,
 ];
 
 const MIGRATION_LOCK = 7_204_519;

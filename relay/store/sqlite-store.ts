@@ -28,6 +28,10 @@ const MIGRATIONS: readonly string[] = [
   // A new push replaces its device's pending ones with its Topic: found by this index, not by scanning
   // every pending push (which made queueing quadratic in the backlog: 11 ms of CPU a push at 10,000 devices).
   `CREATE INDEX pushes_topic ON pushes (device_id, topic_key, status);`,
+  // Due pushes are read urgent first, then oldest (`duePushes`): in that order from this index, instead of
+  // every pending push sorted at each read (4-11 ms a read with a backlog of thousands at 10,000 devices).
+  `DROP INDEX pushes_due;
+   CREATE INDEX pushes_due_order ON pushes (status, (CASE urgency WHEN 'high' THEN 0 ELSE 1 END), next_at_ms, id);`,
 ];
 
 interface PushRow {
@@ -75,6 +79,11 @@ const queued = (r: PushRow): QueuedPush => ({
   attempts: r.attempts,
   nextAtMs: r.next_at_ms,
 });
+
+/** Due pushes, urgent first, then oldest: read in that order from `pushes_due_order`, never sorted. */
+export const DUE_PUSHES_SQL = `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
+  WHERE p.status = 'pending' AND p.next_at_ms <= ? AND (? = 0 OR d.shard_hash % ? = ?)
+  ORDER BY CASE p.urgency WHEN 'high' THEN 0 ELSE 1 END, p.next_at_ms, p.id LIMIT ?`;
 
 /** `(count, count, index)` for the `(? = 0 OR shard_hash % ? = ?)` filter; count 0 means every device. */
 const shardArgs = (shard: Shard | null): [number, number, number] => (shard === null ? [0, 1, 0] : [shard.count, shard.count, shard.index]);
@@ -137,9 +146,24 @@ export function openSqliteStore(file: string): RelayStore {
     for (const m of marks) markPush.run(m);
   });
 
+  // Prepared once: preparing a statement per call was 5 % of the relay's main thread in the crash.
+  const insertDevice = db.prepare('INSERT INTO devices (id, shard_hash, token_hash, created_at_ms, subscription, vapid_jwk, subject) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const selectDevice = db.prepare('SELECT * FROM devices WHERE id = ?');
+  const deleteDevice = db.prepare('DELETE FROM devices WHERE id = ?');
+  const updateSubscription = db.prepare('UPDATE devices SET subscription = ? WHERE id = ?');
+  const selectDevices = db.prepare('SELECT * FROM devices WHERE (? = 0 OR shard_hash % ? = ?) ORDER BY id');
+  const upsertSnapshot = db.prepare(
+    `INSERT INTO snapshots (device_id, body, received_at_ms) VALUES (?, ?, ?)
+     ON CONFLICT (device_id) DO UPDATE SET body = excluded.body, received_at_ms = excluded.received_at_ms`,
+  );
+  const selectSnapshot = db.prepare('SELECT device_id, body, received_at_ms FROM snapshots WHERE device_id = ?');
+  const selectMonitors = db.prepare('SELECT * FROM monitors WHERE device_id = ? ORDER BY account_id');
+  const selectDue = db.prepare(DUE_PUSHES_SQL);
+  const selectPushes = db.prepare('SELECT * FROM pushes WHERE device_id = ? ORDER BY id');
+
   return {
     async createDevice(d) {
-      db.prepare('INSERT INTO devices (id, shard_hash, token_hash, created_at_ms, subscription, vapid_jwk, subject) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      insertDevice.run(
         d.id,
         deviceHash(d.id),
         d.tokenHash,
@@ -150,27 +174,24 @@ export function openSqliteStore(file: string): RelayStore {
       );
     },
     async device(id) {
-      const row = db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+      const row = selectDevice.get(id) as DeviceRow | undefined;
       return row === undefined ? null : device(row);
     },
     async deleteDevice(id) {
-      db.prepare('DELETE FROM devices WHERE id = ?').run(id);
+      deleteDevice.run(id);
     },
     async updateSubscription(id, subscription) {
-      db.prepare('UPDATE devices SET subscription = ? WHERE id = ?').run(subscription, id);
+      updateSubscription.run(subscription, id);
     },
     async devices(shard) {
-      const rows = db.prepare('SELECT * FROM devices WHERE (? = 0 OR shard_hash % ? = ?) ORDER BY id').all(...shardArgs(shard)) as DeviceRow[];
+      const rows = selectDevices.all(...shardArgs(shard)) as DeviceRow[];
       return rows.map(device);
     },
     async putSnapshot(s) {
-      db.prepare(
-        `INSERT INTO snapshots (device_id, body, received_at_ms) VALUES (?, ?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET body = excluded.body, received_at_ms = excluded.received_at_ms`,
-      ).run(s.deviceId, s.body, s.receivedAtMs);
+      upsertSnapshot.run(s.deviceId, s.body, s.receivedAtMs);
     },
     async snapshot(deviceId) {
-      const row = db.prepare('SELECT device_id, body, received_at_ms FROM snapshots WHERE device_id = ?').get(deviceId) as
+      const row = selectSnapshot.get(deviceId) as
         | { device_id: string; body: string; received_at_ms: number }
         | undefined;
       return row === undefined ? null : { deviceId: row.device_id, body: row.body, receivedAtMs: row.received_at_ms };
@@ -182,7 +203,7 @@ export function openSqliteStore(file: string): RelayStore {
       return saves.length === 0 ? 0 : saveBatch(saves);
     },
     async monitors(deviceId) {
-      const rows = db.prepare('SELECT * FROM monitors WHERE device_id = ? ORDER BY account_id').all(deviceId) as {
+      const rows = selectMonitors.all(deviceId) as {
         device_id: string;
         account_id: string;
         state: string;
@@ -191,20 +212,14 @@ export function openSqliteStore(file: string): RelayStore {
       return rows.map((r) => ({ deviceId: r.device_id, accountId: r.account_id, state: r.state, savedAtMs: r.saved_at_ms }));
     },
     async duePushes(nowMs, limit, shard) {
-      const rows = db
-        .prepare(
-          `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
-           WHERE p.status = 'pending' AND p.next_at_ms <= ? AND (? = 0 OR d.shard_hash % ? = ?)
-           ORDER BY CASE p.urgency WHEN 'high' THEN 0 ELSE 1 END, p.next_at_ms, p.id LIMIT ?`,
-        )
-        .all(nowMs, ...shardArgs(shard), limit) as PushRow[];
+      const rows = selectDue.all(nowMs, ...shardArgs(shard), limit) as PushRow[];
       return rows.map(queued);
     },
     async markPushes(marks) {
       if (marks.length > 0) markPushes(marks);
     },
     async pushes(deviceId) {
-      return (db.prepare('SELECT * FROM pushes WHERE device_id = ? ORDER BY id').all(deviceId) as PushRow[]).map(queued);
+      return (selectPushes.all(deviceId) as PushRow[]).map(queued);
     },
     async close() {
       db.close();

@@ -124,10 +124,53 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
     expect(calm).toBeLessThan(20 * 10);
   });
 
+  it('keeps its band through calm steps (same exposure, marks inside it) and rebuilds it after a band-leaving one', () => {
+    feedMarks.clear();
+    const shard = shardWithDemo(1_000);
+    batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
+    // A calm step (due at the cadence, the mark inside the band): the band is kept, so a crossing is still seen.
+    expect(batch(shard, 1_000, { BTCUSDT: 96_990 }, T + 1_000)).toMatchObject({ stepped: 1, early: 0 });
+    expect(batch(shard, 1_100, { BTCUSDT: 85_000 }, T + 1_100)).toMatchObject({ stepped: 1, early: 1 });
+    // The band is rebuilt at 85 000: a tick next to it is inside, kept for the calm step (the old band would step it again).
+    expect(batch(shard, 1_200, { BTCUSDT: 84_990 }, T + 1_200)).toMatchObject({ stepped: 0, held: 1 });
+  });
+
   it('with calmEveryMs 0 steps every monitor of the batch, as before', () => {
     feedMarks.clear();
     const shard = shardWithDemo(0);
     batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
     expect(batch(shard, 100, { BTCUSDT: 96_990 }, T + 100)).toMatchObject({ stepped: 1, early: 0, held: 0 });
+  });
+});
+
+describe('monitorShard: what is saved (only what is pushed must be durable before the push)', () => {
+  it('saves a new monitor at its first step and a step that pushes; a step whose decisions push nothing waits for the periodic save', () => {
+    feedMarks.clear();
+    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
+    const body = JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account: binanceDemoAccountJson() }] });
+    shard.load([{ deviceId: 'dev', body, monitors: null }], 0);
+    // Nothing in the store yet: saved at its first step, though nothing is pushed.
+    const first = batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
+    expect(first.saves.map((x) => x.pushes.length)).toEqual([0]);
+    // BTC down 12 %: a margin call pushed, saved with its push (one transaction).
+    const call = batch(shard, 2_000, { BTCUSDT: 85_000 }, T + 2_000);
+    expect(call.saves).toHaveLength(1);
+    expect(call.saves[0]!.pushes.length).toBeGreaterThan(0);
+    const pushedState = call.saves[0]!.monitor.state;
+    // Back up: the alert resolves (a decision, no push): stepped, not saved.
+    const resolved = batch(shard, 4_000, { BTCUSDT: 97_000 }, T + 4_000);
+    expect(resolved).toMatchObject({ stepped: 1, saves: [] });
+    // A minute after the last save, a step is saved again, pushes or not, at the newest state.
+    const periodic = batch(shard, 62_500, { BTCUSDT: 96_000 }, T + 62_500);
+    expect(periodic.saves).toHaveLength(1);
+    expect(periodic.saves[0]!.pushes).toEqual([]);
+    expect(periodic.saves[0]!.monitor.state).not.toBe(pushedState);
+
+    // Restored from that pushed state (a restart), its first step pushes nothing and is not saved.
+    feedMarks.clear();
+    const restarted = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
+    restarted.load([{ deviceId: 'dev', body, monitors: [{ accountId: 'binance:main', state: pushedState }] }], 5_000);
+    const again = batch(restarted, 5_000, { BTCUSDT: 85_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T + 2_100);
+    expect(again).toMatchObject({ stepped: 1, saves: [] });
   });
 });
