@@ -121,47 +121,69 @@ export function quadraticForm(correlation: ArrayLike<number>, x: ArrayLike<numbe
  * sums are the ones the pairwise expressions add, grouped differently: the last digits can differ from
  * the pairwise form (buffer-reach.test.ts bounds it to 1e-12 relative).
  */
-function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier & { at(distance: number): Barrier } {
+function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): BufferBarrier {
   const n = p.symbols.length;
-  const { curves, integrated, correlation } = p;
-  const w = new Float64Array(n);
-  const gu = new Float64Array(n);
-  const rates = new Float64Array(n);
-  const fill = (t: number) => integratedVariances(curves, t, integrated);
+  return new BufferBarrier({ p, grad, w: new Float64Array(n), gu: new Float64Array(n), rates: new Float64Array(n), known: new Map() }, distance);
+}
+
+/** What the linear barrier and the exact one (`at`) share: the inputs, the scratch arrays, the variances asked. */
+interface BarrierState {
+  readonly p: Prepared;
+  readonly grad: Float64Array;
+  readonly w: Float64Array;
+  readonly gu: Float64Array;
+  readonly rates: Float64Array;
   // The variance is a function of t alone: the linear barrier's look at the longest horizon and the
   // exact barrier's (at) share it, and each horizon is asked for once per tier.
-  const known = new Map<number, number>();
-  const variance = (t: number): number => {
+  readonly known: Map<number, number>;
+}
+
+/**
+ * A class, not a record of closures: one per pool tier per evaluation, and under tsx (the relay) every
+ * closure made at run time is also an `Object.defineProperty` of its name. Methods only, no getters.
+ */
+class BufferBarrier implements Barrier {
+  constructor(
+    private readonly state: BarrierState,
+    readonly distance: number,
+  ) {}
+
+  at(other: number): BufferBarrier {
+    return new BufferBarrier(this.state, other);
+  }
+
+  variance(t: number): number {
+    const { p, grad, w, known } = this.state;
     let v = known.get(t);
     if (v === undefined) {
-      fill(t);
+      const n = p.symbols.length;
+      const { integrated, correlation } = p;
+      integratedVariances(p.curves, t, integrated);
       for (let a = 0; a < n; a += 1) w[a] = (grad[a] as number) * Math.sqrt(integrated[a] as number);
       v = Math.max(0, quadraticForm(correlation, w, n));
       known.set(t, v);
     }
     return v;
-  };
-  const barrier = {
-    distance,
-    variance,
-    at: (other: number) => ({ ...barrier, distance: other }),
-    rate: (t: number) => {
-      fill(t);
-      varianceRates(curves, t, rates);
-      let flat = true;
-      for (let a = 0; a < n; a += 1) {
-        const ia = integrated[a] as number;
-        if (!(ia > 0)) flat = false;
-        const root = Math.sqrt(ia);
-        w[a] = (grad[a] as number) * root;
-        gu[a] = ((grad[a] as number) * (rates[a] as number)) / (2 * root);
-      }
-      // At t = 0 (no variance yet) the pairs have no rate, only each symbol its own: the general form.
-      const r = flat ? 2 * symmetricForm(correlation, gu, w, n) : rateAtZero(p, grad, t);
-      return Math.max(r, 1e-300);
-    },
-  };
-  return barrier;
+  }
+
+  rate(t: number): number {
+    const { p, grad, w, gu, rates } = this.state;
+    const n = p.symbols.length;
+    const { curves, integrated, correlation } = p;
+    integratedVariances(curves, t, integrated);
+    varianceRates(curves, t, rates);
+    let flat = true;
+    for (let a = 0; a < n; a += 1) {
+      const ia = integrated[a] as number;
+      if (!(ia > 0)) flat = false;
+      const root = Math.sqrt(ia);
+      w[a] = (grad[a] as number) * root;
+      gu[a] = ((grad[a] as number) * (rates[a] as number)) / (2 * root);
+    }
+    // At t = 0 (no variance yet) the pairs have no rate, only each symbol its own: the general form.
+    const r = flat ? 2 * symmetricForm(correlation, gu, w, n) : rateAtZero(p, grad, t);
+    return Math.max(r, 1e-300);
+  }
 }
 
 /** The rate pair by pair, for a horizon at which some symbol has no variance yet. */

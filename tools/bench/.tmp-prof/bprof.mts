@@ -1,0 +1,15 @@
+import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+const root = process.argv[2]!;
+const out = `/work/wt/hotpath4/tools/bench/.tmp-prof/run-${process.pid}.mjs`;
+await build({ entryPoints: [`${root}/tools/bench/live-path-run.ts`], bundle: true, format: 'esm', platform: 'node', target: 'es2022', outfile: out, logLevel: 'error' });
+const run = (await import(pathToFileURL(out).href)) as typeof import('/work/wt/hotpath4/tools/bench/live-path-run.ts');
+const { liveBench } = await import(`${root}/tools/bench/live-path-frames.ts`);
+const n = Number(process.argv[3]); const venue = process.argv[4]; const rounds = Number(process.argv[5]);
+const { coalesced } = run.livePaths(venue as never);
+const bench = liveBench(n, run.WARM_SECONDS + 30, venue);
+const go = run.secondBySecond(run.warmLive(bench.feedState, bench.seconds, coalesced), bench.seconds.slice(run.WARM_SECONDS), coalesced);
+const from = process.cpuUsage();
+for (let i = 0; i < rounds; i += 1) go();
+const s = process.cpuUsage(from);
+console.log(`${venue} ${n}: ${((s.user + s.system) / rounds).toFixed(1)} us per second of data`);

@@ -1,0 +1,1 @@
+import * as roots from '../../../shared/engine/margin/piecewise-linear-roots.ts';
