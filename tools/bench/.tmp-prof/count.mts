@@ -1,1 +1,0 @@
-import * as roots from '../../../shared/engine/margin/piecewise-linear-roots.ts';
