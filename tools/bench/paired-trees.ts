@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BenchVenue } from './live-path-frames.ts';
+import { bundledLivePath } from './bundled-live-path.ts';
 import { pairedRatio } from './measure.ts';
 
 /**
@@ -9,17 +10,23 @@ import { pairedRatio } from './measure.ts';
  * and a node_modules link) against this tree's, on the same frames, each timed against JSON.parse and
  * against each other, rounds interleaved (measure.ts).
  *
- *   npx tsx tools/bench/paired-trees.ts --before=/tmp/before [--positions=5,50,200] [--venues=binance] [--all-symbols=400]
+ *   npx tsx tools/bench/paired-trees.ts --before=/tmp/before [--positions=5,50,200] [--venues=binance] [--all-symbols=400] [--bundled]
  *
  * `--all-symbols=N` feeds Binance's `!markPrice@arr@1s` instead of per-symbol frames: one frame a second
- * carrying N listed symbols, the account's among them (the suite's heavy case).
+ * carrying N listed symbols, the account's among them (the suite's heavy case). `--bundled` times both
+ * trees' paths bundled as the homes bundle them (bundled-live-path.ts: esbuild, no tsx `__name`).
  */
 const arg = (name: string): string | undefined => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const beforeDir = arg('before');
 if (beforeDir === undefined) throw new Error('--before=<folder of the older checkout> is required');
+const bundled = process.argv.includes('--bundled');
 const treeModules = async (root: string) => {
-  const at = (file: string) => pathToFileURL(join(isAbsolute(root) ? root : resolve(root), 'tools/bench', file)).href;
-  return { run: (await import(at('live-path-run.ts'))) as typeof import('./live-path-run.ts'), frames: (await import(at('live-path-frames.ts'))) as typeof import('./live-path-frames.ts') };
+  const full = isAbsolute(root) ? root : resolve(root);
+  const at = (file: string) => pathToFileURL(join(full, 'tools/bench', file)).href;
+  return {
+    run: bundled ? await bundledLivePath(full) : ((await import(at('live-path-run.ts'))) as typeof import('./live-path-run.ts')),
+    frames: (await import(at('live-path-frames.ts'))) as typeof import('./live-path-frames.ts'),
+  };
 };
 const before = await treeModules(beforeDir);
 const after = await treeModules(join(import.meta.dirname, '../..'));
@@ -29,7 +36,7 @@ const TIMED_SECONDS = 30;
 const allSymbols = arg('all-symbols') === undefined ? undefined : Number(arg('all-symbols'));
 
 for (const venue of venues) {
-  console.log(`\nCoalesced live path, ${venue}${allSymbols === undefined ? '' : ` all-symbol frames (${allSymbols} symbols)`}: before (${beforeDir}) and after (this tree), multiples of JSON.parse of the same frames`);
+  console.log(`\nCoalesced live path${bundled ? ' (bundled)' : ''}, ${venue}${allSymbols === undefined ? '' : ` all-symbol frames (${allSymbols} symbols)`}: before (${beforeDir}) and after (this tree), multiples of JSON.parse of the same frames`);
   for (const n of sizes) {
     // The frames are this tree's; both trees' paths read the same ones.
     const bench = after.frames.liveBench(n, after.run.WARM_SECONDS + TIMED_SECONDS, venue, 11, allSymbols === undefined ? {} : { allSymbols });

@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { emptyLiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 import { buildSizes, type BuildSizes } from './bundle-sizes.ts';
+import { bundledLivePath } from './bundled-live-path.ts';
 import { liveBench, liveBenchStream, type BenchVenue, type StreamOptions } from './live-path-frames.ts';
 import { jsonParseBySecond, livePaths, secondBySecond, WARM_SECONDS, warmLive, type Live } from './live-path-run.ts';
 import { cpuNs, pairedRatio } from './measure.ts';
@@ -51,19 +52,40 @@ export interface HotPathRow {
   readonly cpuShareOfCore: number;
   readonly jsonParseUsPerSecond: number;
   readonly livePathMsPerSecond: number;
+  /**
+   * The same path bundled as the homes' builds bundle it (esbuild, es2022, no keepNames: no tsx `__name`
+   * wrapping; bundled-live-path.ts), timed against its own JSON.parse rounds. `ratio` above is the tsx
+   * reading (what the relay runs); this one is what the PWA and the extension run.
+   */
+  readonly bundledRatio: number;
+  readonly bundledCpuShareOfCore: number;
 }
 
-function hotPath(): HotPathRow[] {
+function hotPath(bundled: typeof import('./live-path-run.ts')): HotPathRow[] {
   const rows: HotPathRow[] = [];
   for (const { venue, stream, options } of STREAMS) {
     const { coalesced } = livePaths(venue);
+    const { coalesced: bundledCoalesced } = bundled.livePaths(venue);
     for (const positions of POSITIONS) {
       const bench = liveBench(positions, WARM_SECONDS + timedSeconds, venue, 11, options);
       const warm = warmLive(bench.feedState, bench.seconds, coalesced);
       const timed = bench.seconds.slice(WARM_SECONDS);
-      const r = pairedRatio(jsonParseBySecond(timed), secondBySecond(warm, timed, coalesced), rounds, minRoundMs);
-      const row = { venue, stream, positions, ratio: round(r.ratio, 2), cpuShareOfCore: round(r.subjectNs / 1e9, 5), jsonParseUsPerSecond: round(r.baselineNs / 1e3, 1), livePathMsPerSecond: round(r.subjectNs / 1e6, 3) };
-      log(`  hot path ${venue} ${stream}, ${positions} positions: ${row.ratio}x JSON.parse, ${(row.cpuShareOfCore * 100).toFixed(2)} % of a core`);
+      const parse = jsonParseBySecond(timed);
+      const r = pairedRatio(parse, secondBySecond(warm, timed, coalesced), rounds, minRoundMs);
+      const bundledWarm = bundled.warmLive(bench.feedState, bench.seconds, bundledCoalesced);
+      const b = pairedRatio(parse, bundled.secondBySecond(bundledWarm, timed, bundledCoalesced), rounds, minRoundMs);
+      const row = {
+        venue,
+        stream,
+        positions,
+        ratio: round(r.ratio, 2),
+        cpuShareOfCore: round(r.subjectNs / 1e9, 5),
+        jsonParseUsPerSecond: round(r.baselineNs / 1e3, 1),
+        livePathMsPerSecond: round(r.subjectNs / 1e6, 3),
+        bundledRatio: round(b.ratio, 2),
+        bundledCpuShareOfCore: round(b.subjectNs / 1e9, 5),
+      };
+      log(`  hot path ${venue} ${stream}, ${positions} positions: ${row.ratio}x JSON.parse (bundled ${row.bundledRatio}x), ${(row.cpuShareOfCore * 100).toFixed(2)} % of a core`);
       rows.push(row);
     }
   }
@@ -167,7 +189,7 @@ const result = {
   command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
   quick,
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: round(loadavg()[0] ?? 0, 1) },
-  hotPath: hotPath(),
+  hotPath: hotPath(await bundledLivePath(join(import.meta.dirname, '../..'))),
   latency: latency(),
   heap: heapGrowth(),
   sizes: Object.fromEntries(Object.entries(sizeDetails).map(([k, v]) => [k, v.gzipBytes])) as Record<keyof BuildSizes, number | null>,
@@ -181,7 +203,8 @@ if (json) console.log(JSON.stringify(result, null, 2));
 else {
   console.log(`\nIssue 12 suite${quick ? ' (--quick)' : ''}: ${result.machine.cpus} x ${result.machine.cpu}, Node ${result.machine.node}, load ${result.machine.loadAverage1m}`);
   console.log('  hot path (coalesced), multiples of JSON.parse of the same frames, and share of one core:');
-  for (const r of result.hotPath) console.log(`    ${`${r.venue} ${r.stream}`.padEnd(40)} ${String(r.positions).padStart(3)} positions: ${r.ratio.toFixed(1).padStart(7)}x  ${(r.cpuShareOfCore * 100).toFixed(3).padStart(7)} %`);
+  console.log('  (tsx, as the relay runs it; bundled, as the PWA and the extension run it)');
+  for (const r of result.hotPath) console.log(`    ${`${r.venue} ${r.stream}`.padEnd(40)} ${String(r.positions).padStart(3)} positions: ${r.ratio.toFixed(1).padStart(7)}x  ${(r.cpuShareOfCore * 100).toFixed(3).padStart(7)} %; bundled ${r.bundledRatio.toFixed(1).padStart(7)}x`);
   const l = result.latency;
   console.log(`  tick to decision at ${l.framesPerSecond} frames/s, ${l.positions} positions: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (max ${l.maxMs} ms; ${l.meanBatchFrames} frames a batch; busy ${(l.busyShare * 100).toFixed(1)} %)`);
   const h = result.heap;

@@ -24,22 +24,29 @@ function quietEndAfter(quiet: NonNullable<AlertPolicyOptions['quietHours']>, now
  * and not at the next price.
  */
 export function nextDueAt(state: AlertPolicyState, nowMs: number, options: AlertPolicyOptions): number | null {
-  let next = Number.POSITIVE_INFINITY;
-  let held = false;
-  const consider = (alert: OpenAlert | null): void => {
-    if (alert === null || alert.dueAt === null) return;
-    if (alert.dueAt > nowMs) next = Math.min(next, alert.dueAt);
-    else held = true; // Due but not delivered: quiet hours or a snooze hold it.
-  };
+  // One record, not a closure over two variables: the policy asks this on every step.
+  const due: Due = { next: Number.POSITIVE_INFINITY, held: false };
   for (const subject of Object.values(state.subjects)) {
-    for (const alert of subject.tiers) consider(alert);
-    consider(subject.prediction);
+    for (const alert of subject.tiers) consider(due, alert, nowMs);
+    consider(due, subject.prediction, nowMs);
     const until = subject.snooze?.untilMs ?? null;
-    if (until !== null && until > nowMs) next = Math.min(next, until);
+    if (until !== null && until > nowMs) due.next = Math.min(due.next, until);
   }
-  consider(state.stale);
-  if (held && options.quietHours !== null && isQuietAt(options.quietHours, nowMs)) {
+  consider(due, state.stale, nowMs);
+  let { next } = due;
+  if (due.held && options.quietHours !== null && isQuietAt(options.quietHours, nowMs)) {
     next = Math.min(next, quietEndAfter(options.quietHours, nowMs));
   }
   return Number.isFinite(next) ? next : null;
+}
+
+interface Due {
+  next: number;
+  held: boolean;
+}
+
+function consider(due: Due, alert: OpenAlert | null, nowMs: number): void {
+  if (alert === null || alert.dueAt === null) return;
+  if (alert.dueAt > nowMs) due.next = Math.min(due.next, alert.dueAt);
+  else due.held = true; // Due but not delivered: quiet hours or a snooze hold it.
 }

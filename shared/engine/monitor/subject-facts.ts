@@ -1,4 +1,4 @@
-import type { FundingFact, LevelReach, SubjectFacts, SubjectSearches, SuggestedReduction, SuggestedStop, SuggestionOdds } from '../alerts/alert-decision.ts';
+import type { LevelReach, SubjectFacts, SubjectSearches, SuggestedReduction, SuggestedStop, SuggestionOdds } from '../alerts/alert-decision.ts';
 import { levelKey } from '../alerts/alert-ladder.ts';
 import { crossSubject, isolatedSubject } from '../alerts/subject-key.ts';
 import { reductionOf, type RiskSearches } from '../margin/evaluate-account.ts';
@@ -149,6 +149,12 @@ function oddsOf(inputs: SearchInputs, s: SearchSubject, odds: LiquidationOdds, o
 
 const NO_MOVE = (): null => null;
 
+function crossPositions(account: Account): Position[] {
+  const cross: Position[] = [];
+  for (const p of account.positions) if (p.marginMode === 'cross') cross.push(p);
+  return cross;
+}
+
 const suggestedReduction = (p: Position, r: Reduction): SuggestedReduction | null =>
   r.kind === 'reduce' ? { symbol: p.symbol, side: p.side, qty: r.qty, feeUsdt: r.feeUsdt, closesPosition: r.closesPosition } : null;
 
@@ -175,8 +181,6 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   for (const p of account.positions) marks[p.symbol] = p.markPrice;
   const facts: SubjectFacts[] = [];
   const { funding, now } = inputs;
-  const fundingOf = (positions: Account['positions'], rho: number, equity: number): FundingFact | null =>
-    funding === undefined || now === undefined ? null : nextFundingFact(positions, funding, now, rho, equity);
   const shared: SearchInputs = { account, model, levelKeys: risk.levels.map(levelKey), projector, curveOf, correlations, odds, worstMove };
   const cross: number[] = [];
   for (let i = 0; i < risk.positions.length; i += 1) if (risk.positions[i]!.marginMode === 'cross') cross.push(i);
@@ -184,7 +188,13 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     // The reduction suggested for the pool: the position that carries the largest requirement.
     const requirementOf = (i: number): number => risk.positions[i]?.maintenanceMargin ?? 0;
     const lead = [...cross].sort((a, b) => requirementOf(b) - requirementOf(a));
-    const reducible = lead.find((i) => reductionOf(searches, i).kind === 'reduce');
+    let reducible: number | undefined;
+    for (const i of lead) {
+      if (reductionOf(searches, i).kind === 'reduce') {
+        reducible = i;
+        break;
+      }
+    }
     const shownIndex = reducible ?? lead[0];
     const shownPosition = shownIndex === undefined ? undefined : account.positions[shownIndex];
     const topUpUsdt = risk.positions[cross[0] ?? -1]?.topUp ?? 0;
@@ -199,7 +209,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       topUpUsdt,
       reduction,
       marks,
-      funding: fundingOf(account.positions.filter((p) => p.marginMode === 'cross'), risk.riskRatio, risk.equity),
+      funding: funding === undefined || now === undefined ? null : nextFundingFact(crossPositions(account), funding, now, risk.riskRatio, risk.equity),
     };
     facts.push({ ...pool, searches: new SearchesOf(shared, { kind: 'pool', shown: shownPosition, reduction, topUpUsdt }) });
   }
@@ -217,7 +227,7 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       topUpUsdt: pr.topUp,
       reduction: suggestedReduction(p, reductionOf(searches, i)),
       marks: { [p.symbol]: p.markPrice },
-      funding: fundingOf([p], pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
+      funding: funding === undefined || now === undefined ? null : nextFundingFact([p], funding, now, pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
     };
     facts.push({ ...own, searches: new SearchesOf(shared, { kind: 'position', i, p, own }) });
   }

@@ -71,16 +71,25 @@ function narrow(band: Record<string, Edges>, positions: readonly Position[], mod
   const rho = requirement / equity;
   const next = levels.find((l) => l > rho);
   const current = [...levels].reverse().find((l) => l <= rho);
+  // A symbol's breakpoints do not depend on the level: found once, not once per level. No closure per
+  // symbol and level (the relay asks for the band on every step of every device, under tsx).
+  const breakpointsOf = new Map<string, number[]>();
+  for (const [symbol, movers] of bySymbol) {
+    const all = new Set<number>();
+    for (const p of movers) for (const b of model.priceBreakpoints(p)) all.add(b);
+    const inside: number[] = [];
+    for (const b of all) if (b > 0 && Number.isFinite(b)) inside.push(b);
+    breakpointsOf.set(symbol, inside.sort(ascending));
+  }
   for (const level of [next, current]) {
     if (level === undefined) continue;
     // Each symbol may use 1/m of the way from R - L x E to 0.
     const share = -(requirement - level * equity) / bySymbol.size;
     for (const [symbol, movers] of bySymbol) {
       const mark = movers[0]?.markPrice ?? 0;
-      const term = (price: number): number => movers.reduce((sum, p) => sum + model.requirement(p, price) - level * equityOf(p, model, price), 0);
-      const base = term(mark);
-      const gap = (price: number): number => term(price) - base - share;
-      const breakpoints = [...new Set(movers.flatMap((p) => model.priceBreakpoints(p)))].filter((b) => b > 0 && Number.isFinite(b)).sort((a, b) => a - b);
+      const gap: Gap = { movers, model, level, base: 0, share };
+      gap.base = termAt(gap, mark);
+      const breakpoints = breakpointsOf.get(symbol) ?? [];
       const edges = (band[symbol] ??= { below: null, above: null });
       const above = firstRoot(gap, mark, breakpoints, +1);
       const below = firstRoot(gap, mark, breakpoints, -1);
@@ -90,35 +99,66 @@ function narrow(band: Record<string, Edges>, positions: readonly Position[], mod
   }
 }
 
-/**
- * The price nearest `mark` in `direction` at which `gap` reaches 0 or changes sign, or null (none above,
- * or none above 0). `gap` is linear between breakpoints and may jump at one (OKX charges a whole position
- * its tier's rate), so each slice is fitted once and solved in closed form, nearest slice first.
- */
-function firstRoot(gap: (price: number) => number, mark: number, breakpoints: readonly number[], direction: 1 | -1): number | null {
-  const start = gap(mark);
+const ascending = (a: number, b: number): number => a - b;
+
+/** One symbol's share of the way to a level: gap(price) = term(price) - base - share. */
+interface Gap {
+  readonly movers: readonly Position[];
+  readonly model: MarginModel;
+  readonly level: number;
+  /** term at the mark. */
+  base: number;
+  readonly share: number;
+}
+
+/** The symbol's positions' requirement less level x their equity at `price`, summed in their order. */
+function termAt(g: Gap, price: number): number {
+  let sum = 0;
+  for (const p of g.movers) sum = sum + g.model.requirement(p, price) - g.level * equityOf(p, g.model, price);
+  return sum;
+}
+
+const gapAt = (g: Gap, price: number): number => termAt(g, price) - g.base - g.share;
+
+function firstRoot(gap: Gap, mark: number, breakpoints: readonly number[], direction: 1 | -1): number | null {
+  const start = gapAt(gap, mark);
   if (start === 0) return mark;
-  const outside = (v: number): boolean => v === 0 || v > 0 !== start > 0;
-  const ahead = direction > 0 ? breakpoints.filter((b) => b > mark) : breakpoints.filter((b) => b < mark).reverse();
-  const ends = [...ahead, direction > 0 ? Number.POSITIVE_INFINITY : 0];
   let from = mark;
-  for (const to of ends) {
+  // The breakpoints ahead (ascending above the mark, descending below it), then the end of the axis.
+  const first = direction > 0 ? firstAbove(breakpoints, mark) : firstBelow(breakpoints, mark);
+  for (let i = first; ; i += direction) {
+    const inRange = direction > 0 ? i < breakpoints.length : i >= 0;
+    const to = inRange ? (breakpoints[i] as number) : direction > 0 ? Number.POSITIVE_INFINITY : 0;
     const span = Number.isFinite(to) ? to - from : Math.max(from, 1);
     // Fitted inside the slice: a breakpoint's own value belongs to one side of it.
     const x1 = from + span / 4;
     const x2 = from + (3 * span) / 4;
-    const [g1, g2] = [gap(x1), gap(x2)];
+    const g1 = gapAt(gap, x1);
+    const g2 = gapAt(gap, x2);
     const slope = (g2 - g1) / (x2 - x1);
     const atFrom = g1 + slope * (from - x1);
-    if (outside(atFrom)) return from; // a jump at the slice's start
+    if (atFrom === 0 || atFrom > 0 !== start > 0) return from; // a jump at the slice's start
     if (slope !== 0) {
       const root = x1 - g1 / slope;
       if ((root - from) * direction > 0 && (!Number.isFinite(to) || (to - root) * direction >= 0) && root > 0) return root;
     }
-    if (!Number.isFinite(to) || to <= 0) return null;
+    if (!inRange || !Number.isFinite(to) || to <= 0) return null;
     from = to;
   }
-  return null;
+}
+
+/** The index of the first breakpoint above `mark` (ascending), or their count. */
+function firstAbove(breakpoints: readonly number[], mark: number): number {
+  let i = 0;
+  while (i < breakpoints.length && !((breakpoints[i] as number) > mark)) i += 1;
+  return i;
+}
+
+/** The index of the last breakpoint below `mark`, or -1. */
+function firstBelow(breakpoints: readonly number[], mark: number): number {
+  let i = breakpoints.length - 1;
+  while (i >= 0 && !((breakpoints[i] as number) < mark)) i -= 1;
+  return i;
 }
 
 /** True when `price` is on or past an edge of the symbol's band: a tier may have been crossed. */

@@ -3,7 +3,6 @@ import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
 import { bufferTierBarrier, bufferTierOutlook, outlookOfBufferTier, type BufferTierBarrier, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
 import { crossGroup, type RiskGroup } from './equity-buffer.ts';
-import { once } from './once.ts';
 import type { FundingStep } from './funding-step.ts';
 import type { ShapeOf } from './market-shape.ts';
 import {
@@ -56,96 +55,156 @@ export function accountProjector(
   curveOf: CurveOf,
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
-  shapeOf: ShapeOf = () => null,
-  fundingOf: (symbol: string, side: PositionRisk['side']) => FundingStep | null = () => null,
+  shapeOf: ShapeOf = NO_SHAPE,
+  fundingOf: (symbol: string, side: PositionRisk['side']) => FundingStep | null = NO_FUNDING,
 ): AccountProjector {
-  const { account, model, risk } = searches;
-  const { levels } = risk;
-  const positionTiers = new Map<number, PositionTierOutlook>();
-  const poolTiers = new Map<number, BufferTierOutlook>();
-  const hasCross = risk.positions.some((p) => p.marginMode === 'cross');
-  const group = once((): RiskGroup => crossGroup(account, model));
-  const singleIndex = once(() => (group().symbols.length === 1 ? risk.positions.findIndex((p) => p.marginMode === 'cross') : -1));
+  return new ProjectorOf(searches, curveOf, correlations, horizonsSec, shapeOf, fundingOf);
+}
 
+const NO_SHAPE: ShapeOf = () => null;
+const NO_FUNDING = (): FundingStep | null => null;
+
+/**
+ * The projector of one evaluation. A class, not a record of closures: the monitor makes one per
+ * evaluation, and under tsx (the relay) every closure made at run time is also an `Object.defineProperty`
+ * of its name. Methods only, no getters; it never crosses a boundary (its answers, plain data, do).
+ */
+class ProjectorOf implements AccountProjector {
+  private readonly levels: readonly number[];
+  private readonly hasCross: boolean;
+  private readonly positionTiers = new Map<number, PositionTierOutlook>();
+  private readonly poolTiers = new Map<number, BufferTierOutlook>();
   // The barriers behind the outlooks, kept so that a probability asked first and the outlook asked
   // after (an alert being recorded, a screen) share one tier-price and distance search.
-  const positionBarriers = new Map<number, PositionTierBarrier>();
-  const poolBarriers = new Map<number, BufferTierBarrier>();
-  const positionBarrier = (i: number, k: number): PositionTierBarrier | undefined => {
-    const key = i * levels.length + k;
-    let b = positionBarriers.get(key);
-    const p = risk.positions[i];
-    const level = levels[k];
+  private readonly positionBarriers = new Map<number, PositionTierBarrier>();
+  private readonly poolBarriers = new Map<number, BufferTierBarrier>();
+  private groupMemo: RiskGroup | undefined;
+  private singleMemo: number | undefined;
+  private allMemo: AccountProjection | undefined;
+
+  constructor(
+    private readonly searches: RiskSearches,
+    private readonly curveOf: CurveOf,
+    private readonly correlations: CorrelationMatrixOf,
+    private readonly horizonsSec: readonly number[],
+    private readonly shapeOf: ShapeOf,
+    private readonly fundingOf: (symbol: string, side: PositionRisk['side']) => FundingStep | null,
+  ) {
+    const { risk } = searches;
+    this.levels = risk.levels;
+    let hasCross = false;
+    for (const p of risk.positions) if (p.marginMode === 'cross') hasCross = true;
+    this.hasCross = hasCross;
+  }
+
+  private group(): RiskGroup {
+    this.groupMemo ??= crossGroup(this.searches.account, this.searches.model);
+    return this.groupMemo;
+  }
+
+  private singleIndex(): number {
+    if (this.singleMemo === undefined) {
+      const positions = this.searches.risk.positions;
+      let first = -1;
+      if (this.group().symbols.length === 1) {
+        for (let i = 0; i < positions.length; i += 1) {
+          if (positions[i]!.marginMode === 'cross') {
+            first = i;
+            break;
+          }
+        }
+      }
+      this.singleMemo = first;
+    }
+    return this.singleMemo;
+  }
+
+  private positionBarrier(i: number, k: number): PositionTierBarrier | undefined {
+    const key = i * this.levels.length + k;
+    let b = this.positionBarriers.get(key);
+    const p = this.searches.risk.positions[i];
+    const level = this.levels[k];
     if (b === undefined && p !== undefined && level !== undefined) {
-      b = positionTierBarrier(p, level, curveOf(p.symbol), shapeOf(p.symbol), fundingOf(p.symbol, p.side), tierPriceOf(searches, i, level));
-      positionBarriers.set(key, b);
+      b = positionTierBarrier(p, level, this.curveOf(p.symbol), this.shapeOf(p.symbol), this.fundingOf(p.symbol, p.side), tierPriceOf(this.searches, i, level));
+      this.positionBarriers.set(key, b);
     }
     return b;
-  };
+  }
+
   // A pool of several symbols (or one whose position is not in risk.positions): its own barrier.
-  const poolBarrier = (k: number): BufferTierBarrier | undefined => {
-    let b = poolBarriers.get(k);
-    const level = levels[k];
-    if (b === undefined && hasCross && level !== undefined) {
-      b = bufferTierBarrier(group(), level, curveOf, correlations, horizonsSec);
-      poolBarriers.set(k, b);
+  private poolBarrier(k: number): BufferTierBarrier | undefined {
+    let b = this.poolBarriers.get(k);
+    const level = this.levels[k];
+    if (b === undefined && this.hasCross && level !== undefined) {
+      b = bufferTierBarrier(this.group(), level, this.curveOf, this.correlations, this.horizonsSec);
+      this.poolBarriers.set(k, b);
     }
     return b;
-  };
-  const positionTier = (i: number, k: number): PositionTierOutlook | undefined => {
-    const key = i * levels.length + k;
-    let outlook = positionTiers.get(key);
+  }
+
+  positionTier(i: number, k: number): PositionTierOutlook | undefined {
+    const key = i * this.levels.length + k;
+    let outlook = this.positionTiers.get(key);
     if (outlook === undefined) {
-      const b = positionBarrier(i, k);
+      const b = this.positionBarrier(i, k);
       if (b === undefined) return undefined;
-      outlook = outlookOfPositionTier(b, horizonsSec);
-      positionTiers.set(key, outlook);
+      outlook = outlookOfPositionTier(b, this.horizonsSec);
+      this.positionTiers.set(key, outlook);
     }
     return outlook;
-  };
-  const crossPoolTier = (k: number): BufferTierOutlook | undefined => {
-    let outlook = poolTiers.get(k);
-    const level = levels[k];
-    if (outlook === undefined && hasCross && level !== undefined) {
+  }
+
+  crossPoolTier(k: number): BufferTierOutlook | undefined {
+    let outlook = this.poolTiers.get(k);
+    const level = this.levels[k];
+    if (outlook === undefined && this.hasCross && level !== undefined) {
       // One symbol: the pool's outlook is that position's (same tier price, same volatility); reuse it.
-      const single = singleIndex();
-      const known = single < 0 ? undefined : positionTier(single, k);
-      const b = known === undefined ? poolBarrier(k) : undefined;
-      outlook = b === undefined ? bufferTierOutlook(group(), level, curveOf, correlations, horizonsSec, known) : outlookOfBufferTier(b, horizonsSec);
-      poolTiers.set(k, outlook);
+      const single = this.singleIndex();
+      const known = single < 0 ? undefined : this.positionTier(single, k);
+      const b = known === undefined ? this.poolBarrier(k) : undefined;
+      outlook =
+        b === undefined ? bufferTierOutlook(this.group(), level, this.curveOf, this.correlations, this.horizonsSec, known) : outlookOfBufferTier(b, this.horizonsSec);
+      this.poolTiers.set(k, outlook);
     }
     return outlook;
-  };
-  const positionTierProbability = (i: number, k: number, horizonSec: number): number => {
-    const known = positionTiers.get(i * levels.length + k);
+  }
+
+  positionTierProbability(i: number, k: number, horizonSec: number): number {
+    const known = this.positionTiers.get(i * this.levels.length + k);
     if (known !== undefined) return probabilityWithin(known, horizonSec);
-    const b = positionBarrier(i, k);
-    return b === undefined ? 0 : positionBarrierProbability(b, horizonsSec, horizonSec);
-  };
-  const crossPoolTierProbability = (k: number, horizonSec: number): number => {
-    const known = poolTiers.get(k);
+    const b = this.positionBarrier(i, k);
+    return b === undefined ? 0 : positionBarrierProbability(b, this.horizonsSec, horizonSec);
+  }
+
+  crossPoolTierProbability(k: number, horizonSec: number): number {
+    const known = this.poolTiers.get(k);
     if (known !== undefined) return probabilityWithin(known, horizonSec);
-    if (!hasCross || levels[k] === undefined) return 0;
+    if (!this.hasCross || this.levels[k] === undefined) return 0;
     // One symbol: the position's outlook, as crossPoolTier takes it.
-    const single = singleIndex();
-    if (single >= 0 && positionBarrier(single, k) !== undefined) return positionTierProbability(single, k, horizonSec);
-    const b = poolBarrier(k);
-    return b === undefined ? 0 : tierProbability(b.barrier, horizonsSec, horizonSec);
-  };
-  const all = once((): AccountProjection => {
-    const positions = risk.positions.map(
-      (p, i): PositionProjection => ({
-        symbol: p.symbol,
-        side: p.side,
-        marginMode: p.marginMode,
-        sigmaPerSqrtSec: Math.sqrt(curveOf(p.symbol).fastPerSec),
-        tiers: levels.map((_, k) => positionTier(i, k) as PositionTierOutlook),
-      }),
-    );
-    if (!hasCross) return { positions, crossPool: null };
-    return { positions, crossPool: { symbols: group().symbols, tiers: levels.map((_, k) => crossPoolTier(k) as BufferTierOutlook) } };
-  });
-  return { positionTier, crossPoolTier, positionTierProbability, crossPoolTierProbability, all };
+    const single = this.singleIndex();
+    if (single >= 0 && this.positionBarrier(single, k) !== undefined) return this.positionTierProbability(single, k, horizonSec);
+    const b = this.poolBarrier(k);
+    return b === undefined ? 0 : tierProbability(b.barrier, this.horizonsSec, horizonSec);
+  }
+
+  all(): AccountProjection {
+    if (this.allMemo === undefined) {
+      const { levels, curveOf } = this;
+      const positions = this.searches.risk.positions.map(
+        (p, i): PositionProjection => ({
+          symbol: p.symbol,
+          side: p.side,
+          marginMode: p.marginMode,
+          sigmaPerSqrtSec: Math.sqrt(curveOf(p.symbol).fastPerSec),
+          tiers: levels.map((_, k) => this.positionTier(i, k) as PositionTierOutlook),
+        }),
+      );
+      this.allMemo = !this.hasCross
+        ? { positions, crossPool: null }
+        : { positions, crossPool: { symbols: this.group().symbols, tiers: levels.map((_, k) => this.crossPoolTier(k) as BufferTierOutlook) } };
+    }
+    return this.allMemo;
+  }
 }
 
 /**

@@ -121,47 +121,69 @@ export function quadraticForm(correlation: ArrayLike<number>, x: ArrayLike<numbe
  * sums are the ones the pairwise expressions add, grouped differently: the last digits can differ from
  * the pairwise form (buffer-reach.test.ts bounds it to 1e-12 relative).
  */
-function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): Barrier & { at(distance: number): Barrier } {
+function bufferBarrier(p: Prepared, grad: Float64Array, distance: number): BufferBarrier {
   const n = p.symbols.length;
-  const { curves, integrated, correlation } = p;
-  const w = new Float64Array(n);
-  const gu = new Float64Array(n);
-  const rates = new Float64Array(n);
-  const fill = (t: number) => integratedVariances(curves, t, integrated);
+  return new BufferBarrier({ p, grad, w: new Float64Array(n), gu: new Float64Array(n), rates: new Float64Array(n), known: new Map() }, distance);
+}
+
+/** What the linear barrier and the exact one (`at`) share: the inputs, the scratch arrays, the variances asked. */
+interface BarrierState {
+  readonly p: Prepared;
+  readonly grad: Float64Array;
+  readonly w: Float64Array;
+  readonly gu: Float64Array;
+  readonly rates: Float64Array;
   // The variance is a function of t alone: the linear barrier's look at the longest horizon and the
   // exact barrier's (at) share it, and each horizon is asked for once per tier.
-  const known = new Map<number, number>();
-  const variance = (t: number): number => {
+  readonly known: Map<number, number>;
+}
+
+/**
+ * A class, not a record of closures: one per pool tier per evaluation, and under tsx (the relay) every
+ * closure made at run time is also an `Object.defineProperty` of its name. Methods only, no getters.
+ */
+class BufferBarrier implements Barrier {
+  constructor(
+    private readonly state: BarrierState,
+    readonly distance: number,
+  ) {}
+
+  at(other: number): BufferBarrier {
+    return new BufferBarrier(this.state, other);
+  }
+
+  variance(t: number): number {
+    const { p, grad, w, known } = this.state;
     let v = known.get(t);
     if (v === undefined) {
-      fill(t);
+      const n = p.symbols.length;
+      const { integrated, correlation } = p;
+      integratedVariances(p.curves, t, integrated);
       for (let a = 0; a < n; a += 1) w[a] = (grad[a] as number) * Math.sqrt(integrated[a] as number);
       v = Math.max(0, quadraticForm(correlation, w, n));
       known.set(t, v);
     }
     return v;
-  };
-  const barrier = {
-    distance,
-    variance,
-    at: (other: number) => ({ ...barrier, distance: other }),
-    rate: (t: number) => {
-      fill(t);
-      varianceRates(curves, t, rates);
-      let flat = true;
-      for (let a = 0; a < n; a += 1) {
-        const ia = integrated[a] as number;
-        if (!(ia > 0)) flat = false;
-        const root = Math.sqrt(ia);
-        w[a] = (grad[a] as number) * root;
-        gu[a] = ((grad[a] as number) * (rates[a] as number)) / (2 * root);
-      }
-      // At t = 0 (no variance yet) the pairs have no rate, only each symbol its own: the general form.
-      const r = flat ? 2 * symmetricForm(correlation, gu, w, n) : rateAtZero(p, grad, t);
-      return Math.max(r, 1e-300);
-    },
-  };
-  return barrier;
+  }
+
+  rate(t: number): number {
+    const { p, grad, w, gu, rates } = this.state;
+    const n = p.symbols.length;
+    const { curves, integrated, correlation } = p;
+    integratedVariances(curves, t, integrated);
+    varianceRates(curves, t, rates);
+    let flat = true;
+    for (let a = 0; a < n; a += 1) {
+      const ia = integrated[a] as number;
+      if (!(ia > 0)) flat = false;
+      const root = Math.sqrt(ia);
+      w[a] = (grad[a] as number) * root;
+      gu[a] = ((grad[a] as number) * (rates[a] as number)) / (2 * root);
+    }
+    // At t = 0 (no variance yet) the pairs have no rate, only each symbol its own: the general form.
+    const r = flat ? 2 * symmetricForm(correlation, gu, w, n) : rateAtZero(p, grad, t);
+    return Math.max(r, 1e-300);
+  }
 }
 
 /** The rate pair by pair, for a horizon at which some symbol has no variance yet. */
@@ -226,6 +248,10 @@ function speedOf(delta: Float64Array): number {
 /** A log move this large (a factor e^40) is "never" for any horizon we show. */
 const MAX_LOG_MOVE = 40;
 
+/** B_L at the marks moved by k along delta (`scratch` holds the moved marks). */
+const bufferAlong = (group: RiskGroup, level: number, delta: Float64Array, k: number, scratch: Float64Array): number =>
+  bufferAtVector(group, level, movedMarks(group, delta, k, scratch));
+
 /**
  * The smallest k > 0 with B_L = 0 along delta (to 1e-6 relative), or Infinity. B_L(0) must be > 0.
  * Doubling brackets the root; the Illinois variant of regula falsi closes in on it (B_L is smooth between
@@ -235,22 +261,21 @@ function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, gue
   const speed = speedOf(delta);
   if (!(speed > 0)) return Number.POSITIVE_INFINITY;
   const scratch = new Float64Array(delta.length);
-  const at = (k: number) => bufferAtVector(group, level, movedMarks(group, delta, k, scratch));
   let lo = 0;
-  let fLo = at(0);
+  let fLo = bufferAlong(group, level, delta, 0, scratch);
   let hi = guess;
-  let fHi = at(hi);
+  let fHi = bufferAlong(group, level, delta, hi, scratch);
   while (fHi > 0) {
     lo = hi;
     fLo = fHi;
     hi *= 2;
     if (hi * speed > MAX_LOG_MOVE) return Number.POSITIVE_INFINITY;
-    fHi = at(hi);
+    fHi = bufferAlong(group, level, delta, hi, scratch);
   }
   let side = 0;
   for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i += 1) {
     const k = fLo === fHi ? (lo + hi) / 2 : (lo * fHi - hi * fLo) / (fHi - fLo);
-    const f = at(k);
+    const f = bufferAlong(group, level, delta, k, scratch);
     if (f > 0) {
       lo = k;
       fLo = f;
@@ -322,9 +347,9 @@ export function bufferTierBarrier(
   const prepared = prepare(group, curveOf, correlations);
   const grad = bufferGradientVector(group, level);
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
-  const done = (barrier: TierBarrier): BufferTierBarrier => ({ level, barrier, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: reference.sigmaB });
-  if (!(buffer > 0)) return done('through');
-  if (!(reference.sigmaB > 0)) return done('out-of-reach');
+  const sigma = reference.sigmaB;
+  if (!(buffer > 0)) return { level, barrier: 'through', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+  if (!(sigma > 0)) return { level, barrier: 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
   const linear = bufferBarrier(prepared, grad, buffer);
   // A tier far out (P below 1e-15 at every horizon shown) needs no exact distance: its probabilities
   // are nil either way and only its median time, far in the future, is shown.
@@ -333,12 +358,11 @@ export function bufferTierBarrier(
     // Still say "never" when even the largest move we consider leaves the buffer positive.
     const speed = speedOf(reference.delta);
     const farthest = speed > 0 ? bufferAtVector(group, level, movedMarks(group, reference.delta, MAX_LOG_MOVE / speed, new Float64Array(reference.delta.length))) : buffer;
-    return done(farthest > 0 ? 'out-of-reach' : linear);
+    return { level, barrier: farthest > 0 ? 'out-of-reach' : linear, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
   }
   const kLinear = buffer / reference.sigmaB;
   const exact = distanceAlong(group, level, reference.delta, kLinear);
-  if (!Number.isFinite(exact)) return done('out-of-reach');
-  return done(linear.at((exact / kLinear) * buffer));
+  return { level, barrier: Number.isFinite(exact) ? linear.at((exact / kLinear) * buffer) : 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
 }
 
 /**

@@ -59,36 +59,63 @@ export function crossGroup(account: Account, model: MarginModel): RiskGroup {
     symbolIndex.push(i);
   }
   // The constructors, not `.from`: the same arrays without the iterator protocol (twice as fast here).
-  const symbolOf = new Int32Array(symbolIndex);
-  const wallet = account.walletBalance as number;
-  return {
-    symbols,
-    marks,
-    markVector: new Float64Array(markList),
-    equityAt: (marks) => positions.reduce((e, p) => e + unrealisedPnl(p, markFor(p, marks)), account.walletBalance as number),
-    requirementAt: (marks) => positions.reduce((r, p) => r + model.requirement(p, markFor(p, marks)), 0),
-    partsOn: (symbol, price) => {
-      let equity = 0;
-      let requirement = 0;
-      const i = index.get(symbol);
-      for (const p of i === undefined ? [] : (bySymbol[i] ?? [])) {
-        equity += unrealisedPnl(p, price);
-        requirement += model.requirement(p, price);
-      }
-      return { equity, requirement };
-    },
-    partsAtVector: (at) => {
-      let equity = wallet;
-      let requirement = 0;
-      for (let i = 0; i < positions.length; i += 1) {
-        const p = positions[i] as Position;
-        const mark = at[symbolOf[i] as number] as number;
-        equity += unrealisedPnl(p, mark);
-        requirement += model.requirement(p, mark);
-      }
-      return { equity, requirement };
-    },
-  };
+  return new CrossGroup(account.walletBalance as number, model, positions, index, bySymbol, symbols, marks, new Float64Array(markList), new Int32Array(symbolIndex));
+}
+
+/**
+ * A cross pool's sums. A class, not a record of closures: the monitor builds one per evaluation, and
+ * under tsx (the relay) every closure made at run time is also an `Object.defineProperty` of its name.
+ * Methods only, no getters; it never crosses a boundary.
+ */
+class CrossGroup implements RiskGroup {
+  constructor(
+    private readonly wallet: number,
+    private readonly model: MarginModel,
+    private readonly positions: readonly Position[],
+    private readonly index: ReadonlyMap<string, number>,
+    private readonly bySymbol: readonly (readonly Position[])[],
+    readonly symbols: readonly string[],
+    readonly marks: Readonly<Record<string, number>>,
+    readonly markVector: Float64Array,
+    /** Each position's symbol as an index into `symbols`. */
+    private readonly symbolOf: Int32Array,
+  ) {}
+
+  equityAt(marks: Readonly<Record<string, number>>): number {
+    let e = this.wallet;
+    for (const p of this.positions) e = e + unrealisedPnl(p, markFor(p, marks));
+    return e;
+  }
+
+  requirementAt(marks: Readonly<Record<string, number>>): number {
+    let r = 0;
+    for (const p of this.positions) r = r + this.model.requirement(p, markFor(p, marks));
+    return r;
+  }
+
+  partsOn(symbol: string, price: number): { readonly equity: number; readonly requirement: number } {
+    let equity = 0;
+    let requirement = 0;
+    const i = this.index.get(symbol);
+    for (const p of i === undefined ? [] : (this.bySymbol[i] ?? [])) {
+      equity += unrealisedPnl(p, price);
+      requirement += this.model.requirement(p, price);
+    }
+    return { equity, requirement };
+  }
+
+  partsAtVector(at: ArrayLike<number>): { readonly equity: number; readonly requirement: number } {
+    const { positions, symbolOf, model } = this;
+    let equity = this.wallet;
+    let requirement = 0;
+    for (let i = 0; i < positions.length; i += 1) {
+      const p = positions[i] as Position;
+      const mark = at[symbolOf[i] as number] as number;
+      equity += unrealisedPnl(p, mark);
+      requirement += model.requirement(p, mark);
+    }
+    return { equity, requirement };
+  }
 }
 
 /** One isolated position against its own margin. */
