@@ -20,8 +20,6 @@ export interface RelayConfig {
   readonly calmEveryMs?: number;
   /** Benches: per batch, at most about this long on calm monitors (default 100 ms; see relay-watcher.ts). */
   readonly calmBudgetMs?: number;
-  /** Benches: the share of a monitor thread that calm steps may take over time (default 1; see monitor-shard.ts). */
-  readonly calmShare?: number;
   readonly bodyLimitBytes: number;
   /**
    * Where the venues live: null for the real exchanges, or one origin serving every venue under

@@ -68,7 +68,6 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
     staleAfterSec: config.staleAfterSec,
     ...(config.calmEveryMs === undefined ? {} : { calmEveryMs: config.calmEveryMs }),
     ...(config.calmBudgetMs === undefined ? {} : { calmBudgetMs: config.calmBudgetMs }),
-    ...(config.calmShare === undefined ? {} : { calmShare: config.calmShare }),
     openFeed: ports.openFeed ?? publicMarkFeed(config.venuesFrom),
     windowMs: (venue) => MARK_WINDOW_MS[venue],
     drain: () => drainSoon(),

@@ -65,8 +65,6 @@ const markets: readonly Market[] =
 const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
 const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
-/** Over time, calm steps take at most this share of a monitor thread (monitor-shard.ts). */
-const calmShare = Number(argValue('calm-share') ?? 1);
 
 const VENUE_SHARE: readonly [VenueId, number][] = [
   ['binance', 0.4],
@@ -222,7 +220,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const reports: BatchReport[] = [];
   const loadStart = performance.now();
   const relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, calmBudgetMs, calmShare, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, calmBudgetMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r) },
   );
   const loadMs = performance.now() - loadStart;
@@ -334,7 +332,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  per 10 s, monitor steps / process CPU (% of a core): ${buckets.map((b) => `${b.steps}/${f(b.cpuMs / 100)}`).join(', ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
-      `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch, ${calmShare} of a thread: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
+      `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,

@@ -89,16 +89,6 @@ export interface ShardOptions {
    * always stepped); the others wait for the next batch. Default: no limit.
    */
   readonly calmBudgetMs?: number;
-  /**
-   * Over time, calm steps take at most this share of the thread (default 1: only the per-batch budget
-   * bounds them). The per-batch budget alone is spent again by every batch, and a share gets ten or
-   * more a second: at 10,000 devices calm steps kept the cores busy before a crash began, and the
-   * crash's urgent steps and pushes then queued behind them. Unspent time is kept up to the per-batch
-   * budget.
-   */
-  readonly calmShare?: number;
-  /** Monotonic ms for the calm budget (tests drive it by hand). Default: performance.now. */
-  readonly cpuNow?: () => number;
 }
 
 export interface MonitorShard {
@@ -174,11 +164,6 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
 export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
   const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
-  const calmShare = options.calmShare ?? 1;
-  const cpuNow = options.cpuNow ?? (() => performance.now());
-  /** What calm steps may still spend (ms): refilled at `calmShare` of the time that passes, up to the per-batch budget. */
-  let calmLeftMs = calmBudgetMs;
-  let calmRefilledAtMs = cpuNow();
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
   const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
@@ -386,20 +371,14 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         else hold(w, mine);
       }
       // At least one a batch, so that a tight budget slows the calm cadence but never stops it.
-      const started = cpuNow();
-      calmLeftMs = Math.min(calmBudgetMs, calmLeftMs + (started - calmRefilledAtMs) * calmShare);
-      calmRefilledAtMs = started;
+      const started = performance.now();
       let calm = 0;
-      let spentMs = 0;
       for (const [w, mine] of due) {
-        if (calm === 0 || spentMs < calmLeftMs) {
+        if (calm === 0 || performance.now() - started < calmBudgetMs) {
           stepOne(w, mine, false);
           calm += 1;
-          spentMs = cpuNow() - started;
         } else hold(w, mine);
       }
-      // The forced step may overdraw: the next batches then wait until the share has paid it back.
-      calmLeftMs -= spentMs;
       return { stepped, early, held: kept, saves };
     },
   };

@@ -66,8 +66,6 @@ export interface WatcherOptions {
    * pass over the share's monitors.
    */
   readonly calmBudgetMs?: number;
-  /** Over time, calm steps take at most this share of a share's thread (monitor-shard.ts; default 1). */
-  readonly calmShare?: number;
   /** Told after each batch is saved: monitors stepped, pushes queued, and when its oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
@@ -165,7 +163,7 @@ function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
   const gatherMs = options.gatherMs ?? 20;
-  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 1_000, calmBudgetMs: options.calmBudgetMs ?? 100, calmShare: options.calmShare ?? 1 };
+  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 1_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =
