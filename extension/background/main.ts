@@ -52,7 +52,7 @@ const phone = createPhonePush({
   },
 });
 const sentry = createSentry({
-  onNotified: (notice) => void phone.notify(notice),
+  onNotified: (notice) => phone.notify(notice),
   kv: chromeLocalStore,
   store: monitorStore(chromeLocalStore),
   notifier: chromeNotifier,

@@ -72,6 +72,7 @@ describe('the extension as a push sender', () => {
 
     const critical = entry('critical');
     await phone.notify({ entry: critical, reminder: 0, accountLabel: 'Binance main' });
+    await phone.drain();
     const got = receivedFor(endpoint);
     expect(got).toHaveLength(1);
     const shown = parseDeclarativePush(got[0]!.text);
@@ -82,6 +83,7 @@ describe('the extension as a push sender', () => {
     expect(got[0]!.headers['topic']).toMatch(/^[\w-]{32}$/);
     expect(new TextEncoder().encode(got[0]!.text).length).toBeLessThan(3072);
     await phone.notify({ entry: entry('margin-call'), reminder: 0, accountLabel: 'Binance main' });
+    await phone.drain();
     expect(receivedFor(endpoint)[1]!.headers['urgency']).toBe('normal');
     expect(receivedFor(endpoint)[1]!.headers['topic']).toBe(got[0]!.headers['topic']);
     expect(await phone.status()).toMatchObject({ state: 'paired', lastFailure: null, waiting: 0, lastSentAtMs: expect.any(Number) });
@@ -94,12 +96,16 @@ describe('the extension as a push sender', () => {
     await first.pair(link, PASS);
     const e = entry('critical');
     await first.notify({ entry: e, reminder: 0, accountLabel: 'Binance main' });
+    await first.drain();
     await first.notify({ entry: e, reminder: 0, accountLabel: 'Binance main' });
+    await first.drain();
     const second = w.phone(); // the worker was killed; a new one reads the same storage
     await second.drain();
     await second.notify({ entry: e, reminder: 0, accountLabel: 'Binance main' });
+    await second.drain();
     expect(receivedFor(endpoint)).toHaveLength(1);
     await second.notify({ entry: e, reminder: 1, accountLabel: 'Binance main' });
+    await second.drain();
     expect(receivedFor(endpoint)).toHaveLength(2);
   });
 
@@ -110,6 +116,7 @@ describe('the extension as a push sender', () => {
     await first.pair(link, PASS);
     service.failNext(endpoint, [429, 503], '7');
     await first.notify({ entry: entry('critical'), reminder: 0, accountLabel: 'Binance main' });
+    await first.drain();
     expect(receivedFor(endpoint)).toHaveLength(0);
     const status = await first.status();
     expect(status).toMatchObject({ state: 'paired', waiting: 1, lastFailure: { message: expect.stringContaining('HTTP 429') } });
@@ -137,9 +144,11 @@ describe('the extension as a push sender', () => {
     await phone.pair(link, PASS);
     service.expire(endpoint);
     await phone.notify({ entry: entry('critical'), reminder: 0, accountLabel: 'Binance main' });
+    await phone.drain();
     const status = await phone.status();
     expect(status).toMatchObject({ state: 'gone', waiting: 0, lastFailure: { message: expect.stringContaining('unsubscribed (HTTP 410)') } });
     await phone.notify({ entry: entry('critical', 'other'), reminder: 0, accountLabel: 'Binance main' });
+    await phone.drain();
     expect(await phone.status()).toMatchObject({ state: 'gone', waiting: 0 });
     expect(await phone.unpair()).toMatchObject({ state: 'unpaired' });
   });
@@ -152,6 +161,7 @@ describe('the extension as a push sender', () => {
     const phone = w.phone();
     expect(await phone.status()).toMatchObject({ state: 'locked' });
     await phone.notify({ entry: entry('critical'), reminder: 0, accountLabel: 'Binance main' });
+    await phone.drain();
     expect(receivedFor(endpoint)).toHaveLength(0);
     expect(await phone.unlock('wrong passphrase')).toBe(false);
     expect(await phone.unlock(PASS)).toBe(true);
@@ -178,6 +188,7 @@ describe('the extension as a push sender', () => {
     await phone.pair(link, PASS);
     await w.kv.set(OUTBOX_KEY, { pending: [{ key: 7 }], done: [] });
     await phone.notify({ entry: entry('critical'), reminder: 0, accountLabel: 'Binance main' });
+    await phone.drain();
     expect(w.logs.some((l) => l.includes('outbox.pending[0]'))).toBe(true);
     expect(receivedFor(endpoint)).toHaveLength(1);
   });

@@ -47,7 +47,11 @@ export interface PhonePush {
   /** Opens a sealed pairing with the passphrase given at "Unlock"; false when it does not open it. */
   unlock(passphrase: string): Promise<boolean>;
   status(): Promise<PhonePairingStatus>;
-  /** A notice the desktop just showed: queued for the phone and sent. Never a resolve. */
+  /**
+   * A notice the desktop just showed (never a resolve): resolves once it is in the outbox in storage,
+   * and sends it after that, in the background (`drain`). Resolving before the send lets the sentry
+   * save the notice as shown without waiting for the push service, and never before it is queued.
+   */
   notify(notice: AlertNotice): Promise<void>;
   /** Sends what is due (the alarm, the worker's start). */
   drain(): Promise<void>;
@@ -218,7 +222,7 @@ export function createPhonePush(ports: PhonePushPorts): PhonePush {
         const outbox = enqueue(await readOutbox(), { key: `${entry.id}#${reminder}`, payload, ttlSec: PHONE_PUSH_TTL_SEC, urgency: n.urgency, topicKey: entry.subject, queuedAtMs: ports.now() });
         await ports.kv.set(OUTBOX_KEY, outbox);
       });
-      await drain();
+      void drain();
     },
     drain,
   };

@@ -50,7 +50,7 @@ function stoppableClock(): Pick<Clock, 'setTimer'> & { stop(): void } {
   };
 }
 
-function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore = memoryStore()) {
+function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore = memoryStore(), toPhone: (notice: AlertNotice) => Promise<void> | void = () => undefined) {
   const clock = stoppableClock();
   const shown: NotificationRequest[] = [];
   const cleared: string[] = [];
@@ -63,7 +63,10 @@ function worker(kv: KeyValueStore, simulatorUrl: string, session: KeyValueStore 
     notifier: { show: async (n) => void shown.push(n), clear: async (id) => void cleared.push(id) },
     badge: { show: async (b) => void badges.push(b) },
     tabs: { open: async (url) => void opened.push(url) },
-    onNotified: (notice) => void phone.push(notice),
+    onNotified: (notice) => {
+      phone.push(notice);
+      return toPhone(notice);
+    },
     now: () => Date.now(),
     clock,
     feed: (venue, endpoints, access, onEvent) => {
@@ -150,6 +153,28 @@ describe('the worker with fake chrome ports against the simulator', () => {
     const notifiedIds = JSON.parse(JSON.stringify(kv.data.get('notification-log'))) as Array<{ id: string; reminder: number }>;
     const firsts = notifiedIds.filter((e) => e.reminder === 0).map((e) => e.id);
     expect(new Set(firsts).size).toBe(firsts.length);
+  }, 60_000);
+
+  it('saves a pushed notice as shown only once the phone outbox holds it (a worker killed in between decides it again)', async () => {
+    sim = await startSimulator({ port: 0, scenario: 'crash', seed: 1, manualClock: true, startMs: Math.floor(Date.now() / 1000) * 1000 + 3_600_000 });
+    const kv = memoryStore();
+    // The phone's outbox write is held until the test lets it through.
+    let release: () => void = () => undefined;
+    const outboxWritten = new Promise<void>((resolve) => (release = resolve));
+    const w = worker(kv, sim.url, memoryStore(), () => outboxWritten);
+    await w.sentry.init();
+    await waitFor('four accounts judged', () => w.sentry.reports().length === 4, 15_000);
+    for (let i = 0; i < 200 && w.phone.length === 0; i += 1) {
+      sim.advance(30_000);
+      await sleep(60);
+    }
+    const pushed = w.phone[0]!.entry.id;
+    await sleep(500);
+    const logged = (): string[] => ((kv.data.get('notification-log') ?? []) as Array<{ id: string }>).map((e) => e.id);
+    expect(logged()).not.toContain(pushed);
+    release();
+    await waitFor('the notice saved once queued for the phone', () => logged().includes(pushed), 5_000);
+    w.stop();
   }, 60_000);
 
   it('a corrupt saved monitor is reported and ignored, never thrown', async () => {

@@ -43,8 +43,13 @@ export interface SentryPorts {
   readonly session: KeyValueStore;
   /** Asks the venue whether it accepts these keys (check-access.ts). */
   readonly checkAccess: (venue: VenueId, endpoints: VenueEndpoints, access: VenueAccess) => Promise<AccessCheck>;
-  /** Each pushed notice shown on the desktop (first notice or reminder; never a resolve, never an in-app one), for the paired phone. */
-  readonly onNotified?: (notice: AlertNotice) => void;
+  /**
+   * Each pushed notice shown on the desktop (first notice or reminder; never a resolve, never an in-app
+   * one), for the paired phone. A promise it returns is awaited before the monitor and the notification
+   * log are saved: a notice saved as shown is in the phone's outbox, so a worker killed in between
+   * decides it again rather than losing its push.
+   */
+  readonly onNotified?: (notice: AlertNotice) => Promise<void> | void;
 }
 
 export interface Sentry {
@@ -114,6 +119,8 @@ export function createSentry(ports: SentryPorts): Sentry {
   const deferred = createDeferredWork(ports.clock, (e) => ports.log(`save not queued: ${String(e)}`));
   /** Notices shown whose log entries wait for their account's deferred save. */
   let unlogged: LoggedNotification[] = [];
+  /** Pushed notices not yet in the phone's outbox: the next save waits for them (`onNotified`). */
+  let toPhone: Promise<void>[] = [];
 
   const readLog = async (): Promise<LoggedNotification[]> => {
     const raw = await ports.kv.get(NOTIFICATION_LOG_KEY);
@@ -134,7 +141,10 @@ export function createSentry(ports: SentryPorts): Sentry {
         const entry = log.entries.find((e) => e.id === d.alert.id);
         // The phone hears what is pushed; an in-app notice (Watch, a forecast raised again within its
         // reminder period) stays on this computer's screens, as the relay does.
-        if (entry !== undefined && d.alert.channel === 'push') ports.onNotified?.({ entry, reminder: d.alert.reminder, accountLabel: label });
+        if (entry !== undefined && d.alert.channel === 'push') {
+          const queued = ports.onNotified?.({ entry, reminder: d.alert.reminder, accountLabel: label });
+          if (queued !== undefined) toPhone.push(queued);
+        }
       }
       if (d.kind === 'resolve') void ports.notifier.clear(d.id);
     }
@@ -144,9 +154,12 @@ export function createSentry(ports: SentryPorts): Sentry {
     deferred.later(`save:${watch.account.accountId}`, () => {
       const logged = unlogged;
       unlogged = [];
+      const queued = toPhone;
+      toPhone = [];
       const live = watch.live();
       const latest = watch.log();
       void queue(async () => {
+        await Promise.all(queued);
         if (logged.length > 0) await ports.kv.set(NOTIFICATION_LOG_KEY, [...(await readLog()), ...logged].slice(-NOTIFICATION_LOG_LIMIT));
         await ports.store.save(watch.account.accountId, live, latest, ports.now());
       });

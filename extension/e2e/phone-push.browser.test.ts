@@ -148,7 +148,12 @@ describe('the extension pushes to the phone it is paired with', () => {
         let shown = await pushedNotices();
         for (let tries = 0; tries < 10; tries++) {
           const seen = shown.length;
-          await waitUntil('every pushed notice shown on the desktop sent to the phone', async () => service.received.length >= seen, 20_000);
+          await waitUntil('every pushed notice shown on the desktop sent to the phone', async () => service.received.length >= seen, 30_000).catch((error: unknown) => {
+            // Say which notices have no push, so that a failure under load tells a slow send from a lost one.
+            const sent = new Set(pushes().map(tagOf));
+            const missing = shown.filter((n) => !sent.has(n.id)).map((n) => `${n.id}#${n.reminder}`);
+            throw new Error(`${String(error)}: ${service.received.length} pushes for ${seen} notices; not pushed: ${missing.join(', ') || 'none (reminders counted twice?)'}`);
+          });
           await sleep(300);
           const again = await pushedNotices();
           if (again.length === shown.length && service.received.length === again.length) break;
