@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binanceDemoAccountJson } from '../../../tools/test-support/replay-documents.ts';
+import { accountVenueEvents } from '../../../tools/test-support/account-venue-events.ts';
 import { parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels } from '../../exchanges/venues.ts';
 import { isFieldError } from '../../units/field-error.ts';
@@ -18,19 +19,7 @@ const [A, B] = account.positions.map((p) => p.symbol);
 const T0 = Date.UTC(2026, 10, 26, 12, 0);
 const PAY = Date.UTC(2026, 10, 26, 16, 0);
 
-const accountEvents = (t: EpochMs): VenueEvent[] => [
-  {
-    kind: 'positions', mode: 'snapshot', closed: [], time: t,
-    open: account.positions.map((p) => ({
-      key: `${p.symbol}:${p.side}`, symbol: p.symbol, side: p.side, qty: p.qty, entryPrice: p.entryPrice, marginMode: p.marginMode,
-      ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
-      ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
-      markPrice: p.markPrice,
-    })),
-  },
-  { kind: 'balance', walletBalance: account.walletBalance, includesIsolatedMargin: false, time: t },
-  { kind: 'tiers', fetchedAt: t, tables: account.positions.map((p) => ({ symbol: p.symbol, table: p.tiers })) },
-];
+const accountEvents = (t: EpochMs): VenueEvent[] => accountVenueEvents(account, t);
 
 const markOf = (symbol: string, t: number, rate: number, timeMs: number): VenueEvent => ({
   kind: 'mark', symbol, price: price(account.positions.find((p) => p.symbol === symbol)!.markPrice), time: epochMs(t), source: 'mark', fundingRate: ratio(rate), nextFundingTime: epochMs(timeMs),

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../tools/test-support/replay-documents.ts';
+import { accountVenueEvents } from '../../../tools/test-support/account-venue-events.ts';
 import { parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../../exchanges/venues.ts';
 import { epochMs, price as asPrice, type EpochMs } from '../../units/units.ts';
@@ -26,21 +27,7 @@ const SYMBOLS = account.positions.map((p) => p.symbol);
 const MIN = 60_000;
 
 /** The account as a feed sends it on start: positions (at `marks`, the account's own by default), balance, tiers. */
-function accountEvents(t: EpochMs, marks: Readonly<Record<string, number>> = {}): VenueEvent[] {
-  return [
-    {
-      kind: 'positions', mode: 'snapshot', closed: [], time: t,
-      open: account.positions.map((p) => ({
-        key: `${p.symbol}:${p.side}`, symbol: p.symbol, side: p.side, qty: p.qty, entryPrice: p.entryPrice, marginMode: p.marginMode,
-        ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
-        ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
-        markPrice: asPrice(marks[p.symbol] ?? p.markPrice),
-      })),
-    },
-    { kind: 'balance', walletBalance: account.walletBalance, includesIsolatedMargin: false, time: t },
-    { kind: 'tiers', fetchedAt: t, tables: account.positions.map((p) => ({ symbol: p.symbol, table: p.tiers })) },
-  ];
-}
+const accountEvents = (t: EpochMs, marks: Readonly<Record<string, number>> = {}): VenueEvent[] => accountVenueEvents(account, t, marks);
 
 const line = (t: number, d: AlertDecision): string | null =>
   d.kind === 'notify' ? `${t} ${d.alert.kind} ${d.alert.id} #${d.alert.reminder}` : d.kind === 'resolve' ? `${d.t} resolve ${d.id} ${d.reason}` : null;

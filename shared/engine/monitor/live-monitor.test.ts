@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { binanceDemoAccountJson, CRASH_START, scenarioSeries } from '../../../tools/test-support/replay-documents.ts';
+import { accountVenueEvents } from '../../../tools/test-support/account-venue-events.ts';
 import { parseAccountInput } from '../../exchanges/parse-account-input.ts';
 import { defaultTakerFeeRate, marginModels, venueAdapters } from '../../exchanges/venues.ts';
 import { replay } from '../../replay/replay.ts';
@@ -27,21 +28,7 @@ const config = { model: marginModels.binance, takerFeeRate: defaultTakerFeeRate.
 const bound = venueAdapters.binance.timing.markStaleAfterMs;
 const SYMBOLS = account.positions.map((p) => p.symbol);
 
-function accountEvents(t: EpochMs): VenueEvent[] {
-  return [
-    {
-      kind: 'positions', mode: 'snapshot', closed: [], time: t,
-      open: account.positions.map((p) => ({
-        key: `${p.symbol}:${p.side}`, symbol: p.symbol, side: p.side, qty: p.qty, entryPrice: p.entryPrice, marginMode: p.marginMode,
-        ...(p.isolatedMargin === undefined ? {} : { isolatedMargin: p.isolatedMargin }),
-        ...(p.leverage === undefined ? {} : { leverage: p.leverage }),
-        markPrice: p.markPrice,
-      })),
-    },
-    { kind: 'balance', walletBalance: account.walletBalance, includesIsolatedMargin: false, time: t },
-    { kind: 'tiers', fetchedAt: t, tables: account.positions.map((p) => ({ symbol: p.symbol, table: p.tiers })) },
-  ];
-}
+const accountEvents = (t: EpochMs): VenueEvent[] => accountVenueEvents(account, t);
 
 const line = (t: number, d: AlertDecision): string | null =>
   d.kind === 'notify' ? `${t} ${d.alert.kind} ${d.alert.id} #${d.alert.reminder}` : d.kind === 'resolve' ? `${d.t} resolve ${d.id}` : null;
