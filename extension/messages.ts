@@ -93,6 +93,13 @@ export interface NotificationLogEntry {
   readonly at: number;
   readonly title: string;
   readonly message: string;
+  /**
+   * Where the alert was meant to be heard: 'push' also goes to a paired phone, 'in-app' (Watch, a
+   * forecast raised again within its reminder period) stays on this computer. Kept with the notice
+   * because the alert may have left the reports by the time the log is read; null for an entry written
+   * before this field existed.
+   */
+  readonly channel: 'push' | 'in-app' | null;
 }
 
 const VENUES: readonly string[] = ['binance', 'bybit', 'okx', 'hyperliquid'];

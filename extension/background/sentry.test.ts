@@ -117,6 +117,11 @@ describe('the worker with fake chrome ports against the simulator', () => {
     expect(n.message).toMatch(/Add [\d,]+\.\d\d USDT|(reduce|close) \w+/i);
     expect(first.badges.find((b) => b.text !== '')).toMatchObject({ text: expect.stringMatching(/^(W|MC|CR|LIQ)\??$/), title: expect.stringMatching(/^Margin Sentry: /) });
     await first.sentry.saveAll();
+    // The log keeps each notice's channel: the phone's share of it can be read after the alert has left the reports.
+    const logged = await first.sentry.notificationLog();
+    expect(logged.map((e) => e.id)).toEqual(first.shown.map((s) => s.id));
+    expect(logged.filter((e) => e.channel === 'push').map((e) => e.id)).toEqual(first.phone.map((p) => p.entry.id));
+    expect(logged.every((e) => e.channel === 'push' || e.channel === 'in-app')).toBe(true);
     const open = first.sentry.reports().flatMap((r) => r.alerts.filter((a) => a.resolved === null).map((a) => a.id));
     expect(open.length).toBeGreaterThan(0);
     // "Open position" opens the venue's page for that position; it resolves nothing.

@@ -137,7 +137,7 @@ export function createSentry(ports: SentryPorts): Sentry {
       if (n !== null && d.kind === 'notify') {
         void ports.notifier.show(n);
         for (const old of d.supersedes) void ports.notifier.clear(old);
-        shown.push({ id: n.id, reminder: d.alert.reminder, at: ports.now(), title: n.title, message: n.message, venue, subject: d.alert.subject, symbol: d.alert.symbol });
+        shown.push({ id: n.id, reminder: d.alert.reminder, at: ports.now(), title: n.title, message: n.message, channel: d.alert.channel, venue, subject: d.alert.subject, symbol: d.alert.symbol });
         const entry = log.entries.find((e) => e.id === d.alert.id);
         // The phone hears what is pushed; an in-app notice (Watch, a forecast raised again within its
         // reminder period) stays on this computer's screens, as the relay does.
@@ -266,7 +266,7 @@ export function createSentry(ports: SentryPorts): Sentry {
       return watch === undefined ? null : watch.snooze(subject, minutes);
     },
     saveAll,
-    notificationLog: async () => (await readLog()).map(({ id, reminder, at, title, message }) => ({ id, reminder, at, title, message })),
+    notificationLog: async () => (await readLog()).map(({ id, reminder, at, title, message, channel }) => ({ id, reminder, at, title, message, channel: channel ?? null })),
     async onNotificationButton(id, button) {
       const n = await findNotification(id);
       if (n === undefined) return;

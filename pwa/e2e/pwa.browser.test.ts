@@ -225,9 +225,20 @@ describe('the built PWA in Chromium', () => {
     await page.getByTestId('update-banner').waitFor();
     expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting !== null)).toBe(true);
 
-    const reloaded = page.waitForEvent('load');
+    // The new worker installs its precache and activates before the page reloads: seconds on a busy
+    // machine. A timeout says where the hand-over stopped (a worker still waiting, or active without
+    // the reload).
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
     await page.getByRole('button', { name: 'Reload to update' }).click();
-    await reloaded;
+    await reloaded.catch(async (error: unknown) => {
+      const state = await page
+        .evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration();
+          return { installing: r?.installing?.state ?? null, waiting: r?.waiting?.state ?? null, active: r?.active?.state ?? null, controlled: navigator.serviceWorker.controller !== null };
+        })
+        .catch((e: unknown) => String(e));
+      throw new Error(`${String(error)}; the service worker then: ${JSON.stringify(state)}`);
+    });
     await page.getByTestId('device-card').getByText('Accounts saved').waitFor();
     const after = await page.evaluate(async () => {
       const r = await navigator.serviceWorker.getRegistration();
@@ -235,7 +246,7 @@ describe('the built PWA in Chromium', () => {
     });
     expect(after).toEqual({ waiting: null, active: 'activated', controlled: true });
     expect(await page.getByTestId('update-banner').count()).toBe(0);
-  });
+  }, 120_000);
 
   it.each([
     ['phone', 390, 844],
