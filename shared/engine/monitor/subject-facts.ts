@@ -90,6 +90,13 @@ class SearchesOf implements SubjectSearches {
     return s.kind === 'pool' ? this.inputs.projector.crossPoolTierProbability(k, horizonSec) : this.inputs.projector.positionTierProbability(s.i, k, horizonSec);
   }
 
+  probabilitySide(key: string, horizonSec: number, cutoff: number): number {
+    const k = this.inputs.levelKeys.indexOf(key);
+    if (k < 0) return 0;
+    const s = this.subject;
+    return s.kind === 'pool' ? this.inputs.projector.crossPoolTierProbabilitySide(k, horizonSec, cutoff) : this.inputs.projector.positionTierProbability(s.i, k, horizonSec);
+  }
+
   oddsTopUpUsdt(): number {
     if (this.topUpAnswer === UNASKED) this.topUpAnswer = this.inputs.odds === null ? 0 : oddsTopUpOf(this.inputs, this.subject, this.inputs.odds);
     return this.topUpAnswer;

@@ -257,14 +257,13 @@ const bufferAlong = (group: RiskGroup, level: number, delta: Float64Array, k: nu
  * Doubling brackets the root; the Illinois variant of regula falsi closes in on it (B_L is smooth between
  * bracket changes, so this takes a handful of steps where bisection takes twenty).
  */
-function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number): number {
+function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number, fGuess: number, scratch: Float64Array): number {
   const speed = speedOf(delta);
   if (!(speed > 0)) return Number.POSITIVE_INFINITY;
-  const scratch = new Float64Array(delta.length);
   let lo = 0;
   let fLo = bufferAlong(group, level, delta, 0, scratch);
   let hi = guess;
-  let fHi = bufferAlong(group, level, delta, hi, scratch);
+  let fHi = fGuess;
   while (fHi > 0) {
     lo = hi;
     fLo = fHi;
@@ -342,14 +341,48 @@ export function bufferTierBarrier(
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
 ): BufferTierBarrier {
+  return bufferTierBarrierOf(bufferTierStart(group, level, curveOf, correlations, horizonsSec));
+}
+
+/**
+ * A pool tier before the exact distance is searched: everything the search starts from, and the
+ * linear barrier (the buffer itself as the distance) with the side it bounds the exact one from.
+ *
+ * The bound, and why it holds: the exact barrier is the linear one moved to distance
+ * (k* / kLinear) x buffer, k* the root `distanceAlong` returns. Its first evaluation is B_L at
+ * kLinear (`fGuess`). If that is > 0, the doubling keeps its low end at kLinear or beyond and the root
+ * it returns lies above its low end, so k* > kLinear: the exact distance is at least the buffer and P
+ * (falling in the distance) at most the linear P, an upper bound. If it is <= 0, the search only
+ * narrows [0, kLinear], so k* <= kLinear and the linear P is a lower bound. `through`, `out-of-reach`
+ * and a tier beyond FAR_SD need no search (`settled`). buffer-reach.property.test.ts checks the
+ * decision the bound takes against the searched P over random pools.
+ */
+export type BufferTierStart =
+  | { readonly kind: 'settled'; readonly barrier: BufferTierBarrier }
+  | {
+      readonly kind: 'search';
+      readonly group: RiskGroup;
+      readonly level: number;
+      readonly buffer: number;
+      readonly sigma: number;
+      readonly linear: Barrier;
+      readonly delta: Float64Array;
+      readonly kLinear: number;
+      readonly fGuess: number;
+      readonly scratch: Float64Array;
+      /** 'upper': the linear P is at least the exact one; 'lower': at most. */
+      readonly bounds: 'upper' | 'lower';
+    };
+
+export function bufferTierStart(group: RiskGroup, level: number, curveOf: CurveOf, correlations: CorrelationMatrixOf, horizonsSec: readonly number[]): BufferTierStart {
   // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
   const buffer = bufferAtVector(group, level, group.markVector);
   const prepared = prepare(group, curveOf, correlations);
   const grad = bufferGradientVector(group, level);
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
   const sigma = reference.sigmaB;
-  if (!(buffer > 0)) return { level, barrier: 'through', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
-  if (!(sigma > 0)) return { level, barrier: 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+  if (!(buffer > 0)) return { kind: 'settled', barrier: { level, barrier: 'through', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma } };
+  if (!(sigma > 0)) return { kind: 'settled', barrier: { level, barrier: 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma } };
   const linear = bufferBarrier(prepared, grad, buffer);
   // A tier far out (P below 1e-15 at every horizon shown) needs no exact distance: its probabilities
   // are nil either way and only its median time, far in the future, is shown.
@@ -358,10 +391,20 @@ export function bufferTierBarrier(
     // Still say "never" when even the largest move we consider leaves the buffer positive.
     const speed = speedOf(reference.delta);
     const farthest = speed > 0 ? bufferAtVector(group, level, movedMarks(group, reference.delta, MAX_LOG_MOVE / speed, new Float64Array(reference.delta.length))) : buffer;
-    return { level, barrier: farthest > 0 ? 'out-of-reach' : linear, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+    return { kind: 'settled', barrier: { level, barrier: farthest > 0 ? 'out-of-reach' : linear, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma } };
   }
   const kLinear = buffer / reference.sigmaB;
-  const exact = distanceAlong(group, level, reference.delta, kLinear);
+  const scratch = new Float64Array(reference.delta.length);
+  const fGuess = bufferAlong(group, level, reference.delta, kLinear, scratch);
+  return { kind: 'search', group, level, buffer, sigma, linear, delta: reference.delta, kLinear, fGuess, scratch, bounds: fGuess > 0 ? 'upper' : 'lower' };
+}
+
+/** The barrier of a started tier: the exact distance searched where it was not settled. */
+export function bufferTierBarrierOf(start: BufferTierStart): BufferTierBarrier {
+  if (start.kind === 'settled') return start.barrier;
+  const { group, level, buffer, sigma, delta, kLinear, fGuess, scratch } = start;
+  const linear = start.linear as BufferBarrier;
+  const exact = distanceAlong(group, level, delta, kLinear, fGuess, scratch);
   return { level, barrier: Number.isFinite(exact) ? linear.at((exact / kLinear) * buffer) : 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
 }
 
