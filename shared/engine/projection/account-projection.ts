@@ -4,6 +4,7 @@ import type { Account } from '../positions/account.ts';
 import {
   bufferTierBarrierOf,
   bufferTierOutlook,
+  bufferTierSide,
   bufferTierStart,
   outlookOfBufferTier,
   type BufferTierBarrier,
@@ -52,8 +53,8 @@ export interface AccountProjector {
   crossPoolTierProbability(k: number, horizonSec: number): number;
   /**
    * A number on the same side of `cutoff` as `crossPoolTierProbability(k, horizonSec)`: that
-   * probability, or the linear bound on it when the bound alone settles the side (buffer-reach.ts,
-   * `BufferTierStart`); the exact distance is then not searched. What the policy's comparisons read.
+   * probability, or a bound on it read off the exact distance's search as soon as its bracket settles
+   * the side (buffer-reach.ts, `bufferTierSide`). What the policy's comparisons read.
    */
   crossPoolTierProbabilitySide(k: number, horizonSec: number, cutoff: number): number;
   /** Every figure, as `projectAccount` returns it. */
@@ -218,13 +219,10 @@ class ProjectorOf implements AccountProjector {
     if (this.poolTiers.has(k) || this.poolBarriers.has(k) || !this.hasCross || level === undefined || this.singleIndex() >= 0) {
       return this.crossPoolTierProbability(k, horizonSec);
     }
-    const start = this.poolStart(k, level);
-    if (start.kind === 'search') {
-      const linear = tierProbability(start.linear, this.horizonsSec, horizonSec);
-      // NaN settles nothing: both comparisons are false and the search decides.
-      if (start.bounds === 'upper' ? linear < cutoff : linear >= cutoff) return linear;
-    }
-    return this.crossPoolTierProbability(k, horizonSec);
+    const side = bufferTierSide(this.poolStart(k, level), this.horizonsSec, horizonSec, cutoff);
+    if (typeof side === 'number') return side;
+    this.poolBarriers.set(k, side);
+    return tierProbability(side.barrier, this.horizonsSec, horizonSec);
   }
 
   all(): AccountProjection {

@@ -2,7 +2,7 @@ import { bufferGradientVector, type RiskGroup } from './equity-buffer.ts';
 import { normalQuantile } from './normal-distribution.ts';
 import type { CurveOf } from './position-projection.ts';
 import type { Barrier } from './first-passage.ts';
-import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
+import { tierOutlook, tierProbability, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
 import { integratedVariance, integratedVariances, varianceRate, varianceRates, type VarianceCurve } from './volatility.ts';
 
 /**
@@ -256,8 +256,13 @@ const bufferAlong = (group: RiskGroup, level: number, delta: Float64Array, k: nu
  * The smallest k > 0 with B_L = 0 along delta (to 1e-6 relative), or Infinity. B_L(0) must be > 0.
  * Doubling brackets the root; the Illinois variant of regula falsi closes in on it (B_L is smooth between
  * bracket changes, so this takes a handful of steps where bisection takes twenty).
+ *
+ * `stop`, when given, is shown the bracket [lo, hi] the root is known to lie in (hi Infinity while
+ * doubling) before every step, and ends the search (NaN) when it says that is enough: the root it
+ * would have returned lies in every bracket it shows, as each step keeps one end and moves the other
+ * inwards. Without `stop`, or when it never says so, the steps are the same and so is the root.
  */
-function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number, fGuess: number, scratch: Float64Array): number {
+function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number, fGuess: number, scratch: Float64Array, stop: BracketStop | null): number {
   const speed = speedOf(delta);
   if (!(speed > 0)) return Number.POSITIVE_INFINITY;
   let lo = 0;
@@ -268,11 +273,13 @@ function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, gue
     lo = hi;
     fLo = fHi;
     hi *= 2;
+    if (stop !== null && stop.settled(lo, Number.POSITIVE_INFINITY)) return Number.NaN;
     if (hi * speed > MAX_LOG_MOVE) return Number.POSITIVE_INFINITY;
     fHi = bufferAlong(group, level, delta, hi, scratch);
   }
   let side = 0;
   for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i += 1) {
+    if (stop !== null && stop.settled(lo, hi)) return Number.NaN;
     const k = fLo === fHi ? (lo + hi) / 2 : (lo * fHi - hi * fLo) / (fHi - fLo);
     const f = bufferAlong(group, level, delta, k, scratch);
     if (f > 0) {
@@ -288,6 +295,59 @@ function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, gue
     }
   }
   return hi;
+}
+
+/** How far clear of the cutoff a bound must be to settle the side (`SideOfCutoff`). */
+const SIDE_MARGIN = 1e-9;
+
+/** Shown the search's bracket; true ends the search (see `distanceAlong`). */
+interface BracketStop {
+  settled(lo: number, hi: number): boolean;
+}
+
+/**
+ * Whether P(touch within horizonSec) is at least `cutoff`, decided from the bracket: the exact
+ * barrier is the linear one at distance (k* / kLinear) x buffer, P falls as the distance grows, so the
+ * bracket's low end gives an upper bound on P and its high end a lower bound. `value` is the bound
+ * that settled it (on the same side of the cutoff as the exact P).
+ *
+ * Only a bound clear of the cutoff by SIDE_MARGIN settles: P falls with the distance, but computed it
+ * is monotone only to the normal distribution's rounding (1e-13 relative, normal-distribution.ts; the
+ * property test found a bracket end 1.2e-13 below the P at the root inside it, where erfc switches
+ * from its series to its fraction). Within the margin the search runs to the end.
+ */
+class SideOfCutoff implements BracketStop {
+  value = Number.NaN;
+
+  constructor(
+    private readonly linear: BufferBarrier,
+    private readonly kLinear: number,
+    private readonly horizonsSec: readonly number[],
+    private readonly horizonSec: number,
+    private readonly cutoff: number,
+  ) {}
+
+  private probabilityAt(k: number): number {
+    return tierProbability(this.linear.at((k / this.kLinear) * this.linear.distance), this.horizonsSec, this.horizonSec);
+  }
+
+  settled(lo: number, hi: number): boolean {
+    if (lo > 0) {
+      const upper = this.probabilityAt(lo);
+      if (upper < this.cutoff - SIDE_MARGIN) {
+        this.value = upper;
+        return true;
+      }
+    }
+    if (hi < Number.POSITIVE_INFINITY) {
+      const lower = this.probabilityAt(hi);
+      if (lower >= this.cutoff + SIDE_MARGIN) {
+        this.value = lower;
+        return true;
+      }
+    }
+    return false;
+  }
 }
 
 /** Beyond this many sd at the longest horizon a tier is only shown, not acted on: the linear distance serves. */
@@ -345,17 +405,8 @@ export function bufferTierBarrier(
 }
 
 /**
- * A pool tier before the exact distance is searched: everything the search starts from, and the
- * linear barrier (the buffer itself as the distance) with the side it bounds the exact one from.
- *
- * The bound, and why it holds: the exact barrier is the linear one moved to distance
- * (k* / kLinear) x buffer, k* the root `distanceAlong` returns. Its first evaluation is B_L at
- * kLinear (`fGuess`). If that is > 0, the doubling keeps its low end at kLinear or beyond and the root
- * it returns lies above its low end, so k* > kLinear: the exact distance is at least the buffer and P
- * (falling in the distance) at most the linear P, an upper bound. If it is <= 0, the search only
- * narrows [0, kLinear], so k* <= kLinear and the linear P is a lower bound. `through`, `out-of-reach`
- * and a tier beyond FAR_SD need no search (`settled`). buffer-reach.property.test.ts checks the
- * decision the bound takes against the searched P over random pools.
+ * A pool tier before the exact distance is searched: everything the search starts from. `through`,
+ * `out-of-reach` and a tier beyond FAR_SD need no search (`settled`).
  */
 export type BufferTierStart =
   | { readonly kind: 'settled'; readonly barrier: BufferTierBarrier }
@@ -365,13 +416,11 @@ export type BufferTierStart =
       readonly level: number;
       readonly buffer: number;
       readonly sigma: number;
-      readonly linear: Barrier;
+      readonly linear: BufferBarrier;
       readonly delta: Float64Array;
       readonly kLinear: number;
       readonly fGuess: number;
       readonly scratch: Float64Array;
-      /** 'upper': the linear P is at least the exact one; 'lower': at most. */
-      readonly bounds: 'upper' | 'lower';
     };
 
 export function bufferTierStart(group: RiskGroup, level: number, curveOf: CurveOf, correlations: CorrelationMatrixOf, horizonsSec: readonly number[]): BufferTierStart {
@@ -396,15 +445,29 @@ export function bufferTierStart(group: RiskGroup, level: number, curveOf: CurveO
   const kLinear = buffer / reference.sigmaB;
   const scratch = new Float64Array(reference.delta.length);
   const fGuess = bufferAlong(group, level, reference.delta, kLinear, scratch);
-  return { kind: 'search', group, level, buffer, sigma, linear, delta: reference.delta, kLinear, fGuess, scratch, bounds: fGuess > 0 ? 'upper' : 'lower' };
+  return { kind: 'search', group, level, buffer, sigma, linear, delta: reference.delta, kLinear, fGuess, scratch };
 }
 
 /** The barrier of a started tier: the exact distance searched where it was not settled. */
 export function bufferTierBarrierOf(start: BufferTierStart): BufferTierBarrier {
   if (start.kind === 'settled') return start.barrier;
-  const { group, level, buffer, sigma, delta, kLinear, fGuess, scratch } = start;
-  const linear = start.linear as BufferBarrier;
-  const exact = distanceAlong(group, level, delta, kLinear, fGuess, scratch);
+  const { group, level, buffer, sigma, linear, delta, kLinear, fGuess, scratch } = start;
+  const exact = distanceAlong(group, level, delta, kLinear, fGuess, scratch, null);
+  return { level, barrier: Number.isFinite(exact) ? linear.at((exact / kLinear) * buffer) : 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+}
+
+/**
+ * P(touch within horizonSec) of a started tier's barrier, or a bound on it on the same side of
+ * `cutoff`: the search stops as soon as its bracket puts P on one side (the alert policy only compares
+ * P with a threshold). A tier searched to the end comes back as its barrier, for the caller to keep.
+ * buffer-reach.property.test.ts checks the side against the searched P over random pools.
+ */
+export function bufferTierSide(start: BufferTierStart, horizonsSec: readonly number[], horizonSec: number, cutoff: number): number | BufferTierBarrier {
+  if (start.kind === 'settled') return start.barrier;
+  const { group, level, buffer, sigma, linear, delta, kLinear, fGuess, scratch } = start;
+  const stop = new SideOfCutoff(linear, kLinear, horizonsSec, horizonSec, cutoff);
+  const exact = distanceAlong(group, level, delta, kLinear, fGuess, scratch, stop);
+  if (Number.isNaN(exact)) return stop.value;
   return { level, barrier: Number.isFinite(exact) ? linear.at((exact / kLinear) * buffer) : 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
 }
 
