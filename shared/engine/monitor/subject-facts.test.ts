@@ -80,3 +80,18 @@ describe('subject facts: two top-ups side by side, the stop, and what each buys'
     expect(stop).toMatchObject({ closesPosition: true, qty: 1 });
   });
 });
+
+describe('the cross pool names the position that carries the largest requirement', () => {
+  it('the largest, not the first; of two equal, the first in the account (as a stable sort by requirement)', () => {
+    const legs: Array<[string, number]> = [['AAAUSDT', 0.5], ['BBBUSDT', 1], ['CCCUSDT', 2], ['DDDUSDT', 2], ['EEEUSDT', 1.5]];
+    const positions = legs.map(([symbol, q]) => btc({ symbol, qty: qty(q) }));
+    const requirement = positions.reduce((sum, p) => sum + model.requirement(p, 97_000), 0);
+    // rho 0.6, above the 0.5 target: reducing the largest position alone gets back to it, and the reduction names it.
+    const account: Account = { exchange: 'binance', walletBalance: usdt(requirement / 0.6), positions };
+    const monitor = monitorStep(createMonitor({ account, model, options: { accountId: 'a' } }), { kind: 'marks', marks: Object.fromEntries(legs.map(([s]) => [s, 97_000])) }, START).monitor;
+    const pool = monitor.view!.facts[0]!;
+    expect(pool.subject).toBe('a:cross');
+    expect(pool.symbol).toBe('CCCUSDT');
+    expect(pool.reduction?.symbol).toBe('CCCUSDT');
+  });
+});
