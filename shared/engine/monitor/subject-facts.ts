@@ -155,8 +155,12 @@ function oddsOf(inputs: SearchInputs, s: SearchSubject, odds: LiquidationOdds, o
 const NO_MOVE = (): null => null;
 
 /** Cross positions by requirement, largest first, equals in the account's order (a stable sort). */
-const byRequirement = (positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number[] =>
-  [...cross].sort((a, b) => (positions[b]?.maintenanceMargin ?? 0) - (positions[a]?.maintenanceMargin ?? 0));
+function byRequirement(positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number[] {
+  // Each requirement read once into an array the comparator indexes: the same values compared, so the same order.
+  const requirement = new Float64Array(positions.length);
+  for (const i of cross) requirement[i] = positions[i]?.maintenanceMargin ?? 0;
+  return [...cross].sort((a, b) => (requirement[b] as number) - (requirement[a] as number));
+}
 
 /**
  * The first of `byRequirement` without the sort: the largest requirement, the first of equals (a
