@@ -163,7 +163,9 @@ export function applyVenueEvents(state: AccountState, events: readonly VenueEven
       const current = (mids ?? folded.mids).get(event.symbol);
       if (current === undefined || current.time <= next.time) (mids ??= new Map(folded.mids)).set(event.symbol, next);
     }
-    if (event.fundingRate !== undefined) {
+    // A venue repeats the same funding on every mark for hours: the map is copied only when one changes.
+    const held = event.fundingRate === undefined ? undefined : (funding ?? folded.funding).get(event.symbol);
+    if (event.fundingRate !== undefined && !(held !== undefined && held.rate === event.fundingRate && held.nextTime === event.nextFundingTime)) {
       (funding ??= new Map(folded.funding)).set(
         event.symbol,
         event.nextFundingTime === undefined ? { rate: event.fundingRate } : { rate: event.fundingRate, nextTime: event.nextFundingTime },
