@@ -213,12 +213,16 @@ function adverse(p: Prepared, grad: Float64Array, horizonSec: number): { readonl
   const perSec = new Float64Array(n);
   for (let a = 0; a < n; a += 1) perSec[a] = Math.sqrt(integratedVariance(p.curves[a] as VarianceCurve, horizonSec) / horizonSec);
   const sigmaG = new Float64Array(n);
+  const { correlation } = p;
   let variance = 0;
   for (let a = 0; a < n; a += 1) {
+    // The same products in the same order as (R_ab s_a) s_b g_b, read once per row: every index is in range.
+    const sa = perSec[a] as number;
+    const at = a * n;
     let row = 0;
-    for (let b = 0; b < n; b += 1) row += (p.correlation[a * n + b] ?? 0) * (perSec[a] ?? 0) * (perSec[b] ?? 0) * (grad[b] ?? 0);
+    for (let b = 0; b < n; b += 1) row += (correlation[at + b] as number) * sa * (perSec[b] as number) * (grad[b] as number);
     sigmaG[a] = row;
-    variance += (grad[a] ?? 0) * row;
+    variance += (grad[a] as number) * row;
   }
   const sigmaB = Math.sqrt(Math.max(0, variance));
   const delta = new Float64Array(n);
