@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { btcusdtBrackets } from '../../../tools/test-support/binance-brackets.ts';
 import { scenarioPath } from '../../../tools/market-paths/scenarios.ts';
@@ -5,7 +6,10 @@ import { marginModels } from '../../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { crossParts, isolatedParts, riskRatio } from '../margin/risk-parts.ts';
 import type { Account, Position } from '../positions/account.ts';
+import type { RiskSearches } from '../margin/evaluate-account.ts';
+import type { Reduction } from '../margin/suggested-actions.ts';
 import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
+import { largestReducible } from './subject-facts.ts';
 
 /**
  * Issue 13, ask 3: the smallest top-up back to the target and, beside it and never folded into it, the
@@ -93,5 +97,26 @@ describe('the cross pool names the position that carries the largest requirement
     expect(pool.subject).toBe('a:cross');
     expect(pool.symbol).toBe('CCCUSDT');
     expect(pool.reduction?.symbol).toBe('CCCUSDT');
+  });
+});
+
+describe('the pool reducible position, found without the sort', () => {
+  it('is the first reducible one in a stable sort by requirement, largest first (ties, and a requirement that is not finite)', () => {
+    const requirementArb = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1, 2, 3, 5) }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) });
+    fc.assert(
+      fc.property(fc.array(fc.record({ requirement: requirementArb, reducible: fc.boolean(), cross: fc.boolean() }), { minLength: 1, maxLength: 12 }), (rows) => {
+        const cross = rows.flatMap((r, i) => (r.cross ? [i] : []));
+        fc.pre(cross.length > 0);
+        const positions = rows.map((r) => ({ maintenanceMargin: r.requirement }));
+        // Searches whose reductions are answered already: reductionOf reads them and searches nothing.
+        const searches = {
+          account: { exchange: 'binance', walletBalance: usdt(0), positions: rows.map(() => btc()) },
+          reductions: rows.map((r): Reduction => (r.reducible ? { kind: 'reduce', qty: 1, feeUsdt: 0, closesPosition: false } : { kind: 'unreachable', reason: 'test' })),
+        } as unknown as RiskSearches;
+        const sorted = [...cross].sort((a, b) => (positions[b]?.maintenanceMargin ?? 0) - (positions[a]?.maintenanceMargin ?? 0));
+        expect(largestReducible(searches, positions, cross)).toBe(sorted.find((i) => rows[i]!.reducible));
+      }),
+      { seed: 27, numRuns: 2000 },
+    );
   });
 });

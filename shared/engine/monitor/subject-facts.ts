@@ -155,6 +155,30 @@ function oddsOf(inputs: SearchInputs, s: SearchSubject, odds: LiquidationOdds, o
 const NO_MOVE = (): null => null;
 
 /** Cross positions by requirement, largest first, equals in the account's order (a stable sort). */
+/**
+ * The first cross position that can reduce, in `byRequirement`'s order: the reducible one with the
+ * largest requirement, the first of equals. Without the sort when every requirement is finite (each
+ * position's reduction is asked, as the sorted walk asks them all when none can reduce, the usual case
+ * of a pool of many small positions: its reductions stop at their first check).
+ */
+export function largestReducible(searches: RiskSearches, positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number | undefined {
+  let best: number | undefined;
+  let most = 0;
+  for (const i of cross) {
+    const m = positions[i]?.maintenanceMargin ?? 0;
+    if (!Number.isFinite(m)) return byRequirement(positions, cross).find((j) => reductionOf(searches, j).kind === 'reduce');
+  }
+  for (const i of cross) {
+    if (reductionOf(searches, i).kind !== 'reduce') continue;
+    const m = positions[i]?.maintenanceMargin ?? 0;
+    if (best === undefined || m > most) {
+      best = i;
+      most = m;
+    }
+  }
+  return best;
+}
+
 function byRequirement(positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number[] {
   // Each requirement read once into an array the comparator indexes: the same values compared, so the same order.
   const requirement = new Float64Array(positions.length);
@@ -219,16 +243,8 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
     // The reduction suggested for the pool: the position that carries the largest requirement.
     const lead = leadOf(risk.positions, cross);
     let reducible: number | undefined;
-    if (reductionOf(searches, lead).kind === 'reduce') {
-      reducible = lead;
-    } else {
-      for (const i of byRequirement(risk.positions, cross)) {
-        if (reductionOf(searches, i).kind === 'reduce') {
-          reducible = i;
-          break;
-        }
-      }
-    }
+    if (reductionOf(searches, lead).kind === 'reduce') reducible = lead;
+    else reducible = largestReducible(searches, risk.positions, cross);
     const shownIndex = reducible ?? lead;
     const shownPosition = account.positions[shownIndex];
     const topUpUsdt = risk.positions[cross[0] ?? -1]?.topUp ?? 0;
