@@ -34,6 +34,7 @@ import {
 import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
+  fastVariancePerSec,
   updateVolatility,
   varianceCurve,
   type VarianceCurve,
@@ -212,11 +213,16 @@ export function createMonitor(setup: MonitorSetup): Monitor {
   return { config, account: setup.account, state: { ...state, now: null, marks: { ...state.marks, ...marksOfAccount(setup.account) } }, view: null };
 }
 
-/** Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped. */
+/**
+ * Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped.
+ * Copy on write: volatility, jump/trend and minute moves move once a minute per symbol (their returns
+ * are a minute apart), so on most ticks every update gives its state back and the record is kept, not
+ * copied (a copy of every symbol's entry per batch, three times, for nothing).
+ */
 function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonly<Record<string, number>>, now: number): MonitorState {
-  const volatility = { ...state.volatility };
-  const minuteMoves = { ...state.minuteMoves };
-  const shape = { ...state.shape };
+  let volatility: Record<string, VolatilityState> | null = null;
+  let minuteMoves: Record<string, MinuteMoveState> | null = null;
+  let shape: Record<string, MarketShapeState> | null = null;
   const latest = { ...state.marks };
   let rejected = state.rejected;
   // for...in, not Object.entries: the same keys in the same order, without a pair per symbol per tick.
@@ -227,16 +233,31 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
       rejected += 1;
       continue;
     }
-    const before = volatility[symbol] ?? emptyVolatility(config.volatility);
+    // Each symbol is visited once, so its entry in a copy is still the state's.
+    const held = state.volatility[symbol];
+    const before = held ?? emptyVolatility(config.volatility);
     // A jump is judged against the volatility before it (market-shape.ts).
-    const fastPerMs = varianceCurve(before, config.volatility).fastPerSec / 1000;
-    shape[symbol] = updateMarketShape(shape[symbol] ?? emptyMarketShape(), price, now, fastPerMs, config.forecastTerms);
-    volatility[symbol] = updateVolatility(before, price, now, config.volatility);
-    minuteMoves[symbol] = updateMinuteMove(minuteMoves[symbol] ?? EMPTY_MINUTE_MOVE, price, now);
+    const fastPerMs = fastVariancePerSec(before, config.volatility) / 1000;
+    const heldShape = state.shape[symbol];
+    const nextShape = updateMarketShape(heldShape ?? emptyMarketShape(), price, now, fastPerMs, config.forecastTerms);
+    if (nextShape !== heldShape) (shape ??= { ...state.shape })[symbol] = nextShape;
+    const nextVolatility = updateVolatility(before, price, now, config.volatility);
+    if (nextVolatility !== held) (volatility ??= { ...state.volatility })[symbol] = nextVolatility;
+    const heldMove = state.minuteMoves[symbol];
+    const nextMove = updateMinuteMove(heldMove ?? EMPTY_MINUTE_MOVE, price, now);
+    if (nextMove !== heldMove) (minuteMoves ??= { ...state.minuteMoves })[symbol] = nextMove;
     latest[symbol] = price;
   }
   const correlation = updateCorrelation(state.correlation, latest, now, config.correlation);
-  return { ...state, volatility, minuteMoves, shape, marks: latest, correlation, rejected };
+  return {
+    ...state,
+    volatility: volatility ?? state.volatility,
+    minuteMoves: minuteMoves ?? state.minuteMoves,
+    shape: shape ?? state.shape,
+    marks: latest,
+    correlation,
+    rejected,
+  };
 }
 
 /**
