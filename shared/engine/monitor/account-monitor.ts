@@ -112,6 +112,22 @@ export interface MonitorView {
   readonly searches: RiskSearches;
   /** The evaluation's projection, figure by figure on demand. */
   readonly projector: AccountProjector;
+  /** The variance curves and market shapes it read, for the next evaluation on the same records. */
+  readonly curves: CurveMemo;
+}
+
+/**
+ * Each symbol's variance curve and market shape, filled as the projection asks for them. They are a
+ * function of the volatility and shape records alone (and the monitor's options), and those records are
+ * kept from one tick to the next between a symbol's minute returns (observeMarks): an evaluation on the
+ * same records takes the previous one's memo instead of rebuilding every curve. Never saved or sent.
+ */
+export interface CurveMemo {
+  readonly config: MonitorConfig;
+  readonly volatility: MonitorState['volatility'];
+  readonly shape: MonitorState['shape'];
+  readonly curves: Map<string, VarianceCurve>;
+  readonly shapes: Map<string, MarketShape | null>;
 }
 
 /** Every projection figure of the view (per position and tier, and the cross pool's), as plain data. */
@@ -286,7 +302,7 @@ export function heardFunding(
 const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
 
-function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
+function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number, previous: MonitorView | null): MonitorView {
   // The closures below live as long as the view's unread searches: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
   const { volatility, correlation, minuteMoves, shape, funding } = state;
@@ -294,8 +310,10 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
   });
-  // One curve per symbol per evaluation: the projection asks for them many times.
-  const curves = new Map<string, VarianceCurve>();
+  // One curve per symbol per evaluation: the projection asks for them many times. The previous
+  // evaluation's, when it read the same records (the memo holds records and curves, never a view).
+  const memo = curveMemo(previous?.curves, config, volatility, shape);
+  const { curves, shapes } = memo;
   const curveOf = (symbol: string): VarianceCurve => {
     let curve = curves.get(symbol);
     if (curve === undefined) {
@@ -305,7 +323,6 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     return curve;
   };
   const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
-  const shapes = new Map<string, MarketShape | null>();
   const shapeOf = (symbol: string): MarketShape | null => {
     let s = shapes.get(symbol);
     if (s === undefined) {
@@ -328,7 +345,13 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     funding,
     now,
   });
-  return { t: now, risk, facts, searches, projector };
+  return { t: now, risk, facts, searches, projector, curves: memo };
+}
+
+/** The memo for these records: the previous one where both records are the ones it was filled from. */
+function curveMemo(previous: CurveMemo | undefined, config: MonitorConfig, volatility: MonitorState['volatility'], shape: MonitorState['shape']): CurveMemo {
+  if (previous !== undefined && previous.config === config && previous.volatility === volatility && previous.shape === shape) return previous;
+  return { config, volatility, shape, curves: new Map(), shapes: new Map() };
 }
 
 export function monitorStep(monitor: Monitor, input: MonitorInput, now: number): MonitorStep {
@@ -370,7 +393,7 @@ export function monitorStep(monitor: Monitor, input: MonitorInput, now: number):
     case 'clock':
       break;
   }
-  const view = fresh || monitor.view === null ? evaluate(config, account, next, now) : monitor.view;
+  const view = fresh || monitor.view === null ? evaluate(config, account, next, now, monitor.view) : monitor.view;
   const policy = alertPolicyStep(next.alerts, { subjects: view.facts, stale: next.stale }, now, config.policy);
   return { monitor: { config, account, state: { ...next, alerts: policy.state }, view }, decisions: policy.decisions };
 }

@@ -3,7 +3,7 @@ import { btcusdtBrackets, ethusdtBrackets } from '../../../tools/test-support/bi
 import { marginModels } from '../../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import type { Account, Position } from '../positions/account.ts';
-import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
+import { createMonitor, monitorStep, viewProjection, type Monitor } from './account-monitor.ts';
 import { snapshotMonitor } from './monitor-snapshot.ts';
 
 /**
@@ -53,5 +53,23 @@ describe('the marks step, copy on write', () => {
     for (let s = 60; s < 130; s += 1) m = monitorStep(m, { kind: 'marks', marks: { BTCUSDT: 96_000 + s, ETHUSDT: 3_400 + s } }, START + s * 1_000).monitor;
     expect(JSON.stringify(snapshot)).toBe(saved);
     expect(JSON.stringify(snapshotMonitor(m))).not.toBe(saved);
+  });
+});
+
+describe('the evaluation reuses the previous one curves only on the same records', () => {
+  it('gives the projection and decisions of an evaluation with no previous view, minute after minute', () => {
+    let kept = createMonitor({ account, model: marginModels.binance, options: { accountId: 'a' } });
+    let fresh = kept;
+    for (let s = 0; s <= 185; s += 1) {
+      // A fall, so that the volatility moves at every minute and the projection with it.
+      const marks = { BTCUSDT: 97_000 * (1 - s / 2_000) + 30 * Math.sin(s), ETHUSDT: 3_500 * (1 - s / 1_500) };
+      const a = monitorStep(kept, { kind: 'marks', marks }, START + s * 1_000);
+      const b = monitorStep({ ...fresh, view: null }, { kind: 'marks', marks }, START + s * 1_000);
+      expect(a.decisions).toEqual(b.decisions);
+      kept = a.monitor;
+      fresh = b.monitor;
+      if (s % 30 === 0) expect(JSON.stringify(viewProjection(kept.view!))).toBe(JSON.stringify(viewProjection(fresh.view!)));
+    }
+    expect(kept.view!.curves).not.toBe(fresh.view!.curves);
   });
 });
