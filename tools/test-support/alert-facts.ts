@@ -25,7 +25,7 @@ export function knownSearches(known: {
   readonly protectiveStop: SuggestedStop | null;
   readonly odds: SuggestionOdds | null;
 }): SubjectSearches {
-  return { reach: (key) => known.reach[key], probability: (key, h) => probabilityWithin(known.reach[key], h), oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds };
+  return { reach: (key) => known.reach[key], probability: (key, h) => probabilityWithin(known.reach[key], h), probabilitySide: (key, h) => probabilityWithin(known.reach[key], h), oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds };
 }
 
 /** Facts with every search answered (at `levelKeys`), as plain data: what two evaluations are compared by. */

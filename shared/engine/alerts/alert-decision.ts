@@ -81,6 +81,12 @@ export interface SubjectSearches {
   readonly reach: (key: string) => LevelReach | undefined;
   /** P(touch level `key` within horizonSec): `probabilityWithin(reach(key), horizonSec)`, computed alone when reach(key) was not asked for yet. */
   readonly probability: (key: string, horizonSec: number) => number;
+  /**
+   * A number on the same side of `cutoff` as `probability(key, horizonSec)` (`>= cutoff` and `< cutoff`
+   * read the same): that probability, or a proven bound on it when the bound settles the side without
+   * the search (the cross pool's exact distance). What the policy compares against its thresholds.
+   */
+  readonly probabilitySide: (key: string, horizonSec: number, cutoff: number) => number;
   /** The top-up that brings P(liquidation within the odds horizon) down to the odds limit, shown beside `topUpUsdt`, never capped; 0: none needed or no odds target. */
   readonly oddsTopUpUsdt: () => number;
   /** The stop to set in advance (isolated: its position; cross: the position the reduction names, else the largest requirement). null: none to set. */

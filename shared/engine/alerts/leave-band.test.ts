@@ -17,7 +17,7 @@ const T0 = Date.UTC(2026, 10, 24, 12, 0);
 function nearLiquidation(rho: number, p15: number): SubjectFacts {
   const facts = subjectFactsAt(rho);
   const horizons = [{ horizonSec: LEAVE_BAND.horizonSec, probability: rho >= 1 ? 1 : p15 }];
-  const { reach, probability } = facts.searches;
+  const { reach, probability, probabilitySide } = facts.searches;
   const liquidation = { medianTimeSec: 600, horizons };
   return {
     ...facts,
@@ -25,6 +25,7 @@ function nearLiquidation(rho: number, p15: number): SubjectFacts {
       ...facts.searches,
       reach: (key) => (key === '1' ? liquidation : reach(key)),
       probability: (key, h) => (key === '1' ? probabilityWithin(liquidation, h) : probability(key, h)),
+      probabilitySide: (key, h, cutoff) => (key === '1' ? probabilityWithin(liquidation, h) : probabilitySide(key, h, cutoff)),
     },
   };
 }

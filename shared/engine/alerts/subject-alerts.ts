@@ -55,7 +55,9 @@ export interface SubjectStep {
 const finiteOrNull = (n: number | null): number | null => (n !== null && Number.isFinite(n) ? n : null);
 
 const reachOf = (facts: SubjectFacts, rule: TierRule) => facts.searches.reach(levelKey(rule.level));
-const probabilityOf = (facts: SubjectFacts, rule: TierRule, horizonSec: number): number => facts.searches.probability(levelKey(rule.level), horizonSec);
+/** P(touch the rule's level within horizonSec), or a bound on the same side of `cutoff`: only compared with it. */
+const probabilityAgainst = (facts: SubjectFacts, rule: TierRule, horizonSec: number, cutoff: number): number =>
+  facts.searches.probabilitySide(levelKey(rule.level), horizonSec, cutoff);
 
 /** The next tier above `tierIndex` that has a predict rule. */
 function predictionTarget(ladder: readonly TierRule[], tierIndex: number): number | null {
@@ -180,7 +182,7 @@ export function stepSubject(
       ? undefined
       : (i: number): boolean => {
           const rule = ladder[i];
-          return rule !== undefined && probabilityOf(facts, rule, LEAVE_BAND.horizonSec) >= LEAVE_BAND.probability;
+          return rule !== undefined && probabilityAgainst(facts, rule, LEAVE_BAND.horizonSec, LEAVE_BAND.probability) >= LEAVE_BAND.probability;
         };
   const tierIndex = effectiveTierIndex(ladder, prev.tierIndex, facts.riskRatio, options.hysteresis, isNear);
   let tiers: OpenAlert[] = [...prev.tiers];
@@ -223,10 +225,12 @@ export function stepSubject(
   }
   const targetRule = target === null ? undefined : ladder[target];
   if (target !== null && targetRule?.predict != null) {
-    const p = probabilityOf(facts, targetRule, targetRule.predict.horizonSec);
-    if (prediction === null && p >= targetRule.predict.threshold) {
+    // The one comparison this step makes: against the threshold to raise, or its hysteresis to withdraw.
+    const cutoff = prediction === null ? targetRule.predict.threshold : targetRule.predict.threshold - options.predictionHysteresis;
+    const p = probabilityAgainst(facts, targetRule, targetRule.predict.horizonSec, cutoff);
+    if (prediction === null && p >= cutoff) {
       prediction = { id: predictiveAlertId(facts.subject, levelKey(targetRule.level), now), tierIndex: target, since: now, notified: false, reminders: 0, dueAt: now };
-    } else if (prediction !== null && p < targetRule.predict.threshold - options.predictionHysteresis) {
+    } else if (prediction !== null && p < cutoff) {
       resolveInto(decisions, prediction, subject, now, 'withdrawn');
       prediction = null;
     }

@@ -34,6 +34,7 @@ import {
 import {
   DEFAULT_VOLATILITY_OPTIONS,
   emptyVolatility,
+  fastVariancePerSec,
   updateVolatility,
   varianceCurve,
   type VarianceCurve,
@@ -111,6 +112,22 @@ export interface MonitorView {
   readonly searches: RiskSearches;
   /** The evaluation's projection, figure by figure on demand. */
   readonly projector: AccountProjector;
+  /** The variance curves and market shapes it read, for the next evaluation on the same records. */
+  readonly curves: CurveMemo;
+}
+
+/**
+ * Each symbol's variance curve and market shape, filled as the projection asks for them. They are a
+ * function of the volatility and shape records alone (and the monitor's options), and those records are
+ * kept from one tick to the next between a symbol's minute returns (observeMarks): an evaluation on the
+ * same records takes the previous one's memo instead of rebuilding every curve. Never saved or sent.
+ */
+export interface CurveMemo {
+  readonly config: MonitorConfig;
+  readonly volatility: MonitorState['volatility'];
+  readonly shape: MonitorState['shape'];
+  readonly curves: Map<string, VarianceCurve>;
+  readonly shapes: Map<string, MarketShape | null>;
 }
 
 /** Every projection figure of the view (per position and tier, and the cross pool's), as plain data. */
@@ -212,11 +229,16 @@ export function createMonitor(setup: MonitorSetup): Monitor {
   return { config, account: setup.account, state: { ...state, now: null, marks: { ...state.marks, ...marksOfAccount(setup.account) } }, view: null };
 }
 
-/** Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped. */
+/**
+ * Volatility, correlation and the latest marks after a tick; bad prices are counted and skipped.
+ * Copy on write: volatility, jump/trend and minute moves move once a minute per symbol (their returns
+ * are a minute apart), so on most ticks every update gives its state back and the record is kept, not
+ * copied (a copy of every symbol's entry per batch, three times, for nothing).
+ */
 function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonly<Record<string, number>>, now: number): MonitorState {
-  const volatility = { ...state.volatility };
-  const minuteMoves = { ...state.minuteMoves };
-  const shape = { ...state.shape };
+  let volatility: Record<string, VolatilityState> | null = null;
+  let minuteMoves: Record<string, MinuteMoveState> | null = null;
+  let shape: Record<string, MarketShapeState> | null = null;
   const latest = { ...state.marks };
   let rejected = state.rejected;
   // for...in, not Object.entries: the same keys in the same order, without a pair per symbol per tick.
@@ -227,16 +249,31 @@ function observeMarks(state: MonitorState, config: MonitorConfig, marks: Readonl
       rejected += 1;
       continue;
     }
-    const before = volatility[symbol] ?? emptyVolatility(config.volatility);
+    // Each symbol is visited once, so its entry in a copy is still the state's.
+    const held = state.volatility[symbol];
+    const before = held ?? emptyVolatility(config.volatility);
     // A jump is judged against the volatility before it (market-shape.ts).
-    const fastPerMs = varianceCurve(before, config.volatility).fastPerSec / 1000;
-    shape[symbol] = updateMarketShape(shape[symbol] ?? emptyMarketShape(), price, now, fastPerMs, config.forecastTerms);
-    volatility[symbol] = updateVolatility(before, price, now, config.volatility);
-    minuteMoves[symbol] = updateMinuteMove(minuteMoves[symbol] ?? EMPTY_MINUTE_MOVE, price, now);
+    const fastPerMs = fastVariancePerSec(before, config.volatility) / 1000;
+    const heldShape = state.shape[symbol];
+    const nextShape = updateMarketShape(heldShape ?? emptyMarketShape(), price, now, fastPerMs, config.forecastTerms);
+    if (nextShape !== heldShape) (shape ??= { ...state.shape })[symbol] = nextShape;
+    const nextVolatility = updateVolatility(before, price, now, config.volatility);
+    if (nextVolatility !== held) (volatility ??= { ...state.volatility })[symbol] = nextVolatility;
+    const heldMove = state.minuteMoves[symbol];
+    const nextMove = updateMinuteMove(heldMove ?? EMPTY_MINUTE_MOVE, price, now);
+    if (nextMove !== heldMove) (minuteMoves ??= { ...state.minuteMoves })[symbol] = nextMove;
     latest[symbol] = price;
   }
   const correlation = updateCorrelation(state.correlation, latest, now, config.correlation);
-  return { ...state, volatility, minuteMoves, shape, marks: latest, correlation, rejected };
+  return {
+    ...state,
+    volatility: volatility ?? state.volatility,
+    minuteMoves: minuteMoves ?? state.minuteMoves,
+    shape: shape ?? state.shape,
+    marks: latest,
+    correlation,
+    rejected,
+  };
 }
 
 /**
@@ -265,7 +302,7 @@ export function heardFunding(
 const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
 
-function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number): MonitorView {
+function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number, previous: MonitorView | null): MonitorView {
   // The closures below live as long as the view's unread searches: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
   const { volatility, correlation, minuteMoves, shape, funding } = state;
@@ -273,8 +310,10 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     callLevels: callLevelsOf(config.policy.ladder),
     ...(config.target === null ? {} : { target: config.target }),
   });
-  // One curve per symbol per evaluation: the projection asks for them many times.
-  const curves = new Map<string, VarianceCurve>();
+  // One curve per symbol per evaluation: the projection asks for them many times. The previous
+  // evaluation's, when it read the same records (the memo holds records and curves, never a view).
+  const memo = curveMemo(previous?.curves, config, volatility, shape);
+  const { curves, shapes } = memo;
   const curveOf = (symbol: string): VarianceCurve => {
     let curve = curves.get(symbol);
     if (curve === undefined) {
@@ -284,7 +323,6 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     return curve;
   };
   const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
-  const shapes = new Map<string, MarketShape | null>();
   const shapeOf = (symbol: string): MarketShape | null => {
     let s = shapes.get(symbol);
     if (s === undefined) {
@@ -307,7 +345,13 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     funding,
     now,
   });
-  return { t: now, risk, facts, searches, projector };
+  return { t: now, risk, facts, searches, projector, curves: memo };
+}
+
+/** The memo for these records: the previous one where both records are the ones it was filled from. */
+function curveMemo(previous: CurveMemo | undefined, config: MonitorConfig, volatility: MonitorState['volatility'], shape: MonitorState['shape']): CurveMemo {
+  if (previous !== undefined && previous.config === config && previous.volatility === volatility && previous.shape === shape) return previous;
+  return { config, volatility, shape, curves: new Map(), shapes: new Map() };
 }
 
 export function monitorStep(monitor: Monitor, input: MonitorInput, now: number): MonitorStep {
@@ -349,7 +393,7 @@ export function monitorStep(monitor: Monitor, input: MonitorInput, now: number):
     case 'clock':
       break;
   }
-  const view = fresh || monitor.view === null ? evaluate(config, account, next, now) : monitor.view;
+  const view = fresh || monitor.view === null ? evaluate(config, account, next, now, monitor.view) : monitor.view;
   const policy = alertPolicyStep(next.alerts, { subjects: view.facts, stale: next.stale }, now, config.policy);
   return { monitor: { config, account, state: { ...next, alerts: policy.state }, view }, decisions: policy.decisions };
 }

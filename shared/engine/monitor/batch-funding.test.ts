@@ -55,4 +55,14 @@ describe('funding notices in a batch of marks', () => {
     const next = afterBatch([markOf(A!, T0 + 1_000, 0.0001, PAY + 8 * 3_600_000), markOf(B!, T0 + 1_000, -0.0002, PAY)]);
     expect(next.after.monitor?.state.funding).toEqual({ [A!]: { rate: 0.0001, timeMs: PAY + 8 * 3_600_000 }, [B!]: { rate: -0.0002, timeMs: PAY } });
   });
+
+  it('a batch of funding events alone, repeating the notices held, is still stepped (its time and evaluation)', () => {
+    const repeat: VenueEvent = { kind: 'funding', symbol: A!, fundingRate: ratio(0.0001), nextFundingTime: epochMs(PAY), time: epochMs(T0 + 5_000) };
+    const { before, after } = afterBatch([repeat]);
+    expect(before.monitor?.state.now).toBe(T0);
+    expect(after.now).toBe(T0 + 5_000);
+    expect(after.monitor?.state.now).toBe(T0 + 5_000);
+    expect(after.monitor?.view?.t).toBe(T0 + 5_000);
+    expect(after.monitor?.state.funding).toBe(before.monitor?.state.funding);
+  });
 });

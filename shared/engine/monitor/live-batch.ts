@@ -2,8 +2,8 @@ import type { AlertDecision } from '../alerts/alert-decision.ts';
 import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import type { FundingNotice } from '../projection/funding-step.ts';
+import type { VenueEvent } from '../positions/venue-events.ts';
 import { monitorStep, type MonitorInput } from './account-monitor.ts';
-import { markFunding } from './mark-funding.ts';
 import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestored, type LiveMonitor, type LiveMonitorConfig, type LiveStep } from './live-monitor.ts';
 
 /**
@@ -31,8 +31,30 @@ import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestor
  * event behaves as `liveMonitorStep` (except that a mark completing the account is also observed).
  */
 /** The batch's marks, with the funding notices they carried (none: the plain marks input, as before). */
-const marksInput = (marks: Record<string, number>, funding: Record<string, FundingNotice>): MonitorInput =>
-  Object.keys(funding).length === 0 ? { kind: 'marks', marks } : { kind: 'marks', marks, funding };
+const marksInput = (marks: Record<string, number>, funding: Record<string, FundingNotice>): MonitorInput => {
+  for (const symbol in funding) if (Object.hasOwn(funding, symbol)) return { kind: 'marks', marks, funding };
+  return { kind: 'marks', marks };
+};
+
+/**
+ * Adds the funding notice an event carries (markFunding) to the batch's; true if it carried one. A
+ * notice the monitor already holds (`known`) is left out while the batch has none for its symbol:
+ * `heardFunding` would skip it, and the venues repeat the same notice on every mark for hours (Binance
+ * on each of 50 symbols' frames a second: a record of 50 notices built, counted and walked per batch
+ * for nothing). A later, different notice for the symbol is added as before; the funding record the
+ * monitor ends with is the same, key for key.
+ */
+function addNotice(batch: Record<string, FundingNotice>, known: Readonly<Record<string, FundingNotice>> | null, e: Extract<VenueEvent, { kind: 'mark' | 'funding' }>): boolean {
+  const rate = e.fundingRate;
+  const timeMs = e.nextFundingTime;
+  if (rate === undefined || timeMs === undefined) return false;
+  if (known !== null && !Object.hasOwn(batch, e.symbol) && Object.hasOwn(known, e.symbol)) {
+    const was = known[e.symbol]!;
+    if (was.rate === rate && was.timeMs === timeMs) return true;
+  }
+  batch[e.symbol] = { rate, timeMs };
+  return true;
+}
 
 /** Feed notices (stale, fresh, connection...) start a batch of their own: see `liveMonitorBatch`. */
 export const isFeedNotice = (event: FeedEvent): boolean => event.kind !== 'venue';
@@ -61,6 +83,9 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   // Latest mark per symbol, in arrival order (what per-event stepping would leave the monitor with).
   const marks: Record<string, number> = {};
   const funding: Record<string, FundingNotice> = {};
+  const known = live.monitor === null ? null : live.monitor.state.funding;
+  // A notice was carried (even one the monitor already holds): a batch of funding events alone is stepped.
+  let notified = false;
   let marked = false;
   let accountChanged = false;
   let stale = live.stale;
@@ -79,12 +104,10 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
           stale = left;
         }
         marks[e.symbol] = e.price;
-        const notice = markFunding(e);
-        if (notice !== null) funding[e.symbol] = notice;
+        if (addNotice(funding, known, e)) notified = true;
         marked = true;
       } else if (e.kind === 'funding') {
-        const notice = markFunding(e);
-        if (notice !== null) funding[e.symbol] = notice;
+        if (addNotice(funding, known, e)) notified = true;
       } else if (ACCOUNT_EVENTS.has(e.kind)) {
         accountChanged = true;
       }
@@ -114,7 +137,7 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
     }
   } else {
     if (marked) step(marksInput(marks, funding), t);
-    else if (Object.keys(funding).length > 0) step({ kind: 'funding', funding }, t);
+    else if (notified) step({ kind: 'funding', funding }, t);
     if (accountChanged) {
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
       if (view.ok) step({ kind: 'account', account: view.account }, t);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { btcusdtBrackets } from '../../../tools/test-support/binance-brackets.ts';
 import { scenarioPath } from '../../../tools/market-paths/scenarios.ts';
@@ -5,7 +6,10 @@ import { marginModels } from '../../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
 import { crossParts, isolatedParts, riskRatio } from '../margin/risk-parts.ts';
 import type { Account, Position } from '../positions/account.ts';
+import type { RiskSearches } from '../margin/evaluate-account.ts';
+import type { Reduction } from '../margin/suggested-actions.ts';
 import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
+import { largestReducible } from './subject-facts.ts';
 
 /**
  * Issue 13, ask 3: the smallest top-up back to the target and, beside it and never folded into it, the
@@ -78,5 +82,41 @@ describe('subject facts: two top-ups side by side, the stop, and what each buys'
     const far = btc({ marginMode: 'isolated', isolatedMargin: usdt(model.requirement(btc(), 97_000) / 0.1) });
     const stop = warmed({ exchange: 'binance', walletBalance: usdt(0), positions: [far] }, 'calm').view!.facts.find((f) => f.subject.includes('isolated'))!.searches.protectiveStop();
     expect(stop).toMatchObject({ closesPosition: true, qty: 1 });
+  });
+});
+
+describe('the cross pool names the position that carries the largest requirement', () => {
+  it('the largest, not the first; of two equal, the first in the account (as a stable sort by requirement)', () => {
+    const legs: Array<[string, number]> = [['AAAUSDT', 0.5], ['BBBUSDT', 1], ['CCCUSDT', 2], ['DDDUSDT', 2], ['EEEUSDT', 1.5]];
+    const positions = legs.map(([symbol, q]) => btc({ symbol, qty: qty(q) }));
+    const requirement = positions.reduce((sum, p) => sum + model.requirement(p, 97_000), 0);
+    // rho 0.6, above the 0.5 target: reducing the largest position alone gets back to it, and the reduction names it.
+    const account: Account = { exchange: 'binance', walletBalance: usdt(requirement / 0.6), positions };
+    const monitor = monitorStep(createMonitor({ account, model, options: { accountId: 'a' } }), { kind: 'marks', marks: Object.fromEntries(legs.map(([s]) => [s, 97_000])) }, START).monitor;
+    const pool = monitor.view!.facts[0]!;
+    expect(pool.subject).toBe('a:cross');
+    expect(pool.symbol).toBe('CCCUSDT');
+    expect(pool.reduction?.symbol).toBe('CCCUSDT');
+  });
+});
+
+describe('the pool reducible position, found without the sort', () => {
+  it('is the first reducible one in a stable sort by requirement, largest first (ties, and a requirement that is not finite)', () => {
+    const requirementArb = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(0, 1, 2, 3, 5) }, { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY) });
+    fc.assert(
+      fc.property(fc.array(fc.record({ requirement: requirementArb, reducible: fc.boolean(), cross: fc.boolean() }), { minLength: 1, maxLength: 12 }), (rows) => {
+        const cross = rows.flatMap((r, i) => (r.cross ? [i] : []));
+        fc.pre(cross.length > 0);
+        const positions = rows.map((r) => ({ maintenanceMargin: r.requirement }));
+        // Searches whose reductions are answered already: reductionOf reads them and searches nothing.
+        const searches = {
+          account: { exchange: 'binance', walletBalance: usdt(0), positions: rows.map(() => btc()) },
+          reductions: rows.map((r): Reduction => (r.reducible ? { kind: 'reduce', qty: 1, feeUsdt: 0, closesPosition: false } : { kind: 'unreachable', reason: 'test' })),
+        } as unknown as RiskSearches;
+        const sorted = [...cross].sort((a, b) => (positions[b]?.maintenanceMargin ?? 0) - (positions[a]?.maintenanceMargin ?? 0));
+        expect(largestReducible(searches, positions, cross)).toBe(sorted.find((i) => rows[i]!.reducible));
+      }),
+      { seed: 27, numRuns: 2000 },
+    );
   });
 });

@@ -36,8 +36,6 @@ export interface FactInputs {
   readonly now?: number;
 }
 
-type PlainFacts = Omit<SubjectFacts, 'searches'>;
-
 /** What every subject's searches of one evaluation share. */
 interface SearchInputs {
   readonly account: Account;
@@ -53,7 +51,7 @@ interface SearchInputs {
 /** Whose searches: the cross pool (`shown` is the position its reduction and stop name) or isolated position `i`. */
 type SearchSubject =
   | { readonly kind: 'pool'; readonly shown: Position | undefined; readonly reduction: SuggestedReduction | null; readonly topUpUsdt: number }
-  | { readonly kind: 'position'; readonly i: number; readonly p: Position; readonly own: PlainFacts };
+  | { readonly kind: 'position'; readonly i: number; readonly p: Position; readonly reduction: SuggestedReduction | null; readonly topUpUsdt: number };
 
 /** A memo slot: not asked yet, or the answer (null included). */
 const UNASKED: unique symbol = Symbol('unasked');
@@ -88,6 +86,13 @@ class SearchesOf implements SubjectSearches {
     if (k < 0) return 0;
     const s = this.subject;
     return s.kind === 'pool' ? this.inputs.projector.crossPoolTierProbability(k, horizonSec) : this.inputs.projector.positionTierProbability(s.i, k, horizonSec);
+  }
+
+  probabilitySide(key: string, horizonSec: number, cutoff: number): number {
+    const k = this.inputs.levelKeys.indexOf(key);
+    if (k < 0) return 0;
+    const s = this.subject;
+    return s.kind === 'pool' ? this.inputs.projector.crossPoolTierProbabilitySide(k, horizonSec, cutoff) : this.inputs.projector.positionTierProbability(s.i, k, horizonSec);
   }
 
   oddsTopUpUsdt(): number {
@@ -134,20 +139,70 @@ function oddsOf(inputs: SearchInputs, s: SearchSubject, odds: LiquidationOdds, o
       afterReduction: reduced === null ? null : pOf(crossGroup(reduced, model)),
     };
   }
-  const { p, own } = s;
+  const { p } = s;
   const withMargin = (extra: number): RiskGroup => isolatedGroup({ ...p, isolatedMargin: usdt((p.isolatedMargin ?? 0) + extra) }, model);
   const now = pOf(isolatedGroup(p, model));
-  const rest = own.reduction === null ? undefined : stopFill(account, p, p.markPrice, own.reduction.qty).rest;
+  const rest = s.reduction === null ? undefined : stopFill(account, p, p.markPrice, s.reduction.qty).rest;
   return {
     horizonSec: h,
     now,
-    afterTopUp: own.topUpUsdt > 0 ? pOf(withMargin(own.topUpUsdt)) : now,
+    afterTopUp: s.topUpUsdt > 0 ? pOf(withMargin(s.topUpUsdt)) : now,
     afterOddsTopUp: oddsUsdt > 0 ? pOf(withMargin(oddsUsdt)) : now,
     afterReduction: rest === undefined ? null : rest === null ? 0 : pOf(isolatedGroup(rest, model)),
   };
 }
 
 const NO_MOVE = (): null => null;
+
+/** Cross positions by requirement, largest first, equals in the account's order (a stable sort). */
+/**
+ * The first cross position that can reduce, in `byRequirement`'s order: the reducible one with the
+ * largest requirement, the first of equals. Without the sort when every requirement is finite (each
+ * position's reduction is asked, as the sorted walk asks them all when none can reduce, the usual case
+ * of a pool of many small positions: its reductions stop at their first check).
+ */
+export function largestReducible(searches: RiskSearches, positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number | undefined {
+  let best: number | undefined;
+  let most = 0;
+  for (const i of cross) {
+    const m = positions[i]?.maintenanceMargin ?? 0;
+    if (!Number.isFinite(m)) return byRequirement(positions, cross).find((j) => reductionOf(searches, j).kind === 'reduce');
+  }
+  for (const i of cross) {
+    if (reductionOf(searches, i).kind !== 'reduce') continue;
+    const m = positions[i]?.maintenanceMargin ?? 0;
+    if (best === undefined || m > most) {
+      best = i;
+      most = m;
+    }
+  }
+  return best;
+}
+
+function byRequirement(positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number[] {
+  // Each requirement read once into an array the comparator indexes: the same values compared, so the same order.
+  const requirement = new Float64Array(positions.length);
+  for (const i of cross) requirement[i] = positions[i]?.maintenanceMargin ?? 0;
+  return [...cross].sort((a, b) => (requirement[b] as number) - (requirement[a] as number));
+}
+
+/**
+ * The first of `byRequirement` without the sort: the largest requirement, the first of equals (a
+ * non-finite requirement, where the sort's comparisons are NaN, is left to the sort). `cross` is not empty.
+ */
+function leadOf(positions: readonly { readonly maintenanceMargin: number }[], cross: readonly number[]): number {
+  let lead = cross[0]!;
+  let most = positions[lead]?.maintenanceMargin ?? 0;
+  for (const i of cross) {
+    const m = positions[i]?.maintenanceMargin ?? 0;
+    if (!Number.isFinite(m)) return byRequirement(positions, cross)[0]!;
+    if (m > most) {
+      lead = i;
+      most = m;
+    }
+  }
+  return lead;
+}
 
 function crossPositions(account: Account): Position[] {
   const cross: Position[] = [];
@@ -186,20 +241,16 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   for (let i = 0; i < risk.positions.length; i += 1) if (risk.positions[i]!.marginMode === 'cross') cross.push(i);
   if (cross.length > 0) {
     // The reduction suggested for the pool: the position that carries the largest requirement.
-    const requirementOf = (i: number): number => risk.positions[i]?.maintenanceMargin ?? 0;
-    const lead = [...cross].sort((a, b) => requirementOf(b) - requirementOf(a));
+    const lead = leadOf(risk.positions, cross);
     let reducible: number | undefined;
-    for (const i of lead) {
-      if (reductionOf(searches, i).kind === 'reduce') {
-        reducible = i;
-        break;
-      }
-    }
-    const shownIndex = reducible ?? lead[0];
-    const shownPosition = shownIndex === undefined ? undefined : account.positions[shownIndex];
+    if (reductionOf(searches, lead).kind === 'reduce') reducible = lead;
+    else reducible = largestReducible(searches, risk.positions, cross);
+    const shownIndex = reducible ?? lead;
+    const shownPosition = account.positions[shownIndex];
     const topUpUsdt = risk.positions[cross[0] ?? -1]?.topUp ?? 0;
     const reduction = reducible === undefined || shownPosition === undefined ? null : suggestedReduction(shownPosition, reductionOf(searches, reducible));
-    const pool: PlainFacts = {
+    // Written out rather than plain facts spread into a second object: one object per subject per tick.
+    facts.push({
       subject: crossSubject(inputs.accountId),
       symbol: shownPosition?.symbol ?? null,
       side: shownPosition?.side ?? null,
@@ -210,14 +261,15 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       reduction,
       marks,
       funding: funding === undefined || now === undefined ? null : nextFundingFact(crossPositions(account), funding, now, risk.riskRatio, risk.equity),
-    };
-    facts.push({ ...pool, searches: new SearchesOf(shared, { kind: 'pool', shown: shownPosition, reduction, topUpUsdt }) });
+      searches: new SearchesOf(shared, { kind: 'pool', shown: shownPosition, reduction, topUpUsdt }),
+    });
   }
   for (let i = 0; i < account.positions.length; i += 1) {
     const p = account.positions[i]!;
     const pr = risk.positions[i];
     if (p.marginMode !== 'isolated' || pr === undefined) continue;
-    const own: PlainFacts = {
+    const reduction = suggestedReduction(p, reductionOf(searches, i));
+    facts.push({
       subject: isolatedSubject(inputs.accountId, p.symbol, p.side),
       symbol: p.symbol,
       side: p.side,
@@ -225,11 +277,11 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       equityUsdt: model.isolatedEquity(p, p.markPrice),
       requirementUsdt: pr.maintenanceMargin,
       topUpUsdt: pr.topUp,
-      reduction: suggestedReduction(p, reductionOf(searches, i)),
+      reduction,
       marks: { [p.symbol]: p.markPrice },
       funding: funding === undefined || now === undefined ? null : nextFundingFact([p], funding, now, pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
-    };
-    facts.push({ ...own, searches: new SearchesOf(shared, { kind: 'position', i, p, own }) });
+      searches: new SearchesOf(shared, { kind: 'position', i, p, reduction, topUpUsdt: pr.topUp }),
+    });
   }
   return facts;
 }

@@ -166,8 +166,13 @@ describe('account state', () => {
 describe('applyVenueEvents: a batch folded at once', () => {
   const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
   const event = fc.oneof(
-    fc.record({ s: fc.constantFrom(...symbols), p: fc.integer({ min: 1, max: 1_000 }), time: fc.integer({ min: 1, max: 6 }), mid: fc.boolean(), r: fc.option(fc.integer({ min: -5, max: 5 })) }).map(
-      ({ s, p, time, mid, r }): VenueEvent => ({ ...(mark(s, p, time, mid ? 'mid' : 'mark') as Extract<VenueEvent, { kind: 'mark' }>), ...(r === null ? {} : { fundingRate: (r / 1e4) as never }) }),
+    // Few rates and payment times, so that a batch often repeats the funding the state holds (kept without a copy).
+    fc.record({ s: fc.constantFrom(...symbols), p: fc.integer({ min: 1, max: 1_000 }), time: fc.integer({ min: 1, max: 6 }), mid: fc.boolean(), r: fc.option(fc.integer({ min: -2, max: 2 })), n: fc.option(fc.constantFrom(100, 200)) }).map(
+      ({ s, p, time, mid, r, n }): VenueEvent => ({
+        ...(mark(s, p, time, mid ? 'mid' : 'mark') as Extract<VenueEvent, { kind: 'mark' }>),
+        ...(r === null ? {} : { fundingRate: (r / 1e4) as never }),
+        ...(r === null || n === null ? {} : { nextFundingTime: epochMs(n) }),
+      }),
     ),
     fc.constantFrom(snapshot([pos('BTCUSDT:long')]), update([pos('ETHUSDT:long')], ['BTCUSDT:long']), balance(500)),
   );

@@ -145,7 +145,8 @@ export function applyVenueEvents(state: AccountState, events: readonly VenueEven
   let funding: Map<string, { readonly rate: Ratio; readonly nextTime?: EpochMs }> | null = null;
   const settle = (): void => {
     if (marks === null && mids === null && funding === null) return;
-    folded = { ...folded, ...(marks === null ? {} : { marks }), ...(mids === null ? {} : { mids }), ...(funding === null ? {} : { funding }) };
+    // The three keys are the state's own: written over, each keeps its place (no spread of a maybe-empty object per key).
+    folded = { ...folded, marks: marks ?? folded.marks, mids: mids ?? folded.mids, funding: funding ?? folded.funding };
     marks = mids = funding = null;
   };
   for (const event of events) {
@@ -162,11 +163,13 @@ export function applyVenueEvents(state: AccountState, events: readonly VenueEven
       const current = (mids ?? folded.mids).get(event.symbol);
       if (current === undefined || current.time <= next.time) (mids ??= new Map(folded.mids)).set(event.symbol, next);
     }
-    if (event.fundingRate !== undefined) {
-      (funding ??= new Map(folded.funding)).set(event.symbol, {
-        rate: event.fundingRate,
-        ...(event.nextFundingTime === undefined ? {} : { nextTime: event.nextFundingTime }),
-      });
+    // A venue repeats the same funding on every mark for hours: the map is copied only when one changes.
+    const held = event.fundingRate === undefined ? undefined : (funding ?? folded.funding).get(event.symbol);
+    if (event.fundingRate !== undefined && !(held !== undefined && held.rate === event.fundingRate && held.nextTime === event.nextFundingTime)) {
+      (funding ??= new Map(folded.funding)).set(
+        event.symbol,
+        event.nextFundingTime === undefined ? { rate: event.fundingRate } : { rate: event.fundingRate, nextTime: event.nextFundingTime },
+      );
     }
   }
   settle();

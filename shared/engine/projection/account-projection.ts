@@ -1,7 +1,17 @@
 import { riskSearches, tierPriceOf, type AccountRisk, type PositionRisk, type RiskSearches } from '../margin/evaluate-account.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
 import type { Account } from '../positions/account.ts';
-import { bufferTierBarrier, bufferTierOutlook, outlookOfBufferTier, type BufferTierBarrier, type BufferTierOutlook, type CorrelationMatrixOf } from './buffer-reach.ts';
+import {
+  bufferTierBarrierOf,
+  bufferTierOutlook,
+  bufferTierSide,
+  bufferTierStart,
+  outlookOfBufferTier,
+  type BufferTierBarrier,
+  type BufferTierOutlook,
+  type BufferTierStart,
+  type CorrelationMatrixOf,
+} from './buffer-reach.ts';
 import { crossGroup, type RiskGroup } from './equity-buffer.ts';
 import type { FundingStep } from './funding-step.ts';
 import type { ShapeOf } from './market-shape.ts';
@@ -41,6 +51,12 @@ export interface AccountProjector {
   positionTierProbability(i: number, k: number, horizonSec: number): number;
   /** Likewise for `crossPoolTier(k)`. */
   crossPoolTierProbability(k: number, horizonSec: number): number;
+  /**
+   * A number on the same side of `cutoff` as `crossPoolTierProbability(k, horizonSec)`: that
+   * probability, or a bound on it read off the exact distance's search as soon as its bracket settles
+   * the side (buffer-reach.ts, `bufferTierSide`). What the policy's comparisons read.
+   */
+  crossPoolTierProbabilitySide(k: number, horizonSec: number, cutoff: number): number;
   /** Every figure, as `projectAccount` returns it. */
   all(): AccountProjection;
 }
@@ -78,6 +94,8 @@ class ProjectorOf implements AccountProjector {
   // after (an alert being recorded, a screen) share one tier-price and distance search.
   private readonly positionBarriers = new Map<number, PositionTierBarrier>();
   private readonly poolBarriers = new Map<number, BufferTierBarrier>();
+  // Pool tiers started (bounded) but not searched yet.
+  private readonly poolStarts = new Map<number, BufferTierStart>();
   private groupMemo: RiskGroup | undefined;
   private singleMemo: number | undefined;
   private allMemo: AccountProjection | undefined;
@@ -136,10 +154,19 @@ class ProjectorOf implements AccountProjector {
     let b = this.poolBarriers.get(k);
     const level = this.levels[k];
     if (b === undefined && this.hasCross && level !== undefined) {
-      b = bufferTierBarrier(this.group(), level, this.curveOf, this.correlations, this.horizonsSec);
+      b = bufferTierBarrierOf(this.poolStart(k, level));
       this.poolBarriers.set(k, b);
     }
     return b;
+  }
+
+  private poolStart(k: number, level: number): BufferTierStart {
+    let s = this.poolStarts.get(k);
+    if (s === undefined) {
+      s = bufferTierStart(this.group(), level, this.curveOf, this.correlations, this.horizonsSec);
+      this.poolStarts.set(k, s);
+    }
+    return s;
   }
 
   positionTier(i: number, k: number): PositionTierOutlook | undefined {
@@ -185,6 +212,17 @@ class ProjectorOf implements AccountProjector {
     if (single >= 0 && this.positionBarrier(single, k) !== undefined) return this.positionTierProbability(single, k, horizonSec);
     const b = this.poolBarrier(k);
     return b === undefined ? 0 : tierProbability(b.barrier, this.horizonsSec, horizonSec);
+  }
+
+  crossPoolTierProbabilitySide(k: number, horizonSec: number, cutoff: number): number {
+    const level = this.levels[k];
+    if (this.poolTiers.has(k) || this.poolBarriers.has(k) || !this.hasCross || level === undefined || this.singleIndex() >= 0) {
+      return this.crossPoolTierProbability(k, horizonSec);
+    }
+    const side = bufferTierSide(this.poolStart(k, level), this.horizonsSec, horizonSec, cutoff);
+    if (typeof side === 'number') return side;
+    this.poolBarriers.set(k, side);
+    return tierProbability(side.barrier, this.horizonsSec, horizonSec);
   }
 
   all(): AccountProjection {

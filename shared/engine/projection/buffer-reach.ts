@@ -2,7 +2,7 @@ import { bufferGradientVector, type RiskGroup } from './equity-buffer.ts';
 import { normalQuantile } from './normal-distribution.ts';
 import type { CurveOf } from './position-projection.ts';
 import type { Barrier } from './first-passage.ts';
-import { tierOutlook, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
+import { tierOutlook, tierProbability, type TierBarrier, type TierOutlook } from './tier-outlook.ts';
 import { integratedVariance, integratedVariances, varianceRate, varianceRates, type VarianceCurve } from './volatility.ts';
 
 /**
@@ -213,12 +213,16 @@ function adverse(p: Prepared, grad: Float64Array, horizonSec: number): { readonl
   const perSec = new Float64Array(n);
   for (let a = 0; a < n; a += 1) perSec[a] = Math.sqrt(integratedVariance(p.curves[a] as VarianceCurve, horizonSec) / horizonSec);
   const sigmaG = new Float64Array(n);
+  const { correlation } = p;
   let variance = 0;
   for (let a = 0; a < n; a += 1) {
+    // The same products in the same order as (R_ab s_a) s_b g_b, read once per row: every index is in range.
+    const sa = perSec[a] as number;
+    const at = a * n;
     let row = 0;
-    for (let b = 0; b < n; b += 1) row += (p.correlation[a * n + b] ?? 0) * (perSec[a] ?? 0) * (perSec[b] ?? 0) * (grad[b] ?? 0);
+    for (let b = 0; b < n; b += 1) row += (correlation[at + b] as number) * sa * (perSec[b] as number) * (grad[b] as number);
     sigmaG[a] = row;
-    variance += (grad[a] ?? 0) * row;
+    variance += (grad[a] as number) * row;
   }
   const sigmaB = Math.sqrt(Math.max(0, variance));
   const delta = new Float64Array(n);
@@ -256,24 +260,30 @@ const bufferAlong = (group: RiskGroup, level: number, delta: Float64Array, k: nu
  * The smallest k > 0 with B_L = 0 along delta (to 1e-6 relative), or Infinity. B_L(0) must be > 0.
  * Doubling brackets the root; the Illinois variant of regula falsi closes in on it (B_L is smooth between
  * bracket changes, so this takes a handful of steps where bisection takes twenty).
+ *
+ * `stop`, when given, is shown the bracket [lo, hi] the root is known to lie in (hi Infinity while
+ * doubling) before every step, and ends the search (NaN) when it says that is enough: the root it
+ * would have returned lies in every bracket it shows, as each step keeps one end and moves the other
+ * inwards. Without `stop`, or when it never says so, the steps are the same and so is the root.
  */
-function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number): number {
+function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, guess: number, fGuess: number, scratch: Float64Array, stop: BracketStop | null): number {
   const speed = speedOf(delta);
   if (!(speed > 0)) return Number.POSITIVE_INFINITY;
-  const scratch = new Float64Array(delta.length);
   let lo = 0;
   let fLo = bufferAlong(group, level, delta, 0, scratch);
   let hi = guess;
-  let fHi = bufferAlong(group, level, delta, hi, scratch);
+  let fHi = fGuess;
   while (fHi > 0) {
     lo = hi;
     fLo = fHi;
     hi *= 2;
+    if (stop !== null && stop.settled(lo, Number.POSITIVE_INFINITY)) return Number.NaN;
     if (hi * speed > MAX_LOG_MOVE) return Number.POSITIVE_INFINITY;
     fHi = bufferAlong(group, level, delta, hi, scratch);
   }
   let side = 0;
   for (let i = 0; i < 60 && hi - lo > 1e-6 * hi; i += 1) {
+    if (stop !== null && stop.settled(lo, hi)) return Number.NaN;
     const k = fLo === fHi ? (lo + hi) / 2 : (lo * fHi - hi * fLo) / (fHi - fLo);
     const f = bufferAlong(group, level, delta, k, scratch);
     if (f > 0) {
@@ -289,6 +299,59 @@ function distanceAlong(group: RiskGroup, level: number, delta: Float64Array, gue
     }
   }
   return hi;
+}
+
+/** How far clear of the cutoff a bound must be to settle the side (`SideOfCutoff`). */
+const SIDE_MARGIN = 1e-9;
+
+/** Shown the search's bracket; true ends the search (see `distanceAlong`). */
+interface BracketStop {
+  settled(lo: number, hi: number): boolean;
+}
+
+/**
+ * Whether P(touch within horizonSec) is at least `cutoff`, decided from the bracket: the exact
+ * barrier is the linear one at distance (k* / kLinear) x buffer, P falls as the distance grows, so the
+ * bracket's low end gives an upper bound on P and its high end a lower bound. `value` is the bound
+ * that settled it (on the same side of the cutoff as the exact P).
+ *
+ * Only a bound clear of the cutoff by SIDE_MARGIN settles: P falls with the distance, but computed it
+ * is monotone only to the normal distribution's rounding (1e-13 relative, normal-distribution.ts; the
+ * property test found a bracket end 1.2e-13 below the P at the root inside it, where erfc switches
+ * from its series to its fraction). Within the margin the search runs to the end.
+ */
+class SideOfCutoff implements BracketStop {
+  value = Number.NaN;
+
+  constructor(
+    private readonly linear: BufferBarrier,
+    private readonly kLinear: number,
+    private readonly horizonsSec: readonly number[],
+    private readonly horizonSec: number,
+    private readonly cutoff: number,
+  ) {}
+
+  private probabilityAt(k: number): number {
+    return tierProbability(this.linear.at((k / this.kLinear) * this.linear.distance), this.horizonsSec, this.horizonSec);
+  }
+
+  settled(lo: number, hi: number): boolean {
+    if (lo > 0) {
+      const upper = this.probabilityAt(lo);
+      if (upper < this.cutoff - SIDE_MARGIN) {
+        this.value = upper;
+        return true;
+      }
+    }
+    if (hi < Number.POSITIVE_INFINITY) {
+      const lower = this.probabilityAt(hi);
+      if (lower >= this.cutoff + SIDE_MARGIN) {
+        this.value = lower;
+        return true;
+      }
+    }
+    return false;
+  }
 }
 
 /** Beyond this many sd at the longest horizon a tier is only shown, not acted on: the linear distance serves. */
@@ -342,14 +405,37 @@ export function bufferTierBarrier(
   correlations: CorrelationMatrixOf,
   horizonsSec: readonly number[],
 ): BufferTierBarrier {
+  return bufferTierBarrierOf(bufferTierStart(group, level, curveOf, correlations, horizonsSec));
+}
+
+/**
+ * A pool tier before the exact distance is searched: everything the search starts from. `through`,
+ * `out-of-reach` and a tier beyond FAR_SD need no search (`settled`).
+ */
+export type BufferTierStart =
+  | { readonly kind: 'settled'; readonly barrier: BufferTierBarrier }
+  | {
+      readonly kind: 'search';
+      readonly group: RiskGroup;
+      readonly level: number;
+      readonly buffer: number;
+      readonly sigma: number;
+      readonly linear: BufferBarrier;
+      readonly delta: Float64Array;
+      readonly kLinear: number;
+      readonly fGuess: number;
+      readonly scratch: Float64Array;
+    };
+
+export function bufferTierStart(group: RiskGroup, level: number, curveOf: CurveOf, correlations: CorrelationMatrixOf, horizonsSec: readonly number[]): BufferTierStart {
   // bufferAt at the group's own marks, read from its mark vector (the same marks, the same sums).
   const buffer = bufferAtVector(group, level, group.markVector);
   const prepared = prepare(group, curveOf, correlations);
   const grad = bufferGradientVector(group, level);
   const reference = adverse(prepared, grad, REFERENCE_HORIZON_SEC);
   const sigma = reference.sigmaB;
-  if (!(buffer > 0)) return { level, barrier: 'through', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
-  if (!(sigma > 0)) return { level, barrier: 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+  if (!(buffer > 0)) return { kind: 'settled', barrier: { level, barrier: 'through', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma } };
+  if (!(sigma > 0)) return { kind: 'settled', barrier: { level, barrier: 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma } };
   const linear = bufferBarrier(prepared, grad, buffer);
   // A tier far out (P below 1e-15 at every horizon shown) needs no exact distance: its probabilities
   // are nil either way and only its median time, far in the future, is shown.
@@ -358,10 +444,34 @@ export function bufferTierBarrier(
     // Still say "never" when even the largest move we consider leaves the buffer positive.
     const speed = speedOf(reference.delta);
     const farthest = speed > 0 ? bufferAtVector(group, level, movedMarks(group, reference.delta, MAX_LOG_MOVE / speed, new Float64Array(reference.delta.length))) : buffer;
-    return { level, barrier: farthest > 0 ? 'out-of-reach' : linear, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+    return { kind: 'settled', barrier: { level, barrier: farthest > 0 ? 'out-of-reach' : linear, bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma } };
   }
   const kLinear = buffer / reference.sigmaB;
-  const exact = distanceAlong(group, level, reference.delta, kLinear);
+  const scratch = new Float64Array(reference.delta.length);
+  const fGuess = bufferAlong(group, level, reference.delta, kLinear, scratch);
+  return { kind: 'search', group, level, buffer, sigma, linear, delta: reference.delta, kLinear, fGuess, scratch };
+}
+
+/** The barrier of a started tier: the exact distance searched where it was not settled. */
+export function bufferTierBarrierOf(start: BufferTierStart): BufferTierBarrier {
+  if (start.kind === 'settled') return start.barrier;
+  const { group, level, buffer, sigma, linear, delta, kLinear, fGuess, scratch } = start;
+  const exact = distanceAlong(group, level, delta, kLinear, fGuess, scratch, null);
+  return { level, barrier: Number.isFinite(exact) ? linear.at((exact / kLinear) * buffer) : 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
+}
+
+/**
+ * P(touch within horizonSec) of a started tier's barrier, or a bound on it on the same side of
+ * `cutoff`: the search stops as soon as its bracket puts P on one side (the alert policy only compares
+ * P with a threshold). A tier searched to the end comes back as its barrier, for the caller to keep.
+ * buffer-reach.property.test.ts checks the side against the searched P over random pools.
+ */
+export function bufferTierSide(start: BufferTierStart, horizonsSec: readonly number[], horizonSec: number, cutoff: number): number | BufferTierBarrier {
+  if (start.kind === 'settled') return start.barrier;
+  const { group, level, buffer, sigma, linear, delta, kLinear, fGuess, scratch } = start;
+  const stop = new SideOfCutoff(linear, kLinear, horizonsSec, horizonSec, cutoff);
+  const exact = distanceAlong(group, level, delta, kLinear, fGuess, scratch, stop);
+  if (Number.isNaN(exact)) return stop.value;
   return { level, barrier: Number.isFinite(exact) ? linear.at((exact / kLinear) * buffer) : 'out-of-reach', bufferUsdt: buffer, sigmaUsdtPerSqrtSec: sigma };
 }
 

@@ -10,8 +10,6 @@ import { unrealisedPnl, type Account, type Position } from '../positions/account
 export interface RiskGroup {
   /** The symbols whose marks move this group, each once. */
   readonly symbols: readonly string[];
-  /** The current mark of each of those symbols. */
-  readonly marks: Readonly<Record<string, number>>;
   /** Equity (USDT) at the given marks; a symbol missing from `marks` stays at its position's mark. */
   equityAt(marks: Readonly<Record<string, number>>): number;
   /** Maintenance requirement (USDT) at the given marks. */
@@ -21,7 +19,7 @@ export interface RiskGroup {
    * at `price` (the rest of the group does not depend on that symbol's mark).
    */
   partsOn(symbol: string, price: number): { readonly equity: number; readonly requirement: number };
-  /** `marks` as a vector: symbol i's mark at index i of `symbols`. */
+  /** The current mark of each symbol: symbol i's at index i of `symbols`. */
   readonly markVector: Float64Array;
   /**
    * equityAt and requirementAt with symbol i at `marks[i]` (every symbol given): the same sums in the
@@ -35,12 +33,12 @@ const markFor = (p: Position, marks: Readonly<Record<string, number>>): number =
 /** The cross pool: wallet balance plus every cross position's PnL, against their requirements. */
 export function crossGroup(account: Account, model: MarginModel): RiskGroup {
   // One pass: the pool's positions, each symbol once (first seen first) with its positions, each
-  // position's symbol as an index into `symbols`, each symbol's mark (its last position's).
+  // position's symbol as an index into `symbols`, each symbol's mark (its last position's). No record
+  // of the marks: the searches read the vector, and a record of n keys per evaluation cost more.
   const positions: Position[] = [];
   const index = new Map<string, number>();
   const symbols: string[] = [];
   const bySymbol: Position[][] = [];
-  const marks: Record<string, number> = {};
   const markList: number[] = [];
   const symbolIndex: number[] = [];
   for (const p of account.positions) {
@@ -54,12 +52,11 @@ export function crossGroup(account: Account, model: MarginModel): RiskGroup {
       bySymbol.push([]);
     }
     bySymbol[i]?.push(p);
-    marks[p.symbol] = p.markPrice;
     markList[i] = p.markPrice;
     symbolIndex.push(i);
   }
   // The constructors, not `.from`: the same arrays without the iterator protocol (twice as fast here).
-  return new CrossGroup(account.walletBalance as number, model, positions, index, bySymbol, symbols, marks, new Float64Array(markList), new Int32Array(symbolIndex));
+  return new CrossGroup(account.walletBalance as number, model, positions, index, bySymbol, symbols, new Float64Array(markList), new Int32Array(symbolIndex));
 }
 
 /**
@@ -75,7 +72,6 @@ class CrossGroup implements RiskGroup {
     private readonly index: ReadonlyMap<string, number>,
     private readonly bySymbol: readonly (readonly Position[])[],
     readonly symbols: readonly string[],
-    readonly marks: Readonly<Record<string, number>>,
     readonly markVector: Float64Array,
     /** Each position's symbol as an index into `symbols`. */
     private readonly symbolOf: Int32Array,
@@ -122,7 +118,6 @@ class CrossGroup implements RiskGroup {
 export function isolatedGroup(p: Position, model: MarginModel): RiskGroup {
   return {
     symbols: [p.symbol],
-    marks: { [p.symbol]: p.markPrice },
     equityAt: (marks) => model.isolatedEquity(p, markFor(p, marks)),
     requirementAt: (marks) => model.requirement(p, markFor(p, marks)),
     partsOn: (symbol, price) =>
@@ -150,7 +145,7 @@ export function bufferGradient(group: RiskGroup, level: number): Record<string, 
   const vector = bufferGradientVector(group, level);
   const gradient: Record<string, number> = {};
   group.symbols.forEach((symbol, a) => {
-    if (group.marks[symbol] !== undefined) gradient[symbol] = vector[a] as number;
+    gradient[symbol] = vector[a] as number;
   });
   return gradient;
 }

@@ -149,6 +149,10 @@ export interface VarianceCurve {
 
 export const flatVariance = (perSec: number): VarianceCurve => ({ fastPerSec: perSec, slowPerSec: perSec, kappaPerSec: 0 });
 
+/** `varianceCurve(state, options).fastPerSec` alone (the same expression), without the curve. */
+export const fastVariancePerSec = (state: VolatilityState, options: VolatilityOptions): number =>
+  Math.max(perMs(state.fast), variancePerMs(options.floorSigmaAnnual)) * 1000;
+
 /** The curve of a state, each speed floored. */
 export function varianceCurve(state: VolatilityState, options: VolatilityOptions): VarianceCurve {
   const floor = variancePerMs(options.floorSigmaAnnual);
