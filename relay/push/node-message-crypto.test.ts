@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url, utf8 } from '../../shared/push/base64url.ts';
 import { decryptPush, encryptPush, webCryptoMessage } from '../../shared/push/push-encryption.ts';
+import { hmacSha256 } from '../../shared/push/hmac-sha256.ts';
 import { nodeMessageCrypto } from './node-message-crypto.ts';
 
 const subtle = globalThis.crypto.subtle;
@@ -39,6 +40,18 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
     for (const n of [0, 1, 17, 360, 3994]) {
       const record = globalThis.crypto.getRandomValues(new Uint8Array(n));
       expect(encodeBase64url(await message.seal(cek, nonce, record)), `record of ${n}`).toBe(encodeBase64url(await webCryptoMessage(subtle).seal(cek, nonce, record)));
+    }
+  });
+
+  it('computes the HMAC-SHA-256 of its parts as hmac-sha256.ts does (RFC 4231 case 2, and random inputs)', () => {
+    const hmac = message.hmac!;
+    const rfc4231 = hmac(utf8('Jefe'), utf8('what do ya want '), utf8('for nothing?'));
+    expect(Buffer.from(rfc4231).toString('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    for (const n of [0, 1, 55, 64, 65, 200]) {
+      const key = globalThis.crypto.getRandomValues(new Uint8Array(n % 70));
+      const a = globalThis.crypto.getRandomValues(new Uint8Array(n));
+      const b = globalThis.crypto.getRandomValues(new Uint8Array(3));
+      expect(encodeBase64url(hmac(key, a, b)), `parts of ${n} and 3`).toBe(encodeBase64url(hmacSha256(key, a, b)));
     }
   });
 
