@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64url, utf8 } from '../../shared/push/base64url.ts';
 import { decryptPush, encryptPush, webCryptoMessage } from '../../shared/push/push-encryption.ts';
 import { hmacSha256 } from '../../shared/push/hmac-sha256.ts';
-import { nodeMessageCrypto } from './node-message-crypto.ts';
+import { pushTopic } from '../../shared/push/push-request.ts';
+import { nodeMessageCrypto, nodePushTopic } from './node-message-crypto.ts';
 
 const subtle = globalThis.crypto.subtle;
 const ece = createRequire(import.meta.url)('http_ece') as { decrypt(buffer: Buffer, params: Record<string, unknown>): Buffer };
@@ -52,6 +53,13 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
       const a = globalThis.crypto.getRandomValues(new Uint8Array(n));
       const b = globalThis.crypto.getRandomValues(new Uint8Array(3));
       expect(encodeBase64url(hmac(key, a, b)), `parts of ${n} and 3`).toBe(encodeBase64url(hmacSha256(key, a, b)));
+    }
+  });
+
+  it('names a Topic as shared/push does: 32 base64url characters of the key\'s SHA-256', () => {
+    for (const key of ['', 'binance:main|pool|call', 'bench-9999 okx:main|BTC-USDT-SWAP|isolated|short', 'ünïcødé ✓ '.repeat(20)]) {
+      expect(nodePushTopic(key), key).toBe(pushTopic(key));
+      expect(nodePushTopic(key)).toMatch(/^[A-Za-z0-9_-]{32}$/);
     }
   });
 

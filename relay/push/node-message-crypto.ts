@@ -1,4 +1,4 @@
-import { createCipheriv, createECDH, createHmac } from 'node:crypto';
+import { createCipheriv, createECDH, createHash, createHmac } from 'node:crypto';
 import type { MessageCrypto } from '../../shared/push/push-encryption.ts';
 
 type Agreement = { readonly asPublic: Uint8Array; readonly secret: Uint8Array };
@@ -73,3 +73,6 @@ export function nodeMessageCrypto(room = 0): NodeMessageCrypto {
     counts: () => ({ waiting: ahead.size, taken }),
   };
 }
+
+/** shared/push's `pushTopic` (24 octets of SHA-256 in base64url, 32 characters) on node:crypto. */
+export const nodePushTopic = (key: string): string => createHash('sha256').update(key, 'utf8').digest().subarray(0, 24).toString('base64url');

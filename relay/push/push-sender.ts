@@ -4,7 +4,7 @@ import { pushRequest, pushRequestCache, type PushSubscriptionData } from '../../
 import type { VapidKeys } from '../../shared/push/vapid.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DeviceRecord, PushMark, QueuedPush, RelayStore, Shard } from '../store/relay-store.ts';
-import { nodeMessageCrypto } from './node-message-crypto.ts';
+import { nodeMessageCrypto, nodePushTopic } from './node-message-crypto.ts';
 import type { PushPost } from './push-post.ts';
 import { importVapidJwk } from './relay-vapid-keys.ts';
 
@@ -67,7 +67,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const windowSize = options.window ?? 128;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
   const message = nodeMessageCrypto(options.prepareAhead ?? 20_000);
-  const cache = pushRequestCache(globalThis.crypto.subtle, message);
+  const cache = pushRequestCache(globalThis.crypto.subtle, message, nodePushTopic);
   let running: Promise<number> | null = null;
   let asked = 0;
   let closed = false;
