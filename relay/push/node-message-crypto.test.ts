@@ -76,29 +76,30 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
     expect(await encryptPush({ plaintext: utf8('x'), uaPublic: offCurve, authSecret: s.authSecret, message }, subtle)).toEqual({ ok: false, error: 'p256dh: not a point on P-256' });
   });
 
-  it('a prepared agreement goes to exactly one message, bounded by the room, and decrypts like a fresh one', async () => {
-    const ahead = nodeMessageCrypto(2);
+  it('a prepared agreement goes to exactly one message, bounded per key and in all, and decrypts like a fresh one', async () => {
+    const ahead = nodeMessageCrypto(3, 2);
     const s = await subscription();
     const other = await subscription();
     const third = await subscription();
     expect(ahead.prepare(s.uaPublic)).toBe(true);
-    expect(ahead.prepare(s.uaPublic)).toBe(false); // one waits already
+    expect(ahead.prepare(s.uaPublic)).toBe(true);
+    expect(ahead.prepare(s.uaPublic)).toBe(false); // two wait already
     expect(ahead.prepare(other.uaPublic)).toBe(true);
     expect(ahead.prepare(third.uaPublic)).toBe(false); // the room is full
-    expect(ahead.counts()).toEqual({ waiting: 2, taken: 0 });
+    expect(ahead.counts()).toEqual({ waiting: 3, taken: 0 });
     const text = 'Critical: add 900 USDT';
     const seen = new Set<string>();
-    for (let i = 0; i < 4; i += 1) {
-      if (i === 2) ahead.prepare(s.uaPublic);
+    for (let i = 0; i < 5; i += 1) {
+      if (i === 3) ahead.prepare(s.uaPublic);
       const body = await encryptPush({ plaintext: utf8(text), uaPublic: s.uaPublic, authSecret: s.authSecret, message: ahead }, subtle);
       if (!body.ok) throw new Error(body.error);
       seen.add(encodeBase64url(body.value.slice(21, 86)));
       expect(ece.decrypt(Buffer.from(body.value), { version: 'aes128gcm', privateKey: s.ua, authSecret: Buffer.from(s.authSecret) }).toString('utf8')).toBe(text);
     }
-    expect(seen.size).toBe(4); // no sender key twice
-    expect(ahead.counts()).toEqual({ waiting: 1, taken: 2 });
-    expect(ahead.has(other.uaPublic)).toBe(true);
-    expect(ahead.has(s.uaPublic)).toBe(false);
+    expect(seen.size).toBe(5); // no sender key twice
+    expect(ahead.counts()).toEqual({ waiting: 1, taken: 3 });
+    expect(ahead.ready(other.uaPublic)).toBe(1);
+    expect(ahead.ready(s.uaPublic)).toBe(0);
     const offCurve = s.uaPublic.slice();
     offCurve[40] = offCurve[40]! ^ 1;
     expect(() => nodeMessageCrypto(1).prepare(offCurve)).toThrow();

@@ -7,14 +7,14 @@ type Agreement = { readonly asPublic: Uint8Array; readonly secret: Uint8Array };
  * The relay's per-message operations, with agreements made ahead: `prepare` makes, in the relay's idle
  * time, the key pair and ECDH secret of the next message to one subscription key, and that message
  * takes it (~165 µs of the ~250 µs a push's crypto costs, moved out of a burst). A prepared agreement
- * is handed out once and forgotten (RFC 8291 §2: a new key pair for every message), at most one waits
- * per subscription key, and at most `room` wait in all.
+ * is handed out once and forgotten (RFC 8291 §2: a new key pair for every message), at most `perKey`
+ * wait per subscription key, and at most `room` in all.
  */
 export interface NodeMessageCrypto extends MessageCrypto {
-  /** Makes the next message's agreement for this key unless one waits or the room is full; whether it did. Throws for a key off the curve. */
+  /** Makes one more agreement for this key's next messages unless `perKey` wait or the room is full; whether it did. Throws for a key off the curve. */
   prepare(uaPublic: Uint8Array): boolean;
-  /** Whether an agreement waits for this key. */
-  has(uaPublic: Uint8Array): boolean;
+  /** How many agreements wait for this key. */
+  ready(uaPublic: Uint8Array): number;
   /** How many agreements wait, and how many messages took one (for the bench). */
   counts(): { readonly waiting: number; readonly taken: number };
 }
@@ -35,18 +35,21 @@ function agreeNow(uaPublic: Uint8Array): Agreement {
  * whose every call is a thread-pool round trip and a promise (relay/README.md, Load). The message
  * format, the key schedule and the checks stay in shared/push/push-encryption.ts; this only does the
  * same primitives faster (node-message-crypto.test.ts checks them against WebCrypto and http_ece).
- * `room`: how many agreements may wait, made ahead (0: none; every message agrees when it is made).
+ * `room`: how many agreements may wait, made ahead (0: none; every message agrees when it is made);
+ * `perKey`: at most this many for one subscription key.
  */
-export function nodeMessageCrypto(room = 0): NodeMessageCrypto {
-  const ahead = new Map<string, Agreement>();
+export function nodeMessageCrypto(room = 0, perKey = 1): NodeMessageCrypto {
+  const ahead = new Map<string, Agreement[]>();
+  let waiting = 0;
   let taken = 0;
   return {
     async agree(uaPublic) {
-      if (ahead.size > 0) {
+      if (waiting > 0) {
         const id = idOf(uaPublic);
-        const prepared = ahead.get(id);
+        const prepared = ahead.get(id)?.pop();
         if (prepared !== undefined) {
-          ahead.delete(id);
+          if (ahead.get(id)!.length === 0) ahead.delete(id);
+          waiting -= 1;
           taken += 1;
           return prepared;
         }
@@ -63,14 +66,17 @@ export function nodeMessageCrypto(room = 0): NodeMessageCrypto {
       return new Uint8Array(mac.digest());
     },
     prepare(uaPublic) {
-      if (ahead.size >= room) return false;
+      if (waiting >= room) return false;
       const id = idOf(uaPublic);
-      if (ahead.has(id)) return false;
-      ahead.set(id, agreeNow(uaPublic));
+      const list = ahead.get(id) ?? [];
+      if (list.length >= perKey) return false;
+      list.push(agreeNow(uaPublic));
+      ahead.set(id, list);
+      waiting += 1;
       return true;
     },
-    has: (uaPublic) => ahead.has(idOf(uaPublic)),
-    counts: () => ({ waiting: ahead.size, taken }),
+    ready: (uaPublic) => ahead.get(idOf(uaPublic))?.length ?? 0,
+    counts: () => ({ waiting, taken }),
   };
 }
 

@@ -69,6 +69,7 @@ describe('pushSender', () => {
         return http.post(request, timeoutMs);
       },
       shard: null,
+      prepareAhead: { room: 100, perDevice: 1 },
     });
     expect(await s.drain()).toBe(0); // nothing due: agreements are made now
     await s.settled();
@@ -88,6 +89,19 @@ describe('pushSender', () => {
     expect(new Set(senderKeys).size).toBe(5);
     s.close();
     await s.settled();
+  });
+
+  it('makes up to perDevice agreements a device, every device\'s first before any second, within the room', async () => {
+    for (const id of ['b1', 'b2', 'b3']) await device(id);
+    const relay = await loadOrCreateVapidKeys(dataDir());
+    const s = pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, prepareAhead: { room: 4, perDevice: 2 } });
+    await s.drain();
+    await s.settled();
+    expect(s.prepared()).toEqual({ waiting: 4, taken: 0 });
+    await store.saveDecisions({ deviceId: 'b3', accountId: 'a', state: '{}', savedAtMs: now }, [push('b3', 'k1'), push('b3', 'k2')]);
+    expect(await s.drain()).toBe(2);
+    expect(s.prepared().taken).toBe(1); // b1 b2 b3 b1: the room held b3's first, not its second
+    s.close();
   });
 
   it('posts each due push once; the push service verifies and decrypts it', async () => {

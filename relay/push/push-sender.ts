@@ -38,10 +38,12 @@ export interface PushSenderOptions {
   /** Posts in flight at most (the HTTP agent queues what its sockets cannot take yet). */
   readonly window?: number;
   /**
-   * At most this many message agreements made ahead, one per device, while the queue is empty
-   * (node-message-crypto.ts; 0: none). Default 20,000 (~6 MB).
+   * Message agreements made ahead while the queue is empty (node-message-crypto.ts): at most `room` in
+   * all, `perDevice` for one device. Default 40,000 and 3 (~10 MB; a burst of margin calls sends a
+   * device ~2.5 pushes: Watch, Margin call, Critical, Liquidation less those a newer one replaced).
+   * A room of 0 makes none.
    */
-  readonly prepareAhead?: number;
+  readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
 
 export interface PushSender {
@@ -66,7 +68,8 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const roundSize = options.roundSize ?? 64;
   const windowSize = options.window ?? 128;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
-  const message = nodeMessageCrypto(options.prepareAhead ?? 20_000);
+  const ahead = options.prepareAhead ?? { room: 40_000, perDevice: 3 };
+  const message = nodeMessageCrypto(ahead.room, ahead.perDevice);
   const cache = pushRequestCache(globalThis.crypto.subtle, message, nodePushTopic);
   let running: Promise<number> | null = null;
   let asked = 0;
@@ -201,7 +204,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   /**
    * Agreements made ahead, while the queue is empty: each device's next message gets its key pair and
    * ECDH secret now, so that a burst of margin calls pays for the AES-GCM, the HMACs and the post only.
-   * One pass over the devices in slices of PREPARE_SLICE_MS, stopped as soon as a drain is asked for
+   * Passes over the devices in slices of PREPARE_SLICE_MS, stopped as soon as a drain is asked for
    * (the next drain that finds nothing due starts another).
    */
   let filling: Promise<void> | null = null;
@@ -220,21 +223,24 @@ export function pushSender(options: PushSenderOptions): PushSender {
   };
   async function fillAhead(): Promise<void> {
     const keys = await readDeviceKeys();
-    for (let i = 0; i < keys.length; ) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (asked > 0 || closed) return;
-      const until = performance.now() + PREPARE_SLICE_MS;
-      for (; i < keys.length && performance.now() < until; i += 1) {
-        try {
-          message.prepare(keys[i]!);
-        } catch {
-          // A key off the curve: its push is refused, with the field named, when it is made.
+    // Every device's first before any device's second: a burst reaches most devices once.
+    for (let depth = 1; depth <= ahead.perDevice; depth += 1) {
+      for (let i = 0; i < keys.length; ) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (asked > 0 || closed) return;
+        const until = performance.now() + PREPARE_SLICE_MS;
+        for (; i < keys.length && performance.now() < until; i += 1) {
+          try {
+            if (message.ready(keys[i]!) < depth && !message.prepare(keys[i]!)) return; // the room is full
+          } catch {
+            // A key off the curve: its push is refused, with the field named, when it is made.
+          }
         }
       }
     }
   }
   const fillWhenIdle = (): void => {
-    if (filling !== null || closed || (options.prepareAhead ?? 20_000) === 0) return;
+    if (filling !== null || closed || ahead.room === 0) return;
     filling = fillAhead()
       .catch((error: unknown) => log.error('push agreements not made ahead', { error: String(error) }))
       .finally(() => (filling = null));
