@@ -221,23 +221,28 @@ export function pushSender(options: PushSenderOptions): PushSender {
     deviceKeys = { keys, atMs: clock() };
     return keys;
   };
+  /** What `taken` and the device keys were when a fill last completed: nothing to make until they change. */
+  let filledAt: { taken: number; keys: readonly Uint8Array[] } | null = null;
   async function fillAhead(): Promise<void> {
     const keys = await readDeviceKeys();
+    // A walk over every device's keys for nothing was ~0.1 s of the main thread at each idle drain (10,000 devices).
+    if (filledAt !== null && filledAt.taken === message.counts().taken && filledAt.keys === keys) return;
     // Every device's first before any device's second: a burst reaches most devices once.
-    for (let depth = 1; depth <= ahead.perDevice; depth += 1) {
+    fill: for (let depth = 1; depth <= ahead.perDevice; depth += 1) {
       for (let i = 0; i < keys.length; ) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (asked > 0 || closed) return;
         const until = performance.now() + PREPARE_SLICE_MS;
         for (; i < keys.length && performance.now() < until; i += 1) {
           try {
-            if (message.ready(keys[i]!) < depth && !message.prepare(keys[i]!)) return; // the room is full
+            if (message.ready(keys[i]!) < depth && !message.prepare(keys[i]!)) break fill; // the room is full
           } catch {
             // A key off the curve: its push is refused, with the field named, when it is made.
           }
         }
       }
     }
+    filledAt = { taken: message.counts().taken, keys };
   }
   const fillWhenIdle = (): void => {
     if (filling !== null || closed || ahead.room === 0) return;
