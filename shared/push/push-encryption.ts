@@ -12,8 +12,9 @@ import { hmacSha256 } from './hmac-sha256.ts';
  * so each step is a single HMAC: T(1) = HMAC(PRK, info | 0x01). The HMACs are computed here
  * (hmac-sha256.ts: five WebCrypto calls cost about a quarter of a push); the ECDH and AES-GCM stay on
  * WebCrypto. The sender's key pair is new for every message (RFC 8291 §2: "when sending a message, an
- * application server generates an ECDH key pair and a random salt"), so it is not pooled or reused:
- * making it ahead of time would move its cost, not cut it.
+ * application server generates an ECDH key pair and a random salt") and never reused; a sender may
+ * make it, and its ECDH secret, ahead of the message in idle time (the relay does: its cost is then
+ * out of a burst of margin calls), as long as each goes to one message only.
  * Checked byte for byte against RFC 8291 Appendix A (push-encryption.test.ts).
  */
 
