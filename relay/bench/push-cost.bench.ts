@@ -164,19 +164,31 @@ export async function pushCostBench(count = 2_000): Promise<void> {
   const posted = await plainSender.drain();
   let used = process.cpuUsage(before);
   const viaSender = (used.user + used.system) / Math.max(1, posted);
-  // With them (the default): rounds of one push a device, each after the queue was empty and the sender
-  // had made its agreements (not counted: idle time); then what a drain costs.
+  // With them (the default), against without, in the same shape and alternately: rounds of one push a
+  // device, each drained after the queue was empty and the sender had made its agreements (not counted:
+  // idle time).
   const aheadSender = pushSender({ store, log: silentLog, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: null });
   let aheadUs = 0;
   let aheadPosted = 0;
-  for (let round = 2; round < 2 + Math.ceil(count / subscriptions.length); round += 1) {
-    await aheadSender.drain();
+  let roundUs = 0;
+  let roundPosted = 0;
+  await aheadSender.drain();
+  for (let round = 2; round < 2 + 2 * Math.ceil(count / subscriptions.length); round += 1) {
+    const ahead = round % 2 === 0;
+    const sender = ahead ? aheadSender : plainSender;
+    await sender.drain();
     await aheadSender.settled();
     await queue(round, 1);
     before = process.cpuUsage();
-    aheadPosted += await aheadSender.drain();
+    const n = await sender.drain();
     used = process.cpuUsage(before);
-    aheadUs += used.user + used.system;
+    if (ahead) {
+      aheadPosted += n;
+      aheadUs += used.user + used.system;
+    } else {
+      roundPosted += n;
+      roundUs += used.user + used.system;
+    }
   }
   const viaSenderAhead = aheadUs / Math.max(1, aheadPosted);
   const tookAhead = aheadSender.prepared().taken;
@@ -204,7 +216,8 @@ export async function pushCostBench(count = 2_000): Promise<void> {
       row('post by fetch (loopback sink)', viaFetch),
       row('post by keep-alive http (loopback sink)', viaHttp),
       row(`the relay's sender, queue to marked (${posted})`, viaSender),
-      row(`the same, agreements made ahead (${tookAhead} of ${aheadPosted})`, viaSenderAhead),
+      row(`  in rounds of one push a device, none ahead`, roundUs / Math.max(1, roundPosted)),
+      row(`  the same rounds, made ahead (${tookAhead} of ${aheadPosted})`, viaSenderAhead),
     ].join('\n'),
   );
 }
