@@ -24,6 +24,8 @@ export interface Relay {
   readonly url: string;
   readonly store: RelayStore;
   readonly watcher: RelayWatcher;
+  /** Message agreements made ahead and waiting, and pushes that took one (push-sender.ts; the bench reports them). */
+  pushAgreements(): { readonly waiting: number; readonly taken: number };
   /** Stops accepting requests, finishes what is in flight, closes the store. */
   stop(): Promise<void>;
 }
@@ -111,11 +113,14 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
     url: server.url,
     store,
     watcher,
+    pushAgreements: () => sender.prepared(),
     async stop() {
       clearInterval(drainTimer);
       await server.close();
       await watcher.stop();
       await sender.drain();
+      sender.close();
+      await sender.settled();
       await store.close();
       http?.close();
       ports.log.info('relay stopped');

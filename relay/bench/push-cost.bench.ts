@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeBase64url } from '../../shared/push/base64url.ts';
 import { generateP256KeyPair } from '../../shared/push/push-encryption.ts';
-import { nodeMessageCrypto } from '../push/node-message-crypto.ts';
+import { createCipheriv, createECDH } from 'node:crypto';
+import { decodeBase64url } from '../../shared/push/base64url.ts';
+import { nodeMessageCrypto, nodePushTopic } from '../push/node-message-crypto.ts';
 import { pushRequest, pushRequestCache, type PushRequest, type PushSendInput } from '../../shared/push/push-request.ts';
 import { silentLog } from '../relay-log.ts';
 import { httpPushPost } from '../push/push-post.ts';
@@ -20,7 +22,10 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
  * - encrypt + sign, fresh: `pushRequest` with nothing kept (the extension's path: a new VAPID
  *   signature and key import every push);
  * - encrypt + sign, kept: with `pushRequestCache` (one token per push service, keys imported once),
- *   on WebCrypto and with node:crypto's per-message operations (the relay's, node-message-crypto.ts);
+ *   on WebCrypto and with node:crypto's per-message operations (the relay's, node-message-crypto.ts),
+ *   and the split of the latter (key pair, ECDH, HKDF, AES-GCM, Topic, each alone);
+ * - the agreement made ahead (the relay makes each device's next one while its queue is empty) and
+ *   what a push costs when its agreement was ready;
  * - post: the same request by `fetch` and by the keep-alive `httpPushPost`;
  * - the sender: `pushSender.drain` over a SQLite queue of pushes to distinct devices (read, encrypt,
  *   sign, post, mark in one transaction per round): what a push costs the relay's main thread and
@@ -84,8 +89,42 @@ export async function pushCostBench(count = 2_000): Promise<void> {
   const pushRequestCacheOnce = pushRequestCache(subtle);
   const fresh = await cpuPerOp(count, (i) => request(i, null));
   const kept = await cpuPerOp(count, (i) => request(i, pushRequestCacheOnce));
-  const cache = pushRequestCache(subtle, nodeMessageCrypto());
+  const cache = pushRequestCache(subtle, nodeMessageCrypto(), nodePushTopic);
   const keptNode = await cpuPerOp(count, (i) => request(i, cache));
+  // The relay's sender with each device's agreement made ahead (in idle time): what is left in a burst.
+  const aheadMessage = nodeMessageCrypto(subscriptions.length);
+  const aheadCache = pushRequestCache(subtle, aheadMessage, nodePushTopic);
+  const uaKeys = subscriptions.map((s) => decodeBase64url(s.keys.p256dh)!);
+  const prepare = await cpuPerOp(count, (i) => {
+    aheadMessage.prepare(uaKeys[i % uaKeys.length]!);
+    return aheadMessage.agree(uaKeys[i % uaKeys.length]!); // taken at once: the next prepare makes a new one
+  });
+  for (const k of uaKeys) aheadMessage.prepare(k);
+  // Each push takes its device's agreement and the next is made at once; the row shows this less `prepare`.
+  const keptAhead = await cpuPerOp(count, async (i) => {
+    const r = await request(i, aheadCache);
+    aheadMessage.prepare(uaKeys[i % uaKeys.length]!);
+    return r;
+  });
+  // The split of one push's crypto, each part alone.
+  const ua0 = uaKeys[0]!;
+  const keyPair = await cpuPerOp(count, () => createECDH('prime256v1').generateKeys());
+  const ecdh0 = createECDH('prime256v1');
+  ecdh0.generateKeys();
+  const agreeOnly = await cpuPerOp(count, () => ecdh0.computeSecret(ua0));
+  const hmac = aheadCache.message.hmac!;
+  const secret = ecdh0.computeSecret(ua0);
+  const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const hkdf = await cpuPerOp(count, () => {
+    const prk = hmac(hmac(salt, hmac(hmac(salt, secret), ua0, ua0, Uint8Array.of(1))), salt);
+    return [hmac(prk, salt), hmac(prk, salt)];
+  });
+  const record = new TextEncoder().encode(payload + '\x02');
+  const aes = await cpuPerOp(count, () => {
+    const c = createCipheriv('aes-128-gcm', salt, salt.subarray(0, 12));
+    return Buffer.concat([c.update(record), c.final(), c.getAuthTag()]);
+  });
+  const topic = await cpuPerOp(count, (i) => nodePushTopic(`bench-${i}|binance:main|pool`));
   const requests = await Promise.all(Array.from({ length: 256 }, (_, i) => request(i, cache)));
   const viaFetch = await cpuPerOp(count, async (i) => {
     const r = requests[i % requests.length]!;
@@ -102,9 +141,9 @@ export async function pushCostBench(count = 2_000): Promise<void> {
   for (let d = 0; d < subscriptions.length; d += 1) {
     await store.createDevice({ id: `d${d}`, tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify(subscriptions[d]), vapidJwk: null, subject: vapid.subject });
   }
-  const queue = async (round: number): Promise<void> => {
+  const queue = async (round: number, perDevice: number): Promise<void> => {
     for (let d = 0; d < subscriptions.length; d += 1) {
-      const pushes = Array.from({ length: Math.ceil(count / subscriptions.length) }, (_, k) => ({
+      const pushes = Array.from({ length: perDevice }, (_, k) => ({
         deviceId: `d${d}`,
         dedupeKey: `r${round}-${k}#0`,
         payload,
@@ -116,14 +155,45 @@ export async function pushCostBench(count = 2_000): Promise<void> {
       await store.saveDecisions({ deviceId: `d${d}`, accountId: 'a', state: '{}', savedAtMs: now }, pushes);
     }
   };
-  const sender = pushSender({ store, log: silentLog, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: null });
-  await queue(0);
-  await sender.drain(); // warm: connections open, tokens signed, keys imported
-  await queue(1);
-  const before = process.cpuUsage();
-  const posted = await sender.drain();
-  const used = process.cpuUsage(before);
+  // Without agreements made ahead: every push makes its own.
+  const plainSender = pushSender({ store, log: silentLog, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: null, prepareAhead: { room: 0, perDevice: 0 } });
+  await queue(0, Math.ceil(count / subscriptions.length));
+  await plainSender.drain(); // warm: connections open, tokens signed, keys imported
+  await queue(1, Math.ceil(count / subscriptions.length));
+  let before = process.cpuUsage();
+  const posted = await plainSender.drain();
+  let used = process.cpuUsage(before);
   const viaSender = (used.user + used.system) / Math.max(1, posted);
+  // With them (the default), against without, in the same shape and alternately: rounds of one push a
+  // device, each drained after the queue was empty and the sender had made its agreements (not counted:
+  // idle time).
+  const aheadSender = pushSender({ store, log: silentLog, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: null });
+  let aheadUs = 0;
+  let aheadPosted = 0;
+  let roundUs = 0;
+  let roundPosted = 0;
+  await aheadSender.drain();
+  for (let round = 2; round < 2 + 2 * Math.ceil(count / subscriptions.length); round += 1) {
+    const ahead = round % 2 === 0;
+    const sender = ahead ? aheadSender : plainSender;
+    await sender.drain();
+    await aheadSender.settled();
+    await queue(round, 1);
+    before = process.cpuUsage();
+    const n = await sender.drain();
+    used = process.cpuUsage(before);
+    if (ahead) {
+      aheadPosted += n;
+      aheadUs += used.user + used.system;
+    } else {
+      roundPosted += n;
+      roundUs += used.user + used.system;
+    }
+  }
+  const viaSenderAhead = aheadUs / Math.max(1, aheadPosted);
+  const tookAhead = aheadSender.prepared().taken;
+  aheadSender.close();
+  await aheadSender.settled();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   http.close();
@@ -136,9 +206,18 @@ export async function pushCostBench(count = 2_000): Promise<void> {
       row('encrypt + sign, nothing kept (extension)', fresh),
       row('encrypt + sign, token and key kept', kept),
       row('the same, node:crypto per message (relay)', keptNode),
+      row('  of which: the message key pair', keyPair),
+      row('            its ECDH secret', agreeOnly),
+      row('            HKDF, five HMACs (node:crypto)', hkdf),
+      row('            AES-128-GCM of the record', aes),
+      row('            the Topic (SHA-256, node:crypto)', topic),
+      row('the agreement made ahead (key pair + ECDH)', prepare),
+      row('encrypt + sign, agreement made ahead', keptAhead - prepare),
       row('post by fetch (loopback sink)', viaFetch),
       row('post by keep-alive http (loopback sink)', viaHttp),
       row(`the relay's sender, queue to marked (${posted})`, viaSender),
+      row(`  in rounds of one push a device, none ahead`, roundUs / Math.max(1, roundPosted)),
+      row(`  the same rounds, made ahead (${tookAhead} of ${aheadPosted})`, viaSenderAhead),
     ].join('\n'),
   );
 }

@@ -227,6 +227,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const counts = relay.watcher.counts();
   if (market.fromMin !== null) await sim.jumpToMin(market.fromMin);
   const load0 = loadavg()[0]!;
+  const agreements0 = relay.pushAgreements();
   const cpu0 = process.cpuUsage();
   const ticks0 = cpuTicks();
   const t0 = Date.now();
@@ -243,6 +244,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const wallMs = Date.now() - t0;
   const mem = process.memoryUsage();
   const load1 = loadavg()[0]!;
+  const agreements1 = relay.pushAgreements();
   // What became of the queued pushes by the end of the run (replaced: a newer one for the same Topic came first).
   const statuses = new Map<string, number>();
   // Pushes a newer one of their Topic replaced were never posted: left out of the frame → push matching,
@@ -334,6 +336,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
       `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
+      `  message agreements made ahead (push-sender.ts): ${agreements0.waiting} waiting at the window's start, ${agreements1.taken - agreements0.taken} taken by pushes in it, ${agreements1.waiting} waiting at its end`,
       `  main thread (feeds, store, push sender): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,

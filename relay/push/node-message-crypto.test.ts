@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64url, utf8 } from '../../shared/push/base64url.ts';
 import { decryptPush, encryptPush, webCryptoMessage } from '../../shared/push/push-encryption.ts';
-import { nodeMessageCrypto } from './node-message-crypto.ts';
+import { hmacSha256 } from '../../shared/push/hmac-sha256.ts';
+import { pushTopic } from '../../shared/push/push-request.ts';
+import { nodeMessageCrypto, nodePushTopic } from './node-message-crypto.ts';
 
 const subtle = globalThis.crypto.subtle;
 const ece = createRequire(import.meta.url)('http_ece') as { decrypt(buffer: Buffer, params: Record<string, unknown>): Buffer };
@@ -42,6 +44,25 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
     }
   });
 
+  it('computes the HMAC-SHA-256 of its parts as hmac-sha256.ts does (RFC 4231 case 2, and random inputs)', () => {
+    const hmac = message.hmac!;
+    const rfc4231 = hmac(utf8('Jefe'), utf8('what do ya want '), utf8('for nothing?'));
+    expect(Buffer.from(rfc4231).toString('hex')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    for (const n of [0, 1, 55, 64, 65, 200]) {
+      const key = globalThis.crypto.getRandomValues(new Uint8Array(n % 70));
+      const a = globalThis.crypto.getRandomValues(new Uint8Array(n));
+      const b = globalThis.crypto.getRandomValues(new Uint8Array(3));
+      expect(encodeBase64url(hmac(key, a, b)), `parts of ${n} and 3`).toBe(encodeBase64url(hmacSha256(key, a, b)));
+    }
+  });
+
+  it('names a Topic as shared/push does: 32 base64url characters of the key\'s SHA-256', () => {
+    for (const key of ['', 'binance:main|pool|call', 'bench-9999 okx:main|BTC-USDT-SWAP|isolated|short', 'ünïcødé ✓ '.repeat(20)]) {
+      expect(nodePushTopic(key), key).toBe(pushTopic(key));
+      expect(nodePushTopic(key)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    }
+  });
+
   it('bodies made with it are decrypted by http_ece and by decryptPush; a key off the curve is refused with the field named', async () => {
     const s = await subscription();
     const text = JSON.stringify({ web_push: 8030, notification: { title: 'Margin call', body: 'add 412 USDT', navigate: '/' } });
@@ -53,5 +74,34 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
     const offCurve = s.uaPublic.slice();
     offCurve[40] = offCurve[40]! ^ 1;
     expect(await encryptPush({ plaintext: utf8('x'), uaPublic: offCurve, authSecret: s.authSecret, message }, subtle)).toEqual({ ok: false, error: 'p256dh: not a point on P-256' });
+  });
+
+  it('a prepared agreement goes to exactly one message, bounded per key and in all, and decrypts like a fresh one', async () => {
+    const ahead = nodeMessageCrypto(3, 2);
+    const s = await subscription();
+    const other = await subscription();
+    const third = await subscription();
+    expect(ahead.prepare(s.uaPublic)).toBe(true);
+    expect(ahead.prepare(s.uaPublic)).toBe(true);
+    expect(ahead.prepare(s.uaPublic)).toBe(false); // two wait already
+    expect(ahead.prepare(other.uaPublic)).toBe(true);
+    expect(ahead.prepare(third.uaPublic)).toBe(false); // the room is full
+    expect(ahead.counts()).toEqual({ waiting: 3, taken: 0 });
+    const text = 'Critical: add 900 USDT';
+    const seen = new Set<string>();
+    for (let i = 0; i < 5; i += 1) {
+      if (i === 3) ahead.prepare(s.uaPublic);
+      const body = await encryptPush({ plaintext: utf8(text), uaPublic: s.uaPublic, authSecret: s.authSecret, message: ahead }, subtle);
+      if (!body.ok) throw new Error(body.error);
+      seen.add(encodeBase64url(body.value.slice(21, 86)));
+      expect(ece.decrypt(Buffer.from(body.value), { version: 'aes128gcm', privateKey: s.ua, authSecret: Buffer.from(s.authSecret) }).toString('utf8')).toBe(text);
+    }
+    expect(seen.size).toBe(5); // no sender key twice
+    expect(ahead.counts()).toEqual({ waiting: 1, taken: 3 });
+    expect(ahead.ready(other.uaPublic)).toBe(1);
+    expect(ahead.ready(s.uaPublic)).toBe(0);
+    const offCurve = s.uaPublic.slice();
+    offCurve[40] = offCurve[40]! ^ 1;
+    expect(() => nodeMessageCrypto(1).prepare(offCurve)).toThrow();
   });
 });

@@ -54,6 +54,56 @@ async function sender() {
 }
 
 describe('pushSender', () => {
+  it('makes each device\'s next message agreement while the queue is empty, and never sends a sender key twice', async () => {
+    await device('a1');
+    await device('a2');
+    const relay = await loadOrCreateVapidKeys(dataDir());
+    const senderKeys: string[] = [];
+    const s = pushSender({
+      store,
+      log: silentLog,
+      clock: () => now,
+      relayKeys: relay.keys,
+      post: (request, timeoutMs) => {
+        senderKeys.push(encodeBase64url(request.body.slice(21, 86)));
+        return http.post(request, timeoutMs);
+      },
+      shard: null,
+      prepareAhead: { room: 100, perDevice: 1 },
+    });
+    expect(await s.drain()).toBe(0); // nothing due: agreements are made now
+    await s.settled();
+    expect(s.prepared()).toEqual({ waiting: 2, taken: 0 });
+    await store.saveDecisions({ deviceId: 'a1', accountId: 'a', state: '{}', savedAtMs: now }, [push('a1', 'k1'), push('a1', 'k2'), push('a1', 'k3')]);
+    await store.saveDecisions({ deviceId: 'a2', accountId: 'a', state: '{}', savedAtMs: now }, [push('a2', 'k1')]);
+    expect(await s.drain()).toBe(4);
+    // One agreement a device was ready; a1's other two pushes made theirs as they were sent.
+    expect(s.prepared()).toEqual({ waiting: 0, taken: 2 });
+    await s.settled();
+    expect(s.prepared()).toEqual({ waiting: 2, taken: 2 }); // made again once the queue was empty
+    await store.saveDecisions({ deviceId: 'a1', accountId: 'a', state: '{}', savedAtMs: now }, [push('a1', 'k4')]);
+    expect(await s.drain()).toBe(1);
+    expect(service.refused).toEqual([]);
+    expect(service.received.map((r) => JSON.parse(r.text).notification.title).sort()).toEqual(['Margin call k1', 'Margin call k1', 'Margin call k2', 'Margin call k3', 'Margin call k4']);
+    expect(senderKeys).toHaveLength(5);
+    expect(new Set(senderKeys).size).toBe(5);
+    s.close();
+    await s.settled();
+  });
+
+  it('makes up to perDevice agreements a device, every device\'s first before any second, within the room', async () => {
+    for (const id of ['b1', 'b2', 'b3']) await device(id);
+    const relay = await loadOrCreateVapidKeys(dataDir());
+    const s = pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, prepareAhead: { room: 4, perDevice: 2 } });
+    await s.drain();
+    await s.settled();
+    expect(s.prepared()).toEqual({ waiting: 4, taken: 0 });
+    await store.saveDecisions({ deviceId: 'b3', accountId: 'a', state: '{}', savedAtMs: now }, [push('b3', 'k1'), push('b3', 'k2')]);
+    expect(await s.drain()).toBe(2);
+    expect(s.prepared().taken).toBe(1); // b1 b2 b3 b1: the room held b3's first, not its second
+    s.close();
+  });
+
   it('posts each due push once; the push service verifies and decrypts it', async () => {
     await device('d1');
     await store.saveDecisions({ deviceId: 'd1', accountId: 'a', state: '{}', savedAtMs: now }, [push('d1', 'k1'), push('d1', 'k2')]);

@@ -80,10 +80,16 @@ export interface PushRequestCache {
   readonly vapid: VapidCache;
   /** The per-message operations this sender uses (push-encryption.ts, MessageCrypto). */
   readonly message: MessageCrypto;
+  /** `pushTopic` by other means (the relay: node:crypto's SHA-256, ~2 µs against ~17 µs); the same text. */
+  readonly topic?: (key: string) => string;
 }
 
-export function pushRequestCache(subtle: Subtle = globalThis.crypto.subtle, message: MessageCrypto = webCryptoMessage(subtle, 50_000)): PushRequestCache {
-  return { vapid: vapidCache(subtle), message };
+export function pushRequestCache(
+  subtle: Subtle = globalThis.crypto.subtle,
+  message: MessageCrypto = webCryptoMessage(subtle, 50_000),
+  topic?: (key: string) => string,
+): PushRequestCache {
+  return { vapid: vapidCache(subtle), message, ...(topic === undefined ? {} : { topic }) };
 }
 
 export async function pushRequest(
@@ -114,6 +120,6 @@ export async function pushRequest(
     'Content-Type': 'application/octet-stream',
     Authorization: auth.header,
   };
-  if (input.topicKey !== null) headers['Topic'] = pushTopic(input.topicKey);
+  if (input.topicKey !== null) headers['Topic'] = (cache?.topic ?? pushTopic)(input.topicKey);
   return { ok: true, value: { url: checked.value.endpoint, method: 'POST', headers, body: body.value } };
 }
