@@ -54,8 +54,12 @@ export function tierBand(monitor: Pick<Monitor, 'account' | 'config'> | null): T
 const equityOf = (p: Position, model: MarginModel, price: number): number =>
   p.marginMode === 'isolated' ? model.isolatedEquity(p, price) : unrealisedPnl(p, price);
 
-/** Narrows the bands of one subject's symbols (the cross pool, or one isolated position). */
-function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[]): void {
+/**
+ * Narrows the bands of one subject's symbols (the cross pool, or one isolated position) to where its
+ * rho (requirement over `wallet` plus the positions' equity) crosses one of `levels`. Exported for the
+ * forecast band (forecast-band.ts), which asks it about a wallet less a buffer.
+ */
+export function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[]): void {
   let requirement = 0;
   let equity = wallet;
   const bySymbol = new Map<string, Position[]>();
