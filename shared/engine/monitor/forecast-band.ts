@@ -223,10 +223,11 @@ function pool(band: Record<string, Edges>, monitor: Pick<Monitor, 'account' | 'c
   if (open ? !(z0 <= zCrit) : !(z0 > zCrit * (1 + POOL_MARGIN))) return false;
   // The buffer at which z meets zCrit, c and sd held; widened towards the mark by the margin.
   const edge = open ? (buffer * zCrit) / z0 / (1 + POOL_MARGIN) : ((buffer * zCrit) / z0) * (1 + POOL_MARGIN);
-  // rho with the wallet less `edge` crosses the level exactly where the buffer crosses `edge`.
-  if (!(equity - edge > 0) || (open && !(buffer < edge))) return false;
+  // rho with the wallet less `edge` crosses the level exactly where the buffer crosses `edge`: where
+  // R - L (E - edge) = 0 (for an open forecast far in, E - edge may be below 0: the same sum).
+  if (open && !(buffer < edge)) return false;
   const edges: Record<string, Edges> = {};
-  narrow(edges, positions, model, (account.walletBalance as number) - edge, [level]);
+  narrow(edges, positions, model, (account.walletBalance as number) - edge, [level], true);
   for (const p of positions) {
     const mark = p.markPrice as number;
     const e = edges[p.symbol];
