@@ -265,12 +265,12 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
 
   // Frame → push: each received push matched with the step that queued it (by device, alert id, in
   // order), from the oldest frame that step handed its monitor (an earlier batch's, for held marks).
-  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null }[]>();
+  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null; early: boolean }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
       if (replaced.has(`${p.deviceId} ${p.dedupeKey}`)) continue;
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
-      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early && p.alertKind === 'tier' ? r.firstEventAtMs : null }]);
+      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early && p.alertKind === 'tier' ? r.firstEventAtMs : null, early: p.early }]);
     }
   }
   // The sender's part alone: from the batch's save (the push queued) to the push service's receipt.
@@ -281,6 +281,8 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const crossingToPush: number[] = [];
   const toPush: number[] = [];
   const toPushOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
+  // Forecasts a calm step found (its marks inside both bands): moved by the drift of the odds' inputs or by time, late by up to the cadence.
+  let calmForecasts = 0;
   for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
     const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
     const frame = frames?.shift();
@@ -289,6 +291,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     queuedToPush.push(push.receivedAtMs - frame.queuedAtMs);
     if (frame.crossingBatchAtMs !== null) crossingToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
     (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
+    if (frame.kind === 'predictive' && !frame.early) calmForecasts += 1;
   }
   toPush.sort((a, b) => a - b);
   queuedToPush.sort((a, b) => a - b);
@@ -326,7 +329,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
-      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
+      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts}`,
       `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length})`,
       `  per 10 s, pushes queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
       `  per 10 s, monitor steps / process CPU (% of a core): ${buckets.map((b) => `${b.steps}/${f(b.cpuMs / 100)}`).join(', ')}`,

@@ -32,7 +32,7 @@ import { narrow, type TierBand } from './tier-band.ts';
  *   first-passage function of the log distance d from the mark to the tier price (position-projection.ts,
  *   with the same curve, shape and funding step), decreasing in d, and the tier price does not depend on
  *   the mark. So the edge is the d where P meets the threshold, found by bisection on that function
- *   (bounded: 24 halvings), kept on the safe side of the bracket: exact up to the bracket's width.
+ *   (bounded: 16 halvings), kept on the safe side of the bracket: exact up to the bracket's width.
  * - A cross pool of several symbols: P = 2 Phi(-z), z = D / sd, D the buffer's distance (USDT) to the
  *   tier, sd its spread over the horizon (buffer-reach.ts, no shape or funding step there). With the
  *   distance's curvature factor c = D / B and sd held, z is proportional to the buffer B = E - R / L, so
@@ -61,7 +61,7 @@ export const POOL_CAP = 0.02;
 export const POOL_MARGIN = 0.08;
 /** Odds this small are a distance of at least this many sd: used instead (a nearer edge, never a farther one). */
 const FAR_Z = 7;
-const HALVINGS = 24;
+const HALVINGS = 16;
 
 type Edges = { below: number | null; above: number | null };
 
