@@ -282,7 +282,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const toPush: number[] = [];
   const toPushOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
   // Forecasts a calm step found (its marks inside both bands): moved by the drift of the odds' inputs or by time, late by up to the cadence.
-  let calmForecasts = 0;
+  const calmForecasts: number[] = [];
   for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
     const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
     const frame = frames?.shift();
@@ -291,7 +291,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     queuedToPush.push(push.receivedAtMs - frame.queuedAtMs);
     if (frame.crossingBatchAtMs !== null) crossingToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
     (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
-    if (frame.kind === 'predictive' && !frame.early) calmForecasts += 1;
+    if (frame.kind === 'predictive' && !frame.early) calmForecasts.push(push.receivedAtMs - frame.atMs);
   }
   toPush.sort((a, b) => a - b);
   queuedToPush.sort((a, b) => a - b);
@@ -329,7 +329,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
-      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts}`,
+      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts.length} (p50 ${f(percentile(calmForecasts.sort((a, b) => a - b), 0.5))} ms)`,
       `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length})`,
       `  per 10 s, pushes queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
       `  per 10 s, monitor steps / process CPU (% of a core): ${buckets.map((b) => `${b.steps}/${f(b.cpuMs / 100)}`).join(', ')}`,

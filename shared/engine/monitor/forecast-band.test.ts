@@ -16,6 +16,8 @@ import { withMarks } from './with-marks.ts';
  * its jump tail and trend, a funding notice now and then): marks anywhere inside both bands (the
  * forecast's and the tier's), moving together, with the monitor's other inputs held, change no
  * subject's prediction (none fires, none is withdrawn); one symbol just past its forecast edge does.
+ * Checked with no odds margin (`forecastBand(m, 0)`): the band at its widest; the margin only narrows it
+ * (one case below).
  */
 const SEED = 20261127;
 const T0 = 1_760_000_000_000;
@@ -170,7 +172,7 @@ function keepsPredictions(arb: fc.Arbitrary<Case>, seed: number, numRuns: number
   fc.assert(
     fc.property(arb, (c) => {
       const m = monitorOf(c);
-      const fb = forecastBand(m)!;
+      const fb = forecastBand(m, 0)!;
       const tb = tierBand(m);
       const marks = m.state.marks;
       const before = predictions(m);
@@ -221,7 +223,7 @@ describe('forecast band', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const m = monitorOf(c);
-        const fb = forecastBand(m)!;
+        const fb = forecastBand(m, 0)!;
         const before = predictions(m);
         for (const p of m.account.positions) {
           if (p.marginMode !== 'isolated' || m.account.positions.filter((q) => q.symbol === p.symbol).length > 1) continue;
@@ -269,8 +271,12 @@ describe('forecast band', () => {
     const fresh = createMonitor({ account, model: marginModels.binance, options: { accountId: 'x' } });
     expect(forecastBand(fresh)).toBeNull();
     const funded = monitorStep(fresh, { kind: 'marks', marks: { AAA: 100 }, funding: { AAA: { rate: 0.001, timeMs: T0 + 6 * 3_600_000 } } }, T0).monitor;
-    const band = forecastBand(funded)!;
+    const band = forecastBand(funded, 0)!;
     expect(band.untilMs).toBe(T0 + 2 * 3_600_000); // 6 h ahead, the 4 h forecast sees it 2 h from now
     expect(band.band['AAA']!.below).toBeLessThan(100);
+    // The odds margin draws the edge where the odds come within it of the threshold: nearer the mark.
+    const margined = forecastBand(funded)!;
+    expect(margined.band['AAA']!.below).toBeGreaterThan(band.band['AAA']!.below!);
+    expect(margined.band['AAA']!.below).toBeLessThan(100);
   });
 });

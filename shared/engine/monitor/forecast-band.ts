@@ -55,6 +55,14 @@ export interface ForecastBand {
   readonly untilMs: number | null;
 }
 
+/**
+ * The band is drawn where the odds come this close to what they are compared with (a forecast fires at
+ * threshold - ODDS_MARGIN, is withdrawn at threshold - hysteresis + ODDS_MARGIN), not where they reach
+ * it: the odds' inputs drift with the marks inside the band (a volatility that doubles in a flash
+ * market's minute), and a mark that comes close is stepped now rather than at the calm cadence. At
+ * threshold 0.5 it absorbs a volatility 25 % higher than the one held (relay/README.md measures it).
+ */
+export const ODDS_MARGIN = 0.1;
 /** For a pool of several symbols: how far each mark may move inside the band, relative. */
 export const POOL_CAP = 0.02;
 /** For a pool of several symbols: the buffer's distance to the edge widened by this (covers c and sd moving with the marks within POOL_CAP). */
@@ -66,7 +74,7 @@ const HALVINGS = 16;
 type Edges = { below: number | null; above: number | null };
 
 /** The forecast band of a monitor after its last step; null before its first evaluation (no band: step every mark). */
-export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>): ForecastBand | null {
+export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>, oddsMargin: number = ODDS_MARGIN): ForecastBand | null {
   const { account, config, state, view } = monitor;
   if (view === null) return null;
   const band: Record<string, Edges> = {};
@@ -87,9 +95,9 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
     const rule = target.rule;
     const predict = rule.predict!;
     const open = alert?.prediction !== null && alert?.prediction !== undefined && alert.prediction.tierIndex === target.index;
-    const pCrit = open ? predict.threshold - predictionHysteresis : predict.threshold;
+    const pCrit = open ? predict.threshold - predictionHysteresis + oddsMargin : predict.threshold - oddsMargin;
     // An open prediction whose odds cannot fall below 0 is never withdrawn by the odds.
-    if (!(pCrit > 0)) continue;
+    if (open && !(predict.threshold - predictionHysteresis > 0)) continue;
     const positions = indices.map((i) => account.positions[i]!);
     const symbols = new Set(positions.map((p) => p.symbol));
     const k = view.risk.levels.indexOf(rule.level);
