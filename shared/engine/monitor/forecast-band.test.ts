@@ -16,10 +16,12 @@ import { withMarks } from './with-marks.ts';
  * its jump tail and trend, a funding notice now and then): marks anywhere inside both bands (the
  * forecast's and the tier's), moving together, with the monitor's other inputs held, change no
  * subject's prediction (none fires, none is withdrawn); one symbol just past its forecast edge does.
- * Checked with no odds margin (`forecastBand(m, 0)`): the band at its widest; the margin only narrows it
- * (one case below).
+ * Checked with no odds margin and no move cap (WIDEST): the band at its widest; the relay's defaults only
+ * narrow it (one case below).
  */
 const SEED = 20261127;
+/** No odds margin, no move cap: the band at its widest, which is what the properties must hold for. */
+const WIDEST = { oddsMargin: 0, moveCap: Number.POSITIVE_INFINITY };
 const T0 = 1_760_000_000_000;
 const MINUTE = 60_000;
 
@@ -172,7 +174,7 @@ function keepsPredictions(arb: fc.Arbitrary<Case>, seed: number, numRuns: number
   fc.assert(
     fc.property(arb, (c) => {
       const m = monitorOf(c);
-      const fb = forecastBand(m, 0)!;
+      const fb = forecastBand(m, WIDEST)!;
       const tb = tierBand(m);
       const marks = m.state.marks;
       const before = predictions(m);
@@ -223,7 +225,7 @@ describe('forecast band', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const m = monitorOf(c);
-        const fb = forecastBand(m, 0)!;
+        const fb = forecastBand(m, WIDEST)!;
         const before = predictions(m);
         for (const p of m.account.positions) {
           if (p.marginMode !== 'isolated' || m.account.positions.filter((q) => q.symbol === p.symbol).length > 1) continue;
@@ -271,12 +273,16 @@ describe('forecast band', () => {
     const fresh = createMonitor({ account, model: marginModels.binance, options: { accountId: 'x' } });
     expect(forecastBand(fresh)).toBeNull();
     const funded = monitorStep(fresh, { kind: 'marks', marks: { AAA: 100 }, funding: { AAA: { rate: 0.001, timeMs: T0 + 6 * 3_600_000 } } }, T0).monitor;
-    const band = forecastBand(funded, 0)!;
+    const band = forecastBand(funded, WIDEST)!;
     expect(band.untilMs).toBe(T0 + 2 * 3_600_000); // 6 h ahead, the 4 h forecast sees it 2 h from now
     expect(band.band['AAA']!.below).toBeLessThan(100);
     // The odds margin draws the edge where the odds come within it of the threshold: nearer the mark.
-    const margined = forecastBand(funded)!;
+    const margined = forecastBand(funded, { oddsMargin: 0.1, moveCap: Number.POSITIVE_INFINITY })!;
     expect(margined.band['AAA']!.below).toBeGreaterThan(band.band['AAA']!.below!);
     expect(margined.band['AAA']!.below).toBeLessThan(100);
+    // The move cap keeps the band within 0.5 % of the mark, on both sides.
+    const capped = forecastBand(funded)!.band['AAA']!;
+    expect(capped.below).toBeCloseTo(99.5, 9);
+    expect(capped.above).toBeCloseTo(100.5, 9);
   });
 });

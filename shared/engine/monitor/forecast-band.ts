@@ -63,6 +63,21 @@ export interface ForecastBand {
  * threshold 0.5 it absorbs a volatility 25 % higher than the one held (relay/README.md measures it).
  */
 export const ODDS_MARGIN = 0.1;
+/**
+ * And no symbol the forecasts watch moves more than this (relative) inside its band: a larger move is
+ * news for the volatility, the jump tail and the trend themselves (a flash market's first minute is a
+ * 40-sigma return: the odds jump with the estimates, wherever the held band's edge was), so the monitor
+ * is stepped and its estimates and band are renewed. Calm markets move 0.5 % in tens of minutes.
+ */
+export const MOVE_CAP = 0.005;
+
+export interface ForecastBandOptions {
+  readonly oddsMargin: number;
+  readonly moveCap: number;
+}
+
+/** The band as the relay draws it; `{ oddsMargin: 0, moveCap: Infinity }` is the band at its widest (the tests' proof). */
+export const DEFAULT_FORECAST_BAND: ForecastBandOptions = { oddsMargin: ODDS_MARGIN, moveCap: MOVE_CAP };
 /** For a pool of several symbols: how far each mark may move inside the band, relative. */
 export const POOL_CAP = 0.02;
 /** For a pool of several symbols: the buffer's distance to the edge widened by this (covers c and sd moving with the marks within POOL_CAP). */
@@ -74,7 +89,8 @@ const HALVINGS = 16;
 type Edges = { below: number | null; above: number | null };
 
 /** The forecast band of a monitor after its last step; null before its first evaluation (no band: step every mark). */
-export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>, oddsMargin: number = ODDS_MARGIN): ForecastBand | null {
+export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>, options: ForecastBandOptions = DEFAULT_FORECAST_BAND): ForecastBand | null {
+  const { oddsMargin, moveCap } = options;
   const { account, config, state, view } = monitor;
   if (view === null) return null;
   const band: Record<string, Edges> = {};
@@ -107,14 +123,22 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
       continue;
     }
     const p0 = fact.searches.probability(levelKey(rule.level), predict.horizonSec);
+    let watched = true;
     if (symbols.size === 1) {
       const i = indices[0]!;
       const done = singleSymbol(band, monitor, i, rule.level, predict.horizonSec, open, pCrit, p0);
       if (done === 'every') for (const p of positions) everyMark(band, p);
       const notice = state.funding[positions[0]!.symbol];
       if (notice !== undefined && done !== 'none') untilMs = earliest(untilMs, view.t, [notice.timeMs - predict.horizonSec * 1000, notice.timeMs]);
+      watched = done !== 'none';
     } else if (!pool(band, monitor, positions, rule.level, open, pCrit, p0)) {
       for (const p of positions) everyMark(band, p);
+    }
+    if (watched && moveCap < Number.POSITIVE_INFINITY) {
+      for (const p of positions) {
+        tighten(band, p.symbol, 'below', p.markPrice * (1 - moveCap));
+        tighten(band, p.symbol, 'above', p.markPrice * (1 + moveCap));
+      }
     }
   }
   return { band, untilMs };
