@@ -363,11 +363,6 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         }
         stepped += 1;
         if (leaves) early += 1;
-        if (process.env.FB_DEBUG && !leaves && before !== null && decisions.some((d) => d.kind === 'notify' && d.alert.kind === 'predictive' && d.alert.channel === 'push')) {
-          const a = w.live.monitor!;
-          const subj = Object.entries(a.state.alerts.subjects).map(([k, s]) => [k.split(':').slice(2).join(':'), before.state.alerts.subjects[k]?.tierIndex, s.tierIndex, before.state.alerts.subjects[k]?.peakTierIndex, s.peakTierIndex, before.state.alerts.subjects[k]?.prediction?.id.split('|').slice(2).join('|') ?? null, s.prediction?.id.split('|').slice(2).join('|') ?? null]);
-          console.error('CALMFC', w.account.venue, JSON.stringify(subj), JSON.stringify(w.forecast?.band), JSON.stringify(a.state.marks), JSON.stringify(before.state.marks));
-        }
         w.steppedAtMs = firstEventAtMs;
         const context = { deviceId: w.deviceId, accountId: w.account.accountId, takenAtMs: w.takenAtMs, staleAfterMs, nowMs };
         const pushes = decisions.length === 0 ? [] : alertPushes(decisions, context);
