@@ -62,7 +62,7 @@ const markets: readonly Market[] =
         return argValue('seconds') === undefined ? market : { ...market, seconds: Number(argValue('seconds')) };
       });
 /** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
-const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
+const calmEveryMs = Number(argValue('calm-every-ms') ?? 5_000);
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
 const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
 
