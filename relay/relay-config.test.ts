@@ -4,7 +4,7 @@ import { parseRelayConfig } from './relay-config.ts';
 describe('parseRelayConfig', () => {
   it('flags win over the environment, which wins over defaults', () => {
     const r = parseRelayConfig(['--data', '/tmp/r', '--port=9000', '--shard', '1/3'], { RELAY_PORT: '8000', RELAY_STALE_AFTER_SEC: '60' });
-    expect(r).toEqual({ ok: true, config: { port: 9000, host: '127.0.0.1', dataDir: '/tmp/r', store: 'sqlite', shard: { index: 1, count: 3 }, workers: 0, staleAfterSec: 60, calmEveryMs: 1000, bodyLimitBytes: 65536, venuesFrom: null } });
+    expect(r).toEqual({ ok: true, config: { port: 9000, host: '127.0.0.1', dataDir: '/tmp/r', store: 'sqlite', shard: { index: 1, count: 3 }, workers: 0, staleAfterSec: 60, calmEveryMs: 5000, bodyLimitBytes: 65536, venuesFrom: null } });
     expect(parseRelayConfig([], { RELAY_DATA: '/d', RELAY_STORE: 'postgres://u@/db?host=/run/pg' })).toMatchObject({ ok: true, config: { dataDir: '/d', store: 'postgres://u@/db?host=/run/pg', port: 8787 } });
   });
 

@@ -36,7 +36,7 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   '--shard': { env: 'RELAY_SHARD', help: 'this worker’s share of the devices, i/n (e.g. 0/3)' },
   '--workers': { env: 'RELAY_WORKERS', help: 'worker threads for the monitors (default 0: the main thread; one per core pays past ~2,000 devices)' },
   '--stale-after-sec': { env: 'RELAY_STALE_AFTER_SEC', help: 'snapshot age after which alerts say it is old (default 900)' },
-  '--calm-every-ms': { env: 'RELAY_CALM_EVERY_MS', help: 'a monitor whose marks stay inside its tier band is stepped this often (default 1000; 0: at every batch)' },
+  '--calm-every-ms': { env: 'RELAY_CALM_EVERY_MS', help: 'a monitor whose marks stay inside its tier and forecast bands is stepped this often (default 5000; 0: at every batch)' },
   '--body-limit': { env: 'RELAY_BODY_LIMIT', help: 'largest request body in bytes (default 65536)' },
   '--venues-from': { env: 'RELAY_VENUES_FROM', help: 'tests and demo: one origin serving every venue under /<venue> (the simulator)' },
 };
@@ -85,7 +85,7 @@ export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<s
   if (typeof workers === 'string') return { ok: false, error: workers };
   const staleAfterSec = whole(read('--stale-after-sec') ?? '900', 'stale-after-sec', 1, 7 * 86_400);
   if (typeof staleAfterSec === 'string') return { ok: false, error: staleAfterSec };
-  const calmEveryMs = whole(read('--calm-every-ms') ?? '1000', 'calm-every-ms', 0, 60_000);
+  const calmEveryMs = whole(read('--calm-every-ms') ?? '5000', 'calm-every-ms', 0, 60_000);
   if (typeof calmEveryMs === 'string') return { ok: false, error: calmEveryMs };
   const bodyLimitBytes = whole(read('--body-limit') ?? '65536', 'body-limit', 1024, 4 * 1024 * 1024);
   if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };

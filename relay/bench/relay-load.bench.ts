@@ -62,7 +62,7 @@ const markets: readonly Market[] =
         return argValue('seconds') === undefined ? market : { ...market, seconds: Number(argValue('seconds')) };
       });
 /** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
-const calmEveryMs = Number(argValue('calm-every-ms') ?? 1_000);
+const calmEveryMs = Number(argValue('calm-every-ms') ?? 5_000);
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
 const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
 
@@ -267,12 +267,12 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
 
   // Frame → push: each received push matched with the step that queued it (by device, alert id, in
   // order), from the oldest frame that step handed its monitor (an earlier batch's, for held marks).
-  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null }[]>();
+  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null; early: boolean }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
       if (replaced.has(`${p.deviceId} ${p.dedupeKey}`)) continue;
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
-      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early && p.alertKind === 'tier' ? r.firstEventAtMs : null }]);
+      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early ? r.firstEventAtMs : null, early: p.early }]);
     }
   }
   // The sender's part alone: from the batch's save (the push queued) to the push service's receipt.
@@ -281,20 +281,27 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   // held from earlier batches were inside the band (they crossed nothing), so the crossing's latency runs
   // from this batch's first frame. The strict figure above counts from the oldest held mark.
   const crossingToPush: number[] = [];
+  // Likewise a forecast of a band-leaving step (its forecast band, since 2026-11-27 05:00 UTC, or the tier band).
+  const forecastToPush: number[] = [];
   const toPush: number[] = [];
   const toPushOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
+  // Forecasts a calm step found (its marks inside both bands): moved by the drift of the odds' inputs or by time, late by up to the cadence.
+  const calmForecasts: number[] = [];
   for (const push of service.received.filter((p) => p.receivedAtMs <= t0 + wallMs)) {
     const frames = frameOf.get(`${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`);
     const frame = frames?.shift();
     if (frame === undefined) continue;
     toPush.push(push.receivedAtMs - frame.atMs);
     queuedToPush.push(push.receivedAtMs - frame.queuedAtMs);
-    if (frame.crossingBatchAtMs !== null) crossingToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
+    if (frame.crossingBatchAtMs !== null && frame.kind === 'tier') crossingToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
+    if (frame.crossingBatchAtMs !== null && frame.kind === 'predictive') forecastToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
     (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
+    if (frame.kind === 'predictive' && !frame.early) calmForecasts.push(push.receivedAtMs - frame.atMs);
   }
   toPush.sort((a, b) => a - b);
   queuedToPush.sort((a, b) => a - b);
   crossingToPush.sort((a, b) => a - b);
+  forecastToPush.sort((a, b) => a - b);
   for (const list of Object.values(toPushOf)) list.sort((a, b) => a - b);
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
   const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
@@ -328,8 +335,8 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
-      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}`,
-      `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length})`,
+      `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts.length} (p50 ${f(percentile(calmForecasts.sort((a, b) => a - b), 0.5))} ms)`,
+      `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length}); forecasts of band-leaving steps from their batch's first frame: p50 ${f(percentile(forecastToPush, 0.5))} ms, p99 ${f(percentile(forecastToPush, 0.99))} ms (${forecastToPush.length})`,
       `  per 10 s, pushes queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
       `  per 10 s, monitor steps / process CPU (% of a core): ${buckets.map((b) => `${b.steps}/${f(b.cpuMs / 100)}`).join(', ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,

@@ -110,6 +110,20 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
     expect(batch(shard, 1_200, { BTCUSDT: 84_990 }, T + 1_200)).toMatchObject({ stepped: 0, held: 1 });
   });
 
+  it('steps at once a monitor whose forecast band a mark left, though its tier band holds the mark', () => {
+    feedMarks.clear();
+    const shard = shardWithDemo(10_000);
+    batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
+    // BTC down 3 %: the pool's rho stays under Watch (inside the tier band, below 91 161), but the odds of
+    // Margin call within 4 h are not held by the band (a pool's band keeps within 2 % of the mark).
+    const moved = batch(shard, 100, { BTCUSDT: 94_000 }, T + 100);
+    expect(moved).toMatchObject({ stepped: 1, early: 1, held: 0 });
+    // Next to the new mark: inside both bands again, kept for the calm cadence (10 s).
+    expect(batch(shard, 200, { BTCUSDT: 93_990 }, T + 200)).toMatchObject({ stepped: 0, held: 1 });
+    expect(batch(shard, 5_000, { BTCUSDT: 93_980 }, T + 5_000)).toMatchObject({ stepped: 0, held: 1 });
+    expect(batch(shard, 10_100, { BTCUSDT: 93_970 }, T + 10_100)).toMatchObject({ stepped: 1, early: 0 });
+  });
+
   it('with calmEveryMs 0 steps every monitor of the batch, as before', () => {
     feedMarks.clear();
     const shard = shardWithDemo(0);

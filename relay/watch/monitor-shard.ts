@@ -6,6 +6,7 @@ import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
+import { forecastBand, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
 import { leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
@@ -25,8 +26,10 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * symbols are quiet.
  *
  * And of those, only the ones that need it now (`calmEveryMs`): each monitor keeps its own tier band
- * (shared/engine/monitor/tier-band.ts, rebuilt after each of its steps). A mark that leaves the band
- * may have crossed a tier: that monitor is stepped in this batch. So is one whose snapshot changed,
+ * (shared/engine/monitor/tier-band.ts) and forecast band (forecast-band.ts, rebuilt after each of its
+ * steps). A mark that leaves either may have crossed a tier or moved a prediction: that monitor is
+ * stepped in this batch. So is one whose forecast band's time is up (a funding payment entering the
+ * horizon), one whose snapshot changed,
  * one that has not been evaluated yet, one a feed notice (stale, fresh) concerns, and one whose last
  * step is `calmEveryMs` old. The others keep the batch's marks (folded per symbol, the newest wins, as
  * the batcher folds them) and get them with their next step, which a later batch of the venue makes:
@@ -80,8 +83,9 @@ export interface ShardOptions {
   /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
   readonly saveEveryMs: number;
   /**
-   * A monitor whose marks stay inside its tier band is stepped at most this often (its forecasts and
-   * reminders move at this pace); 0: every batch steps every monitor of its symbols (as before).
+   * A monitor whose marks stay inside its tier and forecast bands is stepped at most this often (the
+   * drift of its volatility estimates, and its reminders, move at this pace); 0: every batch steps
+   * every monitor of its symbols (as before).
    */
   readonly calmEveryMs: number;
   /**
@@ -108,6 +112,8 @@ interface Watched {
   savedAtMs: number;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
+  /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
+  forecast: ForecastBand | null;
   /** Marks of batches it was not stepped in, newest per symbol, to hand with its next step. */
   readonly held: Map<string, FeedEvent>;
   /** When the oldest of the held marks' batches arrived. */
@@ -160,6 +166,20 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
   }
   return t;
 };
+
+/** A mark of the batch leaves the monitor's tier band or its forecast band, it has none yet, or its forecast band's time is up. */
+function leavesBands(w: Watched, mine: readonly FeedEvent[]): boolean {
+  const { band, forecast } = w;
+  if (band === null || forecast === null) return true;
+  // In the venue's time, as the monitor's clock runs.
+  if (forecast.untilMs !== null && (newestTime(mine) ?? -Infinity) >= forecast.untilMs) return true;
+  for (const e of mine) {
+    if (e.kind !== 'venue' || e.event.kind !== 'mark') continue;
+    const { symbol, price } = e.event;
+    if (leavesTierBand(band, symbol, price) || leavesTierBand(forecast.band, symbol, price)) return true;
+  }
+  return false;
+}
 
 export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
@@ -250,6 +270,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // A monitor with nothing in the store is saved at its first step, pushes or not.
         savedAtMs: savedState === undefined ? Number.NEGATIVE_INFINITY : nowMs,
         band: null,
+        forecast: null,
         held: new Map(),
         heldSinceMs: nowMs,
         steppedAtMs: -Infinity,
@@ -328,8 +349,13 @@ export function monitorShard(options: ShardOptions): MonitorShard {
           }
           const after = w.live.monitor;
           // Without a calm cadence every batch steps the monitor anyway: no band needed.
-          if (after === null || calmEveryMs === 0) w.band = null;
-          else if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after);
+          if (after === null || calmEveryMs === 0) {
+            w.band = null;
+            w.forecast = null;
+          } else {
+            if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after);
+            w.forecast = forecastBand(after);
+          }
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
           log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
@@ -365,7 +391,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       for (const w of touched) {
         const mine = eventsFor(events, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
-        const leaves = calmEveryMs > 0 && (w.band === null || mine.some((e) => e.kind === 'venue' && e.event.kind === 'mark' && leavesTierBand(w.band!, e.event.symbol, e.event.price)));
+        const leaves = calmEveryMs > 0 && leavesBands(w, mine);
         if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves);
         else if (firstEventAtMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
         else hold(w, mine);

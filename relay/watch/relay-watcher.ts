@@ -56,8 +56,8 @@ export interface WatcherOptions {
   /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
   readonly saveEveryMs?: number;
   /**
-   * A monitor whose marks stay inside its tier band is stepped at most this often (default 1,000 ms;
-   * 0: at every batch of its symbols); a mark leaving its band is stepped in its batch (monitor-shard.ts).
+   * A monitor whose marks stay inside its tier and forecast bands is stepped at most this often (default
+   * 5,000 ms; 0: at every batch of its symbols); a mark leaving a band is stepped in its batch (monitor-shard.ts).
    */
   readonly calmEveryMs?: number;
   /**
@@ -163,7 +163,7 @@ function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
   const gatherMs = options.gatherMs ?? 20;
-  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 1_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
+  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 5_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =

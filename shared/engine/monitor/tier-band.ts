@@ -54,8 +54,13 @@ export function tierBand(monitor: Pick<Monitor, 'account' | 'config'> | null): T
 const equityOf = (p: Position, model: MarginModel, price: number): number =>
   p.marginMode === 'isolated' ? model.isolatedEquity(p, price) : unrealisedPnl(p, price);
 
-/** Narrows the bands of one subject's symbols (the cross pool, or one isolated position). */
-function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[]): void {
+/**
+ * Narrows the bands of one subject's symbols (the cross pool, or one isolated position) to where its
+ * rho (requirement over `wallet` plus the positions' equity) crosses one of `levels`. Exported for the
+ * forecast band (forecast-band.ts), which asks it about a wallet less a buffer, and with `anyEquity`
+ * about one that may be below 0 (the crossing of R - L x E = 0 is the same sum either way).
+ */
+export function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[], anyEquity = false): void {
   let requirement = 0;
   let equity = wallet;
   const bySymbol = new Map<string, Position[]>();
@@ -67,7 +72,7 @@ function narrow(band: Record<string, Edges>, positions: readonly Position[], mod
     else group.push(p);
   }
   // No requirement: no risk, whatever the marks do. Past liquidation: only a recovery, which can wait.
-  if (!(requirement > 0 && equity > 0)) return;
+  if (!(requirement > 0 && (equity > 0 || anyEquity))) return;
   const rho = requirement / equity;
   const next = levels.find((l) => l > rho);
   const current = [...levels].reverse().find((l) => l <= rho);

@@ -1,0 +1,273 @@
+import type { TierRule } from '../alerts/alert-ladder.ts';
+import { levelKey } from '../alerts/alert-ladder.ts';
+import type { SubjectAlertState } from '../alerts/subject-alerts.ts';
+import { crossSubject, isolatedSubject } from '../alerts/subject-key.ts';
+import { tierPriceOf, type PositionRisk } from '../margin/evaluate-account.ts';
+import { unrealisedPnl, type Position } from '../positions/account.ts';
+import { fundingStepOf } from '../projection/funding-step.ts';
+import { marketShape } from '../projection/market-shape.ts';
+import { normalQuantile } from '../projection/normal-distribution.ts';
+import { positionBarrierProbability, positionTierBarrier } from '../projection/position-projection.ts';
+import { emptyVolatility, varianceCurve } from '../projection/volatility.ts';
+import type { Monitor } from './account-monitor.ts';
+import { narrow, type TierBand } from './tier-band.ts';
+
+/**
+ * The price band, per symbol, inside which no predictive rule changes its state: while every symbol's
+ * mark stays strictly inside it, no subject's open prediction is withdrawn and none fires, with the
+ * monitor's other inputs held. The tier band's companion (tier-band.ts): the relay steps a monitor at
+ * once when a mark leaves either band, and one inside both only at its calm cadence.
+ *
+ * What a subject's forecast does next is read off its alert state: no prediction open, the policy fires
+ * one when P(reach the target tier within the horizon) >= threshold; one open, it withdraws it when P
+ * falls below threshold - predictionHysteresis (subject-alerts.ts). The target is the next predict tier
+ * above the episode's peak: it moves only with the tier, which the tier band watches.
+ *
+ * Held (what the band is exact for): the volatility curves, the jump tails and trends, the correlations,
+ * the funding notices, the account (positions, wallet), the tier and the peak. A mark inside the band
+ * moves those too (the estimates are updated with it), slowly: that drift is what the calm cadence is
+ * for (relay/README.md measures how far the odds move inside the band).
+ *
+ * - One symbol (an isolated position, or a cross pool holding one symbol): P is the engine's own
+ *   first-passage function of the log distance d from the mark to the tier price (position-projection.ts,
+ *   with the same curve, shape and funding step), decreasing in d, and the tier price does not depend on
+ *   the mark. So the edge is the d where P meets the threshold, found by bisection on that function
+ *   (bounded: 16 halvings), kept on the safe side of the bracket: exact up to the bracket's width.
+ * - A cross pool of several symbols: P = 2 Phi(-z), z = D / sd, D the buffer's distance (USDT) to the
+ *   tier, sd its spread over the horizon (buffer-reach.ts, no shape or funding step there). With the
+ *   distance's curvature factor c = D / B and sd held, z is proportional to the buffer B = E - R / L, so
+ *   P meets the threshold where B = B0 z* / z0: where the pool's rho with the wallet less that buffer
+ *   crosses L. That is a tier band's crossing, and tier-band.ts shares it out between the symbols as
+ *   it does for a tier. c and sd move with the marks (the buffer's gradient is qty x mark per symbol,
+ *   plus a bracket's small step): each symbol's band is kept within POOL_CAP of its mark, and the
+ *   buffer is widened by POOL_MARGIN to cover them (the property test checks it, forecast-band.test.ts).
+ *
+ * Where none of this applies (a subject at or through its target, odds already past the threshold they
+ * are compared with), the symbol's band is its mark on both sides: every mark is stepped at once.
+ * Plain data, rebuilt after every step (the held inputs move a little with each).
+ */
+export interface ForecastBand {
+  readonly band: TierBand;
+  /**
+   * When a held input changes with time alone: a funding payment entering a forecast's horizon (the
+   * odds step up), or being paid. null: none. A monitor is due by then, in or out of the band.
+   */
+  readonly untilMs: number | null;
+}
+
+/**
+ * The band is drawn where the odds come this close to what they are compared with (a forecast fires at
+ * threshold - ODDS_MARGIN, is withdrawn at threshold - hysteresis + ODDS_MARGIN), not where they reach
+ * it: the odds' inputs drift with the marks inside the band (a volatility that doubles in a flash
+ * market's minute), and a mark that comes close is stepped now rather than at the calm cadence. At
+ * threshold 0.5 it absorbs a volatility 25 % higher than the one held (relay/README.md measures it).
+ */
+export const ODDS_MARGIN = 0.1;
+/**
+ * And no symbol the forecasts watch moves more than this (relative) inside its band: a larger move is
+ * news for the volatility, the jump tail and the trend themselves (a flash market's first minute is a
+ * 40-sigma return: the odds jump with the estimates, wherever the held band's edge was), so the monitor
+ * is stepped and its estimates and band are renewed. Calm markets move 0.5 % in tens of minutes.
+ */
+export const MOVE_CAP = 0.005;
+
+export interface ForecastBandOptions {
+  readonly oddsMargin: number;
+  readonly moveCap: number;
+}
+
+/** The band as the relay draws it; `{ oddsMargin: 0, moveCap: Infinity }` is the band at its widest (the tests' proof). */
+export const DEFAULT_FORECAST_BAND: ForecastBandOptions = { oddsMargin: ODDS_MARGIN, moveCap: MOVE_CAP };
+/** For a pool of several symbols: how far each mark may move inside the band, relative. */
+export const POOL_CAP = 0.02;
+/** For a pool of several symbols: the buffer's distance to the edge widened by this (covers c and sd moving with the marks within POOL_CAP). */
+export const POOL_MARGIN = 0.08;
+/** Odds this small are a distance of at least this many sd: used instead (a nearer edge, never a farther one). */
+const FAR_Z = 7;
+const HALVINGS = 16;
+
+type Edges = { below: number | null; above: number | null };
+
+/** The forecast band of a monitor after its last step; null before its first evaluation (no band: step every mark). */
+export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>, options: ForecastBandOptions = DEFAULT_FORECAST_BAND): ForecastBand | null {
+  const { oddsMargin, moveCap } = options;
+  const { account, config, state, view } = monitor;
+  if (view === null) return null;
+  const band: Record<string, Edges> = {};
+  const { ladder, predictionHysteresis } = config.policy;
+  let untilMs: number | null = null;
+  const cross: number[] = [];
+  for (let i = 0; i < account.positions.length; i += 1) if (account.positions[i]!.marginMode === 'cross') cross.push(i);
+  const subjects: { readonly key: string; readonly indices: readonly number[] }[] = [];
+  if (cross.length > 0) subjects.push({ key: crossSubject(config.accountId), indices: cross });
+  for (let i = 0; i < account.positions.length; i += 1) {
+    const p = account.positions[i]!;
+    if (p.marginMode === 'isolated') subjects.push({ key: isolatedSubject(config.accountId, p.symbol, p.side), indices: [i] });
+  }
+  for (const { key, indices } of subjects) {
+    const alert = state.alerts.subjects[key];
+    const target = targetOf(ladder, alert);
+    if (target === null) continue;
+    const rule = target.rule;
+    const predict = rule.predict!;
+    const open = alert?.prediction !== null && alert?.prediction !== undefined && alert.prediction.tierIndex === target.index;
+    const pCrit = open ? predict.threshold - predictionHysteresis + oddsMargin : predict.threshold - oddsMargin;
+    // An open prediction whose odds cannot fall below 0 is never withdrawn by the odds.
+    if (open && !(predict.threshold - predictionHysteresis > 0)) continue;
+    const positions = indices.map((i) => account.positions[i]!);
+    const symbols = new Set(positions.map((p) => p.symbol));
+    const k = view.risk.levels.indexOf(rule.level);
+    const fact = view.facts.find((f) => f.subject === key);
+    if (k < 0 || fact === undefined) {
+      for (const p of positions) everyMark(band, p);
+      continue;
+    }
+    const p0 = fact.searches.probability(levelKey(rule.level), predict.horizonSec);
+    let watched = true;
+    if (symbols.size === 1) {
+      const i = indices[0]!;
+      const done = singleSymbol(band, monitor, i, rule.level, predict.horizonSec, open, pCrit, p0);
+      if (done === 'every') for (const p of positions) everyMark(band, p);
+      const notice = state.funding[positions[0]!.symbol];
+      if (notice !== undefined && done !== 'none') untilMs = earliest(untilMs, view.t, [notice.timeMs - predict.horizonSec * 1000, notice.timeMs]);
+      watched = done !== 'none';
+    } else if (!pool(band, monitor, positions, rule.level, open, pCrit, p0)) {
+      for (const p of positions) everyMark(band, p);
+    }
+    if (watched && moveCap < Number.POSITIVE_INFINITY) {
+      for (const p of positions) {
+        tighten(band, p.symbol, 'below', p.markPrice * (1 - moveCap));
+        tighten(band, p.symbol, 'above', p.markPrice * (1 + moveCap));
+      }
+    }
+  }
+  return { band, untilMs };
+}
+
+/** The rule the subject's next step compares odds with: the next predict tier above its peak (subject-alerts.ts). */
+function targetOf(ladder: readonly TierRule[], alert: SubjectAlertState | undefined): { index: number; rule: TierRule } | null {
+  const peak = alert?.peakTierIndex ?? -1;
+  for (let i = peak + 1; i < ladder.length; i += 1) {
+    const rule = ladder[i]!;
+    if (rule.predict !== null) return { index: i, rule };
+  }
+  return null;
+}
+
+/** The earliest of `times` after `now`, or `until`. */
+function earliest(until: number | null, now: number, times: readonly number[]): number | null {
+  let t = until;
+  for (const x of times) if (x > now && (t === null || x < t)) t = x;
+  return t;
+}
+
+/** No band for this position's symbol: every mark of it is stepped at once. */
+function everyMark(band: Record<string, Edges>, p: Position): void {
+  band[p.symbol] = { below: p.markPrice, above: p.markPrice };
+}
+
+function tighten(band: Record<string, Edges>, symbol: string, side: 'below' | 'above', price: number): void {
+  const edges = (band[symbol] ??= { below: null, above: null });
+  if (side === 'below') edges.below = edges.below === null ? price : Math.max(edges.below, price);
+  else edges.above = edges.above === null ? price : Math.min(edges.above, price);
+}
+
+/**
+ * One symbol's subject: the edge in log distance to the tier price. 'none': no odds edge on this side
+ * of anything (the tier out of reach); 'every': no band (at or through the tier, or the odds already
+ * past what they are compared with); 'edge': an edge was set.
+ */
+function singleSymbol(
+  band: Record<string, Edges>,
+  monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>,
+  i: number,
+  level: number,
+  horizonSec: number,
+  open: boolean,
+  pCrit: number,
+  p0: number,
+): 'none' | 'every' | 'edge' {
+  const { config, state, view } = monitor;
+  const searches = view!.searches;
+  const risk = view!.risk.positions[i]!;
+  const tierPrice = tierPriceOf(searches, i, level);
+  // No price reaches the tier: P is 0 wherever the mark goes (an open forecast is withdrawn at once).
+  if (tierPrice === null) return 'none';
+  if (risk.riskRatio >= level || !(tierPrice > 0)) return 'every';
+  const mark = risk.markPrice;
+  const d0 = Math.abs(Math.log(tierPrice / mark));
+  if (!(d0 > 0)) return 'every';
+  if (open ? !(p0 >= pCrit) : !(p0 < pCrit)) return 'every';
+  const sign = Math.sign(Math.log(tierPrice / mark));
+  const curve = varianceCurve(state.volatility[risk.symbol] ?? emptyVolatility(config.volatility), config.volatility);
+  const shape = marketShape(state.shape[risk.symbol], curve.fastPerSec / 1000, config.forecastTerms);
+  const funding = fundingStepOf(risk.side, state.funding[risk.symbol], view!.t);
+  const asIf: PositionRisk = { ...risk, riskRatio: 0 };
+  const horizons = config.projectedHorizonsSec;
+  // P with the mark at log distance d from the tier price, everything else as the engine holds it.
+  const pAt = (d: number): number => positionBarrierProbability(positionTierBarrier(asIf, level, curve, shape, funding, mark * Math.exp(sign * d)), horizons, horizonSec);
+  // The price at log distance d from the tier price, on the mark's side of it.
+  const priceAt = (d: number): number => tierPrice * Math.exp(-sign * d);
+  // lo: P >= pCrit there; hi: P < pCrit there (P falls with d).
+  let lo: number;
+  let hi: number;
+  if (!open) {
+    lo = 0;
+    hi = d0;
+  } else {
+    lo = d0;
+    hi = 2 * d0;
+    while (pAt(hi) >= pCrit) {
+      lo = hi;
+      hi *= 2;
+      if (hi > 40) return 'none'; // a factor e^40: the odds never fall that far on this axis
+    }
+  }
+  for (let n = 0; n < HALVINGS; n += 1) {
+    const mid = (lo + hi) / 2;
+    if (pAt(mid) >= pCrit) lo = mid;
+    else hi = mid;
+  }
+  // Towards the tier (the mark at hi or nearer) it may fire; away from it (at lo or farther) an open one may be withdrawn.
+  const d = open ? lo : hi;
+  const towardsTier: 'below' | 'above' = sign < 0 ? 'below' : 'above';
+  const awayFromTier: 'below' | 'above' = sign < 0 ? 'above' : 'below';
+  tighten(band, risk.symbol, open ? awayFromTier : towardsTier, priceAt(d));
+  return 'edge';
+}
+
+/** A cross pool of several symbols (see the head of the file). False: no band for its symbols. */
+function pool(band: Record<string, Edges>, monitor: Pick<Monitor, 'account' | 'config'>, positions: readonly Position[], level: number, open: boolean, pCrit: number, p0: number): boolean {
+  const { account, config } = monitor;
+  const model = config.model;
+  let requirement = 0;
+  let equity = account.walletBalance as number;
+  for (const p of positions) {
+    requirement += model.requirement(p, p.markPrice);
+    equity += unrealisedPnl(p, p.markPrice);
+  }
+  // No requirement: no odds to move (P is 0 and stays 0 until the account changes).
+  if (!(requirement > 0)) return true;
+  const buffer = equity - requirement / level;
+  if (!(buffer > 0) || !(p0 < 1)) return false;
+  const z0 = p0 > 0 ? Math.min(FAR_Z, zOf(p0)) : FAR_Z;
+  const zCrit = zOf(pCrit);
+  if (open ? !(z0 <= zCrit) : !(z0 > zCrit * (1 + POOL_MARGIN))) return false;
+  // The buffer at which z meets zCrit, c and sd held; widened towards the mark by the margin.
+  const edge = open ? (buffer * zCrit) / z0 / (1 + POOL_MARGIN) : ((buffer * zCrit) / z0) * (1 + POOL_MARGIN);
+  // rho with the wallet less `edge` crosses the level exactly where the buffer crosses `edge`: where
+  // R - L (E - edge) = 0 (for an open forecast far in, E - edge may be below 0: the same sum).
+  if (open && !(buffer < edge)) return false;
+  const edges: Record<string, Edges> = {};
+  narrow(edges, positions, model, (account.walletBalance as number) - edge, [level], true);
+  for (const p of positions) {
+    const mark = p.markPrice as number;
+    const e = edges[p.symbol];
+    tighten(band, p.symbol, 'below', Math.max(e?.below ?? 0, mark * (1 - POOL_CAP)));
+    tighten(band, p.symbol, 'above', Math.min(e?.above ?? Number.POSITIVE_INFINITY, mark * (1 + POOL_CAP)));
+  }
+  return true;
+}
+
+/** The distance in sd at which 2 Phi(-z) = p. */
+const zOf = (p: number): number => normalQuantile(1 - p / 2);
