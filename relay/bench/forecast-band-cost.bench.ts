@@ -1,8 +1,9 @@
 import { forecastBand } from '../../shared/engine/monitor/forecast-band.ts';
 import { tierBand } from '../../shared/engine/monitor/tier-band.ts';
-import { liveBench, VENUE_STREAMS, type BenchFrame, type BenchVenue } from '../../tools/bench/live-path-frames.ts';
+import { liveBench, VENUE_STREAMS, type BenchVenue } from '../../tools/bench/live-path-frames.ts';
 import { livePaths, warmLive, WARM_SECONDS } from '../../tools/bench/live-path-run.ts';
 import { pairedRatio } from '../../tools/bench/measure.ts';
+import { markIntervalBatches } from '../../tools/bench/mark-interval-batches.ts';
 
 /**
  * What the forecast band costs the relay's step (relay/watch/monitor-shard.ts rebuilds it after every
@@ -17,27 +18,11 @@ const TIMED_SECONDS = 30;
 const venues = (arg('venues') ?? 'bybit,binance,okx,hyperliquid').split(',') as BenchVenue[];
 const sizes = (arg('positions') ?? '5').split(',').map(Number);
 
-/** A second's frames cut into the venue's mark intervals (as tools/bench/paired-relay-step.ts cuts them). */
-function batchesOf(seconds: readonly (readonly BenchFrame[])[], windowMs: number): BenchFrame[][] {
-  const out: BenchFrame[][] = [];
-  for (const second of seconds) {
-    let from = 0;
-    while (from < second.length) {
-      const end = Math.floor((second[from]?.at ?? 0) / windowMs) * windowMs + windowMs;
-      let to = from;
-      while (to < second.length && (second[to]?.at ?? 0) < end) to += 1;
-      out.push(second.slice(from, to));
-      from = to;
-    }
-  }
-  return out;
-}
-
 let edges = 0;
 for (const venue of venues) {
   for (const n of sizes) {
     const bench = liveBench(n, WARM_SECONDS + TIMED_SECONDS, venue);
-    const batches = batchesOf(bench.seconds.slice(WARM_SECONDS), 1_000 / VENUE_STREAMS[venue].perSecond);
+    const batches = markIntervalBatches(bench.seconds.slice(WARM_SECONDS), 1_000 / VENUE_STREAMS[venue].perSecond);
     const side = (withForecast: boolean) => {
       const { coalesced, batch } = livePaths(venue);
       const warm = warmLive(bench.feedState, bench.seconds, coalesced);

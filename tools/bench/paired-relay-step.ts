@@ -1,7 +1,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { liveBench, VENUE_STREAMS, type BenchFrame, type BenchVenue } from './live-path-frames.ts';
+import { liveBench, VENUE_STREAMS, type BenchVenue } from './live-path-frames.ts';
 import { pairedRatio } from './measure.ts';
+import { markIntervalBatches } from './mark-interval-batches.ts';
 
 /**
  * The relay's step per device (relay/watch/monitor-shard.ts: one `liveMonitorBatch`, then
@@ -29,27 +30,11 @@ const after = await treeModules(join(import.meta.dirname, '../..'));
 const venues = (arg('venues') ?? 'bybit,binance').split(',') as BenchVenue[];
 const sizes = (arg('positions') ?? '5').split(',').map(Number);
 
-/** A second's frames cut into the venue's mark intervals, as live-path-run.ts's coalesced path cuts them. */
-function batchesOf(seconds: readonly (readonly BenchFrame[])[], windowMs: number): BenchFrame[][] {
-  const out: BenchFrame[][] = [];
-  for (const second of seconds) {
-    let from = 0;
-    while (from < second.length) {
-      const end = Math.floor((second[from]?.at ?? 0) / windowMs) * windowMs + windowMs;
-      let to = from;
-      while (to < second.length && (second[to]?.at ?? 0) < end) to += 1;
-      out.push(second.slice(from, to));
-      from = to;
-    }
-  }
-  return out;
-}
-
 let bands = 0;
 for (const venue of venues) {
   for (const n of sizes) {
     const bench = liveBench(n, after.run.WARM_SECONDS + TIMED_SECONDS, venue);
-    const batches = batchesOf(bench.seconds.slice(after.run.WARM_SECONDS), 1_000 / VENUE_STREAMS[venue].perSecond);
+    const batches = markIntervalBatches(bench.seconds.slice(after.run.WARM_SECONDS), 1_000 / VENUE_STREAMS[venue].perSecond);
     const side = (tree: typeof after, withBand: boolean) => {
       const { coalesced, batch } = tree.run.livePaths(venue);
       const warm = tree.run.warmLive(bench.feedState, bench.seconds, coalesced);
