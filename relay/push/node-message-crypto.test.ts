@@ -104,4 +104,19 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
     offCurve[40] = offCurve[40]! ^ 1;
     expect(() => nodeMessageCrypto(1).prepare(offCurve)).toThrow();
   });
+
+  it('forgets the agreements of keys no longer subscribed, and their room is made again for the others', async () => {
+    const ahead = nodeMessageCrypto(2, 1);
+    const gone = await subscription();
+    const kept = await subscription();
+    const later = await subscription();
+    expect(ahead.prepare(gone.uaPublic)).toBe(true);
+    expect(ahead.prepare(kept.uaPublic)).toBe(true);
+    expect(ahead.prepare(later.uaPublic)).toBe(false); // the room is full
+    ahead.forgetOthers([kept.uaPublic, later.uaPublic]);
+    expect(ahead.ready(gone.uaPublic)).toBe(0);
+    expect(ahead.ready(kept.uaPublic)).toBe(1);
+    expect(ahead.counts()).toEqual({ waiting: 1, taken: 0 });
+    expect(ahead.prepare(later.uaPublic)).toBe(true);
+  });
 });

@@ -17,6 +17,11 @@ export interface NodeMessageCrypto extends MessageCrypto {
   ready(uaPublic: Uint8Array): number;
   /** How many agreements wait, and how many messages took one (for the bench). */
   counts(): { readonly waiting: number; readonly taken: number };
+  /**
+   * Drops the agreements of every key not in `uaPublics` (a device gone, or subscribed anew): else they
+   * would hold their share of the room for good, and no message could ever take them.
+   */
+  forgetOthers(uaPublics: readonly Uint8Array[]): void;
 }
 
 const idOf = (uaPublic: Uint8Array): string => Buffer.from(uaPublic.buffer, uaPublic.byteOffset, uaPublic.byteLength).toString('latin1');
@@ -76,6 +81,14 @@ export function nodeMessageCrypto(room = 0, perKey = 1): NodeMessageCrypto {
       return true;
     },
     ready: (uaPublic) => ahead.get(idOf(uaPublic))?.length ?? 0,
+    forgetOthers(uaPublics) {
+      const current = new Set(uaPublics.map(idOf));
+      for (const [id, list] of ahead) {
+        if (current.has(id)) continue;
+        waiting -= list.length;
+        ahead.delete(id);
+      }
+    },
     counts: () => ({ waiting, taken }),
   };
 }

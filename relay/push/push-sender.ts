@@ -220,6 +220,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
       const key = typeof p256dh === 'string' ? decodeBase64url(p256dh) : null;
       if (key !== null && key.length === 65) keys.push(key);
     }
+    message.forgetOthers(keys);
     deviceKeys = { keys, atMs: clock() };
     return keys;
   };
