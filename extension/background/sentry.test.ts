@@ -122,6 +122,9 @@ describe('the worker with fake chrome ports against the simulator', () => {
     expect(logged.map((e) => e.id)).toEqual(first.shown.map((s) => s.id));
     expect(logged.filter((e) => e.channel === 'push').map((e) => e.id)).toEqual(first.phone.map((p) => p.entry.id));
     expect(logged.every((e) => e.channel === 'push' || e.channel === 'in-app')).toBe(true);
+    // Crosses chrome.storage and the message port: plain data.
+    expect(structuredClone(logged)).toEqual(logged);
+    expect(JSON.parse(JSON.stringify(logged))).toEqual(logged);
     const open = first.sentry.reports().flatMap((r) => r.alerts.filter((a) => a.resolved === null).map((a) => a.id));
     expect(open.length).toBeGreaterThan(0);
     // "Open position" opens the venue's page for that position; it resolves nothing.
