@@ -8,7 +8,7 @@ import type { Clock, Timer } from '../../shared/ports/clock.ts';
 import { systemClock } from '../../shared/platform/system-clock.ts';
 import { webCryptoHmac } from '../../shared/platform/webcrypto-hmac.ts';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
-import { waitFor } from '../../tools/test-support/wait-for.ts';
+import { waitFor, waitUntil } from '../../tools/test-support/wait-for.ts';
 import { DEFAULT_SETTINGS } from '../settings.ts';
 import { monitorStore } from './monitor-store.ts';
 import { checkAccess } from './check-access.ts';
@@ -118,10 +118,16 @@ describe('the worker with fake chrome ports against the simulator', () => {
     expect(first.badges.find((b) => b.text !== '')).toMatchObject({ text: expect.stringMatching(/^(W|MC|CR|LIQ)\??$/), title: expect.stringMatching(/^Margin Sentry: /) });
     await first.sentry.saveAll();
     // The log keeps each notice's channel: the phone's share of it can be read after the alert has left the reports.
+    // (Written by each account's deferred save: read once it holds every notice shown so far.)
+    const shownIds = first.shown.map((s) => s.id);
+    await waitUntil('the log holds the notices shown', async () => {
+      const ids = new Set((await first.sentry.notificationLog()).map((e) => e.id));
+      return shownIds.every((id) => ids.has(id));
+    }, 10_000);
     const logged = await first.sentry.notificationLog();
-    expect(logged.map((e) => e.id)).toEqual(first.shown.map((s) => s.id));
-    expect(logged.filter((e) => e.channel === 'push').map((e) => e.id)).toEqual(first.phone.map((p) => p.entry.id));
-    expect(logged.every((e) => e.channel === 'push' || e.channel === 'in-app')).toBe(true);
+    const toPhone = new Set(first.phone.map((p) => `${p.entry.id}#${p.reminder}`));
+    for (const e of logged) expect(e.channel, `${e.id}#${e.reminder}`).toBe(toPhone.has(`${e.id}#${e.reminder}`) ? 'push' : 'in-app');
+    expect(logged.some((e) => e.channel === 'in-app') && logged.some((e) => e.channel === 'push')).toBe(true);
     // Crosses chrome.storage and the message port: plain data.
     expect(structuredClone(logged)).toEqual(logged);
     expect(JSON.parse(JSON.stringify(logged))).toEqual(logged);
