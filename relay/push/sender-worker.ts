@@ -1,0 +1,52 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RelayLog } from '../relay-log.ts';
+import { openStore } from '../store/open-store.ts';
+import { httpPushPost } from './push-post.ts';
+import { pushSender } from './push-sender.ts';
+import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
+import type { SenderData, SenderReply, SenderRequest } from './sender-thread.ts';
+
+/**
+ * The push sender in a thread of its own (sender-thread.ts): its own connection to the store (SQLite
+ * in WAL lets it read and mark the queue beside the main thread's writes), the relay's keys read from
+ * the data folder, its own HTTP client. Logs go to the parent in batches, not one message a push.
+ */
+const port = parentPort;
+if (port === null) throw new Error('sender-worker.ts runs as a worker thread');
+const data = workerData as SenderData;
+let logs: (SenderReply & { kind: 'log' })['lines'][number][] = [];
+const flushLogs = (): void => {
+  if (logs.length === 0) return;
+  port.postMessage({ kind: 'log', lines: logs } satisfies SenderReply);
+  logs = [];
+};
+const line = (level: 'info' | 'error') => (message: string, fields: Readonly<Record<string, string | number | boolean | null>> = {}) => {
+  if (logs.length === 0) setImmediate(flushLogs);
+  logs.push({ level, message, fields });
+};
+const log: RelayLog = { info: line('info'), error: line('error') };
+
+const store = await openStore(data);
+const vapid = await loadOrCreateVapidKeys(data.dataDir);
+const http = httpPushPost();
+const sender = pushSender({ store, log, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: data.shard });
+
+port.on('message', (request: SenderRequest) => {
+  const reply = (r: SenderReply): void => {
+    flushLogs();
+    port.postMessage(r);
+  };
+  if (request.kind === 'drain') {
+    void sender.drain().then((posted) => reply({ kind: 'drained', id: request.id, posted, prepared: sender.prepared() }));
+    return;
+  }
+  void (async () => {
+    await sender.drain();
+    sender.close();
+    await sender.settled();
+    await store.close();
+    http.close();
+    reply({ kind: 'closed', id: request.id });
+  })().catch((error: unknown) => reply({ kind: 'failed', id: request.id, error: String(error) }));
+});
+port.postMessage({ kind: 'ready' } satisfies SenderReply);
