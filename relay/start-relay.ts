@@ -55,7 +55,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
   const threaded = config.workers > 0 && ports.postPush === undefined;
   const http = ports.postPush === undefined && !threaded ? httpPushPost() : null;
   const sender: RunningSender = threaded
-    ? await threadPushSender({ dataDir: config.dataDir, store: config.store, shard: config.shard }, ports.log, ports.onWorkerFailed ?? ((error) => ports.log.error('push sender worker failed; pushes wait until the relay restarts', { error: error.message })))
+    ? await threadPushSender({ dataDir: config.dataDir, store: config.store, shard: config.shard }, store, ports.log, ports.onWorkerFailed ?? ((error) => ports.log.error('push sender worker failed; pushes wait until the relay restarts', { error: error.message })))
     : inThreadSender(pushSender({ store, log: ports.log, clock: ports.clock, relayKeys: vapid.keys, post: ports.postPush ?? http!.post, shard: config.shard }));
   let drainSoon: () => void = () => undefined;
   const watcher = relayWatcher({

@@ -47,7 +47,7 @@ describe('threadPushSender', () => {
   it('posts the queue from a worker thread, marks it in the shared store, and hands its log lines to the relay\'s log', async () => {
     await store.createDevice({ id: 'd1', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
     await store.createDevice({ id: 'd2', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
-    sender = await threadPushSender({ dataDir, store: 'sqlite', shard: null }, log, (error) => log.error('failed', { error: error.message }));
+    sender = await threadPushSender({ dataDir, store: 'sqlite', shard: null }, store, log, (error) => log.error('failed', { error: error.message }));
     await queue('d1', ['k1', 'k2']);
     await queue('d2', ['k3']);
     // Asked many times at once (after every batch, in the relay): every push goes out once.
@@ -65,7 +65,21 @@ describe('threadPushSender', () => {
     expect(service.received).toHaveLength(4);
   });
 
-  it('tells onFailed when its worker cannot start (no store in the data folder\'s place)', async () => {
-    await expect(threadPushSender({ dataDir: '/proc/no-such-relay-dir', store: 'sqlite', shard: null }, log, () => undefined)).rejects.toThrow();
+  it('never posts twice what it posted before the main thread wrote its marks', async () => {
+    await store.createDevice({ id: 'd1', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+    // The main thread writes the marks late (busy with a batch's saves): the next drain reads the queue first.
+    const slowMarks: RelayStore = { ...store, markPushes: (marks) => new Promise((resolve) => setTimeout(() => resolve(store.markPushes(marks)), 300)) };
+    sender = await threadPushSender({ dataDir, store: 'sqlite', shard: null }, slowMarks, log, () => undefined);
+    await queue('d1', ['k1', 'k2']);
+    expect(await sender.drain()).toBe(2);
+    expect(await sender.drain()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await sender.drain()).toBe(0);
+    expect(service.received).toHaveLength(2);
+    expect((await store.pushes('d1')).map((p) => p.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('rejects when its worker cannot open the store (the relay does not start)', async () => {
+    await expect(threadPushSender({ dataDir: '/proc/no-such-relay-dir', store: 'sqlite', shard: null }, store, log, () => undefined)).rejects.toThrow();
   });
 });

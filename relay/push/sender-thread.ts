@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RelayLog } from '../relay-log.ts';
-import type { Shard } from '../store/relay-store.ts';
+import type { PushMark, RelayStore, Shard } from '../store/relay-store.ts';
 import type { PushSender } from './push-sender.ts';
 
 /**
@@ -17,12 +17,17 @@ export interface SenderData {
   readonly shard: Shard | null;
 }
 
-export type SenderRequest = { readonly kind: 'drain'; readonly id: number } | { readonly kind: 'close'; readonly id: number };
+export type SenderRequest =
+  | { readonly kind: 'drain'; readonly id: number }
+  | { readonly kind: 'close'; readonly id: number }
+  | { readonly kind: 'marked'; readonly ids: readonly number[] };
 
 export type SenderReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'drained'; readonly id: number; readonly posted: number; readonly prepared: { readonly waiting: number; readonly taken: number } }
   | { readonly kind: 'closed'; readonly id: number }
+  /** Outcomes of posts, for the main thread to write (it is the store's one writer). */
+  | { readonly kind: 'marks'; readonly marks: readonly PushMark[] }
   | { readonly kind: 'failed'; readonly id: number; readonly error: string }
   | { readonly kind: 'log'; readonly lines: readonly { readonly level: 'info' | 'error'; readonly message: string; readonly fields: Readonly<Record<string, string | number | boolean | null>> }[] };
 
@@ -54,7 +59,7 @@ export function inThreadSender(sender: PushSender): RunningSender {
 }
 
 /** Resolves once the worker has opened the store and read the keys. */
-export async function threadPushSender(data: SenderData, log: RelayLog, onFailed: (error: Error) => void): Promise<RunningSender> {
+export async function threadPushSender(data: SenderData, store: RelayStore, log: RelayLog, onFailed: (error: Error) => void): Promise<RunningSender> {
   const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, execArgv });
   const waiting = new Map<number, { resolve: (reply: SenderReply) => void; reject: (error: Error) => void }>();
@@ -75,6 +80,14 @@ export async function threadPushSender(data: SenderData, log: RelayLog, onFailed
       for (const l of reply.lines) log[l.level](l.message, l.fields);
       return;
     }
+    if (reply.kind === 'marks') {
+      // Written in order with the main thread's own writes; a mark that fails leaves its push pending (sent again: at least once).
+      void store
+        .markPushes(reply.marks)
+        .catch((error: unknown) => log.error('push marks not saved', { count: reply.marks.length, error: String(error) }))
+        .then(() => worker.postMessage({ kind: 'marked', ids: reply.marks.map((m) => m.id) } satisfies SenderRequest));
+      return;
+    }
     if (reply.kind === 'drained') prepared = reply.prepared;
     const w = waiting.get(reply.id);
     waiting.delete(reply.id);
@@ -88,7 +101,7 @@ export async function threadPushSender(data: SenderData, log: RelayLog, onFailed
     failedEarly = reject;
   });
   failedEarly = null;
-  const ask = (kind: SenderRequest['kind']): Promise<SenderReply> =>
+  const ask = (kind: 'drain' | 'close'): Promise<SenderReply> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve, reject });
