@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkDeviceSnapshot } from './devices/device-snapshot.ts';
 import { startRelayServer, type RunningServer } from './http/relay-server.ts';
 import { httpPushPost, type PushPost } from './push/push-post.ts';
@@ -8,8 +7,8 @@ import { loadOrCreateVapidKeys } from './push/relay-vapid-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
 import type { RelayLog } from './relay-log.ts';
 import type { RelayStore } from './store/relay-store.ts';
-import { openPostgresStore } from './store/postgres-store.ts';
-import { openSqliteStore } from './store/sqlite-store.ts';
+import { openStore } from './store/open-store.ts';
+import { inThreadSender, threadPushSender, type RunningSender } from './push/sender-thread.ts';
 import { MARK_WINDOW_MS, publicMarkFeed } from './watch/public-mark-feed.ts';
 import { relayWatcher, type RelayWatcher, type WatcherOptions } from './watch/relay-watcher.ts';
 import { systemClock } from '../shared/platform/system-clock.ts';
@@ -47,17 +46,17 @@ export interface RelayPorts {
   readonly onBatch?: WatcherOptions['onBatch'];
 }
 
-async function openStore(config: RelayConfig): Promise<RelayStore> {
-  if (config.store === 'sqlite') return openSqliteStore(join(config.dataDir, 'relay.sqlite'));
-  return openPostgresStore(config.store);
-}
-
 export async function startRelay(config: RelayConfig, ports: RelayPorts): Promise<Relay> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const vapid = await loadOrCreateVapidKeys(config.dataDir);
   const store = await openStore(config);
-  const http = ports.postPush === undefined ? httpPushPost() : null;
-  const sender = pushSender({ store, log: ports.log, clock: ports.clock, relayKeys: vapid.keys, post: ports.postPush ?? http!.post, shard: config.shard });
+  // With monitor workers (a relay for many devices) the sender gets a thread of its own too; a relay
+  // in one thread, or one whose posts are given (tests), keeps it beside the feeds.
+  const threaded = config.workers > 0 && ports.postPush === undefined;
+  const http = ports.postPush === undefined && !threaded ? httpPushPost() : null;
+  const sender: RunningSender = threaded
+    ? await threadPushSender({ dataDir: config.dataDir, store: config.store, shard: config.shard }, store, ports.log, ports.onWorkerFailed ?? ((error) => ports.log.error('push sender worker failed; pushes wait until the relay restarts', { error: error.message })))
+    : inThreadSender(pushSender({ store, log: ports.log, clock: ports.clock, relayKeys: vapid.keys, post: ports.postPush ?? http!.post, shard: config.shard }));
   let drainSoon: () => void = () => undefined;
   const watcher = relayWatcher({
     store,
@@ -101,6 +100,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
     await watcher.start();
   } catch (error) {
     await watcher.stop();
+    await sender.stop();
     await store.close();
     http?.close();
     throw error;
@@ -118,9 +118,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
       clearInterval(drainTimer);
       await server.close();
       await watcher.stop();
-      await sender.drain();
-      sender.close();
-      await sender.settled();
+      await sender.stop();
       await store.close();
       http?.close();
       ports.log.info('relay stopped');

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import nodeHttp from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,8 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
  *   and the split of the latter (key pair, ECDH, HKDF, AES-GCM, Topic, each alone);
  * - the agreement made ahead (the relay makes each device's next one while its queue is empty) and
  *   what a push costs when its agreement was ready;
- * - post: the same request by `fetch` and by the keep-alive `httpPushPost`;
+ * - post: the same request by `fetch`, by keep-alive `node:http` (the relay's before 2026-11-27) and by
+ *   the relay's own keep-alive HTTP/1.1 client (`httpPushPost`), the last two alternately;
  * - the sender: `pushSender.drain` over a SQLite queue of pushes to distinct devices (read, encrypt,
  *   sign, post, mark in one transaction per round): what a push costs the relay's main thread and
  *   its thread pool.
@@ -41,6 +43,23 @@ async function cpuPerOp(count: number, op: (i: number) => Promise<unknown> | unk
   for (let i = 0; i < count; i += CONCURRENCY) await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - i) }, (_, k) => op(i + k)));
   const used = process.cpuUsage(before);
   return (used.user + used.system) / count;
+}
+
+/** The relay's post before 2026-11-27 08:00 UTC (`node:http`, keep-alive agent), kept here to compare. */
+function nodeHttpPost(socketsPerOrigin = 16): { post: (r: PushRequest, timeoutMs: number) => Promise<number>; close(): void } {
+  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: socketsPerOrigin });
+  const post = (request: PushRequest, timeoutMs: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = nodeHttp.request(new URL(request.url), { method: request.method, headers: { ...request.headers, 'Content-Length': String(request.body.length) }, agent, timeout: timeoutMs }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      });
+      req.once('timeout', () => req.destroy(new Error('timeout')));
+      req.once('error', reject);
+      req.end(request.body);
+    });
+  return { post, close: () => agent.destroy() };
 }
 
 /** A push service that answers 201 to everything, in a process of its own. */
@@ -132,7 +151,15 @@ export async function pushCostBench(count = 2_000): Promise<void> {
     await response.arrayBuffer();
   });
   const http = httpPushPost();
-  const viaHttp = await cpuPerOp(count, (i) => http.post(requests[i % requests.length]!, 10_000));
+  const before0 = nodeHttpPost();
+  // Alternately, four times each: the two posts share the sink and the minutes.
+  let viaHttp = 0;
+  let viaNodeHttp = 0;
+  for (let k = 0; k < 4; k += 1) {
+    viaNodeHttp += (await cpuPerOp(count, (i) => before0.post(requests[i % requests.length]!, 10_000))) / 4;
+    viaHttp += (await cpuPerOp(count, (i) => http.post(requests[i % requests.length]!, 10_000))) / 4;
+  }
+  before0.close();
 
   // The sender's whole path, from a queue in SQLite.
   const dir = mkdtempSync(join(tmpdir(), 'relay-push-cost-'));
@@ -214,7 +241,8 @@ export async function pushCostBench(count = 2_000): Promise<void> {
       row('the agreement made ahead (key pair + ECDH)', prepare),
       row('encrypt + sign, agreement made ahead', keptAhead - prepare),
       row('post by fetch (loopback sink)', viaFetch),
-      row('post by keep-alive http (loopback sink)', viaHttp),
+      row('post by keep-alive node:http (before)', viaNodeHttp),
+      row('post by the relay\'s HTTP/1.1 client', viaHttp),
       row(`the relay's sender, queue to marked (${posted})`, viaSender),
       row(`  in rounds of one push a device, none ahead`, roundUs / Math.max(1, roundPosted)),
       row(`  the same rounds, made ahead (${tookAhead} of ${aheadPosted})`, viaSenderAhead),

@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import type { RelayLog } from '../relay-log.ts';
+import { monitorWorkerCode } from './monitor-worker-bundle.ts';
 import { monitorShard, type DeviceLoad, type FeedPrices, type LoadResult, type ShardOptions, type StepResult } from './monitor-shard.ts';
 
 /**
@@ -37,18 +36,10 @@ export function inThreadShard(options: ShardOptions): ShardHandle {
 }
 
 /**
- * A worker thread running monitor-worker.ts. TypeScript is loaded with tsx, as the relay itself is
- * (`npm run relay` and the tests' child processes run under it). A worker that dies takes its share
- * of the devices with it: `onFailed` is told (the relay exits and its supervisor restarts it; the
- * monitors come back from the store).
+ * A worker thread running monitor-worker.ts, bundled without tsx's `__name` wrappers
+ * (monitor-worker-bundle.ts). A worker that dies takes its share of the devices with it: `onFailed` is
+ * told (the relay exits and its supervisor restarts it; the monitors come back from the store).
  */
-// The worker registers tsx itself, then imports its module: a worker's `--import` flag is not applied
-// under every parent (vitest's), and the relay always runs its TypeScript through tsx anyway.
-// (the package's ESM entry; require.resolve finds its CommonJS twin beside it)
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-const WORKER_MODULE = new URL('./monitor-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(WORKER_MODULE)}); })`;
-
 const YOUNG_GENERATION_MB = 64;
 
 export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void }): ShardHandle {
@@ -57,7 +48,7 @@ export function workerShard(options: ShardOptions & { readonly onFailed: (error:
   const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   // A larger young generation: a step's garbage (the engine's new monitor state, the batch's arrays) then
   // dies young instead of being promoted and marked (GC was a quarter of a share's thread at 10,000 devices).
-  const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  const worker = new Worker(monitorWorkerCode(), { eval: true, workerData: data, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let closing = false;
