@@ -344,7 +344,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  message agreements made ahead (push-sender.ts): ${agreements0.waiting} waiting at the window's start, ${agreements1.taken - agreements0.taken} taken by pushes in it, ${agreements1.waiting} waiting at its end`,
-      `  main thread (${workers > 0 ? 'feeds, store, saves; the push sender has a thread of its own' : 'feeds, store, push sender'}): ${pushesInRun === 0 ? '-' : f((mainShare * wallMs) / 100 / pushesInRun)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
+      `  main thread (${workers > 0 ? 'feeds, store, saves; the push sender has a thread of its own' : 'feeds, store, push sender'}): ${pushesInRun === 0 ? '-' : ((mainShare * wallMs) / 100 / pushesInRun).toFixed(2)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
     ].join('\n'),
