@@ -130,6 +130,18 @@ export function decimal(raw: unknown, path: string): number {
   return refuse(path, `expected a number, got ${describe(raw)}`);
 }
 
+/**
+ * What `decimal` returns for `raw` when it is a finite number or a decimal string that needs no trim;
+ * undefined for anything else (which `decimal` may still accept after a trim, or refuse). For a fast
+ * path that falls back to the readers, so that a refusal is still theirs.
+ */
+export function plainNumber(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw !== 'string' || !isPlainDecimal(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** A finite JSON number, not a string: settings are typed values, and "0.1" there is a mistake to show. */
 export function jsonNumber(raw: unknown, path: string): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) refuse(path, `expected a number, got ${shown(raw)}`);
