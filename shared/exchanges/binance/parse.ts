@@ -14,7 +14,7 @@ import {
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
 import { refuse } from '../../units/field-error.ts';
-import { epochMs, price, qty, ratio, type EpochMs } from '../../units/units.ts';
+import { qty, ratio, type EpochMs } from '../../units/units.ts';
 import {
   arr,
   at,
@@ -22,7 +22,6 @@ import {
   field,
   isBlank,
   leverageOf,
-  MAX_PRICE,
   moneyOf,
   name,
   num,
@@ -30,7 +29,10 @@ import {
   oneOf,
   optional,
   parseJsonText,
+  plainEpoch,
+  plainName,
   plainNumber,
+  plainPrice,
   priceOf,
   rateOf,
   signedRateOf,
@@ -164,32 +166,21 @@ function eventObject(o: FieldObject, path: string): readonly VenueEvent[] | Pars
 function plainMark(raw: unknown): MarkEvent | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const o = raw as FieldObject;
-  const rawT = o['T'];
-  let nextFunding: number | undefined;
-  if (!isBlank(rawT)) {
-    nextFunding = plainNumber(rawT);
-    if (nextFunding === undefined || !(Math.abs(nextFunding) <= 1e15 && Number.isInteger(nextFunding) && nextFunding >= 0)) return undefined;
+  let nextFunding: EpochMs | undefined;
+  if (!isBlank(o['T'])) {
+    nextFunding = plainEpoch(o['T']);
+    if (nextFunding === undefined) return undefined;
   }
-  const rawR = o['r'];
   let fundingRate: number | undefined;
-  if (!isBlank(rawR)) {
-    fundingRate = plainNumber(rawR);
+  if (!isBlank(o['r'])) {
+    fundingRate = plainNumber(o['r']);
     if (fundingRate === undefined || !(Math.abs(fundingRate) <= 1)) return undefined;
   }
-  const symbol = o['s'];
-  if (typeof symbol !== 'string' || symbol.length === 0 || symbol.length > 64) return undefined;
-  const p = plainNumber(o['p']);
-  if (p === undefined || !(Math.abs(p) <= MAX_PRICE && p > 0)) return undefined;
-  const time = plainNumber(o['E']);
-  if (time === undefined || !(Math.abs(time) <= 1e15 && Number.isInteger(time) && time >= 0)) return undefined;
-  return markEvent(
-    symbol,
-    price(p),
-    epochMs(time),
-    'mark',
-    fundingRate === undefined ? undefined : ratio(fundingRate),
-    nextFunding === undefined || nextFunding === 0 ? undefined : epochMs(nextFunding),
-  );
+  const symbol = plainName(o['s']);
+  const markPrice = plainPrice(o['p']);
+  const time = plainEpoch(o['E']);
+  if (symbol === undefined || markPrice === undefined || time === undefined) return undefined;
+  return markEvent(symbol, markPrice, time, 'mark', fundingRate === undefined ? undefined : ratio(fundingRate), nextFunding === undefined || nextFunding === 0 ? undefined : nextFunding);
 }
 
 /** Every entry of a mark array by `plainMark`, or undefined when one needs the walk. */
