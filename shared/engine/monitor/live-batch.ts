@@ -82,6 +82,9 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
 
   // Latest mark per symbol, in arrival order (what per-event stepping would leave the monitor with).
   const marks: Record<string, number> = {};
+  // The batch's symbols in the order first marked: `markedAt` is written from this list, not by a
+  // for...in over `marks` (a record of n keys in dictionary mode enumerates its keys sorted, per batch).
+  const ticked: string[] = [];
   const funding: Record<string, FundingNotice> = {};
   const known = live.monitor === null ? null : live.monitor.state.funding;
   // A notice was carried (even one the monitor already holds): a batch of funding events alone is stepped.
@@ -103,6 +106,7 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
           if (stale.length > 0 && left.length === 0) recovering = true;
           stale = left;
         }
+        if (!Object.hasOwn(marks, e.symbol)) ticked.push(e.symbol);
         marks[e.symbol] = e.price;
         if (addNotice(funding, known, e)) notified = true;
         marked = true;
@@ -147,9 +151,10 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   if (monitor !== null && now < t) monitor = dueUntil(monitor, t, decisions);
   let markedAt = live.markedAt;
   if (marked) {
-    // One copy per batch, written in place (the same record as a spread of the batch's symbols).
+    // One copy per batch, written in place (the same record as a spread of the batch's symbols: new
+    // keys land in the order marked, which is `marks`' own order).
     const copy: Record<string, number> = { ...live.markedAt };
-    for (const symbol in marks) copy[symbol] = t;
+    for (const symbol of ticked) copy[symbol] = t;
     markedAt = copy;
   }
   return { live: { ...live, monitor, stale, now: t, markedAt, restoredStale }, decisions };
