@@ -130,6 +130,33 @@ export function decimal(raw: unknown, path: string): number {
   return refuse(path, `expected a number, got ${describe(raw)}`);
 }
 
+/**
+ * What `decimal` returns for `raw` when it is a finite number or a decimal string that needs no trim;
+ * undefined for anything else (which `decimal` may still accept after a trim, or refuse). For a fast
+ * path that falls back to the readers, so that a refusal is still theirs.
+ */
+export function plainNumber(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  if (typeof raw !== 'string' || !isPlainDecimal(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `priceOf` without a path: the price, or undefined where `priceOf` would refuse or must trim. */
+export function plainPrice(raw: unknown): Price | undefined {
+  const n = plainNumber(raw);
+  return n !== undefined && Math.abs(n) <= MAX_PRICE && n > 0 ? price(n) : undefined;
+}
+
+/** `epochOf` without a path: the time, or undefined where `epochOf` would refuse or must trim. */
+export function plainEpoch(raw: unknown): EpochMs | undefined {
+  const n = plainNumber(raw);
+  return n !== undefined && Math.abs(n) <= 1e15 && Number.isInteger(n) && n >= 0 ? epochMs(n) : undefined;
+}
+
+/** `name` without a path: the name, or undefined where `name` would refuse. */
+export const plainName = (raw: unknown): string | undefined => (typeof raw === 'string' && raw.length > 0 && raw.length <= 64 ? raw : undefined);
+
 /** A finite JSON number, not a string: settings are typed values, and "0.1" there is a mistake to show. */
 export function jsonNumber(raw: unknown, path: string): number {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) refuse(path, `expected a number, got ${shown(raw)}`);

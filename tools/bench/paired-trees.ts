@@ -10,11 +10,13 @@ import { pairedRatio } from './measure.ts';
  * and a node_modules link) against this tree's, on the same frames, each timed against JSON.parse and
  * against each other, rounds interleaved (measure.ts).
  *
- *   npx tsx tools/bench/paired-trees.ts --before=/tmp/before [--positions=5,50,200] [--venues=binance] [--all-symbols=400] [--bundled]
+ *   npx tsx tools/bench/paired-trees.ts --before=/tmp/before [--positions=5,50,200] [--venues=binance] [--all-symbols=400] [--bundled] [--rounds=7]
  *
  * `--all-symbols=N` feeds Binance's `!markPrice@arr@1s` instead of per-symbol frames: one frame a second
  * carrying N listed symbols, the account's among them (the suite's heavy case). `--bundled` times both
  * trees' paths bundled as the homes bundle them (bundled-live-path.ts: esbuild, no tsx `__name`).
+ * `--rounds=N` interleaved rounds per ratio (default 7): at 0.3 ms of path per second of data, seven
+ * rounds move by 10-20 % between runs on a shared machine; 31 settle a change of 5 %.
  */
 const arg = (name: string): string | undefined => process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const beforeDir = arg('before');
@@ -33,6 +35,7 @@ const after = await treeModules(join(import.meta.dirname, '../..'));
 const sizes = (arg('positions') ?? '5,50,200').split(',').map(Number);
 const venues = (arg('venues') ?? 'binance').split(',') as BenchVenue[];
 const TIMED_SECONDS = 30;
+const rounds = Number(arg('rounds') ?? 7);
 const allSymbols = arg('all-symbols') === undefined ? undefined : Number(arg('all-symbols'));
 
 for (const venue of venues) {
@@ -47,9 +50,9 @@ for (const venue of venues) {
     };
     const [old, now] = [side(before), side(after)];
     const parse = after.run.jsonParseBySecond(timed);
-    const b = pairedRatio(parse, old);
-    const a = pairedRatio(parse, now);
-    const direct = pairedRatio(old, now);
+    const b = pairedRatio(parse, old, rounds);
+    const a = pairedRatio(parse, now, rounds);
+    const direct = pairedRatio(old, now, rounds);
     console.log(`  ${String(n).padStart(3)} positions: before ${b.ratio.toFixed(1)}x (${(b.subjectNs / 1e6).toFixed(2)} ms), after ${a.ratio.toFixed(1)}x (${(a.subjectNs / 1e6).toFixed(2)} ms); after / before, paired: ${direct.ratio.toFixed(2)}`);
   }
 }

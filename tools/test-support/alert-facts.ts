@@ -24,8 +24,9 @@ export function knownSearches(known: {
   readonly oddsTopUpUsdt: number;
   readonly protectiveStop: SuggestedStop | null;
   readonly odds: SuggestionOdds | null;
+  readonly marks: Readonly<Record<string, number>>;
 }): SubjectSearches {
-  return { reach: (key) => known.reach[key], probability: (key, h) => probabilityWithin(known.reach[key], h), probabilitySide: (key, h) => probabilityWithin(known.reach[key], h), oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds };
+  return { reach: (key) => known.reach[key], probability: (key, h) => probabilityWithin(known.reach[key], h), probabilitySide: (key, h) => probabilityWithin(known.reach[key], h), oddsTopUpUsdt: () => known.oddsTopUpUsdt, protectiveStop: () => known.protectiveStop, odds: () => known.odds, marks: () => known.marks };
 }
 
 /** Facts with every search answered (at `levelKeys`), as plain data: what two evaluations are compared by. */
@@ -36,6 +37,7 @@ export function answeredFacts(facts: readonly SubjectFacts[], levelKeys: readonl
     oddsTopUpUsdt: searches.oddsTopUpUsdt(),
     protectiveStop: searches.protectiveStop(),
     odds: searches.odds(),
+    marks: searches.marks(),
   }));
 }
 
@@ -54,8 +56,8 @@ export function subjectFactsAt(riskRatio: number, reach: Partial<Record<number, 
     requirementUsdt: 1000 * riskRatio,
     topUpUsdt: 412.5,
     reduction: { symbol: 'BTCUSDT', side: 'long', qty: 0.18, feeUsdt: 3.9, closesPosition: false },
-    marks: { BTCUSDT: 97_000 },
     searches: knownSearches({
+      marks: { BTCUSDT: 97_000 },
       reach: Object.fromEntries(levels.map((l) => [levelKey(l), reachWithProbability(riskRatio >= l ? 1 : (reach[l] ?? 0))])),
       oddsTopUpUsdt: 1_250,
       protectiveStop: { symbol: 'BTCUSDT', side: 'long', triggerPrice: 93_100, fillPrice: 92_820, qty: 0.4, feeUsdt: 18.56, closesPosition: false, liquidationPrice: 91_500 },

@@ -64,8 +64,6 @@ export interface SubjectFacts {
   readonly topUpUsdt: number;
   /** The smallest reduction back to the target rho. */
   readonly reduction: SuggestedReduction | null;
-  /** The marks the figures were computed at. */
-  readonly marks: Readonly<Record<string, number>>;
   /** The subject's next funding payment, when a venue announced one (monitor/funding-facts.ts). */
   readonly funding?: FundingFact | null;
   readonly searches: SubjectSearches;
@@ -93,6 +91,11 @@ export interface SubjectSearches {
   readonly protectiveStop: () => SuggestedStop | null;
   /** What each suggestion does to P(liquidation within the odds horizon). null: no odds target. */
   readonly odds: () => SuggestionOdds | null;
+  /**
+   * The marks the figures were computed at (the pool: every position's symbol; isolated: its own), read
+   * only when an alert is recorded: a record of n symbols built per evaluation was read by no other step.
+   */
+  readonly marks: () => Readonly<Record<string, number>>;
 }
 
 /** A funding payment to come and what it does to rho: "funding at 16:00 UTC costs 38 USDT: rho 0.78 -> 0.81". */

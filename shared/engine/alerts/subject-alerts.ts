@@ -149,7 +149,7 @@ function alertRecord(
     oddsTopUpUsdt: finiteOrNull(facts.searches.oddsTopUpUsdt()),
     reduction: facts.reduction,
     protectiveStop: facts.searches.protectiveStop(),
-    marks: facts.marks,
+    marks: facts.searches.marks(),
     reason: null,
     ...(facts.funding === undefined || facts.funding === null ? {} : { funding: facts.funding }),
   };

@@ -33,12 +33,8 @@ export type Reduction =
 export function reduction(account: Account, model: MarginModel, p: Position, target: number, pool?: RiskParts): Reduction {
   const mark = p.markPrice;
   const fee = p.takerFeeRate;
-  let partsAfter: (keep: number) => RiskParts;
-  if (p.marginMode === 'isolated') {
-    const margin = p.isolatedMargin ?? 0;
-    partsAfter = (keep) =>
-      isolatedParts({ ...p, qty: asQty(keep), isolatedMargin: usdt((margin * keep) / p.qty) }, model);
-  } else {
+  let cross: CrossRest | null = null;
+  if (p.marginMode !== 'isolated') {
     const { requirement: poolRequirement, equity: poolEquity } = pool ?? crossParts(account, model);
     const own = model.requirement(p, mark);
     // The gap with all of p kept, as the search's gap(p.qty) computes it: p's requirement at its own
@@ -51,22 +47,41 @@ export function reduction(account: Account, model: MarginModel, p: Position, tar
     // them (issue 12's profile).
     const others = poolRequirement - own - target * poolEquity;
     if (fee >= 0 && target > 0 && others > 1e-9 * (Math.abs(poolRequirement) + Math.abs(own) + target * Math.abs(poolEquity))) return UNREACHABLE;
-    partsAfter = (keep) => ({
-      requirement: poolRequirement - own + model.requirement({ ...p, qty: asQty(keep) }, mark),
-      equity: poolEquity - fee * (p.qty - keep) * mark,
-    });
+    cross = { poolRequirement, poolEquity, own };
   }
-  const gap = (keep: number) => {
-    const { requirement, equity } = partsAfter(keep);
-    return requirement - target * equity;
-  };
-  if (!(p.qty > 0) || gap(p.qty) <= 0) return NONE_NEEDED;
-  const roots = zeroCrossings(gap, model.qtyBreakpoints(p, mark), 0, p.qty, p.qty).filter((k) => k < p.qty);
-  const keep = roots.length > 0 ? Math.max(...roots) : gap(0) <= 0 ? 0 : null;
+  if (!(p.qty > 0) || gapAfter(model, p, target, cross, p.qty) <= 0) return NONE_NEEDED;
+  // The search's function is made here only, as an argument: a closure named by a binding would cost
+  // the relay (tsx keeps names) a defineProperty per position per evaluation.
+  const roots = zeroCrossings((keep) => gapAfter(model, p, target, cross, keep), model.qtyBreakpoints(p, mark), 0, p.qty, p.qty).filter((k) => k < p.qty);
+  const keep = roots.length > 0 ? Math.max(...roots) : gapAfter(model, p, target, cross, 0) <= 0 ? 0 : null;
   if (keep === null) return UNREACHABLE;
   const closesPosition = keep <= p.qty * 1e-12;
   const qty = closesPosition ? p.qty : Math.min(p.qty, roundUp(p.qty - keep));
   return { kind: 'reduce', qty, feeUsdt: fee * qty * mark, closesPosition };
+}
+
+/** A cross position's pool at its marks: the pool's requirement and equity, and p's own requirement. */
+interface CrossRest {
+  readonly poolRequirement: number;
+  readonly poolEquity: number;
+  readonly own: number;
+}
+
+/**
+ * requirement - target * equity with `keep` of p left (closed at its mark, paying the taker fee). An
+ * isolated position (`cross` null) releases its margin in proportion; a cross one changes the pool by
+ * its own requirement and the fee.
+ */
+function gapAfter(model: MarginModel, p: Position, target: number, cross: CrossRest | null, keep: number): number {
+  if (cross === null) {
+    const margin = p.isolatedMargin ?? 0;
+    const { requirement, equity } = isolatedParts({ ...p, qty: asQty(keep), isolatedMargin: usdt((margin * keep) / p.qty) }, model);
+    return requirement - target * equity;
+  }
+  const mark = p.markPrice;
+  const requirement = cross.poolRequirement - cross.own + model.requirement({ ...p, qty: asQty(keep) }, mark);
+  const equity = cross.poolEquity - p.takerFeeRate * (p.qty - keep) * mark;
+  return requirement - target * equity;
 }
 
 const NONE_NEEDED: Reduction = { kind: 'none-needed' };

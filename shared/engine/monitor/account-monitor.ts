@@ -302,6 +302,33 @@ export function heardFunding(
 const projectedHorizons = (config: MonitorOptions): number[] =>
   [...new Set([...config.horizonsSec, ...config.policy.ladder.flatMap((r) => (r.predict === null ? [] : [r.predict.horizonSec]))])].sort((a, b) => a - b);
 
+// The evaluation's lookups, made by functions and returned unnamed: under tsx (keepNames) a closure
+// named by its binding costs a defineProperty per evaluation, which the homes' bundles do not pay.
+const curveLookup =
+  (curves: Map<string, VarianceCurve>, volatility: MonitorState['volatility'], options: MonitorConfig['volatility']) =>
+  (symbol: string): VarianceCurve => {
+    let curve = curves.get(symbol);
+    if (curve === undefined) {
+      curve = varianceCurve(volatility[symbol] ?? emptyVolatility(options), options);
+      curves.set(symbol, curve);
+    }
+    return curve;
+  };
+const correlationLookup = (correlation: MonitorState['correlation'], options: MonitorConfig['correlation']) => (symbols: readonly string[]) =>
+  correlationMatrix(correlation, symbols, options);
+const shapeLookup =
+  (shapes: Map<string, MarketShape | null>, shape: MonitorState['shape'], curveOf: (symbol: string) => VarianceCurve, terms: MonitorConfig['forecastTerms']) =>
+  (symbol: string): MarketShape | null => {
+    let s = shapes.get(symbol);
+    if (s === undefined) {
+      s = marketShape(shape[symbol], curveOf(symbol).fastPerSec / 1000, terms);
+      shapes.set(symbol, s);
+    }
+    return s;
+  };
+const fundingLookup = (funding: MonitorState['funding'], now: number) => (symbol: string, side: 'long' | 'short') => fundingStepOf(side, funding[symbol], now);
+const minuteMoveLookup = (minuteMoves: MonitorState['minuteMoves'], now: number) => (symbol: string) => worstMinuteMove(minuteMoves[symbol], now);
+
 function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number, previous: MonitorView | null): MonitorView {
   // The closures below live as long as the view's unread searches: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
@@ -314,24 +341,10 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
   // evaluation's, when it read the same records (the memo holds records and curves, never a view).
   const memo = curveMemo(previous?.curves, config, volatility, shape);
   const { curves, shapes } = memo;
-  const curveOf = (symbol: string): VarianceCurve => {
-    let curve = curves.get(symbol);
-    if (curve === undefined) {
-      curve = varianceCurve(volatility[symbol] ?? emptyVolatility(config.volatility), config.volatility);
-      curves.set(symbol, curve);
-    }
-    return curve;
-  };
-  const correlations = (symbols: readonly string[]) => correlationMatrix(correlation, symbols, config.correlation);
-  const shapeOf = (symbol: string): MarketShape | null => {
-    let s = shapes.get(symbol);
-    if (s === undefined) {
-      s = marketShape(shape[symbol], curveOf(symbol).fastPerSec / 1000, config.forecastTerms);
-      shapes.set(symbol, s);
-    }
-    return s;
-  };
-  const fundingOf = (symbol: string, side: 'long' | 'short') => fundingStepOf(side, funding[symbol], now);
+  const curveOf = curveLookup(curves, volatility, config.volatility);
+  const correlations = correlationLookup(correlation, config.correlation);
+  const shapeOf = shapeLookup(shapes, shape, curveOf, config.forecastTerms);
+  const fundingOf = fundingLookup(funding, now);
   const searches = riskSearches(account, config.model, risk);
   const projector = accountProjector(searches, curveOf, correlations, config.projectedHorizonsSec, shapeOf, fundingOf);
   const facts = subjectFacts({
@@ -341,7 +354,7 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
     curveOf,
     correlations,
     liquidationOdds: config.liquidationOdds,
-    worstMinuteMove: (symbol) => worstMinuteMove(minuteMoves[symbol], now),
+    worstMinuteMove: minuteMoveLookup(minuteMoves, now),
     funding,
     now,
   });

@@ -3,7 +3,7 @@ import { accountOf, type AccountState } from '../positions/account-state.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import type { FundingNotice } from '../projection/funding-step.ts';
 import type { VenueEvent } from '../positions/venue-events.ts';
-import { monitorStep, type MonitorInput } from './account-monitor.ts';
+import { monitorStep, type Monitor, type MonitorInput } from './account-monitor.ts';
 import { ACCOUNT_EVENTS, dueUntil, eventTime, resumed, startMonitor, stillRestored, type LiveMonitor, type LiveMonitorConfig, type LiveStep } from './live-monitor.ts';
 
 /**
@@ -59,6 +59,26 @@ function addNotice(batch: Record<string, FundingNotice>, known: Readonly<Record<
 /** Feed notices (stale, fresh, connection...) start a batch of their own: see `liveMonitorBatch`. */
 export const isFeedNotice = (event: FeedEvent): boolean => event.kind !== 'venue';
 
+/** The monitor a batch steps, the time of its last step and the decisions so far: written by `step`. */
+interface BatchRun {
+  monitor: Monitor | null;
+  now: number;
+  readonly decisions: AlertDecision[];
+}
+
+/**
+ * One step of the batch's monitor at `at`, reminders due before it first. A module function over the
+ * batch's record, not a closure over its variables: under tsx (keepNames) a named closure costs a
+ * defineProperty per batch.
+ */
+function step(run: BatchRun, input: MonitorInput, at: number): void {
+  if (run.monitor === null) return;
+  const result = monitorStep(dueUntil(run.monitor, at, run.decisions), input, at);
+  run.monitor = result.monitor;
+  run.decisions.push(...result.decisions);
+  run.now = at;
+}
+
 export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[], feedState: AccountState, config: LiveMonitorConfig): LiveStep {
   // A saved monitor is restored before the batch is heard (see liveMonitorStep).
   const live = resumed(saved, feedState, config);
@@ -70,18 +90,13 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
   if (batchTime === null) return { live, decisions: [] };
   const t = batchTime;
   const decisions: AlertDecision[] = [];
-  let monitor = live.monitor;
-  let now = live.now ?? t;
-  const step = (input: MonitorInput, at: number): void => {
-    if (monitor === null) return;
-    const result = monitorStep(dueUntil(monitor, at, decisions), input, at);
-    monitor = result.monitor;
-    decisions.push(...result.decisions);
-    now = at;
-  };
+  const run: BatchRun = { monitor: live.monitor, now: live.now ?? t, decisions };
 
   // Latest mark per symbol, in arrival order (what per-event stepping would leave the monitor with).
   const marks: Record<string, number> = {};
+  // The batch's symbols in the order first marked: `markedAt` is written from this list, not by a
+  // for...in over `marks` (a record of n keys in dictionary mode enumerates its keys sorted, per batch).
+  const ticked: string[] = [];
   const funding: Record<string, FundingNotice> = {};
   const known = live.monitor === null ? null : live.monitor.state.funding;
   // A notice was carried (even one the monitor already holds): a batch of funding events alone is stepped.
@@ -103,6 +118,7 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
           if (stale.length > 0 && left.length === 0) recovering = true;
           stale = left;
         }
+        if (!Object.hasOwn(marks, e.symbol)) ticked.push(e.symbol);
         marks[e.symbol] = e.price;
         if (addNotice(funding, known, e)) notified = true;
         marked = true;
@@ -114,10 +130,10 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
     } else if (event.kind === 'stale') {
       if (stale.length === 0) {
         // Gone stale again after recovering within this batch: the recovery comes first, at its time.
-        if (recovering) step({ kind: 'recovered' }, now);
+        if (recovering) step(run, { kind: 'recovered' }, run.now);
         recovering = false;
         const since = Math.min(...event.symbols.map((s) => live.markedAt[s] ?? feedState.marks.get(s)?.time ?? event.time));
-        step({ kind: 'stale', since, reason: `no mark price for ${event.symbols.join(', ')}` }, Math.max(now, event.time));
+        step(run, { kind: 'stale', since, reason: `no mark price for ${event.symbols.join(', ')}` }, Math.max(run.now, event.time));
       }
       stale = [...new Set([...stale, ...event.symbols])].sort();
     } else if (event.kind === 'fresh') {
@@ -126,31 +142,32 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
       stale = left;
     }
   }
-  if (recovering) step({ kind: 'recovered' }, t);
-  if (monitor === null) {
+  if (recovering) step(run, { kind: 'recovered' }, t);
+  if (run.monitor === null) {
     // The account may be whole now; if so the monitor starts from it, and its first step is this
     // batch's marks (observed, as a replay's first tick is) or, without marks, the account itself.
     const view = marked || accountChanged ? accountOf(feedState, { takerFeeRate: config.takerFeeRate }) : null;
     if (view?.ok === true) {
-      monitor = startMonitor(view.account, config);
-      step(marked ? marksInput(marks, funding) : { kind: 'account', account: view.account }, t);
+      run.monitor = startMonitor(view.account, config);
+      step(run, marked ? marksInput(marks, funding) : { kind: 'account', account: view.account }, t);
     }
   } else {
-    if (marked) step(marksInput(marks, funding), t);
-    else if (notified) step({ kind: 'funding', funding }, t);
+    if (marked) step(run, marksInput(marks, funding), t);
+    else if (notified) step(run, { kind: 'funding', funding }, t);
     if (accountChanged) {
       const view = accountOf(feedState, { takerFeeRate: config.takerFeeRate });
-      if (view.ok) step({ kind: 'account', account: view.account }, t);
+      if (view.ok) step(run, { kind: 'account', account: view.account }, t);
     }
   }
   // Nothing stepped (a notice without a monitor, an ack): time still moves on, due reminders included.
-  if (monitor !== null && now < t) monitor = dueUntil(monitor, t, decisions);
+  if (run.monitor !== null && run.now < t) run.monitor = dueUntil(run.monitor, t, decisions);
   let markedAt = live.markedAt;
   if (marked) {
-    // One copy per batch, written in place (the same record as a spread of the batch's symbols).
+    // One copy per batch, written in place (the same record as a spread of the batch's symbols: new
+    // keys land in the order marked, which is `marks`' own order).
     const copy: Record<string, number> = { ...live.markedAt };
-    for (const symbol in marks) copy[symbol] = t;
+    for (const symbol of ticked) copy[symbol] = t;
     markedAt = copy;
   }
-  return { live: { ...live, monitor, stale, now: t, markedAt, restoredStale }, decisions };
+  return { live: { ...live, monitor: run.monitor, stale, now: t, markedAt, restoredStale }, decisions };
 }

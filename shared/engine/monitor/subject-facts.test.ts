@@ -120,3 +120,19 @@ describe('the pool reducible position, found without the sort', () => {
     );
   });
 });
+
+describe("subject facts: the marks an alert records, asked only then", () => {
+  it('the pool reads every position of the account in its order, an isolated position its own; the first answer is kept', () => {
+    const eth: Position = btc({ symbol: 'ETHUSDT', qty: qty(10), entryPrice: price(3_000), markPrice: price(3_100) });
+    const sol: Position = btc({ symbol: 'SOLUSDT', qty: qty(100), entryPrice: price(200), markPrice: price(190), marginMode: 'isolated', isolatedMargin: usdt(5_000) });
+    const account: Account = { exchange: 'binance', walletBalance: usdt(50_000), positions: [eth, sol, btc()] };
+    const facts = warmed(account, 'calm').view!.facts;
+    const pool = facts.find((f) => f.subject.endsWith(':cross'))!;
+    const isolated = facts.find((f) => f.symbol === 'SOLUSDT' && f !== pool)!;
+    expect(JSON.stringify(pool.searches.marks())).toBe(JSON.stringify({ ETHUSDT: 3_100, SOLUSDT: 190, BTCUSDT: 97_000 }));
+    expect(isolated.searches.marks()).toStrictEqual({ SOLUSDT: 190 });
+    expect(pool.searches.marks()).toBe(pool.searches.marks());
+    // Plain data: it is what an alert record carries across postMessage and JSON.
+    expect(structuredClone(pool.searches.marks())).toStrictEqual(pool.searches.marks());
+  });
+});

@@ -68,6 +68,7 @@ class SearchesOf implements SubjectSearches {
   private topUpAnswer: number | typeof UNASKED = UNASKED;
   private stopAnswer: SuggestedStop | null | typeof UNASKED = UNASKED;
   private oddsAnswer: SuggestionOdds | null | typeof UNASKED = UNASKED;
+  private marksAnswer: Readonly<Record<string, number>> | null = null;
 
   constructor(
     private readonly inputs: SearchInputs,
@@ -106,6 +107,20 @@ class SearchesOf implements SubjectSearches {
       this.stopAnswer = stopOf(account, model, this.subject.kind === 'pool' ? this.subject.shown : this.subject.p, worstMove);
     }
     return this.stopAnswer;
+  }
+
+  marks(): Readonly<Record<string, number>> {
+    if (this.marksAnswer === null) {
+      const s = this.subject;
+      if (s.kind === 'pool') {
+        const marks: Record<string, number> = {};
+        for (const p of this.inputs.account.positions) marks[p.symbol] = p.markPrice;
+        this.marksAnswer = marks;
+      } else {
+        this.marksAnswer = { [s.p.symbol]: s.p.markPrice };
+      }
+    }
+    return this.marksAnswer;
   }
 
   odds(): SuggestionOdds | null {
@@ -232,8 +247,6 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
   const { searches, projector, curveOf, correlations, liquidationOdds: odds } = inputs;
   const { account, model, risk } = searches;
   const worstMove = inputs.worstMinuteMove ?? NO_MOVE;
-  const marks: Record<string, number> = {};
-  for (const p of account.positions) marks[p.symbol] = p.markPrice;
   const facts: SubjectFacts[] = [];
   const { funding, now } = inputs;
   const shared: SearchInputs = { account, model, levelKeys: risk.levels.map(levelKey), projector, curveOf, correlations, odds, worstMove };
@@ -259,7 +272,6 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       requirementUsdt: risk.maintenanceMargin,
       topUpUsdt,
       reduction,
-      marks,
       funding: funding === undefined || now === undefined ? null : nextFundingFact(crossPositions(account), funding, now, risk.riskRatio, risk.equity),
       searches: new SearchesOf(shared, { kind: 'pool', shown: shownPosition, reduction, topUpUsdt }),
     });
@@ -278,7 +290,6 @@ export function subjectFacts(inputs: FactInputs): SubjectFacts[] {
       requirementUsdt: pr.maintenanceMargin,
       topUpUsdt: pr.topUp,
       reduction,
-      marks: { [p.symbol]: p.markPrice },
       funding: funding === undefined || now === undefined ? null : nextFundingFact([p], funding, now, pr.riskRatio, model.isolatedEquity(p, p.markPrice)),
       searches: new SearchesOf(shared, { kind: 'position', i, p, reduction, topUpUsdt: pr.topUp }),
     });

@@ -133,6 +133,21 @@ export function applyVenueEvent(state: AccountState, event: VenueEvent): Account
 }
 
 /**
+ * `state` with the price maps a fold copied (null: not copied). A module function, not a closure in the
+ * fold: under tsx (keepNames) a named closure costs a defineProperty per call of the fold.
+ */
+function withPrices(
+  state: AccountState,
+  marks: AccountState['marks'] | null,
+  mids: AccountState['mids'] | null,
+  funding: AccountState['funding'] | null,
+): AccountState {
+  if (marks === null && mids === null && funding === null) return state;
+  // The three keys are the state's own: written over, each keeps its place (no spread of a maybe-empty object per key).
+  return { ...state, marks: marks ?? state.marks, mids: mids ?? state.mids, funding: funding ?? state.funding };
+}
+
+/**
  * Folds events in order: the same state as folding them one by one, but the price maps are copied
  * once per call rather than once per mark. A mark per frame copying every symbol's price made a second
  * of per-symbol frames cost the square of the symbols; a batch of them now costs one copy.
@@ -143,15 +158,10 @@ export function applyVenueEvents(state: AccountState, events: readonly VenueEven
   let marks: Map<string, TimedPrice> | null = null;
   let mids: Map<string, TimedPrice> | null = null;
   let funding: Map<string, { readonly rate: Ratio; readonly nextTime?: EpochMs }> | null = null;
-  const settle = (): void => {
-    if (marks === null && mids === null && funding === null) return;
-    // The three keys are the state's own: written over, each keeps its place (no spread of a maybe-empty object per key).
-    folded = { ...folded, marks: marks ?? folded.marks, mids: mids ?? folded.mids, funding: funding ?? folded.funding };
-    marks = mids = funding = null;
-  };
   for (const event of events) {
     if (event.kind !== 'mark') {
-      settle();
+      folded = withPrices(folded, marks, mids, funding);
+      marks = mids = funding = null;
       folded = applyVenueEvent(folded, event);
       continue;
     }
@@ -172,7 +182,7 @@ export function applyVenueEvents(state: AccountState, events: readonly VenueEven
       );
     }
   }
-  settle();
+  folded = withPrices(folded, marks, mids, funding);
   return folded;
 }
 

@@ -67,6 +67,9 @@ export function updateJumpTail(state: JumpTailState, price: number, tMs: number,
   return { anchorPrice: price, anchorT: tMs, sumMs: state.sumMs * decay + dt, up: count(state.up, r > 0), down: count(state.down, r < 0) };
 }
 
+/** Jumps per second in bucket i. */
+const rateAt = (counts: readonly number[], sumMs: number, i: number): number => ((counts[i] ?? 0) / sumMs) * 1000;
+
 /**
  * Jumps per second that alone move the log price by at least |logDistance| in its direction (negative:
  * a fall). 0 without observed time or beyond the largest edge that saw a jump.
@@ -75,15 +78,14 @@ export function jumpRatePerSec(state: JumpTailState, logDistance: number): numbe
   if (!(state.sumMs > 0) || !Number.isFinite(logDistance) || logDistance === 0) return 0;
   const counts = logDistance < 0 ? state.down : state.up;
   const d = Math.abs(logDistance);
-  const rate = (i: number): number => ((counts[i] ?? 0) / state.sumMs) * 1000;
   const first = JUMP_EDGES[0] ?? 0;
-  if (d <= first) return rate(0);
+  if (d <= first) return rateAt(counts, state.sumMs, 0);
   for (let i = 1; i < JUMP_EDGES.length; i += 1) {
     const lo = JUMP_EDGES[i - 1] ?? 0;
     const hi = JUMP_EDGES[i] ?? 0;
     if (d > hi) continue;
-    const a = rate(i - 1);
-    const b = rate(i);
+    const a = rateAt(counts, state.sumMs, i - 1);
+    const b = rateAt(counts, state.sumMs, i);
     const w = Math.log(d / lo) / Math.log(hi / lo);
     if (!(a > 0)) return 0;
     // Log-linear in size between edges (tails fall off geometrically); past the largest jump seen, the

@@ -90,13 +90,18 @@ export function positionTierBarrier(
           ? 'through'
           : {
               distance: d,
-              variance: (t) => integratedVariance(curve, t),
-              rate: (t) => varianceRate(curve, t),
+              variance: varianceOf(curve),
+              rate: rateOf(curve),
               shape: passageShapeOf(shape, logDistance),
             };
   // A funding step moves the tier towards the mark only when the tier is on the side a payment pushes to.
   return { level, tierPrice, logDistance, barrier, step: funding !== null && towardsTier(risk.side, logDistance) ? funding : null };
 }
+
+// Made by a function and returned unnamed: under tsx (keepNames) an arrow named by its property would
+// cost a defineProperty per tier per evaluation, which the homes' bundles do not pay.
+const varianceOf = (curve: VarianceCurve) => (t: number) => integratedVariance(curve, t);
+const rateOf = (curve: VarianceCurve) => (t: number) => varianceRate(curve, t);
 
 /** The outlook of a position's tier barrier at `horizonsSec` (positionTierOutlook). */
 export function outlookOfPositionTier(b: PositionTierBarrier, horizonsSec: readonly number[]): PositionTierOutlook {

@@ -55,8 +55,11 @@ export function tierProbability(barrier: TierBarrier, horizonsSec: readonly numb
 type OpenBarrier = Exclude<TierBarrier, 'through' | 'out-of-reach'>;
 
 /** The barrier at another distance (written out: a barrier may keep its variance on a prototype). */
-const moved = (b: OpenBarrier, distance: number): OpenBarrier => ({ distance, variance: (t) => b.variance(t), rate: (t) => b.rate(t), shape: b.shape ?? null });
-const shaped = (b: OpenBarrier, shape: PassageShape) => ({ distance: b.distance, variance: (t: number) => b.variance(t), rate: (t: number) => b.rate(t), shape });
+const moved = (b: OpenBarrier, distance: number): OpenBarrier => ({ distance, variance: varianceOf(b), rate: rateOf(b), shape: b.shape ?? null });
+const shaped = (b: OpenBarrier, shape: PassageShape) => ({ distance: b.distance, variance: varianceOf(b), rate: rateOf(b), shape });
+// Returned unnamed: under tsx (keepNames) an arrow named by its property costs a defineProperty per barrier.
+const varianceOf = (b: OpenBarrier) => (t: number) => b.variance(t);
+const rateOf = (b: OpenBarrier) => (t: number) => b.rate(t);
 
 function horizonOf(barrier: OpenBarrier, horizonSec: number): HorizonOutlook {
   const distanceSd = barrierSd(barrier, horizonSec);

@@ -4,6 +4,7 @@ import {
   guardParse,
   malformed,
   markEvent,
+  type MarkEvent,
   parsed,
   unknownFrame,
   type MarginCallEvent,
@@ -13,12 +14,13 @@ import {
 } from '../../engine/positions/venue-events.ts';
 import type { ParseContext, RestCall } from '../../ports/venue-adapter.ts';
 import { refuse } from '../../units/field-error.ts';
-import { qty, type EpochMs } from '../../units/units.ts';
+import { qty, ratio, type EpochMs } from '../../units/units.ts';
 import {
   arr,
   at,
   epochOf,
   field,
+  isBlank,
   leverageOf,
   moneyOf,
   name,
@@ -27,6 +29,10 @@ import {
   oneOf,
   optional,
   parseJsonText,
+  plainEpoch,
+  plainName,
+  plainNumber,
+  plainPrice,
   priceOf,
   rateOf,
   signedRateOf,
@@ -150,16 +156,81 @@ function eventObject(o: FieldObject, path: string): readonly VenueEvent[] | Pars
   }
 }
 
+/**
+ * A markPriceUpdate object as `markPriceUpdate` reads it, without the walk's paths: each field checked
+ * as its reader checks it (`plainNumber` is `decimal` on what needs no trim; then the same bounds).
+ * Undefined when any check fails or needs more than that, and the walk reads the frame again and names
+ * the bad field: the same events, the same refusals, and no path string built for a good mark, which
+ * is every mark (50 a second per-symbol, 400 in one all-symbol frame).
+ */
+function plainMark(raw: unknown): MarkEvent | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const o = raw as FieldObject;
+  let nextFunding: EpochMs | undefined;
+  if (!isBlank(o['T'])) {
+    nextFunding = plainEpoch(o['T']);
+    if (nextFunding === undefined) return undefined;
+  }
+  let fundingRate: number | undefined;
+  if (!isBlank(o['r'])) {
+    fundingRate = plainNumber(o['r']);
+    if (fundingRate === undefined || !(Math.abs(fundingRate) <= 1)) return undefined;
+  }
+  const symbol = plainName(o['s']);
+  const markPrice = plainPrice(o['p']);
+  const time = plainEpoch(o['E']);
+  if (symbol === undefined || markPrice === undefined || time === undefined) return undefined;
+  return markEvent(symbol, markPrice, time, 'mark', fundingRate === undefined ? undefined : ratio(fundingRate), nextFunding === undefined || nextFunding === 0 ? undefined : nextFunding);
+}
+
+/** Every entry of a mark array by `plainMark`, or undefined when one needs the walk. */
+function plainMarks(list: readonly unknown[]): MarkEvent[] | undefined {
+  const events: MarkEvent[] = [];
+  for (const raw of list) {
+    const e = plainMark(raw);
+    if (e === undefined) return undefined;
+    events.push(e);
+  }
+  return events;
+}
+
+/**
+ * The mark frames (per-symbol, in stream mode or not, and `!markPrice@arr@1s`) read without the walk,
+ * or undefined for any other frame or a mark with a field the walk must name.
+ */
+function plainMarkFrame(value: unknown): readonly MarkEvent[] | undefined {
+  if (Array.isArray(value)) return plainMarks(value);
+  if (typeof value !== 'object' || value === null) return undefined;
+  const o = value as FieldObject;
+  let event: unknown = o;
+  if ('stream' in o && 'data' in o) {
+    event = o['data'];
+    if (Array.isArray(event)) return plainMarks(event);
+    if (typeof event !== 'object' || event === null) return undefined;
+  } else if (!('e' in o)) {
+    return undefined;
+  }
+  if ((event as FieldObject)['e'] !== 'markPriceUpdate') return undefined;
+  const mark = plainMark(event);
+  return mark === undefined ? undefined : [mark];
+}
+
 /** A websocket text frame: a market or user-data event, an array of marks, or a request reply. */
 export function parseFrame(text: string, _ctx: ParseContext): ParseResult {
   const json = parseJsonText(text);
   if (json === undefined) return malformed('', 'not JSON');
+  const marks = plainMarkFrame(json.value);
+  return marks === undefined ? walkFrame(json.value) : parsed(marks);
+}
+
+/** The frame walked with paths: every frame but a good mark frame, and the reference `plainMarkFrame` is tested against. */
+export function walkFrame(value: unknown): ParseResult {
   return guardParse(() => {
-    if (Array.isArray(json.value)) {
+    if (Array.isArray(value)) {
       // `!markPrice@arr@1s`: an array of markPriceUpdate objects.
-      return json.value.map((raw, i) => markPriceUpdate(obj(raw, `[${i}]`), `[${i}]`));
+      return value.map((raw, i) => markPriceUpdate(obj(raw, `[${i}]`), `[${i}]`));
     }
-    const o = obj(json.value, '');
+    const o = obj(value, '');
     if ('stream' in o && 'data' in o) {
       const data = o['data'];
       if (Array.isArray(data)) return data.map((raw, i) => markPriceUpdate(obj(raw, `data[${i}]`), `data[${i}]`));

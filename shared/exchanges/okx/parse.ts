@@ -3,9 +3,11 @@ import type { Side } from '../../engine/positions/account.ts';
 import {
   guardParse,
   malformed,
+  markEvent,
   parsed,
   unknownFrame,
   type MarginCallEvent,
+  type MarkEvent,
   type ParseResult,
   type VenueEvent,
   type VenuePosition,
@@ -27,6 +29,9 @@ import {
   oneOf,
   optional,
   parseJsonText,
+  plainEpoch,
+  plainName,
+  plainPrice,
   priceOf,
   rateOf,
   signedRateOf,
@@ -217,12 +222,44 @@ function eventReply(o: FieldObject): VenueEvent[] {
   }
 }
 
+/**
+ * A mark-price push as `markPrices` reads it, without the walk's paths or closure: each field checked as
+ * its reader checks it (field-readers.ts's plain readers). Undefined for any other frame or a mark with
+ * a field the walk must name, and the walk reads it again: the same events, the same refusals.
+ */
+function plainMarkFrame(value: unknown): MarkEvent[] | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o = value as FieldObject;
+  if (typeof o['event'] === 'string') return undefined;
+  const arg = o['arg'];
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || (arg as FieldObject)['channel'] !== 'mark-price') return undefined;
+  const data = o['data'];
+  if (!Array.isArray(data)) return undefined;
+  const events: MarkEvent[] = [];
+  for (const raw of data as readonly unknown[]) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+    const d = raw as FieldObject;
+    const symbol = plainName(d['instId']);
+    const markPrice = plainPrice(d['markPx']);
+    const time = plainEpoch(d['ts']);
+    if (symbol === undefined || markPrice === undefined || time === undefined) return undefined;
+    events.push(markEvent(symbol, markPrice, time, 'mark'));
+  }
+  return events;
+}
+
 export function parseFrame(text: string, ctx: ParseContext): ParseResult {
   if (text === 'pong') return parsed([{ kind: 'pong' }]);
   const json = parseJsonText(text);
   if (json === undefined) return malformed('', 'not JSON');
+  const marks = plainMarkFrame(json.value);
+  return marks === undefined ? walkFrame(json.value, ctx) : parsed(marks);
+}
+
+/** The frame walked with paths: every frame but a good mark-price push, and the reference `plainMarkFrame` is tested against. */
+export function walkFrame(value: unknown, ctx: ParseContext): ParseResult {
   return guardParse(() => {
-    const o = obj(json.value, '');
+    const o = obj(value, '');
     if (typeof o['event'] === 'string') return eventReply(o);
     const arg = field(o, 'arg', '', obj);
     const channel = field(arg, 'channel', 'arg', str);
