@@ -56,10 +56,15 @@ export function str(raw: unknown, path: string): string {
   return raw;
 }
 
-/** A non-empty identifier (symbol, coin, key); bounded so a hostile frame cannot grow our maps' keys. */
+/**
+ * A non-empty identifier (symbol, coin, key); bounded so a hostile frame cannot grow our maps' keys.
+ * Names every object inherits (`constructor`, `__proto__`, `toString`...) are refused: the engine keys
+ * plain records by symbol, and such a name would read the prototype's member instead of no entry.
+ */
 export function name(raw: unknown, path: string): string {
   const s = str(raw, path);
   if (s.length === 0 || s.length > 64) refuse(path, `expected a name of 1..64 characters, got ${describe(s)}`);
+  if (s in Object.prototype) refuse(path, `expected a name, got ${describe(s)}, which every object has`);
   return s;
 }
 
@@ -155,7 +160,7 @@ export function plainEpoch(raw: unknown): EpochMs | undefined {
 }
 
 /** `name` without a path: the name, or undefined where `name` would refuse. */
-export const plainName = (raw: unknown): string | undefined => (typeof raw === 'string' && raw.length > 0 && raw.length <= 64 ? raw : undefined);
+export const plainName = (raw: unknown): string | undefined => (typeof raw === 'string' && raw.length > 0 && raw.length <= 64 && !(raw in Object.prototype) ? raw : undefined);
 
 /** A finite JSON number, not a string: settings are typed values, and "0.1" there is a mistake to show. */
 export function jsonNumber(raw: unknown, path: string): number {
