@@ -1,18 +1,24 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakePushService, type FakePushService } from '../../tools/test-support/fake-push-service.ts';
+import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/test-support/throwaway-postgres.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { RelayStore } from '../store/relay-store.ts';
+import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
 import { threadPushSender, type RunningSender } from './sender-thread.ts';
 
-// The sender in a worker thread of its own, against the main thread's SQLite store (WAL, two connections)
-// and a real push service on loopback that decrypts every push.
+// The sender in a worker thread of its own, against the main thread's store (SQLite in WAL, two
+// connections; or PostgreSQL, the hosted relay's, each thread with its own pool) and a real push service
+// on loopback that decrypts every push. PostgreSQL runs where it is installed (.ci/run installs it; the
+// store's contract test says why it is skipped elsewhere).
 let service: FakePushService;
 let store: RelayStore;
+let storeName: string;
 let dataDir: string;
 let sender: RunningSender | null = null;
 const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
@@ -21,14 +27,31 @@ const log: RelayLog = {
   error: (message, fields = {}) => void lines.push({ level: 'error', message, fields }),
 };
 
-beforeEach(async () => {
-  lines.length = 0;
-  service = await startFakePushService();
-  dataDir = mkdtempSync(join(tmpdir(), 'relay-sender-thread-'));
-  await loadOrCreateVapidKeys(dataDir);
-  store = openSqliteStore(join(dataDir, 'relay.sqlite'));
+let postgres: ThrowawayPostgres | null = null;
+let databases = 0;
+beforeAll(async () => {
+  if (postgresBinDir() !== null) postgres = await startThrowawayPostgres();
+}, 60_000);
+afterAll(async () => {
+  await postgres?.stop();
 });
+
+/** A fresh store of the kind, and the `--store` value a sender thread opens it by. */
+async function freshStore(kind: 'sqlite' | 'postgres'): Promise<{ store: RelayStore; name: string }> {
+  if (kind === 'sqlite') return { store: openSqliteStore(join(dataDir, 'relay.sqlite')), name: 'sqlite' };
+  const admin = new pg.Client({ connectionString: postgres!.url });
+  await admin.connect();
+  const database = `sender_${++databases}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const url = postgres!.url.replace('/relay?', `/${database}?`);
+  return { store: await openPostgresStore(url), name: url };
+}
+
+let opened = false;
 afterEach(async () => {
+  if (!opened) return;
+  opened = false;
   await sender?.stop();
   sender = null;
   await service.close();
@@ -43,11 +66,21 @@ async function queue(deviceId: string, keys: readonly string[]): Promise<void> {
   );
 }
 
-describe('threadPushSender', () => {
+describe.each(['sqlite', 'postgres'] as const)('threadPushSender on %s', (kind) => {
+  beforeEach(async (context) => {
+    if (kind === 'postgres' && postgres === null) return context.skip();
+    lines.length = 0;
+    service = await startFakePushService();
+    dataDir = mkdtempSync(join(tmpdir(), 'relay-sender-thread-'));
+    await loadOrCreateVapidKeys(dataDir);
+    ({ store, name: storeName } = await freshStore(kind));
+    opened = true;
+  });
+
   it('posts the queue from a worker thread, marks it in the shared store, and hands its log lines to the relay\'s log', async () => {
     await store.createDevice({ id: 'd1', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
     await store.createDevice({ id: 'd2', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
-    sender = await threadPushSender({ dataDir, store: 'sqlite', shard: null }, store, log, (error) => log.error('failed', { error: error.message }));
+    sender = await threadPushSender({ dataDir, store: storeName, shard: null }, store, log, (error) => log.error('failed', { error: error.message }));
     await queue('d1', ['k1', 'k2']);
     await queue('d2', ['k3']);
     // Asked many times at once (after every batch, in the relay): every push goes out once.
@@ -69,7 +102,7 @@ describe('threadPushSender', () => {
     await store.createDevice({ id: 'd1', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
     // The main thread writes the marks late (busy with a batch's saves): the next drain reads the queue first.
     const slowMarks: RelayStore = { ...store, markPushes: (marks) => new Promise((resolve) => setTimeout(() => resolve(store.markPushes(marks)), 300)) };
-    sender = await threadPushSender({ dataDir, store: 'sqlite', shard: null }, slowMarks, log, () => undefined);
+    sender = await threadPushSender({ dataDir, store: storeName, shard: null }, slowMarks, log, () => undefined);
     await queue('d1', ['k1', 'k2']);
     expect(await sender.drain()).toBe(2);
     expect(await sender.drain()).toBe(0);
@@ -80,6 +113,7 @@ describe('threadPushSender', () => {
   });
 
   it('rejects when its worker cannot open the store (the relay does not start)', async () => {
-    await expect(threadPushSender({ dataDir: '/proc/no-such-relay-dir', store: 'sqlite', shard: null }, store, log, () => undefined)).rejects.toThrow();
+    const unreachable = kind === 'sqlite' ? 'sqlite' : 'postgres://relay@127.0.0.1:1/none';
+    await expect(threadPushSender({ dataDir: '/proc/no-such-relay-dir', store: unreachable, shard: null }, store, log, () => undefined)).rejects.toThrow();
   });
 });
