@@ -95,6 +95,10 @@ describe('parseAccountInput on garbage', () => {
       [withPosition({ tiers: [{ floor: 0, cap: 10, mmr: 0.5 }, { floor: 10, cap: 100, mmr: 0.01 }] }), 'positions[0].tiers', /rate falls from 0.5 to 0.01/],
       // The rows may come in any order; the check sorts them by floor, as it does for a venue's table.
       [withPosition({ tiers: [{ floor: 10, mmr: 0.01 }, { floor: 0, cap: 10, mmr: 0.5 }] }), 'positions[0].tiers', /rate falls from 0.5 to 0.01/],
+      // The engine keys records by symbol: a name every object has would read the prototype's member.
+      [withPosition({ symbol: 'constructor' }), 'positions[0].symbol', /every object has/],
+      [withPosition({ symbol: '   ' }), 'positions[0].symbol', /1..64 characters/],
+      [withPosition({ symbol: 'X'.repeat(65) }), 'positions[0].symbol', /1..64 characters/],
     ];
     for (const [raw, field, message] of cases) {
       const r = parseAccountInput(raw);

@@ -9,12 +9,12 @@ import {
   decimal,
   item,
   MAX_MONEY,
+  name,
   nonEmptyArr,
   num,
   oneOf,
   priceOf,
   sizeOf,
-  str,
   strictObj,
   arr,
   type FieldObject,
@@ -82,8 +82,9 @@ function tiersAt(raw: unknown, path: string, basis: TierTable['basis']): TierTab
 function positionAt(raw: unknown, path: string, venue: VenueId): Position {
   const o = strictObj(raw, path, POSITION_FIELDS);
   const f = (key: string): string => at(path, key);
-  const symbol = str(o['symbol'], f('symbol'));
-  if (symbol.trim() === '' || symbol.length > 64) refuse(f('symbol'), 'expected a name of 1..64 characters');
+  // The venues' name reader (1..64 characters, no name every object has), and not blank: typed by hand.
+  const symbol = name(o['symbol'], f('symbol'));
+  if (symbol.trim() === '') refuse(f('symbol'), 'expected a name of 1..64 characters');
   const side = oneOf(o['side'], f('side'), ['long', 'short'] as const);
   const size = checked(sizeOf(o['qty'], f('qty')), f('qty'), (n) => n > 0, 'a quantity > 0');
   const marginMode = oneOf(o['marginMode'], f('marginMode'), ['isolated', 'cross'] as const);
