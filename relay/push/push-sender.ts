@@ -46,6 +46,9 @@ export interface PushSenderOptions {
   readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
 
+/** The pool of agreements made ahead by default (the relay's; the bench waits for it to fill). */
+export const DEFAULT_PREPARE_AHEAD = { room: 40_000, perDevice: 3 } as const;
+
 export interface PushSender {
   /** Sends what is due now; resolves with how many were posted. Never throws. */
   drain(): Promise<number>;
@@ -70,7 +73,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const roundSize = options.roundSize ?? 64;
   const windowSize = options.window ?? 128;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
-  const ahead = options.prepareAhead ?? { room: 40_000, perDevice: 3 };
+  const ahead = options.prepareAhead ?? DEFAULT_PREPARE_AHEAD;
   const message = nodeMessageCrypto(ahead.room, ahead.perDevice);
   const cache = pushRequestCache(globalThis.crypto.subtle, message, nodePushTopic);
   let running: Promise<number> | null = null;
