@@ -42,9 +42,9 @@ const store: RelayStore = {
     for (const m of marks) unconfirmed.add(m.id);
     port.postMessage({ kind: 'marks', marks } satisfies SenderReply);
   },
-  async duePushes(nowMs, limit, shard) {
-    const due = await opened.duePushes(nowMs, limit + unconfirmed.size, shard);
-    return (unconfirmed.size === 0 ? due : due.filter((p) => !unconfirmed.has(p.id))).slice(0, limit);
+  async duePushes(nowMs, limit, shard, skip) {
+    if (unconfirmed.size === 0) return opened.duePushes(nowMs, limit, shard, skip);
+    return opened.duePushes(nowMs, limit, shard, { has: (id) => unconfirmed.has(id) || skip?.has(id) === true, size: unconfirmed.size + (skip?.size ?? 0) });
   },
 };
 const vapid = await loadOrCreateVapidKeys(data.dataDir);
