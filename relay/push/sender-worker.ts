@@ -16,14 +16,24 @@ const port = parentPort;
 if (port === null) throw new Error('sender-worker.ts runs as a worker thread');
 const data = workerData as SenderData;
 let logs: (SenderReply & { kind: 'log' })['lines'][number][] = [];
+let flushTimer: NodeJS.Timeout | null = null;
 const flushLogs = (): void => {
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushTimer = null;
   if (logs.length === 0) return;
   port.postMessage({ kind: 'log', lines: logs } satisfies SenderReply);
   logs = [];
 };
+/**
+ * Lines go to the parent every LOG_EVERY_MS or LOG_LINES, and before every reply: flushed at each turn
+ * of the event loop they were a message per one to three pushes in a burst (a push's "push sent" line).
+ */
+const LOG_EVERY_MS = 100;
+const LOG_LINES = 512;
 const line = (level: 'info' | 'error') => (message: string, fields: Readonly<Record<string, string | number | boolean | null>> = {}) => {
-  if (logs.length === 0) setImmediate(flushLogs);
   logs.push({ level, message, fields });
+  if (logs.length >= LOG_LINES) flushLogs();
+  else flushTimer ??= setTimeout(flushLogs, LOG_EVERY_MS);
 };
 const log: RelayLog = { info: line('info'), error: line('error') };
 
