@@ -151,8 +151,13 @@ export function pushSender(options: PushSenderOptions): PushSender {
         log.info('push sent', { deviceId: device.id, pushId: push.id, attempts });
         return mark('sent', attempts, clock());
       case 'gone':
-        await store.updateSubscription(device.id, null);
         if (targets.get(device.id) === target) targets.delete(device.id);
+        // The subscription this push went to, not whatever the device holds now: the phone may have
+        // subscribed anew meanwhile, and then the push goes again, to the new one.
+        if (!(await store.dropSubscription(device.id, push.subscription))) {
+          log.info('subscription gone, the device has a new one; pushed again', { deviceId: device.id, pushId: push.id, status: outcome.status });
+          return mark('pending', attempts, clock());
+        }
         log.info('subscription gone; device must re-pair', { deviceId: device.id, status: outcome.status });
         return mark('gone', attempts, clock());
       case 'retry':

@@ -127,6 +127,9 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
     async updateSubscription(id, subscription) {
       await query('UPDATE devices SET subscription = $1 WHERE id = $2', [subscription, id]);
     },
+    async dropSubscription(id, subscription) {
+      return (await query('UPDATE devices SET subscription = NULL WHERE id = $1 AND subscription = $2 RETURNING id', [id, subscription])).length > 0;
+    },
     async devices(shard) {
       return (await query('SELECT * FROM devices WHERE shard_hash % $1 = $2 ORDER BY id', shardArgs(shard))).map(device);
     },

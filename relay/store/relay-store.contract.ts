@@ -127,6 +127,11 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       const rotated = JSON.stringify({ endpoint: 'https://push.example/new', keys: { p256dh: 'new', auth: 'new' } });
       await store.updateSubscription('a', rotated);
       expect((await store.duePushes(6_000, 1, null))[0]!.subscription).toBe(rotated);
+      // A 410 for the old subscription leaves the new one; for the one it holds, it is cleared.
+      expect(await store.dropSubscription('a', dev('a').subscription!)).toBe(false);
+      expect((await store.device('a'))?.subscription).toBe(rotated);
+      expect(await store.dropSubscription('a', rotated)).toBe(true);
+      expect((await store.device('a'))?.subscription).toBeNull();
     });
 
     it('gives urgent pushes first, then the oldest first', async () => {

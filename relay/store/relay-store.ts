@@ -98,6 +98,11 @@ export interface RelayStore {
   /** Removes the device and everything it owns (snapshot, monitors, queued pushes). */
   deleteDevice(id: string): Promise<void>;
   updateSubscription(id: string, subscription: string | null): Promise<void>;
+  /**
+   * Clears the device's subscription if it is still `subscription` (the push service said it is gone);
+   * whether it did. One the phone made meanwhile is kept: a 410 for the old one must not unpair it.
+   */
+  dropSubscription(id: string, subscription: string): Promise<boolean>;
   devices(shard: Shard | null): Promise<DeviceRecord[]>;
 
   putSnapshot(snapshot: SnapshotRecord): Promise<void>;

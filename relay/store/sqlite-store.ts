@@ -166,6 +166,7 @@ export function openSqliteStore(file: string): RelayStore {
   const selectDevice = db.prepare('SELECT * FROM devices WHERE id = ?');
   const deleteDevice = db.prepare('DELETE FROM devices WHERE id = ?');
   const updateSubscription = db.prepare('UPDATE devices SET subscription = ? WHERE id = ?');
+  const dropSubscription = db.prepare('UPDATE devices SET subscription = NULL WHERE id = ? AND subscription = ?');
   const selectDevices = db.prepare('SELECT * FROM devices WHERE (? = 0 OR shard_hash % ? = ?) ORDER BY id');
   const upsertSnapshot = db.prepare(
     `INSERT INTO snapshots (device_id, body, received_at_ms) VALUES (?, ?, ?)
@@ -199,6 +200,9 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async updateSubscription(id, subscription) {
       updateSubscription.run(subscription, id);
+    },
+    async dropSubscription(id, subscription) {
+      return dropSubscription.run(id, subscription).changes > 0;
     },
     async devices(shard) {
       const rows = selectDevices.all(...shardArgs(shard)) as DeviceRow[];
