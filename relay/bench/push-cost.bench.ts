@@ -12,6 +12,7 @@ import { pushRequest, pushRequestCache, type PushRequest, type PushSendInput } f
 import { silentLog } from '../relay-log.ts';
 import { httpPushPost } from '../push/push-post.ts';
 import { pushSender } from '../push/push-sender.ts';
+import { threadPushSender } from '../push/sender-thread.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 
 /**
@@ -221,6 +222,34 @@ export async function pushCostBench(count = 2_000): Promise<void> {
   const tookAhead = aheadSender.prepared().taken;
   aheadSender.close();
   await aheadSender.settled();
+
+  // The relay's sender as it runs with monitor workers: in a thread of its own (its own store
+  // connection, marks written by this thread), the pool of agreements full before each round (a relay
+  // in its steady state), rounds of two pushes a device. CPU of the whole process, both threads.
+  const threaded = await threadPushSender({ dataDir: dir, store: 'sqlite', shard: null }, store, silentLog, (error) => console.error(`push cost: the sender thread failed: ${error.message}`));
+  const filled = async (): Promise<void> => {
+    let last = -1;
+    for (let k = 0; k < 60; k += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await threaded.drain(); // nothing due: the thread reports its pool, then goes on filling it
+      const { waiting } = threaded.prepared();
+      if (waiting === last) return;
+      last = waiting;
+    }
+  };
+  let threadUs = 0;
+  let threadPosted = 0;
+  for (let round = 0; round < 1 + Math.ceil(count / (2 * subscriptions.length)); round += 1) {
+    await filled();
+    await queue(100 + round, 2);
+    before = process.cpuUsage();
+    const n = await threaded.drain();
+    used = process.cpuUsage(before);
+    if (round === 0) continue; // warm: the thread's code compiled, its connections opened
+    threadPosted += n;
+    threadUs += used.user + used.system;
+  }
+  await threaded.stop();
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   http.close();
@@ -246,6 +275,7 @@ export async function pushCostBench(count = 2_000): Promise<void> {
       row(`the relay's sender, queue to marked (${posted})`, viaSender),
       row(`  in rounds of one push a device, none ahead`, roundUs / Math.max(1, roundPosted)),
       row(`  the same rounds, made ahead (${tookAhead} of ${aheadPosted})`, viaSenderAhead),
+      row(`the sender thread, pool full (${threadPosted})`, threadUs / Math.max(1, threadPosted)),
     ].join('\n'),
   );
 }

@@ -10,9 +10,10 @@ import { startRelay } from '../start-relay.ts';
 import type { BatchReport } from '../watch/relay-watcher.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { pushCostBench } from './push-cost.bench.ts';
+import { DEFAULT_PREPARE_AHEAD } from '../push/push-sender.ts';
 
 /**
- * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--push-cost | --load-only]` (also
+ * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--cold-pool] [--push-cost | --load-only]` (also
  * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
  * on loopback, against the simulator (in a child process) on all four venues, marks at each venue's
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms), in two markets (`--markets=`):
@@ -63,6 +64,16 @@ const markets: readonly Market[] =
       });
 /** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
 const calmEveryMs = Number(argValue('calm-every-ms') ?? 5_000);
+/**
+ * A relay that has been up for minutes holds its agreements made ahead (push-sender.ts: up to 3 a
+ * device, 40,000 in all); one started 1.4 s before the window holds none. By default the window opens
+ * once the pool is full or has stopped growing (bounded); `--cold-pool`: at once, as a relay just started.
+ * Only a market that jumps to its window (flash) can wait: stress plays from its start, so it is cold.
+ */
+const coldPool = process.argv.includes('--cold-pool');
+const POOL_WAIT_MS = 90_000;
+/** The pool has stopped growing when it has not grown for this long. */
+const POOL_STILL_MS = 5_000;
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
 const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
 
@@ -225,6 +236,22 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   );
   const loadMs = performance.now() - loadStart;
   const counts = relay.watcher.counts();
+  // The sender reports its pool after each drain (one a second): waited for until it is full or still.
+  const poolFull = Math.min(DEFAULT_PREPARE_AHEAD.room, devices * DEFAULT_PREPARE_AHEAD.perDevice);
+  const poolStart = performance.now();
+  // A market played from its start (stress) cannot wait: its crash would pass meanwhile.
+  const warmPool = !coldPool && market.fromMin !== null;
+  if (warmPool) {
+    let last = { waiting: -1, atMs: poolStart };
+    while (performance.now() - poolStart < POOL_WAIT_MS) {
+      const { waiting } = relay.pushAgreements();
+      if (waiting >= poolFull) break;
+      if (waiting > last.waiting) last = { waiting, atMs: performance.now() };
+      else if (performance.now() - last.atMs >= POOL_STILL_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+  const poolWaitMs = performance.now() - poolStart;
   if (market.fromMin !== null) await sim.jumpToMin(market.fromMin);
   const load0 = loadavg()[0]!;
   const agreements0 = relay.pushAgreements();
@@ -343,7 +370,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
       `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
-      `  message agreements made ahead (push-sender.ts): ${agreements0.waiting} waiting at the window's start, ${agreements1.taken - agreements0.taken} taken by pushes in it, ${agreements1.waiting} waiting at its end`,
+      `  message agreements made ahead (push-sender.ts): ${!warmPool ? `cold pool (${coldPool ? '--cold-pool' : 'a market played from its start'}: the window opened once the relay had loaded)` : `waited ${(poolWaitMs / 1000).toFixed(1)} s for the pool (full: ${poolFull})`}; ${agreements0.waiting} waiting at the window's start, ${agreements1.taken - agreements0.taken} taken by pushes in it, ${agreements1.waiting} waiting at its end`,
       `  main thread (${workers > 0 ? 'feeds, store, saves; the push sender has a thread of its own' : 'feeds, store, push sender'}): ${pushesInRun === 0 ? '-' : ((mainShare * wallMs) / 100 / pushesInRun).toFixed(2)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,

@@ -76,6 +76,23 @@ describe('nodeMessageCrypto (the relay\'s per-message operations)', () => {
     expect(await encryptPush({ plaintext: utf8('x'), uaPublic: offCurve, authSecret: s.authSecret, message }, subtle)).toEqual({ ok: false, error: 'p256dh: not a point on P-256' });
   });
 
+  it('gives every message a salt of its own, across fills of its random buffer, and each stays as it was given', async () => {
+    const salts = nodeMessageCrypto();
+    const first = salts.salt!();
+    const kept = encodeBase64url(first);
+    const s = await subscription();
+    const seen = new Set([kept]);
+    // 600 messages: more than two fills of the buffer (256 salts each).
+    for (let i = 0; i < 600; i += 1) {
+      const body = await encryptPush({ plaintext: utf8('x'), uaPublic: s.uaPublic, authSecret: s.authSecret, message: salts }, subtle);
+      if (!body.ok) throw new Error(body.error);
+      seen.add(encodeBase64url(body.value.slice(0, 16)));
+    }
+    expect(seen.size).toBe(601);
+    expect(first.length).toBe(16);
+    expect(encodeBase64url(first)).toBe(kept); // not a view of the buffer filled again since
+  });
+
   it('a prepared agreement goes to exactly one message, bounded per key and in all, and decrypts like a fresh one', async () => {
     const ahead = nodeMessageCrypto(3, 2);
     const s = await subscription();

@@ -1,4 +1,4 @@
-import { createCipheriv, createECDH, createHash, createHmac } from 'node:crypto';
+import { createCipheriv, createECDH, createHash, createHmac, randomFillSync } from 'node:crypto';
 import type { MessageCrypto } from '../../shared/push/push-encryption.ts';
 
 type Agreement = { readonly asPublic: Uint8Array; readonly secret: Uint8Array };
@@ -24,6 +24,9 @@ export interface NodeMessageCrypto extends MessageCrypto {
   forgetOthers(uaPublics: readonly Uint8Array[]): void;
 }
 
+/** 256 salts a fill. */
+const SALT_POOL_BYTES = 4096;
+
 const idOf = (uaPublic: Uint8Array): string => Buffer.from(uaPublic.buffer, uaPublic.byteOffset, uaPublic.byteLength).toString('latin1');
 
 function agreeNow(uaPublic: Uint8Array): Agreement {
@@ -47,7 +50,19 @@ export function nodeMessageCrypto(room = 0, perKey = 1): NodeMessageCrypto {
   const ahead = new Map<string, Agreement[]>();
   let waiting = 0;
   let taken = 0;
+  // Salts cut from one random buffer, filled anew once every octet of it has been handed out.
+  const salts = Buffer.alloc(SALT_POOL_BYTES);
+  let saltAt = SALT_POOL_BYTES;
   return {
+    salt() {
+      if (saltAt === SALT_POOL_BYTES) {
+        randomFillSync(salts);
+        saltAt = 0;
+      }
+      saltAt += 16;
+      // A copy: the buffer is filled again later.
+      return new Uint8Array(salts.subarray(saltAt - 16, saltAt));
+    },
     async agree(uaPublic) {
       if (waiting > 0) {
         const id = idOf(uaPublic);

@@ -115,6 +115,60 @@ describe('pushSender', () => {
     expect((await store.pushes('d1')).map((p) => p.status)).toEqual(['sent', 'sent']);
   });
 
+  it('a subscription made anew gets the next push, with its own keys, though the old one was decoded and kept moments before', async () => {
+    const old = await device('r1');
+    const s = await sender();
+    await store.saveDecisions({ deviceId: 'r1', accountId: 'a', state: '{}', savedAtMs: now }, [push('r1', 'k1')]);
+    expect(await s.drain()).toBe(1);
+    await s.settled(); // the devices read, an agreement made ahead for the old key
+    await store.saveDecisions({ deviceId: 'r1', accountId: 'a', state: '{}', savedAtMs: now }, [push('r1', 'k2')]);
+    expect(await s.drain()).toBe(1);
+    // The phone subscribed anew (PUT /v1/devices/r1/subscription); the sender's clock has not moved.
+    const renewed = service.subscribe();
+    await store.updateSubscription('r1', JSON.stringify(renewed));
+    await store.saveDecisions({ deviceId: 'r1', accountId: 'a', state: '{}', savedAtMs: now }, [push('r1', 'k3')]);
+    expect(await s.drain()).toBe(1);
+    expect(service.refused).toEqual([]);
+    const idOf = (endpoint: string): string => endpoint.split('/').pop()!;
+    expect(service.received.map((r) => [JSON.parse(r.text).notification.title, r.subscriptionId])).toEqual([
+      ['Margin call k1', idOf(old.endpoint)],
+      ['Margin call k2', idOf(old.endpoint)],
+      ['Margin call k3', idOf(renewed.endpoint)],
+    ]);
+    s.close();
+    await s.settled();
+  });
+
+  it('a 410 for a subscription the phone has replaced meanwhile keeps the new one, and the push goes to it', async () => {
+    const old = await device('g1');
+    const renewed = service.subscribe();
+    service.expire(old.endpoint);
+    const relay = await loadOrCreateVapidKeys(dataDir());
+    let posts = 0;
+    const s = pushSender({
+      store,
+      log: silentLog,
+      clock: () => now,
+      relayKeys: relay.keys,
+      // The phone subscribes anew while the push to its old subscription is on its way.
+      post: async (request, timeoutMs) => {
+        const answer = await http.post(request, timeoutMs);
+        if ((posts += 1) === 1) await store.updateSubscription('g1', JSON.stringify(renewed));
+        return answer;
+      },
+      shard: null,
+    });
+    await store.saveDecisions({ deviceId: 'g1', accountId: 'a', state: '{}', savedAtMs: now }, [push('g1', 'k1')]);
+    await s.drain();
+    expect((await store.device('g1'))?.subscription).toBe(JSON.stringify(renewed));
+    await s.drain();
+    expect(service.refused).toEqual([]);
+    expect(service.received.map((r) => [JSON.parse(r.text).notification.title, r.subscriptionId])).toEqual([['Margin call k1', renewed.endpoint.split('/').pop()]]);
+    expect((await store.pushes('g1')).map((p) => [p.status, p.attempts])).toEqual([['sent', 2]]);
+    s.close();
+    await s.settled();
+  });
+
   it('signs with the pair the phone brought when it brought one', async () => {
     const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign'])) as { publicKey: webcrypto.CryptoKey; privateKey: webcrypto.CryptoKey };
     const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);

@@ -1,9 +1,8 @@
 import { pushOutcome, type RetryPolicy, DEFAULT_RETRY_POLICY } from '../../shared/push/push-outcome.ts';
-import { decodeBase64url } from '../../shared/push/base64url.ts';
-import { pushRequest, pushRequestCache, type PushSubscriptionData } from '../../shared/push/push-request.ts';
+import { prepareSubscription, pushRequestCache, pushRequestTo, type PreparedSubscription } from '../../shared/push/push-request.ts';
 import type { VapidKeys } from '../../shared/push/vapid.ts';
 import type { RelayLog } from '../relay-log.ts';
-import type { DeviceRecord, PushMark, QueuedPush, RelayStore, Shard } from '../store/relay-store.ts';
+import type { DuePush, PushMark, RelayStore, Shard } from '../store/relay-store.ts';
 import { nodeMessageCrypto, nodePushTopic } from './node-message-crypto.ts';
 import type { PushPost } from './push-post.ts';
 import { importVapidJwk } from './relay-vapid-keys.ts';
@@ -17,8 +16,10 @@ import { importVapidJwk } from './relay-vapid-keys.ts';
  * header and the notification tag (the alert id) make the phone show it once.
  *
  * Per push only what must be new is made new: the message's key pair and salt (on node:crypto,
- * node-message-crypto.ts). The VAPID token (per key pair and push service) and each device's row (per
- * round) are kept, and a round's outcomes are marked in one transaction (relay/README.md, Load).
+ * node-message-crypto.ts). The VAPID token (per key pair and push service) is kept, and so is each
+ * device's subscription checked and decoded and its VAPID pair imported, while the subscription text the
+ * queue's read brings with each push is the same (a new subscription is decoded anew at its first push);
+ * a round's outcomes are marked in one transaction (relay/README.md, Load).
  */
 
 export interface PushSenderOptions {
@@ -46,6 +47,9 @@ export interface PushSenderOptions {
   readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
 
+/** The pool of agreements made ahead by default (the relay's; the bench waits for it to fill). */
+export const DEFAULT_PREPARE_AHEAD = { room: 40_000, perDevice: 3 } as const;
+
 export interface PushSender {
   /** Sends what is due now; resolves with how many were posted. Never throws. */
   drain(): Promise<number>;
@@ -64,47 +68,71 @@ const PREPARE_EVERY_MS = 20;
 /** The devices' subscription keys are read again after this long (new devices, new subscriptions). */
 const DEVICE_KEYS_TTL_MS = 10_000;
 
+/** A device's subscription as the sender uses it, kept while its text (and VAPID pair) is the same. */
+interface DeviceTarget {
+  readonly subscription: string;
+  readonly vapidJwk: string | null;
+  /** The subscription checked and decoded, or what is wrong with it. */
+  readonly prepared: { readonly ok: true; readonly value: PreparedSubscription } | { readonly ok: false; readonly error: string };
+  /** Imported at the device's first push (null until then). */
+  vapid: Promise<VapidKeys> | null;
+}
+
 export function pushSender(options: PushSenderOptions): PushSender {
   const { store, log, clock } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   const roundSize = options.roundSize ?? 64;
   const windowSize = options.window ?? 128;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
-  const ahead = options.prepareAhead ?? { room: 40_000, perDevice: 3 };
+  const ahead = options.prepareAhead ?? DEFAULT_PREPARE_AHEAD;
   const message = nodeMessageCrypto(ahead.room, ahead.perDevice);
   const cache = pushRequestCache(globalThis.crypto.subtle, message, nodePushTopic);
   let running: Promise<number> | null = null;
   let asked = 0;
   let closed = false;
 
-  const keysFor = (deviceId: string, jwk: string | null): Promise<VapidKeys> => {
-    if (jwk === null) return Promise.resolve(options.relayKeys);
-    let keys = keysByDevice.get(deviceId);
-    if (keys === undefined) {
-      keys = importVapidJwk(JSON.parse(jwk) as Parameters<typeof importVapidJwk>[0]);
-      keysByDevice.set(deviceId, keys);
+  /** Each device's target, by device id; rebuilt from the device rows every DEVICE_KEYS_TTL_MS (devices gone drop out). */
+  let targets = new Map<string, DeviceTarget>();
+  const targetOf = (known: DeviceTarget | undefined, subscription: string, vapidJwk: string | null): DeviceTarget => {
+    if (known !== undefined && known.subscription === subscription && known.vapidJwk === vapidJwk) return known;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(subscription);
+    } catch {
+      parsed = null;
     }
-    return keys;
+    return { subscription, vapidJwk, prepared: prepareSubscription(parsed), vapid: null };
   };
+  const targetFor = (deviceId: string, subscription: string, vapidJwk: string | null): DeviceTarget => {
+    const known = targets.get(deviceId);
+    const target = targetOf(known, subscription, vapidJwk);
+    if (target !== known) targets.set(deviceId, target);
+    return target;
+  };
+  const vapidOf = (target: DeviceTarget): Promise<VapidKeys> =>
+    (target.vapid ??= target.vapidJwk === null ? Promise.resolve(options.relayKeys) : importVapidJwk(JSON.parse(target.vapidJwk) as Parameters<typeof importVapidJwk>[0]));
 
   /** Posts one push; resolves with what to mark (the subscription is dropped here when it is gone). */
-  async function sendOne(push: QueuedPush, device: DeviceRecord | null): Promise<PushMark> {
+  async function sendOne(push: DuePush): Promise<PushMark> {
     const mark = (status: PushMark['status'], attempts: number, nextAtMs: number): PushMark => ({ id: push.id, status, attempts, nextAtMs });
-    if (device === null || device.subscription === null) return mark('gone', push.attempts, clock());
-    const subscription = JSON.parse(device.subscription) as PushSubscriptionData;
-    const request = await pushRequest(
-      {
-        subscription,
-        payload: push.payload,
-        ttlSec: push.ttlSec,
-        urgency: push.urgency,
-        topicKey: push.topicKey,
-        vapid: { keys: await keysFor(device.id, device.vapidJwk), subject: device.subject },
-        nowSec: Math.floor(clock() / 1000),
-      },
-      globalThis.crypto.subtle,
-      cache,
-    );
+    if (push.subscription === null) return mark('gone', push.attempts, clock());
+    const device = { id: push.deviceId };
+    const target = targetFor(push.deviceId, push.subscription, push.vapidJwk);
+    const request = !target.prepared.ok
+      ? target.prepared
+      : await pushRequestTo(
+          target.prepared.value,
+          {
+            payload: push.payload,
+            ttlSec: push.ttlSec,
+            urgency: push.urgency,
+            topicKey: push.topicKey,
+            vapid: { keys: await vapidOf(target), subject: push.subject },
+            nowSec: Math.floor(clock() / 1000),
+          },
+          globalThis.crypto.subtle,
+          cache,
+        );
     if (!request.ok) {
       log.error('push not sendable', { deviceId: device.id, pushId: push.id, reason: request.error });
       return mark('refused', push.attempts, clock());
@@ -123,7 +151,13 @@ export function pushSender(options: PushSenderOptions): PushSender {
         log.info('push sent', { deviceId: device.id, pushId: push.id, attempts });
         return mark('sent', attempts, clock());
       case 'gone':
-        await store.updateSubscription(device.id, null);
+        if (targets.get(device.id) === target) targets.delete(device.id);
+        // The subscription this push went to, not whatever the device holds now: the phone may have
+        // subscribed anew meanwhile, and then the push goes again, to the new one.
+        if (!(await store.dropSubscription(device.id, push.subscription))) {
+          log.info('subscription gone, the device has a new one; pushed again', { deviceId: device.id, pushId: push.id, status: outcome.status });
+          return mark('pending', attempts, clock());
+        }
         log.info('subscription gone; device must re-pair', { deviceId: device.id, status: outcome.status });
         return mark('gone', attempts, clock());
       case 'retry':
@@ -144,20 +178,22 @@ export function pushSender(options: PushSenderOptions): PushSender {
    */
   async function drainOnce(): Promise<number> {
     let posted = 0;
-    // A push retried "now" (Retry-After: 0) waits for the next drain rather than spinning in this one.
-    const tried = new Set<number>();
+    // Pushes this drain holds and the store still has pending: in flight, posted and not yet marked, and
+    // those marked to be tried again (Retry-After: 0 waits for the next drain rather than spinning in
+    // this one). The queue's reads pass over them.
+    const held = new Set<number>();
     const inFlight = new Set<Promise<void>>();
     let wake: (() => void) | null = null;
     const done: PushMark[] = [];
-    let retried = 0;
     const mark = async (count: number): Promise<void> => {
       const marks = done.splice(0, count);
-      retried += marks.filter((m) => m.status === 'pending').length;
-      if (marks.length > 0) await store.markPushes(marks);
+      if (marks.length === 0) return;
+      await store.markPushes(marks);
+      for (const m of marks) if (m.status !== 'pending') held.delete(m.id);
     };
-    const start = (push: QueuedPush, device: Promise<DeviceRecord | null>): void => {
-      const task: Promise<void> = device
-        .then((d) => sendOne(push, d))
+    const start = (push: DuePush): void => {
+      held.add(push.id);
+      const task: Promise<void> = sendOne(push)
         .then(
           (m) => void done.push(m),
           (error: unknown) => {
@@ -174,15 +210,8 @@ export function pushSender(options: PushSenderOptions): PushSender {
     try {
       for (;;) {
         if (inFlight.size <= windowSize / 2) {
-          const want = windowSize - inFlight.size;
-          // What is posted but not yet marked is still pending in the store, so read past it.
-          const due = (await store.duePushes(clock(), want + inFlight.size + done.length + retried, options.shard)).filter((p) => !tried.has(p.id)).slice(0, want);
-          const devices = new Map<string, Promise<DeviceRecord | null>>();
-          for (const p of due) {
-            tried.add(p.id);
-            if (!devices.has(p.deviceId)) devices.set(p.deviceId, store.device(p.deviceId));
-            start(p, devices.get(p.deviceId)!);
-          }
+          const due = await store.duePushes(clock(), windowSize - inFlight.size, options.shard, held);
+          for (const p of due) start(p);
           posted += due.length;
         }
         if (inFlight.size === 0) {
@@ -214,12 +243,15 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const readDeviceKeys = async (): Promise<readonly Uint8Array[]> => {
     if (deviceKeys !== null && clock() - deviceKeys.atMs < DEVICE_KEYS_TTL_MS) return deviceKeys.keys;
     const keys: Uint8Array[] = [];
+    const next = new Map<string, DeviceTarget>();
     for (const d of await store.devices(options.shard)) {
       if (d.subscription === null) continue;
-      const p256dh = (JSON.parse(d.subscription) as Partial<PushSubscriptionData>).keys?.p256dh;
-      const key = typeof p256dh === 'string' ? decodeBase64url(p256dh) : null;
-      if (key !== null && key.length === 65) keys.push(key);
+      // Decoded once per subscription: the same text keeps its target (and its imported VAPID pair).
+      const target = targetOf(targets.get(d.id), d.subscription, d.vapidJwk);
+      next.set(d.id, target);
+      if (target.prepared.ok) keys.push(target.prepared.value.uaPublic);
     }
+    targets = next;
     message.forgetOthers(keys);
     deviceKeys = { keys, atMs: clock() };
     return keys;

@@ -16,14 +16,24 @@ const port = parentPort;
 if (port === null) throw new Error('sender-worker.ts runs as a worker thread');
 const data = workerData as SenderData;
 let logs: (SenderReply & { kind: 'log' })['lines'][number][] = [];
+let flushTimer: NodeJS.Timeout | null = null;
 const flushLogs = (): void => {
+  if (flushTimer !== null) clearTimeout(flushTimer);
+  flushTimer = null;
   if (logs.length === 0) return;
   port.postMessage({ kind: 'log', lines: logs } satisfies SenderReply);
   logs = [];
 };
+/**
+ * Lines go to the parent every LOG_EVERY_MS or LOG_LINES, and before every reply: flushed at each turn
+ * of the event loop they were a message per one to three pushes in a burst (a push's "push sent" line).
+ */
+const LOG_EVERY_MS = 100;
+const LOG_LINES = 512;
 const line = (level: 'info' | 'error') => (message: string, fields: Readonly<Record<string, string | number | boolean | null>> = {}) => {
-  if (logs.length === 0) setImmediate(flushLogs);
   logs.push({ level, message, fields });
+  if (logs.length >= LOG_LINES) flushLogs();
+  else flushTimer ??= setTimeout(flushLogs, LOG_EVERY_MS);
 };
 const log: RelayLog = { info: line('info'), error: line('error') };
 
@@ -42,9 +52,9 @@ const store: RelayStore = {
     for (const m of marks) unconfirmed.add(m.id);
     port.postMessage({ kind: 'marks', marks } satisfies SenderReply);
   },
-  async duePushes(nowMs, limit, shard) {
-    const due = await opened.duePushes(nowMs, limit + unconfirmed.size, shard);
-    return (unconfirmed.size === 0 ? due : due.filter((p) => !unconfirmed.has(p.id))).slice(0, limit);
+  async duePushes(nowMs, limit, shard, skip) {
+    if (unconfirmed.size === 0) return opened.duePushes(nowMs, limit, shard, skip);
+    return opened.duePushes(nowMs, limit, shard, { has: (id) => unconfirmed.has(id) || skip?.has(id) === true, size: unconfirmed.size + (skip?.size ?? 0) });
   },
 };
 const vapid = await loadOrCreateVapidKeys(data.dataDir);

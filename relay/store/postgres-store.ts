@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { DecisionSave, DeviceRecord, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard } from './relay-store.ts';
+import type { DecisionSave, DeviceRecord, DuePush, MonitorRecord, PushRecord, PushStatus, QueuedPush, RelayStore, Shard } from './relay-store.ts';
 import { deviceHash } from './shard.ts';
 
 /**
@@ -127,6 +127,9 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
     async updateSubscription(id, subscription) {
       await query('UPDATE devices SET subscription = $1 WHERE id = $2', [subscription, id]);
     },
+    async dropSubscription(id, subscription) {
+      return (await query('UPDATE devices SET subscription = NULL WHERE id = $1 AND subscription = $2 RETURNING id', [id, subscription])).length > 0;
+    },
     async devices(shard) {
       return (await query('SELECT * FROM devices WHERE shard_hash % $1 = $2 ORDER BY id', shardArgs(shard))).map(device);
     },
@@ -222,14 +225,21 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
         savedAtMs: r['saved_at_ms'] as number,
       }));
     },
-    async duePushes(nowMs, limit, shard) {
+    async duePushes(nowMs, limit, shard, skip) {
+      // Read past what the sender holds (skip), then pass over it here; the device's fields come along.
       const rows = await query(
-        `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
+        `SELECT p.*, d.subscription, d.vapid_jwk, d.subject FROM pushes p JOIN devices d ON d.id = p.device_id
          WHERE p.status = 'pending' AND p.next_at_ms <= $1 AND d.shard_hash % $2 = $3
          ORDER BY CASE p.urgency WHEN 'high' THEN 0 ELSE 1 END, p.next_at_ms, p.id LIMIT $4`,
-        [nowMs, ...shardArgs(shard), limit],
+        [nowMs, ...shardArgs(shard), limit + (skip?.size ?? 0)],
       );
-      return rows.map(queued);
+      const due: DuePush[] = [];
+      for (const r of rows) {
+        if (due.length === limit) break;
+        if (skip?.has(r['id'] as number) === true) continue;
+        due.push({ ...queued(r), subscription: (r['subscription'] as string | null) ?? null, vapidJwk: (r['vapid_jwk'] as string | null) ?? null, subject: r['subject'] as string });
+      }
+      return due;
     },
     async markPushes(marks) {
       if (marks.length === 0) return;

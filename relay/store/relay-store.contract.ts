@@ -111,6 +111,29 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       expect((await store.duePushes(9_000, 10, null)).map((p) => `${p.deviceId}/${p.dedupeKey}`)).toEqual(['a/plain', 'b/watch', 'a/other-2', 'a/plain-2', 'a/liquidation']);
     });
 
+    it("due pushes carry their device's subscription as it is now, and pass over the ids the sender holds", async () => {
+      await store.createDevice(dev('a'));
+      await store.createDevice(dev('b'));
+      await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('a', 'k1', 5_000), push('a', 'k2', 5_100)]);
+      await store.saveDecisions({ deviceId: 'b', accountId: 'x', state: '{}', savedAtMs: 1 }, [push('b', 'k3', 5_200)]);
+      const all = await store.duePushes(6_000, 10, null);
+      expect(all.map((p) => [p.deviceId, p.subscription, p.vapidJwk, p.subject])).toEqual(
+        ['a', 'a', 'b'].map((id) => [id, dev(id).subscription, dev(id).vapidJwk, dev(id).subject]),
+      );
+      // Held by the sender: the read gives `limit` others, not `limit` less the held ones.
+      expect((await store.duePushes(6_000, 1, null, new Set([all[0]!.id]))).map((p) => p.dedupeKey)).toEqual(['k2']);
+      expect((await store.duePushes(6_000, 2, null, new Set([all[1]!.id]))).map((p) => p.dedupeKey)).toEqual(['k1', 'k3']);
+      expect(await store.duePushes(6_000, 10, null, new Set(all.map((p) => p.id)))).toEqual([]);
+      const rotated = JSON.stringify({ endpoint: 'https://push.example/new', keys: { p256dh: 'new', auth: 'new' } });
+      await store.updateSubscription('a', rotated);
+      expect((await store.duePushes(6_000, 1, null))[0]!.subscription).toBe(rotated);
+      // A 410 for the old subscription leaves the new one; for the one it holds, it is cleared.
+      expect(await store.dropSubscription('a', dev('a').subscription!)).toBe(false);
+      expect((await store.device('a'))?.subscription).toBe(rotated);
+      expect(await store.dropSubscription('a', rotated)).toBe(true);
+      expect((await store.device('a'))?.subscription).toBeNull();
+    });
+
     it('gives urgent pushes first, then the oldest first', async () => {
       await store.createDevice(dev('a'));
       await store.createDevice(dev('b'));

@@ -62,6 +62,22 @@ export interface QueuedPush extends PushRecord {
   readonly nextAtMs: number;
 }
 
+/**
+ * A due push with what the sender needs of its device, read in the same query: no device read per
+ * push, and a subscription changed since the last read is the one this push goes to.
+ */
+export interface DuePush extends QueuedPush {
+  readonly subscription: string | null;
+  readonly vapidJwk: string | null;
+  readonly subject: string;
+}
+
+/** Ids a read of the queue passes over (a Set is one). */
+export interface PushIds {
+  has(id: number): boolean;
+  readonly size: number;
+}
+
 /** What became of one posted push (the sender marks a round of them in one transaction). */
 export interface PushMark {
   readonly id: number;
@@ -82,6 +98,11 @@ export interface RelayStore {
   /** Removes the device and everything it owns (snapshot, monitors, queued pushes). */
   deleteDevice(id: string): Promise<void>;
   updateSubscription(id: string, subscription: string | null): Promise<void>;
+  /**
+   * Clears the device's subscription if it is still `subscription` (the push service said it is gone);
+   * whether it did. One the phone made meanwhile is kept: a 410 for the old one must not unpair it.
+   */
+  dropSubscription(id: string, subscription: string): Promise<boolean>;
   devices(shard: Shard | null): Promise<DeviceRecord[]>;
 
   putSnapshot(snapshot: SnapshotRecord): Promise<void>;
@@ -104,9 +125,11 @@ export interface RelayStore {
 
   /**
    * Pending pushes due at `nowMs`: urgency `high` first (Critical, Liquidation: a sender that is behind
-   * posts the margin calls before the forecasts queued ahead of them), then oldest first.
+   * posts the margin calls before the forecasts queued ahead of them), then oldest first. Pushes in
+   * `skip` (the sender's: being posted, or posted and not yet marked) are passed over, so a read
+   * returns up to `limit` pushes the sender does not hold yet.
    */
-  duePushes(nowMs: number, limit: number, shard: Shard | null): Promise<QueuedPush[]>;
+  duePushes(nowMs: number, limit: number, shard: Shard | null, skip?: PushIds): Promise<DuePush[]>;
   /**
    * One transaction for a round of posted pushes. A mark changes only a pending push, except `sent`,
    * which is always recorded: a push replaced while it was being posted is not revived by a retry.

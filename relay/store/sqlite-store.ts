@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DecisionSave, DeviceRecord, MonitorRecord, PushMark, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
+import type { DecisionSave, DeviceRecord, DuePush, MonitorRecord, PushMark, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
 import { deviceHash } from './shard.ts';
 
 /**
@@ -80,10 +80,25 @@ const queued = (r: PushRow): QueuedPush => ({
   nextAtMs: r.next_at_ms,
 });
 
-/** Due pushes, urgent first, then oldest: read in that order from `pushes_due_order`, never sorted. */
-export const DUE_PUSHES_SQL = `SELECT p.* FROM pushes p JOIN devices d ON d.id = p.device_id
-  WHERE p.status = 'pending' AND p.next_at_ms <= ? AND (? = 0 OR d.shard_hash % ? = ?)
+/**
+ * Due pushes, urgent first, then oldest: their ids read in that order from `pushes_due_order` (never
+ * sorted), and only then the rows of those the sender does not hold yet. The sender reads past what it
+ * is posting and what waits for its mark (hundreds in a burst): whole rows for those were ~2 s of its
+ * thread in a 20 s burst at 10,000 devices, ids are read from the index alone.
+ */
+export const DUE_PUSH_IDS_SQL = `SELECT id FROM pushes
+  WHERE status = 'pending' AND next_at_ms <= ?
+  ORDER BY CASE urgency WHEN 'high' THEN 0 ELSE 1 END, next_at_ms, id LIMIT ?`;
+/** The same for one shard's devices (a relay worker of several). */
+export const DUE_PUSH_IDS_OF_SHARD_SQL = `SELECT p.id FROM pushes p JOIN devices d ON d.id = p.device_id
+  WHERE p.status = 'pending' AND p.next_at_ms <= ? AND d.shard_hash % ? = ?
   ORDER BY CASE p.urgency WHEN 'high' THEN 0 ELSE 1 END, p.next_at_ms, p.id LIMIT ?`;
+/**
+ * Due pushes by id (a JSON array), each with its device's subscription, VAPID pair and contact
+ * (`DuePush`): one read for a window's 64 (~4 µs a push, against ~7 µs read one at a time).
+ */
+const DUE_PUSH_ROWS_SQL = `SELECT p.*, d.subscription, d.vapid_jwk, d.subject FROM pushes p JOIN devices d ON d.id = p.device_id
+  WHERE p.id IN (SELECT value FROM json_each(?))`;
 
 /** `(count, count, index)` for the `(? = 0 OR shard_hash % ? = ?)` filter; count 0 means every device. */
 const shardArgs = (shard: Shard | null): [number, number, number] => (shard === null ? [0, 1, 0] : [shard.count, shard.count, shard.index]);
@@ -151,6 +166,7 @@ export function openSqliteStore(file: string): RelayStore {
   const selectDevice = db.prepare('SELECT * FROM devices WHERE id = ?');
   const deleteDevice = db.prepare('DELETE FROM devices WHERE id = ?');
   const updateSubscription = db.prepare('UPDATE devices SET subscription = ? WHERE id = ?');
+  const dropSubscription = db.prepare('UPDATE devices SET subscription = NULL WHERE id = ? AND subscription = ?');
   const selectDevices = db.prepare('SELECT * FROM devices WHERE (? = 0 OR shard_hash % ? = ?) ORDER BY id');
   const upsertSnapshot = db.prepare(
     `INSERT INTO snapshots (device_id, body, received_at_ms) VALUES (?, ?, ?)
@@ -158,7 +174,9 @@ export function openSqliteStore(file: string): RelayStore {
   );
   const selectSnapshot = db.prepare('SELECT device_id, body, received_at_ms FROM snapshots WHERE device_id = ?');
   const selectMonitors = db.prepare('SELECT * FROM monitors WHERE device_id = ? ORDER BY account_id');
-  const selectDue = db.prepare(DUE_PUSHES_SQL);
+  const selectDueIds = db.prepare(DUE_PUSH_IDS_SQL).pluck();
+  const selectDueIdsOfShard = db.prepare(DUE_PUSH_IDS_OF_SHARD_SQL).pluck();
+  const selectDue = db.prepare(DUE_PUSH_ROWS_SQL);
   const selectPushes = db.prepare('SELECT * FROM pushes WHERE device_id = ? ORDER BY id');
 
   return {
@@ -182,6 +200,9 @@ export function openSqliteStore(file: string): RelayStore {
     },
     async updateSubscription(id, subscription) {
       updateSubscription.run(subscription, id);
+    },
+    async dropSubscription(id, subscription) {
+      return dropSubscription.run(id, subscription).changes > 0;
     },
     async devices(shard) {
       const rows = selectDevices.all(...shardArgs(shard)) as DeviceRow[];
@@ -211,9 +232,40 @@ export function openSqliteStore(file: string): RelayStore {
       }[];
       return rows.map((r) => ({ deviceId: r.device_id, accountId: r.account_id, state: r.state, savedAtMs: r.saved_at_ms }));
     },
-    async duePushes(nowMs, limit, shard) {
-      const rows = selectDue.all(nowMs, ...shardArgs(shard), limit) as PushRow[];
-      return rows.map(queued);
+    async duePushes(nowMs, limit, shard, skip) {
+      const read = limit + (skip?.size ?? 0);
+      const ids = (shard === null ? selectDueIds.all(nowMs, read) : selectDueIdsOfShard.all(nowMs, shard.count, shard.index, read)) as number[];
+      const wanted: number[] = [];
+      for (const id of ids) {
+        if (wanted.length === limit) break;
+        if (skip?.has(id) !== true) wanted.push(id);
+      }
+      if (wanted.length === 0) return [];
+      const rows = new Map<number, PushRow & Pick<DeviceRow, 'subscription' | 'vapid_jwk' | 'subject'>>();
+      for (const row of selectDue.all(JSON.stringify(wanted)) as (PushRow & Pick<DeviceRow, 'subscription' | 'vapid_jwk' | 'subject'>)[]) rows.set(row.id, row);
+      const due: DuePush[] = [];
+      // In the order the index gave (urgent first, then oldest).
+      for (const id of wanted) {
+        const row = rows.get(id);
+        if (row === undefined) continue;
+        due.push({
+          id: row.id,
+          deviceId: row.device_id,
+          dedupeKey: row.dedupe_key,
+          payload: row.payload,
+          urgency: row.urgency,
+          topicKey: row.topic_key,
+          ttlSec: row.ttl_sec,
+          createdAtMs: row.created_at_ms,
+          status: row.status,
+          attempts: row.attempts,
+          nextAtMs: row.next_at_ms,
+          subscription: row.subscription,
+          vapidJwk: row.vapid_jwk,
+          subject: row.subject,
+        });
+      }
+      return due;
     },
     async markPushes(marks) {
       if (marks.length > 0) markPushes(marks);

@@ -92,25 +92,54 @@ export function pushRequestCache(
   return { vapid: vapidCache(subtle), message, ...(topic === undefined ? {} : { topic }) };
 }
 
+/**
+ * A subscription checked and its keys decoded once, for a sender that pushes to it again and again (the
+ * relay keeps one per device while the device's subscription text stays the same).
+ */
+export interface PreparedSubscription {
+  readonly endpoint: string;
+  /** `keys.p256dh`, 65 octets. */
+  readonly uaPublic: Uint8Array;
+  /** `keys.auth`, 16 octets. */
+  readonly authSecret: Uint8Array;
+}
+
+export function prepareSubscription(value: unknown): { ok: true; value: PreparedSubscription } | { ok: false; error: string } {
+  const checked = parsePushSubscription(value);
+  if (!checked.ok) return { ok: false, error: checked.error };
+  // Checked above: both decode, to 65 and 16 octets.
+  return { ok: true, value: { endpoint: checked.value.endpoint, uaPublic: decodeBase64url(checked.value.keys.p256dh)!, authSecret: decodeBase64url(checked.value.keys.auth)! } };
+}
+
 export async function pushRequest(
   input: PushSendInput,
   subtle: Subtle = globalThis.crypto.subtle,
   cache: PushRequestCache | null = null,
 ): Promise<{ ok: true; value: PushRequest } | { ok: false; error: string }> {
-  const checked = parsePushSubscription(input.subscription);
-  if (!checked.ok) return { ok: false, error: checked.error };
+  const target = prepareSubscription(input.subscription);
+  if (!target.ok) return target;
+  return pushRequestTo(target.value, input, subtle, cache);
+}
+
+/** `pushRequest` to a subscription prepared once (`prepareSubscription`). */
+export async function pushRequestTo(
+  target: PreparedSubscription,
+  input: Omit<PushSendInput, 'subscription'>,
+  subtle: Subtle = globalThis.crypto.subtle,
+  cache: PushRequestCache | null = null,
+): Promise<{ ok: true; value: PushRequest } | { ok: false; error: string }> {
   if (!(Number.isInteger(input.ttlSec) && input.ttlSec >= 0)) return { ok: false, error: 'ttl: a whole number of seconds, 0 or more' };
   const body = await encryptPush(
     {
       plaintext: utf8(input.payload),
-      uaPublic: decodeBase64url(checked.value.keys.p256dh)!,
-      authSecret: decodeBase64url(checked.value.keys.auth)!,
+      uaPublic: target.uaPublic,
+      authSecret: target.authSecret,
       ...(cache === null ? {} : { message: cache.message }),
     },
     subtle,
   );
   if (!body.ok) return body;
-  const vapid = { endpoint: checked.value.endpoint, subject: input.vapid.subject, keys: input.vapid.keys, nowSec: input.nowSec };
+  const vapid = { endpoint: target.endpoint, subject: input.vapid.subject, keys: input.vapid.keys, nowSec: input.nowSec };
   const auth = cache === null ? await vapidAuthorization(vapid, subtle) : await cache.vapid.authorization(vapid);
   if (!auth.ok) return auth;
   const headers: Record<string, string> = {
@@ -121,5 +150,5 @@ export async function pushRequest(
     Authorization: auth.header,
   };
   if (input.topicKey !== null) headers['Topic'] = (cache?.topic ?? pushTopic)(input.topicKey);
-  return { ok: true, value: { url: checked.value.endpoint, method: 'POST', headers, body: body.value } };
+  return { ok: true, value: { url: target.endpoint, method: 'POST', headers, body: body.value } };
 }
