@@ -33,6 +33,8 @@ const MIGRATIONS: readonly string[] = [
   // every pending push sorted at each read (4-11 ms a read with a backlog of thousands at 10,000 devices).
   `DROP INDEX pushes_due;
    CREATE INDEX pushes_due_order ON pushes (status, (CASE urgency WHEN 'high' THEN 0 ELSE 1 END), next_at_ms, id);`,
+  // A pushing step saves only its alert part (relay/watch/alert-part.ts) beside the whole snapshot.
+  `ALTER TABLE monitors ADD COLUMN alerts TEXT;`,
 ];
 
 const MIGRATION_LOCK = 7_204_519;
@@ -147,7 +149,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
         await c.query('BEGIN');
         await c.query(
           `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+           ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms, alerts = NULL`,
           [monitor.deviceId, monitor.accountId, monitor.state, monitor.savedAtMs],
         );
         let count = 0;
@@ -172,18 +174,29 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
     async saveBatch(saves: readonly DecisionSave[]) {
       if (saves.length === 0) return 0;
       // One statement per table over arrays (unnest), not one round trip per row. The same monitor
-      // twice in a batch would make ON CONFLICT touch a row twice: the later state wins here.
-      const monitors = [...new Map(saves.map((s) => [`${s.monitor.deviceId}\u0000${s.monitor.accountId}`, s.monitor])).values()];
+      // twice in a batch would make ON CONFLICT touch a row twice: folded here, in order (a whole
+      // snapshot clears the alert part before it; a later alert part goes beside it).
+      const byMonitor = new Map<string, { deviceId: string; accountId: string; state: string; savedAtMs: number; alerts: string | null }>();
+      for (const { monitor: m } of saves) {
+        const key = `${m.deviceId}\u0000${m.accountId}`;
+        const before = byMonitor.get(key);
+        if (m.state !== null) byMonitor.set(key, { deviceId: m.deviceId, accountId: m.accountId, state: m.state, savedAtMs: m.savedAtMs, alerts: null });
+        else byMonitor.set(key, { deviceId: m.deviceId, accountId: m.accountId, state: before?.state ?? '', savedAtMs: before?.savedAtMs ?? m.savedAtMs, alerts: m.alerts });
+      }
+      const monitors = [...byMonitor.values()];
       const pushes = saves.flatMap((s) => s.pushes);
       const c = await pool.connect();
       try {
         await c.query('BEGIN');
         await c.query(
-          `INSERT INTO monitors (device_id, account_id, state, saved_at_ms)
-           SELECT u.d, u.a, u.s, u.t FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(d, a, s, t)
+          `INSERT INTO monitors (device_id, account_id, state, saved_at_ms, alerts)
+           SELECT u.d, u.a, u.s, u.t, u.p FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(d, a, s, t, p)
            WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
-           ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
-          [monitors.map((m) => m.deviceId), monitors.map((m) => m.accountId), monitors.map((m) => m.state), monitors.map((m) => m.savedAtMs)],
+           ON CONFLICT (device_id, account_id) DO UPDATE SET
+             state = CASE WHEN excluded.state = '' THEN monitors.state ELSE excluded.state END,
+             saved_at_ms = CASE WHEN excluded.state = '' THEN monitors.saved_at_ms ELSE excluded.saved_at_ms END,
+             alerts = excluded.alerts`,
+          [monitors.map((m) => m.deviceId), monitors.map((m) => m.accountId), monitors.map((m) => m.state), monitors.map((m) => m.savedAtMs), monitors.map((m) => m.alerts)],
         );
         const r =
           pushes.length === 0
@@ -220,6 +233,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
         accountId: r['account_id'] as string,
         state: r['state'] as string,
         savedAtMs: r['saved_at_ms'] as number,
+        alerts: (r['alerts'] as string | null) ?? null,
       }));
     },
     async duePushes(nowMs, limit, shard) {

@@ -32,6 +32,8 @@ const MIGRATIONS: readonly string[] = [
   // every pending push sorted at each read (4-11 ms a read with a backlog of thousands at 10,000 devices).
   `DROP INDEX pushes_due;
    CREATE INDEX pushes_due_order ON pushes (status, (CASE urgency WHEN 'high' THEN 0 ELSE 1 END), next_at_ms, id);`,
+  // A pushing step saves only its alert part (relay/watch/alert-part.ts) beside the whole snapshot.
+  `ALTER TABLE monitors ADD COLUMN alerts TEXT;`,
 ];
 
 interface PushRow {
@@ -112,7 +114,7 @@ export function openSqliteStore(file: string): RelayStore {
   );
   const upsertMonitor = db.prepare(
     `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) VALUES (?, ?, ?, ?)
-     ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+     ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms, alerts = NULL`,
   );
   const replaceOlder = db.prepare(`UPDATE pushes SET status = 'replaced' WHERE device_id = ? AND topic_key = ? AND status = 'pending' AND id < ?`);
   /** Queues a push (once per dedupe key); a new one replaces the device's pending pushes with its Topic. */
@@ -129,14 +131,19 @@ export function openSqliteStore(file: string): RelayStore {
   });
 
   // The batch's rows only for devices that still exist: a device deleted while its monitors stepped.
+  // A whole snapshot (@s) clears the alert part; an alert part (@s '', @p) keeps the stored whole one.
   const upsertLiveMonitor = db.prepare(
-    `INSERT INTO monitors (device_id, account_id, state, saved_at_ms) SELECT @d, @a, @s, @t WHERE EXISTS (SELECT 1 FROM devices WHERE id = @d)
-     ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+    `INSERT INTO monitors (device_id, account_id, state, saved_at_ms, alerts) SELECT @d, @a, @s, @t, @p WHERE EXISTS (SELECT 1 FROM devices WHERE id = @d)
+     ON CONFLICT (device_id, account_id) DO UPDATE SET
+       state = CASE WHEN excluded.state = '' THEN state ELSE excluded.state END,
+       saved_at_ms = CASE WHEN excluded.state = '' THEN saved_at_ms ELSE excluded.saved_at_ms END,
+       alerts = excluded.alerts`,
   );
   const saveBatch = db.transaction((saves: readonly DecisionSave[]): number => {
     let queuedCount = 0;
     for (const { monitor, pushes } of saves) {
-      if (upsertLiveMonitor.run({ d: monitor.deviceId, a: monitor.accountId, s: monitor.state, t: monitor.savedAtMs }).changes === 0) continue;
+      const row = monitor.state === null ? { s: '', p: monitor.alerts } : { s: monitor.state, p: null };
+      if (upsertLiveMonitor.run({ d: monitor.deviceId, a: monitor.accountId, t: monitor.savedAtMs, ...row }).changes === 0) continue;
       for (const p of pushes) queuedCount += queuePush(p);
     }
     return queuedCount;
@@ -208,8 +215,9 @@ export function openSqliteStore(file: string): RelayStore {
         account_id: string;
         state: string;
         saved_at_ms: number;
+        alerts: string | null;
       }[];
-      return rows.map((r) => ({ deviceId: r.device_id, accountId: r.account_id, state: r.state, savedAtMs: r.saved_at_ms }));
+      return rows.map((r) => ({ deviceId: r.device_id, accountId: r.account_id, state: r.state, savedAtMs: r.saved_at_ms, alerts: r.alerts }));
     },
     async duePushes(nowMs, limit, shard) {
       const rows = selectDue.all(nowMs, ...shardArgs(shard), limit) as PushRow[];

@@ -13,6 +13,7 @@ import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave } from '../store/relay-store.ts';
+import { alertPartOf, withAlertPart } from './alert-part.ts';
 import { alertPushes } from './alert-pushes.ts';
 import { sameExposure } from './same-exposure.ts';
 import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
@@ -40,8 +41,11 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
 export interface DeviceLoad {
   readonly deviceId: string;
   readonly body: string | null;
-  /** The saved monitors, on the first load only (null afterwards: running monitors keep their state). */
-  readonly monitors: readonly { readonly accountId: string; readonly state: string }[] | null;
+  /**
+   * The saved monitors, on the first load only (null afterwards: running monitors keep their state):
+   * the whole snapshot and the alert part saved after it (alert-part.ts), if any.
+   */
+  readonly monitors: readonly { readonly accountId: string; readonly state: string; readonly alerts?: string | null }[] | null;
 }
 
 /** What a load left watched: one entry per account (empty: the device is not watched). */
@@ -109,6 +113,7 @@ interface Watched {
   live: LiveMonitor;
   /** The snapshot changed: the next batch tells the monitor (an `account` step). */
   accountChanged: boolean;
+  /** When its whole snapshot was last saved (a pushing step in between saves its alert part only). */
   savedAtMs: number;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
@@ -214,15 +219,26 @@ export function monitorShard(options: ShardOptions): MonitorShard {
     byDevice.delete(deviceId);
   };
 
-  const restored = (deviceId: string, accountId: string, text: string | undefined): LiveMonitor => {
-    if (text === undefined) return emptyLiveMonitor;
-    let parsed: unknown = null;
+  const parsedJson = (text: string): unknown => {
     try {
-      parsed = JSON.parse(text);
+      return JSON.parse(text);
     } catch {
-      // Refused just below, with the others.
+      return null; // Refused by the reader, with the others.
     }
-    const snap = parseMonitorSnapshot(parsed);
+  };
+
+  const restored = (deviceId: string, accountId: string, saved: { readonly state: string; readonly alerts?: string | null } | undefined): LiveMonitor => {
+    if (saved === undefined) return emptyLiveMonitor;
+    const whole = parsedJson(saved.state);
+    let read: ReturnType<typeof parseMonitorSnapshot> | null = null;
+    if (saved.alerts != null) {
+      // The newest alert state over the newest whole snapshot. A part that cannot be laid over it is
+      // logged and the whole snapshot alone is restored (its alerts as of the last whole save).
+      const merged = withAlertPart(whole, parsedJson(saved.alerts), accountId);
+      read = isFieldError(merged) ? merged : parseMonitorSnapshot(merged);
+      if (isFieldError(read)) log.error('saved alert part refused; restoring the whole snapshot alone', { deviceId, accountId, field: read.field, error: read.message });
+    }
+    const snap = read !== null && !isFieldError(read) ? read : parseMonitorSnapshot(whole);
     if (isFieldError(snap)) log.error('saved monitor refused; starting afresh', { deviceId, accountId, field: snap.field, error: snap.message });
     else if (snap.options.accountId !== accountId) log.error('saved monitor is for another account; starting afresh', { deviceId, accountId });
     else return liveMonitorFrom(snap);
@@ -243,7 +259,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       return gone;
     }
     const before = new Map((byDevice.get(deviceId) ?? []).map((w) => [w.account.accountId, w]));
-    const saved = new Map((load.monitors ?? []).map((m) => [m.accountId, m.state]));
+    const saved = new Map((load.monitors ?? []).map((m) => [m.accountId, m]));
     const next: Watched[] = [];
     for (const account of read.accounts) {
       const known = before.get(account.accountId);
@@ -370,13 +386,22 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // decisions push nothing (a badge, a resolve: 40 % of the saves in the crash, 6 KB each) waits for
         // the periodic save: a restart restores the last pushed state and the next marks make those
         // decisions again, under the same ids, and they push nothing either.
-        if (pushes.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
-        const snapshot = snapshotLiveMonitor(w.live);
-        if (snapshot === null) return;
-        w.savedAtMs = nowMs;
+        const wholeDue = nowMs - w.savedAtMs >= saveEveryMs;
+        if (pushes.length === 0 && !wholeDue) return;
+        // A pushing step between whole saves saves its alert part alone (alert-part.ts: ~1 KB, not the
+        // whole ~8 KB with options and estimates); a restart lays it over the newest whole snapshot.
+        const part = wholeDue ? null : alertPartOf(w.live, w.account.accountId);
+        let monitor: ShareSave['monitor'];
+        if (part !== null) monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: null, alerts: JSON.stringify(part), savedAtMs: nowMs };
+        else {
+          const snapshot = snapshotLiveMonitor(w.live);
+          if (snapshot === null) return;
+          w.savedAtMs = nowMs;
+          monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs };
+        }
         const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
         saves.push({
-          monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs },
+          monitor,
           pushes,
           firstEventAtMs: frameAtMs,
           early: leaves,
