@@ -15,6 +15,7 @@ import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave } from '../store/relay-store.ts';
 import { alertPartOf, withAlertPart } from './alert-part.ts';
 import { alertPushes } from './alert-pushes.ts';
+import { withRecentHistory } from './recent-history.ts';
 import { sameExposure } from './same-exposure.ts';
 import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
 
@@ -387,6 +388,10 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // the periodic save: a restart restores the last pushed state and the next marks make those
         // decisions again, under the same ids, and they push nothing either.
         const wholeDue = nowMs - w.savedAtMs >= saveEveryMs;
+        // Notices older than the ladder's longest re-entry period decide nothing: neither kept nor
+        // saved (recent-history.ts). The history grows only with a notice; a restored one is cut at its
+        // first whole save.
+        if (decisions.length > 0 || wholeDue) w.live = withRecentHistory(w.live);
         if (pushes.length === 0 && !wholeDue) return;
         // A pushing step between whole saves saves its alert part alone (alert-part.ts: ~1 KB, not the
         // whole ~8 KB with options and estimates); a restart lays it over the newest whole snapshot.
