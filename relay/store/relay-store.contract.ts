@@ -95,9 +95,14 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       // saveDecisions writes a whole snapshot: it clears the part as well.
       await store.saveDecisions(whole('a', 'x', 8), []);
       expect((await store.monitors('a'))[0]).toEqual({ deviceId: 'a', accountId: 'x', state: '{"whole":8}', savedAtMs: 8, alerts: null });
-      // A part for a monitor with no whole snapshot yet keeps its push; the row's whole snapshot is empty (a restart starts it afresh).
+      // A part for a monitor with no whole snapshot yet keeps its push; it is not read back without one (a restart starts it afresh).
       expect(await store.saveBatch([{ monitor: part('a', 'z', 9), pushes: [push('a', 'k2')] }])).toBe(1);
-      expect((await store.monitors('a'))[2]).toEqual({ deviceId: 'a', accountId: 'z', state: '', savedAtMs: 9, alerts: '{"part":9}' });
+      expect((await store.monitors('a')).map((m) => m.accountId)).toEqual(['x', 'y']);
+      await store.saveBatch([{ monitor: whole('a', 'z', 10), pushes: [] }]);
+      expect((await store.monitors('a'))[2]).toEqual({ deviceId: 'a', accountId: 'z', state: '{"whole":10}', savedAtMs: 10, alerts: null });
+      // A device with an alert part stored can be deleted (the part goes with it).
+      await store.deleteDevice('b');
+      expect(await store.monitors('b')).toEqual([]);
     });
 
     it('due pushes: pending only, by time; marking moves them on', async () => {

@@ -111,8 +111,9 @@ export interface RelayStore {
   /**
    * One transaction for a whole batch of monitors (the watcher's): every monitor's new state and its
    * pushes, or nothing, Topics replacing as in saveDecisions. A save whose device is gone meanwhile is
-   * skipped (its rows were deleted with it). An alert part is written beside the stored whole snapshot
-   * (its row is made with an empty one if there is none: a restart then starts that monitor afresh).
+   * skipped (its rows were deleted with it). An alert part is kept beside the stored whole snapshot
+   * until the next whole one (a part with no whole snapshot stored is kept, and not read back: a
+   * restart starts that monitor afresh).
    * Resolves with how many pushes were queued (a push already queued is not queued again).
    */
   saveBatch(saves: readonly DecisionSave[]): Promise<number>;
