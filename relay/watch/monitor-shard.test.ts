@@ -3,6 +3,9 @@ import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
 import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { silentLog } from '../relay-log.ts';
+import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
+import { withAlertPart } from './alert-part.ts';
 import { monitorShard, type FeedPrices, type MonitorShard, type StepResult } from './monitor-shard.ts';
 
 /**
@@ -137,17 +140,24 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
 describe('monitorShard: what is saved (only what is pushed must be durable before the push)', () => {
   const body = JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account: binanceDemoAccountJson() }] });
   /** The saves of a crash: the first step (whole), a margin call (its alert part), a resolve (nothing), a periodic save. */
-  function crash() {
+  function crash(saveEveryMs = 60_000) {
     feedMarks.clear();
-    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
+    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs, calmEveryMs: 1_000 });
     shard.load([{ deviceId: 'dev', body, monitors: null }], 0);
     return {
       first: batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T),
       call: batch(shard, 2_000, { BTCUSDT: 85_000 }, T + 2_000),
       resolved: batch(shard, 4_000, { BTCUSDT: 97_000 }, T + 4_000),
       periodic: batch(shard, 62_500, { BTCUSDT: 96_000 }, T + 62_500),
+      // Down again, further: new notices after the periodic whole snapshot's.
+      again: batch(shard, 64_000, { BTCUSDT: 80_000 }, T + 64_000),
     };
   }
+  const alertPartText = (r: StepResult): string => {
+    const m = r.saves[0]!.monitor;
+    if (m.state !== null) throw new Error('expected an alert part');
+    return m.alerts;
+  };
   /** A relay restarted on the store as it was after the margin call, stepped with the call's marks again. */
   function restartWith(monitors: { accountId: string; state: string; alerts?: string | null }[], log = silentLog): StepResult {
     feedMarks.clear();
@@ -166,7 +176,7 @@ describe('monitorShard: what is saved (only what is pushed must be durable befor
     const part = call.saves[0]!.monitor;
     expect(part.state).toBeNull();
     const alerts = JSON.parse(part.state === null ? part.alerts : '') as Record<string, unknown>;
-    expect(Object.keys(alerts).sort()).toEqual(['accountId', 'alertPart', 'live', 'state']);
+    expect(Object.keys(alerts).sort()).toEqual(['accountId', 'alertPart', 'historyAfter', 'live', 'state']);
     expect(Object.keys(alerts['state'] as object).sort()).toEqual(['alerts', 'funding', 'marks', 'now', 'rejected', 'stale']);
     // The options and the estimates are not in it: smaller than the first whole snapshot, which had no alert yet.
     expect(part.state === null && part.alerts.length).toBeLessThan(first.saves[0]!.monitor.state!.length);
@@ -177,6 +187,32 @@ describe('monitorShard: what is saved (only what is pushed must be durable befor
     expect(periodic.saves[0]!.pushes).toEqual([]);
     expect(periodic.saves[0]!.monitor.state).not.toBeNull();
     expect(periodic.saves[0]!.monitor.state).not.toBe(first.saves[0]!.monitor.state);
+  });
+
+  it('the whole snapshot with the newer alert part over it is the whole snapshot of that step but for the estimates; a part holds only the notices after the whole one', () => {
+    const parts = crash();
+    const wholes = crash(0);
+    const read = (v: unknown) => {
+      const snap = parseMonitorSnapshot(v);
+      if (isFieldError(snap)) throw new Error(`${snap.field}: ${snap.message}`);
+      return snap;
+    };
+    for (const [whole, step] of [['first', 'call'], ['periodic', 'again']] as const) {
+      expect(parts[step].saves[0]!.pushes.length, step).toBeGreaterThan(0);
+      const merged = read(withAlertPart(JSON.parse(parts[whole].saves[0]!.monitor.state!), JSON.parse(alertPartText(parts[step])), 'binance:main'));
+      const expected = read(JSON.parse(wholes[step].saves[0]!.monitor.state!));
+      expect(merged.live, step).toEqual(expected.live);
+      const { volatility, correlation, minuteMoves, shape, ...alertState } = expected.state;
+      expect(merged.state, step).toMatchObject(alertState);
+      expect(merged.options, step).toEqual(expected.options);
+    }
+    // After a whole snapshot with notices, the part carries only the newer ones.
+    const periodic = read(JSON.parse(parts.periodic.saves[0]!.monitor.state!));
+    const again = JSON.parse(alertPartText(parts.again)) as { historyAfter: string; state: { alerts: { history: { id: string; reminder: number }[] } } };
+    const last = periodic.state.alerts.history.at(-1)!;
+    expect(again.historyAfter).toBe(`${last.id}#${last.reminder}`);
+    expect(again.state.alerts.history.length).toBeGreaterThan(0);
+    expect(again.state.alerts.history.length).toBeLessThan(read(JSON.parse(wholes.again.saves[0]!.monitor.state!)).state.alerts.history.length);
   });
 
   it('restored from the whole snapshot and the newer alert part (a restart), its first step pushes nothing and is not saved', () => {
@@ -209,5 +245,10 @@ describe('monitorShard: what is saved (only what is pushed must be durable befor
     const periodicState = crash().periodic.saves[0]!.monitor.state!;
     restartWith([{ accountId: 'binance:main', state: periodicState, alerts }], log);
     expect(errors).toEqual(['saved alert part refused; restoring the whole snapshot alone: alerts.state.now']);
+    // And one that follows another whole snapshot's history (notices would be lost or repeated).
+    errors.length = 0;
+    const { periodic, again } = crash();
+    restartWith([{ accountId: 'binance:main', state: periodic.saves[0]!.monitor.state!, alerts: alertPartText(again).replace(/"historyAfter":"[^"]*"/, '"historyAfter":null') }], log);
+    expect(errors).toEqual(['saved alert part refused; restoring the whole snapshot alone: alerts.historyAfter']);
   });
 });

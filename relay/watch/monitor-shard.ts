@@ -13,7 +13,7 @@ import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave } from '../store/relay-store.ts';
-import { alertPartOf, withAlertPart } from './alert-part.ts';
+import { alertPartOf, lastNoticeKey, withAlertPart, type AlertPart } from './alert-part.ts';
 import { alertPushes } from './alert-pushes.ts';
 import { withRecentHistory } from './recent-history.ts';
 import { sameExposure } from './same-exposure.ts';
@@ -116,6 +116,8 @@ interface Watched {
   accountChanged: boolean;
   /** When its whole snapshot was last saved (a pushing step in between saves its alert part only). */
   savedAtMs: number;
+  /** The last notice of the history its stored whole snapshot holds: its alert parts carry the newer ones. */
+  historyAfter: string | null;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
   /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
@@ -228,22 +230,24 @@ export function monitorShard(options: ShardOptions): MonitorShard {
     }
   };
 
-  const restored = (deviceId: string, accountId: string, saved: { readonly state: string; readonly alerts?: string | null } | undefined): LiveMonitor => {
-    if (saved === undefined) return emptyLiveMonitor;
+  /** The saved monitor, and the last notice of its stored whole snapshot; null: nothing usable (logged). */
+  const restored = (deviceId: string, accountId: string, saved: { readonly state: string; readonly alerts?: string | null }): { live: LiveMonitor; historyAfter: string | null } | null => {
     const whole = parsedJson(saved.state);
-    let read: ReturnType<typeof parseMonitorSnapshot> | null = null;
     if (saved.alerts != null) {
       // The newest alert state over the newest whole snapshot. A part that cannot be laid over it is
       // logged and the whole snapshot alone is restored (its alerts as of the last whole save).
-      const merged = withAlertPart(whole, parsedJson(saved.alerts), accountId);
-      read = isFieldError(merged) ? merged : parseMonitorSnapshot(merged);
+      const part = parsedJson(saved.alerts);
+      const merged = withAlertPart(whole, part, accountId);
+      const read = isFieldError(merged) ? merged : parseMonitorSnapshot(merged);
       if (isFieldError(read)) log.error('saved alert part refused; restoring the whole snapshot alone', { deviceId, accountId, field: read.field, error: read.message });
+      // withAlertPart checked that the part follows the whole snapshot's last notice.
+      else return { live: liveMonitorFrom(read), historyAfter: (part as AlertPart).historyAfter };
     }
-    const snap = read !== null && !isFieldError(read) ? read : parseMonitorSnapshot(whole);
+    const snap = parseMonitorSnapshot(whole);
     if (isFieldError(snap)) log.error('saved monitor refused; starting afresh', { deviceId, accountId, field: snap.field, error: snap.message });
     else if (snap.options.accountId !== accountId) log.error('saved monitor is for another account; starting afresh', { deviceId, accountId });
-    else return liveMonitorFrom(snap);
-    return emptyLiveMonitor;
+    else return { live: liveMonitorFrom(snap), historyAfter: lastNoticeKey(snap.state.alerts.history) };
+    return null;
   };
 
   function loadOne(load: DeviceLoad, nowMs: number): LoadResult {
@@ -277,15 +281,17 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         continue;
       }
       const savedState = saved.get(account.accountId);
+      const back = savedState === undefined ? null : restored(deviceId, account.accountId, savedState);
       const w: Watched = {
         deviceId,
         account,
         takenAtMs: read.takenAtMs,
         config: configOf(account),
-        live: restored(deviceId, account.accountId, savedState),
+        live: back?.live ?? emptyLiveMonitor,
         accountChanged: true,
-        // A monitor with nothing in the store is saved at its first step, pushes or not.
-        savedAtMs: savedState === undefined ? Number.NEGATIVE_INFINITY : nowMs,
+        // A monitor with nothing usable in the store is saved whole at its first step, pushes or not.
+        savedAtMs: back === null ? Number.NEGATIVE_INFINITY : nowMs,
+        historyAfter: back?.historyAfter ?? null,
         band: null,
         forecast: null,
         held: new Map(),
@@ -395,13 +401,14 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         if (pushes.length === 0 && !wholeDue) return;
         // A pushing step between whole saves saves its alert part alone (alert-part.ts: ~1 KB, not the
         // whole ~8 KB with options and estimates); a restart lays it over the newest whole snapshot.
-        const part = wholeDue ? null : alertPartOf(w.live, w.account.accountId);
+        const part = wholeDue ? null : alertPartOf(w.live, w.account.accountId, w.historyAfter);
         let monitor: ShareSave['monitor'];
         if (part !== null) monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: null, alerts: JSON.stringify(part), savedAtMs: nowMs };
         else {
           const snapshot = snapshotLiveMonitor(w.live);
           if (snapshot === null) return;
           w.savedAtMs = nowMs;
+          w.historyAfter = lastNoticeKey(snapshot.state.alerts.history);
           monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs };
         }
         const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
