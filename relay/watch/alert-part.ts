@@ -22,8 +22,10 @@ export interface AlertPart {
   readonly accountId: string;
   /**
    * The key (`noticeKey`) of the last notice in the whole snapshot's history that `state.alerts.history`
-   * follows (null: that history was empty). Laid over a whole snapshot whose history ends otherwise (an
-   * older or a newer one), the part is refused rather than losing or repeating notices.
+   * follows (null: that history was empty). Laid over a whole snapshot whose history ends otherwise (its
+   * save failed, and an older one is stored), the part is still used, notices present in both once: its
+   * alert state is what keeps the ids; the notices in between are missing, which can only shorten a
+   * re-entry wait.
    */
   readonly historyAfter: string | null;
   /** Its `alerts.history` holds only the notices after `historyAfter`. */
@@ -85,7 +87,7 @@ function wholeLastKey(whole: Record<string, unknown>): string | null | FieldErro
 /**
  * The whole snapshot (parsed JSON, unchecked) with the newer alert part laid over it, for
  * parseMonitorSnapshot to check as a whole; or why the part cannot be used (its field under `alerts.`).
- * The part must be this account's, follow the whole snapshot's history, and be no older than it.
+ * The part must be this account's and no older than the whole one.
  */
 export function withAlertPart(whole: unknown, part: unknown, accountId: string): unknown {
   if (!isObject(part)) return fieldError('alerts', 'expected an object: { alertPart, accountId, historyAfter, state, live }');
@@ -106,14 +108,15 @@ export function withAlertPart(whole: unknown, part: unknown, accountId: string):
   }
   const after = wholeLastKey(whole);
   if (typeof after === 'object' && after !== null) return after;
-  if (part['historyAfter'] !== after) {
-    return fieldError('alerts.historyAfter', `follows ${JSON.stringify(part['historyAfter'])}, but the whole snapshot's history ends with ${JSON.stringify(after)}`);
-  }
-  const wholeAlerts = whole['state']['alerts'] as Record<string, unknown>;
+  const wholeHistory = (whole['state']['alerts'] as Record<string, unknown>)['history'] as unknown[];
+  const newer: unknown[] = alerts['history'];
+  // Following another whole snapshot (see `historyAfter`): a notice in both is kept once, the part's.
+  const inPart = part['historyAfter'] === after ? null : new Set(newer.map((a) => (isObject(a) ? `${String(a['id'])}#${String(a['reminder'])}` : '')));
+  const older = inPart === null ? wholeHistory : wholeHistory.filter((a) => !(isObject(a) && inPart.has(`${String(a['id'])}#${String(a['reminder'])}`)));
   const options = whole['options'];
   const policy = isObject(options) ? options['policy'] : undefined;
   const limit = isObject(policy) && typeof policy['historyLimit'] === 'number' ? policy['historyLimit'] : Number.POSITIVE_INFINITY;
-  const history = [...(wholeAlerts['history'] as unknown[]), ...alerts['history']];
+  const history = [...older, ...newer];
   return {
     ...whole,
     state: { ...whole['state'], ...state, alerts: { ...alerts, history: history.length > limit ? history.slice(-limit) : history } },
