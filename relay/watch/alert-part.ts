@@ -74,8 +74,8 @@ export function alertPartOf(live: LiveMonitor, accountId: string, historyAfter: 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The key of the last notice of a whole snapshot (parsed JSON, unchecked), as alertPartOf keys it. */
-function wholeLastKey(whole: Record<string, unknown>): string | null | FieldError {
-  const alerts = isObject(whole['state']) ? whole['state']['alerts'] : undefined;
+export function wholeLastKey(whole: unknown): string | null | FieldError {
+  const alerts = isObject(whole) && isObject(whole['state']) ? whole['state']['alerts'] : undefined;
   const history = isObject(alerts) ? alerts['history'] : undefined;
   if (!Array.isArray(history)) return fieldError('state.alerts.history', 'expected a list');
   const last: unknown = history[history.length - 1];

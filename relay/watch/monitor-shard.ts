@@ -13,7 +13,7 @@ import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave } from '../store/relay-store.ts';
-import { alertPartOf, lastNoticeKey, withAlertPart, type AlertPart } from './alert-part.ts';
+import { alertPartOf, lastNoticeKey, wholeLastKey, withAlertPart } from './alert-part.ts';
 import { alertPushes } from './alert-pushes.ts';
 import { withRecentHistory } from './recent-history.ts';
 import { sameExposure } from './same-exposure.ts';
@@ -240,8 +240,11 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       const merged = withAlertPart(whole, part, accountId);
       const read = isFieldError(merged) ? merged : parseMonitorSnapshot(merged);
       if (isFieldError(read)) log.error('saved alert part refused; restoring the whole snapshot alone', { deviceId, accountId, field: read.field, error: read.message });
-      // withAlertPart checked that the part follows the whole snapshot's last notice.
-      else return { live: liveMonitorFrom(read), historyAfter: (part as AlertPart).historyAfter };
+      // The next parts follow the stored whole snapshot's history (read by withAlertPart just above).
+      else {
+        const after = wholeLastKey(whole);
+        return { live: liveMonitorFrom(read), historyAfter: isFieldError(after) ? null : after };
+      }
     }
     const snap = parseMonitorSnapshot(whole);
     if (isFieldError(snap)) log.error('saved monitor refused; starting afresh', { deviceId, accountId, field: snap.field, error: snap.message });
@@ -399,8 +402,8 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // first whole save.
         if (decisions.length > 0 || wholeDue) w.live = withRecentHistory(w.live);
         if (pushes.length === 0 && !wholeDue) return;
-        // A pushing step between whole saves saves its alert part alone (alert-part.ts: ~1 KB, not the
-        // whole ~8 KB with options and estimates); a restart lays it over the newest whole snapshot.
+        // A pushing step between whole saves saves its alert part alone (alert-part.ts: no options, no
+        // estimates, only the notices after the whole snapshot's); a restart lays it over that snapshot.
         const part = wholeDue ? null : alertPartOf(w.live, w.account.accountId, w.historyAfter);
         let monitor: ShareSave['monitor'];
         if (part !== null) monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: null, alerts: JSON.stringify(part), savedAtMs: nowMs };
