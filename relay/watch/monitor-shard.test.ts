@@ -159,11 +159,11 @@ describe('monitorShard: what is saved (only what is pushed must be durable befor
     return m.alerts;
   };
   /** A relay restarted on the store as it was after the margin call, stepped with the call's marks again. */
-  function restartWith(monitors: { accountId: string; state: string; alerts?: string | null }[], log = silentLog, btc = 85_000, atMs = T + 2_100): StepResult {
+  function restartWith(monitors: { accountId: string; state: string; alerts?: string | null }[], log = silentLog, btc = 85_000, atMs = T + 2_100): StepResult & { shard: MonitorShard } {
     feedMarks.clear();
     const restarted = monitorShard({ log, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
     restarted.load([{ deviceId: 'dev', body, monitors }], 5_000);
-    return batch(restarted, 5_000, { BTCUSDT: btc, ETHUSDT: 3_400, SOLUSDT: 190 }, atMs);
+    return { ...batch(restarted, 5_000, { BTCUSDT: btc, ETHUSDT: 3_400, SOLUSDT: 190 }, atMs), shard: restarted };
   }
 
   it("saves a new monitor whole at its first step, a pushing step's alert part only, and the whole again at the periodic save; a step whose decisions push nothing waits for it", () => {
@@ -252,8 +252,19 @@ describe('monitorShard: what is saved (only what is pushed must be durable befor
     const errors: string[] = [];
     const log = { info: () => {}, error: (message: string) => void errors.push(message) };
     // The periodic whole save was lost: the store holds the first step's whole snapshot and the newer part.
-    expect(restartWith([{ accountId: 'binance:main', state: first.saves[0]!.monitor.state!, alerts: alertPartText(again) }], log, 80_000, T + 65_000)).toMatchObject({ stepped: 1, saves: [] });
+    const back = restartWith([{ accountId: 'binance:main', state: first.saves[0]!.monitor.state!, alerts: alertPartText(again) }], log, 80_000, T + 65_000);
+    expect(back).toMatchObject({ stepped: 1, saves: [] });
     expect(errors).toEqual([]);
+    // Its next part follows the stored whole snapshot (no notice: null), so it carries the notices of the part it was restored with too.
+    // Back up, down again within Liquidation's re-entry period (the notice waits), then its due notice is pushed.
+    batch(back.shard, 6_000, { BTCUSDT: 97_000 }, T + 66_000);
+    batch(back.shard, 7_000, { BTCUSDT: 80_000 }, T + 67_000);
+    const next = batch(back.shard, 8_000, { BTCUSDT: 80_000 }, T + 64_000 + 16 * 60_000);
+    expect(next.saves[0]!.pushes.length).toBeGreaterThan(0);
+    const nextPart = JSON.parse(alertPartText(next)) as { historyAfter: string | null; state: { alerts: { history: { id: string; reminder: number }[] } } };
+    expect(nextPart.historyAfter).toBeNull();
+    const againKeys = (JSON.parse(alertPartText(again)) as typeof nextPart).state.alerts.history.map((a) => `${a.id}#${a.reminder}`);
+    expect(nextPart.state.alerts.history.map((a) => `${a.id}#${a.reminder}`).slice(0, againKeys.length)).toEqual(againKeys);
     // Without the part the same restart pushes again, under new ids.
     expect(restartWith([{ accountId: 'binance:main', state: first.saves[0]!.monitor.state! }], log, 80_000, T + 65_000).saves.flatMap((x) => x.pushes).length).toBeGreaterThan(0);
     // A notice in both the whole snapshot and the part is kept once.
