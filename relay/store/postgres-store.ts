@@ -33,6 +33,11 @@ const MIGRATIONS: readonly string[] = [
   // every pending push sorted at each read (4-11 ms a read with a backlog of thousands at 10,000 devices).
   `DROP INDEX pushes_due;
    CREATE INDEX pushes_due_order ON pushes (status, (CASE urgency WHEN 'high' THEN 0 ELSE 1 END), next_at_ms, id);`,
+  // A pushing step saves only its alert part (relay/watch/alert-part.ts) beside the whole snapshot, in a
+  // table of its own (as in SQLite: an update would write the whole row's snapshot again).
+  `CREATE TABLE monitor_alerts (
+     device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, account_id TEXT NOT NULL,
+     alerts TEXT NOT NULL, saved_at_ms BIGINT NOT NULL, PRIMARY KEY (device_id, account_id));`,
 ];
 
 const MIGRATION_LOCK = 7_204_519;
@@ -153,6 +158,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
            ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
           [monitor.deviceId, monitor.accountId, monitor.state, monitor.savedAtMs],
         );
+        await c.query('DELETE FROM monitor_alerts WHERE device_id = $1 AND account_id = $2', [monitor.deviceId, monitor.accountId]);
         let count = 0;
         for (const p of pushes) {
           const r = await c.query(
@@ -175,19 +181,45 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
     async saveBatch(saves: readonly DecisionSave[]) {
       if (saves.length === 0) return 0;
       // One statement per table over arrays (unnest), not one round trip per row. The same monitor
-      // twice in a batch would make ON CONFLICT touch a row twice: the later state wins here.
-      const monitors = [...new Map(saves.map((s) => [`${s.monitor.deviceId}\u0000${s.monitor.accountId}`, s.monitor])).values()];
+      // twice in a batch would make ON CONFLICT touch a row twice: folded here, in order (a whole
+      // snapshot clears the alert part before it; a later alert part goes beside it).
+      type Fold = { deviceId: string; accountId: string; whole: { state: string; savedAtMs: number } | null; part: { alerts: string; savedAtMs: number } | null };
+      const byMonitor = new Map<string, Fold>();
+      for (const { monitor: m } of saves) {
+        const key = `${m.deviceId}\u0000${m.accountId}`;
+        const fold = byMonitor.get(key) ?? { deviceId: m.deviceId, accountId: m.accountId, whole: null, part: null };
+        if (m.state !== null) byMonitor.set(key, { ...fold, whole: { state: m.state, savedAtMs: m.savedAtMs }, part: null });
+        else byMonitor.set(key, { ...fold, part: { alerts: m.alerts, savedAtMs: m.savedAtMs } });
+      }
+      const monitors = [...byMonitor.values()].filter((f) => f.whole !== null);
+      const parts = [...byMonitor.values()].filter((f) => f.part !== null);
       const pushes = saves.flatMap((s) => s.pushes);
       const c = await pool.connect();
       try {
         await c.query('BEGIN');
-        await c.query(
-          `INSERT INTO monitors (device_id, account_id, state, saved_at_ms)
-           SELECT u.d, u.a, u.s, u.t FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(d, a, s, t)
-           WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
-           ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
-          [monitors.map((m) => m.deviceId), monitors.map((m) => m.accountId), monitors.map((m) => m.state), monitors.map((m) => m.savedAtMs)],
-        );
+        if (monitors.length > 0) {
+          await c.query(
+            `INSERT INTO monitors (device_id, account_id, state, saved_at_ms)
+             SELECT u.d, u.a, u.s, u.t FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(d, a, s, t)
+             WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
+             ON CONFLICT (device_id, account_id) DO UPDATE SET state = excluded.state, saved_at_ms = excluded.saved_at_ms`,
+            [monitors.map((m) => m.deviceId), monitors.map((m) => m.accountId), monitors.map((m) => m.whole!.state), monitors.map((m) => m.whole!.savedAtMs)],
+          );
+          // A whole snapshot supersedes the alert part saved before it; a part saved after it in the batch goes in next.
+          await c.query('DELETE FROM monitor_alerts o USING unnest($1::text[], $2::text[]) AS u(d, a) WHERE o.device_id = u.d AND o.account_id = u.a', [
+            monitors.map((m) => m.deviceId),
+            monitors.map((m) => m.accountId),
+          ]);
+        }
+        if (parts.length > 0) {
+          await c.query(
+            `INSERT INTO monitor_alerts (device_id, account_id, alerts, saved_at_ms)
+             SELECT u.d, u.a, u.p, u.t FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(d, a, p, t)
+             WHERE EXISTS (SELECT 1 FROM devices WHERE id = u.d)
+             ON CONFLICT (device_id, account_id) DO UPDATE SET alerts = excluded.alerts, saved_at_ms = excluded.saved_at_ms`,
+            [parts.map((m) => m.deviceId), parts.map((m) => m.accountId), parts.map((m) => m.part!.alerts), parts.map((m) => m.part!.savedAtMs)],
+          );
+        }
         const r =
           pushes.length === 0
             ? null
@@ -218,11 +250,17 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
       }
     },
     async monitors(deviceId) {
-      return (await query('SELECT * FROM monitors WHERE device_id = $1 ORDER BY account_id', [deviceId])).map((r) => ({
+      const rows = await query(
+        `SELECT m.*, a.alerts FROM monitors m LEFT JOIN monitor_alerts a ON a.device_id = m.device_id AND a.account_id = m.account_id
+         WHERE m.device_id = $1 ORDER BY m.account_id`,
+        [deviceId],
+      );
+      return rows.map((r) => ({
         deviceId: r['device_id'] as string,
         accountId: r['account_id'] as string,
         state: r['state'] as string,
         savedAtMs: r['saved_at_ms'] as number,
+        alerts: (r['alerts'] as string | null) ?? null,
       }));
     },
     async duePushes(nowMs, limit, shard, skip) {

@@ -44,7 +44,7 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       await store.createDevice(dev('a'));
       expect(await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{"n":1}', savedAtMs: 30 }, [push('a', 'k1'), push('a', 'k2')])).toBe(2);
       expect(await store.saveDecisions({ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }, [push('a', 'k1')])).toBe(0);
-      expect(await store.monitors('a')).toEqual([{ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }]);
+      expect(await store.monitors('a')).toEqual([{ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40, alerts: null }]);
       expect((await store.pushes('a')).map((p) => p.dedupeKey)).toEqual(['k1', 'k2']);
     });
 
@@ -65,10 +65,44 @@ export function relayStoreContract(name: string, open: () => Promise<RelayStore>
       expect(await store.saveBatch(batch)).toBe(2);
       expect(await store.saveBatch([{ monitor: { deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }, pushes: [push('a', 'k1'), push('a', 'k3')] }])).toBe(1);
       expect(await store.saveBatch([])).toBe(0);
-      expect(await store.monitors('a')).toEqual([{ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40 }]);
-      expect(await store.monitors('b')).toEqual([{ deviceId: 'b', accountId: 'y', state: '{"n":1}', savedAtMs: 30 }]);
+      expect(await store.monitors('a')).toEqual([{ deviceId: 'a', accountId: 'x', state: '{"n":2}', savedAtMs: 40, alerts: null }]);
+      expect(await store.monitors('b')).toEqual([{ deviceId: 'b', accountId: 'y', state: '{"n":1}', savedAtMs: 30, alerts: null }]);
       expect(await store.monitors('gone')).toEqual([]);
       expect((await store.pushes('a')).map((p) => [p.dedupeKey, p.status])).toEqual([['k1', 'pending'], ['k2', 'pending'], ['k3', 'pending']]);
+    });
+
+    it("an alert part goes beside its own monitor's whole snapshot (kept), in order within a batch; a whole snapshot clears it", async () => {
+      await store.createDevice(dev('a'));
+      await store.createDevice(dev('b'));
+      const whole = (deviceId: string, accountId: string, n: number) => ({ deviceId, accountId, state: `{"whole":${n}}`, savedAtMs: n });
+      const part = (deviceId: string, accountId: string, n: number) => ({ deviceId, accountId, state: null, alerts: `{"part":${n}}`, savedAtMs: n });
+      await store.saveBatch([{ monitor: whole('a', 'x', 1), pushes: [] }, { monitor: whole('a', 'y', 1), pushes: [] }, { monitor: whole('b', 'x', 1), pushes: [] }]);
+      // Parts for a:x and b:x, with a push: a:y and the whole snapshots stay as they were.
+      expect(await store.saveBatch([{ monitor: part('a', 'x', 2), pushes: [push('a', 'k1')] }, { monitor: part('b', 'x', 3), pushes: [] }])).toBe(1);
+      expect(await store.monitors('a')).toEqual([
+        { deviceId: 'a', accountId: 'x', state: '{"whole":1}', savedAtMs: 1, alerts: '{"part":2}' },
+        { deviceId: 'a', accountId: 'y', state: '{"whole":1}', savedAtMs: 1, alerts: null },
+      ]);
+      expect(await store.monitors('b')).toEqual([{ deviceId: 'b', accountId: 'x', state: '{"whole":1}', savedAtMs: 1, alerts: '{"part":3}' }]);
+      // A newer part replaces the older one; a whole snapshot then clears it; in one batch, in order.
+      await store.saveBatch([{ monitor: part('a', 'x', 4), pushes: [] }, { monitor: whole('b', 'x', 4), pushes: [] }, { monitor: part('b', 'x', 5), pushes: [] }]);
+      await store.saveBatch([{ monitor: part('a', 'y', 6), pushes: [] }, { monitor: whole('a', 'y', 7), pushes: [] }]);
+      expect(await store.monitors('a')).toEqual([
+        { deviceId: 'a', accountId: 'x', state: '{"whole":1}', savedAtMs: 1, alerts: '{"part":4}' },
+        { deviceId: 'a', accountId: 'y', state: '{"whole":7}', savedAtMs: 7, alerts: null },
+      ]);
+      expect(await store.monitors('b')).toEqual([{ deviceId: 'b', accountId: 'x', state: '{"whole":4}', savedAtMs: 4, alerts: '{"part":5}' }]);
+      // saveDecisions writes a whole snapshot: it clears the part as well.
+      await store.saveDecisions(whole('a', 'x', 8), []);
+      expect((await store.monitors('a'))[0]).toEqual({ deviceId: 'a', accountId: 'x', state: '{"whole":8}', savedAtMs: 8, alerts: null });
+      // A part for a monitor with no whole snapshot yet keeps its push; it is not read back without one (a restart starts it afresh).
+      expect(await store.saveBatch([{ monitor: part('a', 'z', 9), pushes: [push('a', 'k2')] }])).toBe(1);
+      expect((await store.monitors('a')).map((m) => m.accountId)).toEqual(['x', 'y']);
+      await store.saveBatch([{ monitor: whole('a', 'z', 10), pushes: [] }]);
+      expect((await store.monitors('a'))[2]).toEqual({ deviceId: 'a', accountId: 'z', state: '{"whole":10}', savedAtMs: 10, alerts: null });
+      // A device with an alert part stored can be deleted (the part goes with it).
+      await store.deleteDevice('b');
+      expect(await store.monitors('b')).toEqual([]);
     });
 
     it('due pushes: pending only, by time; marking moves them on', async () => {

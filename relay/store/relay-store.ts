@@ -29,14 +29,29 @@ export interface SnapshotRecord {
 export interface MonitorRecord {
   readonly deviceId: string;
   readonly accountId: string;
-  /** The monitor snapshot JSON text (shared/engine/monitor), saved after every decision. */
+  /** The whole monitor snapshot JSON text (shared/engine/monitor), saved at least once a minute. */
   readonly state: string;
   readonly savedAtMs: number;
 }
 
-/** A monitor's new state and the pushes its decisions cause: saved together. */
+/** A monitor as stored: its whole snapshot, and the alert part saved after it (a whole save clears it). */
+export interface StoredMonitor extends MonitorRecord {
+  /** relay/watch/alert-part.ts, JSON text; null: nothing newer than `state`. */
+  readonly alerts: string | null;
+}
+
+/** A pushing step's save: the alert part alone; the whole snapshot stays as stored. */
+export interface AlertPartRecord {
+  readonly deviceId: string;
+  readonly accountId: string;
+  readonly state: null;
+  readonly alerts: string;
+  readonly savedAtMs: number;
+}
+
+/** A monitor's new state (whole, or its alert part) and the pushes its decisions cause: saved together. */
 export interface DecisionSave {
-  readonly monitor: MonitorRecord;
+  readonly monitor: MonitorRecord | AlertPartRecord;
   readonly pushes: readonly PushRecord[];
 }
 
@@ -117,11 +132,14 @@ export interface RelayStore {
   /**
    * One transaction for a whole batch of monitors (the watcher's): every monitor's new state and its
    * pushes, or nothing, Topics replacing as in saveDecisions. A save whose device is gone meanwhile is
-   * skipped (its rows were deleted with it).
+   * skipped (its rows were deleted with it). An alert part is kept beside the stored whole snapshot
+   * until the next whole one (a part with no whole snapshot stored is kept, and not read back: a
+   * restart starts that monitor afresh).
    * Resolves with how many pushes were queued (a push already queued is not queued again).
    */
   saveBatch(saves: readonly DecisionSave[]): Promise<number>;
-  monitors(deviceId: string): Promise<MonitorRecord[]>;
+  /** The device's monitors: each one's whole snapshot and the alert part saved after it (or null). */
+  monitors(deviceId: string): Promise<StoredMonitor[]>;
 
   /**
    * Pending pushes due at `nowMs`: urgency `high` first (Critical, Liquidation: a sender that is behind

@@ -3,6 +3,9 @@ import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
 import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { silentLog } from '../relay-log.ts';
+import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
+import { isFieldError } from '../../shared/units/field-error.ts';
+import { withAlertPart } from './alert-part.ts';
 import { monitorShard, type FeedPrices, type MonitorShard, type StepResult } from './monitor-shard.ts';
 
 /**
@@ -33,7 +36,9 @@ function batch(shard: MonitorShard, nowMs: number, marks: Record<string, number>
 function handed(result: StepResult, deviceId = 'dev'): { marks: Record<string, number>; markedAt: Record<string, number> } {
   const saves = result.saves.filter((s) => s.monitor.deviceId === deviceId);
   expect(saves).toHaveLength(1);
-  const state = JSON.parse(saves[0]!.monitor.state) as { state: { marks: Record<string, number> }; live: { markedAt: Record<string, number> } };
+  const { monitor } = saves[0]!;
+  // A whole snapshot and an alert part both hold the marks and the live facts.
+  const state = JSON.parse(monitor.state ?? monitor.alerts) as { state: { marks: Record<string, number> }; live: { markedAt: Record<string, number> } };
   return { marks: state.state.marks, markedAt: state.live.markedAt };
 }
 
@@ -133,33 +138,142 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
 });
 
 describe('monitorShard: what is saved (only what is pushed must be durable before the push)', () => {
-  it('saves a new monitor at its first step and a step that pushes; a step whose decisions push nothing waits for the periodic save', () => {
+  const body = JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account: binanceDemoAccountJson() }] });
+  /** The saves of a crash: the first step (whole), a margin call (its alert part), a resolve (nothing), a periodic save. */
+  function crash(saveEveryMs = 60_000) {
     feedMarks.clear();
-    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
-    const body = JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account: binanceDemoAccountJson() }] });
+    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs, calmEveryMs: 1_000 });
     shard.load([{ deviceId: 'dev', body, monitors: null }], 0);
-    // Nothing in the store yet: saved at its first step, though nothing is pushed.
-    const first = batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T);
-    expect(first.saves.map((x) => x.pushes.length)).toEqual([0]);
-    // BTC down 12 %: a margin call pushed, saved with its push (one transaction).
-    const call = batch(shard, 2_000, { BTCUSDT: 85_000 }, T + 2_000);
+    return {
+      first: batch(shard, 0, { BTCUSDT: 97_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T),
+      call: batch(shard, 2_000, { BTCUSDT: 85_000 }, T + 2_000),
+      resolved: batch(shard, 4_000, { BTCUSDT: 97_000 }, T + 4_000),
+      periodic: batch(shard, 62_500, { BTCUSDT: 96_000 }, T + 62_500),
+      // Down again, further: new notices after the periodic whole snapshot's.
+      again: batch(shard, 64_000, { BTCUSDT: 80_000 }, T + 64_000),
+    };
+  }
+  const alertPartText = (r: StepResult): string => {
+    const m = r.saves[0]!.monitor;
+    if (m.state !== null) throw new Error('expected an alert part');
+    return m.alerts;
+  };
+  /** A relay restarted on the store as it was after the margin call, stepped with the call's marks again. */
+  function restartWith(monitors: { accountId: string; state: string; alerts?: string | null }[], log = silentLog, btc = 85_000, atMs = T + 2_100): StepResult & { shard: MonitorShard } {
+    feedMarks.clear();
+    const restarted = monitorShard({ log, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
+    restarted.load([{ deviceId: 'dev', body, monitors }], 5_000);
+    return { ...batch(restarted, 5_000, { BTCUSDT: btc, ETHUSDT: 3_400, SOLUSDT: 190 }, atMs), shard: restarted };
+  }
+
+  it("saves a new monitor whole at its first step, a pushing step's alert part only, and the whole again at the periodic save; a step whose decisions push nothing waits for it", () => {
+    const { first, call, resolved, periodic } = crash();
+    // Nothing in the store yet: saved whole at its first step, though nothing is pushed.
+    expect(first.saves.map((x) => [x.pushes.length, x.monitor.state === null])).toEqual([[0, false]]);
+    // BTC down 12 %: a margin call pushed, saved with its push (one transaction): the alert part alone.
     expect(call.saves).toHaveLength(1);
     expect(call.saves[0]!.pushes.length).toBeGreaterThan(0);
-    const pushedState = call.saves[0]!.monitor.state;
+    const part = call.saves[0]!.monitor;
+    expect(part.state).toBeNull();
+    const alerts = JSON.parse(part.state === null ? part.alerts : '') as Record<string, unknown>;
+    expect(Object.keys(alerts).sort()).toEqual(['accountId', 'alertPart', 'historyAfter', 'live', 'state']);
+    expect(Object.keys(alerts['state'] as object).sort()).toEqual(['alerts', 'funding', 'marks', 'now', 'rejected', 'stale']);
+    // The options and the estimates are not in it: smaller than the first whole snapshot, which had no alert yet.
+    expect(part.state === null && part.alerts.length).toBeLessThan(first.saves[0]!.monitor.state!.length);
     // Back up: the alert resolves (a decision, no push): stepped, not saved.
-    const resolved = batch(shard, 4_000, { BTCUSDT: 97_000 }, T + 4_000);
     expect(resolved).toMatchObject({ stepped: 1, saves: [] });
-    // A minute after the last save, a step is saved again, pushes or not, at the newest state.
-    const periodic = batch(shard, 62_500, { BTCUSDT: 96_000 }, T + 62_500);
+    // A minute after the last whole save, a step is saved whole again, pushes or not, at the newest state.
     expect(periodic.saves).toHaveLength(1);
     expect(periodic.saves[0]!.pushes).toEqual([]);
-    expect(periodic.saves[0]!.monitor.state).not.toBe(pushedState);
+    expect(periodic.saves[0]!.monitor.state).not.toBeNull();
+    expect(periodic.saves[0]!.monitor.state).not.toBe(first.saves[0]!.monitor.state);
+  });
 
-    // Restored from that pushed state (a restart), its first step pushes nothing and is not saved.
-    feedMarks.clear();
-    const restarted = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 1_000 });
-    restarted.load([{ deviceId: 'dev', body, monitors: [{ accountId: 'binance:main', state: pushedState }] }], 5_000);
-    const again = batch(restarted, 5_000, { BTCUSDT: 85_000, ETHUSDT: 3_400, SOLUSDT: 190 }, T + 2_100);
-    expect(again).toMatchObject({ stepped: 1, saves: [] });
+  it('the whole snapshot with the newer alert part over it is the whole snapshot of that step but for the estimates; a part holds only the notices after the whole one', () => {
+    const parts = crash();
+    const wholes = crash(0);
+    const read = (v: unknown) => {
+      const snap = parseMonitorSnapshot(v);
+      if (isFieldError(snap)) throw new Error(`${snap.field}: ${snap.message}`);
+      return snap;
+    };
+    for (const [whole, step] of [['first', 'call'], ['periodic', 'again']] as const) {
+      expect(parts[step].saves[0]!.pushes.length, step).toBeGreaterThan(0);
+      const merged = read(withAlertPart(JSON.parse(parts[whole].saves[0]!.monitor.state!), JSON.parse(alertPartText(parts[step])), 'binance:main'));
+      const expected = read(JSON.parse(wholes[step].saves[0]!.monitor.state!));
+      expect(merged.live, step).toEqual(expected.live);
+      const { volatility, correlation, minuteMoves, shape, ...alertState } = expected.state;
+      expect(merged.state, step).toMatchObject(alertState);
+      expect(merged.options, step).toEqual(expected.options);
+    }
+    // After a whole snapshot with notices, the part carries only the newer ones.
+    const periodic = read(JSON.parse(parts.periodic.saves[0]!.monitor.state!));
+    const again = JSON.parse(alertPartText(parts.again)) as { historyAfter: string; state: { alerts: { history: { id: string; reminder: number }[] } } };
+    const last = periodic.state.alerts.history.at(-1)!;
+    expect(again.historyAfter).toBe(`${last.id}#${last.reminder}`);
+    expect(again.state.alerts.history.length).toBeGreaterThan(0);
+    expect(again.state.alerts.history.length).toBeLessThan(read(JSON.parse(wholes.again.saves[0]!.monitor.state!)).state.alerts.history.length);
+  });
+
+  it('restored from the whole snapshot and the newer alert part (a restart), its first step pushes nothing and is not saved', () => {
+    const { first, call } = crash();
+    const part = call.saves[0]!.monitor;
+    const state = first.saves[0]!.monitor.state!;
+    expect(restartWith([{ accountId: 'binance:main', state, alerts: part.state === null ? part.alerts : null }])).toMatchObject({ stepped: 1, saves: [] });
+  });
+
+  it("without the alert part, or with another account's, the restart pushes the margin call again (under a new id): the part is what keeps it", () => {
+    const { first, call } = crash();
+    const part = call.saves[0]!.monitor;
+    const alerts = part.state === null ? part.alerts : '';
+    const state = first.saves[0]!.monitor.state!;
+    const pushedIds = call.saves[0]!.pushes.map((p) => p.dedupeKey);
+    // Dropped: restored from the whole snapshot of the first step, before the call.
+    const dropped = restartWith([{ accountId: 'binance:main', state }]);
+    expect(dropped.saves.flatMap((x) => x.pushes).length).toBeGreaterThan(0);
+    expect(dropped.saves.flatMap((x) => x.pushes.map((p) => p.dedupeKey)).some((k) => !pushedIds.includes(k))).toBe(true);
+    // Another account's part is refused (logged, naming the field) and the whole snapshot alone restored.
+    const errors: string[] = [];
+    const log = { info: () => {}, error: (message: string, fields?: Readonly<Record<string, unknown>>) => void errors.push(`${message}: ${String(fields?.['field'])}`) };
+    const foreign = alerts.replace('"accountId":"binance:main"', '"accountId":"binance:other"');
+    expect(foreign).not.toBe(alerts);
+    const wrong = restartWith([{ accountId: 'binance:main', state, alerts: foreign }], log);
+    expect(errors).toEqual(['saved alert part refused; restoring the whole snapshot alone: alerts.accountId']);
+    expect(wrong.saves.flatMap((x) => x.pushes).length).toBeGreaterThan(0);
+    // A part older than the whole snapshot is refused too.
+    errors.length = 0;
+    const periodicState = crash().periodic.saves[0]!.monitor.state!;
+    restartWith([{ accountId: 'binance:main', state: periodicState, alerts }], log);
+    expect(errors).toEqual(['saved alert part refused; restoring the whole snapshot alone: alerts.state.now']);
+  });
+
+  it('a part that follows another whole snapshot than the stored one (that save failed) is still laid over it: the ids hold, each notice once', () => {
+    const { first, periodic, again } = crash();
+    const errors: string[] = [];
+    const log = { info: () => {}, error: (message: string) => void errors.push(message) };
+    // The periodic whole save was lost: the store holds the first step's whole snapshot and the newer part.
+    const back = restartWith([{ accountId: 'binance:main', state: first.saves[0]!.monitor.state!, alerts: alertPartText(again) }], log, 80_000, T + 65_000);
+    expect(back).toMatchObject({ stepped: 1, saves: [] });
+    expect(errors).toEqual([]);
+    // Its next part follows the stored whole snapshot (no notice: null), so it carries the notices of the part it was restored with too.
+    // Back up, down again within Liquidation's re-entry period (the notice waits), then its due notice is pushed.
+    batch(back.shard, 6_000, { BTCUSDT: 97_000 }, T + 66_000);
+    batch(back.shard, 7_000, { BTCUSDT: 80_000 }, T + 67_000);
+    const next = batch(back.shard, 8_000, { BTCUSDT: 80_000 }, T + 64_000 + 16 * 60_000);
+    expect(next.saves[0]!.pushes.length).toBeGreaterThan(0);
+    const nextPart = JSON.parse(alertPartText(next)) as { historyAfter: string | null; state: { alerts: { history: { id: string; reminder: number }[] } } };
+    expect(nextPart.historyAfter).toBeNull();
+    const againKeys = (JSON.parse(alertPartText(again)) as typeof nextPart).state.alerts.history.map((a) => `${a.id}#${a.reminder}`);
+    expect(nextPart.state.alerts.history.map((a) => `${a.id}#${a.reminder}`).slice(0, againKeys.length)).toEqual(againKeys);
+    // Without the part the same restart pushes again, under new ids.
+    expect(restartWith([{ accountId: 'binance:main', state: first.saves[0]!.monitor.state! }], log, 80_000, T + 65_000).saves.flatMap((x) => x.pushes).length).toBeGreaterThan(0);
+    // A notice in both the whole snapshot and the part is kept once.
+    const whole = JSON.parse(periodic.saves[0]!.monitor.state!) as { state: { alerts: { history: { id: string; reminder: number }[] } } };
+    const part = JSON.parse(alertPartText(again)) as { historyAfter: string | null; state: { alerts: { history: unknown[] } } };
+    const overlapping = { ...part, historyAfter: null, state: { ...part.state, alerts: { ...part.state.alerts, history: [whole.state.alerts.history.at(-1), ...part.state.alerts.history] } } };
+    const merged = withAlertPart(whole, overlapping, 'binance:main') as typeof whole;
+    const keys = merged.state.alerts.history.map((a) => `${a.id}#${a.reminder}`);
+    expect(keys).toHaveLength(whole.state.alerts.history.length + part.state.alerts.history.length);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -13,7 +13,9 @@ import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave } from '../store/relay-store.ts';
+import { alertPartOf, lastNoticeKey, wholeLastKey, withAlertPart } from './alert-part.ts';
 import { alertPushes } from './alert-pushes.ts';
+import { withRecentHistory } from './recent-history.ts';
 import { sameExposure } from './same-exposure.ts';
 import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
 
@@ -40,8 +42,11 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
 export interface DeviceLoad {
   readonly deviceId: string;
   readonly body: string | null;
-  /** The saved monitors, on the first load only (null afterwards: running monitors keep their state). */
-  readonly monitors: readonly { readonly accountId: string; readonly state: string }[] | null;
+  /**
+   * The saved monitors, on the first load only (null afterwards: running monitors keep their state):
+   * the whole snapshot and the alert part saved after it (alert-part.ts), if any.
+   */
+  readonly monitors: readonly { readonly accountId: string; readonly state: string; readonly alerts?: string | null }[] | null;
 }
 
 /** What a load left watched: one entry per account (empty: the device is not watched). */
@@ -109,7 +114,10 @@ interface Watched {
   live: LiveMonitor;
   /** The snapshot changed: the next batch tells the monitor (an `account` step). */
   accountChanged: boolean;
+  /** When its whole snapshot was last saved (a pushing step in between saves its alert part only). */
   savedAtMs: number;
+  /** The last notice of the history its stored whole snapshot holds: its alert parts carry the newer ones. */
+  historyAfter: string | null;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
   /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
@@ -214,19 +222,35 @@ export function monitorShard(options: ShardOptions): MonitorShard {
     byDevice.delete(deviceId);
   };
 
-  const restored = (deviceId: string, accountId: string, text: string | undefined): LiveMonitor => {
-    if (text === undefined) return emptyLiveMonitor;
-    let parsed: unknown = null;
+  const parsedJson = (text: string): unknown => {
     try {
-      parsed = JSON.parse(text);
+      return JSON.parse(text);
     } catch {
-      // Refused just below, with the others.
+      return null; // Refused by the reader, with the others.
     }
-    const snap = parseMonitorSnapshot(parsed);
+  };
+
+  /** The saved monitor, and the last notice of its stored whole snapshot; null: nothing usable (logged). */
+  const restored = (deviceId: string, accountId: string, saved: { readonly state: string; readonly alerts?: string | null }): { live: LiveMonitor; historyAfter: string | null } | null => {
+    const whole = parsedJson(saved.state);
+    if (saved.alerts != null) {
+      // The newest alert state over the newest whole snapshot. A part that cannot be laid over it is
+      // logged and the whole snapshot alone is restored (its alerts as of the last whole save).
+      const part = parsedJson(saved.alerts);
+      const merged = withAlertPart(whole, part, accountId);
+      const read = isFieldError(merged) ? merged : parseMonitorSnapshot(merged);
+      if (isFieldError(read)) log.error('saved alert part refused; restoring the whole snapshot alone', { deviceId, accountId, field: read.field, error: read.message });
+      // The next parts follow the stored whole snapshot's history (read by withAlertPart just above).
+      else {
+        const after = wholeLastKey(whole);
+        return { live: liveMonitorFrom(read), historyAfter: isFieldError(after) ? null : after };
+      }
+    }
+    const snap = parseMonitorSnapshot(whole);
     if (isFieldError(snap)) log.error('saved monitor refused; starting afresh', { deviceId, accountId, field: snap.field, error: snap.message });
     else if (snap.options.accountId !== accountId) log.error('saved monitor is for another account; starting afresh', { deviceId, accountId });
-    else return liveMonitorFrom(snap);
-    return emptyLiveMonitor;
+    else return { live: liveMonitorFrom(snap), historyAfter: lastNoticeKey(snap.state.alerts.history) };
+    return null;
   };
 
   function loadOne(load: DeviceLoad, nowMs: number): LoadResult {
@@ -243,7 +267,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       return gone;
     }
     const before = new Map((byDevice.get(deviceId) ?? []).map((w) => [w.account.accountId, w]));
-    const saved = new Map((load.monitors ?? []).map((m) => [m.accountId, m.state]));
+    const saved = new Map((load.monitors ?? []).map((m) => [m.accountId, m]));
     const next: Watched[] = [];
     for (const account of read.accounts) {
       const known = before.get(account.accountId);
@@ -260,15 +284,17 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         continue;
       }
       const savedState = saved.get(account.accountId);
+      const back = savedState === undefined ? null : restored(deviceId, account.accountId, savedState);
       const w: Watched = {
         deviceId,
         account,
         takenAtMs: read.takenAtMs,
         config: configOf(account),
-        live: restored(deviceId, account.accountId, savedState),
+        live: back?.live ?? emptyLiveMonitor,
         accountChanged: true,
-        // A monitor with nothing in the store is saved at its first step, pushes or not.
-        savedAtMs: savedState === undefined ? Number.NEGATIVE_INFINITY : nowMs,
+        // A monitor with nothing usable in the store is saved whole at its first step, pushes or not.
+        savedAtMs: back === null ? Number.NEGATIVE_INFINITY : nowMs,
+        historyAfter: back?.historyAfter ?? null,
         band: null,
         forecast: null,
         held: new Map(),
@@ -370,13 +396,27 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // decisions push nothing (a badge, a resolve: 40 % of the saves in the crash, 6 KB each) waits for
         // the periodic save: a restart restores the last pushed state and the next marks make those
         // decisions again, under the same ids, and they push nothing either.
-        if (pushes.length === 0 && nowMs - w.savedAtMs < saveEveryMs) return;
-        const snapshot = snapshotLiveMonitor(w.live);
-        if (snapshot === null) return;
-        w.savedAtMs = nowMs;
+        const wholeDue = nowMs - w.savedAtMs >= saveEveryMs;
+        // Notices older than the ladder's longest re-entry period decide nothing: neither kept nor
+        // saved (recent-history.ts). The history grows only with a notice; a restored one is cut at its
+        // first whole save.
+        if (decisions.length > 0 || wholeDue) w.live = withRecentHistory(w.live);
+        if (pushes.length === 0 && !wholeDue) return;
+        // A pushing step between whole saves saves its alert part alone (alert-part.ts: no options, no
+        // estimates, only the notices after the whole snapshot's); a restart lays it over that snapshot.
+        const part = wholeDue ? null : alertPartOf(w.live, w.account.accountId, w.historyAfter);
+        let monitor: ShareSave['monitor'];
+        if (part !== null) monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: null, alerts: JSON.stringify(part), savedAtMs: nowMs };
+        else {
+          const snapshot = snapshotLiveMonitor(w.live);
+          if (snapshot === null) return;
+          w.savedAtMs = nowMs;
+          w.historyAfter = lastNoticeKey(snapshot.state.alerts.history);
+          monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs };
+        }
         const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
         saves.push({
-          monitor: { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs },
+          monitor,
           pushes,
           firstEventAtMs: frameAtMs,
           early: leaves,

@@ -19,6 +19,7 @@ import type { RelayConfig } from '../relay-config.ts';
 import { silentLog } from '../relay-log.ts';
 import { startRelay, type Relay } from '../start-relay.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
+import { withAlertPart } from './alert-part.ts';
 
 /**
  * End to end on loopback: the exchange simulator plays the crash, the relay follows its public marks
@@ -89,13 +90,16 @@ async function pair(
   return { ...device, endpoint: subscription.endpoint };
 }
 
-/** The monitor the relay saved for the device, read back as a home would. */
+/** The monitor the relay saved for the device, read back as its restart does: the whole snapshot and the newer alert part over it. */
 async function savedMonitor(dataDir: string, deviceId: string) {
   const store = openSqliteStore(join(dataDir, 'relay.sqlite'));
   try {
     const [record] = await store.monitors(deviceId);
     if (record === undefined) return null;
-    const snapshot = parseMonitorSnapshot(JSON.parse(record.state));
+    const whole: unknown = JSON.parse(record.state);
+    const merged = record.alerts === null ? whole : withAlertPart(whole, JSON.parse(record.alerts), record.accountId);
+    if (isFieldError(merged)) throw new Error(`${merged.field}: ${merged.message}`);
+    const snapshot = parseMonitorSnapshot(merged);
     if (isFieldError(snapshot)) throw new Error(`${snapshot.field}: ${snapshot.message}`);
     return snapshot;
   } finally {

@@ -276,7 +276,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
       const mine = options.shard === null || deviceHash(deviceId) % options.shard.count === options.shard.index;
       const device = mine ? await store.device(deviceId) : null;
       const snapshot = device === null ? null : await store.snapshot(deviceId);
-      const monitors = snapshot === null || watched.has(deviceId) ? null : (await store.monitors(deviceId)).map((m) => ({ accountId: m.accountId, state: m.state }));
+      const monitors = snapshot === null || watched.has(deviceId) ? null : (await store.monitors(deviceId)).map((m) => ({ accountId: m.accountId, state: m.state, alerts: m.alerts }));
       byShare[shareOf(deviceId)]!.push({ deviceId, body: snapshot?.body ?? null, monitors });
     }
     const results: LoadResult[] = (await Promise.all(byShare.map((loads, i) => (loads.length === 0 ? [] : shares[i]!.load(loads, clock()))))).flat();
