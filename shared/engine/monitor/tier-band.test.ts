@@ -104,6 +104,18 @@ describe('tier band', () => {
     for (const s of POOL) expect(tiersAt({ ...low, [s]: high[s]! })[0]).toBe(-1);
   });
 
+  it('shares the pool\'s way by sensitivity: BTC and ETH falling together leave the band near the crossing, not halfway', () => {
+    const rhoAt = (m: Readonly<Record<string, number>>): number => monitorAt(m).view?.risk.riskRatio ?? NaN;
+    const level = DEFAULT_LADDER.map((r) => r.level).find((l) => l > rhoAt(marks))!;
+    const at = (f: number) => ({ ...marks, BTCUSDT: marks['BTCUSDT']! * f, ETHUSDT: marks['ETHUSDT']! * f });
+    let f = 1;
+    while (!POOL.some((s) => leavesTierBand(band, s, at(f)[s]!))) f -= 1e-5;
+    const left = (level - rhoAt(at(f))) / (level - rhoAt(marks));
+    // Equal shares (1/2 each) let the pool leave with 18 % of its way in rho still to go (seen failing so).
+    expect(left).toBeGreaterThanOrEqual(0);
+    expect(left).toBeLessThan(0.1);
+  });
+
   it('reads only marks of held symbols; no monitor, no band', () => {
     const mark = (symbol: string, price: number): FeedEvent => ({ kind: 'venue', event: { kind: 'mark', source: 'mark', symbol, price, time: T0 } }) as unknown as FeedEvent;
     const btc = band['BTCUSDT']!;
