@@ -107,7 +107,7 @@ describe('tier band', () => {
   it('shares the pool\'s way by sensitivity: BTC and ETH falling together leave the band near the crossing, not halfway', () => {
     const rhoAt = (m: Readonly<Record<string, number>>): number => monitorAt(m).view?.risk.riskRatio ?? NaN;
     const level = DEFAULT_LADDER.map((r) => r.level).find((l) => l > rhoAt(marks))!;
-    const at = (f: number) => ({ ...marks, BTCUSDT: marks['BTCUSDT']! * f, ETHUSDT: marks['ETHUSDT']! * f });
+    const at = (f: number): Record<string, number> => ({ ...marks, BTCUSDT: marks['BTCUSDT']! * f, ETHUSDT: marks['ETHUSDT']! * f });
     let f = 1;
     while (!POOL.some((s) => leavesTierBand(band, s, at(f)[s]!))) f -= 1e-5;
     const left = (level - rhoAt(at(f))) / (level - rhoAt(marks));
