@@ -89,8 +89,10 @@ export interface ShardOptions {
    */
   readonly calmEveryMs: number;
   /**
-   * Per batch, at most about this much time on monitors due at the calm cadence (the urgent ones are
-   * always stepped); the others wait for the next batch. Default: no limit.
+   * Per batch, at most about this much time in all: the urgent monitors are always stepped, those due
+   * at the calm cadence get what they left of it (at least one a batch); the others wait for the next
+   * batch. So a share that the urgent steps keep busy (a flash market) puts its calm steps off instead
+   * of adding this much to each batch. Default: no limit.
    */
   readonly calmBudgetMs?: number;
   /** How the forecast bands are drawn (default DEFAULT_FORECAST_BAND; the tests compare it with every mark stepped near a threshold). */
@@ -398,6 +400,10 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       // the next batch (held monitors come first in it), so that a busy share still answers within its
       // budget and the next band-leaving mark is not queued behind a whole pass.
       const due: [Watched, FeedEvent[]][] = [];
+      // The budget counts the urgent steps too: in a burst they take it all, and the calm ones (reminders,
+      // a tier left through its hysteresis, the drift of the estimates: nothing that cannot wait a few
+      // batches) are put off, their marks kept, instead of lengthening every batch by the budget.
+      const started = performance.now();
       for (const w of touched) {
         const mine = eventsFor(events, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
@@ -408,7 +414,6 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         else hold(w, mine);
       }
       // At least one a batch, so that a tight budget slows the calm cadence but never stops it.
-      const started = performance.now();
       let calm = 0;
       for (const [w, mine] of due) {
         if (calm === 0 || performance.now() - started < calmBudgetMs) {
