@@ -8,6 +8,7 @@ import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonito
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
 import { forecastBand, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
 import { leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
+import { sensitivityShares } from '../../shared/engine/monitor/tier-band-shares.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
@@ -355,7 +356,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             w.band = null;
             w.forecast = null;
           } else {
-            if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after);
+            if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after, sensitivityShares);
             w.forecast = forecastBand(after);
           }
         } catch (error) {
