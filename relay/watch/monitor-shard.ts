@@ -6,7 +6,7 @@ import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
-import { forecastBand, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
+import { DEFAULT_FORECAST_BAND, forecastBand, type ForecastBand, type ForecastBandOptions } from '../../shared/engine/monitor/forecast-band.ts';
 import { leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { sensitivityShares } from '../../shared/engine/monitor/tier-band-shares.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
@@ -96,6 +96,8 @@ export interface ShardOptions {
    * of adding this much to each batch. Default: no limit.
    */
   readonly calmBudgetMs?: number;
+  /** How the forecast bands are drawn (default DEFAULT_FORECAST_BAND; the tests compare it with every mark stepped near a threshold). */
+  readonly forecastBand?: ForecastBandOptions;
 }
 
 export interface MonitorShard {
@@ -187,6 +189,7 @@ function leavesBands(w: Watched, mine: readonly FeedEvent[]): boolean {
 export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
   const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
+  const bandOptions = options.forecastBand ?? DEFAULT_FORECAST_BAND;
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
   const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
@@ -357,7 +360,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             w.forecast = null;
           } else {
             if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after, sensitivityShares);
-            w.forecast = forecastBand(after);
+            w.forecast = forecastBand(after, bandOptions);
           }
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
