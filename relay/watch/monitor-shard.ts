@@ -172,18 +172,23 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
   return t;
 };
 
-/** A mark of the batch leaves the monitor's tier band or its forecast band, it has none yet, or its forecast band's time is up. */
-function leavesBands(w: Watched, mine: readonly FeedEvent[]): boolean {
+/**
+ * 'tier': a mark of the batch leaves the monitor's tier band, or it has no bands yet; 'forecast': one
+ * leaves only its forecast band, or the forecast band's time is up; null: neither.
+ */
+function leavesBands(w: Watched, mine: readonly FeedEvent[]): 'tier' | 'forecast' | null {
   const { band, forecast } = w;
-  if (band === null || forecast === null) return true;
+  if (band === null || forecast === null) return 'tier';
+  let leaves: 'forecast' | null = null;
   // In the venue's time, as the monitor's clock runs.
-  if (forecast.untilMs !== null && (newestTime(mine) ?? -Infinity) >= forecast.untilMs) return true;
+  if (forecast.untilMs !== null && (newestTime(mine) ?? -Infinity) >= forecast.untilMs) leaves = 'forecast';
   for (const e of mine) {
     if (e.kind !== 'venue' || e.event.kind !== 'mark') continue;
     const { symbol, price } = e.event;
-    if (leavesTierBand(band, symbol, price) || leavesTierBand(forecast.band, symbol, price)) return true;
+    if (leavesTierBand(band, symbol, price)) return 'tier';
+    if (leaves === null && leavesTierBand(forecast.band, symbol, price)) leaves = 'forecast';
   }
-  return false;
+  return leaves;
 }
 
 export function monitorShard(options: ShardOptions): MonitorShard {
@@ -319,7 +324,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         held.add(w);
         kept += 1;
       };
-      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean): void => {
+      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean, tierLeft = leaves): void => {
         // Held marks first, as an earlier batch; a notice opens a batch of its own (liveMonitorBatch).
         const batches: FeedEvent[][] = [];
         const frameAtMs = w.held.size > 0 ? Math.min(w.heldSinceMs, firstEventAtMs) : firstEventAtMs;
@@ -343,10 +348,12 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         const state: AccountState = { ...w.account.base, marks, mids, funding };
         const decisions: AlertDecision[] = [];
         const before = w.live.monitor;
-        // A calm step's marks were all inside the band (each checked when it came); a notice or a new
-        // snapshot is never calm. So the band stays valid unless the exposure changed (tierBand: ~50 µs,
-        // 15 % of a share's step time in the crash when rebuilt after every step).
-        const calmStep = !leaves && w.band !== null && !changed && !batches.some((b) => b.some(isFeedNotice));
+        // A calm step's marks were all inside the tier band (each checked when it came), and so were a
+        // step's that only the forecast band asked for; a notice or a new snapshot is never calm. So the
+        // band stays valid unless the exposure changed (tierBand: ~50 µs, 15 % of a share's step time in
+        // the crash when rebuilt after every step): its edges hold for any marks inside them, wherever
+        // the monitor was stepped last (tier-band.ts).
+        const calmStep = !tierLeft && w.band !== null && !changed && !batches.some((b) => b.some(isFeedNotice));
         try {
           for (const batch of batches) {
             const step = liveMonitorBatch(w.live, batch, state, w.config);
@@ -401,8 +408,9 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       for (const w of touched) {
         const mine = eventsFor(events, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
-        const leaves = calmEveryMs > 0 && leavesBands(w, mine);
-        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves);
+        const left = calmEveryMs > 0 ? leavesBands(w, mine) : null;
+        const leaves = left !== null;
+        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves, left === 'tier');
         else if (firstEventAtMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
         else hold(w, mine);
       }
