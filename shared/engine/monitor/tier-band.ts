@@ -102,7 +102,7 @@ export function narrow(band: Record<string, Edges>, positions: readonly Position
     let k = 0;
     for (const [symbol, movers] of bySymbol) {
       const mark = movers[0]?.markPrice ?? 0;
-      const gap: Gap = { movers, model, level, base: 0, share: way * (parts?.[k++] ?? 1 / bySymbol.size) };
+      const gap: Gap = { movers, model, level, base: 0, share: parts === undefined ? way / bySymbol.size : way * parts[k++]! };
       gap.base = termAt(gap, mark);
       const breakpoints = breakpointsOf.get(symbol) ?? [];
       const edges = (band[symbol] ??= { below: null, above: null });
