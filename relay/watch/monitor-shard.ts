@@ -6,8 +6,9 @@ import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
-import { forecastBand, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
+import { DEFAULT_FORECAST_BAND, forecastBand, type ForecastBand, type ForecastBandOptions } from '../../shared/engine/monitor/forecast-band.ts';
 import { leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
+import { sensitivityShares } from '../../shared/engine/monitor/tier-band-shares.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
@@ -94,10 +95,14 @@ export interface ShardOptions {
    */
   readonly calmEveryMs: number;
   /**
-   * Per batch, at most about this much time on monitors due at the calm cadence (the urgent ones are
-   * always stepped); the others wait for the next batch. Default: no limit.
+   * Per batch, at most about this much time in all: the urgent monitors are always stepped, those due
+   * at the calm cadence get what they left of it (at least one a batch); the others wait for the next
+   * batch. So a share that the urgent steps keep busy (a flash market) puts its calm steps off instead
+   * of adding this much to each batch. Default: no limit.
    */
   readonly calmBudgetMs?: number;
+  /** How the forecast bands are drawn (default DEFAULT_FORECAST_BAND; the tests compare it with every mark stepped near a threshold). */
+  readonly forecastBand?: ForecastBandOptions;
 }
 
 export interface MonitorShard {
@@ -175,23 +180,29 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
   return t;
 };
 
-/** A mark of the batch leaves the monitor's tier band or its forecast band, it has none yet, or its forecast band's time is up. */
-function leavesBands(w: Watched, mine: readonly FeedEvent[]): boolean {
+/**
+ * 'tier': a mark of the batch leaves the monitor's tier band, or it has no bands yet; 'forecast': one
+ * leaves only its forecast band, or the forecast band's time is up; null: neither.
+ */
+function leavesBands(w: Watched, mine: readonly FeedEvent[]): 'tier' | 'forecast' | null {
   const { band, forecast } = w;
-  if (band === null || forecast === null) return true;
+  if (band === null || forecast === null) return 'tier';
+  let leaves: 'forecast' | null = null;
   // In the venue's time, as the monitor's clock runs.
-  if (forecast.untilMs !== null && (newestTime(mine) ?? -Infinity) >= forecast.untilMs) return true;
+  if (forecast.untilMs !== null && (newestTime(mine) ?? -Infinity) >= forecast.untilMs) leaves = 'forecast';
   for (const e of mine) {
     if (e.kind !== 'venue' || e.event.kind !== 'mark') continue;
     const { symbol, price } = e.event;
-    if (leavesTierBand(band, symbol, price) || leavesTierBand(forecast.band, symbol, price)) return true;
+    if (leavesTierBand(band, symbol, price)) return 'tier';
+    if (leaves === null && leavesTierBand(forecast.band, symbol, price)) leaves = 'forecast';
   }
-  return false;
+  return leaves;
 }
 
 export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
   const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
+  const bandOptions = options.forecastBand ?? DEFAULT_FORECAST_BAND;
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
   const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
@@ -339,7 +350,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         held.add(w);
         kept += 1;
       };
-      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean): void => {
+      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean, tierLeft = leaves): void => {
         // Held marks first, as an earlier batch; a notice opens a batch of its own (liveMonitorBatch).
         const batches: FeedEvent[][] = [];
         const frameAtMs = w.held.size > 0 ? Math.min(w.heldSinceMs, firstEventAtMs) : firstEventAtMs;
@@ -363,10 +374,12 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         const state: AccountState = { ...w.account.base, marks, mids, funding };
         const decisions: AlertDecision[] = [];
         const before = w.live.monitor;
-        // A calm step's marks were all inside the band (each checked when it came); a notice or a new
-        // snapshot is never calm. So the band stays valid unless the exposure changed (tierBand: ~50 µs,
-        // 15 % of a share's step time in the crash when rebuilt after every step).
-        const calmStep = !leaves && w.band !== null && !changed && !batches.some((b) => b.some(isFeedNotice));
+        // A calm step's marks were all inside the tier band (each checked when it came), and so were a
+        // step's that only the forecast band asked for; a notice or a new snapshot is never calm. So the
+        // band stays valid unless the exposure changed (tierBand: ~50 µs, 15 % of a share's step time in
+        // the crash when rebuilt after every step): its edges hold for any marks inside them, wherever
+        // the monitor was stepped last (tier-band.ts).
+        const calmStep = !tierLeft && w.band !== null && !changed && !batches.some((b) => b.some(isFeedNotice));
         try {
           for (const batch of batches) {
             const step = liveMonitorBatch(w.live, batch, state, w.config);
@@ -379,8 +392,8 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             w.band = null;
             w.forecast = null;
           } else {
-            if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after);
-            w.forecast = forecastBand(after);
+            if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after, sensitivityShares);
+            w.forecast = forecastBand(after, bandOptions);
           }
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
@@ -428,16 +441,20 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       // the next batch (held monitors come first in it), so that a busy share still answers within its
       // budget and the next band-leaving mark is not queued behind a whole pass.
       const due: [Watched, FeedEvent[]][] = [];
+      // The budget counts the urgent steps too: in a burst they take it all, and the calm ones (reminders,
+      // a tier left through its hysteresis, the drift of the estimates: nothing that cannot wait a few
+      // batches) are put off, their marks kept, instead of lengthening every batch by the budget.
+      const started = performance.now();
       for (const w of touched) {
         const mine = eventsFor(events, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
-        const leaves = calmEveryMs > 0 && leavesBands(w, mine);
-        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves);
+        const left = calmEveryMs > 0 ? leavesBands(w, mine) : null;
+        const leaves = left !== null;
+        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves, left === 'tier');
         else if (firstEventAtMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
         else hold(w, mine);
       }
       // At least one a batch, so that a tight budget slows the calm cadence but never stops it.
-      const started = performance.now();
       let calm = 0;
       for (const [w, mine] of due) {
         if (calm === 0 || performance.now() - started < calmBudgetMs) {

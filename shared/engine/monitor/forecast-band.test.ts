@@ -21,7 +21,7 @@ import { withMarks } from './with-marks.ts';
  */
 const SEED = 20261127;
 /** No odds margin, no move cap: the band at its widest, which is what the properties must hold for. */
-const WIDEST = { oddsMargin: 0, moveCap: Number.POSITIVE_INFINITY };
+const WIDEST = { oddsMargin: 0, moveCap: Number.POSITIVE_INFINITY, nearEveryMs: Number.POSITIVE_INFINITY };
 const T0 = 1_760_000_000_000;
 const MINUTE = 60_000;
 
@@ -277,7 +277,7 @@ describe('forecast band', () => {
     expect(band.untilMs).toBe(T0 + 2 * 3_600_000); // 6 h ahead, the 4 h forecast sees it 2 h from now
     expect(band.band['AAA']!.below).toBeLessThan(100);
     // The odds margin draws the edge where the odds come within it of the threshold: nearer the mark.
-    const margined = forecastBand(funded, { oddsMargin: 0.1, moveCap: Number.POSITIVE_INFINITY })!;
+    const margined = forecastBand(funded, { oddsMargin: 0.1, moveCap: Number.POSITIVE_INFINITY, nearEveryMs: Number.POSITIVE_INFINITY })!;
     expect(margined.band['AAA']!.below).toBeGreaterThan(band.band['AAA']!.below!);
     expect(margined.band['AAA']!.below).toBeLessThan(100);
     // The move cap keeps the band within 0.5 % of the mark, on both sides.

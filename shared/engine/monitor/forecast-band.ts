@@ -43,7 +43,10 @@ import { narrow, type TierBand } from './tier-band.ts';
  *   buffer is widened by POOL_MARGIN to cover them (the property test checks it, forecast-band.test.ts).
  *
  * Where none of this applies (a subject at or through its target, odds already past the threshold they
- * are compared with), the symbol's band is its mark on both sides: every mark is stepped at once.
+ * are compared with, a pool's odds within its margin), there is no band for the subject's symbols but
+ * the move cap, and the monitor is due again within `nearEveryMs` (`untilMs`); with `nearEveryMs`
+ * Infinity, the symbol's band is its mark on both sides: every mark is stepped at once (as before
+ * NEAR_EVERY_MS; the proofs above are made so).
  * Plain data, rebuilt after every step (the held inputs move a little with each).
  */
 export interface ForecastBand {
@@ -71,13 +74,26 @@ export const ODDS_MARGIN = 0.1;
  */
 export const MOVE_CAP = 0.005;
 
+/**
+ * Odds already within the margin of what they are compared with: the band is drawn at the exact threshold
+ * instead (a mark that reaches it is stepped at once, as before), and the monitor is due again this long
+ * after its step (`untilMs`), for the drift of its estimates that the margin was there to absorb. Before,
+ * such a subject had no band at all: every mark of it was stepped, 10 a second on Bybit's lane, and in a
+ * flash market that was ~80 % of the relay's early steps. So a forecast that only the drift of the
+ * estimates (not its mark) takes over its threshold is found up to this late; one that a mark takes over
+ * it, at once.
+ */
+export const NEAR_EVERY_MS = 1_000;
+
 export interface ForecastBandOptions {
   readonly oddsMargin: number;
   readonly moveCap: number;
+  /** Infinity: no band for odds within the margin (every mark is stepped), as before NEAR_EVERY_MS. */
+  readonly nearEveryMs: number;
 }
 
-/** The band as the relay draws it; `{ oddsMargin: 0, moveCap: Infinity }` is the band at its widest (the tests' proof). */
-export const DEFAULT_FORECAST_BAND: ForecastBandOptions = { oddsMargin: ODDS_MARGIN, moveCap: MOVE_CAP };
+/** The band as the relay draws it; `{ oddsMargin: 0, moveCap: Infinity, … }` is the band at its widest (the tests' proof). */
+export const DEFAULT_FORECAST_BAND: ForecastBandOptions = { oddsMargin: ODDS_MARGIN, moveCap: MOVE_CAP, nearEveryMs: NEAR_EVERY_MS };
 /** For a pool of several symbols: how far each mark may move inside the band, relative. */
 export const POOL_CAP = 0.02;
 /** For a pool of several symbols: the buffer's distance to the edge widened by this (covers c and sd moving with the marks within POOL_CAP). */
@@ -90,7 +106,7 @@ type Edges = { below: number | null; above: number | null };
 
 /** The forecast band of a monitor after its last step; null before its first evaluation (no band: step every mark). */
 export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>, options: ForecastBandOptions = DEFAULT_FORECAST_BAND): ForecastBand | null {
-  const { oddsMargin, moveCap } = options;
+  const { oddsMargin, moveCap, nearEveryMs } = options;
   const { account, config, state, view } = monitor;
   if (view === null) return null;
   const band: Record<string, Edges> = {};
@@ -111,9 +127,9 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
     const rule = target.rule;
     const predict = rule.predict!;
     const open = alert?.prediction !== null && alert?.prediction !== undefined && alert.prediction.tierIndex === target.index;
-    const pCrit = open ? predict.threshold - predictionHysteresis + oddsMargin : predict.threshold - oddsMargin;
+    const exact = open ? predict.threshold - predictionHysteresis : predict.threshold;
     // An open prediction whose odds cannot fall below 0 is never withdrawn by the odds.
-    if (open && !(predict.threshold - predictionHysteresis > 0)) continue;
+    if (open && !(exact > 0)) continue;
     const positions = indices.map((i) => account.positions[i]!);
     const symbols = new Set(positions.map((p) => p.symbol));
     const k = view.risk.levels.indexOf(rule.level);
@@ -123,17 +139,25 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
       continue;
     }
     const p0 = fact.searches.probability(levelKey(rule.level), predict.horizonSec);
+    const margined = open ? exact + oddsMargin : exact - oddsMargin;
+    const near = nearEveryMs < Number.POSITIVE_INFINITY && (open ? p0 < margined : p0 >= margined);
+    const pCrit = near ? exact : margined;
+    if (near) untilMs = earliest(untilMs, view.t, [view.t + nearEveryMs]);
+    // No band to draw (at or through the target, a pool's odds within its margin): every mark was stepped,
+    // 10 a second on Bybit's lane; now the monitor is due again within nearEveryMs (the move cap still holds).
+    const noBand = (): void => {
+      if (nearEveryMs === Number.POSITIVE_INFINITY) for (const p of positions) everyMark(band, p);
+      else untilMs = earliest(untilMs, view.t, [view.t + nearEveryMs]);
+    };
     let watched = true;
     if (symbols.size === 1) {
       const i = indices[0]!;
       const done = singleSymbol(band, monitor, i, rule.level, predict.horizonSec, open, pCrit, p0);
-      if (done === 'every') for (const p of positions) everyMark(band, p);
+      if (done === 'every') noBand();
       const notice = state.funding[positions[0]!.symbol];
       if (notice !== undefined && done !== 'none') untilMs = earliest(untilMs, view.t, [notice.timeMs - predict.horizonSec * 1000, notice.timeMs]);
       watched = done !== 'none';
-    } else if (!pool(band, monitor, positions, rule.level, open, pCrit, p0)) {
-      for (const p of positions) everyMark(band, p);
-    }
+    } else if (!pool(band, monitor, positions, rule.level, open, pCrit, p0)) noBand();
     if (watched && moveCap < Number.POSITIVE_INFINITY) {
       for (const p of positions) {
         tighten(band, p.symbol, 'below', p.markPrice * (1 - moveCap));

@@ -8,6 +8,7 @@ import { rawTierIndex } from '../alerts/effective-tier.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
 import { isMarkLeavingBand, leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
+import { sensitivityShares } from './tier-band-shares.ts';
 
 /**
  * The band against the engine itself: marks anywhere inside their bands, moving together, leave every
@@ -102,6 +103,39 @@ describe('tier band', () => {
     expect(POOL.some((s) => leavesTierBand(from, s, high[s]!))).toBe(true);
     // Each alone stays below Watch: a band of tier prices with the other symbol held would not have fired.
     for (const s of POOL) expect(tiersAt({ ...low, [s]: high[s]! })[0]).toBe(-1);
+  });
+
+  it('shared by sensitivity (the relay\'s): sound, and BTC and ETH falling together leave it near the crossing, not 18 % short', () => {
+    const weighted = tierBand(monitor, sensitivityShares);
+    const rhoAt = (m: Readonly<Record<string, number>>): number => monitorAt(m).view?.risk.riskRatio ?? NaN;
+    const level = DEFAULT_LADDER.map((r) => r.level).find((l) => l > rhoAt(marks))!;
+    const at = (f: number): Record<string, number> => ({ ...marks, BTCUSDT: marks['BTCUSDT']! * f, ETHUSDT: marks['ETHUSDT']! * f });
+    const leftAtExit = (b: TierBand): number => {
+      let f = 1;
+      while (!POOL.some((s) => leavesTierBand(b, s, at(f)[s]!))) f -= 1e-5;
+      return (level - rhoAt(at(f))) / (level - rhoAt(marks));
+    };
+    // Equal shares (1/2 each) let the pool leave with 18 % of its way in rho still to go.
+    expect(leftAtExit(band)).toBeGreaterThan(0.15);
+    expect(leftAtExit(weighted)).toBeGreaterThanOrEqual(0);
+    expect(leftAtExit(weighted)).toBeLessThan(0.1);
+    // Sound: marks anywhere inside it, moving together or apart, change no tier; all at an edge do.
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 150; n += 1) {
+      const moved = { ...marks };
+      for (const s of Object.keys(weighted)) {
+        const b = weighted[s]!;
+        const lo = b.below ?? marks[s]! * 0.5;
+        const hi = b.above ?? marks[s]! * 1.5;
+        moved[s] = lo + (hi - lo) * (0.001 + 0.998 * (n < 2 ? n : random()));
+      }
+      expect(tiersAt(moved), JSON.stringify(moved)).toEqual(before);
+    }
+    for (const side of ['below', 'above'] as const) {
+      const past = Object.fromEntries(POOL.map((s) => [s, weighted[s]![side]! * (side === 'below' ? 1 - 1e-6 : 1 + 1e-6)]));
+      expect(tiersAt({ ...marks, ...past }), side).not.toEqual(before);
+    }
   });
 
   it('reads only marks of held symbols; no monitor, no band', () => {

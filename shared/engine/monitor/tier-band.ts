@@ -15,8 +15,9 @@ import type { Monitor } from './account-monitor.ts';
  * together take the simulator's Binance demo pool from rho 0.2 to 0.95 while neither alone reaches
  * Watch). So the band shares out the pool's slack: rho = R / E crosses level L where R - L x E = 0, and
  * R - L x E is a sum of one term per symbol (its positions' requirement less L x their PnL); with m
- * symbols in a subject, each symbol's edge is where its own term has used 1/m of the distance to 0.
- * Inside every band the sum cannot reach 0; with every symbol at its edge it does (tier-band.test.ts).
+ * symbols in a subject, each symbol's edge is where its own term has used 1/m of the distance to 0
+ * (or the share `BandShares` gives it: any shares that sum to 1 do). Inside every band the sum cannot
+ * reach 0; with every symbol at its edge it does (tier-band.test.ts).
  * Only the nearest level each way counts (rho cannot reach a farther one without crossing it).
  *
  * Plain data, rebuilt after each evaluation from the monitor's account (valued at its marks) and model:
@@ -38,14 +39,21 @@ export type TierBand = Readonly<Record<string, PriceBand>>;
 
 type Edges = { below: number | null; above: number | null };
 
+/**
+ * How a subject's way to a level is shared between its symbols (each symbol's positions, in the
+ * subject's order): shares that sum to 1. Without one, 1/m each (the homes: tier-band-shares.ts is
+ * the relay's, kept out of the extension's worker).
+ */
+export type BandShares = (symbols: readonly (readonly Position[])[], model: MarginModel, level: number) => readonly number[];
+
 /** The band of the monitor's account at its marks (null, before the first evaluation: no band). */
-export function tierBand(monitor: Pick<Monitor, 'account' | 'config'> | null): TierBand {
+export function tierBand(monitor: Pick<Monitor, 'account' | 'config'> | null, shares?: BandShares): TierBand {
   const band: Record<string, Edges> = {};
   if (monitor === null) return band;
   const { account, config } = monitor;
   const levels = [...new Set([...config.policy.ladder.map((r) => r.level), 1])].sort((a, b) => a - b);
   const cross = account.positions.filter((p) => p.marginMode === 'cross');
-  if (cross.length > 0) narrow(band, cross, config.model, account.walletBalance, levels);
+  if (cross.length > 0) narrow(band, cross, config.model, account.walletBalance, levels, false, shares);
   for (const p of account.positions) if (p.marginMode === 'isolated') narrow(band, [p], config.model, 0, levels);
   return band;
 }
@@ -60,7 +68,7 @@ const equityOf = (p: Position, model: MarginModel, price: number): number =>
  * forecast band (forecast-band.ts), which asks it about a wallet less a buffer, and with `anyEquity`
  * about one that may be below 0 (the crossing of R - L x E = 0 is the same sum either way).
  */
-export function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[], anyEquity = false): void {
+export function narrow(band: Record<string, Edges>, positions: readonly Position[], model: MarginModel, wallet: number, levels: readonly number[], anyEquity = false, shares?: BandShares): void {
   let requirement = 0;
   let equity = wallet;
   const bySymbol = new Map<string, Position[]>();
@@ -88,11 +96,13 @@ export function narrow(band: Record<string, Edges>, positions: readonly Position
   }
   for (const level of [next, current]) {
     if (level === undefined) continue;
-    // Each symbol may use 1/m of the way from R - L x E to 0.
-    const share = -(requirement - level * equity) / bySymbol.size;
+    // Each symbol may use its share (1/m, or the relay's) of the way from R - L x E to 0.
+    const way = -(requirement - level * equity);
+    const parts = shares?.([...bySymbol.values()], model, level);
+    let k = 0;
     for (const [symbol, movers] of bySymbol) {
       const mark = movers[0]?.markPrice ?? 0;
-      const gap: Gap = { movers, model, level, base: 0, share };
+      const gap: Gap = { movers, model, level, base: 0, share: parts === undefined ? way / bySymbol.size : way * parts[k++]! };
       gap.base = termAt(gap, mark);
       const breakpoints = breakpointsOf.get(symbol) ?? [];
       const edges = (band[symbol] ??= { below: null, above: null });
