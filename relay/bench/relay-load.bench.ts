@@ -65,8 +65,8 @@ const markets: readonly Market[] =
 /** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
 const calmEveryMs = Number(argValue('calm-every-ms') ?? 5_000);
 /**
- * A relay that has been up for minutes holds its agreements made ahead (push-sender.ts: up to 3 a
- * device, 40,000 in all); one started 1.4 s before the window holds none. By default the window opens
+ * A relay that has been up for minutes holds its agreements made ahead (push-sender.ts: up to 4 a
+ * device, 50,000 in all); one started 1.4 s before the window holds none. By default the window opens
  * once the pool is full or has stopped growing (bounded); `--cold-pool`: at once, as a relay just started.
  * Only a market that jumps to its window (flash) can wait: stress plays from its start, so it is cold.
  */

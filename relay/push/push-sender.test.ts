@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { PushMark, PushRecord, RelayStore } from '../store/relay-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { httpPushPost, type HttpPushPost } from './push-post.ts';
-import { pushSender } from './push-sender.ts';
+import { FILL_AFTER_QUIET_MS, pushSender } from './push-sender.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
 
 let service: FakePushService;
@@ -80,7 +80,15 @@ describe('pushSender', () => {
     // One agreement a device was ready; a1's other two pushes made theirs as they were sent.
     expect(s.prepared()).toEqual({ waiting: 0, taken: 2 });
     await s.settled();
-    expect(s.prepared()).toEqual({ waiting: 2, taken: 2 }); // made again once the queue was empty
+    // Not while pushes were posted moments ago (the queue empties between a burst's batches) ...
+    expect(await s.drain()).toBe(0);
+    await s.settled();
+    expect(s.prepared()).toEqual({ waiting: 0, taken: 2 });
+    // ... but once nothing has been posted for FILL_AFTER_QUIET_MS.
+    now += FILL_AFTER_QUIET_MS;
+    expect(await s.drain()).toBe(0);
+    await s.settled();
+    expect(s.prepared()).toEqual({ waiting: 2, taken: 2 });
     await store.saveDecisions({ deviceId: 'a1', accountId: 'a', state: '{}', savedAtMs: now }, [push('a1', 'k4')]);
     expect(await s.drain()).toBe(1);
     expect(service.refused).toEqual([]);

@@ -40,15 +40,15 @@ export interface PushSenderOptions {
   readonly window?: number;
   /**
    * Message agreements made ahead while the queue is empty (node-message-crypto.ts): at most `room` in
-   * all, `perDevice` for one device. Default 40,000 and 3 (~10 MB; a burst of margin calls sends a
-   * device ~2.5 pushes: Watch, Margin call, Critical, Liquidation less those a newer one replaced).
-   * A room of 0 makes none.
+   * all, `perDevice` for one device. Default 50,000 and 4 (~12 MB; the flash market's burst sends a
+   * device ~3.9 pushes: Watch, Margin call, Critical, Liquidation and their forecasts, less those a newer
+   * one replaced). A room of 0 makes none.
    */
   readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
 
 /** The pool of agreements made ahead by default (the relay's; the bench waits for it to fill). */
-export const DEFAULT_PREPARE_AHEAD = { room: 40_000, perDevice: 3 } as const;
+export const DEFAULT_PREPARE_AHEAD = { room: 50_000, perDevice: 4 } as const;
 
 export interface PushSender {
   /** Sends what is due now; resolves with how many were posted. Never throws. */
@@ -65,6 +65,12 @@ export interface PushSender {
 const PREPARE_SLICE_MS = 4;
 /** One slice at most this often: the agreements take at most a fifth of a core. */
 const PREPARE_EVERY_MS = 20;
+/**
+ * Agreements are made ahead only once no push has been posted for this long (relay clock): the queue
+ * empties for moments between a burst's batches, and slices made then took the CPU the burst's own
+ * pushes needed (~2 s of the sender thread's busiest 20 s at 10,000 devices, 11:25 UTC profile).
+ */
+export const FILL_AFTER_QUIET_MS = 3_000;
 /** The devices' subscription keys are read again after this long (new devices, new subscriptions). */
 const DEVICE_KEYS_TTL_MS = 10_000;
 
@@ -89,6 +95,8 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const cache = pushRequestCache(globalThis.crypto.subtle, message, nodePushTopic);
   let running: Promise<number> | null = null;
   let asked = 0;
+  /** When a drain last posted a push (relay clock). */
+  let postedAtMs = Number.NEGATIVE_INFINITY;
   let closed = false;
 
   /** Each device's target, by device id; rebuilt from the device rows every DEVICE_KEYS_TTL_MS (devices gone drop out). */
@@ -213,6 +221,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
           const due = await store.duePushes(clock(), windowSize - inFlight.size, options.shard, held);
           for (const p of due) start(p);
           posted += due.length;
+          if (due.length > 0) postedAtMs = clock();
         }
         if (inFlight.size === 0) {
           await mark(done.length);
@@ -233,7 +242,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   }
 
   /**
-   * Agreements made ahead, while the queue is empty: each device's next message gets its key pair and
+   * Agreements made ahead, while the queue is empty and has posted nothing for FILL_AFTER_QUIET_MS: each device's next message gets its key pair and
    * ECDH secret now, so that a burst of margin calls pays for the AES-GCM, the HMACs and the post only.
    * Passes over the devices in slices of PREPARE_SLICE_MS, stopped as soon as a drain is asked for
    * (the next drain that finds nothing due starts another).
@@ -285,7 +294,8 @@ export function pushSender(options: PushSenderOptions): PushSender {
     filledAt = { taken: message.counts().taken, keys };
   }
   const fillWhenIdle = (): void => {
-    if (filling !== null || closed || ahead.room === 0) return;
+    // Within a burst: the next drain that finds the queue quiet for long enough starts it (the relay drains every second).
+    if (filling !== null || closed || ahead.room === 0 || clock() - postedAtMs < FILL_AFTER_QUIET_MS) return;
     filling = fillAhead()
       .catch((error: unknown) => log.error('push agreements not made ahead', { error: String(error) }))
       .finally(() => (filling = null));
