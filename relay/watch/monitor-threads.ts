@@ -41,6 +41,21 @@ export function inThreadShard(options: ShardOptions): ShardHandle {
  * told (the relay exits and its supervisor restarts it; the monitors come back from the store).
  */
 const YOUNG_GENERATION_MB = 64;
+/**
+ * The monitor threads run at a lower priority than the main thread (feeds, saves) and the push sender.
+ * In a burst the monitors take whatever CPU there is, and when they get less they coalesce more marks
+ * and step each monitor less often; a push that waits for a core is simply late. With four busy threads
+ * sharing two cores equally, the sender's part of frame -> push p99 was ~4 s at 10,000 devices in the
+ * flash market; with the monitors at nice 10, 1.3 s (relay/README.md, 2026-11-27 11:40 UTC).
+ */
+export const MONITOR_NICE = 10;
+
+/** What a monitor worker is started with (plain data). */
+export interface MonitorWorkerData {
+  readonly shard: Omit<ShardOptions, 'log'>;
+  /** The thread's nice value (Linux: per thread), or null to keep the process's. */
+  readonly nice: number | null;
+}
 
 export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void }): ShardHandle {
   const { log, onFailed, ...data } = options;
@@ -48,7 +63,8 @@ export function workerShard(options: ShardOptions & { readonly onFailed: (error:
   const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   // A larger young generation: a step's garbage (the engine's new monitor state, the batch's arrays) then
   // dies young instead of being promoted and marked (GC was a quarter of a share's thread at 10,000 devices).
-  const worker = new Worker(monitorWorkerCode(), { eval: true, workerData: data, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  const workerData: MonitorWorkerData = { shard: data, nice: MONITOR_NICE };
+  const worker = new Worker(monitorWorkerCode(), { eval: true, workerData, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let closing = false;

@@ -1,7 +1,9 @@
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RelayLog } from '../relay-log.ts';
 import { monitorShard, type ShardOptions } from './monitor-shard.ts';
-import type { ShardReply, ShardRequest } from './monitor-threads.ts';
+import type { MonitorWorkerData, ShardReply, ShardRequest } from './monitor-threads.ts';
 
 /**
  * A worker thread holding one share of the relay's monitors (monitor-shard.ts). It owns no socket and
@@ -9,13 +11,22 @@ import type { ShardReply, ShardRequest } from './monitor-threads.ts';
  */
 const port = parentPort;
 if (port === null) throw new Error('monitor-worker.ts runs as a worker thread');
-const options = workerData as Omit<ShardOptions, 'log'>;
+const { shard: options, nice } = workerData as MonitorWorkerData;
 const send = (reply: ShardReply): void => port.postMessage(reply);
 const log: RelayLog = {
   info: (message, fields) => send({ kind: 'log', level: 'info', message, fields: fields ?? {} }),
   error: (message, fields) => send({ kind: 'log', level: 'error', message, fields: fields ?? {} }),
 };
-const shard = monitorShard({ ...options, log });
+if (nice !== null) {
+  // Linux gives each thread its own nice value, named by its id in /proc/thread-self; elsewhere the
+  // thread keeps the process's priority, and says so.
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), nice);
+  } catch (error) {
+    log.info('monitor thread priority unchanged', { nice, error: String(error) });
+  }
+}
+const shard = monitorShard({ ...options, log } satisfies ShardOptions);
 
 port.on('message', (request: ShardRequest) => {
   try {
