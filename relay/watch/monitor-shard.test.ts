@@ -247,6 +247,33 @@ describe('monitorShard: what is saved (only what is pushed must be durable befor
     expect(errors).toEqual(['saved alert part refused; restoring the whole snapshot alone: alerts.state.now']);
   });
 
+  it('a garbage alert part in the store (not JSON, a wrong field, a number that is not one) is refused naming the field, and the whole snapshot restored: nothing crashes', () => {
+    const { first, call } = crash();
+    const state = first.saves[0]!.monitor.state!;
+    const alerts = alertPartText(call);
+    const errors: string[] = [];
+    const log = { info: () => {}, error: (message: string, fields?: Readonly<Record<string, unknown>>) => void errors.push(`${message}: ${String(fields?.['field'])}`) };
+    const garbage = [
+      '{"alertPart":1,"accountId":"binance:ma', // cut off mid-write
+      alerts.replace('"alertPart":1', '"alertPart":2'),
+      alerts.replace(/"now":\d+/, '"now":"NaN"'),
+      alerts.replace('"state":{', '"state":{"volatility":{},'),
+    ];
+    for (const text of garbage) expect(text).not.toBe(alerts);
+    for (const text of garbage) {
+      const back = restartWith([{ accountId: 'binance:main', state, alerts: text }], log);
+      // The whole snapshot of the first step is what is left: the margin call comes again.
+      expect(back.stepped).toBe(1);
+      expect(back.saves.flatMap((x) => x.pushes).length).toBeGreaterThan(0);
+    }
+    expect(errors).toEqual([
+      'saved alert part refused; restoring the whole snapshot alone: alerts',
+      'saved alert part refused; restoring the whole snapshot alone: alerts.alertPart',
+      'saved alert part refused; restoring the whole snapshot alone: alerts.state.now',
+      'saved alert part refused; restoring the whole snapshot alone: alerts.state.volatility',
+    ]);
+  });
+
   it('a part that follows another whole snapshot than the stored one (that save failed) is still laid over it: the ids hold, each notice once', () => {
     const { first, periodic, again } = crash();
     const errors: string[] = [];
