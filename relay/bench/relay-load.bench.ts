@@ -11,6 +11,8 @@ import type { BatchReport } from '../watch/relay-watcher.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { pushCostBench } from './push-cost.bench.ts';
 import { DEFAULT_PREPARE_AHEAD } from '../push/push-sender.ts';
+import { publicMarkFeed } from '../watch/public-mark-feed.ts';
+import { alertKeyOf, matchToReference, recordingFeed, referenceDecisions, type RelayDecision } from './every-mark-reference.ts';
 
 /**
  * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--cold-pool] [--push-cost | --load-only]` (also
@@ -76,6 +78,17 @@ const POOL_WAIT_MS = 90_000;
 const POOL_STILL_MS = 5_000;
 /** Per batch, at most about this long on calm monitors (relay-watcher.ts); Infinity: no limit. */
 const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
+/**
+ * One device in this many is followed by the every-mark reference (every-mark-reference.ts), which
+ * dates each of its pushes by the frame after which it was first possible; 0: no reference (the
+ * headline is then the upper bound, from the oldest mark handed). Its cost is after the run.
+ */
+const referenceEvery = Number(argValue('reference-every') ?? 10);
+/** A reference decision older than this before the relay batch's first frame is another episode's. */
+const REFERENCE_LOOK_BACK_MS = 15_000;
+/** Reference decisions this close to the window's end may be queued after it: not counted as missed. */
+const REFERENCE_TAIL_MS = 15_000;
+const STALE_AFTER_SEC = 7 * 86_400;
 
 const VENUE_SHARE: readonly [VenueId, number][] = [
   ['binance', 0.4],
@@ -218,21 +231,26 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const store = openSqliteStore(join(dir, 'relay.sqlite'));
   const now = Date.now();
   const deviceOfSubscription = new Map<string, string>();
+  const sampledBodies = new Map<string, string>();
   for (let i = 0; i < devices; i += 1) {
     const id = `bench-${i}`;
     const subscription = service.subscriptions[i]!;
     deviceOfSubscription.set(subscription.endpoint.split('/').pop()!, id);
     await store.createDevice({ id, tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify(subscription), vapidJwk: null, subject: 'mailto:bench@margin-sentry.test' });
     const venue = venueOf(i);
-    await store.putSnapshot({ deviceId: id, body: JSON.stringify({ takenAtMs: now, accounts: [{ accountId: `${venue}:main`, account: deviceAccount(i, venue, extras) }] }), receivedAtMs: now });
+    const body = JSON.stringify({ takenAtMs: now, accounts: [{ accountId: `${venue}:main`, account: deviceAccount(i, venue, extras) }] });
+    await store.putSnapshot({ deviceId: id, body, receivedAtMs: now });
+    if (referenceEvery > 0 && i % referenceEvery === 0) sampledBodies.set(id, body);
   }
   await store.close();
 
   const reports: BatchReport[] = [];
   const loadStart = performance.now();
+  const loadedAtMs = Date.now();
+  const recording = recordingFeed(publicMarkFeed(sim.url));
   const relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: 7 * 86_400, calmEveryMs, calmBudgetMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
-    { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r) },
+    { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: STALE_AFTER_SEC, calmEveryMs, calmBudgetMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r), ...(referenceEvery > 0 ? { openFeed: recording.openFeed } : {}) },
   );
   const loadMs = performance.now() - loadStart;
   const counts = relay.watcher.counts();
@@ -294,14 +312,31 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
 
   // Frame → push: each received push matched with the step that queued it (by device, alert id, in
   // order), from the oldest frame that step handed its monitor (an earlier batch's, for held marks).
-  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null; early: boolean }[]>();
+  // The reference (sampled devices): each relay push of theirs, replaced ones included, paired with the
+  // reference's decision of the same alert; its time is the causal frame's arrival.
+  const referenceStart = performance.now();
+  const reference = referenceEvery > 0 ? referenceDecisions(recording.groups, sampledBodies, loadedAtMs, STALE_AFTER_SEC * 1000) : [];
+  const sampledPushes = reports.flatMap((r) => r.pushes.filter((p) => sampledBodies.has(p.deviceId)).map((p) => ({ p, r })));
+  const relayDecisions: RelayDecision[] = sampledPushes.map(({ p, r }) => ({ deviceId: p.deviceId, key: alertKeyOf(p.dedupeKey), batchFirstEventAtMs: r.firstEventAtMs, handedAtMs: r.handedAtMs }));
+  const matched = matchToReference(relayDecisions, reference, REFERENCE_LOOK_BACK_MS);
+  const referenceAtOf = new Map(sampledPushes.map(({ p }, i) => [p, matched.referenceAtMs[i] ?? null]));
+  const referenceMs = performance.now() - referenceStart;
+  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null; early: boolean; sampled: boolean; batchAtMs: number; referenceAtMs: number | null }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
       if (replaced.has(`${p.deviceId} ${p.dedupeKey}`)) continue;
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
-      frameOf.set(key, [...(frameOf.get(key) ?? []), { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early ? r.firstEventAtMs : null, early: p.early }]);
+      frameOf.set(key, [
+        ...(frameOf.get(key) ?? []),
+        { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early ? r.firstEventAtMs : null, early: p.early, sampled: sampledBodies.has(p.deviceId), batchAtMs: r.firstEventAtMs, referenceAtMs: referenceAtOf.get(p) ?? null },
+      ]);
     }
   }
+  // Received pushes of sampled devices, from the reference's frame (or, where the relay decided what the
+  // reference did not in the look-back, from the relay batch's first frame).
+  const causal: number[] = [];
+  const causalOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
+  let ahead = 0;
   // The sender's part alone: from the batch's save (the push queued) to the push service's receipt.
   const queuedToPush: number[] = [];
   // A tier alert of a monitor stepped early: its band was left by a mark of this batch, and the marks it
@@ -324,7 +359,19 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     if (frame.crossingBatchAtMs !== null && frame.kind === 'predictive') forecastToPush.push(push.receivedAtMs - frame.crossingBatchAtMs);
     (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
     if (frame.kind === 'predictive' && !frame.early) calmForecasts.push(push.receivedAtMs - frame.atMs);
+    if (frame.sampled) {
+      if (frame.referenceAtMs === null) ahead += 1;
+      const ms = push.receivedAtMs - (frame.referenceAtMs ?? frame.batchAtMs);
+      causal.push(ms);
+      (causalOf[frame.kind] ??= []).push(ms);
+    }
   }
+  causal.sort((a, b) => a - b);
+  for (const list of Object.values(causalOf)) list.sort((a, b) => a - b);
+  // What the reference decided in the window (but its last seconds) that the relay never queued.
+  const missed = matched.missed.filter((d) => d.atMs >= t0 && d.atMs <= t0 + wallMs - REFERENCE_TAIL_MS);
+  const missedOf = new Map<string, number>();
+  for (const d of missed) missedOf.set(d.kind, (missedOf.get(d.kind) ?? 0) + 1);
   toPush.sort((a, b) => a - b);
   queuedToPush.sort((a, b) => a - b);
   crossingToPush.sort((a, b) => a - b);
@@ -361,7 +408,10 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     [
       `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
-      `  frame → push received: p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
+      referenceEvery > 0
+        ? `  frame → push received, from the frame after which an every-mark reference could first decide it (1 device in ${referenceEvery}): p50 ${f(percentile(causal, 0.5))} ms, p99 ${f(percentile(causal, 0.99))} ms (${causal.length}; ${ahead} of them decided by the relay, not the reference, counted from the relay batch's first frame); ${Object.entries(causalOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; reference decisions in the window the relay never queued: ${missed.length}${missed.length > 0 ? ` (${[...missedOf].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}; the reference stepped ${recording.groups.length} deliveries in ${(referenceMs / 1000).toFixed(1)} s after the run`
+        : '  (no every-mark reference: --reference-every=0)',
+      `  frame → push received, from the oldest mark its step was handed (an upper bound: held marks inside the bands): p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts.length} (p50 ${f(percentile(calmForecasts.sort((a, b) => a - b), 0.5))} ms)`,
       `  queued → push received (the sender's part): p50 ${f(percentile(queuedToPush, 0.5))} ms, p99 ${f(percentile(queuedToPush, 0.99))} ms; tier alerts of band-leaving steps from their batch's first frame: p50 ${f(percentile(crossingToPush, 0.5))} ms, p99 ${f(percentile(crossingToPush, 0.99))} ms (${crossingToPush.length}); forecasts of band-leaving steps from their batch's first frame: p50 ${f(percentile(forecastToPush, 0.5))} ms, p99 ${f(percentile(forecastToPush, 0.99))} ms (${forecastToPush.length})`,
       `  per 10 s, pushes queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
