@@ -105,5 +105,17 @@ describe('the every-mark reference of the load bench', () => {
     // Taken in hand-off order: a's first push takes the 1 s decision, its second the 50 s one.
     expect(got.referenceAtMs).toEqual([50_000, 1_000, null, null, null]);
     expect(got.missed.map((d) => `${d.deviceId}@${d.atMs}`).sort()).toEqual(['b@2000', 'c@9000', 'd@1000']);
+    expect(got.folded).toEqual([]);
+  });
+
+  it('tells a tier the relay folded into a higher one of the same batch from one it missed', () => {
+    const ref = (deviceId: string, key: string, atMs: number): ReferenceDecision => ({ deviceId, key, kind: 'tier', atMs });
+    // Two tiers crossed 2 ms apart: the relay's batch held both frames and pushed the higher.
+    const reference = [ref('a', 'x:cross|tier|0.9#0', 61_027), ref('a', 'x:cross|tier|1#0', 61_029), ref('b', 'x:cross|tier|0.9#0', 61_027), ref('a', 'x:isolated:S:long|tier|0.9#0', 61_027)];
+    const got = matchToReference([{ deviceId: 'a', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 61_027, handedAtMs: 61_048 }, { deviceId: 'b', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 62_000, handedAtMs: 62_020 }], reference, 15_000);
+    expect(got.referenceAtMs).toEqual([61_029, null]);
+    expect(got.folded).toEqual([reference[0]]);
+    // b's batch did not hold the frame; another subject of a's is not folded into its cross pool's push.
+    expect(got.missed).toEqual([reference[2], reference[3]]);
   });
 });

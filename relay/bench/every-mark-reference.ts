@@ -115,9 +115,22 @@ export interface RelayDecision {
 export interface ReferenceMatch {
   /** Per relay decision, in the order given: the reference's time for it, or null (the reference never decided it in the look-back). */
   readonly referenceAtMs: readonly (number | null)[];
-  /** Reference decisions no relay decision matched. */
+  /**
+   * Reference decisions no relay decision matched, though the relay's batch that held their frame
+   * decided another alert of the same subject: two tiers crossed by marks milliseconds apart, which the
+   * relay folded into one batch and one push of the higher tier (the policy's own choice, fed both marks
+   * at once).
+   */
+  readonly folded: readonly ReferenceDecision[];
+  /** Reference decisions no relay decision matched, and no relay batch holding their frame explains. */
   readonly missed: readonly ReferenceDecision[];
 }
+
+/** The alert's subject (`binance:main:cross`), from its key. */
+const subjectOf = (key: string): string => {
+  const bar = key.indexOf('|');
+  return bar < 0 ? key : key.slice(0, bar);
+};
 
 /**
  * Pairs each relay decision with the earliest unpaired reference decision of the same device and
@@ -142,6 +155,8 @@ export function matchToReference(relay: readonly RelayDecision[], reference: rea
     candidate.used = true;
     referenceAtMs[i] = candidate.d.atMs;
   }
-  const missed = [...byKey.values()].flatMap((list) => list.filter((c) => !c.used).map((c) => c.d));
-  return { referenceAtMs, missed };
+  const unmatched = [...byKey.values()].flatMap((list) => list.filter((c) => !c.used).map((c) => c.d));
+  const isFolded = (d: ReferenceDecision): boolean =>
+    relay.some((r) => r.deviceId === d.deviceId && subjectOf(r.key) === subjectOf(d.key) && r.batchFirstEventAtMs <= d.atMs && d.atMs <= r.handedAtMs);
+  return { referenceAtMs, folded: unmatched.filter(isFolded), missed: unmatched.filter((d) => !isFolded(d)) };
 }

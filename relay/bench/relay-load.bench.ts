@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
@@ -28,8 +28,11 @@ import { alertKeyOf, matchToReference, recordingFeed, referenceDecisions, type R
  * VAPID at once and decrypts every push after the run (tools/test-support/fake-push-process.ts, in a
  * child process too); a push refused or not decrypting fails the bench.
  *
- * Reported per run: frame → push received by the push service p50/p99 (from the arrival of the
- * oldest frame of the batch that decided it), frame → batch committed p50/p99 (every batch), monitor
+ * Reported per run: frame → push received by the push service p50/p99, from the arrival of the frame
+ * after which an every-mark reference could first decide it (every-mark-reference.ts: one device in
+ * `--reference-every=10`, stepped on every delivery after the run; `--reference-dump=FILE` writes both
+ * sides' decisions), with the reference's decisions the relay never queued; then the upper bound, from
+ * the oldest frame its step was handed (held marks included); frame → batch committed p50/p99 (every batch), monitor
  * steps per second and CPU per step, CPU of the process and the busiest threads (share of one core),
  * each core's busy share (machine-wide: other work included), RSS, and the load average, because on a
  * shared machine wall-clock latencies count the time spent waiting for a core. Bounded: `seconds` of
@@ -369,9 +372,18 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   causal.sort((a, b) => a - b);
   for (const list of Object.values(causalOf)) list.sort((a, b) => a - b);
   // What the reference decided in the window (but its last seconds) that the relay never queued.
-  const missed = matched.missed.filter((d) => d.atMs >= t0 && d.atMs <= t0 + wallMs - REFERENCE_TAIL_MS);
+  const inWindow = (d: { atMs: number }): boolean => d.atMs >= t0 && d.atMs <= t0 + wallMs - REFERENCE_TAIL_MS;
+  const missed = matched.missed.filter(inWindow);
+  const folded = matched.folded.filter(inWindow);
   const missedOf = new Map<string, number>();
   for (const d of missed) missedOf.set(d.kind, (missedOf.get(d.kind) ?? 0) + 1);
+  // Every decision of both, to look into (times relative to the window's start).
+  const dumpTo = argValue('reference-dump');
+  if (dumpTo !== undefined) {
+    const rel = (ms: number | null): number | null => (ms === null ? null : ms - t0);
+    const relay = sampledPushes.map(({ p, r }, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, kind: p.alertKind, batchFirstEventAt: rel(r.firstEventAtMs), handedAt: rel(r.handedAtMs), referenceAt: rel(matched.referenceAtMs[i] ?? null) }));
+    writeFileSync(dumpTo, JSON.stringify({ windowStartMs: t0, reference: reference.map((d) => ({ ...d, atMs: rel(d.atMs) })), relay, folded: matched.folded.map((d) => ({ ...d, atMs: rel(d.atMs) })), missed: matched.missed.map((d) => ({ ...d, atMs: rel(d.atMs) })) }));
+  }
   toPush.sort((a, b) => a - b);
   queuedToPush.sort((a, b) => a - b);
   crossingToPush.sort((a, b) => a - b);
@@ -409,7 +421,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       referenceEvery > 0
-        ? `  frame → push received, from the frame after which an every-mark reference could first decide it (1 device in ${referenceEvery}): p50 ${f(percentile(causal, 0.5))} ms, p99 ${f(percentile(causal, 0.99))} ms (${causal.length}; ${ahead} of them decided by the relay, not the reference, counted from the relay batch's first frame); ${Object.entries(causalOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; reference decisions in the window the relay never queued: ${missed.length}${missed.length > 0 ? ` (${[...missedOf].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}; the reference stepped ${recording.groups.length} deliveries in ${(referenceMs / 1000).toFixed(1)} s after the run`
+        ? `  frame → push received, from the frame after which an every-mark reference could first decide it (1 device in ${referenceEvery}): p50 ${f(percentile(causal, 0.5))} ms, p99 ${f(percentile(causal, 0.99))} ms (${causal.length}; ${ahead} of them decided by the relay, not the reference, counted from the relay batch's first frame); ${Object.entries(causalOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; reference decisions in the window the relay never queued: ${missed.length}${missed.length > 0 ? ` (${[...missedOf].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}, and ${folded.length} more folded into another alert of their subject by the relay batch that held their frame (a higher tier crossed by the next mark); the reference stepped ${recording.groups.length} deliveries in ${(referenceMs / 1000).toFixed(1)} s after the run`
         : '  (no every-mark reference: --reference-every=0)',
       `  frame → push received, from the oldest mark its step was handed (an upper bound: held marks inside the bands): p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts.length} (p50 ${f(percentile(calmForecasts.sort((a, b) => a - b), 0.5))} ms)`,
