@@ -94,17 +94,21 @@ describe('the every-mark reference of the load bench', () => {
       ref('a', 'k#0', 1_000),
       ref('a', 'k#0', 50_000), // a second episode, 49 s later
       ref('b', 'k#0', 2_000),
-      ref('c', 'k#0', 9_000), // after c's hand-off: the relay could not have seen it
+      ref('c', 'k#0', 9_000), // after c's hand-off: the relay decided first
+      ref('c', 'k#0', 40_000), // and this one is beyond the look-back after it
       ref('d', 'k#0', 1_000), // more than the look-back before d's batch: another episode
+      ref('e', 'k#0', 30_000), // more than the look-back after e's hand-off: not the relay's
     ];
     const got = matchToReference(
-      [relay('a', 'k#0', 49_000, 51_000), relay('a', 'k#0', 1_500, 2_500), relay('b', 'k#1', 2_000, 2_100), relay('c', 'k#0', 8_000, 8_500), relay('d', 'k#0', 30_000, 30_100)],
+      [relay('a', 'k#0', 49_000, 51_000), relay('a', 'k#0', 1_500, 2_500), relay('b', 'k#1', 2_000, 2_100), relay('c', 'k#0', 8_000, 8_500), relay('d', 'k#0', 30_000, 30_100), relay('e', 'k#0', 1_000, 1_100)],
       reference,
       15_000,
     );
     // Taken in hand-off order: a's first push takes the 1 s decision, its second the 50 s one.
-    expect(got.referenceAtMs).toEqual([50_000, 1_000, null, null, null]);
-    expect(got.missed.map((d) => `${d.deviceId}@${d.atMs}`).sort()).toEqual(['b@2000', 'c@9000', 'd@1000']);
+    expect(got.referenceAtMs).toEqual([50_000, 1_000, null, null, null, null]);
+    // c's relay decided 0.5 s before the reference: ahead, paired.
+    expect(got.ahead).toEqual([false, false, false, true, false, false]);
+    expect(got.missed.map((d) => `${d.deviceId}@${d.atMs}`).sort()).toEqual(['b@2000', 'c@40000', 'd@1000', 'e@30000']);
     expect(got.folded).toEqual([]);
   });
 
@@ -114,6 +118,7 @@ describe('the every-mark reference of the load bench', () => {
     const reference = [ref('a', 'x:cross|tier|0.9#0', 61_027), ref('a', 'x:cross|tier|1#0', 61_029), ref('b', 'x:cross|tier|0.9#0', 61_027), ref('a', 'x:isolated:S:long|tier|0.9#0', 61_027)];
     const got = matchToReference([{ deviceId: 'a', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 61_027, handedAtMs: 61_048 }, { deviceId: 'b', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 62_000, handedAtMs: 62_020 }], reference, 15_000);
     expect(got.referenceAtMs).toEqual([61_029, null]);
+    expect(got.ahead).toEqual([false, false]);
     expect(got.folded).toEqual([reference[0]]);
     // b's batch did not hold the frame; another subject of a's is not folded into its cross pool's push.
     expect(got.missed).toEqual([reference[2], reference[3]]);

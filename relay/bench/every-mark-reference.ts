@@ -113,8 +113,15 @@ export interface RelayDecision {
 }
 
 export interface ReferenceMatch {
-  /** Per relay decision, in the order given: the reference's time for it, or null (the reference never decided it in the look-back). */
+  /** Per relay decision, in the order given: the reference's time for it, or null (the reference decided it only later, or never). */
   readonly referenceAtMs: readonly (number | null)[];
+  /**
+   * Per relay decision: the reference decided the same alert, but only after the relay's hand-off
+   * (within the look-back): the relay was ahead. A forecast's odds rest on volatility estimates, which
+   * a monitor fed every mark and one fed coalesced marks update a little differently: either may cross
+   * the threshold a tick first. Paired, so that neither side counts it as missed.
+   */
+  readonly ahead: readonly boolean[];
   /**
    * Reference decisions no relay decision matched, though the relay's batch that held their frame
    * decided another alert of the same subject: two tiers crossed by marks milliseconds apart, which the
@@ -148,6 +155,7 @@ export function matchToReference(relay: readonly RelayDecision[], reference: rea
   }
   const order = relay.map((_, i) => i).sort((a, b) => relay[a]!.handedAtMs - relay[b]!.handedAtMs);
   const referenceAtMs: (number | null)[] = relay.map(() => null);
+  const ahead: boolean[] = relay.map(() => false);
   for (const i of order) {
     const r = relay[i]!;
     const candidate = byKey.get(`${r.deviceId} ${r.key}`)?.find((c) => !c.used && c.d.atMs <= r.handedAtMs && c.d.atMs >= r.batchFirstEventAtMs - lookBackMs);
@@ -155,8 +163,17 @@ export function matchToReference(relay: readonly RelayDecision[], reference: rea
     candidate.used = true;
     referenceAtMs[i] = candidate.d.atMs;
   }
+  // Then those the reference made only later: after every relay decision has had its earlier pick.
+  for (const i of order) {
+    const r = relay[i]!;
+    if (referenceAtMs[i] !== null) continue;
+    const candidate = byKey.get(`${r.deviceId} ${r.key}`)?.find((c) => !c.used && c.d.atMs > r.handedAtMs && c.d.atMs <= r.handedAtMs + lookBackMs);
+    if (candidate === undefined) continue;
+    candidate.used = true;
+    ahead[i] = true;
+  }
   const unmatched = [...byKey.values()].flatMap((list) => list.filter((c) => !c.used).map((c) => c.d));
   const isFolded = (d: ReferenceDecision): boolean =>
     relay.some((r) => r.deviceId === d.deviceId && subjectOf(r.key) === subjectOf(d.key) && r.batchFirstEventAtMs <= d.atMs && d.atMs <= r.handedAtMs);
-  return { referenceAtMs, folded: unmatched.filter(isFolded), missed: unmatched.filter((d) => !isFolded(d)) };
+  return { referenceAtMs, ahead, folded: unmatched.filter(isFolded), missed: unmatched.filter((d) => !isFolded(d)) };
 }

@@ -322,16 +322,16 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const sampledPushes = reports.flatMap((r) => r.pushes.filter((p) => sampledBodies.has(p.deviceId)).map((p) => ({ p, r })));
   const relayDecisions: RelayDecision[] = sampledPushes.map(({ p, r }) => ({ deviceId: p.deviceId, key: alertKeyOf(p.dedupeKey), batchFirstEventAtMs: r.firstEventAtMs, handedAtMs: r.handedAtMs }));
   const matched = matchToReference(relayDecisions, reference, REFERENCE_LOOK_BACK_MS);
-  const referenceAtOf = new Map(sampledPushes.map(({ p }, i) => [p, matched.referenceAtMs[i] ?? null]));
+  const referenceAtOf = new Map(sampledPushes.map(({ p }, i) => [p, { atMs: matched.referenceAtMs[i] ?? null, ahead: matched.ahead[i] ?? false }]));
   const referenceMs = performance.now() - referenceStart;
-  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null; early: boolean; sampled: boolean; batchAtMs: number; referenceAtMs: number | null }[]>();
+  const frameOf = new Map<string, { atMs: number; kind: string; queuedAtMs: number; crossingBatchAtMs: number | null; early: boolean; sampled: boolean; batchAtMs: number; referenceAtMs: number | null; ahead: boolean }[]>();
   for (const r of reports) {
     for (const p of r.pushes) {
       if (replaced.has(`${p.deviceId} ${p.dedupeKey}`)) continue;
       const key = `${p.deviceId} ${p.dedupeKey.slice(0, p.dedupeKey.lastIndexOf('#'))}`;
       frameOf.set(key, [
         ...(frameOf.get(key) ?? []),
-        { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early ? r.firstEventAtMs : null, early: p.early, sampled: sampledBodies.has(p.deviceId), batchAtMs: r.firstEventAtMs, referenceAtMs: referenceAtOf.get(p) ?? null },
+        { atMs: p.firstEventAtMs, kind: p.alertKind, queuedAtMs: r.doneAtMs, crossingBatchAtMs: p.early ? r.firstEventAtMs : null, early: p.early, sampled: sampledBodies.has(p.deviceId), batchAtMs: r.firstEventAtMs, referenceAtMs: referenceAtOf.get(p)?.atMs ?? null, ahead: referenceAtOf.get(p)?.ahead ?? false },
       ]);
     }
   }
@@ -340,6 +340,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const causal: number[] = [];
   const causalOf: Record<string, number[]> = { tier: [], predictive: [], stale: [] };
   let ahead = 0;
+  let unpaired = 0;
   // The sender's part alone: from the batch's save (the push queued) to the push service's receipt.
   const queuedToPush: number[] = [];
   // A tier alert of a monitor stepped early: its band was left by a mark of this batch, and the marks it
@@ -363,7 +364,8 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     (toPushOf[frame.kind] ??= []).push(push.receivedAtMs - frame.atMs);
     if (frame.kind === 'predictive' && !frame.early) calmForecasts.push(push.receivedAtMs - frame.atMs);
     if (frame.sampled) {
-      if (frame.referenceAtMs === null) ahead += 1;
+      if (frame.ahead) ahead += 1;
+      else if (frame.referenceAtMs === null) unpaired += 1;
       const ms = push.receivedAtMs - (frame.referenceAtMs ?? frame.batchAtMs);
       causal.push(ms);
       (causalOf[frame.kind] ??= []).push(ms);
@@ -421,7 +423,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `${market.name}: ${String(devices).padStart(6)} devices ${String(devices * 5).padStart(6)} positions, ${workers} worker threads (${Object.entries(counts).map(([v, n]) => `${v} ${n}`).join(', ')})`,
       `  loaded in ${(loadMs / 1000).toFixed(1)} s; ${seconds} s of marks; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (${availableParallelism()} cores)`,
       referenceEvery > 0
-        ? `  frame → push received, from the frame after which an every-mark reference could first decide it (1 device in ${referenceEvery}): p50 ${f(percentile(causal, 0.5))} ms, p99 ${f(percentile(causal, 0.99))} ms (${causal.length}; ${ahead} of them decided by the relay, not the reference, counted from the relay batch's first frame); ${Object.entries(causalOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; reference decisions in the window the relay never queued: ${missed.length}${missed.length > 0 ? ` (${[...missedOf].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}, and ${folded.length} more folded into another alert of their subject by the relay batch that held their frame (a higher tier crossed by the next mark); the reference stepped ${recording.groups.length} deliveries in ${(referenceMs / 1000).toFixed(1)} s after the run`
+        ? `  frame → push received, from the frame after which an every-mark reference could first decide it (1 device in ${referenceEvery}): p50 ${f(percentile(causal, 0.5))} ms, p99 ${f(percentile(causal, 0.99))} ms (${causal.length}; counted from the relay batch's first frame: ${ahead} the relay decided before the reference, ${unpaired} the reference never decided); ${Object.entries(causalOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; reference decisions in the window the relay never queued: ${missed.length}${missed.length > 0 ? ` (${[...missedOf].map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}, and ${folded.length} more folded into another alert of their subject by the relay batch that held their frame (a higher tier crossed by the next mark); the reference stepped ${recording.groups.length} deliveries in ${(referenceMs / 1000).toFixed(1)} s after the run`
         : '  (no every-mark reference: --reference-every=0)',
       `  frame → push received, from the oldest mark its step was handed (an upper bound: held marks inside the bands): p50 ${f(percentile(toPush, 0.5))} ms, p99 ${f(percentile(toPush, 0.99))} ms (${toPush.length} reported received in the run; ${reports.reduce((n, r) => n + r.queued, 0)} queued, ${backlog.length} of them still queued at its end, ${refused} refused)`,
       `  of which ${Object.entries(toPushOf).filter(([, l]) => l.length > 0).map(([kind, l]) => `${kind} alerts p50 ${f(percentile(l, 0.5))} ms, p99 ${f(percentile(l, 0.99))} ms (${l.length})`).join('; ')}; forecasts found by a calm step ${calmForecasts.length} (p50 ${f(percentile(calmForecasts.sort((a, b) => a - b), 0.5))} ms)`,
