@@ -116,7 +116,8 @@ describe('the every-mark reference of the load bench', () => {
     const ref = (deviceId: string, key: string, atMs: number): ReferenceDecision => ({ deviceId, key, kind: 'tier', atMs });
     // Two tiers crossed 2 ms apart: the relay's batch held both frames and pushed the higher.
     const reference = [ref('a', 'x:cross|tier|0.9#0', 61_027), ref('a', 'x:cross|tier|1#0', 61_029), ref('b', 'x:cross|tier|0.9#0', 61_027), ref('a', 'x:isolated:S:long|tier|0.9#0', 61_027)];
-    const got = matchToReference([{ deviceId: 'a', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 61_027, handedAtMs: 61_048 }, { deviceId: 'b', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 62_000, handedAtMs: 62_020 }], reference, 15_000);
+    // (The relay's watcher read the clock 1 ms after the recorder, for the same frame.)
+    const got = matchToReference([{ deviceId: 'a', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 61_028, handedAtMs: 61_048 }, { deviceId: 'b', key: 'x:cross|tier|1#0', batchFirstEventAtMs: 62_000, handedAtMs: 62_020 }], reference, 15_000);
     expect(got.referenceAtMs).toEqual([61_029, null]);
     expect(got.ahead).toEqual([false, false]);
     expect(got.folded).toEqual([reference[0]]);

@@ -133,6 +133,12 @@ export interface ReferenceMatch {
   readonly missed: readonly ReferenceDecision[];
 }
 
+/**
+ * The recorder reads the clock just before the relay's watcher reads it for the same event: the two may
+ * straddle a millisecond, so a batch's first frame can read 1 ms after the delivery that opened it.
+ */
+const CLOCK_SLACK_MS = 5;
+
 /** The alert's subject (`binance:main:cross`), from its key. */
 const subjectOf = (key: string): string => {
   const bar = key.indexOf('|');
@@ -174,6 +180,6 @@ export function matchToReference(relay: readonly RelayDecision[], reference: rea
   }
   const unmatched = [...byKey.values()].flatMap((list) => list.filter((c) => !c.used).map((c) => c.d));
   const isFolded = (d: ReferenceDecision): boolean =>
-    relay.some((r) => r.deviceId === d.deviceId && subjectOf(r.key) === subjectOf(d.key) && r.batchFirstEventAtMs <= d.atMs && d.atMs <= r.handedAtMs);
+    relay.some((r) => r.deviceId === d.deviceId && subjectOf(r.key) === subjectOf(d.key) && r.batchFirstEventAtMs - CLOCK_SLACK_MS <= d.atMs && d.atMs <= r.handedAtMs);
   return { referenceAtMs, ahead, folded: unmatched.filter(isFolded), missed: unmatched.filter((d) => !isFolded(d)) };
 }
