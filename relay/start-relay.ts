@@ -49,7 +49,7 @@ export interface RelayPorts {
 export async function startRelay(config: RelayConfig, ports: RelayPorts): Promise<Relay> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const vapid = await loadOrCreateVapidKeys(config.dataDir);
-  const store = await openStore(config, 'writer');
+  const store = await openStore(config);
   // With monitor workers (a relay for many devices) the sender gets a thread of its own too; a relay
   // in one thread, or one whose posts are given (tests), keeps it beside the feeds.
   const threaded = config.workers > 0 && ports.postPush === undefined;

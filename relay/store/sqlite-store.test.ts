@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -59,36 +59,5 @@ describe('SQLite store files', () => {
     // Left pending: k39 and k41 (k40 was replaced by k41).
     expect([entries('pushes_pending_order'), entries('pushes_pending_topic')]).toEqual([2, 2]);
     db.close();
-  });
-
-  it('with a checkpoint thread, the writer\'s commits leave the WAL to it: the database file grows only when that thread copies the WAL in', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
-    const alerts = 'a'.repeat(5_000);
-    // ~8 MB of alert parts: twice SQLite's default auto-checkpoint (1,000 pages), a fifth of the writer's backstop.
-    const write = async (store: ReturnType<typeof openSqliteStore>): Promise<void> => {
-      for (let d = 0; d < 200; d += 1) await store.createDevice({ id: `d${d}`, tokenHash: 'h', createdAtMs: 1, subscription: null, vapidJwk: null, subject: 'mailto:a@b.test' });
-      for (let round = 0; round < 8; round += 1) await store.saveBatch(Array.from({ length: 200 }, (_, d) => ({ monitor: { deviceId: `d${d}`, accountId: `a${round}`, state: null, alerts, savedAtMs: round }, pushes: [] })));
-    };
-    const size = (path: string): number => statSync(path).size;
-    // A thread that does not come round within the test: nothing reaches the database file.
-    const idle = join(dir, 'idle.sqlite');
-    const idleStore = openSqliteStore(idle, { checkpointEveryMs: 3_600_000 });
-    await write(idleStore);
-    expect(size(idle)).toBeLessThan(1_000_000);
-    expect(size(`${idle}-wal`)).toBeGreaterThan(8_000_000);
-    await idleStore.close();
-    // One that does: the file takes the WAL's pages without another commit.
-    const busy = join(dir, 'busy.sqlite');
-    const busyStore = openSqliteStore(busy, { checkpointEveryMs: 20 });
-    await write(busyStore);
-    for (const deadline = Date.now() + 10_000; size(busy) < 8_000_000 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
-    expect(size(busy)).toBeGreaterThan(8_000_000);
-    await busyStore.close();
-    // Nothing lost to either thread: every part read back.
-    for (const path of [idle, busy]) {
-      const db = new Database(path, { readonly: true });
-      expect((db.prepare('SELECT count(*) AS n FROM monitor_alerts').get() as { n: number }).n).toBe(1_600);
-      db.close();
-    }
   });
 });

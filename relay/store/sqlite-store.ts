@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import type { DecisionSave, DeviceRecord, DuePush, MonitorRecord, PushMark, PushRecord, PushStatus, QueuedPush, RelayStore, Shard, SnapshotRecord } from './relay-store.ts';
 import { deviceHash } from './shard.ts';
-import { BACKSTOP_PAGES, startCheckpointThread, type CheckpointThread } from './sqlite-checkpoints.ts';
 
 /**
  * The embedded store: one SQLite file in the relay's data folder, WAL so readers never wait for the
@@ -116,16 +115,7 @@ const DUE_PUSH_ROWS_SQL = `SELECT p.*, d.subscription, d.vapid_jwk, d.subject FR
 /** `(count, count, index)` for the `(? = 0 OR shard_hash % ? = ?)` filter; count 0 means every device. */
 const shardArgs = (shard: Shard | null): [number, number, number] => (shard === null ? [0, 1, 0] : [shard.count, shard.count, shard.index]);
 
-export interface SqliteStoreOptions {
-  /**
-   * The relay's writer (its main thread): WAL checkpoints this often in a thread of their own at nice 10
-   * (sqlite-checkpoints.ts, CHECKPOINT_EVERY_MS), this connection's auto-checkpoint only as a backstop.
-   * Absent: the sender thread's reading connection, tests and tools checkpoint as SQLite does by default.
-   */
-  readonly checkpointEveryMs?: number;
-}
-
-export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): RelayStore {
+export function openSqliteStore(file: string): RelayStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -141,11 +131,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     })();
-  }
-  let checkpoints: CheckpointThread | null = null;
-  if (options.checkpointEveryMs !== undefined) {
-    db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-    checkpoints = startCheckpointThread(file, options.checkpointEveryMs);
   }
 
   const insertPush = db.prepare(
@@ -317,7 +302,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return (selectPushes.all(deviceId) as PushRow[]).map(queued);
     },
     async close() {
-      await checkpoints?.stop();
       db.close();
     },
   };
