@@ -18,7 +18,7 @@ export interface HttpPushPost {
  * Connections to one push service by default. HTTP/1.1 carries one post at a time on each, so a push
  * service a round trip of R seconds away takes at most this / R posts a second: the flash burst's ~2,100
  * a second need ~200 at 100 ms (16, the default before 2026-11-27, gave ~150 a second; relay/README.md,
- * "Connections and window").
+ * "After the step").
  */
 export const DEFAULT_PUSH_CONNECTIONS = 256;
 
