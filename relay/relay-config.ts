@@ -1,6 +1,9 @@
+import { DEFAULT_PUSH_CONNECTIONS } from './push/push-post.ts';
+
 /**
  * The relay's configuration: flags first, then environment (RELAY_PORT, RELAY_HOST, RELAY_DATA,
- * RELAY_STORE, RELAY_SHARD, RELAY_WORKERS, RELAY_STALE_AFTER_SEC, RELAY_BODY_LIMIT), then defaults. Unknown flags
+ * RELAY_STORE, RELAY_SHARD, RELAY_WORKERS, RELAY_STALE_AFTER_SEC, RELAY_BODY_LIMIT, RELAY_PUSH_CONNECTIONS,
+ * RELAY_PUSH_WINDOW), then defaults. Unknown flags
  * and bad values are refused with one line naming them, before anything starts.
  */
 export interface RelayConfig {
@@ -22,6 +25,14 @@ export interface RelayConfig {
   readonly calmBudgetMs?: number;
   readonly bodyLimitBytes: number;
   /**
+   * Keep-alive connections to one push service at most (HTTP/1.1: one post on each at a time). A push
+   * service 50-100 ms away answers ~10-20 posts a second on each, so the flash burst's ~2,100 pushes a
+   * second need ~200-400 (relay/README.md, "After the step"). Default 256.
+   */
+  readonly pushConnections?: number;
+  /** Posts in flight at most; refilled when half is free, so twice the connections keeps them all busy. Default 2 x pushConnections. */
+  readonly pushWindow?: number;
+  /**
    * Where the venues live: null for the real exchanges, or one origin serving every venue under
    * `/<venue>` (the simulator, for tests and the demo: `http://127.0.0.1:8780`).
    */
@@ -38,10 +49,12 @@ const FLAGS: Record<string, { env: string; help: string }> = {
   '--stale-after-sec': { env: 'RELAY_STALE_AFTER_SEC', help: 'snapshot age after which alerts say it is old (default 900)' },
   '--calm-every-ms': { env: 'RELAY_CALM_EVERY_MS', help: 'a monitor whose marks stay inside its tier and forecast bands is stepped this often (default 5000; 0: at every batch)' },
   '--body-limit': { env: 'RELAY_BODY_LIMIT', help: 'largest request body in bytes (default 65536)' },
+  '--push-connections': { env: 'RELAY_PUSH_CONNECTIONS', help: 'keep-alive connections to one push service at most (default 256; ~rate x round trip)' },
+  '--push-window': { env: 'RELAY_PUSH_WINDOW', help: 'pushes in flight at most (default twice the connections)' },
   '--venues-from': { env: 'RELAY_VENUES_FROM', help: 'tests and demo: one origin serving every venue under /<venue> (the simulator)' },
 };
 
-export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--workers N] [--stale-after-sec S] [--calm-every-ms M] [--body-limit B]\n${Object.entries(
+export const RELAY_USAGE = `usage: npm run relay -- --data DIR [--port P] [--host H] [--store sqlite|postgres://…] [--shard i/n] [--workers N] [--stale-after-sec S] [--calm-every-ms M] [--body-limit B] [--push-connections C] [--push-window W]\n${Object.entries(
   FLAGS,
 )
   .map(([flag, { env, help }]) => `  ${flag.padEnd(18)} ${env.padEnd(22)} ${help}`)
@@ -89,7 +102,11 @@ export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<s
   if (typeof calmEveryMs === 'string') return { ok: false, error: calmEveryMs };
   const bodyLimitBytes = whole(read('--body-limit') ?? '65536', 'body-limit', 1024, 4 * 1024 * 1024);
   if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };
+  const pushConnections = whole(read('--push-connections') ?? String(DEFAULT_PUSH_CONNECTIONS), 'push-connections', 1, 4096);
+  if (typeof pushConnections === 'string') return { ok: false, error: pushConnections };
+  const pushWindow = whole(read('--push-window') ?? String(2 * pushConnections), 'push-window', 1, 16_384);
+  if (typeof pushWindow === 'string') return { ok: false, error: pushWindow };
   const venuesFrom = read('--venues-from') ?? null;
   if (venuesFrom !== null && !/^https?:\/\/[^/?#\s]+$/.test(venuesFrom)) return { ok: false, error: `venues-from: expected an origin such as http://127.0.0.1:8780, got "${venuesFrom}"` };
-  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, workers, staleAfterSec, calmEveryMs, bodyLimitBytes, venuesFrom } };
+  return { ok: true, config: { port, host: read('--host') ?? '127.0.0.1', dataDir, store, shard, workers, staleAfterSec, calmEveryMs, bodyLimitBytes, pushConnections, pushWindow, venuesFrom } };
 }

@@ -14,6 +14,14 @@ export interface HttpPushPost {
   close(): void;
 }
 
+/**
+ * Connections to one push service by default. HTTP/1.1 carries one post at a time on each, so a push
+ * service a round trip of R seconds away takes at most this / R posts a second: the flash burst's ~2,100
+ * a second need ~200 at 100 ms (16, the default before 2026-11-27, gave ~150 a second; relay/README.md,
+ * "After the step").
+ */
+export const DEFAULT_PUSH_CONNECTIONS = 256;
+
 export interface HttpPushPostOptions {
   /** Connections kept to one push service at most; further posts wait for a free one. */
   readonly socketsPerOrigin?: number;
@@ -30,7 +38,7 @@ export interface HttpPushPostOptions {
  * ~400-700 µs; this, ~30 µs (relay/README.md, "The post").
  */
 export function httpPushPost(options: HttpPushPostOptions | number = {}): HttpPushPost {
-  const { socketsPerOrigin = 16, ca } = typeof options === 'number' ? { socketsPerOrigin: options } : options;
+  const { socketsPerOrigin = DEFAULT_PUSH_CONNECTIONS, ca } = typeof options === 'number' ? { socketsPerOrigin: options } : options;
   const origins = new Map<string, Origin>();
   let closed = false;
   // One sweep for every timeout instead of a timer per post.

@@ -4,7 +4,7 @@ import type { VapidKeys } from '../../shared/push/vapid.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DuePush, PushMark, RelayStore, Shard } from '../store/relay-store.ts';
 import { nodeMessageCrypto, nodePushTopic } from './node-message-crypto.ts';
-import type { PushPost } from './push-post.ts';
+import { DEFAULT_PUSH_CONNECTIONS, type PushPost } from './push-post.ts';
 import { importVapidJwk } from './relay-vapid-keys.ts';
 
 /**
@@ -36,7 +36,10 @@ export interface PushSenderOptions {
   readonly timeoutMs?: number;
   /** Outcomes marked together, in one transaction. */
   readonly roundSize?: number;
-  /** Posts in flight at most (the HTTP agent queues what its sockets cannot take yet). */
+  /**
+   * Posts in flight at most (the HTTP client queues what its connections cannot take yet). Refilled
+   * when half of it is free: twice the connections keeps every connection busy. Default 512.
+   */
   readonly window?: number;
   /**
    * Message agreements made ahead while the queue is empty (node-message-crypto.ts): at most `room` in
@@ -46,6 +49,9 @@ export interface PushSenderOptions {
    */
   readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
+
+/** Twice push-post.ts's default connections (the window is refilled when half of it is free). */
+export const DEFAULT_PUSH_WINDOW = 2 * DEFAULT_PUSH_CONNECTIONS;
 
 /** The pool of agreements made ahead by default (the relay's; the bench waits for it to fill). */
 export const DEFAULT_PREPARE_AHEAD = { room: 50_000, perDevice: 4 } as const;
@@ -88,7 +94,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const { store, log, clock } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   const roundSize = options.roundSize ?? 64;
-  const windowSize = options.window ?? 128;
+  const windowSize = options.window ?? DEFAULT_PUSH_WINDOW;
   const keysByDevice = new Map<string, Promise<VapidKeys>>();
   const ahead = options.prepareAhead ?? DEFAULT_PREPARE_AHEAD;
   const message = nodeMessageCrypto(ahead.room, ahead.perDevice);

@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -115,5 +117,58 @@ describe.each(['sqlite', 'postgres'] as const)('threadPushSender on %s', (kind) 
   it('rejects when its worker cannot open the store (the relay does not start)', async () => {
     const unreachable = kind === 'sqlite' ? 'sqlite' : 'postgres://relay@127.0.0.1:1/none';
     await expect(threadPushSender({ dataDir: '/proc/no-such-relay-dir', store: unreachable, shard: null }, store, log, () => undefined)).rejects.toThrow();
+  });
+});
+
+describe('threadPushSender, connections and window', () => {
+  // A push service that holds its answers: it answers all it holds once `releaseAt` are held at once,
+  // and counts the connections and the most posts it held at a time.
+  async function holdingService(releaseAt: number) {
+    const held: ServerResponse[] = [];
+    let most = 0;
+    let sockets = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        held.push(res);
+        most = Math.max(most, held.length);
+        if (held.length >= releaseAt) for (const r of held.splice(0)) r.writeHead(201).end();
+      });
+    });
+    server.on('connection', () => (sockets += 1));
+    // What is still held when the queue runs short of `releaseAt` is answered by the test.
+    const flush = (): void => void held.splice(0).forEach((r) => r.writeHead(201).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { origin: `http://127.0.0.1:${port}`, flush, counts: () => ({ most, sockets }), close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  }
+
+  it.each([
+    { connections: 3, window: 6, releaseAt: 3, expected: { most: 3, sockets: 3 } },
+    { connections: 8, window: 4, releaseAt: 4, expected: { most: 4, sockets: 4 } },
+  ])('keeps at most $connections connections and $window posts in flight when told so', async ({ connections, window, releaseAt, expected }) => {
+    const keys = await startFakePushService();
+    const push = await holdingService(releaseAt);
+    const dir = mkdtempSync(join(tmpdir(), 'relay-sender-thread-'));
+    await loadOrCreateVapidKeys(dir);
+    const local = openSqliteStore(join(dir, 'relay.sqlite'));
+    let running: RunningSender | null = null;
+    try {
+      for (let d = 0; d < 24; d += 1) await local.createDevice({ id: `d${d}`, tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify({ ...keys.subscribe(), endpoint: `${push.origin}/push/s${d}` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+      running = await threadPushSender({ dataDir: dir, store: 'sqlite', shard: null, connections, window }, local, log, () => undefined);
+      const now = Date.now();
+      await local.saveBatch(Array.from({ length: 24 }, (_, d) => ({ monitor: { deviceId: `d${d}`, accountId: 'a', state: '{}', savedAtMs: now }, pushes: [{ deviceId: `d${d}`, dedupeKey: 'k', payload: '{"web_push":8030,"notification":{"title":"t","body":"b","navigate":"/"}}', urgency: 'high' as const, topicKey: null, ttlSec: 60, createdAtMs: now }] })));
+      const draining = running.drain();
+      // 24 is a multiple of the release count: each group is answered once it is held whole.
+      expect(await draining).toBe(24);
+      push.flush();
+      expect(push.counts()).toEqual(expected);
+      expect((await local.pushes('d23'))[0]!.status).toBe('sent');
+    } finally {
+      await running?.stop();
+      await local.close();
+      await push.close();
+      await keys.close();
+    }
   });
 });

@@ -15,6 +15,10 @@ export interface SenderData {
   readonly dataDir: string;
   readonly store: string;
   readonly shard: Shard | null;
+  /** Keep-alive connections to one push service at most (push-post.ts; default DEFAULT_PUSH_CONNECTIONS, 256). */
+  readonly connections?: number;
+  /** Posts in flight at most (push-sender.ts; default twice the connections). */
+  readonly window?: number;
 }
 
 export type SenderRequest =

@@ -58,8 +58,8 @@ const store: RelayStore = {
   },
 };
 const vapid = await loadOrCreateVapidKeys(data.dataDir);
-const http = httpPushPost();
-const sender = pushSender({ store, log, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: data.shard });
+const http = httpPushPost(data.connections === undefined ? {} : { socketsPerOrigin: data.connections });
+const sender = pushSender({ store, log, clock: Date.now, relayKeys: vapid.keys, post: http.post, shard: data.shard, ...(data.window === undefined ? {} : { window: data.window }) });
 
 port.on('message', (request: SenderRequest) => {
   if (request.kind === 'marked') {

@@ -38,6 +38,11 @@ const MIGRATIONS: readonly string[] = [
   `CREATE TABLE monitor_alerts (
      device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, account_id TEXT NOT NULL,
      alerts TEXT NOT NULL, saved_at_ms BIGINT NOT NULL, PRIMARY KEY (device_id, account_id));`,
+  // As in SQLite: the queue's indexes hold pending pushes only (a push marked sent leaves them).
+  `DROP INDEX pushes_due_order;
+   CREATE INDEX pushes_pending_order ON pushes ((CASE urgency WHEN 'high' THEN 0 ELSE 1 END), next_at_ms, id) WHERE status = 'pending';
+   DROP INDEX pushes_topic;
+   CREATE INDEX pushes_pending_topic ON pushes (device_id, topic_key) WHERE status = 'pending';`,
 ];
 
 const MIGRATION_LOCK = 7_204_519;
@@ -106,7 +111,7 @@ export async function openPostgresStore(connectionString: string): Promise<Relay
     c.query(
       `UPDATE pushes o SET status = 'replaced'
        WHERE o.status = 'pending' AND o.topic_key IS NOT NULL AND o.device_id = ANY($1::text[])
-         AND EXISTS (SELECT 1 FROM pushes n WHERE n.device_id = o.device_id AND n.topic_key = o.topic_key AND n.id > o.id)`,
+         AND EXISTS (SELECT 1 FROM pushes n WHERE n.status = 'pending' AND n.device_id = o.device_id AND n.topic_key = o.topic_key AND n.id > o.id)`,
       [deviceIds],
     );
 
