@@ -1,5 +1,5 @@
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
-import { emptyAlertLog, logDecisions } from '../../shared/protocol/alert-log.ts';
+import { alertEntry } from '../../shared/protocol/alert-log.ts';
 import { alertNotification } from '../../shared/protocol/alert-notification.ts';
 import { declarativePush } from '../../shared/protocol/declarative-push.ts';
 import type { PushRecord } from '../store/relay-store.ts';
@@ -37,9 +37,8 @@ export function alertPushes(decisions: readonly AlertDecision[], context: AlertP
   const pushes: PushRecord[] = [];
   for (const d of decisions) {
     if (d.kind !== 'notify' || d.alert.channel !== 'push') continue;
-    const entry = logDecisions(emptyAlertLog, [d]).entries[0];
-    if (entry === undefined) continue;
-    const n = alertNotification(entry, { accountLabel: context.accountId });
+    // The entry a log would open for it (alert-log.ts), made alone: no log copied and folded per push.
+    const n = alertNotification(alertEntry(d.alert, d.supersedes), { accountLabel: context.accountId });
     const old = d.alert.t - context.takenAtMs > context.staleAfterMs;
     const body = old ? `${n.body} ${snapshotAgeLine(context.takenAtMs, d.alert.t)}`.trim() : n.body;
     const message = declarativePush({ ...n, body }, `?alert=${encodeURIComponent(d.alert.id)}`);
