@@ -7,7 +7,7 @@ const record: AlertRecord = {
   kind: 'tier',
   subject: 'binance:main:cross',
   t: 1_764_000_000_000,
-  severity: 'warning',
+  severity: 'margin-call',
   tier: '0.8',
   tierName: 'Margin call',
   channel: 'push',
