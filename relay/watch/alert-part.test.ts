@@ -23,7 +23,8 @@ function crashMonitors(accountId: string): LiveMonitor[] {
 describe('saved texts with each notice written once', () => {
   it('are JSON.stringify of the part and of the whole snapshot, character for character, as the shard saves them', () => {
     const lives = crashMonitors('binance:main');
-    let texts: NoticeTexts = new Map();
+    const texts: NoticeTexts = new Map();
+    let wholes = 0;
     let historyAfter: string | null = null;
     let parts = 0;
     let notices = 0;
@@ -32,11 +33,12 @@ describe('saved texts with each notice written once', () => {
       if (i % 12 === 0) {
         const snapshot = snapshotLiveMonitor(live);
         if (snapshot === null) throw new Error('no snapshot');
-        const whole = wholeSnapshotJson(snapshot, texts);
-        expect(whole.json).toBe(JSON.stringify(snapshot));
-        // It keeps the texts of the notices the history holds, and only those.
-        expect([...whole.texts.keys()]).toEqual(snapshot.state.alerts.history);
-        texts = whole.texts;
+        const held = texts.size;
+        expect(wholeSnapshotJson(snapshot, texts)).toBe(JSON.stringify(snapshot));
+        // A whole save adds no text (the shard empties the map after it: the next parts start afresh).
+        expect(texts.size).toBe(held);
+        wholes += held > 0 ? 1 : 0;
+        texts.clear();
         historyAfter = lastNoticeKey(snapshot.state.alerts.history);
         return;
       }
@@ -49,13 +51,8 @@ describe('saved texts with each notice written once', () => {
     // The crash makes notices, and parts carry them again until the next whole save.
     expect(parts).toBeGreaterThan(600);
     expect(notices).toBeGreaterThan(50);
-    // A history cut at its start (recent-history.ts): the texts of the notices that left it are dropped.
-    const last = snapshotLiveMonitor(lives.at(-1)!)!;
-    const cut = { ...last, state: { ...last.state, alerts: { ...last.state.alerts, history: last.state.alerts.history.slice(3) } } };
-    const whole = wholeSnapshotJson(cut, texts);
-    expect(whole.json).toBe(JSON.stringify(cut));
-    expect([...whole.texts.keys()]).toEqual(cut.state.alerts.history);
-    expect(texts.size).toBeGreaterThan(whole.texts.size);
+    // Whole saves that took the texts of the notices the parts before them had written.
+    expect(wholes).toBeGreaterThan(3);
   });
 
   it('takes a notice\'s text from the map when it is there', () => {
@@ -74,6 +71,6 @@ describe('saved texts with each notice written once', () => {
     expect(part.state.alerts.history.length).toBeGreaterThan(0);
     expect(alertPartJson(part, new Map())).toBe(JSON.stringify(part));
     const snapshot = snapshotLiveMonitor(live)!;
-    expect(wholeSnapshotJson(snapshot, new Map()).json).toBe(JSON.stringify(snapshot));
+    expect(wholeSnapshotJson(snapshot, new Map())).toBe(JSON.stringify(snapshot));
   });
 });

@@ -123,8 +123,8 @@ interface Watched {
   savedAtMs: number;
   /** The last notice of the history its stored whole snapshot holds: its alert parts carry the newer ones. */
   historyAfter: string | null;
-  /** The JSON text of the notices in its history, each written once (alert-part.ts): saved again whole or in parts. */
-  noticeTexts: NoticeTexts;
+  /** The JSON text of the notices its alert parts carried since its last whole save (alert-part.ts). */
+  readonly noticeTexts: NoticeTexts;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
   /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
@@ -428,9 +428,10 @@ export function monitorShard(options: ShardOptions): MonitorShard {
           if (snapshot === null) return;
           w.savedAtMs = nowMs;
           w.historyAfter = lastNoticeKey(snapshot.state.alerts.history);
-          const whole = wholeSnapshotJson(snapshot, w.noticeTexts);
-          w.noticeTexts = whole.texts;
-          monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: whole.json, savedAtMs: nowMs };
+          const state = wholeSnapshotJson(snapshot, w.noticeTexts);
+          // The next parts carry only the notices after this save's: the texts start again from none.
+          w.noticeTexts.clear();
+          monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state, savedAtMs: nowMs };
         }
         const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
         saves.push({
