@@ -91,6 +91,8 @@ const NOTICES_MARK_TEXT = JSON.stringify(NOTICES_MARK);
  * (a field holding that very string): the plain way.
  */
 export function jsonWithNotices(history: readonly AlertRecord[], texts: NoticeTexts, withHistory: (history: unknown) => unknown, keep = true): string {
+  // Nothing to take or to keep: the plain way (the mark's copies and search cost more than they save).
+  if (history.length === 0 || (!keep && texts.size === 0)) return JSON.stringify(withHistory(history));
   const text = JSON.stringify(withHistory(NOTICES_MARK));
   const at = text.indexOf(NOTICES_MARK_TEXT);
   if (at < 0 || text.indexOf(NOTICES_MARK_TEXT, at + 1) >= 0) return JSON.stringify(withHistory(history));
