@@ -1,7 +1,7 @@
 import type { AlertRecord } from '../../shared/engine/alerts/alert-decision.ts';
 import type { MonitorState } from '../../shared/engine/monitor/account-monitor.ts';
 import type { LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
-import type { LiveMonitorFacts } from '../../shared/engine/monitor/monitor-snapshot.ts';
+import type { LiveMonitorFacts, MonitorSnapshot } from '../../shared/engine/monitor/monitor-snapshot.ts';
 import { fieldError, type FieldError } from '../../shared/units/field-error.ts';
 
 /**
@@ -70,6 +70,51 @@ export function alertPartOf(live: LiveMonitor, accountId: string, historyAfter: 
     live: { stale: live.stale, now: live.now, markedAt: live.markedAt },
   };
 }
+
+/**
+ * The JSON text of notices (alert records), by record: a record never changes once made, and a monitor
+ * that pushes at every step saves the same newer notices again in each part until its next whole save
+ * (in a synthetic flash crash ~5 of them, 870 characters each: three quarters of a part's text). Kept
+ * only until that whole save (the caller empties it then): the notices of one save period, not the hour
+ * of them a history holds (that was ~10 KB more a Binance device after the burst).
+ */
+export type NoticeTexts = Map<AlertRecord, string>;
+
+/** Stands for the notices in the text it is stringified into (a string no saved field holds alone). */
+const NOTICES_MARK = '\u0000notices\u0000';
+const NOTICES_MARK_TEXT = JSON.stringify(NOTICES_MARK);
+
+/**
+ * `JSON.stringify(withHistory(history))`, character for character, with each notice's text taken from
+ * `texts` (and, with `keep`, a new one added to it): the value is stringified with a mark in the
+ * history's place, and the notices' texts are written where the mark is. A mark found other than once
+ * (a field holding that very string): the plain way.
+ */
+export function jsonWithNotices(history: readonly AlertRecord[], texts: NoticeTexts, withHistory: (history: unknown) => unknown, keep = true): string {
+  // Nothing to take or to keep: the plain way (the mark's copies and search cost more than they save).
+  if (history.length === 0 || (!keep && texts.size === 0)) return JSON.stringify(withHistory(history));
+  const text = JSON.stringify(withHistory(NOTICES_MARK));
+  const at = text.indexOf(NOTICES_MARK_TEXT);
+  if (at < 0 || text.indexOf(NOTICES_MARK_TEXT, at + 1) >= 0) return JSON.stringify(withHistory(history));
+  let notices = '';
+  for (const a of history) {
+    let recordText = texts.get(a);
+    if (recordText === undefined) {
+      recordText = JSON.stringify(a);
+      if (keep) texts.set(a, recordText);
+    }
+    notices = notices === '' ? recordText : `${notices},${recordText}`;
+  }
+  return `${text.slice(0, at)}[${notices}]${text.slice(at + NOTICES_MARK_TEXT.length)}`;
+}
+
+/** `JSON.stringify(snapshot)` of a monitor saved whole, the texts of its newer notices from `texts` (none added: the caller empties it next). */
+export const wholeSnapshotJson = (snapshot: MonitorSnapshot, texts: NoticeTexts): string =>
+  jsonWithNotices(snapshot.state.alerts.history, texts, (history) => ({ ...snapshot, state: { ...snapshot.state, alerts: { ...snapshot.state.alerts, history } } }), false);
+
+/** `JSON.stringify(part)`, its notices' texts from `texts`, the new ones added (jsonWithNotices). */
+export const alertPartJson = (part: AlertPart, texts: NoticeTexts): string =>
+  jsonWithNotices(part.state.alerts.history, texts, (history) => ({ ...part, state: { ...part.state, alerts: { ...part.state.alerts, history } } }));
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,6 +1,6 @@
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
-import { emptyAlertLog, logDecisions } from '../../shared/protocol/alert-log.ts';
-import { alertNotification } from '../../shared/protocol/alert-notification.ts';
+import { alertEntry } from '../../shared/protocol/alert-log.ts';
+import { alertNotification, utcClockText } from '../../shared/protocol/alert-notification.ts';
 import { declarativePush } from '../../shared/protocol/declarative-push.ts';
 import type { PushRecord } from '../store/relay-store.ts';
 
@@ -24,25 +24,22 @@ export interface AlertPushContext {
 /** Long enough for a phone in a tunnel, short enough that a margin call is not shown an hour late. */
 export const ALERT_PUSH_TTL_SEC = 300;
 
-const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
-
 /** "Positions as of 14:05 UTC, 20 min old." (UTC: the relay does not know the phone's time zone.) */
 export function snapshotAgeLine(takenAtMs: number, atMs: number): string {
   const minutes = Math.max(0, Math.round((atMs - takenAtMs) / 60_000));
   const age = minutes >= 120 ? `${Math.round(minutes / 6) / 10} h` : `${minutes} min`;
-  return `Positions as of ${hhmm(takenAtMs)} UTC, ${age} old.`;
+  return `Positions as of ${utcClockText(takenAtMs)} UTC, ${age} old.`;
 }
 
 export function alertPushes(decisions: readonly AlertDecision[], context: AlertPushContext): PushRecord[] {
   const pushes: PushRecord[] = [];
   for (const d of decisions) {
     if (d.kind !== 'notify' || d.alert.channel !== 'push') continue;
-    const entry = logDecisions(emptyAlertLog, [d]).entries[0];
-    if (entry === undefined) continue;
-    const n = alertNotification(entry, { accountLabel: context.accountId });
+    // The entry a log would open for it (alert-log.ts), made alone: no log copied and folded per push.
+    const n = alertNotification(alertEntry(d.alert, d.supersedes), { accountLabel: context.accountId });
     const old = d.alert.t - context.takenAtMs > context.staleAfterMs;
     const body = old ? `${n.body} ${snapshotAgeLine(context.takenAtMs, d.alert.t)}`.trim() : n.body;
-    const message = declarativePush({ ...n, body }, `?alert=${encodeURIComponent(d.alert.id)}`);
+    const message = declarativePush({ title: n.title, body, tag: n.tag }, `?alert=${encodeURIComponent(d.alert.id)}`);
     pushes.push({
       deviceId: context.deviceId,
       dedupeKey: `${d.alert.id}#${d.alert.reminder}`,

@@ -14,7 +14,7 @@ import { isFieldError } from '../../shared/units/field-error.ts';
 import { epochMs } from '../../shared/units/units.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave } from '../store/relay-store.ts';
-import { alertPartOf, lastNoticeKey, wholeLastKey, withAlertPart } from './alert-part.ts';
+import { alertPartJson, alertPartOf, lastNoticeKey, wholeLastKey, wholeSnapshotJson, withAlertPart, type NoticeTexts } from './alert-part.ts';
 import { alertPushes } from './alert-pushes.ts';
 import { withRecentHistory } from './recent-history.ts';
 import { sameExposure } from './same-exposure.ts';
@@ -123,6 +123,8 @@ interface Watched {
   savedAtMs: number;
   /** The last notice of the history its stored whole snapshot holds: its alert parts carry the newer ones. */
   historyAfter: string | null;
+  /** The JSON text of the notices its alert parts carried since its last whole save (alert-part.ts). */
+  readonly noticeTexts: NoticeTexts;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
   /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
@@ -306,6 +308,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // A monitor with nothing usable in the store is saved whole at its first step, pushes or not.
         savedAtMs: back === null ? Number.NEGATIVE_INFINITY : nowMs,
         historyAfter: back?.historyAfter ?? null,
+        noticeTexts: new Map(),
         band: null,
         forecast: null,
         held: new Map(),
@@ -419,13 +422,16 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // estimates, only the notices after the whole snapshot's); a restart lays it over that snapshot.
         const part = wholeDue ? null : alertPartOf(w.live, w.account.accountId, w.historyAfter);
         let monitor: ShareSave['monitor'];
-        if (part !== null) monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: null, alerts: JSON.stringify(part), savedAtMs: nowMs };
+        if (part !== null) monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: null, alerts: alertPartJson(part, w.noticeTexts), savedAtMs: nowMs };
         else {
           const snapshot = snapshotLiveMonitor(w.live);
           if (snapshot === null) return;
           w.savedAtMs = nowMs;
           w.historyAfter = lastNoticeKey(snapshot.state.alerts.history);
-          monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state: JSON.stringify(snapshot), savedAtMs: nowMs };
+          const state = wholeSnapshotJson(snapshot, w.noticeTexts);
+          // The next parts carry only the notices after this save's: the texts start again from none.
+          w.noticeTexts.clear();
+          monitor = { deviceId: w.deviceId, accountId: w.account.accountId, state, savedAtMs: nowMs };
         }
         const kinds = new Map<string, string>(decisions.flatMap((d) => (d.kind === 'notify' ? [[`${d.alert.id}#${d.alert.reminder}`, d.alert.kind] as const] : [])));
         saves.push({

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
+import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
+import { reentryPeriodMs } from '../../shared/engine/alerts/subject-alerts.ts';
 import { liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import type { AccountState, TimedPrice } from '../../shared/engine/positions/account-state.ts';
@@ -76,5 +78,22 @@ describe('the relay keeps the notices of the last re-entry period only', () => {
       return { ...live, monitor: { ...m, state: { ...m.state, alerts: { ...m.state.alerts, history } } } };
     });
     expect(half.decisions).not.toEqual(whole.decisions);
+  });
+});
+
+describe('longestReentryMs', () => {
+  it('is each ladder\'s own, asked again or after another ladder (found once per ladder)', () => {
+    const ladder = DEFAULT_ALERT_POLICY.ladder;
+    const slower = ladder.map((r) => (r.remindEveryMs === null ? r : { ...r, remindEveryMs: r.remindEveryMs * 3 }));
+    const none = ladder.map((r) => ({ ...r, remindEveryMs: null, graceMs: null }));
+    expect(longestReentryMs(ladder)).toBe(60 * MINUTE);
+    expect(longestReentryMs(slower)).toBe(180 * MINUTE);
+    expect(longestReentryMs(none)).toBe(0);
+    expect(longestReentryMs(ladder)).toBe(60 * MINUTE);
+    // Liquidation (no cadence, no grace) waits the ladder's shortest cadence: 15 min, then 45 min.
+    const liquidation = ladder.findIndex((r) => r.remindEveryMs === null && r.graceMs === null && r.push);
+    expect(reentryPeriodMs(ladder, liquidation)).toBe(15 * MINUTE);
+    expect(reentryPeriodMs(slower, liquidation)).toBe(45 * MINUTE);
+    expect(reentryPeriodMs(ladder, liquidation)).toBe(15 * MINUTE);
   });
 });

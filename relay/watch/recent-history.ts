@@ -14,7 +14,13 @@ import type { LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
  */
 
 /** The longest re-entry period of the ladder: notices older than this (in the monitor's time) decide nothing. */
-export const longestReentryMs = (ladder: readonly TierRule[]): number => Math.max(0, ...ladder.map((_, i) => reentryPeriodMs(ladder, i)));
+export function longestReentryMs(ladder: readonly TierRule[]): number {
+  // Once per ladder (a ladder is never changed), not at every step that decides something.
+  let known = longestReentry.get(ladder);
+  if (known === undefined) longestReentry.set(ladder, (known = Math.max(0, ...ladder.map((_, i) => reentryPeriodMs(ladder, i)))));
+  return known;
+}
+const longestReentry = new WeakMap<readonly TierRule[], number>();
 
 /** The live monitor with its history cut to the notices of the last longest re-entry period (itself when none is older). */
 export function withRecentHistory(live: LiveMonitor): LiveMonitor {

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../tools/test-support/crash-reports.ts';
 import { tierAlertEntry } from '../../tools/test-support/tier-alert-entry.ts';
-import { alertNotification, subjectLabel } from './alert-notification.ts';
+import { alertNotification, subjectLabel, utcClockText } from './alert-notification.ts';
 import { price, qty, usdt } from '../units/units.ts';
 
 const entry = tierAlertEntry({
@@ -73,5 +74,24 @@ describe('alertNotification', () => {
       }
     }
     expect(withTopUp).toBeGreaterThan(0);
+  });
+});
+
+describe('utcClockText', () => {
+  const byDate = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
+
+  it('is the Date\'s UTC clock for every time a Date holds: fractions cut towards zero, before 1970 and past 9999 too', () => {
+    const times = fc.oneof(
+      fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }),
+      fc.integer({ min: -4_000_000_000_000, max: 4_000_000_000_000 }),
+      // A minute's, an hour's and a day's edges, and a millisecond either side (fractions included).
+      fc.tuple(fc.integer({ min: -2_000_000, max: 2_000_000 }), fc.constantFrom(60_000, 3_600_000, 86_400_000), fc.constantFrom(-1, -0.5, 0, 0.5, 1)).map(([n, unit, d]) => n * unit + d),
+    );
+    fc.assert(fc.property(times, (ms) => utcClockText(ms) === byDate(ms)), { numRuns: 20_000 });
+    for (const ms of [0, -0, -1, -0.5, 0.999, 8.64e15, -8.64e15, -62_167_219_200_001, 253_402_300_799_999.5, 253_402_300_800_000, 1_764_003_600_000, 1_764_003_599_999.9]) expect(utcClockText(ms)).toBe(byDate(ms));
+  });
+
+  it('throws as the Date does where there is no such time', () => {
+    for (const ms of [Number.NaN, 8.64e15 + 1, -8.64e15 - 1, Number.POSITIVE_INFINITY]) expect(() => utcClockText(ms)).toThrow(RangeError);
   });
 });

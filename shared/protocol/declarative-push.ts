@@ -117,7 +117,7 @@ export interface DeclarativePushMessage {
 /** Keeps the encrypted body under a few KB (3993 octets is the hard limit): long text is cut, not refused. */
 const MAX_BODY_CHARS = 600;
 
-export function declarativePush(n: AlertNotification, navigate: string): DeclarativePushMessage {
+export function declarativePush(n: Pick<AlertNotification, 'title' | 'body' | 'tag'>, navigate: string): DeclarativePushMessage {
   const body = n.body.length > MAX_BODY_CHARS ? `${n.body.slice(0, MAX_BODY_CHARS - 1)}…` : n.body;
   return { web_push: DECLARATIVE_PUSH_MARK, mutable: true, notification: { title: n.title.slice(0, 200), body, navigate, tag: n.tag, lang: 'en', silent: false } };
 }

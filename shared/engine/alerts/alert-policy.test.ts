@@ -212,6 +212,16 @@ describe('stale data and the badge', () => {
     expect(badges).toEqual(['Watch', 'Margin call']);
   });
 
+  it('the badge shows no tier while every subject is below the ladder, and again once the last one is back below it', () => {
+    const run = runPolicy([
+      { t: T0, subjects: [subjectFactsAt(0.2, {}, 'a'), subjectFactsAt(0.3, {}, 'b')] },
+      { t: T0 + 1, subjects: [subjectFactsAt(0.2, {}, 'a'), subjectFactsAt(0.6, {}, 'b')] },
+      { t: T0 + 10 * MIN, subjects: [subjectFactsAt(0.2, {}, 'a'), subjectFactsAt(0.1, {}, 'b')] },
+    ]);
+    const badges = run.log.flatMap(({ decision }) => (decision.kind === 'update-badge' ? [decision.tierName] : []));
+    expect(badges).toEqual([null, 'Watch', null]);
+  });
+
   it('keeps at most historyLimit alerts, newest last', () => {
     const short: AlertPolicyOptions = { ...policy, historyLimit: 3 };
     const steps = Array.from({ length: 10 }, (_, i) => at(i * 10, i % 2 === 0 ? 0.85 : 0.7));

@@ -40,11 +40,14 @@ export function alertPolicyStep(state: AlertPolicyState, facts: PolicyFacts, now
     subjects[f.subject] = step.state;
     decisions.push(...step.decisions);
   }
-  for (const [key, previous] of Object.entries(state.subjects)) {
-    if (subjects[key] === undefined) decisions.push(...closeSubject(previous, key, now));
+  // for...in, not Object.entries / Object.values: the same keys in the same order (plain records), without
+  // a pair or a list per subject on every step.
+  for (const key in state.subjects) {
+    if (subjects[key] === undefined) decisions.push(...closeSubject(state.subjects[key]!, key, now));
   }
 
-  const worst = Math.max(-1, ...Object.values(subjects).map((s) => s.tierIndex));
+  let worst = -1;
+  for (const key in subjects) worst = Math.max(worst, subjects[key]!.tierIndex);
   // Blind while a subject is in a tier that bypasses quiet hours: saying so bypasses them too.
   const staleBypasses = options.ladder[worst]?.bypassesQuietHours ?? false;
   const stale = stepStale(state.stale, facts.stale, now, options, quiet && !staleBypasses, decisions);
@@ -61,7 +64,8 @@ export function alertPolicyStep(state: AlertPolicyState, facts: PolicyFacts, now
     });
   }
 
-  const notified = decisions.flatMap((d) => (d.kind === 'notify' ? [d.alert] : []));
+  const notified: AlertRecord[] = [];
+  for (const d of decisions) if (d.kind === 'notify') notified.push(d.alert);
   const history = notified.length === 0 ? state.history : [...state.history, ...notified].slice(-options.historyLimit);
   return { state: { subjects, stale, badge, history }, decisions };
 }

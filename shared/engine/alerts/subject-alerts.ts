@@ -88,8 +88,18 @@ const hasRecovered = (ladder: readonly TierRule[], tiers: readonly OpenAlert[], 
  */
 export function reentryPeriodMs(ladder: readonly TierRule[], tierIndex: number): number {
   const rule = ladder[tierIndex];
-  const shortest = Math.min(...ladder.flatMap((r) => (r.remindEveryMs === null ? [] : [r.remindEveryMs])));
-  return rule?.remindEveryMs ?? rule?.graceMs ?? (Number.isFinite(shortest) ? shortest : 0);
+  return rule?.remindEveryMs ?? rule?.graceMs ?? shortestCadenceMs(ladder);
+}
+
+/** A ladder's shortest reminder cadence (0 without one), found once per ladder: a ladder is never changed. */
+const shortestCadence = new WeakMap<readonly TierRule[], number>();
+function shortestCadenceMs(ladder: readonly TierRule[]): number {
+  let known = shortestCadence.get(ladder);
+  if (known === undefined) {
+    const shortest = Math.min(...ladder.flatMap((r) => (r.remindEveryMs === null ? [] : [r.remindEveryMs])));
+    shortestCadence.set(ladder, (known = Number.isFinite(shortest) ? shortest : 0));
+  }
+  return known;
 }
 
 /**

@@ -169,5 +169,7 @@ export function liveMonitorBatch(saved: LiveMonitor, events: readonly FeedEvent[
     for (const symbol of ticked) copy[symbol] = t;
     markedAt = copy;
   }
-  return { live: { ...live, monitor: run.monitor, stale, now: t, markedAt, restoredStale }, decisions };
+  // Written out in LiveMonitor's order, not spread: one shape for every live monitor, and no copy by key
+  // (the spread was a third of this function's own time in the relay's flash burst).
+  return { live: { monitor: run.monitor, stale, now: t, resume: live.resume, markedAt, restoredStale }, decisions };
 }

@@ -100,6 +100,18 @@ describe('monitor state is plain data', () => {
     expect(parseMonitorSnapshot(JSON.parse(JSON.stringify(snapshot)))).toStrictEqual(snapshot);
     expect(structuredClone(snapshot)).toStrictEqual(snapshot);
   });
+
+  it('keeps its keys in one order through every step and a restore: a saved text is the same whichever way the state came', () => {
+    const order = Object.keys(createMonitor(setup).state);
+    expect(order).toEqual(['now', 'marks', 'volatility', 'correlation', 'minuteMoves', 'shape', 'funding', 'stale', 'alerts', 'rejected']);
+    for (const { state } of straight.monitors) expect(Object.keys(state)).toEqual(order);
+    const monitor = straight.monitors[400]!;
+    const text = JSON.stringify(snapshotMonitor(monitor));
+    const read = parseMonitorSnapshot(JSON.parse(text));
+    if (isFieldError(read)) throw new Error(read.message);
+    expect(Object.keys(read.state)).toEqual(order);
+    expect(JSON.stringify(read)).toBe(text);
+  });
 });
 
 describe('a restored monitor goes on as the saved one', () => {

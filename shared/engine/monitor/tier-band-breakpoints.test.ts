@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { marginModels } from '../../exchanges/venues.ts';
 import { price, qty, ratio, usdt } from '../../units/units.ts';
@@ -5,7 +6,7 @@ import { DEFAULT_LADDER } from '../alerts/alert-ladder.ts';
 import { buildTierTable } from '../margin/maintenance-tiers.ts';
 import type { Account, Position } from '../positions/account.ts';
 import { createMonitor, monitorStep } from './account-monitor.ts';
-import { tierBand } from './tier-band.ts';
+import { breakpointsAlong, tierBand } from './tier-band.ts';
 
 /**
  * A position past its top bracket: every price breakpoint of its tier table lies below the mark, and
@@ -41,5 +42,36 @@ describe('tier band past the top bracket', () => {
     expect(below!).toBeLessThan(MARK);
     // One symbol takes the whole way: at the edge, rho is the level.
     expect(rhoAt(account, below!)).toBeCloseTo(next, 9);
+  });
+});
+
+describe('breakpointsAlong', () => {
+  // As narrow found them before: every position's breakpoints through a set, those inside (0, Infinity), sorted.
+  const before = (lists: readonly number[][]): number[] => {
+    const all = new Set<number>();
+    for (const list of lists) for (const b of list) all.add(b);
+    const inside: number[] = [];
+    for (const b of all) if (b > 0 && Number.isFinite(b)) inside.push(b);
+    return inside.sort((a, b) => a - b);
+  };
+  const asModel = (lists: readonly number[][]) => {
+    const byPosition = new Map<Position, number[]>(lists.map((list, i) => [{ ...long, qty: qty(i + 1) }, list]));
+    return { movers: [...byPosition.keys()], model: { ...model, priceBreakpoints: (p: Position) => byPosition.get(p) ?? [] } };
+  };
+
+  it('is the breakpoints each once, inside (0, Infinity), ascending: for ordered lists, unordered ones, repeats and garbage', () => {
+    const value = fc.oneof(fc.double({ min: -10, max: 200_000, noNaN: false }), fc.constantFrom(0, -0, Number.NaN, Number.POSITIVE_INFINITY, 2_500, 12_500));
+    const list = fc.oneof(fc.array(value, { maxLength: 12 }), fc.array(fc.double({ min: 1, max: 1e6, noNaN: true }), { maxLength: 12 }).map((xs) => [...xs].sort((a, b) => a - b)));
+    fc.assert(
+      fc.property(fc.array(list, { minLength: 1, maxLength: 3 }), (lists) => {
+        const { movers, model: m } = asModel(lists);
+        expect(breakpointsAlong(movers, m)).toEqual(before(lists));
+      }),
+      { numRuns: 3000 },
+    );
+    // The real tables: one position's, and a hedge's long and short with the same table (each breakpoint twice).
+    const short: Position = { ...long, side: 'short' };
+    expect(breakpointsAlong([long], model)).toEqual(before([model.priceBreakpoints(long)]));
+    expect(breakpointsAlong([long, short], model)).toEqual([2_500, 12_500, 50_000]);
   });
 });

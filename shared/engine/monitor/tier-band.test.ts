@@ -96,6 +96,22 @@ describe('tier band', () => {
     expect(tiersAt({ ...marks, SOLUSDT: sol.below! * (1 + 1e-6) })).toEqual(before);
   });
 
+  it('in Margin call (two levels below rho), its edges are the next level up and Margin call itself, not Watch', () => {
+    const high = marksAtRho(0.85);
+    const highBand = tierBand(monitorAt(high));
+    const held = tiersAt(high);
+    expect(held[0]).toBe(1); // the pool in Margin call
+    // The pool's symbols together anywhere inside their bands: still Margin call; just past an edge, one level off.
+    for (const u of [0.001, 0.25, 0.5, 0.75, 0.999]) {
+      const moved = { ...high, ...Object.fromEntries(POOL.map((s) => [s, highBand[s]!.below! + (highBand[s]!.above! - highBand[s]!.below!) * u])) };
+      expect(tiersAt(moved)).toEqual(held);
+    }
+    for (const side of ['below', 'above'] as const) {
+      const past = Object.fromEntries(POOL.map((s) => [s, highBand[s]![side]! * (side === 'below' ? 1 - 1e-6 : 1 + 1e-6)]));
+      expect(Math.abs(tiersAt({ ...high, ...past })[0]! - held[0]!), side).toBe(1);
+    }
+  });
+
   it('moving BTC and ETH 1.7 % together from rho 0.2 to 0.95 leaves the band though neither alone reaches Watch', () => {
     const low = marksAtRho(0.2);
     const high = marksAtRho(0.95);
