@@ -6,7 +6,7 @@ import type { Clock, Timer } from '../../shared/ports/clock.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave, RelayStore, Shard } from '../store/relay-store.ts';
 import { deviceHash } from '../store/shard.ts';
-import type { DeviceLoad, FeedPrices, LoadResult, ShareSave } from './monitor-shard.ts';
+import type { DeviceLoad, FeedPrices, LoadResult, ShareSave, StepResult } from './monitor-shard.ts';
 import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.ts';
 
 /**
@@ -21,8 +21,9 @@ import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.
  * steps each monitor less often, at the newest marks, instead of falling ever further behind. A feed
  * notice (stale, fresh) starts a batch of its own, as liveMonitorBatch requires.
  *
- * After each batch the monitors' new states and the pushes their decisions cause are written in one
- * transaction (store.saveBatch), then the push queue is drained. Monitors are restored from the store
+ * While a share steps a batch it hands the monitors' new states and the pushes their decisions cause on
+ * in parts (the steps that may have crossed a tier first); each part is written in one transaction
+ * (store.saveBatch) as it comes, then the push queue is drained; the batch's end frees its lane. Monitors are restored from the store
  * on start, so a relay killed and started again keeps its open alerts' ids and sends nothing twice.
  */
 
@@ -66,14 +67,25 @@ export interface WatcherOptions {
    * pass over the share's monitors.
    */
   readonly calmBudgetMs?: number;
-  /** Told after each batch is saved: monitors stepped, pushes queued, and when its oldest frame arrived. */
+  /** Told after each part of a batch is saved: monitors stepped, pushes queued, and when the batch's oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
 
+/**
+ * A part of a batch, committed (or with nothing to commit). A share hands a batch's saves on in parts
+ * while it steps (monitor-shard.ts, `partEveryMs`): one report per part, each with its own monitors,
+ * saves and pushes, and the batch's `firstEventAtMs` and `handedAtMs`; the counts of a batch are the
+ * sums over its parts. A batch that ends without a save in its last part still gets a last report.
+ */
 export interface BatchReport {
   readonly venue: VenueId;
   /** Which share of the monitors (worker thread) stepped it. */
   readonly share: number;
+  /** Which part of its batch (0 first); the batch's first report is part 0. */
+  readonly part: number;
+  /** The batch's last part: it was stepped whole, and its saves are all committed (`doneAtMs`). */
+  readonly last: boolean;
+  /** Monitors this part stepped. */
   readonly monitors: number;
   /** Of those, stepped because a mark left their tier band (or they had none yet). */
   readonly early: number;
@@ -95,7 +107,7 @@ export interface BatchReport {
    * only because the share was busy): what handing a tier-crossing mark on at once could save.
    */
   readonly windowHeldMs: number;
-  /** When its decisions were committed. */
+  /** When this part's decisions were committed (the last part's: the whole batch's). */
   readonly doneAtMs: number;
 }
 
@@ -231,18 +243,25 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     const handedAtMs = clock();
     lane.lastFirstEventAtMs = batch.firstEventAtMs;
     const share = shares[lane.share]!;
-    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs).then(
+    // The batch's result comes in parts (monitor-shard.ts): each is committed as it comes, one
+    // transaction per part, behind what was queued before it (the same `work` queue: a monitor's saves
+    // stay in order, its next batch is handed only after this one's last part).
+    let parts = 0;
+    const take = (result: StepResult, last: boolean): void => {
+      // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
+      const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
+      const report = { venue, share: lane.share, part: parts, last, monitors: result.stepped, early: result.early, held: result.held, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
+      parts += 1;
+      if (saves.length > 0) enqueue(() => save(saves, report));
+      else if (parts === 1) options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
+      // The batch is committed once its earlier parts are.
+      else enqueue(async () => options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() }));
+    };
+    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs, (part) => take(part, false)).then(
       (result) => {
         lane.busy = false;
         schedule(venue, lane);
-        // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
-        const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
-        const report = { venue, share: lane.share, monitors: result.stepped, early: result.early, held: result.held, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
-        if (saves.length === 0) {
-          options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
-          return;
-        }
-        enqueue(() => save(saves, report));
+        take(result, true);
       },
       (error: unknown) => {
         lane.busy = false;
