@@ -67,6 +67,8 @@ export interface WatcherOptions {
    * pass over the share's monitors.
    */
   readonly calmBudgetMs?: number;
+  /** A share hands a batch's saves on after about this much stepping each (default DEFAULT_PART_EVERY_MS, monitor-shard.ts). */
+  readonly partEveryMs?: number;
   /** Told after each part of a batch is saved: monitors stepped, pushes queued, and when the batch's oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
@@ -175,7 +177,14 @@ function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
   const gatherMs = options.gatherMs ?? 20;
-  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 5_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
+  const shardOptions = {
+    log,
+    staleAfterMs: options.staleAfterSec * 1000,
+    saveEveryMs: options.saveEveryMs ?? 60_000,
+    calmEveryMs: options.calmEveryMs ?? 5_000,
+    calmBudgetMs: options.calmBudgetMs ?? 100,
+    ...(options.partEveryMs === undefined ? {} : { partEveryMs: options.partEveryMs }),
+  };
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =
