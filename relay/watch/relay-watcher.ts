@@ -287,10 +287,9 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
       const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
       const report = { venue, share: lane.share, part: parts, last, monitors: result.stepped, early: result.early, held: result.held, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
       parts += 1;
-      if (saves.length > 0) enqueue(() => save(saves, report));
-      else if (parts === 1) options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
-      // The batch is committed once its earlier parts are.
-      else enqueue(async () => options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() }));
+      if (saves.length === 0 && parts === 1) options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
+      // A last part with nothing to save is still told after the batch's earlier parts are committed.
+      else commitSoon(saves, report);
     };
     const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs, (part) => take(part, false)).then(
       (result) => {
@@ -312,18 +311,40 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     void stepping.finally(() => inFlight.delete(stepping));
   }
 
-  async function save(saves: readonly ShareSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): Promise<void> {
+  /**
+   * Parts waiting for their commit, in the order they came. The parts that come while the store is busy
+   * (or while the loads and saves queued before them run) are committed together, in one transaction:
+   * a transaction per part cost the main thread ~1-3 ms of waiting on the file each, so parts every few
+   * ms would take it over, while a thread with nothing to wait for commits each part as it comes.
+   */
+  const waiting: { readonly saves: readonly ShareSave[]; readonly report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'> }[] = [];
+  function commitSoon(saves: readonly ShareSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): void {
+    waiting.push({ saves, report });
+    if (waiting.length === 1) enqueue(commitWaiting);
+  }
+
+  async function commitWaiting(): Promise<void> {
+    const parts = waiting.splice(0);
+    const saves = parts.flatMap((p) => p.saves);
     let queued = 0;
     try {
-      queued = await store.saveBatch(saves);
+      if (saves.length > 0) queued = await store.saveBatch(saves);
     } catch (error) {
-      log.error('decisions not saved', { venue: report.venue, monitors: saves.length, error: String(error) });
+      log.error('decisions not saved', { venues: [...new Set(parts.map((p) => p.report.venue))].join(','), monitors: saves.length, error: String(error) });
       return;
     }
-    const pushes = saves.flatMap((s) =>
-      s.pushes.map((p, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, alertKind: s.alertKinds[i] ?? 'tier', early: s.early, firstEventAtMs: s.firstEventAtMs })),
-    );
-    options.onBatch?.({ ...report, queued, pushes, doneAtMs: clock() });
+    const doneAtMs = clock();
+    // The transaction's count, told per part: its pushes, less those already queued (a decision made
+    // again after a restart), taken from the last parts.
+    let left = queued;
+    for (const { saves: mine, report } of parts) {
+      const pushes = mine.flatMap((s) =>
+        s.pushes.map((p, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, alertKind: s.alertKinds[i] ?? 'tier', early: s.early, firstEventAtMs: s.firstEventAtMs })),
+      );
+      const count = Math.min(left, pushes.length);
+      left -= count;
+      options.onBatch?.({ ...report, queued: count, pushes, doneAtMs });
+    }
     if (queued > 0) options.drain();
   }
 
