@@ -37,6 +37,11 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * step is `calmEveryMs` old. The others keep the batch's marks (folded per symbol, the newest wins, as
  * the batcher folds them) and get them with their next step, which a later batch of the venue makes:
  * a mark is handed to a monitor once, and none is lost.
+ *
+ * Within a batch, those that may have crossed a tier are stepped first, then those that left only their
+ * forecast band, then the calm ones; with `onPart`, the saves go out in parts while the share steps on
+ * (after the tier steps, then every `partEveryMs`), so that a crossing's push does not wait for the
+ * whole batch.
  */
 
 /** A device to (re)read: its stored snapshot body, or null when it is gone or not this worker's. */
