@@ -8,7 +8,7 @@ import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { systemClock } from '../../shared/platform/system-clock.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
-import { binanceDemoAccountJson, demoAccountJson } from '../../tools/test-support/replay-documents.ts';
+import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import { inShard } from '../store/shard.ts';
@@ -228,62 +228,6 @@ describe('relayWatcher batches', () => {
     timers.fire();
     await waitFor('the second batch', () => ended().length >= 2);
     expect(ended()[1]!.windowHeldMs).toBe(0);
-  });
-});
-
-describe('relayWatcher: one batch at a time per share', () => {
-  it("while its share is busy a lane's batch keeps gathering; the share then takes the ready batch with the oldest frame", async () => {
-    // Timers fired one by one, in the test's order.
-    const due: (() => void)[] = [];
-    const timers = { setTimer: (_ms: number, run: () => void) => (due.push(run), { cancel: () => undefined }) };
-    const fire = (i: number): void => due.splice(i, 1)[0]!();
-    let now = 1_000_000;
-    await open(0, timers, 0, 0, 0, () => now);
-    const symbolsOf = new Map<VenueId, string[]>();
-    const deviceOf = new Map<VenueId, string>();
-    // Followed in this order (the watcher's venues are kept in it): OKX before Bybit.
-    for (const venue of ['binance', 'okx', 'bybit'] as const) {
-      let i = 0;
-      while (!inShard(`${venue}-${i}`, shard)) i += 1;
-      const id = `${venue}-${i}`;
-      deviceOf.set(venue, id);
-      const account = demoAccountJson(venue);
-      symbolsOf.set(venue, (account['positions'] as { symbol: string }[]).map((p) => p.symbol));
-      await store.createDevice({ id, tokenHash: 'x', createdAtMs: 1, subscription: null, vapidJwk: null, subject: 'mailto:a@b.test' });
-      await store.putSnapshot({ deviceId: id, body: JSON.stringify({ takenAtMs: 1_764_000_000_000, accounts: [{ accountId: `${venue}:main`, account }] }), receivedAtMs: 1 });
-      watcher.deviceChanged(id);
-    }
-    await watcher.settled();
-    const t = 1_764_000_100_000;
-    /** A tick of every symbol of the venue's demo account, at these marks times `scale`. */
-    const tick = (venue: VenueId, scale: number): void => {
-      const feed = feeds.get(venue)!;
-      for (const symbol of symbolsOf.get(venue)!) {
-        const value = scale * (symbol.startsWith('BTC') ? 97_000 : symbol.startsWith('ETH') ? 3_400 : 190);
-        feed.marks.set(symbol, { price: value, time: t });
-        feed.emit({ kind: 'venue', event: { kind: 'mark', symbol, price: price(value), time: epochMs(t), source: 'mark' } });
-      }
-    };
-    // Binance's batch goes to the (in-thread) share; until its step's result is taken, the share is busy.
-    tick('binance', 1);
-    fire(0);
-    // Meanwhile Bybit ticks, then OKX; OKX's window opens first.
-    now += 10;
-    tick('bybit', 1);
-    now += 10;
-    tick('okx', 1);
-    fire(1);
-    fire(0);
-    // OKX ticks again while its batch waits: the batch takes the newer marks.
-    now += 10;
-    tick('okx', 0.99);
-    await waitFor('three batches', () => ended().length === 3);
-    await watcher.settled();
-    // Bybit's batch held the older frame: taken before OKX's, though OKX's was ready first.
-    expect(ended().map((b) => [b.venue, b.firstEventAtMs - 1_000_000])).toEqual([['binance', 0], ['bybit', 10], ['okx', 20]]);
-    const okx = (await store.monitors(deviceOf.get('okx')!))[0]!;
-    const btc = symbolsOf.get('okx')!.find((s) => s.startsWith('BTC'))!;
-    expect(JSON.parse(okx.state).state.marks[btc]).toBeCloseTo(97_000 * 0.99, 6);
   });
 });
 

@@ -129,8 +129,6 @@ interface Lane {
   timer: Timer | null;
   /** What the window added to the running timer's delay (BatchReport.windowHeldMs). */
   timerHeldMs: number;
-  /** Gathered and its window open: the batch waits for its share (gathering on) to take it. */
-  ready: boolean;
   busy: boolean;
   /**
    * The first event of the batch handed last. The window runs from the venue's tick, not from when the
@@ -197,8 +195,6 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const processCount = options.shard?.count ?? 1;
   const shareOf = (deviceId: string): number => Math.floor(deviceHash(deviceId) / processCount) % shares.length;
   const venues = new Map<VenueId, VenueWatch>();
-  /** A share is stepping a batch (one at a time: `pump`). */
-  const shareBusy = shares.map(() => false);
   /** Devices watched, with the venue of each of their accounts. */
   const watched = new Map<string, readonly VenueId[]>();
   let stopped = false;
@@ -213,7 +209,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   function venueWatch(venue: VenueId): VenueWatch {
     let v = venues.get(venue);
     if (v !== undefined) return v;
-    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, timerHeldMs: 0, ready: false, busy: false, lastFirstEventAtMs: -Infinity }));
+    const lanes: Lane[] = shares.map((_, share) => ({ share, pending: [], timer: null, timerHeldMs: 0, busy: false, lastFirstEventAtMs: -Infinity }));
     const feed = options.openFeed(venue, [], (event) => {
       if (stopped) return;
       const now = clock();
@@ -238,7 +234,7 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   }
 
   function schedule(venue: VenueId, lane: Lane): void {
-    if (stopped || lane.busy || lane.ready || lane.timer !== null || lane.pending.length === 0) return;
+    if (stopped || lane.busy || lane.timer !== null || lane.pending.length === 0) return;
     const now = clock();
     const opensAtMs = lane.lastFirstEventAtMs + options.windowMs(venue);
     const delay = Math.max(gatherMs, opensAtMs - now);
@@ -246,29 +242,8 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     lane.timerHeldMs = Math.max(0, opensAtMs - Math.max(now, (lane.pending[0]?.firstEventAtMs ?? now) + gatherMs));
     lane.timer = options.timers.setTimer(delay, () => {
       lane.timer = null;
-      lane.ready = true;
-      pump(lane.share);
+      hand(venue, lane, lane.timerHeldMs);
     });
-  }
-
-  /**
-   * A share steps one batch at a time, and is handed the next only when it is free: the ready lane
-   * whose batch holds the oldest frame. Queued in the worker instead (each lane handing its batch on
-   * as its window opened), a lane's batch waited there behind the other venues' batches, closed: the
-   * marks that came meanwhile waited for the batch after it, a whole round of the share's venues later.
-   * Waiting here, the batch keeps gathering them (coalesced per symbol) until the share takes it.
-   */
-  function pump(share: number): void {
-    if (stopped || shareBusy[share]) return;
-    let next: { venue: VenueId; lane: Lane; atMs: number } | null = null;
-    for (const [venue, v] of venues) {
-      const lane = v.lanes[share]!;
-      const atMs = lane.pending[0]?.firstEventAtMs;
-      if (lane.ready && atMs !== undefined && (next === null || atMs < next.atMs)) next = { venue, lane, atMs };
-    }
-    if (next === null) return;
-    next.lane.ready = false;
-    hand(next.venue, next.lane, next.lane.timerHeldMs);
   }
 
   function hand(venue: VenueId, lane: Lane, windowHeldMs: number): void {
@@ -276,7 +251,6 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     const batch = lane.pending.shift();
     if (v === undefined || batch === undefined || stopped) return;
     lane.busy = true;
-    shareBusy[lane.share] = true;
     const handedAtMs = clock();
     lane.lastFirstEventAtMs = batch.firstEventAtMs;
     const share = shares[lane.share]!;
@@ -296,17 +270,13 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs, (part) => take(part, false)).then(
       (result) => {
         lane.busy = false;
-        shareBusy[lane.share] = false;
         schedule(venue, lane);
         take(result, true);
-        pump(lane.share);
       },
       (error: unknown) => {
         lane.busy = false;
-        shareBusy[lane.share] = false;
         log.error('batch failed', { venue, share: lane.share, error: String(error) });
         schedule(venue, lane);
-        pump(lane.share);
       },
     );
     inFlight.add(stepping);
@@ -392,7 +362,6 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
         for (const lane of v.lanes) {
           lane.timer?.cancel();
           lane.timer = null;
-          lane.ready = false;
           lane.pending.length = 0;
         }
         v.feed.stop();
