@@ -20,8 +20,6 @@ import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.
  * coalesced per symbol (the newest wins, as shared/feed/event-batcher.ts keeps them): a slow relay
  * steps each monitor less often, at the newest marks, instead of falling ever further behind. A feed
  * notice (stale, fresh) starts a batch of its own, as liveMonitorBatch requires.
- * A share steps one batch at a time: of its lanes whose window has opened, it takes the one whose batch
- * holds the oldest frame (`pump`).
  *
  * While a share steps a batch it hands the monitors' new states and the pushes their decisions cause on
  * in parts (the steps that may have crossed a tier first); each part is written in one transaction
