@@ -391,12 +391,18 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   crossingToPush.sort((a, b) => a - b);
   forecastToPush.sort((a, b) => a - b);
   for (const list of Object.values(toPushOf)) list.sort((a, b) => a - b);
+  // A share reports a batch in parts (relay-watcher.ts): the batch is committed with its last part.
   const inRun = reports.filter((r) => r.handedAtMs >= t0 && r.monitors > 0);
-  const committed = inRun.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  const batchKey = (r: BatchReport): string => `${r.venue} ${r.share} ${r.handedAtMs}`;
+  const stepping = new Set(inRun.map(batchKey));
+  const batches = reports.filter((r) => r.last && stepping.has(batchKey(r)));
+  const committed = batches.map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  // A tier alert's part: from the batch's first frame to the commit of its first part.
+  const firstParts = reports.filter((r) => r.part === 0 && stepping.has(batchKey(r))).map((r) => r.doneAtMs - r.firstEventAtMs).sort((a, b) => a - b);
   // The lane's part: the 20 ms gather, the rest of the venue's window, and a share still busy with the batch before.
-  const handed = inRun.map((r) => r.handedAtMs - r.firstEventAtMs).sort((a, b) => a - b);
+  const handed = batches.map((r) => r.handedAtMs - r.firstEventAtMs).sort((a, b) => a - b);
   // The venue window's part of that: the most a tier band (hand a crossing mark on at once) could save.
-  const held = inRun.map((r) => r.windowHeldMs).sort((a, b) => a - b);
+  const held = batches.map((r) => r.windowHeldMs).sort((a, b) => a - b);
   const steps = inRun.reduce((n, r) => n + r.monitors, 0);
   const earlySteps = inRun.reduce((n, r) => n + r.early, 0);
   // Every batch of the run, those in which no monitor was due or left its band included.
@@ -431,7 +437,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  per 10 s, pushes queued / received: ${buckets.map((b) => `${b.queued}/${b.received}`).join(', ')}`,
       `  per 10 s, monitor steps / process CPU (% of a core): ${buckets.map((b) => `${b.steps}/${f(b.cpuMs / 100)}`).join(', ')}`,
       `  pushes in the store at the end: ${[...statuses].map(([status, n]) => `${n} ${status}`).join(', ')}`,
-      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${inRun.length} batches); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
+      `  frame → batch committed: p50 ${f(percentile(committed, 0.5))} ms, p99 ${f(percentile(committed, 0.99))} ms (${batches.length} batches; their first part: p50 ${f(percentile(firstParts, 0.5))} ms, p99 ${f(percentile(firstParts, 0.99))} ms); of which frame → handed to its share (gather, window, busy share): p50 ${f(percentile(handed, 0.5))} ms, p99 ${f(percentile(handed, 0.99))} ms; held by the venue's window: p50 ${f(percentile(held, 0.5))} ms, p99 ${f(percentile(held, 0.99))} ms, max ${f(held.at(-1) ?? NaN)} ms`,
       `  calm cadence ${calmEveryMs} ms, budget ${calmBudgetMs} ms a batch: ${f(earlySteps / (wallMs / 1000))} steps/s early (a mark left the band, or no band yet), ${f(heldSteps / (wallMs / 1000))} monitors a second kept a batch's marks for a later step`,
       `  ${f(steps / (wallMs / 1000))} monitor steps/s, process CPU ${f((cpuMs / wallMs) * 100)} % of a core (${f((cpuMs * 1000) / Math.max(1, steps))} µs per step, pushes included)`,
       `  message agreements made ahead (push-sender.ts): ${!warmPool ? `cold pool (${coldPool ? '--cold-pool' : 'a market played from its start'}: the window opened once the relay had loaded)` : `waited ${(poolWaitMs / 1000).toFixed(1)} s for the pool (full: ${poolFull})`}; ${agreements0.waiting} waiting at the window's start, ${agreements1.taken - agreements0.taken} taken by pushes in it, ${agreements1.waiting} waiting at its end`,

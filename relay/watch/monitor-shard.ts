@@ -37,6 +37,11 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * step is `calmEveryMs` old. The others keep the batch's marks (folded per symbol, the newest wins, as
  * the batcher folds them) and get them with their next step, which a later batch of the venue makes:
  * a mark is handed to a monitor once, and none is lost.
+ *
+ * Within a batch, those that may have crossed a tier are stepped first, then those that left only their
+ * forecast band, then the calm ones; with `onPart`, the saves go out in parts while the share steps on
+ * (after the tier steps, then every `partEveryMs`), so that a crossing's push does not wait for the
+ * whole batch.
  */
 
 /** A device to (re)read: its stored snapshot body, or null when it is gone or not this worker's. */
@@ -101,15 +106,32 @@ export interface ShardOptions {
    * of adding this much to each batch. Default: no limit.
    */
   readonly calmBudgetMs?: number;
+  /**
+   * With a step's `onPart`: the saves are handed on in parts, after the steps that may have crossed a
+   * tier and then after about this much stepping each (default DEFAULT_PART_EVERY_MS), so that the
+   * first steps' saves are committed and pushed while the share steps the rest of a long batch.
+   */
+  readonly partEveryMs?: number;
   /** How the forecast bands are drawn (default DEFAULT_FORECAST_BAND; the tests compare it with every mark stepped near a threshold). */
   readonly forecastBand?: ForecastBandOptions;
 }
 
 export interface MonitorShard {
   load(loads: readonly DeviceLoad[], nowMs: number): LoadResult[];
-  /** `firstEventAtMs`: when the batch's oldest frame arrived (relay clock), for the saves' reports. */
-  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs?: number): StepResult;
+  /**
+   * `firstEventAtMs`: when the batch's oldest frame arrived (relay clock), for the saves' reports.
+   * `onPart`: told, while the batch is stepped, each part of its result (the monitors stepped and
+   * held, and the saves made, since the part before); what `step` returns is then its last part.
+   * Without it, one result for the whole batch.
+   */
+  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs?: number, onPart?: (part: StepResult) => void): StepResult;
 }
+
+/**
+ * In the flash burst a share steps a batch for up to a few seconds (~300-500 µs a monitor); a part
+ * every 25 ms is one more small transaction on the main thread per 50-80 steps.
+ */
+export const DEFAULT_PART_EVERY_MS = 25;
 
 interface Watched {
   readonly deviceId: string;
@@ -186,7 +208,9 @@ const newestTime = (events: readonly FeedEvent[]): number | null => {
  * 'tier': a mark of the batch leaves the monitor's tier band, or it has no bands yet; 'forecast': one
  * leaves only its forecast band, or the forecast band's time is up; null: neither.
  */
-function leavesBands(w: Watched, mine: readonly FeedEvent[]): 'tier' | 'forecast' | null {
+type Left = 'tier' | 'forecast' | null;
+
+function leavesBands(w: Watched, mine: readonly FeedEvent[]): Left {
   const { band, forecast } = w;
   if (band === null || forecast === null) return 'tier';
   let leaves: 'forecast' | null = null;
@@ -204,6 +228,7 @@ function leavesBands(w: Watched, mine: readonly FeedEvent[]): 'tier' | 'forecast
 export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
   const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
+  const partEveryMs = options.partEveryMs ?? DEFAULT_PART_EVERY_MS;
   const bandOptions = options.forecastBand ?? DEFAULT_FORECAST_BAND;
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
@@ -331,7 +356,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
     load(loads, nowMs) {
       return loads.map((l) => loadOne(l, nowMs));
     },
-    step(venue, events, prices, nowMs, firstEventAtMs = nowMs) {
+    step(venue, events, prices, nowMs, firstEventAtMs = nowMs, onPart) {
       const venueIndex = bySymbol.get(venue);
       const held = holdingOf(venue);
       if (venueIndex === undefined) return { stepped: 0, early: 0, held: 0, saves: [] };
@@ -346,6 +371,12 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       let stepped = 0;
       let early = 0;
       let kept = 0;
+      /** The counts and saves since the last part, which the next part (or the batch's end) carries. */
+      const cut = (): StepResult => {
+        const part = { stepped, early, held: kept, saves: saves.splice(0) };
+        stepped = early = kept = 0;
+        return part;
+      };
       /** Inside its band and not due (or past the batch's budget): the marks wait for its next step, the newest per symbol. */
       const hold = (w: Watched, mine: readonly FeedEvent[]): void => {
         if (w.held.size === 0) w.heldSinceMs = firstEventAtMs;
@@ -353,7 +384,9 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         held.add(w);
         kept += 1;
       };
-      const stepOne = (w: Watched, mine: FeedEvent[], leaves: boolean, tierLeft = leaves): void => {
+      const stepOne = (w: Watched, mine: FeedEvent[], left: Left): void => {
+        const leaves = left !== null;
+        const tierLeft = left === 'tier';
         // Held marks first, as an earlier batch; a notice opens a batch of its own (liveMonitorBatch).
         const batches: FeedEvent[][] = [];
         const frameAtMs = w.held.size > 0 ? Math.min(w.heldSinceMs, firstEventAtMs) : firstEventAtMs;
@@ -442,10 +475,15 @@ export function monitorShard(options: ShardOptions): MonitorShard {
           alertKinds: pushes.map((p) => kinds.get(p.dedupeKey) ?? 'tier'),
         });
       };
-      // Urgent first (a mark left the band, no band yet, a changed snapshot, a feed notice): all of them.
-      // Then those due at the calm cadence, while the batch's budget lasts; the rest keep their marks for
-      // the next batch (held monitors come first in it), so that a busy share still answers within its
-      // budget and the next band-leaving mark is not queued behind a whole pass.
+      // Urgent first, in the order of what they may have to say: the monitors that may have crossed a
+      // tier (a mark left the tier band, no band yet, a changed snapshot, a feed notice), then those whose
+      // mark left only the forecast band, then those due at the calm cadence while the batch's budget
+      // lasts; the rest keep their marks for the next batch (held monitors come first in it), so that a
+      // busy share still answers within its budget and the next band-leaving mark is not queued behind a
+      // whole pass. A monitor's step reads only its own state and the batch's prices (never changed by a
+      // step): the order changes when a decision is made, never what it is (monitor-shard-order.test.ts).
+      const tierFirst: [Watched, FeedEvent[], Left][] = [];
+      const forecastNext: [Watched, FeedEvent[]][] = [];
       const due: [Watched, FeedEvent[]][] = [];
       // The budget counts the urgent steps too: in a burst they take it all, and the calm ones (reminders,
       // a tier left through its hysteresis, the drift of the estimates: nothing that cannot wait a few
@@ -455,20 +493,43 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         const mine = eventsFor(events, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
         const left = calmEveryMs > 0 ? leavesBands(w, mine) : null;
-        const leaves = left !== null;
-        if (leaves || w.accountChanged || mine.some(isFeedNotice)) stepOne(w, mine, leaves, left === 'tier');
+        if (left === 'tier' || w.accountChanged || mine.some(isFeedNotice)) tierFirst.push([w, mine, left]);
+        else if (left === 'forecast') forecastNext.push([w, mine]);
         else if (firstEventAtMs - w.steppedAtMs >= calmEveryMs * CALM_SLACK) due.push([w, mine]);
         else hold(w, mine);
+      }
+      // The saves so far go out as a part (committed and pushed while the share steps on): once the
+      // steps that may have crossed a tier are done, and after every partEveryMs of stepping.
+      let partAt = started;
+      const handOn = (now: number): void => {
+        if (onPart === undefined || saves.length === 0) return;
+        partAt = now;
+        onPart(cut());
+      };
+      const afterStep = (): void => {
+        if (onPart === undefined || saves.length === 0) return;
+        const now = performance.now();
+        if (now - partAt >= partEveryMs) handOn(now);
+      };
+      for (const [w, mine, left] of tierFirst) {
+        stepOne(w, mine, left);
+        afterStep();
+      }
+      handOn(performance.now());
+      for (const [w, mine] of forecastNext) {
+        stepOne(w, mine, 'forecast');
+        afterStep();
       }
       // At least one a batch, so that a tight budget slows the calm cadence but never stops it.
       let calm = 0;
       for (const [w, mine] of due) {
         if (calm === 0 || performance.now() - started < calmBudgetMs) {
-          stepOne(w, mine, false);
+          stepOne(w, mine, null);
           calm += 1;
+          afterStep();
         } else hold(w, mine);
       }
-      return { stepped, early, held: kept, saves };
+      return cut();
     },
   };
 }

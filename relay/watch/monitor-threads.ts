@@ -12,16 +12,31 @@ import { monitorShard, type DeviceLoad, type FeedPrices, type LoadResult, type S
  */
 export interface ShardHandle {
   load(loads: readonly DeviceLoad[], nowMs: number): Promise<LoadResult[]>;
-  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs: number): Promise<StepResult>;
+  /**
+   * Resolves with the batch's last part; `onPart` is told the parts before it, in order, as the share
+   * hands them on (monitor-shard.ts), before the promise resolves.
+   */
+  step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs: number, onPart?: (part: StepResult) => void): Promise<StepResult>;
   close(): Promise<void>;
 }
 
 export type ShardRequest =
   | { readonly kind: 'load'; readonly id: number; readonly loads: readonly DeviceLoad[]; readonly nowMs: number }
-  | { readonly kind: 'step'; readonly id: number; readonly venue: VenueId; readonly events: readonly FeedEvent[]; readonly prices: FeedPrices; readonly nowMs: number; readonly firstEventAtMs: number };
+  | {
+      readonly kind: 'step';
+      readonly id: number;
+      readonly venue: VenueId;
+      readonly events: readonly FeedEvent[];
+      readonly prices: FeedPrices;
+      readonly nowMs: number;
+      readonly firstEventAtMs: number;
+      /** Hand the result on in parts (`part` replies before `stepped`). */
+      readonly parts: boolean;
+    };
 
 export type ShardReply =
   | { readonly kind: 'loaded'; readonly id: number; readonly results: LoadResult[] }
+  | { readonly kind: 'part'; readonly id: number; readonly result: StepResult }
   | { readonly kind: 'stepped'; readonly id: number; readonly result: StepResult }
   | { readonly kind: 'failed'; readonly id: number; readonly error: string }
   | { readonly kind: 'log'; readonly level: 'info' | 'error'; readonly message: string; readonly fields: Readonly<Record<string, string | number | boolean | null>> };
@@ -30,7 +45,8 @@ export function inThreadShard(options: ShardOptions): ShardHandle {
   const shard = monitorShard(options);
   return {
     load: async (loads, nowMs) => shard.load(loads, nowMs),
-    step: async (venue, events, prices, nowMs, firstEventAtMs) => shard.step(venue, events, prices, nowMs, firstEventAtMs),
+    // Its parts are told during the step, in this thread: their saves wait for the step's end all the same.
+    step: async (venue, events, prices, nowMs, firstEventAtMs, onPart) => shard.step(venue, events, prices, nowMs, firstEventAtMs, onPart),
     close: async () => undefined,
   };
 }
@@ -65,7 +81,7 @@ export function workerShard(options: ShardOptions & { readonly onFailed: (error:
   // dies young instead of being promoted and marked (GC was a quarter of a share's thread at 10,000 devices).
   const workerData: MonitorWorkerData = { shard: data, nice: MONITOR_NICE };
   const worker = new Worker(monitorWorkerCode(), { eval: true, workerData, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-  const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void }>();
+  const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void; onPart?: (part: StepResult) => void }>();
   let nextId = 1;
   let closing = false;
   const fail = (error: Error): void => {
@@ -79,6 +95,10 @@ export function workerShard(options: ShardOptions & { readonly onFailed: (error:
       return;
     }
     const w = waiting.get(reply.id);
+    if (reply.kind === 'part') {
+      w?.onPart?.(reply.result);
+      return;
+    }
     waiting.delete(reply.id);
     if (w === undefined) return;
     if (reply.kind === 'failed') w.reject(new Error(reply.error));
@@ -86,14 +106,14 @@ export function workerShard(options: ShardOptions & { readonly onFailed: (error:
   });
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`monitor worker exited with code ${code}`)));
-  const ask = <T>(request: ShardRequest): Promise<T> =>
+  const ask = <T>(request: ShardRequest, onPart?: (part: StepResult) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      waiting.set(request.id, { resolve: resolve as (value: never) => void, reject });
+      waiting.set(request.id, { resolve: resolve as (value: never) => void, reject, ...(onPart === undefined ? {} : { onPart }) });
       worker.postMessage(request);
     });
   return {
     load: (loads, nowMs) => ask<LoadResult[]>({ kind: 'load', id: nextId++, loads, nowMs }),
-    step: (venue, events, prices, nowMs, firstEventAtMs) => ask<StepResult>({ kind: 'step', id: nextId++, venue, events, prices, nowMs, firstEventAtMs }),
+    step: (venue, events, prices, nowMs, firstEventAtMs, onPart) => ask<StepResult>({ kind: 'step', id: nextId++, venue, events, prices, nowMs, firstEventAtMs, parts: onPart !== undefined }, onPart),
     async close() {
       closing = true;
       await worker.terminate();

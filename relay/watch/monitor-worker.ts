@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RelayLog } from '../relay-log.ts';
-import { monitorShard, type ShardOptions } from './monitor-shard.ts';
+import { monitorShard, type ShardOptions, type StepResult } from './monitor-shard.ts';
 import type { MonitorWorkerData, ShardReply, ShardRequest } from './monitor-threads.ts';
 
 /**
@@ -31,7 +31,11 @@ const shard = monitorShard({ ...options, log } satisfies ShardOptions);
 port.on('message', (request: ShardRequest) => {
   try {
     if (request.kind === 'load') send({ kind: 'loaded', id: request.id, results: shard.load(request.loads, request.nowMs) });
-    else send({ kind: 'stepped', id: request.id, result: shard.step(request.venue, request.events, request.prices, request.nowMs, request.firstEventAtMs) });
+    else {
+      const { id } = request;
+      const onPart = request.parts ? (result: StepResult): void => send({ kind: 'part', id, result }) : undefined;
+      send({ kind: 'stepped', id, result: shard.step(request.venue, request.events, request.prices, request.nowMs, request.firstEventAtMs, onPart) });
+    }
   } catch (error) {
     send({ kind: 'failed', id: request.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }

@@ -29,6 +29,8 @@ let store: RelayStore;
 let watcher: RelayWatcher;
 let feeds: Map<VenueId, StubFeed>;
 let batches: BatchReport[];
+/** A batch's result comes in parts, one report each: its last one ends the batch. */
+const ended = (): BatchReport[] => batches.filter((b) => b.last);
 const shard = { index: 0, count: 2 };
 
 /** Timers the test fires itself (`fire()`), so that what joins a batch is decided by the test, not the machine's load. */
@@ -172,7 +174,7 @@ async function onlyTickedSymbols(workers: number): Promise<void> {
   const shares = Math.max(1, workers);
   const stepped = (): number => batches.reduce((n, b) => n + b.monitors, 0);
   timers.fire();
-  await waitFor('the first batch', () => batches.length >= shares);
+  await waitFor('the first batch', () => ended().length >= shares);
   await watcher.settled();
   expect(stepped()).toBe(2);
   // Second batch: two BTC marks and one ETH mark: one step for the full device, at the newer BTC mark; none for the SOL-only one.
@@ -180,7 +182,7 @@ async function onlyTickedSymbols(workers: number): Promise<void> {
   mark('ETHUSDT', 3_390, t + 1_000);
   mark('BTCUSDT', 95_500, t + 1_500);
   timers.fire();
-  await waitFor('the second batch', () => batches.length >= 2 * shares);
+  await waitFor('the second batch', () => ended().length >= 2 * shares);
   expect(stepped()).toBe(3);
   // The stepped monitor saw 95 500 (the newest), not 96 000 (saveEveryMs 0: every step is saved).
   await watcher.settled();
@@ -199,14 +201,14 @@ describe('relayWatcher batches', () => {
     const t = 1_764_000_100_000;
     mark('BTCUSDT', 97_000, t);
     timers.fire();
-    await waitFor('the first batch', () => batches.length >= 1);
+    await waitFor('the first batch', () => ended().length >= 1);
     // The first batch only waited for its gather; the next tick comes well inside the 60 s window.
-    expect(batches[0]!.windowHeldMs).toBe(0);
+    expect(ended()[0]!.windowHeldMs).toBe(0);
     mark('BTCUSDT', 96_000, t + 1_000);
     timers.fire();
-    await waitFor('the second batch', () => batches.length >= 2);
-    expect(batches[1]!.windowHeldMs).toBeGreaterThan(50_000);
-    expect(batches[1]!.windowHeldMs).toBeLessThanOrEqual(60_000 - 20);
+    await waitFor('the second batch', () => ended().length >= 2);
+    expect(ended()[1]!.windowHeldMs).toBeGreaterThan(50_000);
+    expect(ended()[1]!.windowHeldMs).toBeLessThanOrEqual(60_000 - 20);
   });
 
   it('counts the window from the venue tick of the batch before, so a late hand-off does not hold the next tick back', async () => {
@@ -219,13 +221,13 @@ describe('relayWatcher batches', () => {
     // The share takes the first tick 600 ms late (busy with the batch before, or a slow machine).
     now += 600;
     timers.fire();
-    await waitFor('the first batch', () => batches.length >= 1);
+    await waitFor('the first batch', () => ended().length >= 1);
     // The next tick, one venue interval after the first: the window opened with it.
     now += 400;
     mark('BTCUSDT', 96_000, t + 1_000);
     timers.fire();
-    await waitFor('the second batch', () => batches.length >= 2);
-    expect(batches[1]!.windowHeldMs).toBe(0);
+    await waitFor('the second batch', () => ended().length >= 2);
+    expect(ended()[1]!.windowHeldMs).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@ import type { Clock, Timer } from '../../shared/ports/clock.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DecisionSave, RelayStore, Shard } from '../store/relay-store.ts';
 import { deviceHash } from '../store/shard.ts';
-import type { DeviceLoad, FeedPrices, LoadResult, ShareSave } from './monitor-shard.ts';
+import type { DeviceLoad, FeedPrices, LoadResult, ShareSave, StepResult } from './monitor-shard.ts';
 import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.ts';
 
 /**
@@ -21,8 +21,9 @@ import { inThreadShard, workerShard, type ShardHandle } from './monitor-threads.
  * steps each monitor less often, at the newest marks, instead of falling ever further behind. A feed
  * notice (stale, fresh) starts a batch of its own, as liveMonitorBatch requires.
  *
- * After each batch the monitors' new states and the pushes their decisions cause are written in one
- * transaction (store.saveBatch), then the push queue is drained. Monitors are restored from the store
+ * While a share steps a batch it hands the monitors' new states and the pushes their decisions cause on
+ * in parts (the steps that may have crossed a tier first); each part is written in one transaction
+ * (store.saveBatch) as it comes, then the push queue is drained; the batch's end frees its lane. Monitors are restored from the store
  * on start, so a relay killed and started again keeps its open alerts' ids and sends nothing twice.
  */
 
@@ -66,14 +67,27 @@ export interface WatcherOptions {
    * pass over the share's monitors.
    */
   readonly calmBudgetMs?: number;
-  /** Told after each batch is saved: monitors stepped, pushes queued, and when its oldest frame arrived. */
+  /** A share hands a batch's saves on after about this much stepping each (default DEFAULT_PART_EVERY_MS, monitor-shard.ts). */
+  readonly partEveryMs?: number;
+  /** Told after each part of a batch is saved: monitors stepped, pushes queued, and when the batch's oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
 
+/**
+ * A part of a batch, committed (or with nothing to commit). A share hands a batch's saves on in parts
+ * while it steps (monitor-shard.ts, `partEveryMs`): one report per part, each with its own monitors,
+ * saves and pushes, and the batch's `firstEventAtMs` and `handedAtMs`; the counts of a batch are the
+ * sums over its parts. A batch that ends without a save in its last part still gets a last report.
+ */
 export interface BatchReport {
   readonly venue: VenueId;
   /** Which share of the monitors (worker thread) stepped it. */
   readonly share: number;
+  /** Which part of its batch (0 first); the batch's first report is part 0. */
+  readonly part: number;
+  /** The batch's last part: it was stepped whole, and its saves are all committed (`doneAtMs`). */
+  readonly last: boolean;
+  /** Monitors this part stepped. */
   readonly monitors: number;
   /** Of those, stepped because a mark left their tier band (or they had none yet). */
   readonly early: number;
@@ -95,7 +109,7 @@ export interface BatchReport {
    * only because the share was busy): what handing a tier-crossing mark on at once could save.
    */
   readonly windowHeldMs: number;
-  /** When its decisions were committed. */
+  /** When this part's decisions were committed (the last part's: the whole batch's). */
   readonly doneAtMs: number;
 }
 
@@ -163,7 +177,14 @@ function gather(lane: Lane, event: FeedEvent, nowMs: number): void {
 export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const { store, log, clock } = options;
   const gatherMs = options.gatherMs ?? 20;
-  const shardOptions = { log, staleAfterMs: options.staleAfterSec * 1000, saveEveryMs: options.saveEveryMs ?? 60_000, calmEveryMs: options.calmEveryMs ?? 5_000, calmBudgetMs: options.calmBudgetMs ?? 100 };
+  const shardOptions = {
+    log,
+    staleAfterMs: options.staleAfterSec * 1000,
+    saveEveryMs: options.saveEveryMs ?? 60_000,
+    calmEveryMs: options.calmEveryMs ?? 5_000,
+    calmBudgetMs: options.calmBudgetMs ?? 100,
+    ...(options.partEveryMs === undefined ? {} : { partEveryMs: options.partEveryMs }),
+  };
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =
@@ -231,18 +252,24 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     const handedAtMs = clock();
     lane.lastFirstEventAtMs = batch.firstEventAtMs;
     const share = shares[lane.share]!;
-    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs).then(
+    // The batch's result comes in parts (monitor-shard.ts): each is committed as it comes, one
+    // transaction per part, behind what was queued before it (the same `work` queue: a monitor's saves
+    // stay in order, its next batch is handed only after this one's last part).
+    let parts = 0;
+    const take = (result: StepResult, last: boolean): void => {
+      // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
+      const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
+      const report = { venue, share: lane.share, part: parts, last, monitors: result.stepped, early: result.early, held: result.held, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
+      parts += 1;
+      if (saves.length === 0 && parts === 1) options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
+      // A last part with nothing to save is still told after the batch's earlier parts are committed.
+      else commitSoon(saves, report);
+    };
+    const stepping = share.step(venue, batch.events, pricesOf(v.feed.state()), handedAtMs, batch.firstEventAtMs, (part) => take(part, false)).then(
       (result) => {
         lane.busy = false;
         schedule(venue, lane);
-        // A device deleted meanwhile: its rows are gone (saveBatch skips it too).
-        const saves = result.saves.filter((s) => watched.has(s.monitor.deviceId));
-        const report = { venue, share: lane.share, monitors: result.stepped, early: result.early, held: result.held, firstEventAtMs: batch.firstEventAtMs, handedAtMs, windowHeldMs };
-        if (saves.length === 0) {
-          options.onBatch?.({ ...report, queued: 0, pushes: [], doneAtMs: clock() });
-          return;
-        }
-        enqueue(() => save(saves, report));
+        take(result, true);
       },
       (error: unknown) => {
         lane.busy = false;
@@ -254,18 +281,40 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
     void stepping.finally(() => inFlight.delete(stepping));
   }
 
-  async function save(saves: readonly ShareSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): Promise<void> {
+  /**
+   * Parts waiting for their commit, in the order they came. The parts that come while the store is busy
+   * (or while the loads and saves queued before them run) are committed together, in one transaction:
+   * a transaction per part cost the main thread ~1-3 ms of waiting on the file each, so parts every few
+   * ms would take it over, while a thread with nothing to wait for commits each part as it comes.
+   */
+  const waiting: { readonly saves: readonly ShareSave[]; readonly report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'> }[] = [];
+  function commitSoon(saves: readonly ShareSave[], report: Omit<BatchReport, 'queued' | 'pushes' | 'doneAtMs'>): void {
+    waiting.push({ saves, report });
+    if (waiting.length === 1) enqueue(commitWaiting);
+  }
+
+  async function commitWaiting(): Promise<void> {
+    const parts = waiting.splice(0);
+    const saves = parts.flatMap((p) => p.saves);
     let queued = 0;
     try {
-      queued = await store.saveBatch(saves);
+      if (saves.length > 0) queued = await store.saveBatch(saves);
     } catch (error) {
-      log.error('decisions not saved', { venue: report.venue, monitors: saves.length, error: String(error) });
+      log.error('decisions not saved', { venues: [...new Set(parts.map((p) => p.report.venue))].join(','), monitors: saves.length, error: String(error) });
       return;
     }
-    const pushes = saves.flatMap((s) =>
-      s.pushes.map((p, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, alertKind: s.alertKinds[i] ?? 'tier', early: s.early, firstEventAtMs: s.firstEventAtMs })),
-    );
-    options.onBatch?.({ ...report, queued, pushes, doneAtMs: clock() });
+    const doneAtMs = clock();
+    // The transaction's count, told per part: its pushes, less those already queued (a decision made
+    // again after a restart), taken from the last parts.
+    let left = queued;
+    for (const { saves: mine, report } of parts) {
+      const pushes = mine.flatMap((s) =>
+        s.pushes.map((p, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, alertKind: s.alertKinds[i] ?? 'tier', early: s.early, firstEventAtMs: s.firstEventAtMs })),
+      );
+      const count = Math.min(left, pushes.length);
+      left -= count;
+      options.onBatch?.({ ...report, queued: count, pushes, doneAtMs });
+    }
     if (queued > 0) options.drain();
   }
 
