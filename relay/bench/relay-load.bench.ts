@@ -87,6 +87,7 @@ const calmBudgetMs = Number(argValue('calm-budget-ms') ?? 100);
  * headline is then the upper bound, from the oldest mark handed). Its cost is after the run.
  */
 const referenceEvery = Number(argValue('reference-every') ?? 10);
+if (!Number.isInteger(referenceEvery) || referenceEvery < 0) throw new Error('--reference-every: a whole number of devices, 0 for none');
 /** A reference decision older than this before the relay batch's first frame is another episode's. */
 const REFERENCE_LOOK_BACK_MS = 15_000;
 /** Reference decisions this close to the window's end may be queued after it: not counted as missed. */
