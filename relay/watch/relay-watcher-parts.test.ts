@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyAccountState, type AccountState } from '../../shared/engine/positions/account-state.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
-import type { Clock } from '../../shared/ports/clock.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
 import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
 import { waitFor } from '../../tools/test-support/wait-for.ts';
 import type { DecisionSave, RelayStore } from '../store/relay-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { relayWatcher, type BatchReport, type RelayWatcher } from './relay-watcher.ts';
+import { manualTimers } from '../../tools/test-support/manual-timers.ts';
 
 /**
  * A batch's saves committed in parts as the share hands them on (monitor-shard.ts), in the order they
@@ -26,22 +26,6 @@ afterEach(async () => {
   await store.close();
 });
 
-/** Timers the test fires itself, so that what joins a batch is the test's choice. */
-function manualTimers(): Pick<Clock, 'setTimer'> & { fire(): void } {
-  let due: (() => void)[] = [];
-  return {
-    setTimer: (_ms, run) => {
-      let live = true;
-      due.push(() => live && run());
-      return { cancel: () => void (live = false) };
-    },
-    fire() {
-      const now = due;
-      due = [];
-      now.forEach((run) => run());
-    },
-  };
-}
 
 const T = 1_764_000_100_000;
 const DEVICES = ['a', 'b', 'c'];

@@ -16,6 +16,7 @@ import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/test-support/throwaway-postgres.ts';
 import { relayWatcher, type BatchReport, type MarkFeed, type RelayWatcher } from './relay-watcher.ts';
+import { manualTimers } from '../../tools/test-support/manual-timers.ts';
 
 /** The watcher's own bookkeeping, with a stand-in feed the test drives (the simulator runs in relay-watch.test.ts). */
 
@@ -33,22 +34,6 @@ let batches: BatchReport[];
 const ended = (): BatchReport[] => batches.filter((b) => b.last);
 const shard = { index: 0, count: 2 };
 
-/** Timers the test fires itself (`fire()`), so that what joins a batch is decided by the test, not the machine's load. */
-function manualTimers(): { setTimer: typeof systemClock.setTimer; fire(): void } {
-  let due: (() => void)[] = [];
-  return {
-    setTimer: (_ms, run) => {
-      let live = true;
-      due.push(() => live && run());
-      return { cancel: () => void (live = false) };
-    },
-    fire() {
-      const now = due;
-      due = [];
-      now.forEach((run) => run());
-    },
-  };
-}
 
 const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
 let openStore: () => Promise<RelayStore> = sqliteStore;
