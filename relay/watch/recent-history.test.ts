@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertDecision } from '../../shared/engine/alerts/alert-decision.ts';
 import { DEFAULT_ALERT_POLICY } from '../../shared/engine/alerts/alert-ladder.ts';
-import { reentryPeriodMs } from '../../shared/engine/alerts/subject-alerts.ts';
+import { longestReentryMs, reentryPeriodMs } from '../../shared/engine/alerts/subject-alerts.ts';
 import { liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import type { AccountState, TimedPrice } from '../../shared/engine/positions/account-state.ts';
@@ -9,7 +9,7 @@ import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { epochMs, price } from '../../shared/units/units.ts';
 import { binanceDemoAccountJson } from '../../tools/test-support/replay-documents.ts';
-import { longestReentryMs, withRecentHistory } from './recent-history.ts';
+import { withRecentHistory } from './recent-history.ts';
 import { readDeviceAccounts } from './watched-account.ts';
 
 /**

@@ -1,5 +1,4 @@
-import { reentryPeriodMs } from '../../shared/engine/alerts/subject-alerts.ts';
-import type { TierRule } from '../../shared/engine/alerts/alert-ladder.ts';
+import { longestReentryMs } from '../../shared/engine/alerts/subject-alerts.ts';
 import type { LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
 
 /**
@@ -12,15 +11,6 @@ import type { LiveMonitor } from '../../shared/engine/monitor/live-monitor.ts';
  * for weeks saves an hour's notices, not `historyLimit` (500, ~320 KB) of them. The homes keep the
  * whole history (the trader reads it there); the relay's is only for restarts.
  */
-
-/** The longest re-entry period of the ladder: notices older than this (in the monitor's time) decide nothing. */
-export function longestReentryMs(ladder: readonly TierRule[]): number {
-  // Once per ladder (a ladder is never changed), not at every step that decides something.
-  let known = longestReentry.get(ladder);
-  if (known === undefined) longestReentry.set(ladder, (known = Math.max(0, ...ladder.map((_, i) => reentryPeriodMs(ladder, i)))));
-  return known;
-}
-const longestReentry = new WeakMap<readonly TierRule[], number>();
 
 /** The live monitor with its history cut to the notices of the last longest re-entry period (itself when none is older). */
 export function withRecentHistory(live: LiveMonitor): LiveMonitor {

@@ -87,17 +87,26 @@ const hasRecovered = (ladder: readonly TierRule[], tiers: readonly OpenAlert[], 
  * reminder cadence, else its grace, else (Liquidation has neither) the ladder's shortest cadence.
  */
 export function reentryPeriodMs(ladder: readonly TierRule[], tierIndex: number): number {
-  const rule = ladder[tierIndex];
-  return rule?.remindEveryMs ?? rule?.graceMs ?? shortestCadenceMs(ladder);
+  return periodOf(ladder[tierIndex], periodsOf(ladder).shortestCadenceMs);
 }
 
-/** A ladder's shortest reminder cadence (0 without one), found once per ladder: a ladder is never changed. */
-const shortestCadence = new WeakMap<readonly TierRule[], number>();
-function shortestCadenceMs(ladder: readonly TierRule[]): number {
-  let known = shortestCadence.get(ladder);
+const periodOf = (rule: TierRule | undefined, shortestCadenceMs: number): number => rule?.remindEveryMs ?? rule?.graceMs ?? shortestCadenceMs;
+
+/** The longest re-entry period of the ladder: notices older than this (in the monitor's time) decide nothing. */
+export const longestReentryMs = (ladder: readonly TierRule[]): number => periodsOf(ladder).longestReentryMs;
+
+/**
+ * A ladder's shortest reminder cadence (0 without one) and longest re-entry period, found once per
+ * ladder (a ladder is never changed), not at every step that decides something.
+ */
+const periods = new WeakMap<readonly TierRule[], { readonly shortestCadenceMs: number; readonly longestReentryMs: number }>();
+function periodsOf(ladder: readonly TierRule[]): { readonly shortestCadenceMs: number; readonly longestReentryMs: number } {
+  let known = periods.get(ladder);
   if (known === undefined) {
     const shortest = Math.min(...ladder.flatMap((r) => (r.remindEveryMs === null ? [] : [r.remindEveryMs])));
-    shortestCadence.set(ladder, (known = Number.isFinite(shortest) ? shortest : 0));
+    const shortestCadenceMs = Number.isFinite(shortest) ? shortest : 0;
+    const longest = Math.max(0, ...ladder.map((r) => periodOf(r, shortestCadenceMs)));
+    periods.set(ladder, (known = { shortestCadenceMs, longestReentryMs: longest }));
   }
   return known;
 }
