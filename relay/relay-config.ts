@@ -1,4 +1,4 @@
-import { DEFAULT_PUSH_CONNECTIONS } from './push/push-post.ts';
+import { DEFAULT_PUSH_CONNECTIONS, pushWindowFor } from './push/push-post.ts';
 
 /**
  * The relay's configuration: flags first, then environment (RELAY_PORT, RELAY_HOST, RELAY_DATA,
@@ -104,7 +104,7 @@ export function parseRelayConfig(argv: readonly string[], env: Readonly<Record<s
   if (typeof bodyLimitBytes === 'string') return { ok: false, error: bodyLimitBytes };
   const pushConnections = whole(read('--push-connections') ?? String(DEFAULT_PUSH_CONNECTIONS), 'push-connections', 1, 4096);
   if (typeof pushConnections === 'string') return { ok: false, error: pushConnections };
-  const pushWindow = whole(read('--push-window') ?? String(2 * pushConnections), 'push-window', 1, 16_384);
+  const pushWindow = whole(read('--push-window') ?? String(pushWindowFor(pushConnections)), 'push-window', 1, 16_384);
   if (typeof pushWindow === 'string') return { ok: false, error: pushWindow };
   const venuesFrom = read('--venues-from') ?? null;
   if (venuesFrom !== null && !/^https?:\/\/[^/?#\s]+$/.test(venuesFrom)) return { ok: false, error: `venues-from: expected an origin such as http://127.0.0.1:8780, got "${venuesFrom}"` };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { checkDeviceSnapshot } from './devices/device-snapshot.ts';
 import { startRelayServer, type RunningServer } from './http/relay-server.ts';
-import { DEFAULT_PUSH_CONNECTIONS, httpPushPost, type PushPost } from './push/push-post.ts';
+import { DEFAULT_PUSH_CONNECTIONS, httpPushPost, pushWindowFor, type PushPost } from './push/push-post.ts';
 import { pushSender } from './push/push-sender.ts';
 import { loadOrCreateVapidKeys } from './push/relay-vapid-keys.ts';
 import type { RelayConfig } from './relay-config.ts';
@@ -54,7 +54,7 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
   // in one thread, or one whose posts are given (tests), keeps it beside the feeds.
   const threaded = config.workers > 0 && ports.postPush === undefined;
   const connections = config.pushConnections ?? DEFAULT_PUSH_CONNECTIONS;
-  const window = config.pushWindow ?? 2 * connections;
+  const window = config.pushWindow ?? pushWindowFor(connections);
   const http = ports.postPush === undefined && !threaded ? httpPushPost({ socketsPerOrigin: connections }) : null;
   const sender: RunningSender = threaded
     ? await threadPushSender({ dataDir: config.dataDir, store: config.store, shard: config.shard, connections, window }, store, ports.log, ports.onWorkerFailed ?? ((error) => ports.log.error('push sender worker failed; pushes wait until the relay restarts', { error: error.message })))

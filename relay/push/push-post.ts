@@ -22,6 +22,9 @@ export interface HttpPushPost {
  */
 export const DEFAULT_PUSH_CONNECTIONS = 256;
 
+/** Posts in flight for so many connections: the window is refilled when half of it is free, so twice them keeps every one busy. */
+export const pushWindowFor = (connections: number): number => 2 * connections;
+
 export interface HttpPushPostOptions {
   /** Connections kept to one push service at most; further posts wait for a free one. */
   readonly socketsPerOrigin?: number;

@@ -4,7 +4,7 @@ import type { VapidKeys } from '../../shared/push/vapid.ts';
 import type { RelayLog } from '../relay-log.ts';
 import type { DuePush, PushMark, RelayStore, Shard } from '../store/relay-store.ts';
 import { nodeMessageCrypto, nodePushTopic } from './node-message-crypto.ts';
-import { DEFAULT_PUSH_CONNECTIONS, type PushPost } from './push-post.ts';
+import { DEFAULT_PUSH_CONNECTIONS, pushWindowFor, type PushPost } from './push-post.ts';
 import { importVapidJwk } from './relay-vapid-keys.ts';
 
 /**
@@ -50,8 +50,8 @@ export interface PushSenderOptions {
   readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
 
-/** Twice push-post.ts's default connections (the window is refilled when half of it is free). */
-export const DEFAULT_PUSH_WINDOW = 2 * DEFAULT_PUSH_CONNECTIONS;
+/** For push-post.ts's default connections (pushWindowFor). */
+export const DEFAULT_PUSH_WINDOW = pushWindowFor(DEFAULT_PUSH_CONNECTIONS);
 
 /** The pool of agreements made ahead by default (the relay's; the bench waits for it to fill). */
 export const DEFAULT_PREPARE_AHEAD = { room: 50_000, perDevice: 4 } as const;
