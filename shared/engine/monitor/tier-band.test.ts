@@ -7,7 +7,7 @@ import { DEFAULT_LADDER } from '../alerts/alert-ladder.ts';
 import { rawTierIndex } from '../alerts/effective-tier.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
-import { isMarkLeavingBand, leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
+import { crossesTier, isMarkLeavingBand, leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
 import { sensitivityShares } from './tier-band-shares.ts';
 
 /**
@@ -165,5 +165,39 @@ describe('tier band', () => {
     const onEdge: TierBand = { X: { below: 10, above: 10 } };
     expect(leavesTierBand(onEdge, 'X', 10)).toBe(true);
     expect(leavesTierBand({ X: { below: null, above: null } }, 'X', 1e9)).toBe(false);
+  });
+});
+
+describe('crossesTier: the band question asked exactly of one set of marks', () => {
+  const levels = [...new Set([...DEFAULT_LADDER.map((r) => r.level), 1])].sort((a, b) => a - b);
+  const reachedOf = (rho: number): number => levels.filter((l) => l <= rho).length;
+  /** The engine's own rho per position (the pool's for cross positions), at the monitor's marks. */
+  const rhosAt = (marks: Readonly<Record<string, number>>): number[] => (monitorAt(marks).view?.risk.positions ?? []).map((p) => p.riskRatio);
+
+  it('says a level was crossed exactly when the engine finds a position whose rho reached another level (pool near Watch and near Margin call, marks moved at random)', () => {
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 16_807) % 2_147_483_647) - 1) / 2_147_483_646;
+    let crossed = 0;
+    let outOfBandUncrossed = 0;
+    for (const rho of [0.65, 0.85]) {
+      const from = marksAtRho(rho);
+      const monitor = monitorAt(from);
+      const band = tierBand(monitor, sensitivityShares);
+      const before = rhosAt(from);
+      for (let i = 0; i < 250; i += 1) {
+        // The isolated SOL position far enough to reach the ladder now and then, the pool's symbols a few per cent.
+        const to = Object.fromEntries(Object.entries(from).map(([s, p]) => [s, p * (s === 'SOLUSDT' ? 0.5 + random() : 0.97 + 0.06 * random())]));
+        const after = rhosAt(to);
+        const expected = before.some((r, k) => r > 0 && Number.isFinite(r) && reachedOf(r) !== reachedOf(after[k]!));
+        expect(crossesTier(monitor, (s) => to[s]), JSON.stringify(to)).toBe(expected);
+        if (expected) crossed += 1;
+        else if (Object.entries(to).some(([s, p]) => leavesTierBand(band, s, p))) outOfBandUncrossed += 1;
+      }
+    }
+    // Both answers, and marks out of the band that cross nothing: what the exact question saves a step for.
+    expect(crossed).toBeGreaterThan(20);
+    expect(outOfBandUncrossed).toBeGreaterThan(8);
+    // Marks unmoved cross nothing.
+    expect(crossesTier(monitorAt(marksAtRho(0.85)), () => undefined)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { unrealisedPnl, type Position } from '../positions/account.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import type { MarginModel } from '../margin/margin-model.ts';
+import { isolatedParts, riskRatio } from '../margin/risk-parts.ts';
 import type { Monitor } from './account-monitor.ts';
 
 /**
@@ -199,6 +200,48 @@ function firstBelow(breakpoints: readonly number[], mark: number): number {
   let i = breakpoints.length - 1;
   while (i >= 0 && !((breakpoints[i] as number) < mark)) i -= 1;
   return i;
+}
+
+/** How many of the ascending `levels` rho has reached. */
+function reached(levels: readonly number[], rho: number): number {
+  let n = 0;
+  while (n < levels.length && levels[n]! <= rho) n += 1;
+  return n;
+}
+
+/**
+ * Whether marks moved to `markAt` (a symbol's newest mark; undefined: where the account has it) take a
+ * subject's rho over a level of the ladder, up to one it is not past or below one it is at: what the band
+ * answers for any marks inside it, asked exactly of these marks (a few requirements per position). A mark
+ * out of the band that crosses nothing (the band shares a pool's way between its symbols, so it is
+ * narrower than any one path) can then wait like a forecast step. Subjects the band leaves out (no
+ * requirement, past liquidation) are left out here too.
+ */
+export function crossesTier(monitor: Pick<Monitor, 'account' | 'config'>, markAt: (symbol: string) => number | undefined): boolean {
+  const { account, config } = monitor;
+  const model = config.model;
+  const levels = [...new Set([...config.policy.ladder.map((r) => r.level), 1])].sort((a, b) => a - b);
+  let requirement = 0;
+  let equity = account.walletBalance as number;
+  let requirementNow = 0;
+  let equityNow = account.walletBalance as number;
+  let cross = false;
+  for (const p of account.positions) {
+    const now = markAt(p.symbol) ?? p.markPrice;
+    if (p.marginMode === 'isolated') {
+      const before = isolatedParts(p, model);
+      if (!(before.requirement > 0 && before.equity > 0)) continue;
+      if (reached(levels, riskRatio(before)) !== reached(levels, riskRatio(isolatedParts(p, model, now)))) return true;
+      continue;
+    }
+    cross = true;
+    requirement += model.requirement(p, p.markPrice);
+    equity += unrealisedPnl(p, p.markPrice);
+    requirementNow += model.requirement(p, now);
+    equityNow += unrealisedPnl(p, now);
+  }
+  if (!cross || !(requirement > 0 && equity > 0)) return false;
+  return reached(levels, requirement / equity) !== reached(levels, riskRatio({ requirement: requirementNow, equity: equityNow }));
 }
 
 /** True when `price` is on or past an edge of the symbol's band: a tier may have been crossed. */
