@@ -7,7 +7,7 @@ import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
 import { DEFAULT_FORECAST_BAND, forecastBand, type ForecastBand, type ForecastBandOptions } from '../../shared/engine/monitor/forecast-band.ts';
-import { leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
+import { crossesTier, leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { sensitivityShares } from '../../shared/engine/monitor/tier-band-shares.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
 import { isFieldError } from '../../shared/units/field-error.ts';
@@ -38,7 +38,12 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * the batcher folds them) and get them with their next step, which a later batch of the venue makes:
  * a mark is handed to a monitor once, and none is lost.
  *
- * Within a batch, those that may have crossed a tier are stepped first, then those that left only their
+ * A mark out of the tier band may have crossed a tier; whether it did is asked of the newest marks exactly
+ * (`crossesTier`: a few requirements per position, against a step's ~300 µs). One that crossed nothing is
+ * a forecast step: the band shares a pool's way between its symbols, so most marks that leave it in a
+ * flash market cross nothing.
+ *
+ * Within a batch, those that crossed a tier are stepped first, then those that left only their
  * forecast band, then the calm ones; with `onPart`, the saves go out in parts while the share steps on
  * (after the tier steps, then every `partEveryMs`), so that a crossing's push does not wait for the
  * whole batch.
@@ -149,6 +154,8 @@ interface Watched {
   readonly noticeTexts: NoticeTexts;
   /** Its band after its last step; null: not evaluated yet (every mark is stepped at once). */
   band: TierBand | null;
+  /** A mark left the band without crossing a tier (`crossesTier`): its next step draws the band anew. */
+  bandLeft: boolean;
   /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
   forecast: ForecastBand | null;
   /** Marks of batches it was not stepped in, newest per symbol, to hand with its next step. */
@@ -213,6 +220,20 @@ type Left = 'tier' | 'forecast' | null;
 function leavesBands(w: Watched, mine: readonly FeedEvent[]): Left {
   const { band, forecast } = w;
   if (band === null || forecast === null) return 'tier';
+  const left = leavesEither(band, forecast, mine);
+  if (w.accountChanged || w.live.monitor === null || mine.some(isFeedNotice)) return left;
+  if (left !== 'tier' && !w.bandLeft) return left;
+  // Out of the tier band (now, or by a mark it holds): the band is drawn for marks all inside it, so ask
+  // of the newest marks exactly. Crossing nothing, it is a forecast step, which draws the band anew.
+  const newest = new Map<string, number>();
+  for (const [symbol, e] of w.held) if (e.kind === 'venue' && e.event.kind === 'mark') newest.set(symbol, e.event.price);
+  for (const e of mine) if (e.kind === 'venue' && e.event.kind === 'mark') newest.set(e.event.symbol, e.event.price);
+  if (crossesTier(w.live.monitor, (symbol) => newest.get(symbol))) return 'tier';
+  w.bandLeft = true;
+  return 'forecast';
+}
+
+function leavesEither(band: TierBand, forecast: ForecastBand, mine: readonly FeedEvent[]): Left {
   let leaves: 'forecast' | null = null;
   // In the venue's time, as the monitor's clock runs.
   if (forecast.untilMs !== null && (newestTime(mine) ?? -Infinity) >= forecast.untilMs) leaves = 'forecast';
@@ -335,6 +356,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         historyAfter: back?.historyAfter ?? null,
         noticeTexts: new Map(),
         band: null,
+        bandLeft: false,
         forecast: null,
         held: new Map(),
         heldSinceMs: nowMs,
@@ -415,7 +437,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
         // band stays valid unless the exposure changed (tierBand: ~50 µs, 15 % of a share's step time in
         // the crash when rebuilt after every step): its edges hold for any marks inside them, wherever
         // the monitor was stepped last (tier-band.ts).
-        const calmStep = !tierLeft && w.band !== null && !changed && !batches.some((b) => b.some(isFeedNotice));
+        const calmStep = !tierLeft && !w.bandLeft && w.band !== null && !changed && !batches.some((b) => b.some(isFeedNotice));
         try {
           for (const batch of batches) {
             const step = liveMonitorBatch(w.live, batch, state, w.config);
@@ -431,6 +453,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after, sensitivityShares);
             w.forecast = forecastBand(after, bandOptions);
           }
+          w.bandLeft = false;
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.
           log.error('monitor step failed', { deviceId: w.deviceId, accountId: w.account.accountId, error: String(error) });
