@@ -172,31 +172,57 @@ interface Watched {
 
 const configOf = (a: WatchedAccount): LiveMonitorConfig => ({ model: marginModels[a.venue], takerFeeRate: a.takerFeeRate, options: a.options });
 
-/** The events of a batch that concern an account: its symbols' marks, notices about its symbols. */
-function eventsFor(events: readonly FeedEvent[], symbols: readonly string[]): FeedEvent[] {
-  const mine: FeedEvent[] = [];
-  for (const event of events) {
-    if (event.kind === 'venue') {
-      if (event.event.kind === 'mark' && symbols.includes(event.event.symbol)) mine.push(event);
-    } else if (event.kind === 'stale' || event.kind === 'fresh') {
-      const concern = event.symbols.filter((s) => symbols.includes(s));
-      if (concern.length > 0) mine.push({ ...event, symbols: concern });
-    }
-  }
-  return mine;
+/**
+ * A batch's events by what they concern: each mark's position under its symbol, the notices' positions.
+ * Built once a batch, so that an account's events are found by its few symbols, not by reading the
+ * whole batch once per monitor (Binance's batches carry ~100 symbols, and every held monitor of the
+ * venue is looked at in every batch: 3.5 % of a monitor thread in the flash market).
+ */
+export interface BatchIndex {
+  readonly marks: ReadonlyMap<string, readonly number[]>;
+  readonly notices: readonly number[];
+  /** The symbols the batch is about (its marks, its stale and fresh notices). */
+  readonly symbols: ReadonlySet<string>;
 }
 
-/** The symbols a batch is about (its marks, its stale and fresh notices). */
-function symbolsOf(events: readonly FeedEvent[]): Set<string> {
+export function batchIndex(events: readonly FeedEvent[]): BatchIndex {
+  const marks = new Map<string, number[]>();
+  const notices: number[] = [];
   const symbols = new Set<string>();
-  for (const event of events) {
+  events.forEach((event, i) => {
     if (event.kind === 'venue') {
-      if (event.event.kind === 'mark') symbols.add(event.event.symbol);
+      if (event.event.kind !== 'mark') return;
+      const at = marks.get(event.event.symbol);
+      if (at === undefined) marks.set(event.event.symbol, [i]);
+      else at.push(i);
+      symbols.add(event.event.symbol);
     } else if (event.kind === 'stale' || event.kind === 'fresh') {
+      notices.push(i);
       for (const s of event.symbols) symbols.add(s);
     }
+  });
+  return { marks, notices, symbols };
+}
+
+/** The events of a batch that concern an account, in the batch's order: its symbols' marks, notices about its symbols. */
+export function eventsFor(events: readonly FeedEvent[], index: BatchIndex, symbols: readonly string[]): FeedEvent[] {
+  let at: number[] | null = null;
+  for (const s of symbols) {
+    const mine = index.marks.get(s);
+    if (mine !== undefined) (at ??= []).push(...mine);
   }
-  return symbols;
+  for (const i of index.notices) {
+    const event = events[i]!;
+    if ((event.kind === 'stale' || event.kind === 'fresh') && event.symbols.some((s) => symbols.includes(s))) (at ??= []).push(i);
+  }
+  if (at === null) return [];
+  if (at.length > 1) at.sort((a, b) => a - b);
+  return at.map((i) => {
+    const event = events[i]!;
+    if (event.kind !== 'stale' && event.kind !== 'fresh') return event;
+    const concern = event.symbols.filter((s) => symbols.includes(s));
+    return { ...event, symbols: concern };
+  });
 }
 
 /** A monitor is due at the calm cadence a little early rather than a whole window late (batches jitter). */
@@ -384,7 +410,8 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       if (venueIndex === undefined) return { stepped: 0, early: 0, held: 0, saves: [] };
       // The monitors holding a symbol the batch is about, and those holding marks from earlier batches; each once.
       const touched = new Set<Watched>(held);
-      for (const s of symbolsOf(events)) for (const w of venueIndex.get(s) ?? []) touched.add(w);
+      const index = batchIndex(events);
+      for (const s of index.symbols) for (const w of venueIndex.get(s) ?? []) touched.add(w);
       if (touched.size === 0) return { stepped: 0, early: 0, held: 0, saves: [] };
       const marks = new Map(prices.marks);
       const mids = new Map(prices.mids);
@@ -513,7 +540,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       // batches) are put off, their marks kept, instead of lengthening every batch by the budget.
       const started = performance.now();
       for (const w of touched) {
-        const mine = eventsFor(events, w.account.symbols);
+        const mine = eventsFor(events, index, w.account.symbols);
         if (mine.length === 0 && w.held.size === 0) continue;
         const left = calmEveryMs > 0 ? leavesBands(w, mine) : null;
         if (left === 'tier' || w.accountChanged || mine.some(isFeedNotice)) tierFirst.push([w, mine, left]);
