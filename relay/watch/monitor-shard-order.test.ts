@@ -57,6 +57,34 @@ describe('monitorShard: the order of a batch', () => {
   });
 });
 
+describe('monitorShard: a mark out of the tier band that crosses nothing', () => {
+  it('is stepped with the forecast steps, after the crossings, and that step draws its band anew', () => {
+    const demo = binanceDemoAccountJson() as { walletBalance: number };
+    // BTC down 12 % takes both out of their tier bands; only the first (the demo's wallet x 0.8) crosses a level.
+    const accounts = { tier: { ...demo, walletBalance: demo.walletBalance * 0.8 }, wide: { ...demo, walletBalance: demo.walletBalance * 1.3 } };
+    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs: 1_000, partEveryMs: Number.POSITIVE_INFINITY });
+    shard.load(Object.entries(accounts).map(([deviceId, account]) => ({ deviceId, body: JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account }] }), monitors: null })), 0);
+    const feed = new Map<string, number>();
+    const step = (marks: Record<string, number>, atMs: number, parts: StepResult[]): StepResult => {
+      const events: FeedEvent[] = Object.entries(marks).map(([symbol, p]) => {
+        feed.set(symbol, p);
+        return { kind: 'venue', event: { kind: 'mark', symbol, price: price(p), time: epochMs(atMs), source: 'mark' } };
+      });
+      const prices: FeedPrices = { marks: [...feed].map(([s, p]) => [s, { price: price(p), time: epochMs(atMs) }] as const), mids: [], funding: [] };
+      return shard.step('binance', events, prices, atMs - T, atMs - T, (part) => parts.push(part));
+    };
+    step({ SOLUSDT: 190, BTCUSDT: 97_000, ETHUSDT: 3_400 }, T, []);
+    const parts: StepResult[] = [];
+    const last = step({ BTCUSDT: 85_000 }, T + 1_000, parts);
+    // The first part (handed on at once) is the crossing alone; the other band leaver comes after it, early all the same.
+    expect(parts.map((p) => [p.stepped, p.saves.map((s) => s.monitor.deviceId)])).toEqual([[1, ['tier']]]);
+    expect(last).toMatchObject({ stepped: 1, early: 1 });
+    expect(last.saves.map((s) => s.monitor.deviceId)).toEqual(['wide']);
+    // Half a second later (not due at the calm cadence), the same mark: inside both monitors' new bands, nothing to step.
+    expect(step({ BTCUSDT: 85_000 }, T + 1_500, [])).toMatchObject({ stepped: 0, held: 2 });
+  });
+});
+
 /** The relay bench's devices in miniature: the venue's demo account scaled per device. */
 function deviceAccount(i: number, venue: VenueId): Record<string, unknown> {
   const demo = demoAccountJson(venue) as { walletBalance: number; positions: { qty: number; entryPrice: number; leverage: number; marginMode: string }[] };
