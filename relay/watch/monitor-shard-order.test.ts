@@ -15,6 +15,24 @@ import { monitorShard, type FeedPrices, type ShareSave, type StepResult } from '
  */
 const T = 1_764_000_100_000;
 
+/**
+ * A Binance share of these devices' accounts (saved at every step, calm cadence 1 s, parts handed on
+ * after the tier steps only), and a step of it: the batch's marks, the feed's prices after them.
+ */
+function binanceShare(accounts: Record<string, unknown>): (marks: Record<string, number>, atMs: number, parts: StepResult[]) => StepResult {
+  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs: 1_000, partEveryMs: Number.POSITIVE_INFINITY });
+  shard.load(Object.entries(accounts).map(([deviceId, account]) => ({ deviceId, body: JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account }] }), monitors: null })), 0);
+  const feed = new Map<string, number>();
+  return (marks, atMs, parts) => {
+    const events: FeedEvent[] = Object.entries(marks).map(([symbol, p]) => {
+      feed.set(symbol, p);
+      return { kind: 'venue', event: { kind: 'mark', symbol, price: price(p), time: epochMs(atMs), source: 'mark' } };
+    });
+    const prices: FeedPrices = { marks: [...feed].map(([s, p]) => [s, { price: price(p), time: epochMs(atMs) }] as const), mids: [], funding: [] };
+    return shard.step('binance', events, prices, atMs - T, atMs - T, (part) => parts.push(part));
+  };
+}
+
 describe('monitorShard: the order of a batch', () => {
   it('steps tier-band leavers first and hands their saves on at once, then forecast-band leavers, then calm ones', () => {
     const demo = binanceDemoAccountJson() as { walletBalance: number; positions: { symbol: string }[] };
@@ -26,17 +44,7 @@ describe('monitorShard: the order of a batch', () => {
       // ...and outside this one's (the demo's wallet x 0.8): a tier crossing.
       tier: { ...demo, walletBalance: demo.walletBalance * 0.8 },
     };
-    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs: 1_000, partEveryMs: Number.POSITIVE_INFINITY });
-    shard.load(Object.entries(accounts).map(([deviceId, account]) => ({ deviceId, body: JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account }] }), monitors: null })), 0);
-    const feed = new Map<string, number>();
-    const step = (marks: Record<string, number>, atMs: number, parts: StepResult[]): StepResult => {
-      const events: FeedEvent[] = Object.entries(marks).map(([symbol, p]) => {
-        feed.set(symbol, p);
-        return { kind: 'venue', event: { kind: 'mark', symbol, price: price(p), time: epochMs(atMs), source: 'mark' } };
-      });
-      const prices: FeedPrices = { marks: [...feed].map(([s, p]) => [s, { price: price(p), time: epochMs(atMs) }] as const), mids: [], funding: [] };
-      return shard.step('binance', events, prices, atMs - T, atMs - T, (part) => parts.push(part));
-    };
+    const step = binanceShare(accounts);
     // No bands yet: all three may cross a tier, stepped in one part (handed on at once), nothing after it.
     const first: StepResult[] = [];
     expect(step({ SOLUSDT: 190, BTCUSDT: 97_000, ETHUSDT: 3_400 }, T, first)).toEqual({ stepped: 0, early: 0, held: 0, saves: [] });
@@ -62,17 +70,7 @@ describe('monitorShard: a mark out of the tier band that crosses nothing', () =>
     const demo = binanceDemoAccountJson() as { walletBalance: number };
     // BTC down 12 % takes both out of their tier bands; only the first (the demo's wallet x 0.8) crosses a level.
     const accounts = { tier: { ...demo, walletBalance: demo.walletBalance * 0.8 }, wide: { ...demo, walletBalance: demo.walletBalance * 1.3 } };
-    const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 0, calmEveryMs: 1_000, partEveryMs: Number.POSITIVE_INFINITY });
-    shard.load(Object.entries(accounts).map(([deviceId, account]) => ({ deviceId, body: JSON.stringify({ takenAtMs: T - 60_000, accounts: [{ accountId: 'binance:main', account }] }), monitors: null })), 0);
-    const feed = new Map<string, number>();
-    const step = (marks: Record<string, number>, atMs: number, parts: StepResult[]): StepResult => {
-      const events: FeedEvent[] = Object.entries(marks).map(([symbol, p]) => {
-        feed.set(symbol, p);
-        return { kind: 'venue', event: { kind: 'mark', symbol, price: price(p), time: epochMs(atMs), source: 'mark' } };
-      });
-      const prices: FeedPrices = { marks: [...feed].map(([s, p]) => [s, { price: price(p), time: epochMs(atMs) }] as const), mids: [], funding: [] };
-      return shard.step('binance', events, prices, atMs - T, atMs - T, (part) => parts.push(part));
-    };
+    const step = binanceShare(accounts);
     step({ SOLUSDT: 190, BTCUSDT: 97_000, ETHUSDT: 3_400 }, T, []);
     const parts: StepResult[] = [];
     const last = step({ BTCUSDT: 85_000 }, T + 1_000, parts);
