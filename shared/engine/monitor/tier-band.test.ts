@@ -197,7 +197,8 @@ describe('crossesTier: the band question asked exactly of one set of marks', () 
     // Both answers, and marks out of the band that cross nothing: what the exact question saves a step for.
     expect(crossed).toBeGreaterThan(20);
     expect(outOfBandUncrossed).toBeGreaterThan(8);
-    // Marks unmoved cross nothing.
+    // Marks unmoved cross nothing; a mark that is not a price is left to the step (at once).
     expect(crossesTier(monitorAt(marksAtRho(0.85)), () => undefined)).toBe(false);
+    for (const garbage of [Number.NaN, 0, -1, Number.POSITIVE_INFINITY]) expect(crossesTier(monitorAt(marksAtRho(0.65)), (s) => (s === 'SOLUSDT' ? garbage : undefined)), String(garbage)).toBe(true);
   });
 });

@@ -228,6 +228,8 @@ export function crossesTier(monitor: Pick<Monitor, 'account' | 'config'>, markAt
   let cross = false;
   for (const p of account.positions) {
     const now = markAt(p.symbol) ?? p.markPrice;
+    // Not a price: not this function's to judge; the step that takes it (and refuses it) is made at once.
+    if (!(now > 0 && Number.isFinite(now))) return true;
     if (p.marginMode === 'isolated') {
       const before = isolatedParts(p, model);
       if (!(before.requirement > 0 && before.equity > 0)) continue;
