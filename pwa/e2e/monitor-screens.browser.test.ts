@@ -71,6 +71,28 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 390, height: 844 });
 }
 
+/** What the Overview showed at one moment: the restored banner, the cards, how many of them say stale. */
+interface ScreenShown {
+  banner: boolean;
+  cards: number;
+  stale: number;
+}
+
+/** Runs in the page before its own scripts: records every distinct Overview state in `window.screensShown`. */
+function recordScreens(): void {
+  const shown: ScreenShown[] = [];
+  (window as unknown as { screensShown: ScreenShown[] }).screensShown = shown;
+  new MutationObserver(() => {
+    const now = {
+      banner: document.querySelector('[data-testid="restored-banner"]') !== null,
+      cards: document.querySelectorAll('[data-testid="position-card"]').length,
+      stale: document.querySelectorAll('[data-testid="age"].age-stale').length,
+    };
+    const last = shown[shown.length - 1];
+    if (last === undefined || last.banner !== now.banner || last.cards !== now.cards || last.stale !== now.stale) shown.push(now);
+  }).observe(document, { subtree: true, childList: true, attributes: true });
+}
+
 describe('the PWA on the simulator', () => {
   it('walks the crash through Watch, Margin call and Critical, notifies with the engine top-up, keeps the alert id across a reload, and shows the last state stale offline', async () => {
     const { sim, server, context } = pwa;
@@ -103,10 +125,16 @@ describe('the PWA on the simulator', () => {
     const idsBefore = new Set((await savedAlerts(page)).map((a) => a.id));
 
     // Reload mid-episode: the restored monitor keeps the open alert, so no second notification.
+    // The restored screen lasts only until the feeds are back (~0.4 s on loopback, shorter than
+    // page.reload() may take to return), so the page itself records what it showed from its first paint.
+    await page.addInitScript(recordScreens);
     await page.reload();
-    // The saved reports show at once (marked stale); wait for every account to be live again.
-    await page.getByTestId('restored-banner').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="restored-banner"]') === null && document.querySelectorAll('[data-testid="position-card"]').length === 12, undefined, { timeout: 30_000 });
+    // The saved reports showed first, every card marked stale under the banner, and then went live.
+    const shown = await page.evaluate(() => (window as unknown as { screensShown: ScreenShown[] }).screensShown);
+    const restoredAt = shown.findIndex((s) => s.banner && s.cards === 12 && s.stale === 12);
+    expect(restoredAt, `no restored screen before the feeds came back: ${JSON.stringify(shown)}`).toBeGreaterThanOrEqual(0);
+    expect(shown.slice(0, restoredAt).every((s) => s.cards === 0), `live cards before the restored ones: ${JSON.stringify(shown)}`).toBe(true);
     await page.waitForTimeout(2_000);
     // Nothing notified anew: at most a reminder of an alert already open (same id, same card).
     for (const n of await notifications(page)) {
