@@ -525,9 +525,10 @@ export function monitorShard(options: ShardOptions): MonitorShard {
           alertKinds: pushes.map((p) => kinds.get(p.dedupeKey) ?? 'tier'),
         });
       };
-      // Urgent first, in the order of what they may have to say: the monitors that may have crossed a
-      // tier (a mark left the tier band, no band yet, a changed snapshot, a feed notice), then those whose
-      // mark left only the forecast band, then those due at the calm cadence while the batch's budget
+      // Urgent first, in the order of what they may have to say: the monitors that crossed a tier or may
+      // have (the newest marks cross a level, no band yet, a changed snapshot, a feed notice), then those
+      // whose marks left only a band without crossing (the forecast band, or the tier band without a level
+      // crossed: crossesTier), then those due at the calm cadence while the batch's budget
       // lasts; the rest keep their marks for the next batch (held monitors come first in it), so that a
       // busy share still answers within its budget and the next band-leaving mark is not queued behind a
       // whole pass. A monitor's step reads only its own state and the batch's prices (never changed by a

@@ -7,7 +7,7 @@ import { DEFAULT_LADDER } from '../alerts/alert-ladder.ts';
 import { rawTierIndex } from '../alerts/effective-tier.ts';
 import type { FeedEvent } from '../positions/feed-notices.ts';
 import { createMonitor, monitorStep, type Monitor } from './account-monitor.ts';
-import { crossesTier, isMarkLeavingBand, leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
+import { crossesTier, isMarkLeavingBand, ladderLevels, leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
 import { sensitivityShares } from './tier-band-shares.ts';
 
 /**
@@ -165,6 +165,14 @@ describe('tier band', () => {
     const onEdge: TierBand = { X: { below: 10, above: 10 } };
     expect(leavesTierBand(onEdge, 'X', 10)).toBe(true);
     expect(leavesTierBand({ X: { below: null, above: null } }, 'X', 1e9)).toBe(false);
+  });
+
+  it('takes the ladder\'s levels ascending, once each, with liquidation (1); one answer per ladder, a new ladder asked anew', () => {
+    const ladder = [{ level: 0.9 }, { level: 0.5 }, { level: 0.9 }, { level: 1 }];
+    expect(ladderLevels(ladder)).toStrictEqual([0.5, 0.9, 1]);
+    expect(ladderLevels(ladder)).toBe(ladderLevels(ladder));
+    expect(ladderLevels([{ level: 0.7 }])).toStrictEqual([0.7, 1]);
+    expect(ladderLevels([])).toStrictEqual([1]);
   });
 });
 

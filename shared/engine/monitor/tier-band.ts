@@ -47,12 +47,28 @@ type Edges = { below: number | null; above: number | null };
  */
 export type BandShares = (symbols: readonly (readonly Position[])[], model: MarginModel, level: number) => readonly number[];
 
+const levelsOf = new WeakMap<readonly { readonly level: number }[], readonly number[]>();
+
+/**
+ * The ladder's levels and liquidation (1), ascending, without repeats. Kept per ladder (a policy's
+ * ladder is not changed in place, a new policy brings a new one): the relay asks for them on every
+ * band and crossing, tens of thousands of times a second in a burst.
+ */
+export function ladderLevels(ladder: readonly { readonly level: number }[]): readonly number[] {
+  let levels = levelsOf.get(ladder);
+  if (levels === undefined) {
+    levels = [...new Set([...ladder.map((r) => r.level), 1])].sort((a, b) => a - b);
+    levelsOf.set(ladder, levels);
+  }
+  return levels;
+}
+
 /** The band of the monitor's account at its marks (null, before the first evaluation: no band). */
 export function tierBand(monitor: Pick<Monitor, 'account' | 'config'> | null, shares?: BandShares): TierBand {
   const band: Record<string, Edges> = {};
   if (monitor === null) return band;
   const { account, config } = monitor;
-  const levels = [...new Set([...config.policy.ladder.map((r) => r.level), 1])].sort((a, b) => a - b);
+  const levels = ladderLevels(config.policy.ladder);
   const cross = account.positions.filter((p) => p.marginMode === 'cross');
   if (cross.length > 0) narrow(band, cross, config.model, account.walletBalance, levels, false, shares);
   for (const p of account.positions) if (p.marginMode === 'isolated') narrow(band, [p], config.model, 0, levels);
@@ -220,7 +236,7 @@ function reached(levels: readonly number[], rho: number): number {
 export function crossesTier(monitor: Pick<Monitor, 'account' | 'config'>, markAt: (symbol: string) => number | undefined): boolean {
   const { account, config } = monitor;
   const model = config.model;
-  const levels = [...new Set([...config.policy.ladder.map((r) => r.level), 1])].sort((a, b) => a - b);
+  const levels = ladderLevels(config.policy.ladder);
   let requirement = 0;
   let equity = account.walletBalance as number;
   let requirementNow = 0;
