@@ -1,7 +1,6 @@
 import 'fake-indexeddb/auto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAccountInput } from '../../shared/exchanges/parse-account-input.ts';
@@ -17,6 +16,7 @@ import { DEFAULT_SETTINGS, policyOf, RELAY_TOKEN_SECRET, SETTINGS_NAME } from '.
 import type { PageToWorker, WorkerToPage } from '../worker/worker-messages.ts';
 import { startMonitorFeed } from './monitor-feed.ts';
 import { registerDevice, type Fetch } from './settings/relay-pairing.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 /**
  * The page's relay refresh, at the unit level against the real relay on loopback (its own process, as
@@ -27,7 +27,7 @@ import { registerDevice, type Fetch } from './settings/relay-pairing.ts';
 let child: ChildProcess;
 let relayUrl = '';
 beforeAll(async () => {
-  const data = mkdtempSync(join(tmpdir(), 'pwa-relay-feed-'));
+  const data = testDir('pwa-relay-feed-');
   child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts', '--data', data, '--port', '0'], { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
   relayUrl = await new Promise<string>((resolve, reject) => {
     let out = '';

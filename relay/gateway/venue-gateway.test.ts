@@ -1,12 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CREDENTIALS } from '../../tools/simulator/accounts/demo-credentials.ts';
 import { startSimulator, type RunningSimulator } from '../../tools/simulator/start-simulator.ts';
 import { silentLog } from '../relay-log.ts';
 import { startRelay, type Relay } from '../start-relay.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 /** The gateway in a relay pointed at the simulator: public answers cached, signed reads forwarded, the rest refused. */
 let sim: RunningSimulator;
@@ -21,7 +20,7 @@ beforeAll(async () => {
     return globalThis.fetch(input, init);
   };
   relay = await startRelay(
-    { port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'relay-gw-')), store: 'sqlite', shard: null, workers: 0, staleAfterSec: 900, bodyLimitBytes: 65_536, venuesFrom: sim.url },
+    { port: 0, host: '127.0.0.1', dataDir: testDir('relay-gw-'), store: 'sqlite', shard: null, workers: 0, staleAfterSec: 900, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: counting },
   );
 });

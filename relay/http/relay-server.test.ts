@@ -1,6 +1,5 @@
 import type { webcrypto } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../shared/push/base64url.ts';
@@ -9,6 +8,7 @@ import { silentLog } from '../relay-log.ts';
 import type { RelayStore } from '../store/relay-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { startRelayServer, type RunningServer } from './relay-server.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 const example = JSON.parse(readFileSync(new URL('../../examples/binance-cross.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const subscription = { endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: { p256dh: encodeBase64url(Uint8Array.of(4, ...new Uint8Array(64).fill(7))), auth: encodeBase64url(new Uint8Array(16).fill(1)) } };
@@ -19,7 +19,7 @@ let now = 1_764_160_000_000;
 const changed: string[] = [];
 
 beforeEach(async () => {
-  store = openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-http-')), 'relay.sqlite'));
+  store = openSqliteStore(join(testDir('relay-http-'), 'relay.sqlite'));
   relay = await startRelayServer(
     {
       store,

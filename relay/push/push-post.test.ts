@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushRequest } from '../../shared/push/push-request.ts';
 import { httpPushPost, type HttpPushPost } from './push-post.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 /** Real servers on loopback: node:http(s) for what a push service answers, raw sockets for the odd answers. */
 
@@ -130,7 +130,7 @@ describe('httpPushPost (the relay\'s keep-alive HTTP/1.1 client)', () => {
   });
 
   it('posts over TLS, checking the push service\'s certificate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'push-post-tls-'));
+    const dir = testDir('push-post-tls-');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
     const key = readFileSync(join(dir, 'key.pem'), 'utf8');
     const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');

@@ -1,6 +1,4 @@
 import type { webcrypto } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../shared/push/base64url.ts';
@@ -12,12 +10,13 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import { httpPushPost, type HttpPushPost } from './push-post.ts';
 import { FILL_AFTER_QUIET_MS, pushSender } from './push-sender.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 let service: FakePushService;
 let store: RelayStore;
 let now: number;
 let http: HttpPushPost;
-const dataDir = () => mkdtempSync(join(tmpdir(), 'relay-push-'));
+const dataDir = () => testDir('relay-push-');
 
 beforeEach(async () => {
   now = Date.now();

@@ -1,7 +1,5 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +11,7 @@ import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
 import { threadPushSender, type RunningSender } from './sender-thread.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 // The sender in a worker thread of its own, against the main thread's store (SQLite in WAL, two
 // connections; or PostgreSQL, the hosted relay's, each thread with its own pool) and a real push service
@@ -73,7 +72,7 @@ describe.each(['sqlite', 'postgres'] as const)('threadPushSender on %s', (kind) 
     if (kind === 'postgres' && postgres === null) return context.skip();
     lines.length = 0;
     service = await startFakePushService();
-    dataDir = mkdtempSync(join(tmpdir(), 'relay-sender-thread-'));
+    dataDir = testDir('relay-sender-thread-');
     await loadOrCreateVapidKeys(dataDir);
     ({ store, name: storeName } = await freshStore(kind));
     opened = true;
@@ -149,7 +148,7 @@ describe('threadPushSender, connections and window', () => {
   ])('keeps at most $connections connections and $window posts in flight when told so', async ({ connections, window, releaseAt, expected }) => {
     const keys = await startFakePushService();
     const push = await holdingService(releaseAt);
-    const dir = mkdtempSync(join(tmpdir(), 'relay-sender-thread-'));
+    const dir = testDir('relay-sender-thread-');
     await loadOrCreateVapidKeys(dir);
     const local = openSqliteStore(join(dir, 'relay.sqlite'));
     let running: RunningSender | null = null;

@@ -1,16 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { relayStoreContract } from './relay-store.contract.ts';
 import { DUE_PUSH_IDS_OF_SHARD_SQL, DUE_PUSH_IDS_SQL, openSqliteStore } from './sqlite-store.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 let file = '';
 relayStoreContract(
   'SQLite',
   async () => {
-    file = join(mkdtempSync(join(tmpdir(), 'relay-store-')), 'relay.sqlite');
+    file = join(testDir('relay-store-'), 'relay.sqlite');
     return openSqliteStore(file);
   },
   async () => openSqliteStore(file),
@@ -18,7 +18,7 @@ relayStoreContract(
 
 describe('SQLite store files', () => {
   it('refuses a store written by a newer relay, and a file that is not a database, with the path named', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
+    const dir = testDir('relay-store-');
     const newer = join(dir, 'newer.sqlite');
     const db = new Database(newer);
     db.pragma('user_version = 99');
@@ -30,7 +30,7 @@ describe('SQLite store files', () => {
   });
 
   it('reads due pushes in order from an index, without sorting the pending ones (a backlog of thousands is read every 64 posts)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
+    const dir = testDir('relay-store-');
     const path = join(dir, 'relay.sqlite');
     await openSqliteStore(path).close();
     const db = new Database(path, { readonly: true });
@@ -45,7 +45,7 @@ describe('SQLite store files', () => {
   });
 
   it('keeps only pending pushes in the queue\'s indexes: a push marked sent or replaced leaves them (each mark was a delete and an insert in both)', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'relay-store-')), 'relay.sqlite');
+    const path = join(testDir('relay-store-'), 'relay.sqlite');
     const store = openSqliteStore(path);
     await store.createDevice({ id: 'd', tokenHash: 'h', createdAtMs: 1, subscription: null, vapidJwk: null, subject: 'mailto:a@b.test' });
     const push = (i: number, topicKey: string | null) => ({ deviceId: 'd', dedupeKey: `k${i}`, payload: 'p', urgency: 'normal' as const, topicKey, ttlSec: 60, createdAtMs: i });

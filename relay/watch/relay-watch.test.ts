@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../../shared/engine/alerts/alert-decision.ts';
@@ -20,6 +18,7 @@ import { silentLog } from '../relay-log.ts';
 import { startRelay, type Relay } from '../start-relay.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { withAlertPart } from './alert-part.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 /**
  * End to end on loopback: the exchange simulator plays the crash, the relay follows its public marks
@@ -130,7 +129,7 @@ describe('relay watcher, end to end against the simulator', () => {
   it('the crash: pushes decrypted by the push service carry the margin call and its top-up, figures the engine gives for the snapshot at the alert marks', async () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
     service = await startFakePushService();
-    const dataDir = mkdtempSync(join(tmpdir(), 'relay-watch-'));
+    const dataDir = testDir('relay-watch-');
     relay = await startRelay(configFor(dataDir, sim.url), { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 200 });
     const device = await pair(relay.url, service, Date.now());
     await waitFor('the watcher follows the device', () => relay?.watcher.counts()['binance'] === 1);
@@ -184,7 +183,7 @@ describe('relay watcher, end to end against the simulator', () => {
   it('Bybit, OKX and Hyperliquid accounts through their own public mark streams: each gets its margin-call push, figures by its venue model', async () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
     service = await startFakePushService();
-    const dataDir = mkdtempSync(join(tmpdir(), 'relay-venues-'));
+    const dataDir = testDir('relay-venues-');
     relay = await startRelay({ ...configFor(dataDir, sim.url), workers: 2 }, { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 200 });
     const venues = ['bybit', 'okx', 'hyperliquid'] as const;
     const devices = new Map<(typeof venues)[number], { id: string; endpoint: string }>();
@@ -230,7 +229,7 @@ describe('relay watcher, end to end against the simulator', () => {
   it('a snapshot older than staleAfterSec makes its alerts say how old the positions are', async () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
     service = await startFakePushService();
-    const dataDir = mkdtempSync(join(tmpdir(), 'relay-watch-'));
+    const dataDir = testDir('relay-watch-');
     relay = await startRelay({ ...configFor(dataDir, sim.url), staleAfterSec: 60 }, { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 200 });
     const takenAtMs = Date.now() - 20 * 60_000;
     await pair(relay.url, service, takenAtMs);
@@ -243,7 +242,7 @@ describe('relay watcher, end to end against the simulator', () => {
     // Half the speed of the test above: the restart (a new Node process) takes a few real seconds.
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 30, seed: 1 });
     service = await startFakePushService();
-    const dataDir = mkdtempSync(join(tmpdir(), 'relay-kill-'));
+    const dataDir = testDir('relay-kill-');
     const args = ['--data', dataDir, '--port', '0', '--workers', '2', '--venues-from', sim.url, '--stale-after-sec', String(7 * 86_400)];
     const startChild = async (): Promise<{ child: ChildProcess; url: string }> => {
       // node itself (not npm or the tsx wrapper, which would leave an orphan behind a SIGKILL).

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emptyAccountState, type AccountState } from '../../shared/engine/positions/account-state.ts';
@@ -11,6 +9,7 @@ import type { DecisionSave, RelayStore } from '../store/relay-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { relayWatcher, type BatchReport, type RelayWatcher } from './relay-watcher.ts';
 import { manualTimers } from '../../tools/test-support/manual-timers.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 /**
  * A batch's saves committed in parts as the share hands them on (monitor-shard.ts), in the order they
@@ -32,7 +31,7 @@ const DEVICES = ['a', 'b', 'c'];
 
 /** A watcher of three demo devices whose every step is saved (saveEveryMs 0) and handed on in a part of its own (partEveryMs 0). */
 async function open(workers: number): Promise<{ timers: ReturnType<typeof manualTimers>; reports: BatchReport[]; commits: string[][]; gate: (held: Promise<void> | null) => void; mark: (marks: Record<string, number>, time: number) => void }> {
-  const inner = await openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-parts-')), 'relay.sqlite'));
+  const inner = await openSqliteStore(join(testDir('relay-parts-'), 'relay.sqlite'));
   /** Each transaction: the monitors it saved, with the BTC mark each was stepped at. */
   const commits: string[][] = [];
   let held: Promise<void> | null = null;

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +15,7 @@ import { openSqliteStore } from '../store/sqlite-store.ts';
 import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from '../../tools/test-support/throwaway-postgres.ts';
 import { relayWatcher, type BatchReport, type MarkFeed, type RelayWatcher } from './relay-watcher.ts';
 import { manualTimers } from '../../tools/test-support/manual-timers.ts';
+import { testDir } from '../../tools/test-support/test-dir.ts';
 
 /** The watcher's own bookkeeping, with a stand-in feed the test drives (the simulator runs in relay-watch.test.ts). */
 
@@ -35,7 +34,7 @@ const ended = (): BatchReport[] => batches.filter((b) => b.last);
 const shard = { index: 0, count: 2 };
 
 
-const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(mkdtempSync(join(tmpdir(), 'relay-watcher-')), 'relay.sqlite'));
+const sqliteStore = async (): Promise<RelayStore> => openSqliteStore(join(testDir('relay-watcher-'), 'relay.sqlite'));
 let openStore: () => Promise<RelayStore> = sqliteStore;
 
 // calmEveryMs 0: every batch steps every monitor of its symbols (the calm cadence has its own tests, monitor-shard.test.ts).

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -15,13 +15,17 @@ export function launchChromium(): Promise<Browser> {
  * Chromium with a real (temporary) profile. Contexts from `launchChromium().newContext()` are incognito,
  * and Chromium never offers to install an app in incognito: an installability check needs this one.
  */
-export function launchPersistentChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sentry-profile-')), {
+export async function launchPersistentChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), 'sentry-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: inject('chromiumPath'),
     headless: true,
     args: [...CHROMIUM_ARGS],
     ...options,
   });
+  // A profile is ~6 MB of caches and service worker storage, one per persistent browser test.
+  context.on('close', () => rmSync(profile, { recursive: true, force: true }));
+  return context;
 }
 
 /** test-artifacts/<area>/ at the repository root (gitignored), created on demand. */

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBase64url } from '../../../shared/push/base64url.ts';
@@ -8,6 +7,7 @@ import type { SecretStore } from '../../../shared/ports/secret-store.ts';
 import { registerDevice, relaySync, relayVapidKey, sendSnapshot, type Fetch, type RelayOutcome } from './relay-pairing.ts';
 import { RELAY_TOKEN_SECRET } from '../../platform/settings-record.ts';
 import { phoneVapidPair } from './sender-pairing.ts';
+import { testDir } from '../../../tools/test-support/test-dir.ts';
 
 const example = JSON.parse(readFileSync(join(import.meta.dirname, '../../../examples/binance-cross.json'), 'utf8')) as Record<string, unknown>;
 const subscription = { endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: { p256dh: encodeBase64url(Uint8Array.of(4, ...new Uint8Array(64).fill(7))), auth: encodeBase64url(new Uint8Array(16).fill(1)) } };
@@ -22,7 +22,7 @@ function memoryVault(): SecretStore & { values: Map<string, string> } {
 let child: ChildProcess;
 const relay = { url: '' };
 beforeAll(async () => {
-  const data = mkdtempSync(join(tmpdir(), 'pwa-relay-'));
+  const data = testDir('pwa-relay-');
   child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts', '--data', data, '--port', '0'], { cwd: join(import.meta.dirname, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] });
   relay.url = await new Promise<string>((resolve, reject) => {
     let out = '';
