@@ -271,7 +271,9 @@ describe('pushSender', () => {
       await store.createDevice({ id: 'slow2', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: `http://127.0.0.1:${port}/push/s1` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
       await store.saveDecisions({ deviceId: 'slow2', accountId: 'a', state: '{}', savedAtMs: now }, [push('slow2', 'first')]);
       const relay = await loadOrCreateVapidKeys(dataDir());
-      const sender = pushSender({ store, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, timeoutMs: 60_000 });
+      let reads = 0;
+      const counting: RelayStore = { ...store, duePushes: (...args: Parameters<RelayStore['duePushes']>) => ((reads += 1), store.duePushes(...args)) };
+      const sender = pushSender({ store: counting, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, timeoutMs: 60_000 });
       const first = sender.drain();
       for (const deadline = Date.now() + 5_000; !slowSeen && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       expect(slowSeen).toBe(true);
@@ -281,9 +283,15 @@ describe('pushSender', () => {
       const second = sender.drain();
       for (const deadline = Date.now() + 5_000; service.received.length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       expect(service.received.length).toBe(2);
+      // Five more asks while the first still waits: they share the one drain behind it.
+      const more = Array.from({ length: 5 }, () => sender.drain());
       release();
       expect(await first).toBe(3);
       expect(await second).toBe(0);
+      expect(await Promise.all(more)).toStrictEqual([0, 0, 0, 0, 0]);
+      // The first drain's two reads (the slow push, the late ones), its read after the five asks, and
+      // the one drain behind it: chained one behind another, the five made five more.
+      expect(reads).toBeLessThanOrEqual(5);
     } finally {
       release();
       http.close();

@@ -105,6 +105,8 @@ export function pushSender(options: PushSenderOptions): PushSender {
   let asks = 0;
   /** Wakes the running drain (between posts) so that it reads what a new drain() call says was queued. */
   let poke: (() => void) | null = null;
+  /** The drain asked for behind the running one, not started yet. */
+  let waiting: Promise<number> | null = null;
   /** When a drain last posted a push (relay clock). */
   let postedAtMs = Number.NEGATIVE_INFINITY;
   let closed = false;
@@ -322,11 +324,17 @@ export function pushSender(options: PushSenderOptions): PushSender {
   return {
     drain() {
       // One drain at a time: a second caller waits for the running one, then drains what came since.
-      // The running one is woken to read the queue now, between its posts.
+      // The running one is woken to read the queue now, between its posts; callers that come while a
+      // drain already waits behind it share that one (the watcher asks after every committed part).
       asks += 1;
       poke?.();
+      if (waiting !== null) return waiting;
       asked += 1;
-      const next = (running ?? Promise.resolve(0)).then(drainOnce);
+      const next = (running ?? Promise.resolve(0)).then(() => {
+        waiting = null;
+        return drainOnce();
+      });
+      waiting = next;
       running = next.finally(() => {
         asked -= 1;
         if (running === next) running = null;

@@ -112,32 +112,25 @@ export async function threadPushSender(data: SenderData, store: RelayStore, log:
       worker.postMessage({ kind, id } satisfies SenderRequest);
     });
 
-  // One drain asked of the worker at a time; a drain asked meanwhile is sent once when it answers (the
-  // main thread asks after every batch: thousands of messages a minute for one queue otherwise).
-  let running: Promise<number> | null = null;
-  let again: Promise<number> | null = null;
-  const drainNow = (): Promise<number> => {
-    const next = ask('drain').then((r) => (r.kind === 'drained' ? r.posted : 0));
-    running = next.finally(() => {
-      running = null;
-    });
-    return running.catch((error: unknown) => {
-      log.error('push drain failed', { error: String(error) });
-      return 0;
-    });
-  };
+  // Every drain is asked of the worker: its sender folds the asks that come while one runs into one
+  // waiting behind it, and wakes the running one to read the queue between its posts. Folded here
+  // instead, the pushes queued while a drain ran waited for its slowest post to answer.
+  const asked = new Set<Promise<number>>();
   return {
     drain() {
-      if (running === null) return drainNow();
-      again ??= running.then(
-        () => ((again = null), drainNow()),
-        () => ((again = null), drainNow()),
-      );
-      return again;
+      const next: Promise<number> = ask('drain')
+        .then((r) => (r.kind === 'drained' ? r.posted : 0))
+        .catch((error: unknown) => {
+          log.error('push drain failed', { error: String(error) });
+          return 0;
+        })
+        .finally(() => asked.delete(next));
+      asked.add(next);
+      return next;
     },
     prepared: () => prepared,
     async stop() {
-      while (running !== null || again !== null) await (again ?? running)!.catch(() => undefined);
+      while (asked.size > 0) await Promise.all(asked);
       closing = true;
       await ask('close').catch((error: unknown) => log.error('push sender worker did not close cleanly', { error: String(error) }));
       await worker.terminate();
