@@ -11,6 +11,7 @@ import { httpPushPost, type HttpPushPost } from './push-post.ts';
 import { FILL_AFTER_QUIET_MS, pushSender } from './push-sender.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
 import { testDir } from '../../tools/test-support/test-dir.ts';
+import { holdingPushEndpoint } from '../../tools/test-support/holding-push-endpoint.ts';
 
 let service: FakePushService;
 let store: RelayStore;
@@ -257,26 +258,17 @@ describe('pushSender', () => {
   });
 
   it('a drain asked for while one runs has its pushes posted by the running one, between its posts', async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let slowSeen = false;
-    const slow = createServer((req, res) => {
-      slowSeen = true;
-      req.resume();
-      void held.then(() => res.writeHead(201).end());
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const { port } = slow.address() as { port: number };
+    const slow = await holdingPushEndpoint();
     try {
-      await store.createDevice({ id: 'slow2', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: `http://127.0.0.1:${port}/push/s1` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+      await store.createDevice({ id: 'slow2', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: slow.url }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
       await store.saveDecisions({ deviceId: 'slow2', accountId: 'a', state: '{}', savedAtMs: now }, [push('slow2', 'first')]);
       const relay = await loadOrCreateVapidKeys(dataDir());
       let reads = 0;
       const counting: RelayStore = { ...store, duePushes: (...args: Parameters<RelayStore['duePushes']>) => ((reads += 1), store.duePushes(...args)) };
       const sender = pushSender({ store: counting, log: silentLog, clock: () => now, relayKeys: relay.keys, post: http.post, shard: null, timeoutMs: 60_000 });
       const first = sender.drain();
-      for (const deadline = Date.now() + 5_000; !slowSeen && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
-      expect(slowSeen).toBe(true);
+      for (const deadline = Date.now() + 5_000; !slow.seen() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(slow.seen()).toBe(true);
       // The first drain now waits on the slow post, having found the queue empty after it.
       await device('late');
       await store.saveDecisions({ deviceId: 'late', accountId: 'b', state: '{}', savedAtMs: now }, [push('late', 'l0'), push('late', 'l1')]);
@@ -285,7 +277,7 @@ describe('pushSender', () => {
       expect(service.received.length).toBe(2);
       // Five more asks while the first still waits: they share the one drain behind it.
       const more = Array.from({ length: 5 }, () => sender.drain());
-      release();
+      slow.release();
       expect(await first).toBe(3);
       expect(await second).toBe(0);
       expect(await Promise.all(more)).toStrictEqual([0, 0, 0, 0, 0]);
@@ -293,25 +285,16 @@ describe('pushSender', () => {
       // the one drain behind it: chained one behind another, the five made five more.
       expect(reads).toBeLessThanOrEqual(5);
     } finally {
-      release();
       http.close();
-      slow.closeAllConnections();
-      await new Promise((resolve) => slow.close(resolve));
+      await slow.close();
     }
   });
 
   it('a slow post does not hold the others: the window keeps posting and marking while it waits', async () => {
     // One push to a push service that holds its answer until released, queued first, then 100 to a quick one.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const slow = createServer((req, res) => {
-      req.resume();
-      void held.then(() => res.writeHead(201).end());
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const { port } = slow.address() as { port: number };
+    const slow = await holdingPushEndpoint();
     try {
-      await store.createDevice({ id: 'slow', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: `http://127.0.0.1:${port}/push/s1` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+      await store.createDevice({ id: 'slow', tokenHash: 'x', createdAtMs: now, subscription: JSON.stringify({ ...service.subscribe(), endpoint: slow.url }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
       await store.saveDecisions({ deviceId: 'slow', accountId: 'a', state: '{}', savedAtMs: now }, [push('slow', 'first')]);
       await device('quick');
       await store.saveDecisions({ deviceId: 'quick', accountId: 'b', state: '{}', savedAtMs: now }, Array.from({ length: 100 }, (_, i) => push('quick', `q${i}`)));
@@ -325,15 +308,13 @@ describe('pushSender', () => {
       expect(service.received.length).toBe(100);
       expect(await marked()).toBeGreaterThanOrEqual(64);
       expect((await store.pushes('slow'))[0]).toMatchObject({ status: 'pending', attempts: 0 });
-      release();
+      slow.release();
       expect(await draining).toBe(101);
       expect((await store.pushes('slow'))[0]).toMatchObject({ status: 'sent', attempts: 1 });
       expect(await marked()).toBe(100);
     } finally {
-      release();
       http.close();
-      slow.closeAllConnections();
-      await new Promise((resolve) => slow.close(resolve));
+      await slow.close();
     }
   });
 

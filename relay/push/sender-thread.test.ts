@@ -11,6 +11,7 @@ import { openPostgresStore } from '../store/postgres-store.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { loadOrCreateVapidKeys } from './relay-vapid-keys.ts';
 import { threadPushSender, type RunningSender } from './sender-thread.ts';
+import { holdingPushEndpoint } from '../../tools/test-support/holding-push-endpoint.ts';
 import { testDir } from '../../tools/test-support/test-dir.ts';
 
 // The sender in a worker thread of its own, against the main thread's store (SQLite in WAL, two
@@ -100,35 +101,24 @@ describe.each(['sqlite', 'postgres'] as const)('threadPushSender on %s', (kind) 
   });
 
   it('posts what is queued while a drain waits on a slow push service, before that one answers', async () => {
-    let release: () => void = () => undefined;
-    const answered = new Promise<void>((resolve) => (release = resolve));
-    let slowSeen = false;
-    const slow = createServer((req, res) => {
-      slowSeen = true;
-      req.resume();
-      void answered.then(() => res.writeHead(201).end());
-    });
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const { port } = slow.address() as AddressInfo;
+    const slow = await holdingPushEndpoint();
     try {
-      await store.createDevice({ id: 'slow', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify({ ...service.subscribe(), endpoint: `http://127.0.0.1:${port}/push/s1` }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
+      await store.createDevice({ id: 'slow', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify({ ...service.subscribe(), endpoint: slow.url }), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
       await store.createDevice({ id: 'd1', tokenHash: 'x', createdAtMs: Date.now(), subscription: JSON.stringify(service.subscribe()), vapidJwk: null, subject: 'mailto:ops@margin-sentry.test' });
       sender = await threadPushSender({ dataDir, store: storeName, shard: null }, store, log, () => undefined);
       await queue('slow', ['s1']);
       const first = sender.drain();
-      for (const deadline = Date.now() + 5_000; !slowSeen && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
-      expect(slowSeen).toBe(true);
+      for (const deadline = Date.now() + 5_000; !slow.seen() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      expect(slow.seen()).toBe(true);
       // The relay asks after every committed part: this ask must reach the running drain, not wait for it.
       await queue('d1', ['k1', 'k2']);
       const second = sender.drain();
       for (const deadline = Date.now() + 5_000; service.received.length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       expect(service.received).toHaveLength(2);
-      release();
+      slow.release();
       expect((await first) + (await second)).toBe(3);
     } finally {
-      release();
-      slow.closeAllConnections();
-      await new Promise((resolve) => slow.close(resolve));
+      await slow.close();
     }
   });
 
