@@ -7,6 +7,8 @@ declare module 'vitest' {
     pwaDist: string;
     /** The freshly built extension, demo flavour (dist/extension), to load unpacked. */
     extensionDist: string;
+    /** A temporary folder for the run's Chromium profiles, removed when the browser tests are done. */
+    profileRoot: string;
   }
 }
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ProvidedContext } from 'vitest';
@@ -18,7 +20,7 @@ interface Provider {
   provide<K extends keyof ProvidedContext>(key: K, value: ProvidedContext[K]): void;
 }
 
-export default async function setup(project: Provider): Promise<void> {
+export default async function setup(project: Provider): Promise<() => void> {
   const chromiumPath = ensureChromium();
   // A child process, as `npm run build` runs it: inside vitest NODE_ENV is "test", which would give a
   // development build (React's dev runtime, no service worker registration).
@@ -28,4 +30,8 @@ export default async function setup(project: Provider): Promise<void> {
   project.provide('chromiumPath', chromiumPath);
   project.provide('pwaDist', join(root, 'dist/pwa'));
   project.provide('extensionDist', join(root, 'dist/extension'));
+  // Persistent profiles (~6 MB each) go here; removed once every test file's browser is closed.
+  const profileRoot = mkdtempSync(join(tmpdir(), 'sentry-profiles-'));
+  project.provide('profileRoot', profileRoot);
+  return () => rmSync(profileRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }

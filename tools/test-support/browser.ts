@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { inject } from 'vitest';
@@ -15,17 +14,16 @@ export function launchChromium(): Promise<Browser> {
  * Chromium with a real (temporary) profile. Contexts from `launchChromium().newContext()` are incognito,
  * and Chromium never offers to install an app in incognito: an installability check needs this one.
  */
-export async function launchPersistentChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'sentry-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
+export function launchPersistentChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  // Under the run's profile folder, which the globalSetup removes once every browser is gone: Chromium
+  // still writes into a profile after its context reports closed.
+  const profile = mkdtempSync(join(inject('profileRoot'), 'profile-'));
+  return chromium.launchPersistentContext(profile, {
     executablePath: inject('chromiumPath'),
     headless: true,
     args: [...CHROMIUM_ARGS],
     ...options,
   });
-  // A profile is ~6 MB of caches and service worker storage, one per persistent browser test.
-  context.on('close', () => rmSync(profile, { recursive: true, force: true }));
-  return context;
 }
 
 /** test-artifacts/<area>/ at the repository root (gitignored), created on demand. */
