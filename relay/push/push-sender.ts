@@ -101,8 +101,8 @@ export function pushSender(options: PushSenderOptions): PushSender {
   const cache = pushRequestCache(globalThis.crypto.subtle, message, nodePushTopic);
   let running: Promise<number> | null = null;
   let asked = 0;
-  /** drain() calls so far: the running drain reads the queue again only when a call came since its last read found it short. */
-  let asks = 0;
+  /** drain() calls so far (`asked`: the drains running or waiting): the running drain reads the queue again only when a call came since its last read found it short. */
+  let drainCalls = 0;
   /** Wakes the running drain (between posts) so that it reads what a new drain() call says was queued. */
   let poke: (() => void) | null = null;
   /** The drain asked for behind the running one, not started yet. */
@@ -234,11 +234,11 @@ export function pushSender(options: PushSenderOptions): PushSender {
     let shortAt: number | null = null;
     try {
       for (;;) {
-        if (inFlight.size <= windowSize / 2 && shortAt !== asks) {
+        if (inFlight.size <= windowSize / 2 && shortAt !== drainCalls) {
           const want = windowSize - inFlight.size;
-          const askedBefore: number = asks;
+          const callsBefore: number = drainCalls;
           const due = await store.duePushes(clock(), want, options.shard, held);
-          shortAt = due.length < want ? askedBefore : null;
+          shortAt = due.length < want ? callsBefore : null;
           for (const p of due) start(p);
           posted += due.length;
           if (due.length > 0) postedAtMs = clock();
@@ -326,7 +326,7 @@ export function pushSender(options: PushSenderOptions): PushSender {
       // One drain at a time: a second caller waits for the running one, then drains what came since.
       // The running one is woken to read the queue now, between its posts; callers that come while a
       // drain already waits behind it share that one (the watcher asks after every committed part).
-      asks += 1;
+      drainCalls += 1;
       poke?.();
       if (waiting !== null) return waiting;
       asked += 1;

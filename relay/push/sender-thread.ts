@@ -115,7 +115,7 @@ export async function threadPushSender(data: SenderData, store: RelayStore, log:
   // Every drain is asked of the worker: its sender folds the asks that come while one runs into one
   // waiting behind it, and wakes the running one to read the queue between its posts. Folded here
   // instead, the pushes queued while a drain ran waited for its slowest post to answer.
-  const asked = new Set<Promise<number>>();
+  const unanswered = new Set<Promise<number>>();
   return {
     drain() {
       const next: Promise<number> = ask('drain')
@@ -124,13 +124,13 @@ export async function threadPushSender(data: SenderData, store: RelayStore, log:
           log.error('push drain failed', { error: String(error) });
           return 0;
         })
-        .finally(() => asked.delete(next));
-      asked.add(next);
+        .finally(() => unanswered.delete(next));
+      unanswered.add(next);
       return next;
     },
     prepared: () => prepared,
     async stop() {
-      while (asked.size > 0) await Promise.all(asked);
+      while (unanswered.size > 0) await Promise.all(unanswered);
       closing = true;
       await ask('close').catch((error: unknown) => log.error('push sender worker did not close cleanly', { error: String(error) }));
       await worker.terminate();
