@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtUsdt, priceDecimals } from './format.ts';
+import { okxMargin } from '../../shared/exchanges/okx/margin.ts';
+import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtUsdt, fmtVenueRatio, priceDecimals } from './format.ts';
 
 describe('screen number formats', () => {
   it('prices at the symbol precision: six significant digits of its mark', () => {
@@ -23,5 +24,12 @@ describe('screen number formats', () => {
     expect(fmtProbability(0.9996)).toBe('> 99.9\u00a0%');
     expect(fmtProbability(0.0004)).toBe('< 0.1\u00a0%');
     expect(fmtProbability(0.05)).toBe('5.0\u00a0%');
+  });
+
+  it("writes a venue ratio with no value as what it means, never 'undefined'", () => {
+    // OKX's mgnRatio is equity over requirement: an account whose cross positions are gone has none (rho 0).
+    expect(fmtVenueRatio(okxMargin.venueRatio(0).value, 0)).toBe('none (no maintenance requirement)');
+    expect(fmtVenueRatio(okxMargin.venueRatio(Number.POSITIVE_INFINITY).value, null)).toBe('past liquidation');
+    expect(fmtVenueRatio(okxMargin.venueRatio(0.8).value, 0.8)).toBe('1.2500');
   });
 });

@@ -24,6 +24,14 @@ export const fmtUsdt = (n: number | null): string =>
 
 export const fmtRho = (n: number | null): string => (ok(n) ? n.toFixed(3) : DASH);
 
+/**
+ * The venue's own ratio. Null when the venue's formula has no value: past liquidation (the pool's rho is null
+ * then), or no maintenance requirement at all (OKX's mgnRatio, equity over requirement, once the cross
+ * positions are gone).
+ */
+export const fmtVenueRatio = (value: number | null, poolRho: number | null): string =>
+  ok(value) ? value.toFixed(4) : poolRho === null ? 'past liquidation' : 'none (no maintenance requirement)';
+
 export const fmtPercent = (n: number | null, decimals = 2): string => (ok(n) ? `${n > 0 ? '+' : ''}${n.toFixed(decimals)} %` : DASH);
 
 export const fmtProbability = (p: number | null): string => {

@@ -58,7 +58,7 @@ export interface AccountSummary {
   readonly riskRatio: Ratio | null;
   /** The worst rho of the cross pool and every isolated position. null: some subject is past liquidation. */
   readonly worstRiskRatio: Ratio | null;
-  /** The venue's own name for its ratio and its value. value null: the venue's ratio is undefined here (past liquidation). */
+  /** The venue's own name for its ratio and its value. value null: the venue's formula has no value here (past liquidation, or OKX's mgnRatio with no requirement). */
   readonly venueRatio: { readonly name: string; readonly value: number | null };
   /** The rho the suggested top-ups and reductions aim for. */
   readonly targetRiskRatio: Ratio;

@@ -1,4 +1,4 @@
-import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtSigma, fmtTime, fmtUsdt, priceDecimals } from '../format.ts';
+import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtSigma, fmtTime, fmtUsdt, fmtVenueRatio, priceDecimals } from '../format.ts';
 import type { MonitorData } from '../monitor-feed.ts';
 import { RhoLadder } from '../rho-ladder.tsx';
 import { emptyAccounts, overviewRows, type OverviewRow } from './overview-rows.ts';
@@ -29,7 +29,7 @@ export function OverviewScreen({ data, now }: { data: MonitorData; now: number }
               return (
                 <li key={e.accountId} data-testid="account-line">
                   <strong>{e.label}</strong>: wallet {fmtUsdt(e.report.account.walletBalanceUsdt)} · equity {fmtUsdt(e.report.account.equityUsdt)} · {venue.name}{' '}
-                  {venue.value === null ? 'undefined (past liquidation)' : venue.value.toFixed(4)} · feeds {c === null ? 'none' : `public ${c.public}, private ${c.private}`}
+                  {fmtVenueRatio(venue.value, e.report.account.riskRatio)} · feeds {c === null ? 'none' : `public ${c.public}, private ${c.private}`}
                   {e.report.feed.stale !== null && <span className="age-stale"> stale since {fmtTime(e.report.feed.stale.since)}: {e.report.feed.stale.reason}</span>}
                 </li>
               );
