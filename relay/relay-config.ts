@@ -27,7 +27,7 @@ export interface RelayConfig {
   /**
    * Keep-alive connections to one push service at most (HTTP/1.1: one post on each at a time). A push
    * service 50-100 ms away answers ~10-20 posts a second on each, so the flash burst's ~2,100 pushes a
-   * second need ~200-400 (relay/README.md, "After the step"). Default 256.
+   * second need ~200-400 (docs/relay-load-log.md, "After the step"). Default 256.
    */
   readonly pushConnections?: number;
   /** Posts in flight at most; refilled when half is free, so twice the connections keeps them all busy. Default 2 x pushConnections. */

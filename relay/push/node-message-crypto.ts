@@ -40,7 +40,7 @@ function agreeNow(uaPublic: Uint8Array): Agreement {
 /**
  * RFC 8291's per-message operations (a new P-256 key pair and its ECDH secret, AES-128-GCM, the key
  * schedule's HMACs) on node:crypto, for the relay's sender: ~250 µs of CPU a push against ~420 µs through Node's WebCrypto,
- * whose every call is a thread-pool round trip and a promise (relay/README.md, Load). The message
+ * whose every call is a thread-pool round trip and a promise (docs/relay-load-log.md, "The sender's CPU per push"). The message
  * format, the key schedule and the checks stay in shared/push/push-encryption.ts; this only does the
  * same primitives faster (node-message-crypto.test.ts checks them against WebCrypto and http_ece).
  * `room`: how many agreements may wait, made ahead (0: none; every message agrees when it is made);

@@ -17,7 +17,7 @@ export interface HttpPushPost {
 /**
  * Connections to one push service by default. HTTP/1.1 carries one post at a time on each, so a push
  * service a round trip of R seconds away takes at most this / R posts a second: the flash burst's ~2,100
- * a second need ~200 at 100 ms (16, the default before 2026-11-27, gave ~150 a second; relay/README.md,
+ * a second need ~200 at 100 ms (16, the default before 2026-11-27, gave ~150 a second; docs/relay-load-log.md,
  * "After the step").
  */
 export const DEFAULT_PUSH_CONNECTIONS = 256;
@@ -38,7 +38,7 @@ export interface HttpPushPostOptions {
  * line, headers, body) and the answer is read for its status line, `Retry-After`, and how its body ends
  * (Content-Length, chunked, or the connection's close), nothing more. `node:http` cost ~180-240 µs of
  * the main thread a post on loopback (its agent, header objects, IncomingMessage streams), `fetch`
- * ~400-700 µs; this, ~30 µs (relay/README.md, "The post").
+ * ~400-700 µs; this, ~30 µs (docs/relay-load-log.md, "The post, the workers' code, and a thread for the sender").
  */
 export function httpPushPost(options: HttpPushPostOptions | number = {}): HttpPushPost {
   const { socketsPerOrigin = DEFAULT_PUSH_CONNECTIONS, ca } = typeof options === 'number' ? { socketsPerOrigin: options } : options;

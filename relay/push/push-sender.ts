@@ -19,7 +19,7 @@ import { importVapidJwk } from './relay-vapid-keys.ts';
  * node-message-crypto.ts). The VAPID token (per key pair and push service) is kept, and so is each
  * device's subscription checked and decoded and its VAPID pair imported, while the subscription text the
  * queue's read brings with each push is the same (a new subscription is decoded anew at its first push);
- * a round's outcomes are marked in one transaction (relay/README.md, Load).
+ * a round's outcomes are marked in one transaction (docs/relay-load-log.md, "The sender's CPU per push").
  */
 
 export interface PushSenderOptions {

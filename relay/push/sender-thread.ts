@@ -8,8 +8,8 @@ import type { PushSender } from './push-sender.ts';
 /**
  * The push sender (push-sender.ts) in a worker thread of its own, behind the same interface. In a burst
  * of margin calls the main thread (feeds, the monitors' saves, the sender) was ~85 % busy and paced the
- * pushes while the monitor threads left part of the other core idle (relay/README.md, "The sender in a
- * thread of its own"). The worker opens the store itself; only requests, counts and log lines cross.
+ * pushes while the monitor threads left part of the other core idle (docs/relay-load-log.md, "The post, the
+ * workers' code, and a thread for the sender"). The worker opens the store itself; only requests, counts and log lines cross.
  */
 export interface SenderData {
   readonly dataDir: string;

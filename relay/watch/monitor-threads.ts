@@ -62,7 +62,7 @@ const YOUNG_GENERATION_MB = 64;
  * In a burst the monitors take whatever CPU there is, and when they get less they coalesce more marks
  * and step each monitor less often; a push that waits for a core is simply late. With four busy threads
  * sharing two cores equally, the sender's part of frame -> push p99 was ~4 s at 10,000 devices in the
- * flash market; with the monitors at nice 10, 1.3 s (relay/README.md, 2026-11-27 11:40 UTC).
+ * flash market; with the monitors at nice 10, 1.3 s (docs/relay-load-log.md, "Session 9 merged, and the monitor threads at nice 10").
  */
 export const MONITOR_NICE = 10;
 

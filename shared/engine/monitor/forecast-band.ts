@@ -26,7 +26,7 @@ import { narrow, type TierBand } from './tier-band.ts';
  * Held (what the band is exact for): the volatility curves, the jump tails and trends, the correlations,
  * the funding notices, the account (positions, wallet), the tier and the peak. A mark inside the band
  * moves those too (the estimates are updated with it), slowly: that drift is what the calm cadence is
- * for (relay/README.md measures how far the odds move inside the band).
+ * for (docs/relay-load-log.md, "The forecast band in the relay", measures how far the odds move inside the band).
  *
  * - One symbol (an isolated position, or a cross pool holding one symbol): P is the engine's own
  *   first-passage function of the log distance d from the mark to the tier price (position-projection.ts,
@@ -63,7 +63,7 @@ export interface ForecastBand {
  * threshold - ODDS_MARGIN, is withdrawn at threshold - hysteresis + ODDS_MARGIN), not where they reach
  * it: the odds' inputs drift with the marks inside the band (a volatility that doubles in a flash
  * market's minute), and a mark that comes close is stepped now rather than at the calm cadence. At
- * threshold 0.5 it absorbs a volatility 25 % higher than the one held (relay/README.md measures it).
+ * threshold 0.5 it absorbs a volatility 25 % higher than the one held (docs/relay-load-log.md, "The forecast band in the relay", measures it).
  */
 export const ODDS_MARGIN = 0.1;
 /**
