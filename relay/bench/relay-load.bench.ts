@@ -10,13 +10,15 @@ import { startRelay } from '../start-relay.ts';
 import type { BatchReport } from '../watch/relay-watcher.ts';
 import { openSqliteStore } from '../store/sqlite-store.ts';
 import { pushCostBench } from './push-cost.bench.ts';
+import { wickStepsBench } from './wick-steps.bench.ts';
 import { DEFAULT_PREPARE_AHEAD } from '../push/push-sender.ts';
 import { publicMarkFeed } from '../watch/public-mark-feed.ts';
 import { alertKeyOf, matchToReference, recordingFeed, referenceDecisions, type RelayDecision } from './every-mark-reference.ts';
 
 /**
  * `npm run bench -- relay [--quick] [--sizes=1000,5000] [--workers=2] [--seconds=40] [--cold-pool] [--push-cost | --load-only]` (also
- * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts; `--push-cost` stops there), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
+ * `npm run bench:relay`): first the CPU of one push (push-cost.bench.ts) and what the wick's monitor steps ask of the
+ * cores (wick-steps.bench.ts; `--push-cost` stops after these), then the whole relay (startRelay: HTTP API, SQLite store, watcher, push sender)
  * on loopback, against the simulator (in a child process) on all four venues, marks at each venue's
  * real rate (Binance 1 s, Bybit 100 ms, OKX 200 ms, Hyperliquid ~500 ms), in two markets (`--markets=`):
  * `stress`, the crash at speed 60 (a 12 % fall over 45 market minutes played in 45 s: every second's
@@ -452,7 +454,10 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
 }
 
 console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
-if (!process.argv.includes('--load-only')) await pushCostBench();
+if (!process.argv.includes('--load-only')) {
+  await pushCostBench();
+  wickStepsBench(quick ? [50] : [100, 400]);
+}
 if (!process.argv.includes('--push-cost')) {
   for (const market of markets) {
     console.log(`relay load bench, market ${market.name}: ${market.what}, four venues at their mark rates, ${market.seconds} s per run`);

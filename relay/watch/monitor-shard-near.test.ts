@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_FORECAST_BAND, NEAR_EVERY_MS } from '../../shared/engine/monitor/forecast-band.ts';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
-import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
-import { epochMs, price } from '../../shared/units/units.ts';
-import { scenarioMarket, type MarketCoin } from '../../tools/market-paths/scenarios.ts';
-import { COIN_LISTINGS } from '../../tools/simulator/market/coins.ts';
-import { demoAccountJson } from '../../tools/test-support/replay-documents.ts';
+import { VENUE_MARK_MS, WICK_T0, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
 import { silentLog } from '../relay-log.ts';
 import { monitorShard, type ShardOptions } from './monitor-shard.ts';
 
@@ -18,9 +14,6 @@ import { monitorShard, type ShardOptions } from './monitor-shard.ts';
  * later; and the share steps its monitors less often.
  */
 const MIN = 60_000;
-const T0 = 1_764_000_000_000;
-const RATE: Readonly<Record<VenueId, number>> = { binance: 1_000, bybit: 100, okx: 200, hyperliquid: 500 };
-const market = scenarioMarket('wick', { startMs: T0, stepMs: 100, durationMs: 13 * MIN, seed: 7 });
 /**
  * How much later a forecast may come. Not only the revisit (NEAR_EVERY_MS and a batch): a monitor stepped
  * less often estimates its volatility from fewer, coalesced marks, so a forecast that the estimates'
@@ -28,19 +21,6 @@ const market = scenarioMarket('wick', { startMs: T0, stepMs: 100, durationMs: 13
  * on OKX's lane).
  */
 const LATER_MS = 2 * NEAR_EVERY_MS;
-const COINS = Object.keys(market) as MarketCoin[];
-
-/** The venue's demo account scaled per device, plus two short positions (the relay bench's devices, without Binance's extra perpetuals). */
-function deviceAccount(i: number, venue: VenueId): Record<string, unknown> {
-  type P = Record<string, unknown> & { qty: number; entryPrice: number; leverage: number; marginMode: string };
-  const demo = demoAccountJson(venue) as { walletBalance: number; positions: P[] };
-  const scale = 0.3 + ((i * 7919) % 1000) / 600;
-  const positions = demo.positions.map((p) => ({ ...p, qty: p.qty * scale, ...(p.marginMode === 'isolated' ? { isolatedMargin: (p.qty * scale * p.entryPrice) / p.leverage } : {}) }));
-  const more = positions.slice(0, 2).map((p) =>
-    venue === 'bybit' ? { ...p, side: 'short', qty: p.qty / 4 } : { ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty: p.qty / 4, isolatedMargin: (p.qty / 4) * p.entryPrice / 10 },
-  );
-  return { ...demo, walletBalance: demo.walletBalance * scale * (0.9 + ((i * 31) % 20) / 100), positions: [...positions, ...more] };
-}
 
 interface Pushed {
   readonly key: string;
@@ -50,23 +30,14 @@ interface Pushed {
 
 function throughTheWick(venue: VenueId, devices: number, fromMin: number, options: Partial<ShardOptions>): { steps: number; pushes: Pushed[] } {
   const shard = monitorShard({ log: silentLog, staleAfterMs: 1e12, saveEveryMs: 60_000, calmEveryMs: 5_000, ...options });
-  const from = T0 + fromMin * MIN;
-  const loads = Array.from({ length: devices }, (_, i) => ({
-    deviceId: `d${i}`,
-    body: JSON.stringify({ takenAtMs: T0, accounts: [{ accountId: `${venue}:main`, account: deviceAccount(i, venue) }] }),
-    monitors: null,
-  }));
-  shard.load(loads, from);
-  const symbol = (coin: MarketCoin): string => COIN_LISTINGS[coin][venue];
+  const from = WICK_T0 + fromMin * MIN;
+  shard.load(wickDeviceLoads(venue, devices), from);
   let steps = 0;
   /** Per device and kind, the n-th push: its alert ids carry their time, so pushes are matched by order. */
   const pushes: Pushed[] = [];
   const seen = new Map<string, number>();
-  for (let t = from; t < T0 + 12.5 * MIN; t += RATE[venue]) {
-    const at = (coin: MarketCoin): number => market[coin][Math.floor((t - T0) / 100)]!.price;
-    const events: FeedEvent[] = COINS.map((c) => ({ kind: 'venue', event: { kind: 'mark', symbol: symbol(c), price: price(at(c)), time: epochMs(t), source: 'mark' } }));
-    const marks = COINS.map((c) => [symbol(c), { price: price(at(c)), time: epochMs(t) }] as const);
-    const result = shard.step(venue, events, { marks, mids: [], funding: [] }, t, t);
+  for (const { atMs: t, events, prices } of wickBatches(venue, from)) {
+    const result = shard.step(venue, events, prices, t, t);
     steps += result.stepped;
     for (const save of result.saves) {
       save.pushes.forEach((push, j) => {
@@ -95,7 +66,7 @@ describe('monitorShard: odds near a threshold are revisited within NEAR_EVERY_MS
         expect(tiers(after)).toEqual(tiers(before));
         const late = new Map(after.pushes.map((p) => [p.key, p.atMs]));
         expect([...late.keys()].sort()).toEqual(before.pushes.map((p) => p.key).sort());
-        for (const p of before.pushes) expect(late.get(p.key)! - p.atMs, p.key).toBeLessThanOrEqual(LATER_MS + RATE[venue]);
+        for (const p of before.pushes) expect(late.get(p.key)! - p.atMs, p.key).toBeLessThanOrEqual(LATER_MS + VENUE_MARK_MS[venue]);
         expect(after.steps).toBeLessThanOrEqual(before.steps);
         if (venue === 'okx' || (warmth === 'warm' && venue !== 'binance')) expect(after.steps).toBeLessThan(before.steps);
       });

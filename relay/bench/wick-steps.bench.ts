@@ -1,0 +1,92 @@
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import { WICK_COLD_FROM_MS, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
+import { silentLog } from '../relay-log.ts';
+import { monitorShard } from '../watch/monitor-shard.ts';
+
+/**
+ * What the flash market asks of the monitor threads, before any thread, store or push: the relay's
+ * monitor shard (relay/watch/monitor-shard.ts, its default cadence, no calm budget so that every step
+ * that is due is made) stepped in this thread through the simulator's wick at each venue's mark rate,
+ * N devices a venue loaded 15 s before it, as the load bench's flash market does. The step's CPU is
+ * summed per 10 s of market time, and scaled to the load bench's 10,000 devices (40 % Binance, 25 %
+ * Bybit, 20 % OKX, 15 % Hyperliquid) as **cores**: CPU seconds per second of market. Two sizes show
+ * how it grows with the devices (linearly: a monitor steps alone).
+ *
+ * The busiest 10 s is the floor under the load bench's burst: the relay adds posting the saves, the
+ * store's transactions, the push sender and more GC on the same two cores. A queue drains within a
+ * second only when that sum stays well short of the cores, so frame → push p99 under 1 s at 10,000
+ * devices on two cores needs this figure well under 2 (relay/README.md, Where the goal stands).
+ *
+ *   npx tsx relay/bench/wick-steps.bench.ts [--devices=100,400]
+ */
+const MIX: readonly (readonly [VenueId, number])[] = [
+  ['binance', 0.4],
+  ['bybit', 0.25],
+  ['okx', 0.2],
+  ['hyperliquid', 0.15],
+];
+const BUCKET_MS = 10_000;
+const AT_DEVICES = 10_000;
+
+interface Bucket {
+  cpuMs: number;
+  steps: number;
+  pushes: number;
+}
+
+/** One venue's shard through the wick: CPU, steps and pushes per 10 s of market time. */
+function throughTheWick(venue: VenueId, devices: number): Bucket[] {
+  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 5_000 });
+  shard.load(wickDeviceLoads(venue, devices), WICK_COLD_FROM_MS);
+  const buckets: Bucket[] = [];
+  for (const { atMs, events, prices } of wickBatches(venue, WICK_COLD_FROM_MS)) {
+    const i = Math.floor((atMs - WICK_COLD_FROM_MS) / BUCKET_MS);
+    const bucket = (buckets[i] ??= { cpuMs: 0, steps: 0, pushes: 0 });
+    const started = performance.now();
+    const result = shard.step(venue, events, prices, atMs, atMs);
+    bucket.cpuMs += performance.now() - started;
+    bucket.steps += result.stepped;
+    for (const save of result.saves) bucket.pushes += save.pushes.length;
+  }
+  return buckets;
+}
+
+export function wickStepsBench(sizes: readonly number[]): void {
+  // The engine's code compiled and its caches warm before anything is timed: a first pass's early steps cost 2-3 times more.
+  for (const [venue] of MIX) throughTheWick(venue, 20);
+  console.log(`the wick's monitor steps in one thread (wick-steps.bench.ts), scaled to ${AT_DEVICES.toLocaleString('en-US')} devices; load average ${loadavg()[0]!.toFixed(1)}`);
+  for (const devices of sizes) {
+    const perVenue = MIX.map(([venue, share]) => ({ venue, share, buckets: throughTheWick(venue, devices) }));
+    const count = Math.max(...perVenue.map((v) => v.buckets.length));
+    const scaled = Array.from({ length: count }, (_, i) => {
+      let cpuMs = 0;
+      let steps = 0;
+      let pushes = 0;
+      for (const { share, buckets } of perVenue) {
+        const b = buckets[i] ?? { cpuMs: 0, steps: 0, pushes: 0 };
+        const k = (share * AT_DEVICES) / devices;
+        cpuMs += b.cpuMs * k;
+        steps += b.steps * k;
+        pushes += b.pushes * k;
+      }
+      return { cores: cpuMs / BUCKET_MS, steps, pushes, usPerStep: steps === 0 ? 0 : (cpuMs * 1000) / steps };
+    });
+    const busiest = scaled.reduce((a, b) => (b.cores > a.cores ? b : a));
+    const before = scaled.slice(0, 1)[0]!;
+    const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+    console.log(
+      `  ${devices} devices a venue: busiest 10 s ${f(busiest.cores, 2)} cores (${f(busiest.steps)} steps, ${f(busiest.pushes)} pushes, ${f(busiest.usPerStep)} µs a step); ` +
+        `the 10 s before the wick ${f(before.cores, 2)} cores (${f(before.usPerStep)} µs a step); busiest / before ${f(busiest.cores / before.cores, 1)}`,
+    );
+    console.log(`    per 10 s, cores: ${scaled.map((s) => f(s.cores, 2)).join(' ')}`);
+    console.log(`    per 10 s, pushes: ${scaled.map((s) => f(s.pushes)).join(' ')}`);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const sizes = (process.argv.find((a) => a.startsWith('--devices='))?.slice('--devices='.length) ?? '100,400').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--devices: whole numbers of devices a venue, e.g. --devices=100,400');
+  wickStepsBench(sizes);
+}
