@@ -456,7 +456,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
 console.log(`relay bench, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${availableParallelism()} cores)`);
 if (!process.argv.includes('--load-only')) {
   await pushCostBench();
-  wickStepsBench(quick ? [50] : [100, 400]);
+  await wickStepsBench(quick ? [50] : [100, 400]);
 }
 if (!process.argv.includes('--push-cost')) {
   for (const market of markets) {

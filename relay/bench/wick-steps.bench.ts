@@ -1,15 +1,15 @@
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
-import { WICK_COLD_FROM_MS, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
-import { silentLog } from '../relay-log.ts';
-import { monitorShard } from '../watch/monitor-shard.ts';
+import { bundledModule } from '../../tools/bench/bundled-module.ts';
 
 /**
  * What the flash market asks of the monitor threads, before any thread, store or push: the relay's
  * monitor shard (relay/watch/monitor-shard.ts, its default cadence, no calm budget so that every step
- * that is due is made) stepped in this thread through the simulator's wick at each venue's mark rate,
- * N devices a venue loaded 15 s before it, as the load bench's flash market does. The step's CPU is
+ * that is due is made; wick-run.ts, bundled without tsx's `__name` as the workers run it) stepped in
+ * this thread through the simulator's wick at each venue's mark rate, N devices a venue loaded 15 s
+ * before it, as the load bench's flash market does. The step's CPU is
  * summed per 10 s of market time, and scaled to the load bench's 10,000 devices (40 % Binance, 25 %
  * Bybit, 20 % OKX, 15 % Hyperliquid) as **cores**: CPU seconds per second of market. Two sizes show
  * how it grows with the devices (linearly: a monitor steps alone).
@@ -27,33 +27,10 @@ const MIX: readonly (readonly [VenueId, number])[] = [
   ['okx', 0.2],
   ['hyperliquid', 0.15],
 ];
-const BUCKET_MS = 10_000;
 const AT_DEVICES = 10_000;
 
-interface Bucket {
-  cpuMs: number;
-  steps: number;
-  pushes: number;
-}
-
-/** One venue's shard through the wick: CPU, steps and pushes per 10 s of market time. */
-function throughTheWick(venue: VenueId, devices: number): Bucket[] {
-  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 5_000 });
-  shard.load(wickDeviceLoads(venue, devices), WICK_COLD_FROM_MS);
-  const buckets: Bucket[] = [];
-  for (const { atMs, events, prices } of wickBatches(venue, WICK_COLD_FROM_MS)) {
-    const i = Math.floor((atMs - WICK_COLD_FROM_MS) / BUCKET_MS);
-    const bucket = (buckets[i] ??= { cpuMs: 0, steps: 0, pushes: 0 });
-    const started = performance.now();
-    const result = shard.step(venue, events, prices, atMs, atMs);
-    bucket.cpuMs += performance.now() - started;
-    bucket.steps += result.stepped;
-    for (const save of result.saves) bucket.pushes += save.pushes.length;
-  }
-  return buckets;
-}
-
-export function wickStepsBench(sizes: readonly number[]): void {
+export async function wickStepsBench(sizes: readonly number[]): Promise<void> {
+  const { throughTheWick, WICK_BUCKET_MS: BUCKET_MS } = await bundledModule<typeof import('./wick-run.ts')>(join(import.meta.dirname, 'wick-run.ts'));
   // The engine's code compiled and its caches warm before anything is timed: a first pass's early steps cost 2-3 times more.
   for (const [venue] of MIX) throughTheWick(venue, 20);
   console.log(`the wick's monitor steps in one thread (wick-steps.bench.ts), scaled to ${AT_DEVICES.toLocaleString('en-US')} devices; load average ${loadavg()[0]!.toFixed(1)}`);
@@ -88,5 +65,5 @@ export function wickStepsBench(sizes: readonly number[]): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const sizes = (process.argv.find((a) => a.startsWith('--devices='))?.slice('--devices='.length) ?? '100,400').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--devices: whole numbers of devices a venue, e.g. --devices=100,400');
-  wickStepsBench(sizes);
+  await wickStepsBench(sizes);
 }
