@@ -109,7 +109,7 @@ describe.each(PAGES)('overlay on the $venue fixture page', ({ venue, path, next,
     const text = await panelText(page);
     for (const s of symbols) expect(text).toContain(s);
     expect(text).toMatch(/Margin call \d/);
-    expect(text).toMatch(/Add [\d,.]+ USDT|No action needed/);
+    expect(text).toMatch(/Add [\d,.]+ USDT|ρ within target: nothing to add or reduce/);
     expect(text).not.toMatch(/NaN|Infinity|undefined|null/);
     // Beside the table: the panel sits right before the venue's own positions table.
     expect(await host.evaluate((h) => h.nextElementSibling?.matches('table, .position-box') ?? false)).toBe(true);

@@ -5,7 +5,9 @@ const oddsText = (p: number | null): string => (p === null ? '' : `, 24 h liq. o
 
 /**
  * The subject's suggestions in one line, the smallest first: the top-up back to the target or the
- * reduction (what each buys), then, as large as it is, the top-up for 1 % odds of liquidation in 24 h.
+ * reduction (what each buys), or that rho is within its target (not "no action needed": the odds top-up
+ * or a stop too close to set may still ask for action), then, as large as it is, the top-up for 1 % odds
+ * of liquidation in 24 h.
  */
 export function suggestionText(subject: SubjectReport): string {
   const parts: string[] = [];
@@ -13,7 +15,7 @@ export function suggestionText(subject: SubjectReport): string {
   if (t.kind === 'top-up') parts.push(`Add ${usdtText(t.amountUsdt)} (ρ → ${rhoText(t.riskRatioAfter)}${oddsText(t.liquidationOddsAfter)})`);
   const r = subject.reduction;
   if (r.kind === 'reduce') parts.push(`reduce ${r.symbol} by ${r.qty.toPrecision(4)}${r.closesPosition ? ' (close)' : `, liq. → ${priceText(r.liquidationPriceAfter, 'none')}`}`);
-  const first = parts.length === 0 ? 'No action needed' : parts.join(' or ');
+  const first = parts.length === 0 ? 'ρ within target: nothing to add or reduce' : parts.join(' or ');
   const o = subject.oddsTopUp;
   const small = t.kind === 'top-up' ? t.amountUsdt : 0;
   return o.kind === 'top-up' && o.amountUsdt > small ? `${first}; for 1 % liq. odds in 24 h: add ${usdtText(o.amountUsdt)}` : first;

@@ -42,29 +42,33 @@ const hourOf = (t: PositionReport['tiers'][number] | undefined): { p: number | n
   return { p: h?.probability ?? null, sd: h?.distanceSd ?? null };
 };
 
+/** No top-up and no reduction: the subject's rho is at or below the target they would bring it to. */
+export const WITHIN_TARGET = 'ρ within target: nothing to add or reduce';
+
 const usdtWords = (n: number): string => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
 
 /**
  * The subject's suggestions in words with their numbers, the smallest first ("Add 1,234.56 USDT to the
- * wallet or reduce ..."), then the top-up for 1 % odds of liquidation in 24 h when it is larger, as large
- * as it is; or "No action needed".
+ * wallet or reduce ..."), or that rho is within its target; then the top-up for 1 % odds of liquidation
+ * in 24 h when it is larger, as large as it is. Not "No action needed" when rho is within target: the odds
+ * top-up, or a stop too close to set (the row's stop line), may still ask for action.
  */
 export function suggestionText(subject: SubjectReport | undefined): string {
   if (subject === undefined) return 'No action needed';
-  const first = targetText(subject);
+  const first = targetText(subject) ?? WITHIN_TARGET;
   const o = subject.oddsTopUp;
   const small = subject.topUp.kind === 'top-up' ? subject.topUp.amountUsdt : 0;
   return o.kind === 'top-up' && o.amountUsdt > small ? `${first}. For 1 % odds of liquidation in 24 h: add ${usdtWords(o.amountUsdt)}` : first;
 }
 
-function targetText(subject: SubjectReport): string {
+function targetText(subject: SubjectReport): string | null {
   const parts: string[] = [];
   if (subject.topUp.kind === 'top-up') {
     parts.push(`Add ${subject.topUp.amountUsdt.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT to the ${subject.topUp.to}`);
   }
   const r = subject.reduction;
   if (r.kind === 'reduce') parts.push(r.closesPosition ? `close ${r.symbol} ${r.side}` : `reduce ${r.symbol} ${r.side} by ${Number(r.qty.toPrecision(6))}`);
-  if (parts.length === 0) return 'No action needed';
+  if (parts.length === 0) return null;
   const text = parts.join(' or ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
