@@ -1,3 +1,5 @@
+import { oddsPercent } from '../../shared/protocol/odds-text.ts';
+
 /**
  * How the screens write numbers. Every formatter takes `number | null` and never prints NaN: null,
  * or a non-finite value that slipped through, shows as an em dash.
@@ -34,12 +36,7 @@ export const fmtVenueRatio = (value: number | null, poolRho: number | null): str
 
 export const fmtPercent = (n: number | null, decimals = 2): string => (ok(n) ? `${n > 0 ? '+' : ''}${n.toFixed(decimals)} %` : DASH);
 
-export const fmtProbability = (p: number | null): string => {
-  if (!ok(p)) return DASH;
-  if (p > 0 && p < 0.001) return '< 0.1\u00a0%';
-  if (p < 1 && p > 0.999) return '> 99.9\u00a0%';
-  return `${(p * 100).toFixed(p < 0.1 ? 1 : 0)}\u00a0%`;
-};
+export const fmtProbability = (p: number | null): string => (ok(p) ? `${oddsPercent(p)}\u00a0%` : DASH);
 
 export const fmtSigma = (sd: number | null): string => (ok(sd) ? `${sd.toFixed(1)} σ` : DASH);
 

@@ -44,6 +44,11 @@ describe('alertNotification', () => {
     expect(subjectLabel('binance:main:cross')).toBe('cross margin');
   });
 
+  it('odds that are not certain never read 100 %', () => {
+    const likely = alertNotification({ ...entry, figures: { ...entry.figures, forecast: { ...entry.figures.forecast!, probability: 0.9959, horizonSec: 14_400 } } }, { accountLabel: 'X' });
+    expect(likely.body).toContain('Critical: 99.6 % within 4 h.');
+  });
+
   it('the smallest action first; the 24 h odds top-up beside it, as large as it is; then the stop to set in advance', () => {
     // The wick case: a 50x short told to add 42,280 USDT for the odds: shown, not capped, after the small one.
     const stop = { symbol: 'BTCUSDT', side: 'long' as const, triggerPrice: price(57_123.456), fillPrice: price(56_952), qty: qty(0.4), feeUsdt: usdt(11.4), closesPosition: false, liquidationPrice: price(56_200) };

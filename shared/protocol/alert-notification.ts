@@ -1,4 +1,5 @@
 import type { AlertEntry, AlertFunding } from './alert-log.ts';
+import { oddsPercent } from './odds-text.ts';
 
 /**
  * The words of one alert as every home shows it: a `chrome.notifications` card, a Web Push
@@ -94,9 +95,9 @@ export function alertNotification(entry: AlertEntry, context: NotificationContex
   const lines: string[] = [];
   if (entry.kind === 'predictive' && f.forecast !== null) {
     const median = f.forecast.medianTimeSec === null ? '' : `, median ${durationText(f.forecast.medianTimeSec)}`;
-    lines.push(`${Math.round(f.forecast.probability * 100)} % within ${durationText(f.forecast.horizonSec)}${median}; now ${rho}.`);
+    lines.push(`${oddsPercent(f.forecast.probability)} % within ${durationText(f.forecast.horizonSec)}${median}; now ${rho}.`);
   } else {
-    const next = f.forecast === null ? '' : ` ${f.forecast.tierName}: ${Math.round(f.forecast.probability * 100)} % within ${durationText(f.forecast.horizonSec)}.`;
+    const next = f.forecast === null ? '' : ` ${f.forecast.tierName}: ${oddsPercent(f.forecast.probability)} % within ${durationText(f.forecast.horizonSec)}.`;
     lines.push(`${rho}.${next}`);
   }
   const funding = f.funding === undefined ? null : fundingSentence(f.funding);

@@ -1,7 +1,8 @@
 import type { PositionReport, SubjectReport } from '../protocol/account-report.ts';
+import { oddsPercent } from '../protocol/odds-text.ts';
 import { priceText, rhoText, usdtText } from './figures.ts';
 
-const oddsText = (p: number | null): string => (p === null ? '' : `, 24 h liq. odds ${p < 0.001 && p > 0 ? '< 0.1' : (p * 100).toFixed(p < 0.1 ? 1 : 0)} %`);
+const oddsText = (p: number | null): string => (p === null ? '' : `, 24 h liq. odds ${oddsPercent(p)} %`);
 
 /**
  * The subject's suggestions in one line, the smallest first: the top-up back to the target or the
