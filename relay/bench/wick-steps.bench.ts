@@ -7,7 +7,7 @@ import { bundledModule } from '../../tools/bench/bundled-module.ts';
 /**
  * What the flash market asks of the monitor threads, before any thread, store or push: the relay's
  * monitor shard (relay/watch/monitor-shard.ts, its default cadence, no calm budget so that every step
- * that is due is made; wick-run.ts, bundled without tsx's `__name` as the workers run it) stepped in
+ * that is due is made; wick-shard.bench.ts, bundled without tsx's `__name` as the workers run it) stepped in
  * this thread through the simulator's wick at each venue's mark rate, N devices a venue loaded 15 s
  * before it, as the load bench's flash market does. The step's CPU is
  * summed per 10 s of market time, and scaled to the load bench's 10,000 devices (40 % Binance, 25 %
@@ -30,7 +30,7 @@ const MIX: readonly (readonly [VenueId, number])[] = [
 const AT_DEVICES = 10_000;
 
 export async function wickStepsBench(sizes: readonly number[]): Promise<void> {
-  const { throughTheWick, WICK_BUCKET_MS: BUCKET_MS } = await bundledModule<typeof import('./wick-run.ts')>(join(import.meta.dirname, 'wick-run.ts'));
+  const { throughTheWick, WICK_BUCKET_MS: BUCKET_MS } = await bundledModule<typeof import('./wick-shard.bench.ts')>(join(import.meta.dirname, 'wick-shard.bench.ts'));
   // The engine's code compiled and its caches warm before anything is timed: a first pass's early steps cost 2-3 times more.
   for (const [venue] of MIX) throughTheWick(venue, 20);
   console.log(`the wick's monitor steps in one thread (wick-steps.bench.ts), scaled to ${AT_DEVICES.toLocaleString('en-US')} devices; load average ${loadavg()[0]!.toFixed(1)}`);
