@@ -3,8 +3,9 @@ export function formatSavedAt(savedAt: number, now: number): string {
   if (!Number.isFinite(savedAt) || !Number.isFinite(now)) return 'at an unknown time';
   const when = new Date(savedAt);
   const sameDay = new Date(now).toDateString() === when.toDateString();
-  const clock = when.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  const stamp = sameDay ? `at ${clock}` : `on ${when.toLocaleDateString([], { day: 'numeric', month: 'short' })} at ${clock}`;
+  // The 24-hour clock of every other time on the screens (format.ts fmtTime), not the browser's 12-hour one.
+  const clock = when.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  const stamp = sameDay ? `at ${clock}` : `on ${when.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} at ${clock}`;
   return `${stamp} (${age(Math.max(0, now - savedAt))})`;
 }
 

@@ -24,6 +24,8 @@ describe('shell parts', () => {
     expect(formatSavedAt(Number.NaN, NOW)).toBe('at an unknown time');
     expect(formatSavedAt(NOW - 3 * 86_400_000, NOW)).toMatch(/^on .+ \(3 days ago\)$/);
     expect(formatSavedAt(NOW + 60_000, NOW)).toMatch(/\(just now\)$/);
+    // On the 24-hour clock the other screens use (the banner read "11:05 PM" above alerts at "23:35:24").
+    expect(formatSavedAt(new Date(2026, 10, 26, 23, 5).getTime(), new Date(2026, 10, 26, 23, 6).getTime())).toBe('at 23:05 (1 min ago)');
   });
 
   it('lists what the store repair found', () => {

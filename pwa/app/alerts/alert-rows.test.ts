@@ -37,6 +37,14 @@ describe('alertRows', () => {
     expect(nextText({ ...resolved, resolved: { at: epochMs(resolved.openedAt + 90_000), reason: 'closed' }, reminders: 2 })).toBe('Over after 2 min after 2 reminders: the position was closed');
   });
 
+  // Seen on the Alerts screen after a reload: "cross margin · binance:demo" (the stored alerts know only their account id).
+  it('names the account as the trader does, also for alerts read back from the store', () => {
+    const stored = items.map((i) => ({ ...i, label: i.accountId }));
+    const rows = alertRows(stored, new Set(), new Map([['binance:demo', 'Binance demo']]));
+    expect(rows.every((r) => r.where.endsWith(' · Binance demo'))).toBe(true);
+    expect(alertRows(stored, new Set(), new Map())[0]!.where).toMatch(/ · binance:demo$/);
+  });
+
   it('marks acknowledged ids', () => {
     const id = items[0]!.entry.id;
     expect(alertRows(items, new Set([id])).find((r) => r.id === id)?.acknowledged).toBe(true);

@@ -19,6 +19,8 @@ export interface AlertRow {
   readonly acknowledged: boolean;
 }
 
+const NO_LABELS: ReadonlyMap<string, string> = new Map();
+
 const REASONS: Readonly<Record<ResolveReason, string>> = {
   recovered: 'recovered below the tier',
   reached: 'the forecast tier was reached',
@@ -47,7 +49,11 @@ export function numbersOf(entry: AlertEntry): string[] {
   return out;
 }
 
-export function alertRow(item: AlertItem, acknowledged: ReadonlySet<string>): AlertRow {
+/**
+ * `labels`: account id -> the name the trader gave it, from the accounts being watched. Alerts read back
+ * from the store after a restart carry only their account id, which the screen would otherwise show.
+ */
+export function alertRow(item: AlertItem, acknowledged: ReadonlySet<string>, labels: ReadonlyMap<string, string> = NO_LABELS): AlertRow {
   const e = item.entry;
   const title = e.kind === 'stale' ? 'Data stale' : e.kind === 'predictive' ? `${e.tierName} likely` : e.tierName;
   return {
@@ -55,7 +61,7 @@ export function alertRow(item: AlertItem, acknowledged: ReadonlySet<string>): Al
     accountId: item.accountId,
     subject: e.subject,
     title,
-    where: `${subjectLabel(e.subject)} · ${item.label}`,
+    where: `${subjectLabel(e.subject)} · ${labels.get(item.accountId) ?? item.label}`,
     severity: e.severity,
     openedAt: e.openedAt,
     numbers: numbersOf(e),
@@ -66,5 +72,5 @@ export function alertRow(item: AlertItem, acknowledged: ReadonlySet<string>): Al
 }
 
 /** Newest first. */
-export const alertRows = (items: readonly AlertItem[], acknowledged: ReadonlySet<string>): AlertRow[] =>
-  [...items].sort((a, b) => b.entry.openedAt - a.entry.openedAt || a.entry.id.localeCompare(b.entry.id)).map((i) => alertRow(i, acknowledged));
+export const alertRows = (items: readonly AlertItem[], acknowledged: ReadonlySet<string>, labels: ReadonlyMap<string, string> = NO_LABELS): AlertRow[] =>
+  [...items].sort((a, b) => b.entry.openedAt - a.entry.openedAt || a.entry.id.localeCompare(b.entry.id)).map((i) => alertRow(i, acknowledged, labels));

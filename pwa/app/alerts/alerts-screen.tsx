@@ -6,7 +6,7 @@ const HOUR_MS = 3_600_000;
 
 /** The alert history, newest first, with the numbers and what happened next; snooze (1 h) and acknowledge. */
 export function AlertsScreen({ data, feed }: { data: MonitorData; feed: MonitorFeed }) {
-  const rows = alertRows(data.alerts, data.acknowledged);
+  const rows = alertRows(data.alerts, data.acknowledged, new Map(data.accounts.map((a) => [a.accountId, a.label])));
   // Snoozes are on the venue's clock (the monitor's); the report's evaluatedAt is that clock now.
   const venueNow = (accountId: string): number | null => data.accounts.find((a) => a.accountId === accountId)?.report.evaluatedAt ?? null;
   return (
