@@ -18,7 +18,7 @@ import { vaultSession } from './vault-session.ts';
  * on the Overview the alerts set-up and device cards.
  */
 const NO_DATA: MonitorData = { accounts: [], trails: new Map(), alerts: [], acknowledged: new Set(), problems: [] };
-const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined, settingsChanged: () => undefined };
+const noFeed: MonitorFeed = { get: () => NO_DATA, subscribe: () => () => undefined, snooze: () => undefined, unsnooze: () => undefined, acknowledge: () => undefined, settingsChanged: () => undefined, watchedDocuments: () => [] };
 
 export function AppShell({ opening, updates, startFeed }: { opening: Promise<OpenedStore>; updates: UpdateChannel; startFeed: (store: OpenedStore) => MonitorFeed }) {
   const [store, setStore] = useState<OpenedStore | null>(null);

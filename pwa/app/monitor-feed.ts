@@ -62,6 +62,8 @@ export interface MonitorFeed {
   acknowledge(id: string): void;
   /** The settings record changed (Settings saved it): the worker's watch list follows, no reload. */
   settingsChanged(): void;
+  /** Each watched account's calc document (positions and balances as its venue last reported them) and policy: what Replay plays. */
+  watchedDocuments(): readonly RelaySnapshotAccount[];
 }
 
 /** Where the page finds what it hands the worker: the settings record's origins and the unlocked vault. */
@@ -243,5 +245,6 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
       if (db !== null) void putSetting(db, ACK_SETTING, [...acknowledged].slice(-MAX_ACK)).catch(() => undefined);
     },
     settingsChanged: () => void refreshWatch(),
+    watchedDocuments: () => [...documents.values()],
   };
 }

@@ -24,7 +24,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: /^\/?$/, nav: 'Overview', href: '#/', render: (p) => <OverviewScreen data={p.data} now={p.now} /> },
   { pattern: /^\/position\/([^/]+)\/([^/]+)$/, nav: null, href: '', render: (p, [a, k]) => <PositionScreen data={p.data} db={p.db} accountId={a ?? ''} positionKey={k ?? ''} /> },
   { pattern: /^\/alerts(?:\/.*)?$/, nav: 'Alerts', href: '#/alerts', render: (p) => <AlertsScreen data={p.data} feed={p.feed} /> },
-  { pattern: /^\/replay$/, nav: 'Replay', href: '#/replay', render: (p) => <ReplayRoute db={p.db} /> },
+  { pattern: /^\/replay$/, nav: 'Replay', href: '#/replay', render: (p) => <ReplayRoute db={p.db} data={p.data} feed={p.feed} /> },
   { pattern: /^\/settings$/, nav: 'Settings', href: '#/settings', render: (p) => <SettingsRoute db={p.db} feed={p.feed} /> },
 ];
 

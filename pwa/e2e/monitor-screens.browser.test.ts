@@ -172,6 +172,10 @@ describe('the PWA on the simulator', () => {
     await shoot(page, 'settings');
     await page.goto(`${server.origin}/#/replay`);
     await page.getByRole('heading', { name: 'Replay' }).waitFor();
+    // The watched demo accounts are there to replay, as their venues report them now.
+    await expect
+      .poll(() => page.locator('#f-account option').allTextContents())
+      .toStrictEqual(['Binance demo (positions now)', 'Bybit demo (positions now)', 'Hyperliquid demo (positions now)', 'OKX demo (positions now)']);
     await shoot(page, 'replay');
 
     // Offline: the last saved state, each card marked stale.

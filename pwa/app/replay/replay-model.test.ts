@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../../shared/replay/replay.ts';
 import { isFieldError } from '../../../shared/units/field-error.ts';
-import { leadText, manualReplayAccounts, runAccountReplay, ticksFromCsv, ticksFromHistory, type ReplayAccount } from './replay-model.ts';
+import { accountDocument } from '../../../shared/protocol/account-document.ts';
+import { parseAccountInput } from '../../../shared/exchanges/parse-account-input.ts';
+import { leadText, manualReplayAccounts, runAccountReplay, ticksFromCsv, ticksFromHistory, watchedReplayAccounts, type ReplayAccount } from './replay-model.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const crash = JSON.parse(readFileSync(join(root, 'examples/replay-crash.json'), 'utf8')) as { account: Record<string, unknown>; ticks: [number, Record<string, number>][] };
@@ -30,6 +32,26 @@ describe('the Replay screen model', () => {
     expect(btcCritical.leadMs).toBe(btcLiquidation.t - btcCritical.t);
     expect(btcLiquidation.t).toBeGreaterThan(direct.liquidatedAt!);
     expect(summary.lines.some((l) => l.text.startsWith('Margin call'))).toBe(true);
+  });
+
+  // The route listed only accounts typed by hand: in demo mode, or with only venue accounts, the list was empty.
+  it('lists the watched accounts as their venue reports them, after the manual ones, and plays them', () => {
+    const input = parseAccountInput(crash.account);
+    if (isFieldError(input)) throw new Error(input.message);
+    // What the worker posts for a watched account (monitor-worker.ts, 'positions').
+    const documents = [
+      { accountId: 'binance:demo', account: accountDocument(input.account) as unknown as Record<string, unknown> },
+      { accountId: 'binance:typed', account: crash.account },
+    ];
+    const watched = watchedReplayAccounts(documents, new Map([['binance:demo', 'Binance demo']]), new Set(['binance:typed']));
+    expect(watched.map((a) => [a.id, a.label])).toEqual([['binance:demo', 'Binance demo (positions now)']]);
+    const ticks = ticksFromCsv(csv, watched[0]!);
+    if (isFieldError(ticks)) throw new Error(`${ticks.field}: ${ticks.message}`);
+    const fromWatched = runAccountReplay(watched[0]!, ticks);
+    const fromTyped = runAccountReplay(account, ticks);
+    if (isFieldError(fromWatched) || isFieldError(fromTyped)) throw new Error('replay refused the account');
+    expect(fromWatched.lines.map((l) => l.id)).toEqual(fromTyped.lines.map((l) => l.id));
+    expect(fromWatched.lines.length).toBeGreaterThan(3);
   });
 
   it('names the line and column of a bad CSV cell', () => {

@@ -127,14 +127,28 @@ export function leadText(ms: number): string {
   return `${s} s`;
 }
 
-/**
- * The manual accounts of the settings as replayable accounts (their calc documents and policies).
- * Accounts read through a venue join the list from their saved snapshots, which the app holds.
- */
+/** The manual accounts of the settings as replayable accounts (their calc documents and policies). */
 export function manualReplayAccounts(settings: PwaSettings): ReplayAccount[] {
   return settings.accounts.flatMap((a) =>
     a.manual === null
       ? []
       : [{ id: a.id, label: `${a.label} (typed by hand)`, document: { exchange: a.venue, walletBalance: a.manual.walletBalance, positions: a.manual.positions }, policy: policyOf(a, settings.quietHours) }],
   );
+}
+
+/**
+ * The watched accounts (read through a venue, or the demo's) as replayable accounts: their positions and
+ * balances as the venue last reported them, and their policy, by name. A manual account is listed once,
+ * as typed.
+ */
+export function watchedReplayAccounts(
+  documents: readonly { readonly accountId: string; readonly account: Record<string, unknown>; readonly policy?: Record<string, unknown> }[],
+  labels: ReadonlyMap<string, string>,
+  manualIds: ReadonlySet<string>,
+): ReplayAccount[] {
+  return documents
+    .filter((d) => !manualIds.has(d.accountId))
+    .map((d) => ({ id: d.accountId, label: `${labels.get(d.accountId) ?? d.accountId} (positions now)`, document: d.account, ...(d.policy === undefined ? {} : { policy: d.policy }) }))
+    // In the order of their names, not of their first reports.
+    .sort((a, b) => a.label.localeCompare(b.label));
 }

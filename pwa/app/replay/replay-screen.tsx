@@ -7,7 +7,7 @@ import { leadText, runAccountReplay, symbolsOf, ticksFromCsv, ticksFromHistory, 
 import '../settings/settings.css';
 
 export interface ReplayScreenProps {
-  /** Accounts to replay: manual accounts and saved snapshots, as calc documents. */
+  /** Accounts to replay: manual accounts and the watched ones as their venues report them, as calc documents. */
   readonly accounts: readonly ReplayAccount[];
   /** The device's mark history (IndexedDB `marks`), keyed `<venue>:<symbol>`. */
   readonly marks: MarkHistory;
@@ -27,7 +27,8 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
   const [summary, setSummary] = useState<ReplaySummary | null>(null);
   const [played, setPlayed] = useState<{ ticks: readonly PriceTick[]; symbol: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const account = accounts.find((a) => a.id === accountId);
+  // The list can grow after the first render (watched accounts arrive with their reports): none chosen yet is the first.
+  const account = accounts.find((a) => a.id === accountId) ?? accounts[0];
 
   const storedTicks = async (a: ReplayAccount): Promise<PriceTick[]> => {
     const venue = String(a.document['exchange']);
@@ -80,7 +81,7 @@ export function ReplayScreen({ accounts, marks }: ReplayScreenProps) {
         >
           <div className="field">
             <label htmlFor="f-account">Account</label>
-            <select id="f-account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+            <select id="f-account" value={account?.id ?? ''} onChange={(e) => setAccountId(e.target.value)}>
               {accounts.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.label}
