@@ -51,7 +51,7 @@ export async function wickStepsBench(sizes: readonly number[]): Promise<void> {
       return { cores: cpuMs / BUCKET_MS, steps, pushes, usPerStep: steps === 0 ? 0 : (cpuMs * 1000) / steps };
     });
     const busiest = scaled.reduce((a, b) => (b.cores > a.cores ? b : a));
-    const before = scaled.slice(0, 1)[0]!;
+    const before = scaled[0]!;
     const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
     console.log(
       `  ${devices} devices a venue: busiest 10 s ${f(busiest.cores, 2)} cores (${f(busiest.steps)} steps, ${f(busiest.pushes)} pushes, ${f(busiest.usPerStep)} µs a step); ` +

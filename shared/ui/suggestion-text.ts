@@ -2,6 +2,9 @@ import type { PositionReport, SubjectReport } from '../protocol/account-report.t
 import { oddsPercent } from '../protocol/odds-text.ts';
 import { priceText, rhoText, usdtText } from './figures.ts';
 
+/** No top-up and no reduction: the subject's rho is at or below the target they would bring it to. */
+export const WITHIN_TARGET = 'ρ within target: nothing to add or reduce';
+
 const oddsText = (p: number | null): string => (p === null ? '' : `, 24 h liq. odds ${oddsPercent(p)} %`);
 
 /**
@@ -16,7 +19,7 @@ export function suggestionText(subject: SubjectReport): string {
   if (t.kind === 'top-up') parts.push(`Add ${usdtText(t.amountUsdt)} (ρ → ${rhoText(t.riskRatioAfter)}${oddsText(t.liquidationOddsAfter)})`);
   const r = subject.reduction;
   if (r.kind === 'reduce') parts.push(`reduce ${r.symbol} by ${r.qty.toPrecision(4)}${r.closesPosition ? ' (close)' : `, liq. → ${priceText(r.liquidationPriceAfter, 'none')}`}`);
-  const first = parts.length === 0 ? 'ρ within target: nothing to add or reduce' : parts.join(' or ');
+  const first = parts.length === 0 ? WITHIN_TARGET : parts.join(' or ');
   const o = subject.oddsTopUp;
   const small = t.kind === 'top-up' ? t.amountUsdt : 0;
   return o.kind === 'top-up' && o.amountUsdt > small ? `${first}; for 1 % liq. odds in 24 h: add ${usdtText(o.amountUsdt)}` : first;

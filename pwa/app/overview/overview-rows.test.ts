@@ -3,7 +3,8 @@ import { crashRun } from '../../../tools/test-support/crash-reports.ts';
 import type { AccountReport } from '../../../shared/protocol/account-report.ts';
 import { price, qty, ratio, usdt } from '../../../shared/units/units.ts';
 import type { AccountEntry } from '../monitor-feed.ts';
-import { overviewRows, suggestionText, WITHIN_TARGET, worstFirst } from './overview-rows.ts';
+import { WITHIN_TARGET } from '../../../shared/ui/suggestion-text.ts';
+import { overviewRows, suggestionText, worstFirst } from './overview-rows.ts';
 
 /** The Overview's rows from real monitor reports (the Binance demo account through the crash). */
 const run = crashRun(6);

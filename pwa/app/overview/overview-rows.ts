@@ -1,5 +1,5 @@
 import type { AccountReport, LadderLevel, PositionReport, SubjectReport } from '../../../shared/protocol/account-report.ts';
-import { stopText } from '../../../shared/ui/suggestion-text.ts';
+import { stopText, WITHIN_TARGET } from '../../../shared/ui/suggestion-text.ts';
 import type { AccountEntry } from '../monitor-feed.ts';
 
 /**
@@ -41,9 +41,6 @@ const hourOf = (t: PositionReport['tiers'][number] | undefined): { p: number | n
   const h = t.reach.horizons.find((x) => x.horizonSec === ONE_HOUR_SEC) ?? null;
   return { p: h?.probability ?? null, sd: h?.distanceSd ?? null };
 };
-
-/** No top-up and no reduction: the subject's rho is at or below the target they would bring it to. */
-export const WITHIN_TARGET = 'ρ within target: nothing to add or reduce';
 
 const usdtWords = (n: number): string => `${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USDT`;
 
