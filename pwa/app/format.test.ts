@@ -25,7 +25,7 @@ describe('screen number formats', () => {
     expect(fmtProbability(0.0004)).toBe('< 0.1\u00a0%');
     expect(fmtProbability(0.05)).toBe('5.0\u00a0%');
     // Seen in the forecast table: 0.965, 0.996, 0.99999, 1 read 97 %, 100 %, > 99.9 %, 100 %.
-    expect([0.965, 0.9959, 0.99999, 1].map(fmtProbability)).toStrictEqual(['97\u00a0%', '99.6\u00a0%', '> 99.9\u00a0%', '100\u00a0%']);
+    expect([0.965, 0.9959, 0.99999, 1].map(fmtProbability)).toStrictEqual(['97\u00a0%', '99\u00a0%', '> 99.9\u00a0%', '100\u00a0%']);
   });
 
   it("writes a venue ratio with no value as what it means, never 'undefined'", () => {

@@ -46,7 +46,7 @@ describe('alertNotification', () => {
 
   it('odds that are not certain never read 100 %', () => {
     const likely = alertNotification({ ...entry, figures: { ...entry.figures, forecast: { ...entry.figures.forecast!, probability: 0.9959, horizonSec: 14_400 } } }, { accountLabel: 'X' });
-    expect(likely.body).toContain('Critical: 99.6 % within 4 h.');
+    expect(likely.body).toContain('Critical: 99 % within 4 h.');
   });
 
   it('the smallest action first; the 24 h odds top-up beside it, as large as it is; then the stop to set in advance', () => {

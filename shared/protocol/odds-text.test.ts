@@ -6,7 +6,7 @@ const read = (text: string): number => (text === '> 99.9' ? 99.95 : text === '< 
 
 describe('oddsPercent', () => {
   it('never rounds uncertain odds to certainty, at either end', () => {
-    expect(oddsPercent(0.9959)).toBe('99.6');
+    expect(oddsPercent(0.9959)).toBe('99');
     expect(oddsPercent(0.99999)).toBe('> 99.9');
     expect(oddsPercent(1)).toBe('100');
     expect(oddsPercent(0.0004)).toBe('< 0.1');
