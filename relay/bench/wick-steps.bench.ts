@@ -20,6 +20,14 @@ import { bundledModule } from '../../tools/bench/bundled-module.ts';
  * devices on two cores needs this figure well under 2 (relay/README.md, Where the goal stands).
  *
  *   npx tsx relay/bench/wick-steps.bench.ts [--devices=100,400]
+ *
+ * Before and after in one process (this machine's speed moves by 30 % between runs, more than most
+ * changes): `--before=DIR`, another checkout holding relay/bench/wick-shard.bench.ts (`git worktree add
+ * DIR <commit>` and a node_modules link), both bundled, stepped through the same wick in interleaved
+ * rounds, the order swapped each round; prints after / before of the CPU per venue (median of the
+ * rounds) and of the busiest 10 s at 10,000 devices.
+ *
+ *   npx tsx relay/bench/wick-steps.bench.ts --before=/tmp/before [--devices=100] [--rounds=5]
  */
 const MIX: readonly (readonly [VenueId, number])[] = [
   ['binance', 0.4],
@@ -62,8 +70,49 @@ export async function wickStepsBench(sizes: readonly number[]): Promise<void> {
   }
 }
 
+type WickShard = typeof import('./wick-shard.bench.ts');
+
+/** The busiest 10 s at 10,000 devices, in CPU ms, of one pass of every venue. */
+function busiestMs(perVenue: readonly { share: number; buckets: readonly { cpuMs: number }[] }[], devices: number): number {
+  const count = Math.max(...perVenue.map((v) => v.buckets.length));
+  let most = 0;
+  for (let i = 0; i < count; i += 1) most = Math.max(most, perVenue.reduce((sum, { share, buckets }) => sum + (buckets[i]?.cpuMs ?? 0) * ((share * AT_DEVICES) / devices), 0));
+  return most;
+}
+
+/** After (this tree) / before (`beforeDir`'s) of the wick's CPU, interleaved in one process. */
+export async function pairedWickSteps(beforeDir: string, devices: number, rounds: number): Promise<void> {
+  const load = (root: string) => bundledModule<WickShard>(join(root, 'relay/bench/wick-shard.bench.ts'));
+  const trees = { before: await load(beforeDir), after: await load(join(import.meta.dirname, '../..')) };
+  for (const tree of Object.values(trees)) for (const [venue] of MIX) tree.throughTheWick(venue, 20);
+  const ratios: Record<string, number[]> = { busiest: [] };
+  const sum = (buckets: readonly { cpuMs: number }[]) => buckets.reduce((s, b) => s + b.cpuMs, 0);
+  for (let r = 0; r < rounds; r += 1) {
+    const order = r % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const);
+    const passes = { before: [] as { venue: VenueId; share: number; buckets: { cpuMs: number; steps: number }[] }[], after: [] as { venue: VenueId; share: number; buckets: { cpuMs: number; steps: number }[] }[] };
+    for (const [venue, share] of MIX) for (const name of order) passes[name].push({ venue, share, buckets: trees[name].throughTheWick(venue, devices) });
+    for (let v = 0; v < MIX.length; v += 1) {
+      const [venue] = MIX[v]!;
+      const before = passes.before[v]!.buckets;
+      const after = passes.after[v]!.buckets;
+      const steps = (b: readonly { steps: number }[]) => b.reduce((s, x) => s + x.steps, 0);
+      (ratios[venue] ??= []).push(sum(after) / sum(before));
+      (ratios[`${venue} steps`] ??= []).push(steps(after) / steps(before));
+    }
+    ratios.busiest!.push(busiestMs(passes.after, devices) / busiestMs(passes.before, devices));
+  }
+  const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  console.log(`after / before, ${devices} devices a venue, ${rounds} interleaved rounds (median; range) against ${beforeDir}; load average ${loadavg()[0]!.toFixed(1)}`);
+  for (const [name, xs] of Object.entries(ratios)) console.log(`  ${name.padEnd(18)} ${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const sizes = (process.argv.find((a) => a.startsWith('--devices='))?.slice('--devices='.length) ?? '100,400').split(',').map(Number);
+  const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const sizes = (arg('devices') ?? '100,400').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--devices: whole numbers of devices a venue, e.g. --devices=100,400');
-  await wickStepsBench(sizes);
+  const before = arg('before');
+  const rounds = Number(arg('rounds') ?? 5);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number of interleaved rounds, e.g. --rounds=5');
+  if (before === undefined) await wickStepsBench(sizes);
+  else await pairedWickSteps(before, sizes[0]!, rounds);
 }
