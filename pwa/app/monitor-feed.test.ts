@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PageToWorker, WorkerToPage } from '../worker/worker-messages.ts';
-import { startMonitorFeed } from './monitor-feed.ts';
+import { startMonitorFeed, withTrailPoint } from './monitor-feed.ts';
 import { tierAlertEntry } from '../../tools/test-support/tier-alert-entry.ts';
 
 /**
@@ -43,3 +43,25 @@ describe('the monitor feed (page side)', () => {
     expect(feed.get().alerts.map((a) => a.entry.id)).toEqual([entry.id]);
   });
 });
+
+describe('a position\'s trail', () => {
+  it('appends a newer report, replaces one at the same venue time (the chart ends at the figures), drops an older one', () => {
+    let trail = withTrailPoint([], { t: 1_000, mark: 100, rho: 0.5 });
+    trail = withTrailPoint(trail, { t: 2_000, mark: 99, rho: 0.6 });
+    trail = withTrailPoint(trail, { t: 2_000, mark: 98, rho: 0.7 });
+    expect(trail).toStrictEqual([
+      { t: 1_000, mark: 100, rho: 0.5 },
+      { t: 2_000, mark: 98, rho: 0.7 },
+    ]);
+    expect(withTrailPoint(trail, { t: 1_500, mark: 1, rho: null })).toBe(trail);
+  });
+
+  it('keeps the newest 2,000 points', () => {
+    let trail: ReturnType<typeof withTrailPoint> = [];
+    for (let t = 0; t < 2_100; t += 1) trail = withTrailPoint(trail, { t, mark: t, rho: null });
+    expect(trail).toHaveLength(2_000);
+    expect(trail[0]!.t).toBe(100);
+    expect(trail.at(-1)!.t).toBe(2_099);
+  });
+});
+

@@ -41,6 +41,18 @@ export interface TrailPoint {
 }
 
 const MAX_TRAIL = 2_000;
+
+/**
+ * The trail with a report's point: appended when newer; a second report at the same venue time (an
+ * account update between two marks) replaces it, so the chart ends where the figures beside it are; an
+ * older one is dropped. At most MAX_TRAIL points, the oldest dropped.
+ */
+export function withTrailPoint(trail: readonly TrailPoint[], point: TrailPoint): readonly TrailPoint[] {
+  const last = trail[trail.length - 1];
+  if (last !== undefined && last.t > point.t) return trail;
+  const kept = last !== undefined && last.t === point.t ? trail.slice(0, -1) : trail;
+  return [...kept.slice(-(MAX_TRAIL - 1)), point];
+}
 /** Ten screen updates a second at most: a tick's messages (four accounts' reports and alerts) arrive within it. */
 const SCREEN_EVERY_MS = 100;
 
@@ -152,10 +164,7 @@ export function startMonitorFeed(worker: Pick<Worker, 'postMessage' | 'addEventL
         if (!m.restored) {
           for (const p of m.report.positions) {
             const id = `${entry.accountId}/${p.key}`;
-            const trail = trails.get(id) ?? [];
-            const last = trail[trail.length - 1];
-            if (last !== undefined && last.t >= m.report.evaluatedAt) continue;
-            trails.set(id, [...trail.slice(-(MAX_TRAIL - 1)), { t: m.report.evaluatedAt, mark: p.markPrice, rho: p.riskRatio }]);
+            trails.set(id, withTrailPoint(trails.get(id) ?? [], { t: m.report.evaluatedAt, mark: p.markPrice, rho: p.riskRatio }));
           }
         }
         set({ ...data, trails, accounts: [...data.accounts.filter((a) => a.accountId !== entry.accountId), entry].sort((a, b) => a.accountId.localeCompare(b.accountId)) });

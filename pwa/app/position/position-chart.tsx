@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { createChart, createSeriesMarkers, LineSeries, LineStyle, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { MarkPoint } from '../../../shared/ports/mark-history.ts';
 import type { AlertItem, TrailPoint } from '../monitor-feed.ts';
-import type { PositionView } from './position-view.ts';
+import { chartMarkers, type PositionView } from './position-view.ts';
 
 /**
  * The mark (stored history, then the live trail) with price lines for entry, each tier and
@@ -36,7 +36,8 @@ export function PositionChart({ view, stored, trail, alerts }: { view: PositionV
       autoSize: true,
       layout: { background: { color: 'transparent' }, textColor: css('--text'), panes: { separatorColor: css('--line') } },
       grid: { vertLines: { color: css('--line') }, horzLines: { color: css('--line') } },
-      timeScale: { timeVisible: true, secondsVisible: false },
+      // The newest marks and their alert markers clear of the price lines' titles, which sit at the right edge.
+      timeScale: { timeVisible: true, secondsVisible: false, rightOffsetPixels: 120 },
     });
     const mark = api.addSeries(LineSeries, { color: css('--accent'), lineWidth: 2, priceFormat: { type: 'price', precision: view.decimals, minMove: 10 ** -view.decimals } }, 0);
     const rho = api.addSeries(LineSeries, { color: css('--muted'), lineWidth: 2, priceFormat: { type: 'price', precision: 3, minMove: 0.001 } }, 1);
@@ -70,15 +71,13 @@ export function PositionChart({ view, stored, trail, alerts }: { view: PositionV
     c.mark.setData(marks);
     c.rho.setData(byTime(trail.filter((p) => p.rho !== null).map((p) => ({ time: secondsOf(p.t), value: p.rho as number }))));
     c.markers.setMarkers(
-      byTime(
-        alerts.map((a) => ({
-          time: secondsOf(a.entry.openedAt),
-          position: 'aboveBar' as const,
-          shape: 'arrowDown' as const,
-          color: a.entry.severity === 'watch' ? '#c27c0e' : '#d11a2a',
-          text: a.entry.kind === 'stale' ? 'stale' : a.entry.tierName,
-        })),
-      ),
+      chartMarkers(alerts).map((m) => ({
+        time: m.timeSec as UTCTimestamp,
+        position: 'aboveBar' as const,
+        shape: 'arrowDown' as const,
+        color: m.severity === 'watch' ? '#c27c0e' : '#d11a2a',
+        text: m.text,
+      })),
     );
     // Few points (a fresh install) would otherwise sit squeezed at the right edge.
     if (!fitted.current && marks.length > 1) {

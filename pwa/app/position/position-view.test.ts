@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../../tools/test-support/crash-reports.ts';
 import { price, qty, ratio, usdt } from '../../../shared/units/units.ts';
-import { positionView, venuePage } from './position-view.ts';
+import type { AlertItem } from '../monitor-feed.ts';
+import { chartMarkers, positionView, venuePage } from './position-view.ts';
 
 const run = crashRun(6);
 const report = run.reports.find((r) => r.badge.tier !== null && r.positions.every((p) => p.status === 'open'))!;
@@ -77,3 +78,30 @@ describe('positionView', () => {
     expect(venuePage('binance', 'BTCUSDT')).toBe('https://www.binance.com/en/futures/BTCUSDT');
   });
 });
+
+describe('chartMarkers', () => {
+  const items: AlertItem[] = run.log.entries.map((entry) => ({ accountId: report.account.accountId, label: 'Binance demo', entry }));
+
+  it("one marker per second of the crash's alerts, the worst of that second, oldest first; a forecast reads 'likely'", () => {
+    const markers = chartMarkers(items);
+    const seconds = [...new Set(items.map((a) => Math.floor(a.entry.openedAt / 1000)))].sort((a, b) => a - b);
+    expect(markers.map((m) => m.timeSec)).toStrictEqual(seconds);
+    // The crash raises forecasts and tiers, and a stale alert for the outage.
+    expect(markers.some((m) => m.text === 'Margin call')).toBe(true);
+    expect(markers.some((m) => m.text.endsWith(' likely'))).toBe(true);
+    expect(markers.some((m) => m.text === 'stale')).toBe(true);
+  });
+
+  it('in one second: the tier over its own forecast, the worse tier over the milder', () => {
+    const [tier] = items.filter((a) => a.entry.kind === 'tier' && a.entry.severity === 'margin-call');
+    const [forecast] = items.filter((a) => a.entry.kind === 'predictive' && a.entry.severity === 'margin-call');
+    const [worse] = items.filter((a) => a.entry.kind === 'tier' && a.entry.severity === 'critical');
+    expect(tier && forecast && worse).toBeTruthy();
+    const at = (a: AlertItem): AlertItem => ({ ...a, entry: { ...a.entry, openedAt: 1_700_000_000_400 as typeof a.entry.openedAt } });
+    expect(chartMarkers([at(tier!), at(forecast!)])).toStrictEqual([{ timeSec: 1_700_000_000, text: 'Margin call', severity: 'margin-call' }]);
+    expect(chartMarkers([at(forecast!), at(tier!)])).toStrictEqual([{ timeSec: 1_700_000_000, text: 'Margin call', severity: 'margin-call' }]);
+    expect(chartMarkers([at(worse!), at(tier!)])[0]!.text).toBe('Critical');
+    expect(chartMarkers([at(forecast!)])[0]!.text).toBe('Margin call likely');
+  });
+});
+

@@ -1,7 +1,8 @@
 import type { VenueId } from '../../../shared/engine/positions/account.ts';
 import type { AccountReport, PositionReport, SubjectReport } from '../../../shared/protocol/account-report.ts';
 import { fmtDuration, fmtPrice, fmtProbability, fmtQty, fmtRho, fmtSigma, fmtUsdt, priceDecimals } from '../format.ts';
-import type { AccountEntry } from '../monitor-feed.ts';
+import type { Severity } from '../../../shared/engine/alerts/alert-ladder.ts';
+import type { AccountEntry, AlertItem } from '../monitor-feed.ts';
 
 /** The Position detail's figures, chosen from the account report (pure, tested without a DOM). */
 export interface ForecastRow {
@@ -130,4 +131,37 @@ export function positionView(entries: readonly AccountEntry[], accountId: string
     venueUrl: venuePage(report.account.venue, position.symbol),
     lines,
   };
+}
+
+/** An alert on the chart: at the second it opened, named as the trader heard it. */
+export interface ChartMarker {
+  /** Whole seconds (the chart's time unit), venue time. */
+  readonly timeSec: number;
+  readonly text: string;
+  readonly severity: Severity;
+}
+
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { data: 0, watch: 1, 'margin-call': 2, critical: 3, liquidation: 4 };
+/** At one severity the tier reached outranks its forecast ("Margin call" over "Margin call likely"). */
+const rankOf = (a: AlertItem): number => SEVERITY_RANK[a.entry.severity] * 2 + (a.entry.kind === 'tier' ? 1 : 0);
+
+/**
+ * The subject's alerts as chart markers, oldest first, one a second (the chart draws one per time):
+ * the most severe of those opened in that second, a tier before its own forecast. A forecast reads
+ * "<tier> likely", so that it is not taken for the tier itself.
+ */
+export function chartMarkers(alerts: readonly AlertItem[]): ChartMarker[] {
+  const worst = new Map<number, AlertItem>();
+  for (const a of alerts) {
+    const t = Math.floor(a.entry.openedAt / 1000);
+    const held = worst.get(t);
+    if (held === undefined || rankOf(a) > rankOf(held)) worst.set(t, a);
+  }
+  return [...worst]
+    .sort(([a], [b]) => a - b)
+    .map(([timeSec, { entry }]) => ({
+      timeSec,
+      text: entry.kind === 'stale' ? 'stale' : entry.kind === 'predictive' ? `${entry.tierName} likely` : entry.tierName,
+      severity: entry.severity,
+    }));
 }
