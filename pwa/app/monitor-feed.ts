@@ -53,6 +53,7 @@ export function withTrailPoint(trail: readonly TrailPoint[], point: TrailPoint):
   const kept = last !== undefined && last.t === point.t ? trail.slice(0, -1) : trail;
   return [...kept.slice(-(MAX_TRAIL - 1)), point];
 }
+
 /** Ten screen updates a second at most: a tick's messages (four accounts' reports and alerts) arrive within it. */
 const SCREEN_EVERY_MS = 100;
 
