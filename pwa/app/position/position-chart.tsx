@@ -73,8 +73,8 @@ export function PositionChart({ view, stored, trail, alerts }: { view: PositionV
     c.markers.setMarkers(
       chartMarkers(alerts).map((m) => ({
         time: m.timeSec as UTCTimestamp,
-        position: 'aboveBar' as const,
-        shape: 'arrowDown' as const,
+        position: m.forecast ? ('belowBar' as const) : ('aboveBar' as const),
+        shape: m.forecast ? ('arrowUp' as const) : ('arrowDown' as const),
         color: m.severity === 'watch' ? '#c27c0e' : '#d11a2a',
         text: m.text,
       })),

@@ -98,10 +98,10 @@ describe('chartMarkers', () => {
     const [worse] = items.filter((a) => a.entry.kind === 'tier' && a.entry.severity === 'critical');
     expect(tier && forecast && worse).toBeTruthy();
     const at = (a: AlertItem): AlertItem => ({ ...a, entry: { ...a.entry, openedAt: 1_700_000_000_400 as typeof a.entry.openedAt } });
-    expect(chartMarkers([at(tier!), at(forecast!)])).toStrictEqual([{ timeSec: 1_700_000_000, text: 'Margin call', severity: 'margin-call' }]);
-    expect(chartMarkers([at(forecast!), at(tier!)])).toStrictEqual([{ timeSec: 1_700_000_000, text: 'Margin call', severity: 'margin-call' }]);
+    expect(chartMarkers([at(tier!), at(forecast!)])).toStrictEqual([{ timeSec: 1_700_000_000, text: 'Margin call', severity: 'margin-call', forecast: false }]);
+    expect(chartMarkers([at(forecast!), at(tier!)])).toStrictEqual([{ timeSec: 1_700_000_000, text: 'Margin call', severity: 'margin-call', forecast: false }]);
     expect(chartMarkers([at(worse!), at(tier!)])[0]!.text).toBe('Critical');
-    expect(chartMarkers([at(forecast!)])[0]!.text).toBe('Margin call likely');
+    expect(chartMarkers([at(forecast!)])[0]).toMatchObject({ text: 'Margin call likely', forecast: true });
   });
 });
 

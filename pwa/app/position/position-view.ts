@@ -139,6 +139,8 @@ export interface ChartMarker {
   readonly timeSec: number;
   readonly text: string;
   readonly severity: Severity;
+  /** A forecast, drawn below the line (tiers above it), so that a forecast and the tier it foretold, minutes apart, do not write over each other. */
+  readonly forecast: boolean;
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { data: 0, watch: 1, 'margin-call': 2, critical: 3, liquidation: 4 };
@@ -163,5 +165,6 @@ export function chartMarkers(alerts: readonly AlertItem[]): ChartMarker[] {
       timeSec,
       text: entry.kind === 'stale' ? 'stale' : entry.kind === 'predictive' ? `${entry.tierName} likely` : entry.tierName,
       severity: entry.severity,
+      forecast: entry.kind === 'predictive',
     }));
 }
