@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import { bundledModule } from '../../tools/bench/bundled-module.ts';
+import type { Bucket } from './wick-shard.bench.ts';
 
 /**
  * What the flash market asks of the monitor threads, before any thread, store or push: the relay's
@@ -37,27 +38,38 @@ const MIX: readonly (readonly [VenueId, number])[] = [
 ];
 const AT_DEVICES = 10_000;
 
+type WickShard = typeof import('./wick-shard.bench.ts');
+/** One venue's pass through the wick, with its share of the 10,000 devices. */
+interface Pass {
+  readonly venue: VenueId;
+  readonly share: number;
+  readonly buckets: readonly Bucket[];
+}
+
+/** Each 10 s of market, every venue's pass summed and scaled to AT_DEVICES (passes of `devices` a venue). */
+function scaledBuckets(passes: readonly Pass[], devices: number): { cpuMs: number; steps: number; pushes: number }[] {
+  const count = Math.max(...passes.map((v) => v.buckets.length));
+  return Array.from({ length: count }, (_, i) => {
+    const sum = { cpuMs: 0, steps: 0, pushes: 0 };
+    for (const { share, buckets } of passes) {
+      const b = buckets[i] ?? { cpuMs: 0, steps: 0, pushes: 0 };
+      const k = (share * AT_DEVICES) / devices;
+      sum.cpuMs += b.cpuMs * k;
+      sum.steps += b.steps * k;
+      sum.pushes += b.pushes * k;
+    }
+    return sum;
+  });
+}
+
 export async function wickStepsBench(sizes: readonly number[]): Promise<void> {
-  const { throughTheWick, WICK_BUCKET_MS: BUCKET_MS } = await bundledModule<typeof import('./wick-shard.bench.ts')>(join(import.meta.dirname, 'wick-shard.bench.ts'));
+  const { throughTheWick, WICK_BUCKET_MS: BUCKET_MS } = await bundledModule<WickShard>(join(import.meta.dirname, 'wick-shard.bench.ts'));
   // The engine's code compiled and its caches warm before anything is timed: a first pass's early steps cost 2-3 times more.
   for (const [venue] of MIX) throughTheWick(venue, 20);
   console.log(`the wick's monitor steps in one thread (wick-steps.bench.ts), scaled to ${AT_DEVICES.toLocaleString('en-US')} devices; load average ${loadavg()[0]!.toFixed(1)}`);
   for (const devices of sizes) {
     const perVenue = MIX.map(([venue, share]) => ({ venue, share, buckets: throughTheWick(venue, devices) }));
-    const count = Math.max(...perVenue.map((v) => v.buckets.length));
-    const scaled = Array.from({ length: count }, (_, i) => {
-      let cpuMs = 0;
-      let steps = 0;
-      let pushes = 0;
-      for (const { share, buckets } of perVenue) {
-        const b = buckets[i] ?? { cpuMs: 0, steps: 0, pushes: 0 };
-        const k = (share * AT_DEVICES) / devices;
-        cpuMs += b.cpuMs * k;
-        steps += b.steps * k;
-        pushes += b.pushes * k;
-      }
-      return { cores: cpuMs / BUCKET_MS, steps, pushes, usPerStep: steps === 0 ? 0 : (cpuMs * 1000) / steps };
-    });
+    const scaled = scaledBuckets(perVenue, devices).map(({ cpuMs, steps, pushes }) => ({ cores: cpuMs / BUCKET_MS, steps, pushes, usPerStep: steps === 0 ? 0 : (cpuMs * 1000) / steps }));
     const busiest = scaled.reduce((a, b) => (b.cores > a.cores ? b : a));
     const before = scaled[0]!;
     const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -70,36 +82,26 @@ export async function wickStepsBench(sizes: readonly number[]): Promise<void> {
   }
 }
 
-type WickShard = typeof import('./wick-shard.bench.ts');
-
-/** The busiest 10 s at 10,000 devices, in CPU ms, of one pass of every venue. */
-function busiestMs(perVenue: readonly { share: number; buckets: readonly { cpuMs: number }[] }[], devices: number): number {
-  const count = Math.max(...perVenue.map((v) => v.buckets.length));
-  let most = 0;
-  for (let i = 0; i < count; i += 1) most = Math.max(most, perVenue.reduce((sum, { share, buckets }) => sum + (buckets[i]?.cpuMs ?? 0) * ((share * AT_DEVICES) / devices), 0));
-  return most;
-}
-
 /** After (this tree) / before (`beforeDir`'s) of the wick's CPU, interleaved in one process. */
 export async function pairedWickSteps(beforeDir: string, devices: number, rounds: number): Promise<void> {
   const load = (root: string) => bundledModule<WickShard>(join(root, 'relay/bench/wick-shard.bench.ts'));
   const trees = { before: await load(beforeDir), after: await load(join(import.meta.dirname, '../..')) };
   for (const tree of Object.values(trees)) for (const [venue] of MIX) tree.throughTheWick(venue, 20);
   const ratios: Record<string, number[]> = { busiest: [] };
-  const sum = (buckets: readonly { cpuMs: number }[]) => buckets.reduce((s, b) => s + b.cpuMs, 0);
+  const total = (buckets: readonly Bucket[], of: 'cpuMs' | 'steps') => buckets.reduce((s, b) => s + b[of], 0);
+  const busiestMs = (passes: readonly Pass[]) => Math.max(...scaledBuckets(passes, devices).map((b) => b.cpuMs));
   for (let r = 0; r < rounds; r += 1) {
     const order = r % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const);
-    const passes = { before: [] as { venue: VenueId; share: number; buckets: { cpuMs: number; steps: number }[] }[], after: [] as { venue: VenueId; share: number; buckets: { cpuMs: number; steps: number }[] }[] };
+    const passes: Record<'before' | 'after', Pass[]> = { before: [], after: [] };
     for (const [venue, share] of MIX) for (const name of order) passes[name].push({ venue, share, buckets: trees[name].throughTheWick(venue, devices) });
     for (let v = 0; v < MIX.length; v += 1) {
       const [venue] = MIX[v]!;
       const before = passes.before[v]!.buckets;
       const after = passes.after[v]!.buckets;
-      const steps = (b: readonly { steps: number }[]) => b.reduce((s, x) => s + x.steps, 0);
-      (ratios[venue] ??= []).push(sum(after) / sum(before));
-      (ratios[`${venue} steps`] ??= []).push(steps(after) / steps(before));
+      (ratios[venue] ??= []).push(total(after, 'cpuMs') / total(before, 'cpuMs'));
+      (ratios[`${venue} steps`] ??= []).push(total(after, 'steps') / total(before, 'steps'));
     }
-    ratios.busiest!.push(busiestMs(passes.after, devices) / busiestMs(passes.before, devices));
+    ratios.busiest!.push(busiestMs(passes.after) / busiestMs(passes.before));
   }
   const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`after / before, ${devices} devices a venue, ${rounds} interleaved rounds (median; range) against ${beforeDir}; load average ${loadavg()[0]!.toFixed(1)}`);
