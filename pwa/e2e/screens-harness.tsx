@@ -1,6 +1,8 @@
 import { createRoot } from 'react-dom/client';
 import { idbMarkHistory } from '../platform/idb-mark-history.ts';
 import { openStore } from '../platform/open-store.ts';
+import { ForecastTable } from '../app/position/forecast-table.tsx';
+import type { ForecastRow } from '../app/position/position-view.ts';
 import { ReplayScreen } from '../app/replay/replay-screen.tsx';
 import type { ReplayAccount } from '../app/replay/replay-model.ts';
 import { SettingsScreen } from '../app/settings/settings-screen.tsx';
@@ -27,5 +29,18 @@ async function mountReplay(accounts: ReplayAccount[]): Promise<string | null> {
   return null;
 }
 
-export const screens = { mountSettings, mountReplay };
+/** The Position screen's forecast card alone, with whatever rows the test chooses (the live e2e gets the market's). */
+function mountForecast(horizons: readonly number[], forecast: readonly ForecastRow[]): null {
+  createRoot(document.getElementById('root')!).render(
+    <section className="screen">
+      <div className="card">
+        <h3>Forecast</h3>
+        <ForecastTable horizons={horizons} forecast={forecast} />
+      </div>
+    </section>,
+  );
+  return null;
+}
+
+export const screens = { mountSettings, mountReplay, mountForecast };
 (globalThis as unknown as { sentryScreens: typeof screens }).sentryScreens = screens;

@@ -6,6 +6,9 @@ import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { artifactDir, launchChromium } from '../../tools/test-support/browser.ts';
 import { serveStatic, type StaticServer } from '../../tools/test-support/static-server.ts';
+import { DEFAULT_HORIZONS_SEC } from '../../shared/engine/projection/first-passage.ts';
+import { fmtDuration, fmtProbability, fmtSigma } from '../app/format.ts';
+import type { ForecastRow } from '../app/position/position-view.ts';
 import { DEMO_CREDENTIALS, TRADING_CREDENTIALS } from '../../tools/simulator/accounts/demo-credentials.ts';
 import { startSimulator } from '../../tools/simulator/start-simulator.ts';
 import type { screens } from './screens-harness.tsx';
@@ -165,4 +168,43 @@ describe('Replay screen', () => {
     await page.screenshot({ path: join(artifactDir('pwa'), `replay-crash-${width}x${height}.png`), fullPage: true });
     await context.close();
   }, 240_000);
+});
+
+describe('Position forecast', () => {
+  // The widest cells the formatters write, at every horizon, with the longest tier names, six-digit prices
+  // and the longest median: the live e2e only gets what its market happens to give (a CI run's did overflow).
+  const cells = (p: number, sd: number): string[] => DEFAULT_HORIZONS_SEC.map(() => `${fmtProbability(p)} · ${fmtSigma(sd)}`);
+  const rows: ForecastRow[] = [
+    { tier: 'Watch', price: '102,345.6', cells: [], median: fmtDuration(0), whole: 'reached' },
+    { tier: 'Margin call', price: '101,234.5', cells: cells(0.99999, 12.34), median: 'beyond the model', whole: null },
+    { tier: 'Critical', price: '100,123.4', cells: cells(0.0000123, 19.87), median: fmtDuration(86_400 * 30), whole: null },
+    { tier: 'Liquidation', price: '99,012.3', cells: [], median: 'never', whole: 'out of reach' },
+  ];
+
+  it.each([
+    ['phone', 390, 844],
+    ['desktop', 1280, 800],
+  ] as const)('fits its card with the widest figures, every horizon visible without scrolling sideways (%s)', async (_name, width, height) => {
+    const { page, context } = await screenPage(width, height);
+    expect(await page.evaluate(([h, f]) => sentryScreens.mountForecast(h, f), [[...DEFAULT_HORIZONS_SEC], rows] as const)).toBeNull();
+    const wrap = page.getByRole('region', { name: 'Forecast by horizon' });
+    await wrap.waitFor();
+    expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth), 'forecast wider than its card').toBeLessThanOrEqual(0);
+    // The columns are of equal width (a fixed layout): a figure must not spill over into its neighbour either.
+    const spills = await wrap.locator('th, td').evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent));
+    expect(spills, 'cells whose text is wider than the cell').toEqual([]);
+    expect(await page.getByRole('columnheader').allTextContents()).toEqual(DEFAULT_HORIZONS_SEC.map(fmtDuration));
+    // Each tier heads its own group: its name, price and median, or 'reached' / 'out of reach' once.
+    const groups = await page.locator('.forecast tbody').evaluateAll((bodies) => bodies.map((b) => [b.querySelector('th')?.textContent ?? '', b.querySelectorAll('td').length]));
+    expect(groups).toEqual([
+      ['Watch 102,345.6 · reached', 0],
+      ['Margin call 101,234.5 · median beyond the model', 4],
+      ['Critical 100,123.4 · median 30.0 d', 4],
+      ['Liquidation 99,012.3 · out of reach', 0],
+    ]);
+    expect(await page.locator('.forecast').textContent()).toContain('> 99.9\u00a0%');
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await page.screenshot({ path: join(artifactDir('pwa'), `forecast-widest-${width}x${height}.png`), fullPage: true });
+    await context.close();
+  });
 });

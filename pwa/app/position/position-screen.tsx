@@ -3,8 +3,9 @@ import type { IDBPDatabase } from 'idb';
 import type { MarkPoint } from '../../../shared/ports/mark-history.ts';
 import type { SentryDb } from '../../platform/db-schema.ts';
 import { idbMarkHistory } from '../../platform/idb-mark-history.ts';
-import { fmtDuration, fmtPrice, fmtQty, fmtRho, fmtUsdt } from '../format.ts';
+import { fmtPrice, fmtQty, fmtRho, fmtUsdt } from '../format.ts';
 import type { MonitorData } from '../monitor-feed.ts';
+import { ForecastTable } from './forecast-table.tsx';
 import { PositionChart } from './position-chart.tsx';
 import { positionView } from './position-view.ts';
 
@@ -66,58 +67,7 @@ export default function PositionScreen({ data, db, accountId, positionKey }: { d
       </dl>
       <div className="card">
         <h3>Forecast</h3>
-        {/* Focusable so a keyboard can scroll it sideways on a phone. */}
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Forecast by horizon">
-          <table className="forecast">
-            <thead>
-              <tr>
-                <th scope="col">Tier</th>
-                {view.horizons.map((h) => (
-                  <th key={h} scope="col">
-                    {fmtDuration(h)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {view.forecast.map((f) => (
-                <tr key={f.tier}>
-                  <th scope="row">
-                    {f.tier}
-                    <br />
-                    <span className="muted small">{f.price}</span>
-                    {f.whole === null && (
-                      <>
-                        <br />
-                        <span className="muted small">median {f.median}</span>
-                      </>
-                    )}
-                  </th>
-                  {f.whole !== null ? (
-                    <td colSpan={view.horizons.length}>{f.whole}</td>
-                  ) : (
-                    <>
-                      {f.cells.map((c, i) => {
-                        const [p, sd] = c.split(' · ');
-                        return (
-                          <td key={view.horizons[i]}>
-                            {p}
-                            {sd !== undefined && (
-                              <>
-                                <br />
-                                <span className="muted small">{sd}</span>
-                              </>
-                            )}
-                          </td>
-                        );
-                      })}
-                    </>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ForecastTable horizons={view.horizons} forecast={view.forecast} />
       </div>
       <div className="card">
         <h3>What to do</h3>

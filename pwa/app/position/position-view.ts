@@ -11,8 +11,8 @@ export interface ForecastRow {
   /** One cell per horizon, same order as `horizons`: probability and distance in sigma. */
   readonly cells: readonly string[];
   readonly median: string;
-  /** 'reached' or 'out of reach' when that holds at every horizon: one cell across the row (with the
-   * median under the tier's name, this keeps the table within a 390 px card). Null: per horizon. */
+  /** 'reached' or 'out of reach' when that holds at every horizon: said once on the tier's line, with no
+   * cells. Null: per horizon. */
   readonly whole: string | null;
 }
 
