@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { okxMargin } from '../../shared/exchanges/okx/margin.ts';
-import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtUsdt, fmtVenueRatio, priceDecimals } from './format.ts';
+import { fmtAge, fmtPercent, fmtPrice, fmtProbability, fmtRho, fmtSigma, fmtUsdt, fmtVenueRatio, priceDecimals } from './format.ts';
 
 describe('screen number formats', () => {
   it('prices at the symbol precision: six significant digits of its mark', () => {
@@ -26,6 +26,11 @@ describe('screen number formats', () => {
     expect(fmtProbability(0.05)).toBe('5.0\u00a0%');
     // Seen in the forecast table: 0.965, 0.996, 0.99999, 1 read 97 %, 100 %, > 99.9 %, 100 %.
     expect([0.965, 0.9959, 0.99999, 1].map(fmtProbability)).toStrictEqual(['97\u00a0%', '99\u00a0%', '> 99.9\u00a0%', '100\u00a0%']);
+  });
+
+  it('a distance a hair from the tier is under 0.1 sigma, never 0.0 or -0.0', () => {
+    expect([0.0004, 0.049, 0.05, 1.26, 0, -0.01, -1.26].map(fmtSigma)).toStrictEqual(['< 0.1 σ', '< 0.1 σ', '0.1 σ', '1.3 σ', '0.0 σ', '0.0 σ', '-1.3 σ']);
+    expect(fmtSigma(Number.NaN)).toBe('—');
   });
 
   it("writes a venue ratio with no value as what it means, never 'undefined'", () => {

@@ -38,7 +38,15 @@ export const fmtPercent = (n: number | null, decimals = 2): string => (ok(n) ? `
 
 export const fmtProbability = (p: number | null): string => (ok(p) ? `${oddsPercent(p)}\u00a0%` : DASH);
 
-export const fmtSigma = (sd: number | null): string => (ok(sd) ? `${sd.toFixed(1)} σ` : DASH);
+/**
+ * A distance in standard deviations. A tier a hair away is "< 0.1 σ", not "0.0 σ": beside odds of 97 %
+ * (the forecast table at 15 min) "0.0" read as if the tier were already reached.
+ */
+export function fmtSigma(sd: number | null): string {
+  if (!ok(sd)) return DASH;
+  if (sd > 0 && sd < 0.05) return '< 0.1 σ';
+  return `${sd < 0 && sd > -0.05 ? '0.0' : sd.toFixed(1)} σ`;
+}
 
 export const fmtQty = (n: number | null): string => (ok(n) ? String(Number(n.toPrecision(6))) : DASH);
 
