@@ -4,7 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import { isScenarioName, SCENARIO_NAMES, type ScenarioName } from '../../tools/market-paths/scenarios.ts';
-import { demoAccountJson } from '../../tools/test-support/replay-documents.ts';
+import { deviceScale, wickDeviceAccount } from '../../tools/test-support/wick-devices.ts';
 import { silentLog } from '../relay-log.ts';
 import { startRelay } from '../start-relay.ts';
 import type { BatchReport } from '../watch/relay-watcher.ts';
@@ -111,32 +111,23 @@ const venueOf = (i: number): VenueId => {
 
 type Json = Record<string, unknown>;
 
-/** The venue's demo account scaled per device, plus two more positions: five. */
+/**
+ * The wick's device (the venue's demo account scaled, plus two shorts: five positions); a Binance device
+ * holds two of the other perpetuals instead of the shorts, so that devices differ in their symbols.
+ */
 function deviceAccount(i: number, venue: VenueId, extras: readonly { symbol: string; mark: number }[]): Json {
-  const demo = demoAccountJson(venue) as { walletBalance: number; positions: Json[] };
-  const scale = 0.3 + ((i * 7919) % 1000) / 600;
-  const positions: Json[] = demo.positions.map((p) => {
-    const qty = Number(p['qty']) * scale;
-    return { ...p, qty, ...(p['marginMode'] === 'isolated' ? { isolatedMargin: (qty * Number(p['entryPrice'])) / Number(p['leverage']) } : {}) };
+  const device = wickDeviceAccount(i, venue) as { positions: Json[] };
+  if (venue !== 'binance' || extras.length < 2) return device;
+  const positions = device.positions.slice(0, -2);
+  const scale = deviceScale(i);
+  // Small, cross, at their mark now (BTC's brackets: the tables are alike).
+  let more: Json[] = [extras[i % extras.length]!, extras[(i * 13 + 7) % extras.length]!].map((x, k) => {
+    const qty = (300 * scale) / x.mark;
+    return { ...positions[0]!, symbol: x.symbol, side: k === 0 ? 'long' : 'short', marginMode: 'cross', leverage: 10, qty, entryPrice: x.mark, markPrice: x.mark };
   });
-  let more: Json[];
-  if (venue === 'binance' && extras.length >= 2) {
-    // Two of the other perpetuals, small, cross, at their mark now (BTC's brackets: the tables are alike).
-    more = [extras[i % extras.length]!, extras[(i * 13 + 7) % extras.length]!].map((x, k) => {
-      const qty = (300 * scale) / x.mark;
-      return { ...positions[0]!, symbol: x.symbol, side: k === 0 ? 'long' : 'short', marginMode: 'cross', leverage: 10, qty, entryPrice: x.mark, markPrice: x.mark };
-    });
-    if (more[0]!['symbol'] === more[1]!['symbol']) more = more.slice(0, 1).concat(positions.slice(1, 2).map((p) => ({ ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty: Number(p['qty']) / 4, isolatedMargin: (Number(p['qty']) / 4) * Number(p['entryPrice']) / 10 })));
-  } else if (venue === 'bybit') {
-    // Bybit's unified account margins everything together: two more cross positions, short.
-    more = positions.slice(0, 2).map((p) => ({ ...p, side: 'short', qty: Number(p['qty']) / 4 }));
-  } else {
-    more = positions.slice(0, 2).map((p) => {
-      const qty = Number(p['qty']) / 4;
-      return { ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty, isolatedMargin: (qty * Number(p['entryPrice'])) / 10 };
-    });
-  }
-  return { ...demo, walletBalance: demo.walletBalance * scale * (0.9 + ((i * 31) % 20) / 100), positions: [...positions, ...more] };
+  // One perpetual drawn twice: the second short of the wick's device instead.
+  if (more[0]!['symbol'] === more[1]!['symbol']) more = [more[0]!, device.positions.at(-1)!];
+  return { ...device, positions: [...positions, ...more] };
 }
 
 const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;

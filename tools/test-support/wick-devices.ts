@@ -20,11 +20,17 @@ export const VENUE_MARK_MS: Readonly<Record<VenueId, number>> = { binance: 1_000
 const market = scenarioMarket('wick', { startMs: WICK_T0, stepMs: 100, durationMs: 13 * MIN, seed: 7 });
 const COINS = Object.keys(market) as MarketCoin[];
 
-/** The venue's demo account scaled per device, plus two short positions (the relay bench's devices, without Binance's extra perpetuals). */
+/** Device i's size against the venue's demo account: 0.3 to ~1.96, spread over the devices. */
+export const deviceScale = (i: number): number => 0.3 + ((i * 7919) % 1000) / 600;
+
+/**
+ * The venue's demo account scaled per device, plus two short positions: the relay load bench's devices
+ * (which swap the two shorts of a Binance device for two of ~100 other perpetuals).
+ */
 export function wickDeviceAccount(i: number, venue: VenueId): Record<string, unknown> {
   type P = Record<string, unknown> & { qty: number; entryPrice: number; leverage: number; marginMode: string };
   const demo = demoAccountJson(venue) as { walletBalance: number; positions: P[] };
-  const scale = 0.3 + ((i * 7919) % 1000) / 600;
+  const scale = deviceScale(i);
   const positions = demo.positions.map((p) => ({ ...p, qty: p.qty * scale, ...(p.marginMode === 'isolated' ? { isolatedMargin: (p.qty * scale * p.entryPrice) / p.leverage } : {}) }));
   const more = positions.slice(0, 2).map((p) =>
     venue === 'bybit' ? { ...p, side: 'short', qty: p.qty / 4 } : { ...p, side: 'short', marginMode: 'isolated', leverage: 10, qty: p.qty / 4, isolatedMargin: (p.qty / 4) * p.entryPrice / 10 },
