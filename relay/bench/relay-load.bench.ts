@@ -377,7 +377,27 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const dumpTo = argValue('reference-dump');
   if (dumpTo !== undefined) {
     const rel = (ms: number | null): number | null => (ms === null ? null : ms - t0);
-    const relay = sampledPushes.map(({ p, r }, i) => ({ deviceId: p.deviceId, dedupeKey: p.dedupeKey, kind: p.alertKind, batchFirstEventAt: rel(r.firstEventAtMs), handedAt: rel(r.handedAtMs), referenceAt: rel(matched.referenceAtMs[i] ?? null) }));
+    // When each sampled push arrived: the first receipt of its tag for its device at or after its commit.
+    const receipts = new Map<string, number[]>();
+    for (const push of service.received) {
+      const key = `${deviceOfSubscription.get(push.subscriptionId)} ${push.tag}`;
+      receipts.set(key, [...(receipts.get(key) ?? []), push.receivedAtMs]);
+    }
+    const receivedAt = (deviceId: string, dedupeKey: string, afterMs: number): number | null =>
+      receipts.get(`${deviceId} ${dedupeKey.slice(0, dedupeKey.lastIndexOf('#'))}`)?.find((ms) => ms >= afterMs) ?? null;
+    const relay = sampledPushes.map(({ p, r }, i) => ({
+      deviceId: p.deviceId,
+      dedupeKey: p.dedupeKey,
+      kind: p.alertKind,
+      venue: r.venue,
+      early: p.early,
+      referenceAt: rel(matched.referenceAtMs[i] ?? null),
+      batchFirstEventAt: rel(r.firstEventAtMs),
+      handedAt: rel(r.handedAtMs),
+      windowHeldMs: r.windowHeldMs,
+      committedAt: rel(r.doneAtMs),
+      receivedAt: rel(receivedAt(p.deviceId, p.dedupeKey, r.doneAtMs)),
+    }));
     writeFileSync(dumpTo, JSON.stringify({ windowStartMs: t0, reference: reference.map((d) => ({ ...d, atMs: rel(d.atMs) })), relay, folded: matched.folded.map((d) => ({ ...d, atMs: rel(d.atMs) })), missed: matched.missed.map((d) => ({ ...d, atMs: rel(d.atMs) })) }));
   }
   toPush.sort((a, b) => a - b);

@@ -1,0 +1,70 @@
+import type { VenueId } from '../../shared/engine/positions/account.ts';
+import { WICK_COLD_FROM_MS, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
+import { silentLog } from '../relay-log.ts';
+import { monitorShard } from '../watch/monitor-shard.ts';
+
+/**
+ * How late the relay's bands make its decisions, with no load at all: one venue's shard through the wick
+ * twice, in-process, as the relay steps it (calm cadence 5 s: a monitor inside its tier and forecast
+ * bands keeps its marks) and with every monitor stepped at every batch (calm cadence 0), and for each
+ * alert the first batch that decided it in each. A tier alert is never later (the tier band is exact);
+ * a forecast may be, by the drift of its odds' estimates inside the band (forecast-band.ts). The 2,000-
+ * device load runs of 2026-11-28 showed forecasts 1-3 s after the every-mark reference on a quiet
+ * machine: this finds that lag in seconds, without sockets, threads or a store.
+ *
+ * `npx tsx relay/bench/forecast-lag.bench.ts [--devices=20]`
+ */
+const VENUES: readonly VenueId[] = ['binance', 'bybit', 'okx', 'hyperliquid'];
+const devicesArg = process.argv.find((a) => a.startsWith('--devices='))?.slice('--devices='.length);
+const devices = devicesArg === undefined ? 20 : Number(devicesArg);
+if (!Number.isInteger(devices) || devices < 1) throw new Error(`--devices: a whole number of devices a venue, got ${JSON.stringify(devicesArg)}`);
+
+/** An alert's identity without its opening time (a forecast's id carries it: `…|predict|0.8|<ms>`). */
+function alertOf(deviceId: string, dedupeKey: string, kind: string): string {
+  const id = dedupeKey.slice(0, dedupeKey.lastIndexOf('#'));
+  return `${deviceId} ${kind} ${kind === 'predictive' ? id.slice(0, id.lastIndexOf('|')) : id}`;
+}
+
+/** Each alert's first deciding batch (market ms). */
+function firstDecisions(venue: VenueId, calmEveryMs: number): Map<string, number> {
+  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs });
+  shard.load(wickDeviceLoads(venue, devices), WICK_COLD_FROM_MS);
+  const first = new Map<string, number>();
+  for (const { atMs, events, prices } of wickBatches(venue, WICK_COLD_FROM_MS)) {
+    for (const save of shard.step(venue, events, prices, atMs, atMs).saves) {
+      save.pushes.forEach((p, i) => {
+        const key = alertOf(p.deviceId, p.dedupeKey, save.alertKinds[i] ?? 'tier');
+        if (!first.has(key)) first.set(key, atMs);
+      });
+    }
+  }
+  return first;
+}
+
+const ms = (n: number): string => `${Math.round(n)} ms`;
+console.log(`decisions of the banded shard (calm 5 s) against every monitor stepped every batch, ${devices} devices a venue, through the wick`);
+for (const venue of VENUES) {
+  const banded = firstDecisions(venue, 5_000);
+  const every = firstDecisions(venue, 0);
+  for (const kind of ['tier', 'predictive']) {
+    const lags: number[] = [];
+    let never = 0;
+    for (const [key, atMs] of every) {
+      if (!key.includes(` ${kind} `)) continue;
+      const at = banded.get(key);
+      if (at === undefined) never += 1;
+      else lags.push(at - atMs);
+    }
+    if (lags.length === 0 && never === 0) {
+      console.log(`  ${venue.padEnd(11)} ${kind.padEnd(10)} none decided in the wick`);
+      continue;
+    }
+    lags.sort((a, b) => a - b);
+    const late = lags.filter((x) => x > 0);
+    const ahead = lags.filter((x) => x < 0).length;
+    const q = (p: number): number => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] ?? NaN;
+    console.log(
+      `  ${venue.padEnd(11)} ${kind.padEnd(10)} ${String(lags.length).padStart(4)} decided by both: ${late.length} later in the banded shard (p50 ${ms(q(0.5))}, p90 ${ms(q(0.9))}, max ${ms(lags.at(-1) ?? NaN)}), ${ahead} earlier; ${never} only in the other`,
+    );
+  }
+}
