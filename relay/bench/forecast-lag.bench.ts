@@ -7,10 +7,11 @@ import { monitorShard } from '../watch/monitor-shard.ts';
  * How late the relay's bands make its decisions, with no load at all: one venue's shard through the wick
  * twice, in-process, as the relay steps it (calm cadence 5 s: a monitor inside its tier and forecast
  * bands keeps its marks) and with every monitor stepped at every batch (calm cadence 0), and for each
- * alert the first batch that decided it in each. A tier alert is never later (the tier band is exact);
- * a forecast may be, by the drift of its odds' estimates inside the band (forecast-band.ts). The 2,000-
- * device load runs of 2026-11-28 showed forecasts 1-3 s after the every-mark reference on a quiet
- * machine: this finds that lag in seconds, without sockets, threads or a store.
+ * alert the first batch that decided it in each. A tier alert is never later (the tier band is exact),
+ * and since the forecast band's time includes the estimates' next minute return (forecast-band.ts), no
+ * forecast is either. Before, the 2,000-device load runs of 2026-11-28 showed forecasts 1-3 s after the
+ * every-mark reference on a quiet machine, and this found Bybit's all 2.6 s late: it finds such a lag in
+ * seconds, without sockets, threads or a store.
  *
  * `npx tsx relay/bench/forecast-lag.bench.ts [--devices=20]`
  */

@@ -6,7 +6,7 @@ import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
-import { DEFAULT_FORECAST_BAND, forecastBand, type ForecastBand, type ForecastBandOptions } from '../../shared/engine/monitor/forecast-band.ts';
+import { forecastBand, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
 import { crossesTier, leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { sensitivityShares } from '../../shared/engine/monitor/tier-band-shares.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
@@ -31,8 +31,8 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * And of those, only the ones that need it now (`calmEveryMs`): each monitor keeps its own tier band
  * (shared/engine/monitor/tier-band.ts) and forecast band (forecast-band.ts, rebuilt after each of its
  * steps). A mark that leaves either may have crossed a tier or moved a prediction: that monitor is
- * stepped in this batch. So is one whose forecast band's time is up (a funding payment entering the
- * horizon), one whose snapshot changed,
+ * stepped in this batch. So is one whose forecast band's time is up (its estimates' next minute return,
+ * a funding payment entering the horizon), one whose snapshot changed,
  * one that has not been evaluated yet, one a feed notice (stale, fresh) concerns, and one whose last
  * step is `calmEveryMs` old. The others keep the batch's marks (folded per symbol, the newest wins, as
  * the batcher folds them) and get them with their next step, which a later batch of the venue makes:
@@ -99,9 +99,9 @@ export interface ShardOptions {
   /** A monitor with no decisions is still saved this often (volatility moves with the marks). */
   readonly saveEveryMs: number;
   /**
-   * A monitor whose marks stay inside its tier and forecast bands is stepped at most this often (the
-   * drift of its volatility estimates, and its reminders, move at this pace); 0: every batch steps
-   * every monitor of its symbols (as before).
+   * A monitor whose marks stay inside its tier and forecast bands is stepped at most this often (its
+   * reminders, held notices and a tier left through its hysteresis move at this pace); 0: every batch
+   * steps every monitor of its symbols (as before).
    */
   readonly calmEveryMs: number;
   /**
@@ -117,8 +117,6 @@ export interface ShardOptions {
    * first steps' saves are committed and pushed while the share steps the rest of a long batch.
    */
   readonly partEveryMs?: number;
-  /** How the forecast bands are drawn (default DEFAULT_FORECAST_BAND; the tests compare it with every mark stepped near a threshold). */
-  readonly forecastBand?: ForecastBandOptions;
 }
 
 export interface MonitorShard {
@@ -276,7 +274,6 @@ export function monitorShard(options: ShardOptions): MonitorShard {
   const { log, staleAfterMs, saveEveryMs, calmEveryMs } = options;
   const calmBudgetMs = options.calmBudgetMs ?? Number.POSITIVE_INFINITY;
   const partEveryMs = options.partEveryMs ?? DEFAULT_PART_EVERY_MS;
-  const bandOptions = options.forecastBand ?? DEFAULT_FORECAST_BAND;
   const byDevice = new Map<string, Watched[]>();
   /** venue -> symbol -> the monitors holding it. */
   const bySymbol = new Map<VenueId, Map<string, Set<Watched>>>();
@@ -478,7 +475,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             w.forecast = null;
           } else {
             if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after, sensitivityShares);
-            w.forecast = forecastBand(after, bandOptions);
+            w.forecast = forecastBand(after);
           }
           w.bandLeft = false;
         } catch (error) {
@@ -537,8 +534,7 @@ export function monitorShard(options: ShardOptions): MonitorShard {
       const forecastNext: [Watched, FeedEvent[]][] = [];
       const due: [Watched, FeedEvent[]][] = [];
       // The budget counts the urgent steps too: in a burst they take it all, and the calm ones (reminders,
-      // a tier left through its hysteresis, the drift of the estimates: nothing that cannot wait a few
-      // batches) are put off, their marks kept, instead of lengthening every batch by the budget.
+      // a tier left through its hysteresis: nothing that cannot wait a few batches) are put off, their marks kept, instead of lengthening every batch by the budget.
       const started = performance.now();
       for (const w of touched) {
         const mine = eventsFor(events, index, w.account.symbols);

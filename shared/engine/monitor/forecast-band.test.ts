@@ -16,12 +16,9 @@ import { withMarks } from './with-marks.ts';
  * its jump tail and trend, a funding notice now and then): marks anywhere inside both bands (the
  * forecast's and the tier's), moving together, with the monitor's other inputs held, change no
  * subject's prediction (none fires, none is withdrawn); one symbol just past its forecast edge does.
- * Checked with no odds margin and no move cap (WIDEST): the band at its widest; the relay's defaults only
- * narrow it (one case below).
+ * And those inputs are held, by the monitor's own steps, until the band's time (`untilMs`).
  */
 const SEED = 20261127;
-/** No odds margin, no move cap: the band at its widest, which is what the properties must hold for. */
-const WIDEST = { oddsMargin: 0, moveCap: Number.POSITIVE_INFINITY, nearEveryMs: Number.POSITIVE_INFINITY };
 const T0 = 1_760_000_000_000;
 const MINUTE = 60_000;
 
@@ -174,7 +171,7 @@ function keepsPredictions(arb: fc.Arbitrary<Case>, seed: number, numRuns: number
   fc.assert(
     fc.property(arb, (c) => {
       const m = monitorOf(c);
-      const fb = forecastBand(m, WIDEST)!;
+      const fb = forecastBand(m)!;
       const tb = tierBand(m);
       const marks = m.state.marks;
       const before = predictions(m);
@@ -225,7 +222,7 @@ describe('forecast band', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const m = monitorOf(c);
-        const fb = forecastBand(m, WIDEST)!;
+        const fb = forecastBand(m)!;
         const before = predictions(m);
         for (const p of m.account.positions) {
           if (p.marginMode !== 'isolated' || m.account.positions.filter((q) => q.symbol === p.symbol).length > 1) continue;
@@ -251,6 +248,43 @@ describe('forecast band', () => {
     expect(moved).toBeGreaterThan(30);
   });
 
+  it('a real step before the band\'s time, marks inside both bands, moves no estimate and no prediction; the first mark at that time takes the next return', () => {
+    let stepped = 0;
+    let renewed = 0;
+    const estimates = (m: Monitor) => ({ volatility: m.state.volatility, shape: m.state.shape, correlation: m.state.correlation });
+    fc.assert(
+      fc.property(fc.oneof(caseArb, caseArbOf(true)), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (c, u) => {
+        const m = monitorOf(c);
+        const fb = forecastBand(m)!;
+        const tb = tierBand(m);
+        // No odds watched (no target, or none in reach): no time. Otherwise the warmed estimates give one.
+        if (fb.untilMs === null) return;
+        expect(fb.untilMs).toBeLessThanOrEqual(T0 + MINUTE);
+        const held = m.account.positions.map((p) => p.symbol).filter((s, i, all) => all.indexOf(s) === i);
+        const moved = Object.fromEntries(held.map((s) => [s, inside(tb, fb, s, m.state.marks[s]!, c.trials[0]![SYMBOLS.indexOf(s)]!)]));
+        const t = T0 + Math.max(1, Math.floor(u * (fb.untilMs! - T0)));
+        if (t >= fb.untilMs!) return;
+        const before = predictions(m);
+        const later = monitorStep(m, { kind: 'marks', marks: moved }, t).monitor;
+        expect(estimates(later)).toEqual(estimates(m));
+        const after = predictions(later);
+        for (const [subject, x] of Object.entries(before)) {
+          if (after[subject]?.tier !== x.tier) continue;
+          stepped += 1;
+          expect(after[subject]?.prediction, `${subject} at ${t - T0} ms, ${JSON.stringify(moved)}`).toBe(x.prediction);
+        }
+        if (fb.untilMs !== T0 + MINUTE) return;
+        // At the band's time the same marks are a minute's return: the estimates move.
+        const due = monitorStep(m, { kind: 'marks', marks: moved }, fb.untilMs).monitor;
+        expect(estimates(due).volatility).not.toEqual(estimates(m).volatility);
+        renewed += 1;
+      }),
+      { numRuns: 200, seed: SEED + 3, endOnFailure: true },
+    );
+    expect(stepped).toBeGreaterThan(200);
+    expect(renewed).toBeGreaterThan(100);
+  });
+
   it('no evaluation, no band; a funding payment entering the horizon bounds how long the band holds', () => {
     const account: Account = {
       exchange: 'binance',
@@ -272,17 +306,13 @@ describe('forecast band', () => {
     };
     const fresh = createMonitor({ account, model: marginModels.binance, options: { accountId: 'x' } });
     expect(forecastBand(fresh)).toBeNull();
+    // A payment 4 h 30 s ahead: the 4 h forecast sees it 30 s from now, before the estimates' next minute.
+    const soon = monitorStep(fresh, { kind: 'marks', marks: { AAA: 100 }, funding: { AAA: { rate: 0.001, timeMs: T0 + 4 * 3_600_000 + 30_000 } } }, T0).monitor;
+    expect(forecastBand(soon)!.untilMs).toBe(T0 + 30_000);
     const funded = monitorStep(fresh, { kind: 'marks', marks: { AAA: 100 }, funding: { AAA: { rate: 0.001, timeMs: T0 + 6 * 3_600_000 } } }, T0).monitor;
-    const band = forecastBand(funded, WIDEST)!;
-    expect(band.untilMs).toBe(T0 + 2 * 3_600_000); // 6 h ahead, the 4 h forecast sees it 2 h from now
+    const band = forecastBand(funded)!;
+    expect(band.untilMs).toBe(T0 + MINUTE); // the estimates' next return; the 4 h forecast sees the payment 2 h from now
     expect(band.band['AAA']!.below).toBeLessThan(100);
-    // The odds margin draws the edge where the odds come within it of the threshold: nearer the mark.
-    const margined = forecastBand(funded, { oddsMargin: 0.1, moveCap: Number.POSITIVE_INFINITY, nearEveryMs: Number.POSITIVE_INFINITY })!;
-    expect(margined.band['AAA']!.below).toBeGreaterThan(band.band['AAA']!.below!);
-    expect(margined.band['AAA']!.below).toBeLessThan(100);
-    // The move cap keeps the band within 0.5 % of the mark, on both sides.
-    const capped = forecastBand(funded)!.band['AAA']!;
-    expect(capped.below).toBeCloseTo(99.5, 9);
-    expect(capped.above).toBeCloseTo(100.5, 9);
+    expect(band.band['AAA']!.above).toBeNull();
   });
 });

@@ -24,9 +24,14 @@ import { narrow, type TierBand } from './tier-band.ts';
  * above the episode's peak: it moves only with the tier, which the tier band watches.
  *
  * Held (what the band is exact for): the volatility curves, the jump tails and trends, the correlations,
- * the funding notices, the account (positions, wallet), the tier and the peak. A mark inside the band
- * moves those too (the estimates are updated with it), slowly: that drift is what the calm cadence is
- * for (docs/relay-load-log.md, "The forecast band in the relay", measures how far the odds move inside the band).
+ * the funding notices, the account (positions, wallet), the tier and the peak. The estimates take a
+ * return once a minute per symbol (volatility.ts, jump-tail.ts, trend.ts, correlation.ts), at the first
+ * mark a minute past their anchor, and between those marks they do not move: the band's `untilMs` is
+ * the next of those times, so the monitor is stepped at that mark, as one stepped at every mark would
+ * be, and the band is drawn again from the new estimates. (Before, a monitor inside its band took that
+ * return at its next calm step, seconds and ticks later, and its estimates drifted from the every-mark
+ * monitor's; the band was drawn within 0.1 of the odds' threshold and 0.5 % of the mark to absorb it,
+ * and still forecasts came up to 2.6 s late: docs/relay-load-log.md, "Session 17".)
  *
  * - One symbol (an isolated position, or a cross pool holding one symbol): P is the engine's own
  *   first-passage function of the log distance d from the mark to the tier price (position-projection.ts,
@@ -43,57 +48,20 @@ import { narrow, type TierBand } from './tier-band.ts';
  *   buffer is widened by POOL_MARGIN to cover them (the property test checks it, forecast-band.test.ts).
  *
  * Where none of this applies (a subject at or through its target, odds already past the threshold they
- * are compared with, a pool's odds within its margin), there is no band for the subject's symbols but
- * the move cap, and the monitor is due again within `nearEveryMs` (`untilMs`); with `nearEveryMs`
- * Infinity, the symbol's band is its mark on both sides: every mark is stepped at once (as before
- * NEAR_EVERY_MS; the proofs above are made so).
- * Plain data, rebuilt after every step (the held inputs move a little with each).
+ * are compared with, a pool's odds within its margin), the band of the subject's symbols is their mark
+ * on both sides: every mark of them is stepped at once.
+ * Plain data, rebuilt after every step.
  */
 export interface ForecastBand {
   readonly band: TierBand;
   /**
-   * When a held input changes with time alone: a funding payment entering a forecast's horizon (the
-   * odds step up), or being paid. null: none. A monitor is due by then, in or out of the band.
+   * When a held input changes with time alone: the estimates' next minute return (at the first mark at
+   * or after it), a funding payment entering a forecast's horizon (the odds step up), or being paid.
+   * null: none. A monitor is due by then, in or out of the band.
    */
   readonly untilMs: number | null;
 }
 
-/**
- * The band is drawn where the odds come this close to what they are compared with (a forecast fires at
- * threshold - ODDS_MARGIN, is withdrawn at threshold - hysteresis + ODDS_MARGIN), not where they reach
- * it: the odds' inputs drift with the marks inside the band (a volatility that doubles in a flash
- * market's minute), and a mark that comes close is stepped now rather than at the calm cadence. At
- * threshold 0.5 it absorbs a volatility 25 % higher than the one held (docs/relay-load-log.md, "The forecast band in the relay", measures it).
- */
-export const ODDS_MARGIN = 0.1;
-/**
- * And no symbol the forecasts watch moves more than this (relative) inside its band: a larger move is
- * news for the volatility, the jump tail and the trend themselves (a flash market's first minute is a
- * 40-sigma return: the odds jump with the estimates, wherever the held band's edge was), so the monitor
- * is stepped and its estimates and band are renewed. Calm markets move 0.5 % in tens of minutes.
- */
-export const MOVE_CAP = 0.005;
-
-/**
- * Odds already within the margin of what they are compared with: the band is drawn at the exact threshold
- * instead (a mark that reaches it is stepped at once, as before), and the monitor is due again this long
- * after its step (`untilMs`), for the drift of its estimates that the margin was there to absorb. Before,
- * such a subject had no band at all: every mark of it was stepped, 10 a second on Bybit's lane, and in a
- * flash market that was ~80 % of the relay's early steps. So a forecast that only the drift of the
- * estimates (not its mark) takes over its threshold is found up to this late; one that a mark takes over
- * it, at once.
- */
-export const NEAR_EVERY_MS = 1_000;
-
-export interface ForecastBandOptions {
-  readonly oddsMargin: number;
-  readonly moveCap: number;
-  /** Infinity: no band for odds within the margin (every mark is stepped), as before NEAR_EVERY_MS. */
-  readonly nearEveryMs: number;
-}
-
-/** The band as the relay draws it; `{ oddsMargin: 0, moveCap: Infinity, … }` is the band at its widest (the tests' proof). */
-export const DEFAULT_FORECAST_BAND: ForecastBandOptions = { oddsMargin: ODDS_MARGIN, moveCap: MOVE_CAP, nearEveryMs: NEAR_EVERY_MS };
 /** For a pool of several symbols: how far each mark may move inside the band, relative. */
 export const POOL_CAP = 0.02;
 /** For a pool of several symbols: the buffer's distance to the edge widened by this (covers c and sd moving with the marks within POOL_CAP). */
@@ -105,8 +73,7 @@ const HALVINGS = 16;
 type Edges = { below: number | null; above: number | null };
 
 /** The forecast band of a monitor after its last step; null before its first evaluation (no band: step every mark). */
-export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>, options: ForecastBandOptions = DEFAULT_FORECAST_BAND): ForecastBand | null {
-  const { oddsMargin, moveCap, nearEveryMs } = options;
+export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'state' | 'view'>): ForecastBand | null {
   const { account, config, state, view } = monitor;
   if (view === null) return null;
   const band: Record<string, Edges> = {};
@@ -127,9 +94,9 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
     const rule = target.rule;
     const predict = rule.predict!;
     const open = alert?.prediction !== null && alert?.prediction !== undefined && alert.prediction.tierIndex === target.index;
-    const exact = open ? predict.threshold - predictionHysteresis : predict.threshold;
+    const pCrit = open ? predict.threshold - predictionHysteresis : predict.threshold;
     // An open prediction whose odds cannot fall below 0 is never withdrawn by the odds.
-    if (open && !(exact > 0)) continue;
+    if (open && !(pCrit > 0)) continue;
     const positions = indices.map((i) => account.positions[i]!);
     const k = view.risk.levels.indexOf(rule.level);
     const fact = view.facts.find((f) => f.subject === key);
@@ -138,33 +105,42 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
       continue;
     }
     const p0 = fact.searches.probability(levelKey(rule.level), predict.horizonSec);
-    const margined = open ? exact + oddsMargin : exact - oddsMargin;
-    const near = nearEveryMs < Number.POSITIVE_INFINITY && (open ? p0 < margined : p0 >= margined);
-    const pCrit = near ? exact : margined;
-    if (near) untilMs = earliest(untilMs, view.t, [view.t + nearEveryMs]);
-    // No band to draw (at or through the target, a pool's odds within its margin): every mark was stepped,
-    // 10 a second on Bybit's lane; now the monitor is due again within nearEveryMs (the move cap still holds).
-    const noBand = (): void => {
-      if (nearEveryMs === Number.POSITIVE_INFINITY) for (const p of positions) everyMark(band, p);
-      else untilMs = earliest(untilMs, view.t, [view.t + nearEveryMs]);
-    };
-    let watched = true;
-    if (positions.every((p) => p.symbol === positions[0]!.symbol)) {
-      const i = indices[0]!;
-      const done = singleSymbol(band, monitor, i, rule.level, predict.horizonSec, open, pCrit, p0);
-      if (done === 'every') noBand();
+    const pooled = !positions.every((p) => p.symbol === positions[0]!.symbol);
+    if (!pooled) {
+      const done = singleSymbol(band, monitor, indices[0]!, rule.level, predict.horizonSec, open, pCrit, p0);
+      if (done === 'every') for (const p of positions) everyMark(band, p);
+      // The tier out of reach: no odds to watch, wherever the mark goes.
+      if (done === 'none') continue;
       const notice = state.funding[positions[0]!.symbol];
-      if (notice !== undefined && done !== 'none') untilMs = earliest(untilMs, view.t, [notice.timeMs - predict.horizonSec * 1000, notice.timeMs]);
-      watched = done !== 'none';
-    } else if (!pool(band, monitor, positions, rule.level, open, pCrit, p0)) noBand();
-    if (watched && moveCap < Number.POSITIVE_INFINITY) {
-      for (const p of positions) {
-        tighten(band, p.symbol, 'below', p.markPrice * (1 - moveCap));
-        tighten(band, p.symbol, 'above', p.markPrice * (1 + moveCap));
-      }
-    }
+      if (notice !== undefined) untilMs = earliest(untilMs, view.t, [notice.timeMs - predict.horizonSec * 1000, notice.timeMs]);
+    } else if (!pool(band, monitor, positions, rule.level, open, pCrit, p0)) for (const p of positions) everyMark(band, p);
+    untilMs = earliest(untilMs, view.t, nextEstimates(monitor, positions, pooled));
   }
   return { band, untilMs };
+}
+
+/**
+ * When the odds' estimates for these positions' symbols next move: each takes a return once a minute
+ * has passed since its anchor (volatility.ts, jump-tail.ts, trend.ts; a pool's correlation, with
+ * `pool`), at the first mark past it. In a flash market that one return is most of the odds' move
+ * (a minute's 40-sigma return enters the variance at once), and a monitor stepped at the calm cadence
+ * took it up to a cadence late, from a later tick: its forecast came seconds after the reference's
+ * (relay/bench/forecast-lag.bench.ts).
+ */
+function nextEstimates(monitor: Pick<Monitor, 'config' | 'state'>, positions: readonly Position[], pool: boolean): number[] {
+  const { config, state } = monitor;
+  const times: number[] = [];
+  const terms = config.forecastTerms;
+  for (const { symbol } of positions) {
+    const volatility = state.volatility[symbol];
+    if (volatility?.anchorT != null) times.push(volatility.anchorT + config.volatility.minReturnMs);
+    const shape = state.shape[symbol];
+    if (shape === undefined) continue;
+    if (terms.jumps !== null && shape.jumps.anchorT !== null) times.push(shape.jumps.anchorT + terms.jumps.minReturnMs);
+    if (terms.trend !== null && shape.trend.anchorT !== null) times.push(shape.trend.anchorT + terms.trend.minReturnMs);
+  }
+  if (pool && state.correlation.anchorT !== null) times.push(state.correlation.anchorT + config.correlation.sampleEveryMs);
+  return times;
 }
 
 /** The rule the subject's next step compares odds with: the next predict tier above its peak (subject-alerts.ts). */
