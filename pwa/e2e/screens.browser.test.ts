@@ -173,7 +173,7 @@ describe('Replay screen', () => {
 describe('Position forecast', () => {
   // The widest cells the formatters write, at every horizon, with the longest tier names, six-digit prices
   // and the longest median: the live e2e only gets what its market happens to give (a CI run's did overflow).
-  const cells = (p: number, sd: number): string[] => DEFAULT_HORIZONS_SEC.map(() => `${fmtProbability(p)} · ${fmtSigma(sd)}`);
+  const cells = (p: number, sd: number): ForecastRow['cells'] => DEFAULT_HORIZONS_SEC.map(() => ({ odds: fmtProbability(p), sigma: fmtSigma(sd) }));
   const rows: ForecastRow[] = [
     { tier: 'Watch', price: '102,345.6', cells: [], median: fmtDuration(0), whole: 'reached' },
     { tier: 'Margin call', price: '101,234.5', cells: cells(0.99999, 12.34), median: 'beyond the model', whole: null },

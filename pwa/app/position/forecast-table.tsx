@@ -33,20 +33,17 @@ export function ForecastTable({ horizons, forecast }: { horizons: readonly numbe
             </tr>
             {f.whole === null && (
               <tr>
-                {f.cells.map((c, i) => {
-                  const [p, sd] = c.split(' · ');
-                  return (
-                    <td key={horizons[i]}>
-                      {p}
-                      {sd !== undefined && (
-                        <>
-                          <br />
-                          <span className="muted small">{sd}</span>
-                        </>
-                      )}
-                    </td>
-                  );
-                })}
+                {f.cells.map((c, i) => (
+                  <td key={horizons[i]}>
+                    {c.odds}
+                    {c.sigma !== null && (
+                      <>
+                        <br />
+                        <span className="muted small">{c.sigma}</span>
+                      </>
+                    )}
+                  </td>
+                ))}
               </tr>
             )}
           </tbody>

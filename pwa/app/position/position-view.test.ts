@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashRun } from '../../../tools/test-support/crash-reports.ts';
 import { price, qty, ratio, usdt } from '../../../shared/units/units.ts';
+import { fmtProbability, fmtSigma } from '../format.ts';
 import type { AlertItem } from '../monitor-feed.ts';
 import { chartMarkers, positionView, venuePage } from './position-view.ts';
 
@@ -23,6 +24,15 @@ describe('positionView', () => {
     expect(view.forecast).toHaveLength(p.tiers.length);
     expect(view.horizons.length).toBeGreaterThan(0);
     for (const row of view.forecast) expect(row.cells).toHaveLength(view.horizons.length);
+    // A projected tier's cell: its odds and its distance in sigma, each as the formatters write it.
+    const projected = p.tiers.findIndex((t) => t.reach.kind === 'projected');
+    expect(projected).toBeGreaterThanOrEqual(0);
+    const reach = p.tiers[projected]!.reach;
+    if (reach.kind === 'projected')
+      view.horizons.forEach((h, i) => {
+        const x = reach.horizons.find((y) => y.horizonSec === h)!;
+        expect(view.forecast[projected]!.cells[i]).toStrictEqual({ odds: fmtProbability(x.probability), sigma: fmtSigma(x.distanceSd) });
+      });
     expect(JSON.stringify(view.forecast)).not.toMatch(/NaN|Infinity/);
     // A tier reached (or out of reach) reads so across the row; a projected one per horizon.
     p.tiers.forEach((t, i) => expect(view.forecast[i]!.whole).toBe(t.reach.kind === 'reached' ? 'reached' : t.reach.kind === 'out-of-reach' ? 'out of reach' : null));

@@ -4,12 +4,18 @@ import { fmtDuration, fmtPrice, fmtProbability, fmtQty, fmtRho, fmtSigma, fmtUsd
 import type { Severity } from '../../../shared/engine/alerts/alert-ladder.ts';
 import type { AccountEntry, AlertItem } from '../monitor-feed.ts';
 
+/** One horizon's forecast of a tier: the odds of reaching it, and its distance in sigma (null: none to show). */
+export interface ForecastCell {
+  readonly odds: string;
+  readonly sigma: string | null;
+}
+
 /** The Position detail's figures, chosen from the account report (pure, tested without a DOM). */
 export interface ForecastRow {
   readonly tier: string;
   readonly price: string;
-  /** One cell per horizon, same order as `horizons`: probability and distance in sigma. */
-  readonly cells: readonly string[];
+  /** One cell per horizon, same order as `horizons`. */
+  readonly cells: readonly ForecastCell[];
   readonly median: string;
   /** 'reached' or 'out of reach' when that holds at every horizon: said once on the tier's line, with no
    * cells. Null: per horizon. */
@@ -107,11 +113,11 @@ export function positionView(entries: readonly AccountEntry[], accountId: string
   const decimals = priceDecimals(position.markPrice);
   const horizons = [...new Set(position.tiers.flatMap((t) => (t.reach.kind === 'projected' ? t.reach.horizons.map((h) => h.horizonSec) : [])))].sort((a, b) => a - b);
   const forecast = position.tiers.map((t): ForecastRow => {
-    const cells = horizons.map((h) => {
-      if (t.reach.kind === 'reached') return 'reached';
-      if (t.reach.kind === 'out-of-reach') return 'out of reach';
+    const cells = horizons.map((h): ForecastCell => {
+      if (t.reach.kind === 'reached') return { odds: 'reached', sigma: null };
+      if (t.reach.kind === 'out-of-reach') return { odds: 'out of reach', sigma: null };
       const x = t.reach.horizons.find((y) => y.horizonSec === h);
-      return x === undefined ? '—' : `${fmtProbability(x.probability)} · ${fmtSigma(x.distanceSd)}`;
+      return x === undefined ? { odds: '—', sigma: null } : { odds: fmtProbability(x.probability), sigma: fmtSigma(x.distanceSd) };
     });
     const median = t.reach.kind === 'projected' ? (t.reach.medianTimeSec === null ? 'beyond the model' : fmtDuration(t.reach.medianTimeSec)) : t.reach.kind === 'reached' ? 'now' : 'never';
     const whole = t.reach.kind === 'reached' ? 'reached' : t.reach.kind === 'out-of-reach' ? 'out of reach' : null;
