@@ -1,7 +1,5 @@
 import type { VenueId } from '../../shared/engine/positions/account.ts';
-import { WICK_COLD_FROM_MS, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
-import { silentLog } from '../relay-log.ts';
-import { monitorShard } from '../watch/monitor-shard.ts';
+import { wickSteps } from './wick-shard.bench.ts';
 
 /**
  * How late the relay's bands make its decisions, with no load at all: one venue's shard through the wick
@@ -28,11 +26,9 @@ function alertOf(deviceId: string, dedupeKey: string, kind: string): string {
 
 /** Each alert's first deciding batch (market ms). */
 function firstDecisions(venue: VenueId, calmEveryMs: number): Map<string, number> {
-  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs });
-  shard.load(wickDeviceLoads(venue, devices), WICK_COLD_FROM_MS);
   const first = new Map<string, number>();
-  for (const { atMs, events, prices } of wickBatches(venue, WICK_COLD_FROM_MS)) {
-    for (const save of shard.step(venue, events, prices, atMs, atMs).saves) {
+  for (const { atMs, result } of wickSteps(venue, devices, undefined, { calmEveryMs })) {
+    for (const save of result.saves) {
       save.pushes.forEach((p, i) => {
         const key = alertOf(p.deviceId, p.dedupeKey, save.alertKinds[i] ?? 'tier');
         if (!first.has(key)) first.set(key, atMs);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { VenueId } from '../../shared/engine/positions/account.ts';
-import { WICK_T0, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
-import { silentLog } from '../relay-log.ts';
-import { monitorShard, type ShardOptions } from './monitor-shard.ts';
+import { WICK_T0 } from '../../tools/test-support/wick-devices.ts';
+import { wickSteps } from '../bench/wick-shard.bench.ts';
+import type { ShardOptions } from './monitor-shard.ts';
 
 /**
  * The bands decide nothing later: a share that steps a monitor only when a mark leaves its tier or
@@ -22,15 +22,11 @@ interface Pushed {
 }
 
 function throughTheWick(venue: VenueId, devices: number, fromMin: number, options: Partial<ShardOptions>): { steps: number; pushes: Pushed[] } {
-  const shard = monitorShard({ log: silentLog, staleAfterMs: 1e12, saveEveryMs: 60_000, calmEveryMs: 5_000, ...options });
-  const from = WICK_T0 + fromMin * MIN;
-  shard.load(wickDeviceLoads(venue, devices), from);
   let steps = 0;
   /** Per device and kind, the n-th push: its alert ids carry their time, so pushes are matched by order. */
   const pushes: Pushed[] = [];
   const seen = new Map<string, number>();
-  for (const { atMs: t, events, prices } of wickBatches(venue, from)) {
-    const result = shard.step(venue, events, prices, t, t);
+  for (const { atMs: t, result } of wickSteps(venue, devices, WICK_T0 + fromMin * MIN, { staleAfterMs: 1e12, ...options })) {
     steps += result.stepped;
     for (const save of result.saves) {
       save.pushes.forEach((push, j) => {
