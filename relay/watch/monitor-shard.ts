@@ -6,7 +6,7 @@ import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
-import { forecastBand, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
+import { forecastBand, forecastBandHolds, type ForecastBand } from '../../shared/engine/monitor/forecast-band.ts';
 import { crossesTier, leavesTierBand, tierBand, type TierBand } from '../../shared/engine/monitor/tier-band.ts';
 import { sensitivityShares } from '../../shared/engine/monitor/tier-band-shares.ts';
 import { marginModels } from '../../shared/exchanges/venues.ts';
@@ -154,7 +154,7 @@ interface Watched {
   band: TierBand | null;
   /** A mark left the band without crossing a tier (`crossesTier`): its next step draws the band anew. */
   bandLeft: boolean;
-  /** Its forecast band after its last step (rebuilt after every step: the odds' inputs move with each). */
+  /** Its forecast band after its last step (rebuilt after every step but a calm one that moved none of its inputs). */
   forecast: ForecastBand | null;
   /** Marks of batches it was not stepped in, newest per symbol, to hand with its next step. */
   readonly held: Map<string, FeedEvent>;
@@ -474,8 +474,11 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             w.band = null;
             w.forecast = null;
           } else {
-            if (!(calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account))) w.band = tierBand(after, sensitivityShares);
-            w.forecast = forecastBand(after);
+            const sameBands = calmStep && before !== null && before.config === after.config && sameExposure(before.account, after.account);
+            if (!sameBands) w.band = tierBand(after, sensitivityShares);
+            // A calm step (every mark inside both bands, before the forecast band's time) that moved none
+            // of the forecast band's other inputs keeps it: forecastBandHolds.
+            if (!(sameBands && !leaves && w.forecast !== null && forecastBandHolds(before, after))) w.forecast = forecastBand(after);
           }
           w.bandLeft = false;
         } catch (error) {

@@ -6,7 +6,7 @@ import { buildTierTable } from '../margin/maintenance-tiers.ts';
 import { unrealisedPnl, VENUE_IDS, type Account, type Position, type VenueId } from '../positions/account.ts';
 import type { FundingNotice } from '../projection/funding-step.ts';
 import { createMonitor, monitorStep, type MarkHistory, type Monitor } from './account-monitor.ts';
-import { forecastBand, type ForecastBand } from './forecast-band.ts';
+import { forecastBand, forecastBandHolds, type ForecastBand } from './forecast-band.ts';
 import { leavesTierBand, tierBand, type TierBand } from './tier-band.ts';
 import { withMarks } from './with-marks.ts';
 
@@ -248,9 +248,10 @@ describe('forecast band', () => {
     expect(moved).toBeGreaterThan(30);
   });
 
-  it('a real step before the band\'s time, marks inside both bands, moves no estimate and no prediction; the first mark at that time takes the next return', () => {
+  it('a real step before the band\'s time, marks inside both bands, moves no estimate and no prediction, and the band holds after it; the first mark at that time takes the next return', () => {
     let stepped = 0;
     let renewed = 0;
+    let kept = 0;
     const estimates = (m: Monitor) => ({ volatility: m.state.volatility, shape: m.state.shape, correlation: m.state.correlation });
     fc.assert(
       fc.property(fc.oneof(caseArb, caseArbOf(true)), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (c, u) => {
@@ -273,16 +274,32 @@ describe('forecast band', () => {
           stepped += 1;
           expect(after[subject]?.prediction, `${subject} at ${t - T0} ms, ${JSON.stringify(moved)}`).toBe(x.prediction);
         }
+        // The band drawn before that step, kept for the monitor after it (forecastBandHolds, as the relay's
+        // calm steps keep it): marks anywhere inside it still move no prediction of the stepped monitor.
+        if (forecastBandHolds(m, later)) {
+          kept += 1;
+          const tierLater = tierBand(later);
+          for (const us of [...c.trials.slice(1), ...CORNERS]) {
+            const elsewhere = Object.fromEntries(held.map((s) => [s, inside(tierLater, fb, s, moved[s]!, us[SYMBOLS.indexOf(s)]!)]));
+            const there = predictions(heldAt(later, elsewhere));
+            for (const [subject, x] of Object.entries(after)) {
+              if (there[subject]?.tier !== x.tier) continue;
+              expect(there[subject]?.prediction, `${subject} kept band at ${JSON.stringify(elsewhere)} from ${JSON.stringify(moved)}`).toBe(x.prediction);
+            }
+          }
+        }
         if (fb.untilMs !== T0 + MINUTE) return;
         // At the band's time the same marks are a minute's return: the estimates move.
         const due = monitorStep(m, { kind: 'marks', marks: moved }, fb.untilMs).monitor;
         expect(estimates(due).volatility).not.toEqual(estimates(m).volatility);
+        expect(forecastBandHolds(m, due)).toBe(false);
         renewed += 1;
       }),
       { numRuns: 200, seed: SEED + 3, endOnFailure: true },
     );
     expect(stepped).toBeGreaterThan(200);
     expect(renewed).toBeGreaterThan(100);
+    expect(kept).toBeGreaterThan(50);
   });
 
   it('no evaluation, no band; a funding payment entering the horizon bounds how long the band holds', () => {

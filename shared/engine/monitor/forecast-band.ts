@@ -120,6 +120,33 @@ export function forecastBand(monitor: Pick<Monitor, 'account' | 'config' | 'stat
 }
 
 /**
+ * Whether the band drawn for `before` still holds for `after`, one step later, when that step's marks
+ * stayed inside it and came before its time, with the same config and exposure (the caller checks
+ * those): everything else the band reads is the same. The estimates and funding notices are the same
+ * objects (the monitor keeps them when nothing moved them), and so are each subject's tier, peak and
+ * open prediction. The band's edges hold for any marks inside them with those inputs held, wherever
+ * the marks were when it was drawn (the property test steps a monitor so and checks them), and its time
+ * is still ahead. The relay skips the rebuild after its calm steps, a sixth of a step's time.
+ */
+export function forecastBandHolds(before: Pick<Monitor, 'state'>, after: Pick<Monitor, 'state'>): boolean {
+  const a = before.state;
+  const b = after.state;
+  if (a.volatility !== b.volatility || a.shape !== b.shape || a.correlation !== b.correlation || a.funding !== b.funding || a.stale !== b.stale) return false;
+  const was = a.alerts.subjects;
+  const now = b.alerts.subjects;
+  let count = 0;
+  for (const key in now) {
+    if (!Object.hasOwn(now, key)) continue;
+    count += 1;
+    const x = was[key];
+    const y = now[key]!;
+    if (x === undefined || x.tierIndex !== y.tierIndex || x.peakTierIndex !== y.peakTierIndex || (x.prediction?.tierIndex ?? null) !== (y.prediction?.tierIndex ?? null)) return false;
+  }
+  for (const key in was) if (Object.hasOwn(was, key)) count -= 1;
+  return count === 0;
+}
+
+/**
  * When the odds' estimates for these positions' symbols next move: each takes a return once a minute
  * has passed since its anchor (volatility.ts, jump-tail.ts, trend.ts; a pool's correlation, with
  * `pool`), at the first mark past it. In a flash market that one return is most of the odds' move
