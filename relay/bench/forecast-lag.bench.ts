@@ -1,4 +1,5 @@
 import type { VenueId } from '../../shared/engine/positions/account.ts';
+import { alertKeyOf } from './every-mark-reference.ts';
 import { wickSteps } from './wick-shard.bench.ts';
 
 /**
@@ -18,19 +19,14 @@ const devicesArg = process.argv.find((a) => a.startsWith('--devices='))?.slice('
 const devices = devicesArg === undefined ? 20 : Number(devicesArg);
 if (!Number.isInteger(devices) || devices < 1) throw new Error(`--devices: a whole number of devices a venue, got ${JSON.stringify(devicesArg)}`);
 
-/** An alert's identity without its opening time (a forecast's id carries it: `…|predict|0.8|<ms>`). */
-function alertOf(deviceId: string, dedupeKey: string, kind: string): string {
-  const id = dedupeKey.slice(0, dedupeKey.lastIndexOf('#'));
-  return `${deviceId} ${kind} ${kind === 'predictive' ? id.slice(0, id.lastIndexOf('|')) : id}`;
-}
-
 /** Each alert's first deciding batch (market ms). */
 function firstDecisions(venue: VenueId, calmEveryMs: number): Map<string, number> {
   const first = new Map<string, number>();
   for (const { atMs, result } of wickSteps(venue, devices, undefined, { calmEveryMs })) {
     for (const save of result.saves) {
       save.pushes.forEach((p, i) => {
-        const key = alertOf(p.deviceId, p.dedupeKey, save.alertKinds[i] ?? 'tier');
+        // An alert without its episode's start (the load bench's reference pairs them so too).
+        const key = `${p.deviceId} ${save.alertKinds[i] ?? 'tier'} ${alertKeyOf(p.dedupeKey)}`;
         if (!first.has(key)) first.set(key, atMs);
       });
     }

@@ -29,8 +29,8 @@ import { readDeviceAccounts, type WatchedAccount } from './watched-account.ts';
  * symbols are quiet.
  *
  * And of those, only the ones that need it now (`calmEveryMs`): each monitor keeps its own tier band
- * (shared/engine/monitor/tier-band.ts) and forecast band (forecast-band.ts, rebuilt after each of its
- * steps). A mark that leaves either may have crossed a tier or moved a prediction: that monitor is
+ * (shared/engine/monitor/tier-band.ts) and forecast band (forecast-band.ts, rebuilt after each step but
+ * a calm one that moved none of its inputs). A mark that leaves either may have crossed a tier or moved a prediction: that monitor is
  * stepped in this batch. So is one whose forecast band's time is up (its estimates' next minute return,
  * a funding payment entering the horizon), one whose snapshot changed,
  * one that has not been evaluated yet, one a feed notice (stale, fresh) concerns, and one whose last
