@@ -74,6 +74,8 @@ export async function startRelay(config: RelayConfig, ports: RelayPorts): Promis
     openFeed: ports.openFeed ?? publicMarkFeed(config.venuesFrom),
     windowMs: (venue) => MARK_WINDOW_MS[venue],
     drain: () => drainSoon(),
+    // The crash code compiled before a real crash needs it (watch/rehearsal.ts).
+    rehearse: true,
     ...(ports.onBatch === undefined ? {} : { onBatch: ports.onBatch }),
   });
   let server: RunningServer;

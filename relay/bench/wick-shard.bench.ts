@@ -2,6 +2,7 @@ import type { VenueId } from '../../shared/engine/positions/account.ts';
 import { WICK_COLD_FROM_MS, wickBatches, wickDeviceLoads } from '../../tools/test-support/wick-devices.ts';
 import { silentLog } from '../relay-log.ts';
 import { monitorShard, type ShardOptions, type StepResult } from '../watch/monitor-shard.ts';
+import { rehearsingShard } from '../watch/rehearsal.ts';
 
 /**
  * wick-steps.bench.ts's measured part, bundled by it as the relay's monitor workers run their code (no
@@ -18,16 +19,17 @@ export interface Bucket {
 
 /**
  * One venue's shard (the relay's cadence unless `options` say otherwise), `devices` wick devices loaded
- * at `fromMs`, stepped with each of the wick's batches from then on: each batch's time, result, and the
- * step's own time (not the batch's making), as they come.
+ * at `fromMs` (with `rehearse`, through rehearsal.ts's first load), stepped with each of the wick's
+ * batches from then on: each batch's time, result, and the step's own time (not the batch's making), as they come.
  */
 export function* wickSteps(
   venue: VenueId,
   devices: number,
   fromMs: number = WICK_COLD_FROM_MS,
   options: Partial<ShardOptions> = {},
+  rehearse = false,
 ): Generator<{ atMs: number; result: StepResult; stepMs: number }> {
-  const shard = monitorShard({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 5_000, ...options });
+  const shard = (rehearse ? rehearsingShard : monitorShard)({ log: silentLog, staleAfterMs: 900_000, saveEveryMs: 60_000, calmEveryMs: 5_000, ...options });
   shard.load(wickDeviceLoads(venue, devices), fromMs);
   for (const { atMs, events, prices } of wickBatches(venue, fromMs)) {
     const started = performance.now();

@@ -4,6 +4,7 @@ import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import type { RelayLog } from '../relay-log.ts';
 import { monitorWorkerCode } from './monitor-worker-bundle.ts';
 import { monitorShard, type DeviceLoad, type FeedPrices, type LoadResult, type ShardOptions, type StepResult } from './monitor-shard.ts';
+import { rehearsingShard } from './rehearsal.ts';
 
 /**
  * Where a share of the monitors runs, seen from the watcher: in its own thread (`inThreadShard`) or
@@ -41,8 +42,9 @@ export type ShardReply =
   | { readonly kind: 'failed'; readonly id: number; readonly error: string }
   | { readonly kind: 'log'; readonly level: 'info' | 'error'; readonly message: string; readonly fields: Readonly<Record<string, string | number | boolean | null>> };
 
-export function inThreadShard(options: ShardOptions): ShardHandle {
-  const shard = monitorShard(options);
+/** `rehearse`: the first load of each venue's devices rehearses a crash (rehearsal.ts); the relay's shares do. */
+export function inThreadShard(options: ShardOptions, rehearse = false): ShardHandle {
+  const shard = rehearse ? rehearsingShard(options) : monitorShard(options);
   return {
     load: async (loads, nowMs) => shard.load(loads, nowMs),
     // Its parts are told during the step, in this thread: their saves wait for the step's end all the same.
@@ -71,15 +73,17 @@ export interface MonitorWorkerData {
   readonly shard: Omit<ShardOptions, 'log'>;
   /** The thread's nice value (Linux: per thread), or null to keep the process's. */
   readonly nice: number | null;
+  /** Its first load of each venue's devices rehearses a crash (rehearsal.ts). */
+  readonly rehearse: boolean;
 }
 
-export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void }): ShardHandle {
-  const { log, onFailed, ...data } = options;
+export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void; readonly rehearse?: boolean }): ShardHandle {
+  const { log, onFailed, rehearse = false, ...data } = options;
   // Profiling flags pass on (`node --cpu-prof --cpu-prof-dir=D`: one profile per thread); nothing else does.
   const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   // A larger young generation: a step's garbage (the engine's new monitor state, the batch's arrays) then
   // dies young instead of being promoted and marked (GC was a quarter of a share's thread at 10,000 devices).
-  const workerData: MonitorWorkerData = { shard: data, nice: MONITOR_NICE };
+  const workerData: MonitorWorkerData = { shard: data, nice: MONITOR_NICE, rehearse };
   const worker = new Worker(monitorWorkerCode(), { eval: true, workerData, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void; onPart?: (part: StepResult) => void }>();
   let nextId = 1;

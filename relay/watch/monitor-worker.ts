@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RelayLog } from '../relay-log.ts';
 import { monitorShard, type ShardOptions, type StepResult } from './monitor-shard.ts';
 import type { MonitorWorkerData, ShardReply, ShardRequest } from './monitor-threads.ts';
+import { rehearsingShard } from './rehearsal.ts';
 
 /**
  * A worker thread holding one share of the relay's monitors (monitor-shard.ts). It owns no socket and
@@ -11,7 +12,7 @@ import type { MonitorWorkerData, ShardReply, ShardRequest } from './monitor-thre
  */
 const port = parentPort;
 if (port === null) throw new Error('monitor-worker.ts runs as a worker thread');
-const { shard: options, nice } = workerData as MonitorWorkerData;
+const { shard: options, nice, rehearse } = workerData as MonitorWorkerData;
 const send = (reply: ShardReply): void => port.postMessage(reply);
 const log: RelayLog = {
   info: (message, fields) => send({ kind: 'log', level: 'info', message, fields: fields ?? {} }),
@@ -26,7 +27,7 @@ if (nice !== null) {
     log.info('monitor thread priority unchanged', { nice, error: String(error) });
   }
 }
-const shard = monitorShard({ ...options, log } satisfies ShardOptions);
+const shard = (rehearse ? rehearsingShard : monitorShard)({ ...options, log } satisfies ShardOptions);
 
 port.on('message', (request: ShardRequest) => {
   try {

@@ -184,7 +184,9 @@ describe('relay watcher, end to end against the simulator', () => {
     sim = await startSimulator({ port: 0, scenario: 'crash', speed: 60, seed: 1 });
     service = await startFakePushService();
     const dataDir = testDir('relay-venues-');
-    relay = await startRelay({ ...configFor(dataDir, sim.url), workers: 2 }, { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 200 });
+    const rehearsals: Record<string, unknown>[] = [];
+    const log = { info: (message: string, fields?: Record<string, unknown>) => void (message === 'rehearsed a crash' && rehearsals.push(fields ?? {})), error: () => {} };
+    relay = await startRelay({ ...configFor(dataDir, sim.url), workers: 2 }, { log, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 200 });
     const venues = ['bybit', 'okx', 'hyperliquid'] as const;
     const devices = new Map<(typeof venues)[number], { id: string; endpoint: string }>();
     for (const venue of venues) devices.set(venue, await pair(relay.url, service, Date.now(), demoAccountJson(venue), `${venue}:demo`));
@@ -224,6 +226,14 @@ describe('relay watcher, end to end against the simulator', () => {
       expect(new Set(queued.map((p) => p.dedupeKey)).size).toBe(queued.length);
     }
     expect(service.refused).toEqual([]);
+    // The worker that took each device rehearsed a crash with it first (rehearsal.ts): its tiers crossed, pushes asked, none sent.
+    for (const venue of venues) {
+      const told = rehearsals.filter((r) => r.venue === venue);
+      expect(told, venue).toHaveLength(1);
+      expect(told[0]).toMatchObject({ devices: 1 });
+      expect(told[0]!.pushes as number, venue).toBeGreaterThan(0);
+    }
+    expect(service.received.length).toBeGreaterThan(0);
   }, 150_000);
 
   it('a snapshot older than staleAfterSec makes its alerts say how old the positions are', async () => {

@@ -69,6 +69,8 @@ export interface WatcherOptions {
   readonly calmBudgetMs?: number;
   /** A share hands a batch's saves on after about this much stepping each (default DEFAULT_PART_EVERY_MS, monitor-shard.ts). */
   readonly partEveryMs?: number;
+  /** Each share rehearses a crash at its first load of a venue's devices (rehearsal.ts; default false, `startRelay` sets it). */
+  readonly rehearse?: boolean;
   /** Told after each part of a batch is saved: monitors stepped, pushes queued, and when the batch's oldest frame arrived. */
   readonly onBatch?: (report: BatchReport) => void;
 }
@@ -188,7 +190,9 @@ export function relayWatcher(options: WatcherOptions): RelayWatcher {
   const workers = options.workers ?? 0;
   const onWorkerFailed = options.onWorkerFailed ?? ((error: Error) => log.error('monitor worker failed', { error: error.message }));
   const shares: ShardHandle[] =
-    workers === 0 ? [inThreadShard(shardOptions)] : Array.from({ length: workers }, () => workerShard({ ...shardOptions, onFailed: onWorkerFailed }));
+    workers === 0
+      ? [inThreadShard(shardOptions, options.rehearse ?? false)]
+      : Array.from({ length: workers }, () => workerShard({ ...shardOptions, onFailed: onWorkerFailed, rehearse: options.rehearse ?? false }));
   // Within this process the shares split the devices by the same hash as the processes do, on its other digits.
   const processCount = options.shard?.count ?? 1;
   const shareOf = (deviceId: string): number => Math.floor(deviceHash(deviceId) / processCount) % shares.length;
