@@ -16,13 +16,14 @@ import { readDeviceAccounts } from './watched-account.ts';
  * Session 18).
  *
  * So the first time a share loads devices of a venue (`rehearsingShard`, which the relay's threads
- * start with), a throwaway shard (the share's options, no log) loads a few of them and is stepped through a crash from their own marks
- * down past liquidation and up past a short's, then thrown away: nothing is saved, pushed or logged,
- * and the share's own monitors are untouched. Its batches are structured-cloned, as a worker thread
- * receives the feed's, so that the objects the code learns are the real ones' kind.
+ * start with), a throwaway shard (the share's options, no log) loads a few of them and is stepped
+ * through a crash from their own marks, down past a long's liquidation and up past a short's, then
+ * dropped: nothing is saved, pushed or logged, and the share's own monitors are untouched. Its batches
+ * are structured-cloned, as a worker thread receives the feed's, so that the objects the code learns
+ * are of the real ones' kinds.
  */
 
-/** Enough monitors for the code to be compiled, few enough for ~0.1 s of a thread per venue when warm. */
+/** Enough monitors for the code to be compiled; 0.2-0.55 s of CPU a venue at a thread's first load (cold code). */
 export const REHEARSAL_DEVICES = 8;
 /** The venues that carry a funding rate and its next time in their mark frames (OKX sends them apart). */
 const FUNDING_IN_MARKS: ReadonlySet<VenueId> = new Set<VenueId>(['binance', 'bybit', 'hyperliquid']);
