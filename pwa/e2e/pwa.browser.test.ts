@@ -151,6 +151,12 @@ describe('the built PWA in Chromium', () => {
       void cdp.send('ServiceWorker.enable');
     });
     const deliver = (data: string) => cdp.send('ServiceWorker.deliverPushMessage', { origin: `${server.origin}/`, registrationId, data });
+    // A push reaches only an activated worker: one still installing (a slow machine) drops it, and the
+    // registration exists before it activates.
+    await page.evaluate(async () => {
+      const { active } = await navigator.serviceWorker.ready;
+      if (active !== null && active.state !== 'activated') await new Promise((r) => active.addEventListener('statechange', () => active.state === 'activated' && r(undefined)));
+    });
 
     await deliver(
       JSON.stringify({
