@@ -67,17 +67,18 @@ function castOf(loads: readonly DeviceLoad[], venue: VenueId): { devices: Device
   return { devices, marks };
 }
 
-/**
- * Steps a throwaway shard holding up to REHEARSAL_DEVICES of `loads` (those with an account on `venue`)
- * through the rehearsal's crash, its venue time starting at `nowMs`: the monitor steps it made and the
- * pushes they asked for (none sent). Nothing to rehearse with (no such device, no mark): zeros.
- */
+/** What a rehearsal made: its devices, the monitor steps, and the pushes they asked for (none sent). */
 export interface Rehearsal {
   readonly devices: number;
   readonly steps: number;
   readonly pushes: number;
 }
 
+/**
+ * Steps a throwaway shard holding up to REHEARSAL_DEVICES of `loads` (those with an account on `venue`)
+ * through the rehearsal's crash, its venue time starting at `nowMs`. Nothing to rehearse with (no such
+ * device, no mark): zeros.
+ */
 export function rehearse(options: ShardOptions, loads: readonly DeviceLoad[], venue: VenueId, nowMs: number): Rehearsal {
   const { devices, marks } = castOf(loads, venue);
   if (marks.size === 0) return { devices: 0, steps: 0, pushes: 0 };
@@ -114,11 +115,14 @@ export function rehearsingShard(options: ShardOptions): MonitorShard {
         if (rehearsed.has(venue)) continue;
         rehearsed.add(venue);
         const started = performance.now();
-        const { devices, steps, pushes } = rehearse(options, loads, venue, nowMs);
+        // The load has read every body already: its results (one per load, in order) pick the cast, so
+        // that a rare venue behind 10,000 others' devices does not have them all read again (1.4 s).
+        const cast = loads.filter((_, i) => results[i]?.accounts.some((a) => a.venue === venue)).slice(0, REHEARSAL_DEVICES);
+        const { devices, steps, pushes } = rehearse(options, cast, venue, nowMs);
         options.log.info('rehearsed a crash', { venue, devices, steps, pushes, ms: Math.round(performance.now() - started) });
       }
       return results;
     },
-    step: (...args) => shard.step(...args),
+    step: shard.step,
   };
 }
