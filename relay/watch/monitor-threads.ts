@@ -77,13 +77,19 @@ export interface MonitorWorkerData {
   readonly rehearse: boolean;
 }
 
+/** What a worker is started with: the share's options but its log (a function), and the thread's own settings. */
+export function monitorWorkerData(options: ShardOptions & { readonly onFailed?: (error: Error) => void; readonly rehearse?: boolean }): MonitorWorkerData {
+  const { log: _log, onFailed: _onFailed, rehearse = false, ...shard } = options;
+  return { shard, nice: MONITOR_NICE, rehearse };
+}
+
 export function workerShard(options: ShardOptions & { readonly onFailed: (error: Error) => void; readonly rehearse?: boolean }): ShardHandle {
-  const { log, onFailed, rehearse = false, ...data } = options;
+  const { log, onFailed } = options;
   // Profiling flags pass on (`node --cpu-prof --cpu-prof-dir=D`: one profile per thread); nothing else does.
   const execArgv = process.execArgv.filter((a) => a.startsWith('--cpu-prof'));
   // A larger young generation: a step's garbage (the engine's new monitor state, the batch's arrays) then
   // dies young instead of being promoted and marked (GC was a quarter of a share's thread at 10,000 devices).
-  const workerData: MonitorWorkerData = { shard: data, nice: MONITOR_NICE, rehearse };
+  const workerData = monitorWorkerData(options);
   const worker = new Worker(monitorWorkerCode(), { eval: true, workerData, execArgv, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const waiting = new Map<number, { resolve: (value: never) => void; reject: (error: Error) => void; onPart?: (part: StepResult) => void }>();
   let nextId = 1;
