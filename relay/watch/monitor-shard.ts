@@ -3,6 +3,7 @@ import type { AccountState, TimedPrice } from '../../shared/engine/positions/acc
 import type { VenueId } from '../../shared/engine/positions/account.ts';
 import type { FeedEvent } from '../../shared/engine/positions/feed-notices.ts';
 import type { VenueEvent } from '../../shared/engine/positions/venue-events.ts';
+import { withoutView } from '../../shared/engine/monitor/account-monitor.ts';
 import { isFeedNotice, liveMonitorBatch } from '../../shared/engine/monitor/live-batch.ts';
 import { emptyLiveMonitor, liveMonitorFrom, snapshotLiveMonitor, type LiveMonitor, type LiveMonitorConfig } from '../../shared/engine/monitor/live-monitor.ts';
 import { parseMonitorSnapshot } from '../../shared/engine/monitor/parse-monitor-snapshot.ts';
@@ -480,6 +481,8 @@ export function monitorShard(options: ShardOptions): MonitorShard {
             // of the forecast band's other inputs keeps it: forecastBandHolds.
             if (!(sameBands && !leaves && w.forecast !== null && forecastBandHolds(before, after))) w.forecast = forecastBand(after);
           }
+          // Nothing here reads the view again before the next step: let it die young (withoutView).
+          if (after !== null) w.live = { ...w.live, monitor: withoutView(after) };
           w.bandLeft = false;
         } catch (error) {
           // One account's fault must not blind the relay to every other account on the venue.

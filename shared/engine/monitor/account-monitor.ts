@@ -161,8 +161,30 @@ export interface Monitor {
   /** The last account heard, valued at `state.marks` (its tier tables end in an Infinity cap). */
   readonly account: Account;
   readonly state: MonitorState;
-  /** The last evaluation; null before the first input and after a restore (rebuilt by the next step). */
+  /** The last evaluation; null before the first input, after a restore and after `withoutView` (rebuilt by the next step). */
   readonly view: MonitorView | null;
+  /** What `withoutView` kept of the view it let go; null while the view is held, and before any. */
+  readonly kept: KeptOfView | null;
+}
+
+/** The time and curve memo of an evaluation whose view was let go: enough to make the same view again. */
+export interface KeptOfView {
+  readonly t: number;
+  readonly curves: CurveMemo;
+}
+
+/**
+ * The monitor without its view, for a home that reads nothing of it between steps (the relay, which
+ * draws its bands right after a step). A view holds the evaluation's solvers, facts and projections,
+ * ~12 KB a step that would otherwise live until the next step: in a burst that is long enough to outlive
+ * the young generation, so every step's view was copied, promoted and marked by the major GC
+ * (docs/relay-load-log.md, Session 19). The next mark evaluates afresh as always (reading the kept curve
+ * memo); a step on the same marks (a stale fact, a snooze, a clock tick) evaluates again at the kept
+ * time, the view that was let go number for number, since evaluation is deterministic.
+ */
+export function withoutView(monitor: Monitor): Monitor {
+  if (monitor.view === null) return monitor;
+  return { config: monitor.config, account: monitor.account, state: monitor.state, view: null, kept: { t: monitor.view.t, curves: monitor.view.curves } };
 }
 
 export type MonitorInput =
@@ -226,7 +248,7 @@ export function createMonitor(setup: MonitorSetup): Monitor {
   };
   for (const [t, marks] of setup.history ?? []) state = observeMarks(state, config, marks, t);
   // The warm start must not move the account's own marks or claim a time: the first input does that.
-  return { config, account: setup.account, state: { ...state, now: null, marks: { ...state.marks, ...marksOfAccount(setup.account) } }, view: null };
+  return { config, account: setup.account, state: { ...state, now: null, marks: { ...state.marks, ...marksOfAccount(setup.account) } }, view: null, kept: null };
 }
 
 /**
@@ -333,7 +355,7 @@ const shapeLookup =
 const fundingLookup = (funding: MonitorState['funding'], now: number) => (symbol: string, side: 'long' | 'short') => fundingStepOf(side, funding[symbol], now);
 const minuteMoveLookup = (minuteMoves: MonitorState['minuteMoves'], now: number) => (symbol: string) => worstMinuteMove(minuteMoves[symbol], now);
 
-function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number, previous: MonitorView | null): MonitorView {
+function evaluate(config: MonitorConfig, account: Account, state: MonitorState, now: number, previous: CurveMemo | undefined): MonitorView {
   // The closures below live as long as the view's unread searches: they must hold only this
   // evaluation's inputs, never the monitor, whose previous view would chain every earlier one to it.
   const { volatility, correlation, minuteMoves, shape, funding } = state;
@@ -343,7 +365,7 @@ function evaluate(config: MonitorConfig, account: Account, state: MonitorState, 
   });
   // One curve per symbol per evaluation: the projection asks for them many times. The previous
   // evaluation's, when it read the same records (the memo holds records and curves, never a view).
-  const memo = curveMemo(previous?.curves, config, volatility, shape);
+  const memo = curveMemo(previous, config, volatility, shape);
   const { curves, shapes } = memo;
   const curveOf = curveLookup(curves, volatility, config.volatility);
   const correlations = correlationLookup(correlation, config.correlation);
@@ -427,7 +449,13 @@ export function monitorStep(monitor: Monitor, input: MonitorInput, now: number):
     case 'clock':
       break;
   }
-  const view = fresh || monitor.view === null ? evaluate(config, account, next, now, monitor.view) : monitor.view;
+  const { kept } = monitor;
+  let view = monitor.view;
+  if (fresh || view === null) {
+    // Same marks after `withoutView`: the view let go, made again at its own time.
+    const at = !fresh && kept !== null ? kept.t : now;
+    view = evaluate(config, account, next, at, view?.curves ?? kept?.curves);
+  }
   const policy = alertPolicyStep(next.alerts, { subjects: view.facts, stale: next.stale }, now, config.policy);
-  return { monitor: { config, account, state: stateWith(next, next.now, policy.state), view }, decisions: policy.decisions };
+  return { monitor: { config, account, state: stateWith(next, next.now, policy.state), view, kept: null }, decisions: policy.decisions };
 }

@@ -71,5 +71,6 @@ export function restoreMonitor(snapshot: MonitorSnapshot, setup: RestoreSetup): 
     account: withMarks(setup.account, state.marks),
     state: correlation === state.correlation ? state : { ...state, correlation },
     view: null,
+    kept: null,
   };
 }
