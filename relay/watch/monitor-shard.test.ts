@@ -115,6 +115,25 @@ describe('monitorShard: the calm cadence and the per-monitor tier band', () => {
     expect(batch(shard, 1_200, { BTCUSDT: 84_990 }, T + 1_200)).toMatchObject({ stepped: 0, held: 1 });
   });
 
+  it("lets every stepped monitor's view go once its bands are drawn: a step's evaluation does not live to the next step", () => {
+    for (const calmEveryMs of [1_000, 0]) {
+      feedMarks.clear();
+      const shard = shardWithDemo(calmEveryMs, undefined, ['a', 'b', 'c']);
+      expect(shard.heldViews()).toBe(0);
+      let stepped = 0;
+      let pushes = 0;
+      for (const [i, btc] of [97_000, 96_990, 85_000, 84_000, 97_000].entries()) {
+        const result = batch(shard, i * 1_000, i === 0 ? { BTCUSDT: btc, ETHUSDT: 3_400, SOLUSDT: 190 } : { BTCUSDT: btc }, T + i * 1_000);
+        stepped += result.stepped;
+        pushes += result.saves.reduce((n, s) => n + s.pushes.length, 0);
+        expect(shard.heldViews()).toBe(0);
+      }
+      // Not vacuous: the monitors were stepped, through a fall that pushed.
+      expect(stepped).toBeGreaterThanOrEqual(9);
+      expect(pushes).toBeGreaterThan(0);
+    }
+  });
+
   it('steps at once a monitor whose forecast band a mark left, though its tier band holds the mark', () => {
     feedMarks.clear();
     const shard = shardWithDemo(10_000);

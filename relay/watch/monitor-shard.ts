@@ -129,6 +129,11 @@ export interface MonitorShard {
    * Without it, one result for the whole batch.
    */
   step(venue: VenueId, events: readonly FeedEvent[], prices: FeedPrices, nowMs: number, firstEventAtMs?: number, onPart?: (part: StepResult) => void): StepResult;
+  /**
+   * How many of its monitors hold their last evaluation (a view) between batches: none once a batch is
+   * stepped, since nothing reads a view after the bands are drawn (withoutView). A count, not the views.
+   */
+  heldViews(): number;
 }
 
 /**
@@ -401,6 +406,11 @@ export function monitorShard(options: ShardOptions): MonitorShard {
   return {
     load(loads, nowMs) {
       return loads.map((l) => loadOne(l, nowMs));
+    },
+    heldViews() {
+      let n = 0;
+      for (const watched of byDevice.values()) for (const w of watched) if (w.live.monitor?.view != null) n += 1;
+      return n;
     },
     step(venue, events, prices, nowMs, firstEventAtMs = nowMs, onPart) {
       const venueIndex = bySymbol.get(venue);

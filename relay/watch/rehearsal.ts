@@ -124,5 +124,6 @@ export function rehearsingShard(options: ShardOptions): MonitorShard {
       return results;
     },
     step: shard.step,
+    heldViews: shard.heldViews,
   };
 }
