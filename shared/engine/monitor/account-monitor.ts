@@ -56,12 +56,14 @@ import { withMarks } from './with-marks.ts';
  * A mark tick or an account update re-runs the whole chain: volatility and correlation, then
  * evaluateAccount (the venue's MarginModel, passed in once at creation), the projection, and the
  * alert policy. A stale/recovered fact, a snooze or a bare clock tick re-runs only the policy on the
- * last facts (reminders and held notices fall due with time, not with prices).
+ * last facts (reminders and held notices fall due with time, not with prices); a monitor whose view
+ * `withoutView` let go makes those same facts again first, at the view's own time.
  *
  * A `Monitor` keeps apart what can be saved and what cannot: `state` is plain data (structuredClone
  * and JSON give it back equal; monitor-snapshot.ts saves it), while the config (with the venue's
  * functions), the account (the venue's truth, re-read after a restart) and the last evaluation (a
- * cache: evaluation is deterministic, so a restored monitor rebuilds it) sit beside it.
+ * cache: evaluation is deterministic, so a restored monitor, or one that let its view go, rebuilds it)
+ * sit beside it.
  */
 
 export interface MonitorOptions {
