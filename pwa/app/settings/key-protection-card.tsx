@@ -27,13 +27,15 @@ export function KeyProtectionCard({ session }: { session: VaultSession }) {
   const run = async (work: () => Promise<string | null>, done: string): Promise<void> => {
     setBusy(true);
     const refused = await work();
+    // The card's state first, then the notice: a notice saying "now protected" above a line still naming
+    // the device's key was on screen for a moment (and a browser test read it there once).
+    await refresh();
     setBusy(false);
     setMessage(refused === null ? { ok: true, text: done } : { ok: false, text: refused });
     if (refused === null) {
       setFirst('');
       setSecond('');
     }
-    await refresh();
   };
   const protect = (): void => {
     if (first.length < MIN_PASSPHRASE_LENGTH) return setMessage({ ok: false, text: `The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.` });
