@@ -72,7 +72,7 @@ const markets: readonly Market[] =
 /** A monitor inside its tier band is stepped this often (relay/watch/monitor-shard.ts); 0: every batch. */
 const calmEveryMs = Number(argValue('calm-every-ms') ?? 5_000);
 /**
- * A relay that has been up for minutes holds its agreements made ahead (push-sender.ts: up to 4 a
+ * A relay that has been up for minutes holds its agreements made ahead (push-sender.ts: up to 5 a
  * device, 50,000 in all); one started 1.4 s before the window holds none. By default the window opens
  * once the pool is full or has stopped growing (bounded); `--cold-pool`: at once, as a relay just started.
  * Only a market that jumps to its window (flash) can wait: stress plays from its start, so it is cold.
@@ -245,11 +245,19 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const loadStart = performance.now();
   const loadedAtMs = Date.now();
   const recording = recordingFeed(publicMarkFeed(sim.url));
+  // The relay's own threads are the ones it starts: the sender's first, the monitors' last (start-relay.ts).
+  const threadsBefore = new Set(cpuTicks().threads.keys());
   const relay = await startRelay(
     { port: 0, host: '127.0.0.1', dataDir: dir, store: 'sqlite', shard: null, workers, staleAfterSec: STALE_AFTER_SEC, calmEveryMs, calmBudgetMs, bodyLimitBytes: 65_536, venuesFrom: sim.url },
     { log: silentLog, clock: Date.now, fetch: globalThis.fetch, drainEveryMs: 1_000, onBatch: (r) => reports.push(r), ...(referenceEvery > 0 ? { openFeed: recording.openFeed } : {}) },
   );
   const loadMs = performance.now() - loadStart;
+  const started = [...cpuTicks().threads.keys()].filter((tid) => !threadsBefore.has(tid)).sort((a, b) => Number(a) - Number(b));
+  // (Two more start between them, unnamed: they do little. The busy unnamed ones in a burst were there
+  // before the relay: V8's platform threads, its GC helpers and concurrent compiles, shared by every isolate.)
+  const monitorTids = started.slice(-workers);
+  const threadNames = new Map<string, string>(workers === 0 ? [] : [[started[0]!, 'sender'], ...monitorTids.map((tid, i) => [tid, `monitors ${i + 1}`] as [string, string])]);
+  threadNames.set(String(process.pid), 'main');
   const counts = relay.watcher.counts();
   // The sender reports its pool after each drain (one a second): waited for until it is full or still.
   const poolFull = Math.min(DEFAULT_PREPARE_AHEAD.room, devices * DEFAULT_PREPARE_AHEAD.perDevice);
@@ -275,9 +283,12 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const t0 = Date.now();
   // The process's CPU at every 10 s of the run: the averages hide the burst, when the cores are busiest.
   const cpuAt: number[] = [];
+  // And each thread's, to tell the monitor threads, the sender and V8's helpers apart in the burst.
+  const ticksAt: ReturnType<typeof cpuTicks>['threads'][] = [];
   const sampler = setInterval(() => {
     const c = process.cpuUsage(cpu0);
     cpuAt.push((c.user + c.system) / 1000);
+    ticksAt.push(cpuTicks().threads);
   }, 10_000);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   clearInterval(sampler);
@@ -436,6 +447,13 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
     if (r.handedAtMs >= t0 && r.handedAtMs < t0 + wallMs) buckets[Math.floor((r.handedAtMs - t0) / 10_000)]!.steps += r.monitors;
   }
   for (const p of service.received) if (p.receivedAtMs >= t0 && p.receivedAtMs < t0 + wallMs) buckets[Math.floor((p.receivedAtMs - t0) / 10_000)]!.received += 1;
+  // The busiest 10 s, thread by thread (CPU seconds): the whole run's shares hide the burst.
+  const busiest = buckets.reduce((best, b, i) => (Number.isFinite(b.cpuMs) && b.cpuMs > (buckets[best]?.cpuMs ?? -1) ? i : best), 0);
+  const before = busiest === 0 ? ticks0.threads : ticksAt[busiest - 1];
+  const inBusiest = [...(ticksAt[busiest] ?? new Map())]
+    .map(([tid, t]) => ({ name: threadNames.get(tid) ?? `${t.name}:${tid}`, s: ((t.ticks - (before?.get(tid)?.ticks ?? 0)) * tickMs) / 1000 }))
+    .filter((t) => t.s >= 0.1)
+    .sort((a, b) => b.s - a.s);
   const pushesInRun = service.received.filter((p) => p.receivedAtMs >= t0 && p.receivedAtMs <= t0 + wallMs).length;
   const f = (n: number): string => (Number.isFinite(n) ? n.toFixed(0) : '-');
   console.log(
@@ -457,6 +475,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
       `  message agreements made ahead (push-sender.ts): ${!warmPool ? `cold pool (${coldPool ? '--cold-pool' : 'a market played from its start'}: the window opened once the relay had loaded)` : `waited ${(poolWaitMs / 1000).toFixed(1)} s for the pool (full: ${poolFull})`}; ${agreements0.waiting} waiting at the window's start, ${agreements1.taken - agreements0.taken} taken by pushes in it, ${agreements1.waiting} waiting at its end`,
       `  main thread (${workers > 0 ? 'feeds, store, saves; the push sender has a thread of its own' : 'feeds, store, push sender'}): ${pushesInRun === 0 ? '-' : ((mainShare * wallMs) / 100 / pushesInRun).toFixed(2)} ms of CPU per push posted in the run (${pushesInRun}), at most`,
       `  threads: ${threads.map((t) => `${t.name} ${f(t.share)} %`).join(', ')}; cores busy (machine-wide): ${coreShares.map((s) => `${f(s)} %`).join(', ')}`,
+      `  busiest 10 s (the run's ${busiest * 10}-${busiest * 10 + 10} s; CPU seconds by thread; unnamed: V8's GC and compiler threads, shared by every isolate): ${inBusiest.map((t) => `${t.name} ${t.s.toFixed(1)} s`).join(', ')}`,
       `  RSS ${f(mem.rss / 2 ** 20)} MB, main heap ${f(mem.heapUsed / 2 ** 20)} MB`,
     ].join('\n'),
   );

@@ -43,9 +43,10 @@ export interface PushSenderOptions {
   readonly window?: number;
   /**
    * Message agreements made ahead while the queue is empty (node-message-crypto.ts): at most `room` in
-   * all, `perDevice` for one device. Default 50,000 and 4 (~12 MB; the flash market's burst sends a
-   * device ~3.9 pushes: Watch, Margin call, Critical, Liquidation and their forecasts, less those a newer
-   * one replaced). A room of 0 makes none.
+   * all, `perDevice` for one device. Default 50,000 and 5 (~12 MB; the flash market's burst sends a
+   * device ~3.8 pushes on average: Watch, Margin call, Critical, Liquidation and their forecasts, less
+   * those a newer one replaced; with 4 a device, the devices it hit hardest made ~5,600 of 37,700 in the
+   * burst, docs/relay-load-log.md, Session 20). A room of 0 makes none.
    */
   readonly prepareAhead?: { readonly room: number; readonly perDevice: number };
 }
@@ -54,7 +55,7 @@ export interface PushSenderOptions {
 export const DEFAULT_PUSH_WINDOW = pushWindowFor(DEFAULT_PUSH_CONNECTIONS);
 
 /** The pool of agreements made ahead by default (the relay's; the bench waits for it to fill). */
-export const DEFAULT_PREPARE_AHEAD = { room: 50_000, perDevice: 4 } as const;
+export const DEFAULT_PREPARE_AHEAD = { room: 50_000, perDevice: 5 } as const;
 
 export interface PushSender {
   /** Sends what is due now; resolves with how many were posted. Never throws. */
