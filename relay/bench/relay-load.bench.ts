@@ -436,7 +436,7 @@ async function run(devices: number, workers: number, market: Market): Promise<vo
   const tickMs = 1000 / 100; // USER_HZ
   const coreShares = ticks1.cores.map((c, i) => (100 * (c.busy - ticks0.cores[i]!.busy)) / Math.max(1, c.total - ticks0.cores[i]!.total));
   const threads = [...ticks1.threads]
-    .map(([tid, t]) => ({ name: tid === String(process.pid) ? 'main' : `${t.name}:${tid}`, share: (100 * (t.ticks - (ticks0.threads.get(tid)?.ticks ?? 0)) * tickMs) / wallMs }))
+    .map(([tid, t]) => ({ name: threadNames.get(tid) ?? `${t.name}:${tid}`, share: (100 * (t.ticks - (ticks0.threads.get(tid)?.ticks ?? 0)) * tickMs) / wallMs }))
     .filter((t) => t.share >= 3)
     .sort((a, b) => b.share - a.share);
   const mainShare = threads.find((t) => t.name === 'main')?.share ?? 0;
